@@ -1,0 +1,58 @@
+package dev.tandem.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tandem} command. */
+@Command(name = "tandem",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "High availability and load balancing for session services.",
+        subcommands = {SimCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage or configuration error. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExitCodeExceptionMapper(e -> e instanceof dev.tandem.core.Invalid ? 2 : 1);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("tandem: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for more information.");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("tandem: " + ex.getMessage());
+            return ex instanceof dev.tandem.core.Invalid ? 2 : 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"tandem " + p.getProperty("version", "unknown")
+                    + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tandem.core;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What a protocol step asks its shell to do. The shell executes effects in order. */
+public sealed interface Effect {
+
+    /** Send a message to another node. */
+    record Send(NodeId to, Message message) implements Effect {}
+
+    /** Deliver {@code TimerFired(name)} at {@code deadline}, replacing any timer of that name. */
+    record SetTimer(String name, Instant deadline) implements Effect {}
+
+    /** Forget the timer of that name. */
+    record CancelTimer(String name) implements Effect {}
+
+    /** Run a hook; its outcome comes back as a hook-completed event with the same id. {@code usersOf}: whose users move. */
+    record RunHook(HookKind kind, List<NodeId> usersOf, long id) implements Effect {
+        public RunHook {
+            usersOf = List.copyOf(usersOf);
+        }
+    }
+
+    /** Write this state to local disk atomically before anything else is sent. */
+    record Persist(Object snapshot) implements Effect {}
+
+    /** A state transition to log and publish: node, from, to, reason. */
+    record Record(NodeId node, String protocol, String from, String to, String reason) implements Effect {}
+
+    /** The answer to an admin request: accepted, or refused with the reason. */
+    record AdminResult(long requestId, boolean accepted, String message) implements Effect {}
+
+    /** This node became director: hold the cluster address. */
+    record ClaimAddress() implements Effect {}
+
+    /** This node is no longer director: let the cluster address go. */
+    record ReleaseAddress() implements Effect {}
+}

@@ -1,0 +1,60 @@
+package dev.tandem.core.rm;
+
+import dev.tandem.core.Effect;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.Transition;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The recovery manager of one node (seed 000: Cisco Server Recovery Manager): a pure state machine
+ * with one entry point, {@link #step}. The rules themselves are in {@link RmRules}; this class
+ * creates the first state and names the timers.
+ */
+public final class RecoveryManager {
+    /** The protocol name in transition records. */
+    public static final String PROTOCOL = "redundancy";
+
+    public static final String TIMER_HEARTBEAT = "rm.heartbeat";
+    public static final String TIMER_PEER = "rm.peer-timeout";
+    public static final String TIMER_SERVICE = "rm.critical-service-delay";
+    public static final String TIMER_FALLBACK = "rm.automatic-fallback";
+
+    private RecoveryManager() {}
+
+    /** A recovery manager that has not started yet. */
+    public static RmState initial(NodeId self, RedundancyGroup group, ServiceParameters params) {
+        if (!group.contains(self)) {
+            throw new IllegalArgumentException(self + " is not a node of group " + group.name());
+        }
+        return new RmState(self, group, params, false, NodeState.INITIALIZING, Reason.INITIALIZATION, 0, 0,
+                Map.of(), null, false, PeerView.notHeard(), 0, null, 0, false, Set.of(), null, null, null, null,
+                0, null, Map.of());
+    }
+
+    /** Applies one event at {@code now}: the next state and the effects to execute, in order. */
+    public static Transition<RmState> step(RmState state, RmEvent event, Instant now) {
+        RmRules rules = new RmRules(state, now);
+        rules.apply(event);
+        return rules.finish();
+    }
+
+    /** The persisted form of a state. */
+    public static PersistedRm persisted(RmState s) {
+        return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch());
+    }
+
+    /** The node's view of its group, for the admin actions. */
+    public static Optional<String> refusal(RmState s, AdminAction action) {
+        Actions.NodeView self = new Actions.NodeView(s.self(), s.state(), s.running(), s.healthy());
+        Optional<Actions.NodeView> peer = s.peerId().map(p -> new Actions.NodeView(p, s.peer().state(),
+                s.peer().alive(), s.peer().healthy()));
+        return Actions.refusal(action, s.group().highAvailability(), self, peer);
+    }
+
+    static Effect.Record record(NodeId node, NodeState from, NodeState to, Reason reason) {
+        return new Effect.Record(node, PROTOCOL, from.display(), to.display(), reason.display());
+    }
+}

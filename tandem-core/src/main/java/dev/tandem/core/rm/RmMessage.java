@@ -1,0 +1,31 @@
+package dev.tandem.core.rm;
+
+import dev.tandem.core.Message;
+import dev.tandem.core.NodeId;
+
+/** What two recovery managers of a pair say to each other on the service port (seed 000: heartbeat). */
+public sealed interface RmMessage extends Message {
+
+    String group();
+
+    long incarnation();
+
+    /**
+     * The sender's whole view, sent every keep-alive interval and at once on every change, so a
+     * lost message is repaired by the next one and the pair never depends on one delivery.
+     *
+     * @param fingerprint   the group configuration the sender runs with (both must agree)
+     * @param incarnation   grows at every start of the sender's recovery manager
+     * @param seq           grows with every heartbeat of one incarnation; older ones are dropped
+     * @param resuming      while Initializing: the state persisted before the restart, else null
+     * @param healthy       all critical services and the database are up
+     * @param handoffReady  the sender's half of the current transition is done
+     * @param recoveryEpoch grows with every Recover; a higher one makes the peer recover too
+     */
+    record Heartbeat(NodeId from, String group, String fingerprint, long incarnation, long seq,
+                     NodeState state, Reason reason, NodeState resuming, boolean healthy,
+                     boolean handoffReady, long recoveryEpoch) implements RmMessage {}
+
+    /** A graceful stop: the peer sees Peer Reboot rather than waiting for the timeout (seed 000 Table 2). */
+    record Goodbye(NodeId from, String group, long incarnation) implements RmMessage {}
+}

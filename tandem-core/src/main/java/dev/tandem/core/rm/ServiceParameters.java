@@ -1,0 +1,161 @@
+package dev.tandem.core.rm;
+
+import dev.tandem.core.Durations;
+import dev.tandem.core.Invalid;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The recovery manager's service parameters (seed 000, Configure Heartbeat Interval for Failover).
+ * Each default is defined here once, with the seed's value.
+ */
+public record ServiceParameters(
+        Duration keepAliveInterval,
+        Duration keepAliveTimeout,
+        Duration initKeepAliveTimeout,
+        Duration criticalServiceDelay,
+        boolean automaticFallback,
+        Duration automaticFallbackDelay,
+        Duration clientReloginLower,
+        Duration clientReloginUpper,
+        int servicePort,
+        int adminRpcPort) {
+
+    /** seed 000: Keep Alive (HeartBeat) Interval, default 15 seconds. */
+    public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
+    /** seed 000: Keep Alive (Heartbeat) Timeout, default 60 seconds. */
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
+    /** seed 000: Initialization Keep Alive (Heartbeat) Timeout, default 120 seconds. */
+    public static final Duration DEFAULT_INIT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(120);
+    /** seed 000: Critical Service Delay, default 90 seconds. */
+    public static final Duration DEFAULT_CRITICAL_SERVICE_DELAY = Duration.ofSeconds(90);
+    /** seed 000: Enable Automatic Fallback, default False. */
+    public static final boolean DEFAULT_AUTOMATIC_FALLBACK = false;
+    /** seed 000: automatic fallback happens thirty minutes after the primary node is healthy again. */
+    public static final Duration DEFAULT_AUTOMATIC_FALLBACK_DELAY = Duration.ofMinutes(30);
+    /** seed 000: Client Re-Login Lower Limit, default 120 seconds. */
+    public static final Duration DEFAULT_CLIENT_RELOGIN_LOWER = Duration.ofSeconds(120);
+    /** seed 000: Client Re-Login Upper Limit, default 537 seconds. */
+    public static final Duration DEFAULT_CLIENT_RELOGIN_UPPER = Duration.ofSeconds(537);
+    /** seed 000: Service Port, default 22001. */
+    public static final int DEFAULT_SERVICE_PORT = 22001;
+    /** seed 000: Admin RPC Port, default 20075. */
+    public static final int DEFAULT_ADMIN_RPC_PORT = 20075;
+
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+    private static final Duration MAX_TIMER = Duration.ofHours(1);
+    private static final Duration MAX_FALLBACK_DELAY = Duration.ofHours(24);
+
+    public static ServiceParameters defaults() {
+        return new ServiceParameters(DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_TIMEOUT,
+                DEFAULT_INIT_KEEP_ALIVE_TIMEOUT, DEFAULT_CRITICAL_SERVICE_DELAY, DEFAULT_AUTOMATIC_FALLBACK,
+                DEFAULT_AUTOMATIC_FALLBACK_DELAY, DEFAULT_CLIENT_RELOGIN_LOWER, DEFAULT_CLIENT_RELOGIN_UPPER,
+                DEFAULT_SERVICE_PORT, DEFAULT_ADMIN_RPC_PORT);
+    }
+
+    /** Every parameter is checked on its own, then against the others; the first problem is reported. */
+    public ServiceParameters {
+        within("keepAliveInterval", keepAliveInterval, MIN_INTERVAL, Duration.ofMinutes(5));
+        within("keepAliveTimeout", keepAliveTimeout, MIN_INTERVAL, MAX_TIMER);
+        within("initKeepAliveTimeout", initKeepAliveTimeout, MIN_INTERVAL, MAX_TIMER);
+        within("criticalServiceDelay", criticalServiceDelay, Duration.ZERO, MAX_TIMER);
+        within("automaticFallbackDelay", automaticFallbackDelay, Duration.ZERO, MAX_FALLBACK_DELAY);
+        within("clientReloginLower", clientReloginLower, Duration.ZERO, MAX_TIMER);
+        within("clientReloginUpper", clientReloginUpper, Duration.ZERO, MAX_TIMER);
+        port("servicePort", servicePort);
+        port("adminRpcPort", adminRpcPort);
+        // A timeout shorter than two intervals fails over on a single lost heartbeat.
+        if (keepAliveTimeout.compareTo(keepAliveInterval.multipliedBy(2)) < 0) {
+            throw new Invalid("keepAliveTimeout", Durations.format(keepAliveTimeout),
+                    "at least twice keepAliveInterval (" + Durations.format(keepAliveInterval) + ")");
+        }
+        if (initKeepAliveTimeout.compareTo(keepAliveTimeout) < 0) {
+            throw new Invalid("initKeepAliveTimeout", Durations.format(initKeepAliveTimeout),
+                    "at least keepAliveTimeout (" + Durations.format(keepAliveTimeout) + ")");
+        }
+        if (clientReloginUpper.compareTo(clientReloginLower) < 0) {
+            throw new Invalid("clientReloginUpper", Durations.format(clientReloginUpper),
+                    "at least clientReloginLower (" + Durations.format(clientReloginLower) + ")");
+        }
+        if (servicePort == adminRpcPort) {
+            throw new Invalid("adminRpcPort", adminRpcPort, "a port other than servicePort (" + servicePort + ")");
+        }
+    }
+
+    private static void within(String field, Duration d, Duration min, Duration max) {
+        if (d == null) throw new Invalid(field, null, "a duration from " + Durations.format(min) + " to " + Durations.format(max));
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new Invalid(field, Durations.format(d), "from " + Durations.format(min) + " to " + Durations.format(max));
+        }
+    }
+
+    private static void port(String field, int port) {
+        if (port < 1 || port > 65535) throw new Invalid(field, port, "a port from 1 to 65535");
+    }
+
+    /** The parameter names, as the scenario language, the API and the CLI spell them. */
+    public static final List<String> NAMES = List.of("keepAliveInterval", "keepAliveTimeout", "initKeepAliveTimeout",
+            "criticalServiceDelay", "automaticFallback", "automaticFallbackDelay", "clientReloginLower",
+            "clientReloginUpper", "servicePort", "adminRpcPort");
+
+    /** A copy with one parameter changed, given as text; validated like a new set. */
+    public ServiceParameters with(String name, String value) {
+        Map<String, String> m = asText();
+        if (!m.containsKey(name)) {
+            throw new Invalid("parameter", name, String.join(", ", NAMES));
+        }
+        m.put(name, value);
+        return fromText(m);
+    }
+
+    public Map<String, String> asText() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("keepAliveInterval", Durations.format(keepAliveInterval));
+        m.put("keepAliveTimeout", Durations.format(keepAliveTimeout));
+        m.put("initKeepAliveTimeout", Durations.format(initKeepAliveTimeout));
+        m.put("criticalServiceDelay", Durations.format(criticalServiceDelay));
+        m.put("automaticFallback", Boolean.toString(automaticFallback));
+        m.put("automaticFallbackDelay", Durations.format(automaticFallbackDelay));
+        m.put("clientReloginLower", Durations.format(clientReloginLower));
+        m.put("clientReloginUpper", Durations.format(clientReloginUpper));
+        m.put("servicePort", Integer.toString(servicePort));
+        m.put("adminRpcPort", Integer.toString(adminRpcPort));
+        return m;
+    }
+
+    /** Reads a full or partial set of parameters as text; missing ones take the seed's defaults. */
+    public static ServiceParameters fromText(Map<String, String> text) {
+        for (String k : text.keySet()) {
+            if (!NAMES.contains(k)) throw new Invalid("parameter", k, String.join(", ", NAMES));
+        }
+        Map<String, String> m = defaults().asText();
+        m.putAll(text);
+        return new ServiceParameters(
+                Durations.parse("keepAliveInterval", m.get("keepAliveInterval")),
+                Durations.parse("keepAliveTimeout", m.get("keepAliveTimeout")),
+                Durations.parse("initKeepAliveTimeout", m.get("initKeepAliveTimeout")),
+                Durations.parse("criticalServiceDelay", m.get("criticalServiceDelay")),
+                bool("automaticFallback", m.get("automaticFallback")),
+                Durations.parse("automaticFallbackDelay", m.get("automaticFallbackDelay")),
+                Durations.parse("clientReloginLower", m.get("clientReloginLower")),
+                Durations.parse("clientReloginUpper", m.get("clientReloginUpper")),
+                integer("servicePort", m.get("servicePort")),
+                integer("adminRpcPort", m.get("adminRpcPort")));
+    }
+
+    private static boolean bool(String field, String v) {
+        if ("true".equalsIgnoreCase(v)) return true;
+        if ("false".equalsIgnoreCase(v)) return false;
+        throw new Invalid(field, v, "true or false");
+    }
+
+    private static int integer(String field, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (RuntimeException e) {
+            throw new Invalid(field, v, "a port from 1 to 65535");
+        }
+    }
+}
