@@ -141,7 +141,8 @@ final class RmRules {
 
     /** A (re)start of the protocol: allowed from any state, always recorded. */
     private void reset(NodeState to, Reason why) {
-        effects.add(RecoveryManager.record(before.self(), state, to, why));
+        effects.add(new Effect.Record(before.self(), RecoveryManager.PROTOCOL,
+                running && before.running() ? state.display() : "Stopped", to.display(), why.display()));
         state = to;
         reason = why;
         stateSince = now;
@@ -337,19 +338,22 @@ final class RmRules {
 
     /** Applies the first rule that fires; true when something changed. */
     private boolean rule() {
-        if (!group.highAvailability() || group.nodes().size() < 2) return false;
+        if (group.nodes().size() < 2) return false;
         if (peer.alive() && !peer.fingerprint().equals(group.fingerprint())) {
-            // seed 000 Table 1, Unknown: "high availability was not enabled properly" -- the pair disagrees on its group.
+            // seed 000 Table 1, Unknown: "high availability was not enabled properly" -- the two nodes disagree
+            // on their group (one has high availability on, the other off); both show Unknown until they agree.
             if (state == UNKNOWN) return false;
-            enterState(UNKNOWN, Reason.UNKNOWN);
+            held = EnumSet.of(Serving.Side.OWN); // each node serves its own users: neither can act for the other
+            setStateKeepHeld(UNKNOWN, Reason.UNKNOWN);
             return true;
         }
-        if (state == UNKNOWN && reason == Reason.UNKNOWN && peer.alive()) {
-            incarnation++;
+        if (state == UNKNOWN && peer.alive()) {
+            incarnation++; // they agree again: start over, as the seed's "restart the recovery manager on both nodes"
             resuming = null;
             beginInitializing();
             return true;
         }
+        if (!group.highAvailability()) return false;
         if (peer.alive() && peer.recoveryEpoch() > recoveryEpoch) {
             // seed 000: Recover restarts the recovery manager on *both* nodes; the peer's higher epoch says it recovered.
             recoveryEpoch = peer.recoveryEpoch();
@@ -715,13 +719,9 @@ final class RmRules {
 
     /** Failed mode freezes users where they are: the node keeps serving whatever it served when it failed. */
     private void enterFailedMode(Reason why) {
-        enterState(RUNNING_IN_FAILED_MODE, why);
-    }
-
-    private void enterState(NodeState broken, Reason why) {
         Set<Serving.Side> serving = Serving.of(state, handoffReady, held);
         held = serving.isEmpty() ? Set.of() : EnumSet.copyOf(serving);
-        setStateKeepHeld(broken, why);
+        setStateKeepHeld(RUNNING_IN_FAILED_MODE, why);
     }
 
     private void recover() {

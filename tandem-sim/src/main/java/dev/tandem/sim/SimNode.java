@@ -1,0 +1,44 @@
+package dev.tandem.sim;
+
+import dev.tandem.core.HookKind;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.rm.PersistedRm;
+import dev.tandem.core.rm.RmState;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One simulated host: its process (up or down), what it persisted, its critical services and
+ * database, and the recovery manager's state. Everything here is owned by {@link Sim}.
+ */
+final class SimNode {
+    final NodeId id;
+    /** Grows at every process start; work scheduled by an older process is dropped. */
+    long process;
+    boolean up;
+    RmState rm;
+    PersistedRm persisted;
+    /** Critical services by name: true while broken by a fault ({@code service-down}). */
+    final Map<String, Boolean> serviceFaulted = new LinkedHashMap<>();
+    /** The recovery manager stopped the critical services (manual failover); cleared by a start or a host boot. */
+    boolean servicesStoppedByRm;
+    boolean databaseUp = true;
+    final Set<HookKind> failNext = EnumSet.noneOf(HookKind.class);
+    /** Timer tokens by name: a timer fires only if its token is still the current one. */
+    final Map<String, Long> timers = new HashMap<>();
+    /** What the recovery manager last heard about each service, to report only changes. */
+    final Map<String, Boolean> reportedRunning = new HashMap<>();
+    Boolean reportedDatabase;
+
+    SimNode(NodeId id, RmState rm) {
+        this.id = id;
+        this.rm = rm;
+    }
+
+    boolean serviceRunning(String name) {
+        return !serviceFaulted.get(name) && !servicesStoppedByRm;
+    }
+}
