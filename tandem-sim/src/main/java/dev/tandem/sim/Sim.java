@@ -285,6 +285,11 @@ public final class Sim {
         node(id).failNext.add(kind);
     }
 
+    /** Forgets every hook failure still armed on this node. */
+    public void clearFailNext(NodeId id) {
+        node(id).failNext.clear();
+    }
+
     /** An administrator's failover or fallback of one node: the answer comes at once. */
     public Effect.AdminResult admin(NodeId target, AdminAction action) {
         SimNode n = node(target);

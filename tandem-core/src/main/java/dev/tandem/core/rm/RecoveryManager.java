@@ -43,7 +43,7 @@ public final class RecoveryManager {
 
     /** The persisted form of a state. */
     public static PersistedRm persisted(RmState s) {
-        return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch());
+        return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch(), s.servicesStopped());
     }
 
     /** The node's view of its group, for the admin actions. */

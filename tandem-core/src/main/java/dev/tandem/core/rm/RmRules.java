@@ -55,8 +55,6 @@ final class RmRules {
     private Instant healthySince;
     private long heartbeatSeq;
     private Instant nextHeartbeat;
-    /** Recover asked for: the critical services are being started before the restart. */
-    private boolean recovering;
     private boolean announce;
     private boolean goodbye;
 
@@ -85,8 +83,6 @@ final class RmRules {
         healthySince = s.healthySince();
         heartbeatSeq = s.heartbeatSeq();
         nextHeartbeat = s.nextHeartbeat();
-        // In a broken state the only hook that can be pending is Recover's start of the critical services.
-        recovering = s.pendingHook() == HookKind.START_SERVICES && s.state().isBroken();
     }
 
     // ---------------------------------------------------------------- events
@@ -121,7 +117,7 @@ final class RmRules {
         incarnation = Math.max(incarnation, persisted.map(PersistedRm::incarnation).orElse(0L)) + 1;
         recoveryEpoch = persisted.map(PersistedRm::recoveryEpoch).orElse(0L);
         resuming = persisted.orElse(null);
-        servicesStopped = false;
+        servicesStopped = persisted.map(PersistedRm::servicesStopped).orElse(false);
         beginInitializing();
     }
 
@@ -213,17 +209,13 @@ final class RmRules {
             }
             case START_SERVICES -> {
                 if (!hc.success()) {
-                    recovering = false;
                     // seed 000 Table 2: Running in Failed Mode / Start of Critical Services Failed.
                     enterFailedMode(Reason.START_OF_CRITICAL_SERVICES_FAILED);
                     return;
                 }
                 servicesStopped = false;
                 servicesDown.replaceAll((k, v) -> now); // freshly started: their delay counts from now
-                if (recovering) {
-                    recovering = false;
-                    restartForRecovery();
-                } else if (state == TAKING_BACK) {
+                if (state == TAKING_BACK) {
                     setHandoffReady();
                 }
             }
@@ -361,7 +353,7 @@ final class RmRules {
             return true;
         }
         if (peer.alive() && peer.state() == RUNNING_IN_FAILED_MODE && peer.recoveryEpoch() == recoveryEpoch
-                && !state.isBroken() && !recovering) {
+                && !state.isBroken()) {
             // seed 000 Table 2: failure rows show both nodes in Running in Failed Mode with the same reason; a node
             // that starts while its peer is failed shows Unknown.
             enterFailedMode(state == INITIALIZING ? Reason.UNKNOWN : peer.reason());
@@ -382,6 +374,7 @@ final class RmRules {
     }
 
     private boolean initializing() {
+        if (pendingHook != null) return false; // Recover is starting the critical services first
         if (peer.status() == Status.GONE) {
             noPeerAtStart();
             return true;
@@ -424,14 +417,20 @@ final class RmRules {
             } else {
                 setState(mine, init);
             }
+        } else if (mine.isFailedOver() && theirs.isFailedOver()) {
+            setState(NORMAL, Reason.NORMAL); // both resume failed over: nobody holds the users, so both serve their own
         } else if (mine.isFailedOver()) {
             resumeFailedOver(mine);
-        } else if (mine == FAILING_OVER) {
+        } else if (mine == FAILING_OVER && (theirs == TAKING_OVER || theirs.isBackup())) {
             resumeFailingOver();
-        } else if (mine == TAKING_OVER || mine == TAKING_BACK || mine == FALLING_BACK) {
-            setState(mine, init);
+        } else if (mine == TAKING_OVER && (theirs == FAILING_OVER || theirs.isFailedOver())
+                || mine == TAKING_BACK && (theirs == FALLING_BACK || theirs.isBackup())
+                || mine == FALLING_BACK && (theirs == TAKING_BACK || theirs.isFailedOver())) {
+            setState(mine, init); // a transition resumes only when the peer resumes its other half
         } else if (theirs.isBackup()) {
             resumeFailedOver(mine);
+        } else if (theirs.isFailedOver()) {
+            setState(TAKING_OVER, init); // the peer resumes failed over: we are its backup
         } else {
             setState(NORMAL, Reason.NORMAL);
         }
@@ -467,6 +466,10 @@ final class RmRules {
     }
 
     private boolean normal() {
+        if (servicesStopped && pendingHook == null) {
+            runHook(HookKind.START_SERVICES); // Normal serves its users: services stopped by an earlier failover restart
+            return true;
+        }
         if (peer.status() == Status.LEFT && peer.state() == NORMAL) {
             // seed 000 Table 2, "Running in Backup Mode / Peer Reboot": the peer shut down, restarted or rebooted.
             setState(TAKING_OVER, Reason.PEER_REBOOT);
@@ -486,6 +489,12 @@ final class RmRules {
         if (peer.alive() && peer.state() == FAILING_OVER) {
             // The peer fails over to us (seed 000 Table 2, "Failing Over | Taking Over").
             setState(TAKING_OVER, peer.reason());
+            return true;
+        }
+        if (peer.alive() && peer.state().isFailedOver()) {
+            // The peer serves nobody and expects a backup (it resumed a failed-over state we did not persist):
+            // become its backup rather than leave its users unserved. Fallback stays the administrator's call.
+            setState(TAKING_OVER, Reason.INITIALIZATION);
             return true;
         }
         Optional<Reason> due = dueFailure();
@@ -509,6 +518,10 @@ final class RmRules {
         if (pendingHook != null) return false;
         if (peer.alive() && peer.state().isBackup()) {
             enterConflict();
+            return true;
+        }
+        if (peer.alive() && peer.state() == NORMAL) {
+            setState(NORMAL, Reason.NORMAL); // resumed after a restart, but the peer kept its users: nothing to take
             return true;
         }
         if (servicesStopped) {
@@ -622,6 +635,10 @@ final class RmRules {
             runHook(HookKind.TAKE_BACK_USERS, before.self());
             return true;
         }
+        if (peer.alive() && peer.state() == NORMAL) {
+            setState(NORMAL, Reason.NORMAL); // resumed after a restart, but the peer holds none of our users
+            return true;
+        }
         if (peer.status() == Status.GONE) {
             setState(TAKING_OVER, Reason.PEER_DOWN);
             return true;
@@ -646,8 +663,10 @@ final class RmRules {
             setState(TAKING_OVER, peer.reason());
             return true;
         }
-        if (peer.alive() && peer.state() == NORMAL && healthy() && state != IDLE) {
-            setState(NORMAL, Reason.NORMAL); // the peer no longer holds our users (it restarted without them)
+        if (peer.alive() && peer.state().isFailedOver()) {
+            // Both failed over (each started while the other was unreachable): nobody holds the users, so both
+            // serve their own again; a node whose services are down then fails over by the usual delay.
+            setState(NORMAL, Reason.NORMAL);
             return true;
         }
         if (peer.status() == Status.GONE && (healthy() || state == IDLE)) {
@@ -724,20 +743,16 @@ final class RmRules {
         setStateKeepHeld(RUNNING_IN_FAILED_MODE, why);
     }
 
+    /**
+     * seed 000, manual recovery restarts the recovery manager; "to manually start these services, click
+     * Recovery": the restarted recovery manager starts them while it initializes.
+     */
     private void recover() {
-        // seed 000: "To manually start these services, click Recovery" -- start them first, then restart.
-        if (servicesStopped || !servicesDown.isEmpty()) {
-            recovering = true;
-            runHook(HookKind.START_SERVICES);
-        } else {
-            restartForRecovery();
-        }
-    }
-
-    private void restartForRecovery() {
+        boolean start = servicesStopped || !servicesDown.isEmpty();
         incarnation++;
         resuming = null;
         beginInitializing();
+        if (start) runHook(HookKind.START_SERVICES);
     }
 
     private void setHandoffReady() {
@@ -751,7 +766,6 @@ final class RmRules {
         pendingHook = null;
         pendingHookId = 0;
         handoffReady = false;
-        recovering = false;
     }
 
     private void setState(NodeState to, Reason why) {

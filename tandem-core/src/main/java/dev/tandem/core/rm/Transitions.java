@@ -18,7 +18,7 @@ public final class Transitions {
         // Every state can fail (Running in Failed Mode) or find its peer configured differently (Unknown).
         allow(INITIALIZING, NodeState.values());
         allow(NORMAL, TAKING_OVER, FAILING_OVER);
-        allow(TAKING_OVER, RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED);
+        allow(TAKING_OVER, RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED, NORMAL);
         allow(FAILING_OVER, IDLE, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING,
                 FAILOVER_AFFECTED_SERVICES, TAKING_OVER);
         allow(RUNNING_IN_BACKUP_MODE, FAILING_OVER, FALLING_BACK);
