@@ -11,7 +11,12 @@ import java.util.List;
 public record Scenario(String name, List<Step> steps, List<String> errors) {
 
     /** One line of a scenario: what to do with the simulator and, for an expectation, what to check. */
-    public record Step(int line, String text, ScenarioCommands.Action action, boolean expectation) {}
+    public record Step(int line, String text, ScenarioCommands.Action action, boolean expectation) {
+        /** A comment line: shown in a traced run, so a scenario narrates itself. */
+        public boolean comment() {
+            return text.startsWith("#");
+        }
+    }
 
     public static Scenario parse(String name, String text) {
         List<Step> steps = new ArrayList<>();
@@ -19,8 +24,12 @@ public record Scenario(String name, List<Step> steps, List<String> errors) {
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String raw = lines[i].strip();
-            if (raw.isEmpty() || raw.startsWith("#")) continue;
             int lineNo = i + 1;
+            if (raw.isEmpty()) continue;
+            if (raw.startsWith("#")) {
+                steps.add(new Step(lineNo, raw, ctx -> java.util.Optional.empty(), false));
+                continue;
+            }
             try {
                 List<String> words = words(raw);
                 ScenarioCommands.Parsed p = ScenarioCommands.parse(words);

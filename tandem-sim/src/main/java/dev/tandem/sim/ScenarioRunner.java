@@ -91,6 +91,10 @@ public final class ScenarioRunner {
         int passed = 0;
         int failed = 0;
         for (Scenario.Step step : scenario.steps()) {
+            if (step.comment()) {
+                if (verbose) out.println(step.text());
+                continue;
+            }
             Optional<String> problem;
             try {
                 problem = step.action().run(ctx);
