@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  * {@code tandem demo}: a tour of a redundancy pair. It runs in the simulator (virtual time, the same protocol
  * code as a node) and prints every transition as it happens.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {DemoInitCommand.class},
         description = {"Show a redundancy pair at work: manual failover and fallback, a critical service failing,"
                 + " a node losing power. Runs in virtual time with the seed's default timers and prints every"
                 + " transition, then checks the outcome."})

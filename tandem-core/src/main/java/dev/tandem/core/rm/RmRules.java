@@ -57,6 +57,7 @@ final class RmRules {
     private Instant nextHeartbeat;
     private boolean announce;
     private boolean goodbye;
+    private String fired;
 
     RmRules(RmState s, Instant now) {
         this.now = now;
@@ -92,6 +93,7 @@ final class RmRules {
             case Start start -> start(start.persisted());
             case Stop stop -> stop();
             case TimerFired t -> {
+                fired = t.name(); // the shell no longer holds it: set it again if it is still wanted
                 if (t.name().equals(RecoveryManager.TIMER_HEARTBEAT) && running && !now.isBefore(nextHeartbeat)) {
                     announce = true;
                 }
@@ -828,12 +830,14 @@ final class RmRules {
                     nowHealthy, handoffReady, recoveryEpoch)));
         }
         Map<String, Instant> timers = desiredTimers();
+        Map<String, Instant> held = new HashMap<>(before.timers());
+        if (fired != null) held.remove(fired);
         for (Map.Entry<String, Instant> t : timers.entrySet()) {
-            if (!t.getValue().equals(before.timers().get(t.getKey()))) {
+            if (!t.getValue().equals(held.get(t.getKey()))) {
                 out.add(new Effect.SetTimer(t.getKey(), t.getValue()));
             }
         }
-        for (String name : before.timers().keySet()) {
+        for (String name : held.keySet()) {
             if (!timers.containsKey(name)) out.add(new Effect.CancelTimer(name));
         }
         return new Transition<>(build(timers), out);

@@ -1,0 +1,282 @@
+package dev.tandem.node.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.Effect;
+import dev.tandem.core.Invalid;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.rm.Actions;
+import dev.tandem.core.rm.AdminAction;
+import dev.tandem.core.rm.RmState;
+import dev.tandem.core.rm.ServiceParameters;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.runtime.EventBus;
+import dev.tandem.node.runtime.TandemNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API on the admin RPC port (seed 000: 20075): JSON, bearer-token authenticated, bound to the admin
+ * address. Malformed or unauthenticated requests get a JSON error, never a stack trace.
+ */
+public final class AdminApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final String FORWARDED = "X-Tandem-Forwarded";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TandemNode node;
+    private final byte[] token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Javalin app;
+
+    public AdminApi(TandemNode node) throws IOException {
+        this.node = node;
+        NodeConfig.Admin admin = node.config().admin();
+        this.token = admin.tokenFile() == null ? null
+                : Files.readString(admin.tokenFile()).strip().getBytes(StandardCharsets.UTF_8);
+        if (token == null) LOG.warn("no admin.tokenFile: the admin API answers only /health and /metrics");
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.before("/api/*", this::authenticate);
+            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "node", node.config().id())));
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(node.metrics().scrape()));
+            cfg.routes.get("/api/v1/node", this::nodeInfo);
+            cfg.routes.get("/api/v1/redundancy-groups", ctx -> ctx.json(List.of(groupView())));
+            cfg.routes.get("/api/v1/redundancy-groups/{name}", ctx -> ctx.json(groupOr404(ctx)));
+            cfg.routes.post("/api/v1/redundancy-groups/{name}/failover", ctx -> action(ctx, AdminAction.FAILOVER));
+            cfg.routes.post("/api/v1/redundancy-groups/{name}/fallback", ctx -> action(ctx, AdminAction.FALLBACK));
+            cfg.routes.post("/api/v1/redundancy-groups/{name}/recover", ctx -> action(ctx, AdminAction.RECOVER));
+            cfg.routes.get("/api/v1/parameters", ctx -> ctx.json(node.snapshot().params().asText()));
+            cfg.routes.put("/api/v1/parameters", this::putParameters);
+            cfg.routes.get("/api/v1/critical-services", this::criticalServices);
+            cfg.routes.get("/api/v1/events/recent", ctx -> ctx.json(node.events().recent()));
+            cfg.routes.sse("/api/v1/events", client -> {
+                client.keepAlive();
+                Runnable cancel = node.events().subscribe(e -> client.sendEvent(e.kind(), eventJson(e)));
+                client.onClose(cancel);
+            });
+            cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+            cfg.routes.exception(Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.warn("admin API error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "no such resource: " + ctx.path());
+            });
+            cfg.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path()));
+        });
+    }
+
+    public AdminApi start() {
+        NodeConfig.Admin admin = node.config().admin();
+        app.start(admin.address(), admin.port());
+        LOG.info("admin API on http://{}:{}", admin.address(), app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    private void authenticate(Context ctx) {
+        if (token == null) throw new ApiError(401, "the admin API has no token configured (admin.tokenFile)");
+        String h = ctx.header("Authorization");
+        if (h == null || !h.startsWith("Bearer ")) {
+            throw new ApiError(401, "missing bearer token: send 'Authorization: Bearer <token>'");
+        }
+        byte[] given = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) throw new ApiError(401, "wrong bearer token");
+    }
+
+    private void nodeInfo(Context ctx) {
+        NodeConfig c = node.config();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("version", Version.get());
+        m.put("addresses", Map.of("node", c.address(), "admin", c.admin().address() + ":" + port(),
+                "servicePort", node.snapshot().params().servicePort()));
+        m.put("startedAt", node.startedAt().toString());
+        m.put("uptimeSeconds", Duration.between(node.startedAt(), node.clock().instant()).toSeconds());
+        ctx.json(m);
+    }
+
+    private Map<String, Object> groupOr404(Context ctx) {
+        String name = ctx.pathParam("name");
+        if (!name.equals(node.snapshot().group().name())) {
+            throw new ApiError(404, "no redundancy group '" + name + "'; this node is in '"
+                    + node.snapshot().group().name() + "'");
+        }
+        return groupView();
+    }
+
+    private Map<String, Object> groupView() {
+        RmState s = node.snapshot();
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("name", s.group().name());
+        g.put("description", s.group().description());
+        g.put("ha", s.group().highAvailability());
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        List<Actions.NodeView> views = new ArrayList<>();
+        for (NodeId id : s.group().nodes()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("id", id.value());
+            n.put("address", address(id));
+            if (id.equals(s.self())) {
+                n.put("state", s.state().display());
+                n.put("reason", s.reason().display());
+                n.put("alive", s.running());
+                n.put("healthy", s.healthy());
+                n.put("seenBy", s.self().value());
+                views.add(new Actions.NodeView(id, s.state(), s.running(), s.healthy()));
+            } else {
+                boolean alive = s.peer().alive();
+                n.put("state", alive ? s.peer().state().display() : "Unknown");
+                n.put("reason", alive ? s.peer().reason().display() : "");
+                n.put("alive", alive);
+                n.put("healthy", alive && s.peer().healthy());
+                n.put("seenBy", s.self().value());
+                views.add(new Actions.NodeView(id, s.peer().state(), alive, s.peer().healthy()));
+            }
+            nodes.add(n);
+        }
+        g.put("nodes", nodes);
+        g.put("actions", Actions.available(s.group().highAvailability(), views).stream()
+                .map(AdminAction::display).sorted().toList());
+        return g;
+    }
+
+    private String address(NodeId id) {
+        return node.config().redundancyGroup().nodes().stream().filter(m -> m.id().equals(id.value()))
+                .map(NodeConfig.Member::address).findFirst().orElse("");
+    }
+
+    private void action(Context ctx, AdminAction action) throws Exception {
+        groupOr404(ctx);
+        RmState s = node.snapshot();
+        String target = action == AdminAction.RECOVER ? s.self().value() : ctx.queryParam("node");
+        if (target == null || target.isBlank()) {
+            throw new ApiError(400, "query parameter 'node' is required: one of " + s.group().nodes());
+        }
+        NodeId id;
+        try {
+            id = NodeId.of(target);
+        } catch (Invalid e) {
+            throw new ApiError(400, e.getMessage());
+        }
+        if (!s.group().contains(id)) {
+            throw new ApiError(404, "no node '" + target + "' in group " + s.group().name() + "; nodes: " + s.group().nodes());
+        }
+        if (!id.equals(s.self())) {
+            forward(ctx, id);
+            return;
+        }
+        Effect.AdminResult r = node.admin(action).get(5, TimeUnit.SECONDS);
+        ctx.status(r.accepted() ? HttpStatus.ACCEPTED : HttpStatus.CONFLICT);
+        ctx.json(Map.of("accepted", r.accepted(), "message", r.message()));
+    }
+
+    /** The action is for the peer: ask the peer's own admin API (the admin RPC port is cluster-wide). */
+    private void forward(Context ctx, NodeId peer) throws Exception {
+        if (ctx.header(FORWARDED) != null) throw new ApiError(409, "not the node named; refusing to forward twice");
+        URI uri = URI.create("http://" + address(peer) + ":" + node.config().admin().port() + ctx.path()
+                + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + new String(token, StandardCharsets.UTF_8))
+                .header(FORWARDED, node.config().id()).POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            ctx.status(r.statusCode()).contentType("application/json").result(r.body());
+        } catch (IOException e) {
+            throw new ApiError(503, "the admin API of " + peer + " at " + uri.getHost() + " did not answer: " + e.getMessage());
+        }
+    }
+
+    private void putParameters(Context ctx) throws Exception {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (IOException e) {
+            throw new ApiError(400, "the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (body == null || !body.isObject()) throw new ApiError(400, "the body must be a JSON object of parameter: value");
+        Map<String, String> changes = new LinkedHashMap<>(node.snapshot().params().asText());
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!ServiceParameters.NAMES.contains(e.getKey())) {
+                throw new ApiError(400, "unknown parameter '" + e.getKey() + "'; allowed: " + ServiceParameters.NAMES);
+            }
+            changes.put(e.getKey(), e.getValue().asText());
+        }
+        ServiceParameters next = ServiceParameters.fromText(changes);
+        if (next.servicePort() != node.snapshot().params().servicePort()
+                || next.adminRpcPort() != node.snapshot().params().adminRpcPort()) {
+            throw new ApiError(400, "servicePort and adminRpcPort change only with a restart of the node");
+        }
+        node.parameters(next).get(5, TimeUnit.SECONDS);
+        ctx.json(next.asText());
+    }
+
+    private void criticalServices(Context ctx) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        node.checks().ifPresent(c -> {
+            m.put("verdicts", c.verdicts());
+            m.put("history", c.history());
+        });
+        ctx.json(m);
+    }
+
+    private static String eventJson(EventBus.Event e) {
+        try {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("at", e.at().toString());
+            m.put("kind", e.kind());
+            m.putAll(e.fields());
+            return JSON.writeValueAsString(m);
+        } catch (IOException ex) {
+            return "{}";
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message, "status", status));
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /** A request that is answered with a status and a JSON error. */
+    static final class ApiError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        ApiError(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package dev.tandem.node.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.core.Durations;
+import dev.tandem.core.Invalid;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.rm.RedundancyGroup;
+import dev.tandem.core.rm.ServiceParameters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a node's YAML configuration and checks every field. The first problem stops the node with a message
+ * naming the file, line, field, value and what is allowed (the daemon exits with code 2).
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP = Set.of("node", "admin", "cluster", "redundancyGroup", "parameters",
+            "stateDir", "criticalServices", "serviceControl", "hooks");
+    private static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path file;
+    private final LocatedYaml yaml;
+
+    private ConfigLoader(Path file, LocatedYaml yaml) {
+        this.file = file;
+        this.yaml = yaml;
+    }
+
+    public static NodeConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigError(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigError(file + ": cannot read: " + e.getMessage());
+        }
+        LocatedYaml yaml;
+        try {
+            yaml = LocatedYaml.parse(text);
+        } catch (IOException e) {
+            throw new ConfigError(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return new ConfigLoader(file, yaml).read();
+    }
+
+    private NodeConfig read() {
+        JsonNode root = yaml.root;
+        if (!root.isObject()) throw error("", "the file must be a YAML mapping of keys " + TOP);
+        keys("", root, TOP);
+        Path base = file.toAbsolutePath().getParent();
+
+        JsonNode node = object("node", true);
+        keys("node", node, Set.of("id", "address"));
+        String id = nodeId("node.id", text(node, "node.id", true));
+        String address = address("node.address", text(node, "node.address", true));
+
+        JsonNode adminNode = object("admin", false);
+        keys("admin", adminNode, Set.of("address", "port", "tokenFile"));
+        NodeConfig.Admin admin = new NodeConfig.Admin(
+                adminNode.has("address") ? address("admin.address", text(adminNode, "admin.address", true)) : address,
+                adminNode.has("port") ? port("admin.port", adminNode.get("port")) : ServiceParameters.DEFAULT_ADMIN_RPC_PORT,
+                adminNode.has("tokenFile") ? base.resolve(text(adminNode, "admin.tokenFile", true)) : null);
+
+        JsonNode clusterNode = object("cluster", false);
+        keys("cluster", clusterNode, Set.of("keyFile", "key8", "masterKeyFile", "encryption"));
+        boolean encryption = clusterNode.has("encryption") && bool("cluster.encryption", clusterNode.get("encryption"));
+        Path keyFile = clusterNode.has("keyFile") ? base.resolve(text(clusterNode, "cluster.keyFile", true)) : null;
+        String key8 = clusterNode.has("key8") ? text(clusterNode, "cluster.key8", true) : null;
+        Path master = clusterNode.has("masterKeyFile")
+                ? base.resolve(text(clusterNode, "cluster.masterKeyFile", true)) : null;
+        if (keyFile != null && key8 != null) throw error("cluster.key8", "give keyFile or key8, not both");
+        if (key8 != null && master == null) {
+            throw error("cluster.masterKeyFile", "required with key8: the file holding the key that decrypts it");
+        }
+        if (encryption && keyFile == null && key8 == null) {
+            // seed 004, cluster encryption: "you must first specify ... a shared secret".
+            throw error("cluster.encryption", "true needs a cluster key: set cluster.keyFile or cluster.key8");
+        }
+
+        NodeConfig.Group group = group(id, address);
+        Map<String, String> parameters = parameters();
+        Path stateDir = base.resolve(root.has("stateDir") ? text(root, "stateDir", true) : "state/" + id);
+        List<CheckConfig> checks = checks();
+        NodeConfig.ServiceControl control = serviceControl();
+        NodeConfig.Hooks hooks = hooks();
+        return new NodeConfig(base, id, address, admin, new NodeConfig.Cluster(keyFile, key8, master, encryption),
+                group, parameters, stateDir, checks, control, hooks);
+    }
+
+    private NodeConfig.Group group(String self, String selfAddress) {
+        JsonNode g = object("redundancyGroup", false);
+        if (g.isEmpty()) {
+            return new NodeConfig.Group(self, "", false, List.of(new NodeConfig.Member(self, selfAddress)));
+        }
+        keys("redundancyGroup", g, Set.of("name", "description", "highAvailability", "nodes"));
+        String name = text(g, "redundancyGroup.name", true);
+        String description = g.has("description") ? text(g, "redundancyGroup.description", true) : "";
+        boolean ha = !g.has("highAvailability") || bool("redundancyGroup.highAvailability", g.get("highAvailability"));
+        JsonNode nodes = g.get("nodes");
+        if (nodes == null || !nodes.isArray()) throw error("redundancyGroup.nodes", "a list of one or two {id, address}");
+        List<NodeConfig.Member> members = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            String p = "redundancyGroup.nodes[" + i + "]";
+            JsonNode m = nodes.get(i);
+            if (!m.isObject()) throw error(p, "a mapping with id and address");
+            keys(p, m, Set.of("id", "address"));
+            members.add(new NodeConfig.Member(nodeId(p + ".id", text(m, p + ".id", true)),
+                    address(p + ".address", text(m, p + ".address", true))));
+        }
+        try {
+            new RedundancyGroup(name, description, members.stream().map(m -> NodeId.of(m.id())).toList(), ha);
+        } catch (Invalid e) {
+            throw error("redundancyGroup." + e.field().replace("group ", ""), e.getMessage());
+        }
+        if (members.stream().noneMatch(m -> m.id().equals(self))) {
+            throw error("redundancyGroup.nodes", "must list this node (" + self + ")");
+        }
+        return new NodeConfig.Group(name, description, ha, List.copyOf(members));
+    }
+
+    private Map<String, String> parameters() {
+        JsonNode p = object("parameters", false);
+        keys("parameters", p, Set.copyOf(ServiceParameters.NAMES));
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            m.put(e.getKey(), e.getValue().asText());
+        }
+        try {
+            ServiceParameters.fromText(m);
+        } catch (Invalid e) {
+            throw error("parameters." + e.field(), e.getMessage());
+        }
+        return m;
+    }
+
+    private List<CheckConfig> checks() {
+        JsonNode list = yaml.root.get("criticalServices");
+        if (list == null) return List.of();
+        if (!list.isArray()) throw error("criticalServices", "a list of checks");
+        List<CheckConfig> out = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String p = "criticalServices[" + i + "]";
+            JsonNode c = list.get(i);
+            if (!c.isObject()) throw error(p, "a mapping with name and kind");
+            keys(p, c, Set.of("name", "kind", "target", "url", "expectStatus", "bodyContains", "pidFile",
+                    "processName", "command", "jdbcUrl", "interval", "timeout"));
+            String name = text(c, p + ".name", true);
+            if (!names.add(name)) throw error(p + ".name", "'" + name + "' is used twice; each check needs its own name");
+            String kind = text(c, p + ".kind", true);
+            if (!CheckConfig.KINDS.contains(kind)) throw error(p + ".kind", "'" + kind + "' is not allowed; allowed: " + CheckConfig.KINDS);
+            String target = c.has("target") ? text(c, p + ".target", true) : null;
+            String url = c.has("url") ? text(c, p + ".url", true) : null;
+            Integer status = c.has("expectStatus") ? (int) integer(p + ".expectStatus", c.get("expectStatus"), 100, 599) : null;
+            String body = c.has("bodyContains") ? text(c, p + ".bodyContains", true) : null;
+            String pidFile = c.has("pidFile") ? text(c, p + ".pidFile", true) : null;
+            String processName = c.has("processName") ? text(c, p + ".processName", true) : null;
+            List<String> command = c.has("command") ? command(p + ".command", c.get("command")) : null;
+            String jdbc = c.has("jdbcUrl") ? text(c, p + ".jdbcUrl", true) : null;
+            switch (kind) {
+                case "tcp" -> { if (target == null || !target.matches(".+:\\d{1,5}")) throw error(p + ".target", "host:port for a tcp check"); }
+                case "http" -> { if (url == null || !url.matches("https?://.+")) throw error(p + ".url", "an http:// or https:// URL for an http check"); }
+                case "process" -> { if (pidFile == null && processName == null) throw error(p, "a process check needs pidFile or processName"); }
+                case "command" -> { if (command == null) throw error(p + ".command", "a command (a list of words) for a command check"); }
+                case "database" -> { if (jdbc == null || !jdbc.startsWith("jdbc:")) throw error(p + ".jdbcUrl", "a jdbc: URL for a database check"); }
+                default -> throw new IllegalStateException(kind);
+            }
+            Duration interval = c.has("interval") ? duration(p + ".interval", c.get("interval")) : DEFAULT_CHECK_INTERVAL;
+            Duration timeout = c.has("timeout") ? duration(p + ".timeout", c.get("timeout")) : DEFAULT_CHECK_TIMEOUT;
+            if (interval.toMillis() < 10) throw error(p + ".interval", "at least 10ms");
+            if (timeout.toMillis() < 1 || timeout.compareTo(interval) > 0) throw error(p + ".timeout", "from 1ms up to the interval (" + Durations.format(interval) + ")");
+            out.add(new CheckConfig(name, kind, target, url, status, body,
+                    pidFile, processName, command, jdbc, interval, timeout));
+        }
+        return List.copyOf(out);
+    }
+
+    private NodeConfig.ServiceControl serviceControl() {
+        JsonNode s = object("serviceControl", false);
+        keys("serviceControl", s, Set.of("stop", "start", "timeout"));
+        return new NodeConfig.ServiceControl(
+                s.has("stop") ? command("serviceControl.stop", s.get("stop")) : List.of(),
+                s.has("start") ? command("serviceControl.start", s.get("start")) : List.of(),
+                s.has("timeout") ? duration("serviceControl.timeout", s.get("timeout")) : DEFAULT_HOOK_TIMEOUT);
+    }
+
+    private NodeConfig.Hooks hooks() {
+        JsonNode h = object("hooks", false);
+        keys("hooks", h, Set.of("notify", "takeOverUsers", "takeBackUsers", "timeout"));
+        return new NodeConfig.Hooks(
+                h.has("notify") ? command("hooks.notify", h.get("notify")) : List.of(),
+                h.has("takeOverUsers") ? command("hooks.takeOverUsers", h.get("takeOverUsers")) : List.of(),
+                h.has("takeBackUsers") ? command("hooks.takeBackUsers", h.get("takeBackUsers")) : List.of(),
+                h.has("timeout") ? duration("hooks.timeout", h.get("timeout")) : DEFAULT_HOOK_TIMEOUT);
+    }
+
+    // ---------------------------------------------------------------- field readers
+
+    private JsonNode object(String key, boolean required) {
+        JsonNode n = yaml.root.get(key);
+        if (n == null || n.isNull()) {
+            if (required) throw error(key, "missing; this section is required");
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        if (!n.isObject()) throw error(key, "must be a mapping of keys");
+        return n;
+    }
+
+    private void keys(String path, JsonNode n, Set<String> allowed) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                String p = path.isEmpty() ? k : path + "." + k;
+                throw error(p, "unknown key '" + k + "'; allowed: " + new java.util.TreeSet<>(allowed));
+            }
+        }
+    }
+
+    private String text(JsonNode parent, String path, boolean required) {
+        String key = path.substring(path.lastIndexOf('.') + 1);
+        JsonNode n = parent.get(key);
+        if (n == null || n.isNull()) {
+            if (required) throw error(path, "missing; a value is required");
+            return null;
+        }
+        if (!n.isValueNode() || n.asText().isBlank()) throw error(path, "must be a non-empty text value");
+        return n.asText();
+    }
+
+    private String nodeId(String path, String v) {
+        try {
+            return NodeId.of(v).value();
+        } catch (Invalid e) {
+            throw error(path, e.getMessage());
+        }
+    }
+
+    private String address(String path, String v) {
+        if (!v.matches("[0-9A-Za-z.:_-]+")) throw error(path, "'" + v + "' is not an IP address or host name");
+        return v;
+    }
+
+    private int port(String path, JsonNode n) {
+        return (int) integer(path, n, 1, 65535);
+    }
+
+    private long integer(String path, JsonNode n, long min, long max) {
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
+            throw error(path, "'" + n.asText() + "' is not allowed; allowed: a whole number from " + min + " to " + max);
+        }
+        return n.asLong();
+    }
+
+    private boolean bool(String path, JsonNode n) {
+        if (!n.isBoolean()) throw error(path, "'" + n.asText() + "' is not allowed; allowed: true or false");
+        return n.asBoolean();
+    }
+
+    private Duration duration(String path, JsonNode n) {
+        try {
+            return Durations.parse(path, n.asText());
+        } catch (Invalid e) {
+            throw error(path, e.getMessage());
+        }
+    }
+
+    private List<String> command(String path, JsonNode n) {
+        if (n.isTextual() && !n.asText().isBlank()) return List.of("/bin/sh", "-c", n.asText());
+        if (!n.isArray() || n.isEmpty()) throw error(path, "a command: a list of words, or one shell line");
+        List<String> out = new ArrayList<>();
+        for (JsonNode w : n) {
+            if (!w.isValueNode()) throw error(path, "every word of a command must be text");
+            out.add(w.asText());
+        }
+        return List.copyOf(out);
+    }
+
+    private ConfigError error(String path, String message) {
+        String where = file + ":" + yaml.line(path);
+        return new ConfigError(where + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+    }
+}

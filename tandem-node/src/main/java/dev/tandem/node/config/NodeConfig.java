@@ -1,0 +1,41 @@
+package dev.tandem.node.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node's bootstrap configuration, read from one YAML file (DESIGN.md, Configuration). Paths in it are
+ * relative to the file. docs/node-config.yaml explains every key.
+ *
+ * @param base the directory of the configuration file
+ */
+public record NodeConfig(
+        Path base,
+        String id,
+        String address,
+        Admin admin,
+        Cluster cluster,
+        Group redundancyGroup,
+        Map<String, String> parameters,
+        Path stateDir,
+        List<CheckConfig> criticalServices,
+        ServiceControl serviceControl,
+        Hooks hooks) {
+
+    public record Admin(String address, int port, Path tokenFile) {}
+
+    /** {@code keyFile}: a file holding the cluster key; {@code key8}: the key encrypted at rest (seed 004: cluster key 8). */
+    public record Cluster(Path keyFile, String key8, Path masterKeyFile, boolean encryption) {}
+
+    public record Member(String id, String address) {}
+
+    public record Group(String name, String description, boolean highAvailability, List<Member> nodes) {}
+
+    /** Commands that stop and start the critical services (seed 000: manual failover stops them, fallback starts them). */
+    public record ServiceControl(List<String> stop, List<String> start, java.time.Duration timeout) {}
+
+    /** keepalived-style notify hooks and the user-move hooks whose exit status decides success. */
+    public record Hooks(List<String> onStateChange, List<String> takeOverUsers, List<String> takeBackUsers,
+                        java.time.Duration timeout) {}
+}

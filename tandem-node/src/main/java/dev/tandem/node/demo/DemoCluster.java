@@ -1,0 +1,92 @@
+package dev.tandem.node.demo;
+
+import dev.tandem.core.Invalid;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Writes a runnable local cluster: one YAML file per node on 127.0.0.11, .12, ... (Linux routes all of
+ * 127.0.0.0/8 to loopback, so each node has its own address without root), nodes paired into redundancy
+ * groups, a shared cluster key and an admin token.
+ */
+public final class DemoCluster {
+    /** The first node's address is 127.0.0.{FIRST_HOST}; the cluster address is 127.0.0.10. */
+    public static final int FIRST_HOST = 11;
+    public static final int MAX_NODES = 100;
+
+    public enum Profile {
+        /** The seed's timers: 15 s heartbeats, 60 s timeout. */
+        DEFAULT,
+        /** Timers scaled down for tests and demos: 100 ms heartbeats, 500 ms timeout. */
+        FAST
+    }
+
+    private DemoCluster() {}
+
+    public static String nodeId(int i) {
+        return "n" + (i + 1);
+    }
+
+    public static String address(int i) {
+        return "127.0.0." + (FIRST_HOST + i);
+    }
+
+    /** Writes the cluster and returns the configuration files, one per node. */
+    public static List<Path> write(Path dir, int nodes, Profile profile) throws IOException {
+        if (nodes < 1 || nodes > MAX_NODES) throw new Invalid("--nodes", nodes, "from 1 to " + MAX_NODES);
+        Files.createDirectories(dir);
+        writeSecret(dir.resolve("cluster-key"), randomSecret());
+        writeSecret(dir.resolve("admin-token"), randomSecret());
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            int first = i - i % 2;
+            boolean pair = first + 1 < nodes;
+            Path f = dir.resolve(nodeId(i) + ".yaml");
+            Files.writeString(f, yaml(i, first, pair, profile));
+            files.add(f);
+        }
+        return files;
+    }
+
+    private static String yaml(int i, int first, boolean pair, Profile profile) {
+        StringBuilder y = new StringBuilder();
+        y.append("# Node ").append(nodeId(i)).append(" of a local demo cluster (docs/node-config.yaml explains every key).\n");
+        y.append("node:\n  id: ").append(nodeId(i)).append("\n  address: ").append(address(i)).append('\n');
+        y.append("admin:\n  address: ").append(address(i)).append("\n  port: 20075\n  tokenFile: admin-token\n");
+        y.append("cluster:\n  keyFile: cluster-key\n  encryption: true\n");
+        y.append("redundancyGroup:\n  name: g").append(first / 2 + 1).append('\n');
+        y.append("  highAvailability: ").append(pair).append("\n  nodes:\n");
+        y.append("    - id: ").append(nodeId(first)).append("\n      address: ").append(address(first)).append('\n');
+        if (pair) {
+            y.append("    - id: ").append(nodeId(first + 1)).append("\n      address: ").append(address(first + 1)).append('\n');
+        }
+        if (profile == Profile.FAST) {
+            y.append("parameters:\n  keepAliveInterval: 100ms\n  keepAliveTimeout: 500ms\n  initKeepAliveTimeout: 1s\n")
+                    .append("  criticalServiceDelay: 1s\n  automaticFallbackDelay: 10s\n")
+                    .append("  clientReloginLower: 1s\n  clientReloginUpper: 3s\n");
+        }
+        y.append("stateDir: state/").append(nodeId(i)).append('\n');
+        return y.toString();
+    }
+
+    private static String randomSecret() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static void writeSecret(Path file, String secret) throws IOException {
+        Files.writeString(file, secret + "\n");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the file keeps the default permissions
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.tandem.node.runtime;
+
+import dev.tandem.core.rm.NodeState;
+import dev.tandem.core.rm.RmState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node's Prometheus metrics, and the rate-limited log of dropped packets. */
+public final class NodeMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
+    private static final long LOG_EVERY_MS = 10_000;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter sent;
+    private final Counter received;
+    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private final Map<String, Long> suppressed = new ConcurrentHashMap<>();
+
+    NodeMetrics(Supplier<RmState> rm) {
+        sent = Counter.builder("tandem_heartbeats_sent").description("recovery-manager messages sent").register(registry);
+        received = Counter.builder("tandem_heartbeats_received")
+                .description("recovery-manager messages accepted").register(registry);
+        for (NodeState s : NodeState.values()) {
+            Gauge.builder("tandem_redundancy_state", () -> rm.get().running() && rm.get().state() == s ? 1 : 0)
+                    .description("1 for the recovery manager's current state").tag("state", s.display())
+                    .register(registry);
+        }
+        Gauge.builder("tandem_redundancy_healthy", () -> rm.get().healthy() ? 1 : 0)
+                .description("1 when every critical service and the database are up").register(registry);
+    }
+
+    void sent() {
+        sent.increment();
+    }
+
+    void received() {
+        received.increment();
+    }
+
+    void transition(String protocol, String to) {
+        registry.counter("tandem_transitions", "protocol", protocol, "to", to).increment();
+    }
+
+    /** A packet dropped: counted by cause; logged at most once per cause every ten seconds. */
+    void dropped(String cause, String detail) {
+        registry.counter("tandem_packets_dropped", "cause", cause).increment();
+        long now = System.currentTimeMillis();
+        Long last = lastLogged.get(cause);
+        if (last == null || now - last >= LOG_EVERY_MS) {
+            long more = suppressed.getOrDefault(cause, 0L);
+            suppressed.put(cause, 0L);
+            lastLogged.put(cause, now);
+            LOG.warn("dropped a packet ({}): {}{}", cause, detail, more > 0 ? " (and " + more + " more since)" : "");
+        } else {
+            suppressed.merge(cause, 1L, Long::sum);
+        }
+    }
+
+    public double droppedCount(String cause) {
+        Counter c = registry.find("tandem_packets_dropped").tag("cause", cause).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

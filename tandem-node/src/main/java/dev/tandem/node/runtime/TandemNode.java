@@ -1,0 +1,322 @@
+package dev.tandem.node.runtime;
+
+import dev.tandem.core.Effect;
+import dev.tandem.core.HookKind;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.Transition;
+import dev.tandem.core.rm.AdminAction;
+import dev.tandem.core.rm.PersistedRm;
+import dev.tandem.core.rm.RecoveryManager;
+import dev.tandem.core.rm.RedundancyGroup;
+import dev.tandem.core.rm.RmEvent;
+import dev.tandem.core.rm.RmMessage;
+import dev.tandem.core.rm.RmState;
+import dev.tandem.core.rm.ServiceParameters;
+import dev.tandem.node.config.CheckConfig;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.crypto.ClusterKey;
+import dev.tandem.node.crypto.Envelope;
+import dev.tandem.node.transport.UdpTransport;
+import dev.tandem.node.wire.Malformed;
+import dev.tandem.node.wire.RmCodec;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node: the recovery manager's core inside its shell. A single event-loop thread owns the core
+ * state; the network, the checks, the hooks and the admin API only submit events to it and read the
+ * snapshot it publishes after every step (DESIGN.md, The shell).
+ */
+public final class TandemNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TandemNode.class);
+
+    private final NodeConfig config;
+    private final Clock clock;
+    private final NodeId self;
+    private final RedundancyGroup group;
+    private final Map<NodeId, InetSocketAddress> peers = new HashMap<>();
+    private final ScheduledExecutorService loop;
+    private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+    private final Map<Long, CompletableFuture<Effect.AdminResult>> pendingAdmin = new HashMap<>();
+    private final AtomicLong adminRequests = new AtomicLong();
+    private final HookRunner hooks = new HookRunner();
+    private final EventBus events = new EventBus();
+    private final NodeMetrics metrics;
+    private final StateFile stateFile;
+    private final Instant startedAt;
+    private Envelope envelope;
+    private UdpTransport transport;
+    private HealthChecks checks;
+    private long envelopeEpoch;
+    private volatile RmState rm;
+    private volatile boolean stopped;
+
+    public TandemNode(NodeConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.self = NodeId.of(config.id());
+        this.group = new RedundancyGroup(config.redundancyGroup().name(), config.redundancyGroup().description(),
+                config.redundancyGroup().nodes().stream().map(m -> NodeId.of(m.id())).toList(),
+                config.redundancyGroup().highAvailability());
+        ServiceParameters params = ServiceParameters.fromText(config.parameters());
+        for (NodeConfig.Member m : config.redundancyGroup().nodes()) {
+            peers.put(NodeId.of(m.id()), new InetSocketAddress(m.address(), params.servicePort()));
+        }
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-loop-" + config.id());
+            t.setDaemon(true);
+            return t;
+        });
+        this.metrics = new NodeMetrics(this::snapshot);
+        this.stateFile = new StateFile(config.stateDir());
+        this.rm = RecoveryManager.initial(self, group, params);
+        this.startedAt = clock.instant();
+    }
+
+    /** Opens the sockets, resumes the persisted state and starts the recovery manager. */
+    public void start() throws Exception {
+        Optional<ClusterKey> key = Keys.load(config.cluster());
+        if (key.isEmpty()) {
+            LOG.warn("NO CLUSTER KEY: recovery-manager and group messages are neither authenticated nor encrypted;"
+                    + " anyone who can reach port {} can change this node's state. Set cluster.keyFile.",
+                    rm.params().servicePort());
+        } else {
+            LOG.info("cluster key fingerprint {}, encryption {}", key.get().fingerprint(),
+                    config.cluster().encryption() ? "on" : "off (messages authenticated only)");
+        }
+        Optional<StateFile.Content> saved = stateFile.read();
+        envelopeEpoch = Math.max(clock.millis(), saved.map(c -> c.envelopeEpoch() + 1).orElse(0L));
+        envelope = new Envelope(key, config.cluster().encryption(), self.value(), envelopeEpoch);
+        Optional<PersistedRm> persisted = saved.map(StateFile.Content::rm).filter(p -> p != null);
+        if (persisted.isPresent()) stateFile.write(new StateFile.Content(persisted.get(), envelopeEpoch));
+        InetSocketAddress bind = new InetSocketAddress(config.address(), rm.params().servicePort());
+        transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes)), ignored -> { });
+        LOG.info("node {} of group {} listening on UDP {}:{}", self, group.name(), config.address(),
+                rm.params().servicePort());
+        onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
+        checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
+        checks.start();
+    }
+
+    // ---------------------------------------------------------------- events in
+
+    private void packet(byte[] bytes) {
+        if (stopped) return;
+        Envelope.Opened opened;
+        try {
+            opened = envelope.open(bytes);
+        } catch (Envelope.Dropped d) {
+            metrics.dropped(d.drop().name().toLowerCase(), d.getMessage());
+            return;
+        }
+        if (opened.kind() != RmCodec.KIND) {
+            metrics.dropped("unknown_kind", "message kind " + opened.kind() + " from " + opened.sender());
+            return;
+        }
+        RmMessage m;
+        try {
+            m = RmCodec.decode(opened.payload());
+        } catch (Malformed e) {
+            metrics.dropped("malformed", e.getMessage() + " from " + opened.sender());
+            return;
+        }
+        if (!m.from().value().equals(opened.sender())) {
+            metrics.dropped("sender_mismatch", "envelope says " + opened.sender() + ", message says " + m.from());
+            return;
+        }
+        metrics.received();
+        step(new RmEvent.Received(m));
+    }
+
+    private void checkChanged(CheckConfig check, boolean up) {
+        loop.execute(() -> step(check.isDatabase() ? new RmEvent.DatabaseChanged(up)
+                : new RmEvent.ServiceChanged(check.name(), up)));
+    }
+
+    /** An administrator's action on this node; the answer comes from the core. */
+    public CompletableFuture<Effect.AdminResult> admin(AdminAction action) {
+        long id = adminRequests.incrementAndGet();
+        CompletableFuture<Effect.AdminResult> answer = new CompletableFuture<>();
+        loop.execute(() -> {
+            pendingAdmin.put(id, answer);
+            step(new RmEvent.Admin(id, action));
+            CompletableFuture<Effect.AdminResult> left = pendingAdmin.remove(id);
+            if (left != null) left.completeExceptionally(new IllegalStateException("no answer from the core"));
+        });
+        return answer;
+    }
+
+    public CompletableFuture<Void> parameters(ServiceParameters next) {
+        return onLoop(() -> step(new RmEvent.ParametersChanged(next)));
+    }
+
+    // ---------------------------------------------------------------- the step and its effects
+
+    private void step(RmEvent event) {
+        if (stopped && !(event instanceof RmEvent.Stop)) return;
+        Transition<RmState> t;
+        try {
+            t = RecoveryManager.step(rm, event, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("recovery manager rejected {}: {}", event.getClass().getSimpleName(), e.getMessage(), e);
+            throw e;
+        }
+        rm = t.state();
+        for (Effect e : t.effects()) execute(e);
+    }
+
+    private void execute(Effect e) {
+        switch (e) {
+            case Effect.Persist p -> stateFile.write(new StateFile.Content((PersistedRm) p.snapshot(), envelopeEpoch));
+            case Effect.Send s -> send(s);
+            case Effect.SetTimer t -> setTimer(t.name(), t.deadline());
+            case Effect.CancelTimer c -> {
+                ScheduledFuture<?> f = timers.remove(c.name());
+                if (f != null) f.cancel(false);
+            }
+            case Effect.RunHook h -> runHook(h);
+            case Effect.Record r -> transition(r);
+            case Effect.AdminResult r -> {
+                CompletableFuture<Effect.AdminResult> f = pendingAdmin.remove(r.requestId());
+                if (f != null) f.complete(r);
+                events.publish("admin", clock.instant(), Map.of("node", self.value(), "accepted", r.accepted(),
+                        "message", r.message()));
+            }
+            case Effect.ClaimAddress c -> { }
+            case Effect.ReleaseAddress r -> { }
+        }
+    }
+
+    private void send(Effect.Send s) {
+        if (!(s.message() instanceof RmMessage m)) return;
+        InetSocketAddress to = peers.get(s.to());
+        if (to == null || transport == null) return;
+        transport.send(to, envelope.seal(RmCodec.KIND, RmCodec.encode(m)));
+        metrics.sent();
+    }
+
+    private void setTimer(String name, Instant deadline) {
+        ScheduledFuture<?> old = timers.remove(name);
+        if (old != null) old.cancel(false);
+        long delay = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
+        timers.put(name, loop.schedule(() -> {
+            timers.remove(name);
+            step(new RmEvent.TimerFired(name));
+        }, delay, TimeUnit.NANOSECONDS));
+    }
+
+    private void runHook(Effect.RunHook h) {
+        Map<String, String> env = hookEnv();
+        env.put("TANDEM_HOOK", h.kind().name().toLowerCase().replace('_', '-'));
+        env.put("TANDEM_USERS_OF", String.join(",", h.usersOf().stream().map(NodeId::value).toList()));
+        List<String> command = switch (h.kind()) {
+            case STOP_SERVICES -> config.serviceControl().stop();
+            case START_SERVICES -> config.serviceControl().start();
+            case TAKE_OVER_USERS -> config.hooks().takeOverUsers();
+            case TAKE_BACK_USERS -> config.hooks().takeBackUsers();
+        };
+        Duration timeout = h.kind() == HookKind.STOP_SERVICES || h.kind() == HookKind.START_SERVICES
+                ? config.serviceControl().timeout() : config.hooks().timeout();
+        LOG.info("hook {} starting{}", env.get("TANDEM_HOOK"), command.isEmpty() ? " (nothing configured)" : "");
+        hooks.run(env.get("TANDEM_HOOK"), command, env, timeout, ok -> loop.execute(() -> {
+            LOG.info("hook {} {}", env.get("TANDEM_HOOK"), ok ? "succeeded" : "FAILED");
+            step(new RmEvent.HookCompleted(h.id(), h.kind(), ok));
+        }));
+    }
+
+    private void transition(Effect.Record r) {
+        // One log line per state transition: node, from, to, reason (DESIGN.md).
+        LOG.info("{} {}: {} -> {} ({})", r.node(), r.protocol(), r.from(), r.to(), r.reason());
+        metrics.transition(r.protocol(), r.to());
+        events.publish("transition", clock.instant(), Map.of("node", r.node().value(), "protocol", r.protocol(),
+                "from", r.from(), "to", r.to(), "reason", r.reason()));
+        List<String> notify = config.hooks().onStateChange();
+        if (!notify.isEmpty()) {
+            Map<String, String> env = hookEnv();
+            env.put("TANDEM_HOOK", "notify");
+            env.put("TANDEM_FROM", r.from());
+            env.put("TANDEM_STATE", r.to());
+            env.put("TANDEM_REASON", r.reason());
+            hooks.run("notify", notify, env, config.hooks().timeout(), ok -> { });
+        }
+    }
+
+    private Map<String, String> hookEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TANDEM_NODE", self.value());
+        env.put("TANDEM_GROUP", group.name());
+        return env;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The recovery manager's state after the last step (safe from any thread). */
+    public RmState snapshot() {
+        return rm;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public EventBus events() {
+        return events;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    public Optional<HealthChecks> checks() {
+        return Optional.ofNullable(checks);
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /** Graceful stop: the peer is told (it sees Peer Reboot), the state is written, sockets close. */
+    @Override
+    public void close() {
+        if (stopped) return;
+        try {
+            onLoop(() -> {
+                step(new RmEvent.Stop());
+                stopped = true;
+                timers.values().forEach(f -> f.cancel(false));
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("graceful stop incomplete: {}", e.getMessage());
+        }
+        if (checks != null) checks.close();
+        if (transport != null) transport.close();
+        hooks.close();
+        loop.shutdownNow();
+        LOG.info("node {} stopped", self);
+    }
+
+    private CompletableFuture<Void> onLoop(Runnable r) {
+        return CompletableFuture.runAsync(r, loop);
+    }
+}

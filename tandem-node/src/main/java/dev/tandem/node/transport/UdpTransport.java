@@ -1,0 +1,73 @@
+package dev.tandem.node.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * One UDP socket on Netty: receives datagrams and hands their bytes to the node's event loop, sends the
+ * event loop's datagrams. The I/O thread never touches protocol state.
+ */
+public final class UdpTransport implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    /**
+     * @param onPacket      called on the I/O thread with each datagram's bytes and sender
+     * @param onUnreachable called when the kernel reports that a peer's port is closed (ICMP port unreachable)
+     */
+    public UdpTransport(InetSocketAddress bind, BiConsumer<byte[], InetSocketAddress> onPacket,
+                        Consumer<InetSocketAddress> onUnreachable) throws InterruptedException {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, false)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+                        ByteBuf buf = p.content();
+                        byte[] bytes = new byte[buf.readableBytes()];
+                        buf.readBytes(bytes);
+                        onPacket.accept(bytes, p.sender());
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        if (cause instanceof PortUnreachableException) onUnreachable.accept(null);
+                    }
+                });
+        try {
+            channel = b.bind(bind).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully();
+            throw new IllegalStateException("cannot listen on UDP " + bind.getHostString() + ":" + bind.getPort()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void send(InetSocketAddress to, byte[] bytes) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}
