@@ -67,7 +67,8 @@ public final class DemoCluster {
             y.append("    - id: ").append(nodeId(first + 1)).append("\n      address: ").append(address(first + 1)).append('\n');
         }
         if (profile == Profile.FAST) {
-            y.append("parameters:\n  keepAliveInterval: 100ms\n  keepAliveTimeout: 500ms\n  initKeepAliveTimeout: 1s\n")
+            // The initialization timeout stays long enough for JVMs started one after another to find each other.
+            y.append("parameters:\n  keepAliveInterval: 100ms\n  keepAliveTimeout: 500ms\n  initKeepAliveTimeout: 15s\n")
                     .append("  criticalServiceDelay: 1s\n  automaticFallbackDelay: 10s\n")
                     .append("  clientReloginLower: 1s\n  clientReloginUpper: 3s\n");
         }
