@@ -35,7 +35,7 @@ public final class ScenarioCommands {
     record Parsed(Action action, boolean expectation) {}
 
     static final List<String> COMMANDS = List.of("group", "param", "service", "users", "start", "stop", "restart",
-            "reboot", "crash", "partition", "heal", "service-down", "service-up", "db-down", "db-up", "fail-next",
+            "reboot", "crash", "kill", "partition", "heal", "service-down", "service-up", "db-down", "db-up", "fail-next",
             "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
             "hook-time", "network", "seed");
 
@@ -76,7 +76,7 @@ public final class ScenarioCommands {
                     return ok();
                 });
             }
-            case "stop", "restart", "crash", "db-down", "db-up" -> {
+            case "stop", "restart", "crash", "kill", "db-down", "db-up" -> {
                 arity(cmd, a, 1, 1, cmd + " <node>");
                 NodeId node = NodeId.of(a.get(0));
                 yield setup(ctx -> {
@@ -85,6 +85,7 @@ public final class ScenarioCommands {
                         case "stop" -> s.stop(node);
                         case "restart" -> s.restart(node);
                         case "crash" -> s.crash(node);
+                        case "kill" -> s.kill(node);
                         case "db-down" -> s.databaseDown(node);
                         default -> s.databaseUp(node);
                     }

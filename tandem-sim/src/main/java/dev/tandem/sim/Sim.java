@@ -191,6 +191,7 @@ public final class Sim {
         SimNode n = node(id);
         if (n.up) throw new Invalid("start", id, "a node that is not running (" + id + " runs)");
         n.up = true;
+        n.hostUp = true;
         n.process++;
         n.timers.clear();
         n.reportedRunning.clear();
@@ -218,6 +219,7 @@ public final class Sim {
         SimNode n = running(id, "reboot");
         deliver(n, new RmEvent.Stop());
         down(n, "reboots");
+        n.hostUp = false;
         long process = n.process;
         queue.schedule(now.plus(downFor), () -> {
             if (n.up || n.process != process) return;
@@ -230,7 +232,14 @@ public final class Sim {
     public void crash(NodeId id) {
         SimNode n = running(id, "crash");
         down(n, "crashes");
+        n.hostUp = false;
         n.servicesStoppedByRm = false; // when the host comes back, it boots with its services
+    }
+
+    /** The node's process dies (SIGKILL) while its host keeps running: messages to it are refused. */
+    public void kill(NodeId id) {
+        SimNode n = running(id, "kill");
+        down(n, "is killed");
     }
 
     private void down(SimNode n, String how) {
@@ -437,10 +446,19 @@ public final class Sim {
         SimNode dest = nodes.get(to);
         if (dest == null || cut(from, to) || random.nextDouble() < network.loss()) return;
         int copies = random.nextDouble() < network.duplicate() ? 2 : 1;
+        SimNode source = nodes.get(from);
+        long sourceProcess = source.process;
         for (int i = 0; i < copies; i++) {
-            queue.schedule(now.plus(delay()), () -> {
-                if (dest.up && !cut(from, to) && message instanceof RmMessage m) {
+            Duration there = delay();
+            queue.schedule(now.plus(there), () -> {
+                if (cut(from, to)) return;
+                if (dest.up && message instanceof RmMessage m) {
                     deliver(dest, new RmEvent.Received(m));
+                } else if (!dest.up && dest.hostUp) {
+                    // The host answers "port unreachable" on the way back.
+                    queue.schedule(now.plus(there), () -> {
+                        if (source.up && source.process == sourceProcess) deliver(source, new RmEvent.PeerRefused());
+                    });
                 }
             });
         }

@@ -19,6 +19,8 @@ final class SimNode {
     /** Grows at every process start; work scheduled by an older process is dropped. */
     long process;
     boolean up;
+    /** The host answers on the network (a stopped or killed process on a running host refuses messages). */
+    boolean hostUp = true;
     RmState rm;
     PersistedRm persisted;
     /** Critical services by name: true while broken by a fault ({@code service-down}). */

@@ -103,7 +103,7 @@ class RedundancyPropertiesTest {
         NodeId n = r.nextBoolean() ? N1 : N2;
         NodeId other = n.equals(N1) ? N2 : N1;
         boolean up = sim.isUp(n);
-        switch (r.nextInt(16)) {
+        switch (r.nextInt(17)) {
             case 0 -> { if (up) { sim.crash(n); return "crash " + n; } sim.start(n); return "start " + n; }
             case 1 -> { if (up) { sim.stop(n); return "stop " + n; } sim.start(n); return "start " + n; }
             case 2 -> { if (up) { sim.restart(n); return "restart " + n; } return "noop"; }
@@ -122,6 +122,7 @@ class RedundancyPropertiesTest {
             case 11 -> { return "admin failover " + n + ": " + sim.admin(n, AdminAction.FAILOVER).accepted(); }
             case 12 -> { return "admin fallback " + n + ": " + sim.admin(n, AdminAction.FALLBACK).accepted(); }
             case 13 -> { return "admin recover: " + sim.recover("g1").accepted(); }
+            case 15 -> { if (up) { sim.kill(n); return "kill " + n; } sim.start(n); return "start " + n; }
             case 14 -> {
                 sim.network(new NetworkModel(Duration.ofMillis(1), Duration.ofMillis(1 + r.nextInt(500)),
                         r.nextDouble() * 0.5, r.nextDouble() * 0.2));

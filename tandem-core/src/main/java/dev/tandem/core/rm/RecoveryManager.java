@@ -21,6 +21,21 @@ public final class RecoveryManager {
     public static final String TIMER_PEER = "rm.peer-timeout";
     public static final String TIMER_SERVICE = "rm.critical-service-delay";
     public static final String TIMER_FALLBACK = "rm.automatic-fallback";
+    public static final String TIMER_PROBE = "rm.crash-probe";
+
+    /**
+     * Crash detection: how many refusals in a row, with no heartbeat from the peer between them, prove its
+     * process is gone. One refusal could be a port briefly closed; three spread over two probe intervals are a
+     * dead process (docs/decisions/0012-fast-crash-detection.md).
+     */
+    public static final int CRASH_PROBES = 3;
+
+    /** Time between crash probes: a quarter of the keep-alive interval, at most 250 ms. */
+    public static java.time.Duration probeInterval(ServiceParameters p) {
+        java.time.Duration quarter = p.keepAliveInterval().dividedBy(4);
+        java.time.Duration cap = java.time.Duration.ofMillis(250);
+        return quarter.compareTo(cap) < 0 ? quarter : cap;
+    }
 
     private RecoveryManager() {}
 

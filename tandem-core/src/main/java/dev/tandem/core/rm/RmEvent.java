@@ -14,6 +14,12 @@ public sealed interface RmEvent {
 
     record TimerFired(String name) implements RmEvent {}
 
+    /**
+     * The peer's host refused a message: nothing listens on the peer's port (ICMP port unreachable, connection
+     * refused). The process is gone although the host answers.
+     */
+    record PeerRefused() implements RmEvent {}
+
     record Received(RmMessage message) implements RmEvent {}
 
     /** A critical service check changed its verdict. */

@@ -97,7 +97,11 @@ final class RmRules {
                 if (t.name().equals(RecoveryManager.TIMER_HEARTBEAT) && running && !now.isBefore(nextHeartbeat)) {
                     announce = true;
                 }
+                if (t.name().equals(RecoveryManager.TIMER_PROBE) && running && peer.refusals() > 0) {
+                    announce = true; // probe: a dead peer's host refuses it again, a live peer answers
+                }
             }
+            case PeerRefused pr -> refused();
             case Received r -> received(r.message());
             case ServiceChanged sc -> serviceChanged(sc.service(), sc.running());
             case DatabaseChanged dc -> databaseDownSince = dc.up() ? null
@@ -153,6 +157,17 @@ final class RmRules {
         running = false;
         pendingHook = null;
         pendingHookId = 0;
+    }
+
+    /**
+     * The peer's host refused our message. Only a peer we hear normally is suspected: after its goodbye it is
+     * expected to restart, so the timeout decides (decision 0002). Enough refusals in a row, with no heartbeat
+     * from it meanwhile, mean its process is gone: seed 000 Peer Down, without waiting for the timeout.
+     */
+    private void refused() {
+        if (!running || peer.status() != Status.ALIVE) return;
+        int n = peer.refusals() + 1;
+        peer = n >= RecoveryManager.CRASH_PROBES ? peer.withStatus(Status.GONE).withRefusals(n) : peer.withRefusals(n);
     }
 
     private void serviceChanged(String service, boolean up) {
@@ -592,7 +607,6 @@ final class RmRules {
         if (peer.alive() && peer.state() == TAKING_BACK && peer.handoffReady()) {
             // seed 000 Table 2, "Taking Back | Falling Back": the backup disconnects the failed-over users.
             setState(FALLING_BACK, peer.reason());
-            setHandoffReady();
             return true;
         }
         Optional<Reason> due = dueFailure();
@@ -612,6 +626,10 @@ final class RmRules {
     }
 
     private boolean fallingBack() {
+        if (!handoffReady) {
+            setHandoffReady(); // the backup lets the failed-over users go at once (seed 000: they are disconnected)
+            return true;
+        }
         if (peer.alive() && peer.state() == NORMAL) {
             setState(NORMAL, Reason.NORMAL); // seed 000 Table 2: after taking back completes, both nodes are Normal
             return true;
@@ -847,6 +865,11 @@ final class RmRules {
         Map<String, Instant> t = new LinkedHashMap<>();
         if (!running || group.nodes().size() < 2) return t;
         t.put(RecoveryManager.TIMER_HEARTBEAT, nextHeartbeat);
+        if (peer.status() == Status.ALIVE && peer.refusals() > 0) {
+            Instant probe = now.plus(RecoveryManager.probeInterval(params));
+            Instant held = before.timers().get(RecoveryManager.TIMER_PROBE);
+            t.put(RecoveryManager.TIMER_PROBE, held != null && held.isAfter(now) && !fired(RecoveryManager.TIMER_PROBE) ? held : probe);
+        }
         if (group.highAvailability()) {
             Instant peerAt = peerDeadline();
             if (peerAt != null) t.put(RecoveryManager.TIMER_PEER, peerAt);
@@ -856,6 +879,10 @@ final class RmRules {
             if (fallbackAt != null && fallbackAt.isAfter(now)) t.put(RecoveryManager.TIMER_FALLBACK, fallbackAt);
         }
         return t;
+    }
+
+    private boolean fired(String name) {
+        return name.equals(fired);
     }
 
     private RmState build(Map<String, Instant> timers) {

@@ -40,6 +40,10 @@ public final class NodeMetrics {
         sent.increment();
     }
 
+    void refused() {
+        registry.counter("tandem_peer_refusals", "protocol", "redundancy").increment();
+    }
+
     void received() {
         received.increment();
     }

@@ -50,6 +50,7 @@ public final class TandemNode implements AutoCloseable {
     private final NodeId self;
     private final RedundancyGroup group;
     private final Map<NodeId, InetSocketAddress> peers = new HashMap<>();
+    private final Map<NodeId, io.netty.channel.Channel> links = new HashMap<>();
     private final ScheduledExecutorService loop;
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
     private final Map<Long, CompletableFuture<Effect.AdminResult>> pendingAdmin = new HashMap<>();
@@ -108,6 +109,14 @@ public final class TandemNode implements AutoCloseable {
         transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes)), ignored -> { });
         LOG.info("node {} of group {} listening on UDP {}:{}", self, group.name(), config.address(),
                 rm.params().servicePort());
+        for (Map.Entry<NodeId, InetSocketAddress> p : peers.entrySet()) {
+            if (p.getKey().equals(self)) continue;
+            links.put(p.getKey(), transport.connect(new InetSocketAddress(config.address(), 0), p.getValue(),
+                    () -> loop.execute(() -> {
+                        metrics.refused();
+                        step(new RmEvent.PeerRefused());
+                    })));
+        }
         onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
@@ -204,9 +213,9 @@ public final class TandemNode implements AutoCloseable {
 
     private void send(Effect.Send s) {
         if (!(s.message() instanceof RmMessage m)) return;
-        InetSocketAddress to = peers.get(s.to());
-        if (to == null || transport == null) return;
-        transport.send(to, envelope.seal(RmCodec.KIND, RmCodec.encode(m)));
+        io.netty.channel.Channel link = links.get(s.to());
+        if (link == null) return;
+        UdpTransport.sendOn(link, envelope.seal(RmCodec.KIND, RmCodec.encode(m)));
         metrics.sent();
     }
 

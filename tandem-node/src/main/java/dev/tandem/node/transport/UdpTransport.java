@@ -61,6 +61,30 @@ public final class UdpTransport implements AutoCloseable {
         channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to));
     }
 
+    /**
+     * A socket connected to one peer, for sending to it: the kernel reports a closed port at the peer (ICMP port
+     * unreachable) only to a connected socket, which is how a dead process on a live host is noticed at once.
+     */
+    public Channel connect(InetSocketAddress local, InetSocketAddress peer, Runnable onRefused) throws InterruptedException {
+        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+                        // Peers answer on the service port, not here.
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        if (cause instanceof PortUnreachableException) onRefused.run();
+                    }
+                });
+        return b.connect(peer, local).sync().channel();
+    }
+
+    public static void sendOn(Channel connected, byte[] bytes) {
+        connected.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
     }
