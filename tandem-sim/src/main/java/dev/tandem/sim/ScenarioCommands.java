@@ -11,6 +11,7 @@ import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.Reason;
 import dev.tandem.core.rm.RedundancyGroup;
 import dev.tandem.core.rm.RmState;
+import dev.tandem.core.rm.ServiceParameters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -48,6 +49,7 @@ public final class ScenarioCommands {
                 arity(cmd, a, 2, 2, "param <name> <value>");
                 String name = a.get(0);
                 String value = a.get(1);
+                ServiceParameters.checkValue(name, value);
                 yield setup(ctx -> {
                     ctx.sim().parameters(ctx.sim().parameters().with(name, value));
                     return ok();
@@ -225,6 +227,7 @@ public final class ScenarioCommands {
     private static Action users(List<String> a, boolean expectRefusal) {
         if (a.size() < 2 || a.size() > 3) throw usage("users <group> <count> [mode=balanced|active-standby|none]");
         long count = number("count", a.get(1));
+        if (count < 1 || count > 10_000_000) throw new Invalid("count", a.get(1), "a whole number from 1 to 10000000");
         AssignmentMode mode = AssignmentMode.BALANCED;
         if (a.size() == 3) {
             if (!a.get(2).toLowerCase(Locale.ROOT).startsWith("mode=")) {
@@ -247,6 +250,7 @@ public final class ScenarioCommands {
         AdminAction action = AdminAction.parse(a.get(0))
                 .orElseThrow(() -> new Invalid("admin action", a.get(0), "failover, fallback or recover"));
         String target = a.get(1);
+        if (action != AdminAction.RECOVER) NodeId.of(target); // checked now, not when it runs
         return ctx -> {
             Effect.AdminResult r = action == AdminAction.RECOVER ? ctx.sim().recover(target)
                     : ctx.sim().admin(NodeId.of(target), action);

@@ -48,6 +48,11 @@ public final class Actions {
                     yield Optional.of("fallback to " + target.id() + " is not available: its critical services are"
                             + " not running; start them (or reboot the node) first");
                 }
+                if (target.state() == NodeState.FAILOVER_AFFECTED_SERVICES && !target.healthy()) {
+                    // seed 000, Fallback: "the failed node comes back into service and all critical services are running".
+                    yield Optional.of("fallback to " + target.id() + " is not available: its critical services or"
+                            + " database are not running; start them (or reboot the node) first");
+                }
                 if (!fallbackFrom(target.state())) {
                     yield Optional.of("fallback to " + target.id() + " is not available: it is " + target.state()
                             + "; fallback needs it Idle, Failed Over or Failover Affected Services");

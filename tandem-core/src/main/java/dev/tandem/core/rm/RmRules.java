@@ -442,8 +442,10 @@ final class RmRules {
             resumeFailingOver();
         } else if (mine == TAKING_OVER && (theirs == FAILING_OVER || theirs.isFailedOver())
                 || mine == TAKING_BACK && (theirs == FALLING_BACK || theirs.isBackup())
-                || mine == FALLING_BACK && (theirs == TAKING_BACK || theirs.isFailedOver())) {
+                || mine == FALLING_BACK && theirs == TAKING_BACK) {
             setState(mine, init); // a transition resumes only when the peer resumes its other half
+        } else if (mine == FALLING_BACK && theirs.isFailedOver()) {
+            setState(TAKING_OVER, init); // the peer resumes failed over: we are its backup again
         } else if (theirs.isBackup()) {
             resumeFailedOver(mine);
         } else if (theirs.isFailedOver()) {
@@ -634,6 +636,14 @@ final class RmRules {
             setState(NORMAL, Reason.NORMAL); // seed 000 Table 2: after taking back completes, both nodes are Normal
             return true;
         }
+        if (peer.alive() && peer.state().isBackup()) {
+            enterConflict(); // it took every user while we still serve ours (it thought us gone)
+            return true;
+        }
+        if (peer.alive() && peer.state().isFailedOver()) {
+            setState(TAKING_OVER, reason); // it is not taking back after all (it restarted): serve its users again
+            return true;
+        }
         if (peer.status() == Status.GONE) {
             setState(TAKING_OVER, Reason.PEER_DOWN); // the node taking back vanished: serve its users again
             return true;
@@ -822,6 +832,7 @@ final class RmRules {
 
     Transition<RmState> finish() {
         boolean nowHealthy = healthy();
+        if (running && nowHealthy != before.healthy()) announce = true; // the peer decides on our health: tell it now
         if (!nowHealthy) {
             healthySince = null;
         } else if (healthySince == null) {

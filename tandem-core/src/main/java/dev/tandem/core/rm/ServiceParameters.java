@@ -100,6 +100,19 @@ public record ServiceParameters(
             "criticalServiceDelay", "automaticFallback", "automaticFallbackDelay", "clientReloginLower",
             "clientReloginUpper", "servicePort", "adminRpcPort");
 
+    /**
+     * Checks one parameter on its own: a known name and a value of the right kind (a duration, true or false, a
+     * port). Whether it fits with the others is checked when the whole set is built.
+     */
+    public static void checkValue(String name, String value) {
+        if (!NAMES.contains(name)) throw new Invalid("parameter", name, String.join(", ", NAMES));
+        switch (name) {
+            case "automaticFallback" -> bool(name, value);
+            case "servicePort", "adminRpcPort" -> port(name, integer(name, value));
+            default -> Durations.parse(name, value);
+        }
+    }
+
     /** A copy with one parameter changed, given as text; validated like a new set. */
     public ServiceParameters with(String name, String value) {
         Map<String, String> m = asText();
