@@ -119,6 +119,15 @@ class MainTest {
     }
 
     @Test
+    void aMisspelledParameterIsAScenarioThatCannotBeReadExitTwo() throws Exception {
+        // sim run: "2 a scenario could not be read"; Scenario: reading checks every command and its arguments.
+        Path f = scenario("param.scenario", "param keepAliveIntervl 5s\n" + PAIR + "expect n1 Normal\n");
+        assertThat(Main.run("sim", "run", f.toString())).isEqualTo(2);
+        assertThat(outLines().get(0)).startsWith("ERROR " + f + ":1: parameter: 'keepAliveIntervl' is not allowed");
+        assertThat(outLines()).noneMatch(l -> l.startsWith("ok "));
+    }
+
+    @Test
     void aMissingFileExitsTwoWithTheReason() {
         Path missing = dir.resolve("nowhere.scenario");
         int code = Main.run("sim", "run", missing.toString());

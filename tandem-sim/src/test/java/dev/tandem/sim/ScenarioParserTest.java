@@ -198,6 +198,56 @@ class ScenarioParserTest {
         assertThat(s.steps()).extracting(Scenario.Step::line).as("the good line is still read").containsExactly(3);
     }
 
+    // Scenario: "Reading checks every command and its arguments, so a scenario with a typo is reported line by line
+    // before anything runs." These arguments are only looked at once the scenario runs.
+
+    @Test
+    void aParameterWithAnUnknownNameIsReportedWhenRead() {
+        Scenario s = Scenario.parse("p.scenario", "param keepAliveIntervl 5s\ngroup g1 n1 n2\n");
+        assertThat(s.errors()).containsExactly("p.scenario:1: parameter: 'keepAliveIntervl' is not allowed; allowed:"
+                + " keepAliveInterval, keepAliveTimeout, initKeepAliveTimeout, criticalServiceDelay, automaticFallback,"
+                + " automaticFallbackDelay, clientReloginLower, clientReloginUpper, servicePort, adminRpcPort");
+    }
+
+    @Test
+    void aParameterValueOfTheWrongFormIsReportedWhenRead() {
+        Scenario s = Scenario.parse("p.scenario", "param keepAliveInterval fast\nparam automaticFallback yes\n");
+        assertThat(s.errors()).containsExactly(
+                "p.scenario:1: keepAliveInterval: 'fast' is not allowed; allowed: a whole number followed by ms, s, m"
+                        + " or h (for example 500ms, 90s, 31m)",
+                "p.scenario:2: automaticFallback: 'yes' is not allowed; allowed: true or false");
+    }
+
+    @Test
+    void anAdminTargetThatCannotBeANodeIsReportedWhenRead() {
+        Scenario s = Scenario.parse("a.scenario", "group g1 n1 n2\nadmin failover n/1\n");
+        assertThat(s.errors()).containsExactly("a.scenario:2: node id: 'n/1' is not allowed; allowed: 1 to 128"
+                + " characters of A-Z a-z 0-9 _ . : -");
+    }
+
+    @Test
+    void aUserCountTooLargeIsReportedWhenReadWithTheValueTyped() {
+        Scenario s = Scenario.parse("u.scenario", "group g1 n1 n2\nusers g1 3000000000\n");
+        assertThat(s.errors()).singleElement().asString().startsWith("u.scenario:2: count: '3000000000' is not allowed");
+    }
+
+    @Test
+    void aLossThatIsNotANumberIsReported() {
+        Scenario s = Scenario.parse("n.scenario", "network loss=NaN\nnetwork dup=NaN\n");
+        assertThat(s.errors()).containsExactly(
+                "n.scenario:1: loss: 'NaN' is not allowed; allowed: a probability from 0 to 1",
+                "n.scenario:2: dup: 'NaN' is not allowed; allowed: a probability from 0 to 1");
+    }
+
+    @Test
+    void anInvertedDelayRangeIsReportedAsTyped() {
+        Scenario s = Scenario.parse("n.scenario", "network delay=5s..1s\n");
+        assertThat(s.errors()).singleElement().asString()
+                .startsWith("n.scenario:1: delay: ")
+                .contains("1s")
+                .doesNotContain("PT1S");
+    }
+
     @Test
     void everyBadLineIsReportedNotOnlyTheFirst() {
         Scenario s = Scenario.parse("many.scenario", "group g1 n1 n2\nrun forever\nstart all\nexpect n1 Asleep\nbogus\n");

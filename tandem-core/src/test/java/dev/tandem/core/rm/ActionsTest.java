@@ -119,6 +119,17 @@ class ActionsTest {
     }
 
     @Test
+    void noFallbackToAFailoverAffectedServicesNodeWhoseServicesAreStillDown() {
+        // seed 000, Presence Redundancy Group Overview, Fallback: "The failed IM and Presence Service node comes back
+        // into service and all critical services are running." Table 2 auto-recovery rows: Failover Affected Services
+        // is the backup whose database or critical service failed; until it works again, falling back to it only
+        // moves its users onto a node that cannot serve them (as for Failed Over with Critical Services Not Running).
+        assertThat(refusal(FALLBACK, sick(N2, FAILOVER_AFFECTED_SERVICES), up(N1, BACKUP_ACTIVATED))).isPresent();
+        assertThat(Actions.available(true, List.of(up(N1, BACKUP_ACTIVATED), sick(N2, FAILOVER_AFFECTED_SERVICES))))
+                .isEmpty();
+    }
+
+    @Test
     void noFallbackWhenEitherRecoveryManagerIsDown() {
         assertThat(refusal(FALLBACK, up(N1, FAILED_OVER), down(N2, RUNNING_IN_BACKUP_MODE)))
                 .contains("fallback to n1 is not available: its peer n2 must be up and serving its users (it is down)");

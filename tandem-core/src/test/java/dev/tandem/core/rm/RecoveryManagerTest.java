@@ -474,6 +474,101 @@ class RecoveryManagerTest {
         assertState(p, N2, RUNNING_IN_BACKUP_MODE, Reason.DATABASE_FAILURE);
     }
 
+    @Test
+    void aChangeOfHealthIsAnnouncedAtOnce() {
+        // RmMessage.Heartbeat carries the sender's whole view, health included, "sent every keep-alive interval and
+        // at once on every change" (docs/decisions/0001: "a heartbeat goes out ... at once on every change").
+        RmPair p = RmPair.of(true);
+        p.startBoth();
+        p.now = T0.plusSeconds(1);
+        Transition<RmState> down = p.step(N2, new RmEvent.ServiceChanged("xcp-router", false));
+        assertThat(RmPair.of(down, Effect.Send.class)).singleElement()
+                .satisfies(s -> assertThat(((RmMessage.Heartbeat) s.message()).healthy()).isFalse());
+        p.now = T0.plusSeconds(2);
+        Transition<RmState> db = p.step(N1, new RmEvent.DatabaseChanged(false));
+        assertThat(RmPair.of(db, Effect.Send.class)).singleElement()
+                .satisfies(s -> assertThat(((RmMessage.Heartbeat) s.message()).healthy()).isFalse());
+    }
+
+    @Test
+    void noFailoverToAPeerWhoseCriticalServiceJustWentDown() {
+        // Actions: failover needs the peer "up, Normal and healthy to take over". Accepting it makes the sick peer the
+        // backup; Critical Service Delay later both nodes end in Running in Failed Mode (seed 000 Table 2).
+        RmPair p = RmPair.of(true);
+        p.startBoth();
+        p.now = T0.plusSeconds(1);
+        p.step(N2, new RmEvent.ServiceChanged("xcp-router", false));
+        p.pump();
+        p.now = T0.plusSeconds(2);
+        RmState before = p.state(N1);
+        Transition<RmState> t = p.step(N1, new RmEvent.Admin(9, AdminAction.FAILOVER));
+        assertThat(RmPair.of(t, Effect.AdminResult.class)).singleElement().satisfies(r -> {
+            assertThat(r.accepted()).isFalse();
+            assertThat(r.message()).contains("its peer n2 must be up, Normal and healthy to take over");
+        });
+        assertThat(t.state().state()).isEqualTo(before.state());
+    }
+
+    @Test
+    void noFallbackToAFailoverAffectedServicesNodeWhileItsDatabaseIsDown() {
+        // seed 000, Fallback: "The failed ... node comes back into service and all critical services are running";
+        // Table 2, row "Backup Activated | Failover Affected Services / Auto Recovery Database Failure.". Accepting it
+        // moves node 2's users back to a node without a database, which fails them over again at once.
+        RmPair p = RmPair.of(true);
+        p.startBoth();
+        p.step(N1, new RmEvent.ServiceChanged("xcp-router", false));
+        p.advance(Duration.ofSeconds(90));
+        p.step(N1, new RmEvent.ServiceChanged("xcp-router", true));
+        p.settle();
+        p.step(N2, new RmEvent.DatabaseChanged(false));
+        p.advance(Duration.ofSeconds(90));
+        assertState(p, N1, BACKUP_ACTIVATED, Reason.AUTO_RECOVER_DATABASE_FAILURE);
+        assertState(p, N2, FAILOVER_AFFECTED_SERVICES, Reason.AUTO_RECOVER_DATABASE_FAILURE);
+        Transition<RmState> t = p.step(N2, new RmEvent.Admin(4, AdminAction.FALLBACK));
+        assertThat(RmPair.of(t, Effect.AdminResult.class)).singleElement()
+                .satisfies(r -> assertThat(r.accepted()).as(r.message()).isFalse());
+        assertThat(t.state().state()).isEqualTo(FAILOVER_AFFECTED_SERVICES);
+    }
+
+    @Test
+    void aPairRestartedFailedOverAndFallingBackDoesNotStayThere() {
+        // seed 000 Table 1: Falling Back is "a transition state"; Table 2, "Taking Back / Initialization | Falling
+        // Back": "After the taking back process is complete, both nodes are in Normal state." Here both recovery
+        // managers start together, n1 resuming Failed Over and n2 resuming Falling Back (RedundancyPropertiesTest
+        // finds this with seed 124513): n1 waits for a backup, n2 for n1 to take back, and nobody serves n1's users.
+        RmPair p = RmPair.of(true);
+        p.start(N1, Optional.of(new PersistedRm(FAILED_OVER, Reason.INITIALIZATION, 3, 0, false)));
+        p.start(N2, Optional.of(new PersistedRm(FALLING_BACK, Reason.ON_ADMIN_REQUEST, 2, 0, false)));
+        p.settle();
+        p.advance(Duration.ofMinutes(10));
+        NodeState s1 = p.state(N1).state();
+        NodeState s2 = p.state(N2).state();
+        assertThat(s2.isTransition()).as("n2 still %s, n1 %s, after 10 minutes", s2, s1).isFalse();
+        boolean n1UsersServed = p.state(N1).serving().contains(Serving.Side.OWN)
+                || p.state(N2).serving().contains(Serving.Side.PEER);
+        assertThat(n1UsersServed).as("n1's users are served (n1 %s, n2 %s)", s1, s2).isTrue();
+    }
+
+    @Test
+    void aRestartOfTheFallingBackNodeDuringAFallbackEndsNormal() {
+        // seed 000 Table 2, row "Taking Back / Initialization | Falling Back / On Admin Request": a restart during a
+        // manual fallback, after which "both nodes are in Normal state". Here the node falling back (n2) restarts:
+        // it resumes Falling Back but never lets its users go, and n1 waits in Taking Back for it (the shape
+        // RedundancyPropertiesTest reports as "Falling Back / Taking Back").
+        RmPair p = RmPair.of(true);
+        p.startBoth();
+        p.manualFailover(N1);
+        p.now = p.now.plusSeconds(30);
+        p.step(N1, new RmEvent.Admin(2, AdminAction.FALLBACK));
+        p.completeHook(N1, true); // n1's services start; it is ready to take its users back
+        p.step(N2, new RmEvent.Stop());
+        p.start(N2, Optional.of(RecoveryManager.persisted(p.state(N2))));
+        p.settle();
+        p.advance(Duration.ofMinutes(10));
+        assertThat(p.state(N1).state() + " (" + p.state(N1).reason() + ") / " + p.state(N2).state() + " ("
+                + p.state(N2).reason() + ")").isEqualTo("Normal (Normal) / Normal (Normal)");
+    }
+
     // ---------------------------------------------------------------- admin actions
 
     @Test
