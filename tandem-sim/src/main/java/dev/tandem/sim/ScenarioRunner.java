@@ -90,11 +90,10 @@ public final class ScenarioRunner {
         });
         int passed = 0;
         int failed = 0;
+        int lastLine = 0;
         for (Scenario.Step step : scenario.steps()) {
-            if (step.comment()) {
-                if (verbose) out.println(step.text());
-                continue;
-            }
+            if (verbose) scenario.commentsBetween(lastLine, step.line()).forEach(out::println);
+            lastLine = step.line();
             Optional<String> problem;
             try {
                 problem = step.action().run(ctx);

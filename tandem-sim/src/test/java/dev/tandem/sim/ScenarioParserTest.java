@@ -52,7 +52,7 @@ class ScenarioParserTest {
                 new ArrayList<>());
         assertThat(r.failed()).as(buf.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(r.malformed()).isFalse();
-        assertThat(r.passed()).isEqualTo(30);
+        assertThat(r.passed()).isEqualTo(32);
     }
 
     @Test
@@ -127,7 +127,7 @@ class ScenarioParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiterString = "=>", quoteCharacter = '\'', value = {
-            "bogus n1                          => unknown command 'bogus'; allowed: group, param, service, users, start, stop, restart, reboot, crash, partition, heal, service-down, service-up, db-down, db-up, fail-next, admin, ha, run, expect, expect-users, expect-unserved, expect-actions, expect-refused, hook-time, network, seed",
+            "bogus n1                          => unknown command 'bogus'; allowed: group, param, service, users, start, stop, restart, reboot, crash, kill, partition, heal, service-down, service-up, db-down, db-up, fail-next, admin, ha, run, expect, expect-users, expect-unserved, expect-actions, expect-refused, hook-time, network, seed",
             "group                             => usage: group <name> <node1> [<node2>] [ha=on|off]",
             "group g1                          => usage: group <name> <node1> [<node2>] [ha=on|off]",
             "group g1 n1 n1                    => nodes: 'n1, n1' is not allowed; allowed: two different nodes",
