@@ -70,6 +70,11 @@ public final class LbDecision {
         return "LbDecision[chosen=" + chosen + ", rule=" + rule + ", reason=" + reason + "]";
     }
 
+    /** No decision at all: this node cannot decide (it is not the director). */
+    static LbDecision none(Candidate self, String reason) {
+        return new LbDecision(null, 0, reason, self, List.of());
+    }
+
     /** A session of any class. */
     public static LbDecision decide(Candidate director, List<Candidate> members, VpnMode mode) {
         return decide(director, members, mode, null);

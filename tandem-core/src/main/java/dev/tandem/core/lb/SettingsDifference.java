@@ -10,6 +10,11 @@ package dev.tandem.core.lb;
  */
 public record SettingsDifference(String setting, String here, String there) {
 
+    /** The same, naming both sides: "cluster port differs: 9023 on east, 4444 on west". */
+    public String between(Object hereName, Object thereName) {
+        return setting + " differs: " + here + " on " + hereName + ", " + there + " on " + thereName;
+    }
+
     /** One line for logs and errors. */
     public String message() {
         return setting + " differs: " + here + " here, " + there + " on the peer";
