@@ -3,6 +3,7 @@ package dev.tandem.core.lb;
 import dev.tandem.core.NodeId;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +77,12 @@ public record LbState(
 
     /** The topology database as a director pushes it: ascending public IP. */
     public Topology topology() {
-        List<TopologyEntry> entries = new ArrayList<>(members.size());
-        for (MemberRecord r : members.values()) {
+        return topologyOf(term, version, director, members.values());
+    }
+
+    static Topology topologyOf(long term, long version, MemberName director, Collection<MemberRecord> records) {
+        List<TopologyEntry> entries = new ArrayList<>(records.size());
+        for (MemberRecord r : records) {
             entries.add(new TopologyEntry(r.info(), r.speaker(), r.load(), r.name().equals(director)));
         }
         entries.sort((a, b) -> {

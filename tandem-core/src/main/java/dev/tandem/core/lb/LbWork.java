@@ -191,9 +191,8 @@ final class LbWork {
     private void push() {
         version++;
         pushDue = null;
-        LbState snapshot = new LbState(self, member, group, device, timing, phase, load, members, director,
-                directorNode, term, version, null, null, 0, null, null, keepalive, null, null, warned, Map.of());
-        LbMessage.TopologyPush push = new LbMessage.TopologyPush(self, member, snapshot.topology());
+        Topology topology = LbState.topologyOf(term, version, director, members.values());
+        LbMessage.TopologyPush push = new LbMessage.TopologyPush(self, member, topology);
         for (MemberRecord r : members.values()) {
             if (!r.name().equals(member) && r.joined()) send(r.speaker(), push);
         }
