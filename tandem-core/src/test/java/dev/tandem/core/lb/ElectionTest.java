@@ -146,6 +146,54 @@ class ElectionTest {
         assertThat(c.settledUnder("p")).isTrue();
     }
 
+    /** decisions/112: a member that missed its director's Resign is told where the director went. */
+    @Test
+    void aMemberThatMissedTheResignIsRedirectedByItsFormerDirector() {
+        LbCluster c = new LbCluster();
+        Set<String> left = Set.of("p", "pm");
+        c.add("p", "10.0.0.1", 9);
+        c.add("pm", "10.0.0.2", 5);
+        c.add("q", "10.0.0.3", 5);
+        c.add("qm", "10.0.0.4", 5);
+        c.link = (a, b) -> left.contains(a.value()) == left.contains(b.value());
+        for (String n : List.of("p", "pm", "q", "qm")) c.start(n);
+        c.runUntil(20);
+        assertThat(c.directors()).containsExactly(id("p"), id("q"));
+        c.link = (a, b) -> true;
+        int[] resigns = {0};
+        // Lose the Resign q sends its members when it yields; later ones get through.
+        c.drop = s -> s.message() instanceof LbMessage.Resign && s.to().equals(id("qm")) && resigns[0]++ == 0;
+        c.runUntil(26);
+        assertThat(resigns[0]).isGreaterThan(1);
+        assertThat(c.directors()).containsExactly(id("p"));
+        assertThat(c.records).anyMatch(r -> r.contains("qm: Member -> Joining (director q yielded to p)"));
+        assertThat(c.settledUnder("p")).isTrue();
+        assertThat(c.records).noneMatch(r -> r.contains("qm: Member -> Director") || r.contains("gone"));
+    }
+
+    /** decisions/112: a member whose director went silent joins a working director it hears, before electing. */
+    @Test
+    void aMemberWhoseDirectorIsSilentJoinsAWorkingDirector() {
+        LbCluster c = new LbCluster();
+        Set<String> left = Set.of("d1", "m");
+        c.add("d1", "10.0.0.1", 9);
+        c.add("m", "10.0.0.2", 5);
+        c.add("d2", "10.0.0.3", 5);
+        c.link = (a, b) -> left.contains(a.value()) == left.contains(b.value());
+        for (String n : List.of("d1", "m", "d2")) c.start(n);
+        c.runUntil(20);
+        assertThat(c.settledUnder("d1")).isFalse(); // d2 is out of reach and directs alone
+        assertThat(c.state("m").director()).isEqualTo(MemberName.of("d1"));
+        // m loses d1 but now reaches d2; d1 and d2 still cannot reach each other.
+        c.link = (a, b) -> !(Set.of(a.value(), b.value()).equals(Set.of("d1", "m")))
+                && !(Set.of(a.value(), b.value()).equals(Set.of("d1", "d2")));
+        c.runUntil(20 + 12);
+        assertThat(c.phase("m")).isEqualTo(LbPhase.MEMBER);
+        assertThat(c.state("m").director()).isEqualTo(MemberName.of("d2"));
+        assertThat(c.records).anyMatch(r -> r.contains("m: Member -> Joining (director d1 is not answering;"
+                + " d2 directs the group)"));
+    }
+
     /** A director that stops on purpose tells its members, which elect at once instead of waiting 24 s. */
     @Test
     void aDirectorStoppingOnPurposeIsReplacedAtOnce() {
