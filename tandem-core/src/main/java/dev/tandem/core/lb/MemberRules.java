@@ -1,5 +1,7 @@
 package dev.tandem.core.lb;
 
+import java.time.Instant;
+
 /** A member whose Hello handshake is done: keepalives to the director, its topology pushes (seed 004). */
 final class MemberRules {
     private final LbWork w;
@@ -72,7 +74,7 @@ final class MemberRules {
         w.directorNode = r.from();
         // seed 004: "the next keepalive request is sent the next second as long as keepalive responses from
         // the previous request was received".
-        java.time.Instant next = k.lastSent().plus(w.timing.keepaliveInterval());
+        Instant next = k.lastSent().plus(w.timing.keepaliveInterval());
         w.keepalive = new KeepaliveState(k.seq(), 0, k.lastSent(), 0, next.isAfter(w.now) ? next : w.now);
     }
 

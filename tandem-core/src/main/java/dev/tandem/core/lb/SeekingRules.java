@@ -4,6 +4,7 @@ import dev.tandem.core.Effect;
 import dev.tandem.core.NodeId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A node looking for its director: discovering at startup, joining a member it elected, and the
@@ -211,6 +212,6 @@ final class SeekingRules {
         NodeId node = w.phase == LbPhase.MEMBER ? w.directorNode : w.targetNode;
         if (next == null || node == null || next.equals(k.member())) return;
         w.send(k.from(), new LbMessage.Resign(w.self, w.member, w.term,
-                java.util.Optional.of(new LbMessage.Successor(next, node))));
+                Optional.of(new LbMessage.Successor(next, node))));
     }
 }

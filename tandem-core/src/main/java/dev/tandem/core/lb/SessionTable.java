@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The sessions of one member and their limits per class. Every session, active or inactive, holds
@@ -98,7 +99,7 @@ public record SessionTable(int ipsecMax, int sslMax, List<Session> sessions) {
         return new SessionTable(ipsecMax, sslMax, next);
     }
 
-    private SessionTable replace(String id, java.util.function.UnaryOperator<Session> change) {
+    private SessionTable replace(String id, UnaryOperator<Session> change) {
         int i = find(id);
         if (i < 0) throw new IllegalArgumentException("no session " + id);
         List<Session> next = new ArrayList<>(sessions);
