@@ -36,4 +36,19 @@ public sealed interface Effect {
 
     /** This node is no longer director: let the cluster address go. */
     record ReleaseAddress() implements Effect {}
+
+    /** Send a message to whichever node holds the cluster address now (seed 004: "the virtual cluster IP address"). */
+    record SendToCluster(Message message) implements Effect {}
+
+    /**
+     * Send a message to every node that may belong to the group: each device configured for it, or a
+     * broadcast on the group port. Used for discovery at startup and for the director's announcements.
+     */
+    record SendToGroup(Message message) implements Effect {}
+
+    /**
+     * A peer's shared settings differ from this node's, so the two refuse each other. The shell logs
+     * it (rate-limited) and raises an alarm; {@code setting} names what differs, {@code message} says how.
+     */
+    record SettingsMismatch(NodeId node, NodeId peer, String setting, String message) implements Effect {}
 }

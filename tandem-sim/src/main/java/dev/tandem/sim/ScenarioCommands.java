@@ -38,7 +38,8 @@ public final class ScenarioCommands {
     static final List<String> COMMANDS = List.of("group", "param", "service", "users", "start", "stop", "restart",
             "reboot", "crash", "kill", "partition", "heal", "service-down", "service-up", "db-down", "db-up", "fail-next",
             "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
-            "hook-time", "network", "seed");
+            "hook-time", "network", "seed", "lb", "lb-cluster", "lb-start", "connect", "disconnect", "idle",
+            "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused");
 
     static Parsed parse(List<String> w) {
         String cmd = w.get(0).toLowerCase(Locale.ROOT);
@@ -173,6 +174,15 @@ public final class ScenarioCommands {
                     return ok();
                 });
             }
+            case "lb" -> setup(LbCommands.member(a));
+            case "lb-cluster" -> setup(LbCommands.cluster(a));
+            case "lb-start" -> setup(LbCommands.start(a));
+            case "connect" -> setup(LbCommands.connect(a));
+            case "disconnect", "idle" -> setup(LbCommands.endOrIdle(cmd, a));
+            case "expect-director" -> new Parsed(LbCommands.expectDirector(a), true);
+            case "expect-sessions", "expect-load" -> new Parsed(LbCommands.expectCount(cmd, a), true);
+            case "expect-last-client" -> new Parsed(LbCommands.expectLastClient(a), true);
+            case "expect-clients-refused" -> new Parsed(LbCommands.expectRefusedClients(a), true);
             case "expect" -> new Parsed(expect(a), true);
             case "expect-users" -> {
                 arity(cmd, a, 2, 2, "expect-users <node> <count>");
@@ -196,6 +206,10 @@ public final class ScenarioCommands {
             default -> throw new IllegalArgumentException("unknown command '" + w.get(0) + "'; allowed: "
                     + String.join(", ", COMMANDS));
         };
+    }
+
+    static Parsed setupStep(Action a) {
+        return new Parsed(a, false);
     }
 
     private static Parsed setup(Action a) {
@@ -305,6 +319,7 @@ public final class ScenarioCommands {
         return ctx -> {
             Sim s = ctx.sim();
             RmState rm = s.rm(node);
+            if (rm == null) return fail(node + " is in no redundancy group; use expect-director or expect-sessions");
             boolean match = s.isUp(node) && rm.state() == state && (reason == null || rm.reason() == reason);
             if (match) return ok();
             String wanted = "\"" + state + "\"" + (reason == null ? "" : " \"" + reason + "\"");
@@ -314,6 +329,7 @@ public final class ScenarioCommands {
 
     static String describe(Sim s, NodeId node) {
         if (!s.isUp(node)) return "down";
+        if (s.rm(node) == null) return "up (no redundancy group)";
         RmState rm = s.rm(node);
         return "\"" + rm.state() + "\" \"" + rm.reason() + "\"";
     }
@@ -377,7 +393,7 @@ public final class ScenarioCommands {
         throw new Invalid(field, v, "on or off");
     }
 
-    private static long number(String field, String v) {
+    static long number(String field, String v) {
         try {
             long n = Long.parseLong(v);
             if (n < 0) throw new NumberFormatException();
@@ -399,15 +415,15 @@ public final class ScenarioCommands {
         if (a.size() < min || a.size() > max) throw usage(usage);
     }
 
-    private static IllegalArgumentException usage(String usage) {
+    static IllegalArgumentException usage(String usage) {
         return new IllegalArgumentException("usage: " + usage);
     }
 
-    private static Optional<String> ok() {
+    static Optional<String> ok() {
         return Optional.empty();
     }
 
-    private static Optional<String> fail(String message) {
+    static Optional<String> fail(String message) {
         return Optional.of(message);
     }
 }

@@ -6,6 +6,7 @@ import dev.tandem.core.Invalid;
 import dev.tandem.core.Message;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.Transition;
+import dev.tandem.core.lb.LbMessage;
 import dev.tandem.core.rm.Actions;
 import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.AssignmentMode;
@@ -57,6 +58,7 @@ public final class Sim {
     private long timerTokens;
     private long unassignedUsers;
     private Consumer<String> traceListener = s -> {};
+    private final SimLoadBalancing lb = new SimLoadBalancing(this);
 
     public Sim(long seed) {
         this.seed = seed;
@@ -98,6 +100,7 @@ public final class Sim {
     public void parameters(ServiceParameters next) {
         this.parameters = next;
         for (SimNode n : nodes.values()) {
+            if (n.rm == null) continue;
             if (n.up) deliver(n, new RmEvent.ParametersChanged(next));
             else n.rm = RecoveryManager.initial(n.id, groupOf(n.id), next);
         }
@@ -115,6 +118,7 @@ public final class Sim {
         RedundancyGroup.checkCluster(all);
         groups.put(group.name(), group);
         for (NodeId id : group.nodes()) {
+            if (nodes.containsKey(id)) throw new Invalid("group", id, "a node not yet defined (" + id + " exists)");
             nodes.put(id, new SimNode(id, RecoveryManager.initial(id, group, parameters)));
             usersByHome.put(id, 0);
         }
@@ -173,7 +177,7 @@ public final class Sim {
         RedundancyGroup g = group(groupName);
         Map<NodeId, NodeState> states = new LinkedHashMap<>();
         for (SimNode n : nodes.values()) {
-            if (n.up) states.put(n.id, n.rm.state());
+            if (n.up && n.rm != null) states.put(n.id, n.rm.state());
         }
         Optional<String> refusal = UserAssignment.refusalToAdd(states);
         if (refusal.isPresent()) return refusal;
@@ -197,16 +201,24 @@ public final class Sim {
         n.reportedRunning.clear();
         n.reportedDatabase = null;
         log(id + " starts" + (n.persisted == null ? "" : " (persisted " + n.persisted.state() + ")"));
-        n.rm = RecoveryManager.initial(id, groupOf(id), parameters);
-        deliver(n, new RmEvent.Start(Optional.ofNullable(n.persisted)));
-        reportHealth(n);
+        if (n.rm != null) {
+            n.rm = RecoveryManager.initial(id, groupOf(id), parameters);
+            deliver(n, new RmEvent.Start(Optional.ofNullable(n.persisted)));
+            reportHealth(n);
+        }
+        if (n.lbEnabled) lb.start(n);
     }
 
     /** Graceful stop of the recovery manager: it says goodbye (the peer sees Peer Reboot). */
     public void stop(NodeId id) {
         SimNode n = running(id, "stop");
-        deliver(n, new RmEvent.Stop());
+        stopMachines(n);
         down(n, "stops");
+    }
+
+    private void stopMachines(SimNode n) {
+        if (n.rm != null) deliver(n, new RmEvent.Stop());
+        lb.stop(n);
     }
 
     public void restart(NodeId id) {
@@ -217,7 +229,7 @@ public final class Sim {
     /** A graceful host reboot: down for {@code downFor}, then the host boots, its services start, and so does Tandem. */
     public void reboot(NodeId id, Duration downFor) {
         SimNode n = running(id, "reboot");
-        deliver(n, new RmEvent.Stop());
+        stopMachines(n);
         down(n, "reboots");
         n.hostUp = false;
         long process = n.process;
@@ -246,6 +258,7 @@ public final class Sim {
         n.up = false;
         n.process++;
         n.timers.clear();
+        lb.down(n);
         log(n.id + " " + how);
     }
 
@@ -302,6 +315,9 @@ public final class Sim {
     /** An administrator's failover or fallback of one node: the answer comes at once. */
     public Effect.AdminResult admin(NodeId target, AdminAction action) {
         SimNode n = node(target);
+        if (n.rm == null) {
+            return new Effect.AdminResult(0, false, target + " is in no redundancy group");
+        }
         if (!n.up) {
             return new Effect.AdminResult(0, false, action.display() + " of " + target
                     + " is not available: its recovery manager is not running");
@@ -363,7 +379,7 @@ public final class Sim {
     /** How many users this node serves now. */
     public int usersServedBy(NodeId id) {
         SimNode n = node(id);
-        if (!n.up) return 0;
+        if (!n.up || n.rm == null) return 0;
         RedundancyGroup g = groupOf(id);
         int total = 0;
         for (Serving.Side side : n.rm.serving()) {
@@ -414,7 +430,8 @@ public final class Sim {
         return t.effects();
     }
 
-    private void execute(SimNode n, List<Effect> effects) {
+    /** Runs the effects of either machine of a node. */
+    void execute(SimNode n, List<Effect> effects) {
         for (Effect e : effects) {
             switch (e) {
                 case Effect.Send s -> send(n.id, s.to(), s.message());
@@ -424,8 +441,11 @@ public final class Sim {
                 case Effect.Persist p -> n.persisted = (PersistedRm) p.snapshot();
                 case Effect.Record r -> log(r.node() + " " + r.from() + " -> " + r.to() + " (" + r.reason() + ")");
                 case Effect.AdminResult r -> { }
-                case Effect.ClaimAddress c -> log(n.id + " claims the cluster address");
-                case Effect.ReleaseAddress r -> log(n.id + " releases the cluster address");
+                case Effect.ClaimAddress c -> lb.claim(n);
+                case Effect.ReleaseAddress r -> lb.release(n);
+                case Effect.SendToCluster c -> lb.sendToCluster(n, c.message());
+                case Effect.SendToGroup g -> lb.sendToGroup(n, g.message());
+                case Effect.SettingsMismatch m -> log(m.node() + " refuses " + m.peer() + ": " + m.message());
             }
         }
     }
@@ -437,14 +457,19 @@ public final class Sim {
         queue.schedule(deadline.isBefore(now) ? now : deadline, () -> {
             if (n.up && n.process == process && Long.valueOf(token).equals(n.timers.get(name))) {
                 n.timers.remove(name);
-                deliver(n, new RmEvent.TimerFired(name));
+                if (name.startsWith("lb.")) lb.timer(n, name);
+                else deliver(n, new RmEvent.TimerFired(name));
             }
         });
     }
 
-    private void send(NodeId from, NodeId to, Message message) {
+    void send(NodeId from, NodeId to, Message message) {
         SimNode dest = nodes.get(to);
         if (dest == null || cut(from, to) || random.nextDouble() < network.loss()) return;
+        if (message instanceof LbMessage m) {
+            lb.transmit(from, dest, m);
+            return;
+        }
         int copies = random.nextDouble() < network.duplicate() ? 2 : 1;
         SimNode source = nodes.get(from);
         long sourceProcess = source.process;
@@ -464,11 +489,11 @@ public final class Sim {
         }
     }
 
-    private boolean cut(NodeId a, NodeId b) {
+    boolean cut(NodeId a, NodeId b) {
         return partitions.contains(Set.of(a, b));
     }
 
-    private Duration delay() {
+    Duration delay() {
         long min = network.minDelay().toNanos();
         long span = network.maxDelay().toNanos() - min;
         return Duration.ofNanos(span == 0 ? min : min + (long) (random.nextDouble() * span));
@@ -496,7 +521,7 @@ public final class Sim {
 
     /** The node's health checks: report each service and the database when their verdict changes. */
     private void reportHealth(SimNode n) {
-        if (!n.up) return;
+        if (!n.up || n.rm == null) return;
         for (String s : n.serviceFaulted.keySet()) {
             boolean running = n.serviceRunning(s);
             if (!Boolean.valueOf(running).equals(n.reportedRunning.get(s))) {
@@ -514,7 +539,7 @@ public final class Sim {
 
     // ---------------------------------------------------------------- helpers
 
-    private SimNode node(NodeId id) {
+    SimNode node(NodeId id) {
         SimNode n = nodes.get(id);
         if (n == null) throw new Invalid("node", id, "a node of a group: " + nodes.keySet());
         return n;
@@ -526,6 +551,34 @@ public final class Sim {
         return n;
     }
 
+    boolean lossy() {
+        return random.nextDouble() < network.loss();
+    }
+
+    void at(Instant when, Runnable work) {
+        queue.schedule(when, work);
+    }
+
+    SimNode nodeOrNull(NodeId id) {
+        return nodes.get(id);
+    }
+
+    java.util.Collection<SimNode> allNodes() {
+        return nodes.values();
+    }
+
+    /** The load-balancing group of this simulation. */
+    public SimLoadBalancing lb() {
+        return lb;
+    }
+
+    /** Adds a node that is in no redundancy group (a load-balancing member only). */
+    SimNode addBareNode(NodeId id) {
+        SimNode n = new SimNode(id, null);
+        nodes.put(id, n);
+        return n;
+    }
+
     private RedundancyGroup groupOf(NodeId id) {
         for (RedundancyGroup g : groups.values()) {
             if (g.contains(id)) return g;
@@ -533,7 +586,7 @@ public final class Sim {
         throw new Invalid("node", id, "a node of a group");
     }
 
-    private void log(String line) {
+    void log(String line) {
         String entry = String.format("%10s  %s", formatElapsed(elapsed()), line);
         trace.add(entry);
         traceListener.accept(entry);

@@ -3,6 +3,7 @@ package dev.tandem.sim;
 import dev.tandem.core.HookKind;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.rm.PersistedRm;
+import dev.tandem.core.lb.LbState;
 import dev.tandem.core.rm.RmState;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -21,8 +22,17 @@ final class SimNode {
     boolean up;
     /** The host answers on the network (a stopped or killed process on a running host refuses messages). */
     boolean hostUp = true;
+    /** The recovery manager's state, or null for a node in no redundancy group. */
     RmState rm;
     PersistedRm persisted;
+    /** The load-balancing machine, or null for a node that is not a member of the load-balancing group. */
+    LbState lb;
+    /** The load-balancing machine runs whenever the process does (set by lb-start). */
+    boolean lbEnabled;
+    /** Sessions on this node: active ones, and when each inactive one went inactive (oldest first). */
+    int activeSessions;
+    final java.util.ArrayDeque<java.time.Instant> inactiveSince = new java.util.ArrayDeque<>();
+    int maxSessions;
     /** Critical services by name: true while broken by a fault ({@code service-down}). */
     final Map<String, Boolean> serviceFaulted = new LinkedHashMap<>();
     /** The recovery manager stopped the critical services (manual failover); cleared by a start or a host boot. */

@@ -206,9 +206,17 @@ public final class TandemNode implements AutoCloseable {
                 events.publish("admin", clock.instant(), Map.of("node", self.value(), "accepted", r.accepted(),
                         "message", r.message()));
             }
-            case Effect.ClaimAddress c -> { }
-            case Effect.ReleaseAddress r -> { }
+            // The recovery manager never asks for these; they belong to the load-balancing machine.
+            case Effect.ClaimAddress c -> notFromRecoveryManager(e);
+            case Effect.ReleaseAddress r -> notFromRecoveryManager(e);
+            case Effect.SendToCluster c -> notFromRecoveryManager(e);
+            case Effect.SendToGroup g -> notFromRecoveryManager(e);
+            case Effect.SettingsMismatch m -> notFromRecoveryManager(e);
         }
+    }
+
+    private static void notFromRecoveryManager(Effect e) {
+        throw new IllegalStateException("the recovery manager asked for a load-balancing effect: " + e);
     }
 
     private void send(Effect.Send s) {

@@ -1,0 +1,24 @@
+package dev.tandem.core.lb;
+
+import java.time.Instant;
+
+/**
+ * A member's keepalive clock (seed 004, Keepalive Messages).
+ *
+ * @param seq            the last request's sequence number; grows for the whole run
+ * @param unansweredFrom the first request still without a response, or 0 when none is outstanding
+ * @param lastSent       when the last request went out, or null before the first
+ * @param resends        resends since the first unanswered request
+ * @param due            when the next request (regular or resend) or the verdict is due
+ */
+public record KeepaliveState(long seq, long unansweredFrom, Instant lastSent, int resends, Instant due) {
+
+    /** Nothing outstanding; the first request goes out at {@code at}. */
+    static KeepaliveState startingAt(long seq, Instant at) {
+        return new KeepaliveState(seq, 0, null, 0, at);
+    }
+
+    boolean outstanding() {
+        return unansweredFrom != 0;
+    }
+}

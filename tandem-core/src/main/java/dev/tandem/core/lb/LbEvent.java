@@ -1,0 +1,41 @@
+package dev.tandem.core.lb;
+
+import java.util.Optional;
+
+/** Everything that can happen to a node's load-balancing machine. */
+public sealed interface LbEvent {
+
+    /**
+     * The node starts taking part in the group (participate, or it became the serving node of its
+     * failover pair). {@code handover} is what the pair's previous serving node last published, if any.
+     */
+    record Start(Optional<LbHandover> handover) implements LbEvent {}
+
+    /**
+     * The node stops taking part. {@code handingOver}: the other node of its failover pair takes over
+     * the member, so the group should not notice.
+     */
+    record Stop(boolean handingOver) implements LbEvent {}
+
+    record TimerFired(String name) implements LbEvent {}
+
+    record Received(LbMessage message) implements LbEvent {}
+
+    /** The node's own sessions changed: active and maximum per class. */
+    record LoadChanged(Load load) implements LbEvent {}
+
+    record SettingsChanged(GroupSettings group, DeviceSettings device) implements LbEvent {}
+
+    /**
+     * The director sent a new session to {@code member}. Until that member's next keepalive reports its real
+     * load, the director counts the session itself, so clients arriving between two keepalives are spread by
+     * rules 1 to 4 instead of all going to the member that was least loaded a second ago.
+     */
+    record Redirected(IpAddress member, SessionClass sessionClass) implements LbEvent {}
+
+    /**
+     * The address driver saw another holder of the cluster address (seed 004, Director Election Process:
+     * "the ARP subsystem detects the duplicate IP address condition").
+     */
+    record AddressConflict() implements LbEvent {}
+}

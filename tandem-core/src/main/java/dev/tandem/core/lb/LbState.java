@@ -1,0 +1,94 @@
+package dev.tandem.core.lb;
+
+import dev.tandem.core.NodeId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The whole state of one node's load-balancing machine. Immutable; {@link LoadBalancer#step} makes the
+ * next. Maps and sets are kept sorted so that the effects of a step never depend on hashing order.
+ *
+ * @param member        the member this node speaks for (its redundancy group, or itself alone)
+ * @param members       the topology database: on the director the live table, elsewhere the last push
+ *                      (or, while discovering, the candidates heard)
+ * @param director      the director this node follows or is, or null
+ * @param directorNode  the node speaking for that director, or null
+ * @param term          the term of that director; a new director takes a higher one
+ * @param version       the last topology version pushed (director) or accepted (member)
+ * @param target        while joining: the member elected, or null
+ * @param targetNode    the node speaking for it
+ * @param hellosSent    Hello requests sent to the target (or to the cluster address while discovering)
+ * @param helloDue      when the next Hello (or the verdict on the target) is due
+ * @param discoveryEnds while discovering: when the node elects if no director answered
+ * @param pushDue       director: when changed loads are pushed, or null when nothing waits
+ * @param announceDue   director: the next announcement to the group
+ * @param warned        peers already reported for differing settings in this run
+ * @param timers        the deadlines the shell holds for this machine, by name
+ */
+public record LbState(
+        NodeId self,
+        MemberName member,
+        GroupSettings group,
+        DeviceSettings device,
+        LbTiming timing,
+        LbPhase phase,
+        Load load,
+        Map<MemberName, MemberRecord> members,
+        MemberName director,
+        NodeId directorNode,
+        long term,
+        long version,
+        MemberName target,
+        NodeId targetNode,
+        int hellosSent,
+        Instant helloDue,
+        Instant discoveryEnds,
+        KeepaliveState keepalive,
+        Instant pushDue,
+        Instant announceDue,
+        Set<NodeId> warned,
+        Map<String, Instant> timers) {
+
+    public LbState {
+        members = Collections.unmodifiableSortedMap(new TreeMap<>(members));
+        warned = Collections.unmodifiableSet(new TreeSet<>(warned));
+        timers = Collections.unmodifiableSortedMap(new TreeMap<>(timers));
+    }
+
+    public boolean isDirector() {
+        return phase == LbPhase.DIRECTOR;
+    }
+
+    public MemberInfo selfInfo() {
+        return MemberInfo.of(member, device);
+    }
+
+    public Optional<MemberName> currentDirector() {
+        return Optional.ofNullable(director);
+    }
+
+    /** The topology database as a director pushes it: ascending public IP. */
+    public Topology topology() {
+        return topologyOf(term, version, director, members.values());
+    }
+
+    static Topology topologyOf(long term, long version, MemberName director, Collection<MemberRecord> records) {
+        List<TopologyEntry> entries = new ArrayList<>(records.size());
+        for (MemberRecord r : records) {
+            entries.add(new TopologyEntry(r.info(), r.speaker(), r.load(), r.name().equals(director)));
+        }
+        entries.sort((a, b) -> {
+            int c = a.info().publicAddress().compareTo(b.info().publicAddress());
+            return c != 0 ? c : a.name().compareTo(b.name());
+        });
+        return new Topology(term, version, director, entries);
+    }
+}

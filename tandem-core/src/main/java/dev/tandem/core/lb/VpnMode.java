@@ -1,0 +1,29 @@
+package dev.tandem.core.lb;
+
+/**
+ * How the group spreads sessions (seed 004, VPN and Clustering on the FXOS Chassis: "one of two
+ * mutually exclusive modes ... centralized or distributed").
+ */
+public enum VpnMode {
+    /** seed 004: "connections are established with the control unit of the cluster only": the director serves every session. */
+    CENTRALIZED("centralized"),
+    /** seed 004: connections "are distributed across members": the director redirects to the least-loaded member. */
+    DISTRIBUTED("distributed");
+
+    private final String display;
+
+    VpnMode(String display) {
+        this.display = display;
+    }
+
+    public String display() {
+        return display;
+    }
+
+    public static VpnMode parse(String field, String text) {
+        for (VpnMode m : values()) {
+            if (m.display.equalsIgnoreCase(text == null ? "" : text.trim())) return m;
+        }
+        throw new dev.tandem.core.Invalid(field, text, "centralized or distributed");
+    }
+}
