@@ -9,6 +9,7 @@ import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.lb.DeviceSettings;
 import dev.tandem.core.lb.IpAddress;
+import dev.tandem.core.lb.LbPhase;
 import dev.tandem.core.lb.NetAddress;
 import dev.tandem.core.lb.VpnMode;
 import java.util.List;
@@ -165,6 +166,25 @@ final class LbCommands {
                     + wantRule.map(r -> " by rule " + r).orElse("") + ", got "
                     + last.servedBy().map(n -> "on " + n).orElse("refused")
                     + last.rule().map(r -> " by rule " + r).orElse("") + " (" + last.reason() + ")");
+        };
+    }
+
+    /** {@code expect-lb <node> <phase>}: Stopped, Discovering, Joining, Member, Director or Refused. */
+    static ScenarioCommands.Action expectPhase(List<String> a) {
+        if (a.size() != 2) throw usage("expect-lb <node> Stopped|Discovering|Joining|Member|Director|Refused");
+        NodeId node = NodeId.of(a.get(0));
+        LbPhase want = null;
+        for (LbPhase p : LbPhase.values()) {
+            if (p.display().equalsIgnoreCase(a.get(1)) || p.name().equalsIgnoreCase(a.get(1))) want = p;
+        }
+        if (want == null) {
+            throw new Invalid("phase", a.get(1), "Stopped, Discovering, Joining, Member, Director or Refused");
+        }
+        LbPhase w = want;
+        return ctx -> {
+            Sim s = ctx.sim();
+            LbPhase got = s.isUp(node) ? s.lb().state(node).phase() : LbPhase.STOPPED;
+            return got == w ? ok() : fail("expected " + node + " " + w.display() + ", got " + got.display());
         };
     }
 
