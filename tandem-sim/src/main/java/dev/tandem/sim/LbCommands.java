@@ -22,8 +22,8 @@ final class LbCommands {
 
     /** {@code lb <node> priority=<1..10> ip=<ip> max=<int>}: a participating member. */
     static ScenarioCommands.Action member(List<String> a) {
-        if (a.size() < 2) throw usage("lb <node> [priority=<1..10>] ip=<ip> max=<int>");
-        NodeId node = NodeId.of(a.get(0));
+        if (a.size() < 2) throw usage("lb <node>|<group> [priority=<1..10>] ip=<ip> max=<int>");
+        String node = NodeId.of(a.get(0)).value();
         int priority = DeviceSettings.DEFAULT_PRIORITY;
         IpAddress ip = null;
         long max = -1;
@@ -82,9 +82,9 @@ final class LbCommands {
         return ctx -> {
             SimLoadBalancing lb = ctx.sim().lb();
             if (target.equalsIgnoreCase("all")) {
-                for (NodeId id : lb.members()) lb.enable(id);
+                for (String name : lb.memberNames()) lb.enable(name);
             } else {
-                lb.enable(NodeId.of(target));
+                lb.enable(target);
             }
             return ok();
         };
@@ -102,8 +102,8 @@ final class LbCommands {
     }
 
     static ScenarioCommands.Action endOrIdle(String cmd, List<String> a) {
-        if (a.size() != 2) throw usage(cmd + " <node> <count>");
-        NodeId node = NodeId.of(a.get(0));
+        if (a.size() != 2) throw usage(cmd + " <member> <count>");
+        String node = NodeId.of(a.get(0)).value();
         int count = (int) Math.min(Integer.MAX_VALUE, number("count", a.get(1)));
         return ctx -> {
             if (cmd.equals("idle")) ctx.sim().lb().idle(node, count);
@@ -134,7 +134,7 @@ final class LbCommands {
     /** {@code expect-sessions <node> <count>} (active sessions) and {@code expect-load <node> <percent>}. */
     static ScenarioCommands.Action expectCount(String cmd, List<String> a) {
         if (a.size() != 2) throw usage(cmd + " <node> <" + (cmd.equals("expect-load") ? "percent" : "count") + ">");
-        NodeId node = NodeId.of(a.get(0));
+        String node = NodeId.of(a.get(0)).value();
         long want = number(cmd.equals("expect-load") ? "percent" : "count", a.get(1));
         return ctx -> {
             SimLoadBalancing lb = ctx.sim().lb();
@@ -148,7 +148,7 @@ final class LbCommands {
     static ScenarioCommands.Action expectLastClient(List<String> a) {
         if (a.isEmpty() || a.size() > 2) throw usage("expect-last-client <node>|refused [rule=<1..4>]");
         boolean refused = a.get(0).equalsIgnoreCase("refused");
-        Optional<NodeId> node = refused ? Optional.empty() : Optional.of(NodeId.of(a.get(0)));
+        Optional<String> node = refused ? Optional.empty() : Optional.of(NodeId.of(a.get(0)).value());
         Optional<Integer> rule = Optional.empty();
         if (a.size() == 2) {
             if (!a.get(1).startsWith("rule=")) throw new Invalid("expect-last-client", a.get(1), "rule=<1..4>");
@@ -172,7 +172,7 @@ final class LbCommands {
     /** {@code expect-lb <node> <phase>}: Stopped, Discovering, Joining, Member, Director or Refused. */
     static ScenarioCommands.Action expectPhase(List<String> a) {
         if (a.size() != 2) throw usage("expect-lb <node> Stopped|Discovering|Joining|Member|Director|Refused");
-        NodeId node = NodeId.of(a.get(0));
+        String node = NodeId.of(a.get(0)).value();
         LbPhase want = null;
         for (LbPhase p : LbPhase.values()) {
             if (p.display().equalsIgnoreCase(a.get(1)) || p.name().equalsIgnoreCase(a.get(1))) want = p;
@@ -183,7 +183,7 @@ final class LbCommands {
         LbPhase w = want;
         return ctx -> {
             Sim s = ctx.sim();
-            LbPhase got = s.isUp(node) ? s.lb().state(node).phase() : LbPhase.STOPPED;
+            LbPhase got = s.lb().speaker(node).isPresent() ? s.lb().state(node).phase() : LbPhase.STOPPED;
             return got == w ? ok() : fail("expected " + node + " " + w.display() + ", got " + got.display());
         };
     }

@@ -206,7 +206,7 @@ public final class Sim {
             deliver(n, new RmEvent.Start(Optional.ofNullable(n.persisted)));
             reportHealth(n);
         }
-        if (n.lbEnabled) lb.start(n);
+        lb.reconsiderAll();
     }
 
     /** Graceful stop of the recovery manager: it says goodbye (the peer sees Peer Reboot). */
@@ -260,6 +260,7 @@ public final class Sim {
         n.timers.clear();
         lb.down(n);
         log(n.id + " " + how);
+        lb.reconsiderAll();
     }
 
     public void partition(NodeId a, NodeId b) {
@@ -439,7 +440,10 @@ public final class Sim {
                 case Effect.CancelTimer c -> n.timers.remove(c.name());
                 case Effect.RunHook h -> runHook(n, h);
                 case Effect.Persist p -> n.persisted = (PersistedRm) p.snapshot();
-                case Effect.Record r -> log(r.node() + " " + r.from() + " -> " + r.to() + " (" + r.reason() + ")");
+                case Effect.Record r -> {
+                    log(r.node() + " " + r.from() + " -> " + r.to() + " (" + r.reason() + ")");
+                    if (r.protocol().equals(RecoveryManager.PROTOCOL)) lb.reconsiderAll(); // a pair's speaker may change
+                }
                 case Effect.AdminResult r -> { }
                 case Effect.ClaimAddress c -> lb.claim(n);
                 case Effect.ReleaseAddress r -> lb.release(n);

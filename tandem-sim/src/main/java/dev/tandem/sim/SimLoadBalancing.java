@@ -9,6 +9,7 @@ import dev.tandem.core.lb.GroupSettings;
 import dev.tandem.core.lb.IpAddress;
 import dev.tandem.core.lb.LbDecision;
 import dev.tandem.core.lb.LbEvent;
+import dev.tandem.core.lb.LbHandover;
 import dev.tandem.core.lb.LbMessage;
 import dev.tandem.core.lb.LbState;
 import dev.tandem.core.lb.LbTiming;
@@ -18,15 +19,21 @@ import dev.tandem.core.lb.MemberName;
 import dev.tandem.core.lb.NetAddress;
 import dev.tandem.core.lb.SessionClass;
 import dev.tandem.core.lb.VpnMode;
+import dev.tandem.core.rm.RedundancyGroup;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The load-balancing group inside the simulator: each member's machine, the cluster address (held by whoever
- * claimed it, as the {@code bind} address driver does), and clients that arrive at the cluster address and are
- * sent to the member the director chooses. Clients have one session class (SSL).
+ * The load-balancing group inside the simulator: the members (a node alone, or a redundancy pair whose serving
+ * node speaks for it, seed 004 FAQ "Using VPN Load Balancing and Failover on the Same Device"), the cluster
+ * address (held by whoever claimed it, as the {@code bind} address driver does), and clients that arrive at the
+ * cluster address and are sent to the member the director chooses. Clients have one session class (SSL).
  */
 public final class SimLoadBalancing {
     /** The address clients use when a scenario names none. */
@@ -34,11 +41,37 @@ public final class SimLoadBalancing {
     private static final SessionClass CLASS = SessionClass.SSL;
 
     /** What happened to one client that arrived at the cluster address. */
-    public record Arrival(Optional<NodeId> servedBy, Optional<Integer> rule, String reason) {}
+    public record Arrival(Optional<String> servedBy, Optional<Integer> rule, String reason) {}
+
+    /** One member of the group and its sessions; for a pair, the sessions survive a failover inside it. */
+    private static final class Member {
+        final MemberName name;
+        final List<NodeId> nodes;
+        final DeviceSettings device;
+        final int max;
+        boolean enabled;
+        NodeId speaker;
+        /** What the speaker last published for its pair's other node (carried by the pair's heartbeats). */
+        LbHandover published;
+        int active;
+        final ArrayDeque<Instant> inactiveSince = new ArrayDeque<>();
+
+        Member(MemberName name, List<NodeId> nodes, DeviceSettings device, int max) {
+            this.name = name;
+            this.nodes = nodes;
+            this.device = device;
+            this.max = max;
+        }
+
+        Load load() {
+            return Load.of(CLASS, active, max);
+        }
+    }
 
     private final Sim sim;
     private GroupSettings group = GroupSettings.of(NetAddress.parse("cluster address", DEFAULT_CLUSTER_ADDRESS));
     private LbTiming timing = LbTiming.defaults();
+    private final Map<String, Member> members = new LinkedHashMap<>();
     /** Who holds the cluster address, first claimer first (it answers ARP first). */
     private final List<NodeId> holders = new ArrayList<>();
     private final List<Arrival> arrivals = new ArrayList<>();
@@ -61,74 +94,124 @@ public final class SimLoadBalancing {
     }
 
     private void requireNoMembers(String what) {
-        for (SimNode n : sim.allNodes()) {
-            if (n.lb != null) throw new Invalid("lb", what, "set before the first member");
-        }
+        if (!members.isEmpty()) throw new Invalid("lb", what, "set before the first member");
     }
 
-    /** Makes a node a participating member with this priority, public address and session limit. */
-    public void member(NodeId id, int priority, IpAddress ip, int maxSessions) {
+    /**
+     * Makes a member with this priority, public address and session limit. {@code name} is a node (a member
+     * on its own) or a redundancy group (its serving node speaks for it).
+     */
+    public void member(String name, int priority, IpAddress ip, int maxSessions) {
         if (maxSessions < 1 || maxSessions > ClassLoad.MAX_SESSIONS) {
             throw new Invalid("max", maxSessions, "a whole number from 1 to " + ClassLoad.MAX_SESSIONS);
         }
-        for (SimNode n : sim.allNodes()) {
-            if (n.lb != null && !n.id.equals(id) && n.lb.device().publicAddress().equals(ip)) {
-                throw new Invalid("ip", ip.text(), "an address no other member has (" + n.id + " has it)");
+        if (members.containsKey(name)) throw new Invalid("lb", name, "a member not yet defined");
+        for (Member m : members.values()) {
+            if (m.device.publicAddress().equals(ip)) {
+                throw new Invalid("ip", ip.text(), "an address no other member has (" + m.name + " has it)");
             }
         }
-        SimNode n = sim.nodeOrNull(id);
-        if (n == null) n = sim.addBareNode(id);
-        if (n.lb != null) throw new Invalid("lb", id, "a node that is not yet a member");
+        List<NodeId> nodes = sim.groups().stream().filter(g -> g.name().equals(name)).findFirst()
+                .map(RedundancyGroup::nodes).orElse(List.of(NodeId.of(name)));
         DeviceSettings device = DeviceSettings.of(ip, ip).withPriority(priority).withParticipate(true);
-        n.lb = LoadBalancer.initial(id, MemberName.of(id.value()), group, device, timing);
-        n.maxSessions = maxSessions;
+        Member m = new Member(MemberName.of(name), nodes, device, maxSessions);
+        for (NodeId id : nodes) {
+            SimNode n = sim.nodeOrNull(id);
+            if (n == null) n = sim.addBareNode(id);
+            if (n.lb != null) throw new Invalid("lb", name, "nodes in no other member (" + id + " is in one)");
+            n.lb = LoadBalancer.initial(id, m.name, group, device, timing);
+        }
+        members.put(name, m);
     }
 
-    /** lb-start: the member takes part from now on (its process starts if it is down). */
-    public void enable(NodeId id) {
-        SimNode n = sim.node(id);
-        if (n.lb == null) throw new Invalid("lb-start", id, "a node made a member with 'lb' first");
-        if (n.lbEnabled && n.up) throw new Invalid("lb-start", id, "a member that is not running yet");
-        n.lbEnabled = true;
-        if (!n.up) {
-            sim.start(id);
-        } else {
-            start(n);
+    /** lb-start: the member takes part from now on (a node's process starts if it is down). */
+    public void enable(String name) {
+        Member m = memberNamed(name);
+        m.enabled = true;
+        for (NodeId id : m.nodes) {
+            if (!sim.isUp(id) && m.nodes.size() == 1) sim.start(id);
+        }
+        reconsider(m);
+    }
+
+    public List<String> memberNames() {
+        return List.copyOf(members.keySet());
+    }
+
+    // ---------------------------------------------------------------- who speaks for each member
+
+    /** Called whenever a node starts, stops, or a recovery manager changes state. */
+    void reconsiderAll() {
+        for (Member m : members.values()) reconsider(m);
+    }
+
+    private void reconsider(Member m) {
+        NodeId want = m.enabled ? speakerOf(m) : null;
+        if (want == null && m.enabled && m.speaker != null && sim.isUp(m.speaker) && sim.node(m.speaker).lbRunning) {
+            return; // the pair is between two states (falling back, taking over): the current speaker goes on
+        }
+        if (java.util.Objects.equals(want, m.speaker)) return;
+        Optional<LbHandover> handover = Optional.ofNullable(m.nodes.size() > 1 ? m.published : null);
+        if (m.speaker != null) {
+            SimNode old = sim.node(m.speaker);
+            if (old.up && old.lbRunning) {
+                handover = Optional.of(LoadBalancer.handover(old.lb));
+                deliver(old, new LbEvent.Stop(want != null));
+                old.lbRunning = false;
+            }
+        }
+        m.speaker = want;
+        if (want != null) {
+            SimNode n = sim.node(want);
+            n.lb = LoadBalancer.initial(n.id, m.name, group, m.device, timing);
+            n.lbRunning = true;
+            if (m.nodes.size() > 1) sim.log(want + " speaks for member " + m.name);
+            deliver(n, new LbEvent.Start(handover));
+            deliver(n, new LbEvent.LoadChanged(m.load()));
         }
     }
 
-    public List<NodeId> members() {
-        List<NodeId> out = new ArrayList<>();
-        for (SimNode n : sim.allNodes()) if (n.lb != null) out.add(n.id);
-        return out;
+    /**
+     * A node alone speaks for itself while it runs. A pair's speaker is its running node that serves the first
+     * node's users: the first node normally, its peer while it is failed over.
+     */
+    private NodeId speakerOf(Member m) {
+        if (m.nodes.size() == 1) return sim.isUp(m.nodes.get(0)) ? m.nodes.get(0) : null;
+        for (NodeId server : sim.serversOf(m.nodes.get(0))) {
+            if (sim.isUp(server)) return server;
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- the machine's lifecycle
 
-    void start(SimNode n) {
-        n.lb = LoadBalancer.initial(n.id, n.lb.member(), n.lb.group(), n.lb.device(), n.lb.timing());
-        deliver(n, new LbEvent.Start(Optional.empty()));
-        deliver(n, new LbEvent.LoadChanged(load(n)));
-    }
-
     void stop(SimNode n) {
-        if (n.lb != null && n.lbEnabled) deliver(n, new LbEvent.Stop(false));
+        if (n.lb != null && n.lbRunning) {
+            deliver(n, new LbEvent.Stop(false));
+            n.lbRunning = false;
+        }
     }
 
-    /** The process is gone: so is the address it held. */
+    /** The process is gone: so is the address it held, and the sessions of a member it alone served. */
     void down(SimNode n) {
+        n.lbRunning = false;
         if (holders.remove(n.id)) sim.log(n.id + " no longer holds the cluster address");
-        n.activeSessions = 0; // its clients lost their sessions
-        n.inactiveSince.clear();
+        Member m = memberOf(n.id);
+        if (m != null && m.nodes.size() == 1) {
+            m.active = 0; // its clients lost their sessions and come back through the cluster address
+            m.inactiveSince.clear();
+        }
     }
 
     void timer(SimNode n, String name) {
-        if (n.lb != null && n.lbEnabled) deliver(n, new LbEvent.TimerFired(name));
+        if (n.lb != null && n.lbRunning) deliver(n, new LbEvent.TimerFired(name));
     }
 
     void deliver(SimNode n, LbEvent event) {
         Transition<LbState> t = LoadBalancer.step(n.lb, event, sim.now());
         n.lb = t.state();
+        Member m = memberOf(n.id);
+        if (m != null && n.id.equals(m.speaker) && n.lbRunning) m.published = LoadBalancer.handover(n.lb);
         sim.execute(n, t.effects());
     }
 
@@ -136,9 +219,7 @@ public final class SimLoadBalancing {
 
     void transmit(NodeId from, SimNode dest, LbMessage m) {
         sim.at(sim.now().plus(sim.delay()), () -> {
-            if (dest.up && dest.lbEnabled && dest.lb != null && !sim.cut(from, dest.id)) {
-                deliver(dest, new LbEvent.Received(m));
-            }
+            if (dest.up && dest.lbRunning && !sim.cut(from, dest.id)) deliver(dest, new LbEvent.Received(m));
         });
     }
 
@@ -168,7 +249,9 @@ public final class SimLoadBalancing {
             for (NodeId h : List.copyOf(holders)) {
                 SimNode holder = sim.node(h);
                 sim.at(sim.now().plus(sim.delay()), () -> {
-                    if (holder.up && holder.lbEnabled && holders.size() > 1) deliver(holder, new LbEvent.AddressConflict());
+                    if (holder.up && holder.lbRunning && holders.size() > 1) {
+                        deliver(holder, new LbEvent.AddressConflict());
+                    }
                 });
             }
         }
@@ -192,60 +275,62 @@ public final class SimLoadBalancing {
         SimNode director = null;
         for (NodeId h : holders) {
             SimNode n = sim.node(h);
-            if (n.up && n.lbEnabled) {
+            if (n.up && n.lbRunning) {
                 director = n;
                 break;
             }
         }
-        if (director == null) return new Arrival(Optional.empty(), Optional.empty(), "no node holds the cluster address");
+        if (director == null) return refusal("no node holds the cluster address");
         LbDecision d = LoadBalancer.decide(director.lb, sim.now(), CLASS);
-        if (d.chosen().isEmpty()) return new Arrival(Optional.empty(), Optional.empty(), d.reason());
+        if (d.chosen().isEmpty()) return refusal(d.reason());
         IpAddress ip = d.chosen().get();
-        SimNode member = byAddress(ip);
-        if (member == null || !member.up) {
-            return new Arrival(Optional.empty(), Optional.empty(), "redirected to " + ip.text() + ", which does not answer");
-        }
-        if (!admit(member)) {
-            return new Arrival(Optional.empty(), Optional.empty(), member.id + " is full of active sessions");
-        }
-        if (member != director) deliver(director, new LbEvent.Redirected(ip, CLASS));
+        Member member = byAddress(ip);
+        if (member == null || member.speaker == null) return refusal("redirected to " + ip.text() + ", which does not answer");
+        if (!admit(member)) return refusal(member.name + " is full of active sessions");
+        if (!member.speaker.equals(director.id)) deliver(director, new LbEvent.Redirected(ip, CLASS));
         Optional<Integer> rule = d.rule().isPresent() ? Optional.of(d.rule().getAsInt()) : Optional.empty();
-        return new Arrival(Optional.of(member.id), rule, d.reason());
+        return new Arrival(Optional.of(member.name.value()), rule, d.reason());
+    }
+
+    private static Arrival refusal(String reason) {
+        return new Arrival(Optional.empty(), Optional.empty(), reason);
     }
 
     /**
      * seed 004, Viewing VPN Load Balancing Information: "When the ASA receives the new connection, the session
      * that has been inactive the longest is logged off, allowing new connections to take its license."
      */
-    private boolean admit(SimNode n) {
-        if (n.activeSessions + n.inactiveSince.size() >= n.maxSessions) {
-            if (n.inactiveSince.isEmpty()) return false;
-            n.inactiveSince.removeFirst();
-            sim.log(n.id + " logs off its longest-inactive session for a new one");
+    private boolean admit(Member m) {
+        if (m.active + m.inactiveSince.size() >= m.max) {
+            if (m.inactiveSince.isEmpty()) return false;
+            m.inactiveSince.removeFirst();
+            sim.log(m.name + " logs off its longest-inactive session for a new one");
         }
-        n.activeSessions++;
-        deliver(n, new LbEvent.LoadChanged(load(n)));
+        m.active++;
+        reportLoad(m);
         return true;
     }
 
-    public void disconnect(NodeId id, int count) {
-        SimNode n = member(id);
-        if (count > n.activeSessions) {
-            throw new Invalid("disconnect", count, "at most the " + n.activeSessions + " active sessions of " + id);
-        }
-        n.activeSessions -= count;
-        if (n.up && n.lbEnabled) deliver(n, new LbEvent.LoadChanged(load(n)));
+    public void disconnect(String name, int count) {
+        Member m = memberNamed(name);
+        if (count > m.active) throw new Invalid("disconnect", count, "at most the " + m.active + " active sessions of " + name);
+        m.active -= count;
+        reportLoad(m);
     }
 
     /** Sessions become inactive: they keep their licence but no longer count towards the load (seed 004). */
-    public void idle(NodeId id, int count) {
-        SimNode n = member(id);
-        if (count > n.activeSessions) {
-            throw new Invalid("idle", count, "at most the " + n.activeSessions + " active sessions of " + id);
-        }
-        n.activeSessions -= count;
-        for (int i = 0; i < count; i++) n.inactiveSince.addLast(sim.now());
-        if (n.up && n.lbEnabled) deliver(n, new LbEvent.LoadChanged(load(n)));
+    public void idle(String name, int count) {
+        Member m = memberNamed(name);
+        if (count > m.active) throw new Invalid("idle", count, "at most the " + m.active + " active sessions of " + name);
+        m.active -= count;
+        for (int i = 0; i < count; i++) m.inactiveSince.addLast(sim.now());
+        reportLoad(m);
+    }
+
+    private void reportLoad(Member m) {
+        if (m.speaker == null) return;
+        SimNode n = sim.node(m.speaker);
+        if (n.up && n.lbRunning) deliver(n, new LbEvent.LoadChanged(m.load()));
     }
 
     // ---------------------------------------------------------------- observations
@@ -254,7 +339,7 @@ public final class SimLoadBalancing {
     public List<NodeId> directors() {
         List<NodeId> out = new ArrayList<>();
         for (SimNode n : sim.allNodes()) {
-            if (n.up && n.lbEnabled && n.lb != null && n.lb.isDirector()) out.add(n.id);
+            if (n.up && n.lbRunning && n.lb.isDirector()) out.add(n.id);
         }
         return out;
     }
@@ -263,21 +348,27 @@ public final class SimLoadBalancing {
         return List.copyOf(holders);
     }
 
-    public int activeSessions(NodeId id) {
-        return member(id).activeSessions;
+    public int activeSessions(String name) {
+        return memberNamed(name).active;
     }
 
-    public int inactiveSessions(NodeId id) {
-        return member(id).inactiveSince.size();
+    public int inactiveSessions(String name) {
+        return memberNamed(name).inactiveSince.size();
     }
 
-    public int loadPercent(NodeId id) {
-        SimNode n = member(id);
-        return new ClassLoad(n.activeSessions, n.maxSessions).percent();
+    public int loadPercent(String name) {
+        Member m = memberNamed(name);
+        return new ClassLoad(m.active, m.max).percent();
     }
 
-    public LbState state(NodeId id) {
-        return member(id).lb;
+    /** The machine of the node speaking for the member, or of its first node when none speaks. */
+    public LbState state(String name) {
+        Member m = memberNamed(name);
+        return sim.node(m.speaker != null ? m.speaker : m.nodes.get(0)).lb;
+    }
+
+    public Optional<NodeId> speaker(String name) {
+        return Optional.ofNullable(memberNamed(name).speaker);
     }
 
     public long refused() {
@@ -292,20 +383,23 @@ public final class SimLoadBalancing {
         return timing.keepaliveInterval();
     }
 
-    private SimNode byAddress(IpAddress ip) {
-        for (SimNode n : sim.allNodes()) {
-            if (n.lb != null && n.lb.device().publicAddress().equals(ip)) return n;
+    private Member byAddress(IpAddress ip) {
+        for (Member m : members.values()) {
+            if (m.device.publicAddress().equals(ip)) return m;
         }
         return null;
     }
 
-    private SimNode member(NodeId id) {
-        SimNode n = sim.node(id);
-        if (n.lb == null) throw new Invalid("node", id, "a member of the load-balancing group");
-        return n;
+    private Member memberOf(NodeId id) {
+        for (Member m : members.values()) {
+            if (m.nodes.contains(id)) return m;
+        }
+        return null;
     }
 
-    private static Load load(SimNode n) {
-        return Load.of(CLASS, n.activeSessions, n.maxSessions);
+    private Member memberNamed(String name) {
+        Member m = members.get(name);
+        if (m == null) throw new Invalid("member", name, "a member of the load-balancing group: " + members.keySet());
+        return m;
     }
 }

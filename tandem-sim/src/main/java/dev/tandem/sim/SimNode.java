@@ -27,12 +27,8 @@ final class SimNode {
     PersistedRm persisted;
     /** The load-balancing machine, or null for a node that is not a member of the load-balancing group. */
     LbState lb;
-    /** The load-balancing machine runs whenever the process does (set by lb-start). */
-    boolean lbEnabled;
-    /** Sessions on this node: active ones, and when each inactive one went inactive (oldest first). */
-    int activeSessions;
-    final java.util.ArrayDeque<java.time.Instant> inactiveSince = new java.util.ArrayDeque<>();
-    int maxSessions;
+    /** The load-balancing machine runs on this node now (it speaks for its member). */
+    boolean lbRunning;
     /** Critical services by name: true while broken by a fault ({@code service-down}). */
     final Map<String, Boolean> serviceFaulted = new LinkedHashMap<>();
     /** The recovery manager stopped the critical services (manual failover); cleared by a start or a host boot. */
