@@ -10,7 +10,12 @@ import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.core.lb.ClassLoad;
+import dev.tandem.core.lb.LbView;
+import dev.tandem.core.lb.Load;
+import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.node.runtime.EventBus;
+import dev.tandem.node.runtime.LoadBalancingView;
 import dev.tandem.node.runtime.TandemNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -67,6 +72,8 @@ public final class AdminApi implements AutoCloseable {
             cfg.routes.get("/api/v1/parameters", ctx -> ctx.json(node.snapshot().params().asText()));
             cfg.routes.put("/api/v1/parameters", this::putParameters);
             cfg.routes.get("/api/v1/critical-services", this::criticalServices);
+            cfg.routes.get("/api/v1/load-balancing", this::loadBalancing);
+            cfg.routes.put("/api/v1/load", this::putLoad);
             cfg.routes.get("/api/v1/events/recent", ctx -> ctx.json(node.events().recent()));
             cfg.routes.sse("/api/v1/events", client -> {
                 client.keepAlive();
@@ -236,6 +243,74 @@ public final class AdminApi implements AutoCloseable {
         }
         node.parameters(next).get(5, TimeUnit.SECONDS);
         ctx.json(next.asText());
+    }
+
+    /** Everything {@code show vpn load-balancing} shows (seed 004), as JSON, with the seed's text in {@code text}. */
+    private void loadBalancing(Context ctx) {
+        LoadBalancingView v = node.loadBalancing()
+                .orElseThrow(() -> new ApiError(404, "this node takes no part in a load-balancing group"));
+        RmState rm = node.snapshot();
+        String failover = !rm.group().highAvailability() ? "n/a" : v.speaking() ? "Active" : "Standby";
+        LbView view = LoadBalancer.view(v.state(), failover);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", view.status());
+        m.put("role", view.role());
+        m.put("phase", view.phase());
+        m.put("failover", view.failover());
+        m.put("encryption", view.encryption());
+        m.put("clusterIp", view.clusterIp());
+        m.put("peers", view.peers());
+        m.put("member", v.config().member());
+        m.put("speaking", v.speaking());
+        m.put("holdsClusterAddress", v.holdsAddress());
+        m.put("director", v.state().director() == null ? null : v.state().director().value());
+        m.put("members", view.rows());
+        m.put("text", view.render());
+        ctx.json(m);
+    }
+
+    /**
+     * The session service reports its sessions: {@code {"ssl":{"active":N,"max":M},"ipsec":{...}}}. Inactive
+     * sessions are left out (seed 004: they do not count towards the load).
+     */
+    private void putLoad(Context ctx) {
+        if (node.loadBalancing().isEmpty()) throw new ApiError(404, "this node takes no part in a load-balancing group");
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (IOException e) {
+            throw new ApiError(400, "the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (body == null || !body.isObject()) throw new ApiError(400, "the body must be {\"ssl\":{\"active\":N,\"max\":M},\"ipsec\":{...}}");
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("ssl") && !k.equals("ipsec")) throw new ApiError(400, "unknown session class '" + k + "'; allowed: ssl, ipsec");
+        }
+        Load load = new Load(classLoad(body, "ipsec"), classLoad(body, "ssl"));
+        node.reportLoad(load);
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("ipsec", load.ipsec(), "ssl", load.ssl(), "percent", load.percent()));
+    }
+
+    private static ClassLoad classLoad(JsonNode body, String cls) {
+        JsonNode c = body.get(cls);
+        if (c == null || c.isNull()) return ClassLoad.NONE;
+        if (!c.isObject()) throw new ApiError(400, cls + ": must be {\"active\":N,\"max\":M}");
+        int active = count(c, cls + ".active");
+        int max = count(c, cls + ".max");
+        try {
+            return new ClassLoad(active, max);
+        } catch (Invalid e) {
+            throw new ApiError(400, cls + ": " + e.getMessage());
+        }
+    }
+
+    private static int count(JsonNode c, String field) {
+        JsonNode v = c.get(field.substring(field.indexOf('.') + 1));
+        if (v == null || !v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > ClassLoad.MAX_SESSIONS) {
+            throw new ApiError(400, field + ": " + (v == null ? "missing" : "'" + v + "'") + " is not allowed; allowed: a whole"
+                    + " number from 0 to " + ClassLoad.MAX_SESSIONS);
+        }
+        return v.asInt();
     }
 
     private void criticalServices(Context ctx) {

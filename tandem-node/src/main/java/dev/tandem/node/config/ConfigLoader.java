@@ -24,7 +24,13 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("node", "admin", "cluster", "redundancyGroup", "parameters",
-            "stateDir", "criticalServices", "serviceControl", "hooks");
+            "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing");
+    private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
+            "priority", "publicAddress", "privateAddress", "nat", "redirectFqdn", "fqdn", "model", "maxSessions",
+            "member", "peers", "addressDriver", "interface", "claimCommand", "releaseCommand", "timing",
+            "onDirectorChange");
+    private static final Set<String> TIMING_KEYS = Set.of("keepaliveInterval", "keepaliveWait", "keepaliveRetries",
+            "helloInterval", "helloRetries", "discoveryWindow");
     private static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(30);
@@ -95,8 +101,9 @@ public final class ConfigLoader {
         List<CheckConfig> checks = checks();
         NodeConfig.ServiceControl control = serviceControl();
         NodeConfig.Hooks hooks = hooks();
+        NodeConfig.LoadBalancing lb = loadBalancing(id, address, group);
         return new NodeConfig(base, id, address, admin, new NodeConfig.Cluster(keyFile, key8, master, encryption),
-                group, parameters, stateDir, checks, control, hooks);
+                group, parameters, stateDir, checks, control, hooks, lb);
     }
 
     private NodeConfig.Group group(String self, String selfAddress) {
@@ -205,6 +212,92 @@ public final class ConfigLoader {
                 h.has("takeOverUsers") ? command("hooks.takeOverUsers", h.get("takeOverUsers")) : List.of(),
                 h.has("takeBackUsers") ? command("hooks.takeBackUsers", h.get("takeBackUsers")) : List.of(),
                 h.has("timeout") ? duration("hooks.timeout", h.get("timeout")) : DEFAULT_HOOK_TIMEOUT);
+    }
+
+    private NodeConfig.LoadBalancing loadBalancing(String self, String address, NodeConfig.Group group) {
+        JsonNode lb = yaml.root.get("loadBalancing");
+        if (lb == null || lb.isNull()) return null;
+        if (!lb.isObject()) throw error("loadBalancing", "must be a mapping of keys");
+        keys("loadBalancing", lb, LB_KEYS);
+        String p = "loadBalancing.";
+        String cluster = text(lb, p + "clusterAddress", true);
+        checked(p + "clusterAddress", () -> dev.tandem.core.lb.NetAddress.parse("cluster address", cluster));
+        int port = lb.has("clusterPort") ? port(p + "clusterPort", lb.get("clusterPort"))
+                : dev.tandem.core.lb.GroupSettings.DEFAULT_CLUSTER_PORT;
+        String mode = lb.has("mode") ? text(lb, p + "mode", true) : "distributed";
+        if (!mode.equals("distributed") && !mode.equals("centralized")) {
+            throw error(p + "mode", "'" + mode + "' is not allowed; allowed: distributed or centralized");
+        }
+        // seed 004, Prerequisites: "VPN load balancing is disabled by default. You must explicitly enable it."
+        boolean participate = lb.has("participate") && bool(p + "participate", lb.get("participate"));
+        int priority = lb.has("priority") ? (int) integer(p + "priority", lb.get("priority"), 1, 10)
+                : dev.tandem.core.lb.DeviceSettings.DEFAULT_PRIORITY;
+        String pub = lb.has("publicAddress") ? text(lb, p + "publicAddress", true) : address;
+        String priv = lb.has("privateAddress") ? text(lb, p + "privateAddress", true) : address;
+        checked(p + "publicAddress", () -> dev.tandem.core.lb.IpAddress.parse("public address", pub));
+        checked(p + "privateAddress", () -> dev.tandem.core.lb.IpAddress.parse("private address", priv));
+        List<String> nat = lb.has("nat") ? command(p + "nat", lb.get("nat")) : List.of();
+        if (!nat.isEmpty()) checked(p + "nat", () -> dev.tandem.core.lb.Nat.parse("nat", nat.toArray(String[]::new)));
+        boolean fqdnOn = lb.has("redirectFqdn") && bool(p + "redirectFqdn", lb.get("redirectFqdn"));
+        String fqdn = lb.has("fqdn") ? text(lb, p + "fqdn", true) : null;
+        String model = lb.has("model") ? text(lb, p + "model", true) : dev.tandem.core.lb.DeviceSettings.DEFAULT_MODEL;
+        int max = lb.has("maxSessions") ? (int) integer(p + "maxSessions", lb.get("maxSessions"), 1,
+                dev.tandem.core.lb.ClassLoad.MAX_SESSIONS) : 100;
+        // A node is a member on its own unless the configuration names its redundancy group (both nodes then speak for
+        // one member, seed 004 FAQ: load balancing and failover on the same device).
+        String member = lb.has("member") ? text(lb, p + "member", true) : self;
+        if (!member.equals(self) && !member.equals(group.name())) {
+            throw error(p + "member", "'" + member + "' is not allowed; allowed: this node's id (" + self
+                    + ") or its redundancy group's name (" + group.name() + ")");
+        }
+        checked(p + "member", () -> dev.tandem.core.lb.MemberName.of(member));
+        List<String> peers = new ArrayList<>();
+        JsonNode ps = lb.get("peers");
+        if (ps != null) {
+            if (!ps.isArray()) throw error(p + "peers", "a list of the other nodes' private addresses");
+            for (int i = 0; i < ps.size(); i++) {
+                String a = ps.get(i).asText();
+                int idx = i;
+                checked(p + "peers[" + idx + "]", () -> dev.tandem.core.lb.IpAddress.parse("peer", a));
+                peers.add(a);
+            }
+        }
+        String driver = lb.has("addressDriver") ? text(lb, p + "addressDriver", true) : "bind";
+        if (!List.of("bind", "linux", "script").contains(driver)) {
+            throw error(p + "addressDriver", "'" + driver + "' is not allowed; allowed: bind, linux or script");
+        }
+        String iface = lb.has("interface") ? text(lb, p + "interface", true) : null;
+        if (driver.equals("linux") && iface == null) throw error(p + "interface", "required by the linux address driver (for example eth0)");
+        List<String> claim = lb.has("claimCommand") ? command(p + "claimCommand", lb.get("claimCommand")) : List.of();
+        List<String> release = lb.has("releaseCommand") ? command(p + "releaseCommand", lb.get("releaseCommand")) : List.of();
+        if (driver.equals("script") && (claim.isEmpty() || release.isEmpty())) {
+            throw error(p + "claimCommand", "the script address driver needs claimCommand and releaseCommand");
+        }
+        Map<String, String> timing = new LinkedHashMap<>();
+        JsonNode t = lb.get("timing");
+        if (t != null) {
+            if (!t.isObject()) throw error(p + "timing", "a mapping of timing keys " + TIMING_KEYS);
+            keys(p + "timing", t, TIMING_KEYS);
+            for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                timing.put(e.getKey(), e.getValue().asText());
+            }
+            checked(p + "timing", () -> LbTimings.from(timing));
+        }
+        List<String> hook = lb.has("onDirectorChange") ? command(p + "onDirectorChange", lb.get("onDirectorChange")) : List.of();
+        NodeConfig.LoadBalancing out = new NodeConfig.LoadBalancing(cluster, port, mode, participate, priority, pub,
+                priv, nat, fqdnOn, fqdn, model, max, member, List.copyOf(peers), driver, iface, claim, release,
+                timing, hook);
+        checked(p + "fqdn", () -> LbTimings.device(out));
+        return out;
+    }
+
+    private void checked(String path, Runnable check) {
+        try {
+            check.run();
+        } catch (Invalid e) {
+            throw error(path, e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- field readers

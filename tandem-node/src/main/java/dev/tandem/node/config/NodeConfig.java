@@ -21,7 +21,8 @@ public record NodeConfig(
         Path stateDir,
         List<CheckConfig> criticalServices,
         ServiceControl serviceControl,
-        Hooks hooks) {
+        Hooks hooks,
+        LoadBalancing loadBalancing) {
 
     public record Admin(String address, int port, Path tokenFile) {}
 
@@ -34,6 +35,18 @@ public record NodeConfig(
 
     /** Commands that stop and start the critical services (seed 000: manual failover stops them, fallback starts them). */
     public record ServiceControl(List<String> stop, List<String> start, java.time.Duration timeout) {}
+
+    /**
+     * The load-balancing group (seed 004), or null when this node takes no part. {@code member}: the name this
+     * node speaks for (its redundancy group when it is a pair, else its id); {@code peers}: the other nodes' private
+     * addresses, where group messages go; {@code addressDriver}: bind, linux or script.
+     */
+    public record LoadBalancing(String clusterAddress, int clusterPort, String mode, boolean participate,
+                                int priority, String publicAddress, String privateAddress, List<String> nat,
+                                boolean redirectFqdn, String fqdn, String model, int maxSessions, String member,
+                                List<String> peers, String addressDriver, String driverInterface,
+                                List<String> claimCommand, List<String> releaseCommand,
+                                Map<String, String> timing, List<String> onDirectorChange) {}
 
     /** keepalived-style notify hooks and the user-move hooks whose exit status decides success. */
     public record Hooks(List<String> onStateChange, List<String> takeOverUsers, List<String> takeBackUsers,

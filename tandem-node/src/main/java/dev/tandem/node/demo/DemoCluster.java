@@ -38,6 +38,9 @@ public final class DemoCluster {
     }
 
     /** Writes the cluster and returns the configuration files, one per node. */
+    /** The cluster address of every demo cluster: the director binds it. */
+    public static final String CLUSTER_ADDRESS = "127.0.0.10";
+
     public static List<Path> write(Path dir, int nodes, Profile profile) throws IOException {
         if (nodes < 1 || nodes > MAX_NODES) throw new Invalid("--nodes", nodes, "from 1 to " + MAX_NODES);
         Files.createDirectories(dir);
@@ -48,7 +51,7 @@ public final class DemoCluster {
             int first = i - i % 2;
             boolean pair = first + 1 < nodes;
             Path f = dir.resolve(nodeId(i) + ".yaml");
-            Files.writeString(f, yaml(i, first, pair, profile));
+            Files.writeString(f, yaml(i, first, pair, profile) + loadBalancing(i, nodes, profile));
             files.add(f);
         }
         return files;
@@ -73,6 +76,22 @@ public final class DemoCluster {
                     .append("  clientReloginLower: 1s\n  clientReloginUpper: 3s\n");
         }
         y.append("stateDir: state/").append(nodeId(i)).append('\n');
+        return y.toString();
+    }
+
+    /** Every node is a member of one load-balancing group whose cluster address is 127.0.0.10. */
+    private static String loadBalancing(int i, int nodes, Profile profile) {
+        StringBuilder y = new StringBuilder();
+        y.append("loadBalancing:\n  clusterAddress: ").append(CLUSTER_ADDRESS).append('\n');
+        y.append("  participate: true\n  priority: ").append(Math.max(1, 10 - i)).append('\n');
+        y.append("  maxSessions: 100\n  peers:\n");
+        for (int j = 0; j < nodes; j++) {
+            if (j != i) y.append("    - ").append(address(j)).append('\n');
+        }
+        if (profile == Profile.FAST) {
+            y.append("  timing:\n    keepaliveInterval: 100ms\n    keepaliveWait: 300ms\n")
+                    .append("    helloInterval: 100ms\n    discoveryWindow: 1s\n");
+        }
         return y.toString();
     }
 

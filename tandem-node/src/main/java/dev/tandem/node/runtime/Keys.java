@@ -12,16 +12,25 @@ import java.util.Optional;
 final class Keys {
     private Keys() {}
 
-    static Optional<ClusterKey> load(NodeConfig.Cluster c) {
+    /** The shared secret and the keys derived from it; the secret stays in memory only. */
+    record Loaded(ClusterKey key, String secret) {
+        @Override
+        public String toString() {
+            return "Keys[" + key.fingerprint() + "]";
+        }
+    }
+
+    static Optional<Loaded> load(NodeConfig.Cluster c) {
         try {
+            String secret = null;
             if (c.keyFile() != null) {
-                return Optional.of(ClusterKey.fromSecret(Files.readString(c.keyFile()).strip()));
-            }
-            if (c.key8() != null) {
+                secret = Files.readString(c.keyFile()).strip();
+            } else if (c.key8() != null) {
                 String master = Files.readString(c.masterKeyFile()).strip();
-                return Optional.of(ClusterKey.fromSecret(SealedSecret.open(c.key8(), master)));
+                secret = SealedSecret.open(c.key8(), master);
             }
-            return Optional.empty();
+            if (secret == null) return Optional.empty();
+            return Optional.of(new Loaded(ClusterKey.fromSecret(secret), secret));
         } catch (IOException e) {
             throw new ConfigError("cluster key: cannot read " + e.getMessage());
         } catch (IllegalArgumentException e) {

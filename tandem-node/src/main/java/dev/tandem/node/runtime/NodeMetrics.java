@@ -40,6 +40,10 @@ public final class NodeMetrics {
         sent.increment();
     }
 
+    void election() {
+        registry.counter("tandem_director_elections").increment();
+    }
+
     void refused() {
         registry.counter("tandem_peer_refusals", "protocol", "redundancy").increment();
     }

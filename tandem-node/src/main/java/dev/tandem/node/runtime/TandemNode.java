@@ -66,6 +66,7 @@ public final class TandemNode implements AutoCloseable {
     private long envelopeEpoch;
     private volatile RmState rm;
     private volatile boolean stopped;
+    private LoadBalancingShell lb;
 
     public TandemNode(NodeConfig config, Clock clock) {
         this.config = config;
@@ -91,7 +92,8 @@ public final class TandemNode implements AutoCloseable {
 
     /** Opens the sockets, resumes the persisted state and starts the recovery manager. */
     public void start() throws Exception {
-        Optional<ClusterKey> key = Keys.load(config.cluster());
+        Optional<Keys.Loaded> keys = Keys.load(config.cluster());
+        Optional<ClusterKey> key = keys.map(Keys.Loaded::key);
         if (key.isEmpty()) {
             LOG.warn("NO CLUSTER KEY: recovery-manager and group messages are neither authenticated nor encrypted;"
                     + " anyone who can reach port {} can change this node's state. Set cluster.keyFile.",
@@ -116,6 +118,11 @@ public final class TandemNode implements AutoCloseable {
                         metrics.refused();
                         step(new RmEvent.PeerRefused());
                     })));
+        }
+        if (config.loadBalancing() != null) {
+            lb = new LoadBalancingShell(config.loadBalancing(), self, key, keys.map(Keys.Loaded::secret),
+                    config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks);
+            lb.open();
         }
         onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
@@ -187,6 +194,7 @@ public final class TandemNode implements AutoCloseable {
         }
         rm = t.state();
         for (Effect e : t.effects()) execute(e);
+        if (lb != null) lb.reconsider(rm);
     }
 
     private void execute(Effect e) {
@@ -311,6 +319,25 @@ public final class TandemNode implements AutoCloseable {
         return clock;
     }
 
+    /** The load-balancing group as this node sees it, or empty when it takes no part. */
+    public Optional<LoadBalancingView> loadBalancing() {
+        LoadBalancingShell s = lb;
+        if (s == null) return Optional.empty();
+        return Optional.of(new LoadBalancingView(s.snapshot(), s.speaking(), s.holdsClusterAddress(), s.currentLoad(),
+                s.config()));
+    }
+
+    /** The session service's report of its sessions: the load this node's member gives the group. */
+    public void reportLoad(dev.tandem.core.lb.Load load) {
+        if (lb == null) throw new IllegalStateException("this node takes no part in a load-balancing group");
+        loop.execute(() -> lb.load(load));
+    }
+
+    /** The director sent a client to {@code member}: count it until the member reports it. */
+    public void redirected(dev.tandem.core.lb.IpAddress member) {
+        if (lb != null) loop.execute(() -> lb.redirected(member));
+    }
+
     // ---------------------------------------------------------------- stopping
 
     /** Graceful stop: the peer is told (it sees Peer Reboot), the state is written, sockets close. */
@@ -322,7 +349,8 @@ public final class TandemNode implements AutoCloseable {
                 step(new RmEvent.Stop());
                 stopped = true;
                 timers.values().forEach(f -> f.cancel(false));
-            }).get(5, TimeUnit.SECONDS);
+                if (lb != null) lb.close();
+            }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("graceful stop incomplete: {}", e.getMessage());
         }

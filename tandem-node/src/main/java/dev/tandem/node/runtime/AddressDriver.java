@@ -1,0 +1,125 @@
+package dev.tandem.node.runtime;
+
+import dev.tandem.node.config.NodeConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts the cluster address on this host and takes it off (DESIGN.md, Cluster address): {@code bind} (the address
+ * is already routed here, e.g. 127.0.0.0/8, so only binding it is needed), {@code linux} ({@code ip addr add/del}
+ * and a gratuitous ARP so switches and neighbours learn the move), {@code script} (the operator's commands, e.g.
+ * a cloud API call). Runs on the hook thread, never on the event loop.
+ */
+public interface AddressDriver {
+
+    /** Makes the address usable here; false when that failed. */
+    boolean claim();
+
+    void release();
+
+    String describe();
+
+    static AddressDriver of(NodeConfig.LoadBalancing lb, HookRunner runner) {
+        return switch (lb.addressDriver()) {
+            case "bind" -> new AddressDriver() {
+                @Override
+                public boolean claim() {
+                    return true;
+                }
+
+                @Override
+                public void release() {
+                }
+
+                @Override
+                public String describe() {
+                    return "bind";
+                }
+            };
+            case "linux" -> new Linux(lb.clusterAddress(), lb.driverInterface(), null, runner);
+            case "script" -> new Script(lb, runner);
+            default -> throw new IllegalArgumentException("unknown address driver " + lb.addressDriver());
+        };
+    }
+
+    /** {@code ip addr add|del ADDRESS dev IFACE}, then an unsolicited ARP (IPv4) so the network learns the move. */
+    final class Linux implements AddressDriver {
+        private final String address;
+        private final String iface;
+        private final String netns;
+        private final HookRunner runner;
+
+        /** @param netns a network namespace to act in (tests), or null for the host's own */
+        public Linux(String address, String iface, String netns, HookRunner runner) {
+            this.address = address;
+            this.iface = iface;
+            this.netns = netns;
+            this.runner = runner;
+        }
+
+        private String prefixed() {
+            return address.contains(":") ? address + "/128" : address + "/32";
+        }
+
+        private List<String> ip(String... args) {
+            List<String> cmd = new ArrayList<>(List.of("ip"));
+            if (netns != null) cmd.addAll(List.of("-n", netns));
+            cmd.addAll(List.of(args));
+            return cmd;
+        }
+
+        @Override
+        public boolean claim() {
+            boolean ok = runner.runNow("address-claim", ip("addr", "replace", prefixed(), "dev", iface), Map.of(),
+                    Duration.ofSeconds(5));
+            if (ok && !address.contains(":")) {
+                List<String> arp = new ArrayList<>();
+                if (netns != null) arp.addAll(List.of("ip", "netns", "exec", netns));
+                arp.addAll(List.of("arping", "-U", "-c", "2", "-I", iface, address));
+                // Gratuitous ARP is best effort: the address is ours even if no neighbour listens.
+                runner.runNow("gratuitous-arp", arp, Map.of(), Duration.ofSeconds(5));
+            }
+            return ok;
+        }
+
+        @Override
+        public void release() {
+            runner.runNow("address-release", ip("addr", "del", prefixed(), "dev", iface), Map.of(), Duration.ofSeconds(5));
+        }
+
+        @Override
+        public String describe() {
+            return "linux (" + address + " on " + iface + ")";
+        }
+    }
+
+    /** The operator's own commands; TANDEM_CLUSTER_ADDRESS tells them which address. */
+    final class Script implements AddressDriver {
+        private final NodeConfig.LoadBalancing lb;
+        private final HookRunner runner;
+
+        Script(NodeConfig.LoadBalancing lb, HookRunner runner) {
+            this.lb = lb;
+            this.runner = runner;
+        }
+
+        @Override
+        public boolean claim() {
+            return runner.runNow("address-claim", lb.claimCommand(), Map.of("TANDEM_CLUSTER_ADDRESS", lb.clusterAddress()),
+                    Duration.ofSeconds(30));
+        }
+
+        @Override
+        public void release() {
+            runner.runNow("address-release", lb.releaseCommand(), Map.of("TANDEM_CLUSTER_ADDRESS", lb.clusterAddress()),
+                    Duration.ofSeconds(30));
+        }
+
+        @Override
+        public String describe() {
+            return "script";
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package dev.tandem.node.runtime;
+
+import dev.tandem.core.Effect;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.Transition;
+import dev.tandem.core.lb.DeviceSettings;
+import dev.tandem.core.lb.GroupSettings;
+import dev.tandem.core.lb.LbEvent;
+import dev.tandem.core.lb.LbMessage;
+import dev.tandem.core.lb.LbPhase;
+import dev.tandem.core.lb.LbState;
+import dev.tandem.core.lb.Load;
+import dev.tandem.core.lb.LoadBalancer;
+import dev.tandem.core.lb.MemberName;
+import dev.tandem.core.rm.RmState;
+import dev.tandem.core.rm.Serving;
+import dev.tandem.node.config.LbTimings;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.crypto.ClusterKey;
+import dev.tandem.node.crypto.Envelope;
+import dev.tandem.node.transport.UdpTransport;
+import dev.tandem.node.wire.LbCodec;
+import dev.tandem.node.wire.Malformed;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load-balancing machine's shell on a node: its UDP socket on the group port, the cluster address while
+ * this node directs (held through the address driver and a socket bound to it), the member's load, and who
+ * speaks for the member when it is a redundancy pair. Everything here runs on the node's event loop except the
+ * address driver's commands.
+ */
+final class LoadBalancingShell {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadBalancingShell.class);
+    private static final Duration REBIND_EVERY = Duration.ofSeconds(1);
+
+    private final NodeConfig.LoadBalancing config;
+    private final NodeId self;
+    private final Clock clock;
+    private final ScheduledExecutorService loop;
+    private final NodeMetrics metrics;
+    private final EventBus events;
+    private final HookRunner hooks;
+    private final GroupSettings group;
+    private final DeviceSettings device;
+    private final Envelope envelope;
+    private final AddressDriver driver;
+    private final ExecutorService addressWorker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tandem-address");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+    /** Where each node of the group was last heard from; configured peers before that. */
+    private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
+    private UdpTransport transport;
+    private UdpTransport clusterSocket;
+    private ScheduledFuture<?> rebind;
+    private volatile LbState state;
+    private volatile boolean speaking;
+    private volatile boolean holdsAddress;
+    private Load load;
+
+    LoadBalancingShell(NodeConfig.LoadBalancing config, NodeId self, Optional<ClusterKey> key, Optional<String> secret,
+                       boolean encryption, long epoch, Clock clock, ScheduledExecutorService loop, NodeMetrics metrics,
+                       EventBus events, HookRunner hooks) {
+        this.config = config;
+        this.self = self;
+        this.clock = clock;
+        this.loop = loop;
+        this.metrics = metrics;
+        this.events = events;
+        this.hooks = hooks;
+        this.group = LbTimings.group(config, encryption, secret);
+        this.device = LbTimings.device(config);
+        this.envelope = new Envelope(key, encryption, self.value(), epoch);
+        this.driver = AddressDriver.of(config, hooks);
+        this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
+        this.state = initial();
+    }
+
+    private LbState initial() {
+        return LoadBalancer.initial(self, MemberName.of(config.member()), group, device,
+                LbTimings.from(config.timing()));
+    }
+
+    void open() throws InterruptedException {
+        InetSocketAddress bind = new InetSocketAddress(config.privateAddress(), config.clusterPort());
+        transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes, from)), ignored -> { });
+        LOG.info("load-balancing group port UDP {}:{} (member {}, cluster address {}, driver {})",
+                config.privateAddress(), config.clusterPort(), config.member(), config.clusterAddress(), driver.describe());
+    }
+
+    /** Called on the loop after every recovery-manager step: does this node speak for its member now? */
+    void reconsider(RmState rm) {
+        if (!config.participate()) return;
+        boolean want = speaks(rm);
+        if (!want && speaking && rm.running() && !rm.state().isFailedOver() && rm.state() != dev.tandem.core.rm.NodeState.INITIALIZING) {
+            return; // the pair is between two states: the current speaker goes on until the other node serves
+        }
+        if (want == speaking) return;
+        speaking = want;
+        if (want) {
+            state = initial();
+            LOG.info("this node speaks for load-balancing member {}", config.member());
+            step(new LbEvent.Start(Optional.empty()));
+            step(new LbEvent.LoadChanged(load));
+        } else {
+            step(new LbEvent.Stop(rm.running()));
+        }
+    }
+
+    /**
+     * A node alone speaks for itself while it runs; a node of a pair speaks while it serves the users of the pair's
+     * first node (the first node normally, its peer while the first is failed over).
+     */
+    private boolean speaks(RmState rm) {
+        if (!rm.running()) return false;
+        if (!config.member().equals(rm.group().name()) || rm.group().nodes().size() < 2) return true;
+        boolean first = rm.group().nodes().get(0).equals(self);
+        return rm.serving().contains(first ? Serving.Side.OWN : Serving.Side.PEER);
+    }
+
+    /** The session service's report: active and maximum sessions (inactive ones are never counted, seed 004). */
+    void load(Load l) {
+        load = l;
+        if (speaking) step(new LbEvent.LoadChanged(l));
+    }
+
+    /** The director counts a client it sent to a member until that member reports it (see LbEvent.Redirected). */
+    void redirected(dev.tandem.core.lb.IpAddress member) {
+        if (speaking) step(new LbEvent.Redirected(member, dev.tandem.core.lb.SessionClass.SSL));
+    }
+
+    // ---------------------------------------------------------------- the machine
+
+    private void packet(byte[] bytes, InetSocketAddress from) {
+        if (!speaking) return;
+        Envelope.Opened opened;
+        try {
+            opened = envelope.open(bytes);
+        } catch (Envelope.Dropped d) {
+            metrics.dropped(d.drop().name().toLowerCase(), "load balancing: " + d.getMessage());
+            return;
+        }
+        if (opened.kind() != LbCodec.KIND) {
+            metrics.dropped("unknown_kind", "load balancing: message kind " + opened.kind() + " from " + opened.sender());
+            return;
+        }
+        LbMessage m;
+        try {
+            m = LbCodec.decode(opened.payload());
+        } catch (Malformed e) {
+            metrics.dropped("malformed", "load balancing: " + e.getMessage() + " from " + opened.sender());
+            return;
+        }
+        if (!m.from().value().equals(opened.sender())) {
+            metrics.dropped("sender_mismatch", "load balancing: envelope says " + opened.sender() + ", message " + m.from());
+            return;
+        }
+        // Answers go to the group port of the address the message came from.
+        addresses.put(m.from(), new InetSocketAddress(from.getAddress(), config.clusterPort()));
+        step(new LbEvent.Received(m));
+    }
+
+    void step(LbEvent event) {
+        Transition<LbState> t = LoadBalancer.step(state, event, clock.instant());
+        state = t.state();
+        for (Effect e : t.effects()) execute(e);
+    }
+
+    private void execute(Effect e) {
+        switch (e) {
+            case Effect.Send s -> send(s.to(), (LbMessage) s.message());
+            case Effect.SendToCluster c -> transmit(new InetSocketAddress(config.clusterAddress(), config.clusterPort()),
+                    (LbMessage) c.message());
+            case Effect.SendToGroup g -> {
+                for (String peer : config.peers()) {
+                    transmit(new InetSocketAddress(peer, config.clusterPort()), (LbMessage) g.message());
+                }
+            }
+            case Effect.SetTimer t -> setTimer(t.name(), t.deadline());
+            case Effect.CancelTimer c -> {
+                ScheduledFuture<?> f = timers.remove(c.name());
+                if (f != null) f.cancel(false);
+            }
+            case Effect.ClaimAddress c -> claim();
+            case Effect.ReleaseAddress r -> release();
+            case Effect.Record r -> {
+                LOG.info("{} {}: {} -> {} ({})", r.node(), r.protocol(), r.from(), r.to(), r.reason());
+                metrics.transition(r.protocol(), r.to());
+                if (r.to().equals(LbPhase.DIRECTOR.display())) metrics.election();
+                events.publish("director".equals(r.to().toLowerCase()) ? "director" : "transition", clock.instant(),
+                        Map.of("node", r.node().value(), "protocol", r.protocol(), "from", r.from(), "to", r.to(),
+                                "reason", r.reason()));
+                directorHook(r);
+            }
+            case Effect.SettingsMismatch m -> LOG.error("load-balancing group: {} refuses {}: {}", m.node(), m.peer(), m.message());
+            case Effect.Persist p -> { }
+            case Effect.RunHook h -> throw new IllegalStateException("the load-balancing machine asked for a hook: " + h);
+            case Effect.AdminResult a -> { }
+        }
+    }
+
+    private void directorHook(Effect.Record r) {
+        boolean becomes = r.to().equals(LbPhase.DIRECTOR.display());
+        boolean ceases = r.from().equals(LbPhase.DIRECTOR.display());
+        if ((becomes || ceases) && !config.onDirectorChange().isEmpty()) {
+            hooks.run("director", config.onDirectorChange(), Map.of("TANDEM_NODE", self.value(),
+                    "TANDEM_MEMBER", config.member(), "TANDEM_ROLE", becomes ? "director" : "member",
+                    "TANDEM_CLUSTER_ADDRESS", config.clusterAddress()), Duration.ofSeconds(30), ok -> { });
+        }
+    }
+
+    private void send(NodeId to, LbMessage m) {
+        InetSocketAddress a = addresses.get(to);
+        if (a == null) {
+            metrics.dropped("no_route", "load balancing: no address known for node " + to);
+            return;
+        }
+        transmit(a, m);
+    }
+
+    private void transmit(InetSocketAddress to, LbMessage m) {
+        if (transport == null) return;
+        transport.send(to, envelope.seal(LbCodec.KIND, LbCodec.encode(m)));
+    }
+
+    private void setTimer(String name, Instant deadline) {
+        ScheduledFuture<?> old = timers.remove(name);
+        if (old != null) old.cancel(false);
+        long delay = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
+        timers.put(name, loop.schedule(() -> {
+            timers.remove(name);
+            if (speaking) step(new LbEvent.TimerFired(name));
+        }, delay, TimeUnit.NANOSECONDS));
+    }
+
+    // ---------------------------------------------------------------- the cluster address
+
+    /** The driver puts the address here, then a socket is bound to it: clients and Hellos reach the director. */
+    private void claim() {
+        addressWorker.execute(() -> {
+            boolean ok = driver.claim();
+            loop.execute(() -> {
+                if (!ok) {
+                    LOG.error("the {} address driver could not claim {}", driver.describe(), config.clusterAddress());
+                    return;
+                }
+                holdsAddress = true;
+                bindClusterSocket();
+            });
+        });
+    }
+
+    private void bindClusterSocket() {
+        if (!holdsAddress || clusterSocket != null) return;
+        try {
+            clusterSocket = new UdpTransport(new InetSocketAddress(config.clusterAddress(), config.clusterPort()),
+                    (bytes, from) -> loop.execute(() -> packet(bytes, from)), ignored -> { });
+            LOG.info("holds the cluster address {}:{}", config.clusterAddress(), config.clusterPort());
+            if (rebind != null) rebind.cancel(false);
+        } catch (Exception e) {
+            // Somebody else holds it (seed 004: "the ARP subsystem detects the duplicate IP address condition").
+            LOG.warn("the cluster address {} is held by another node: {}", config.clusterAddress(), e.getMessage());
+            if (speaking) step(new LbEvent.AddressConflict());
+            if (rebind == null || rebind.isDone()) {
+                rebind = loop.scheduleWithFixedDelay(this::bindClusterSocket, REBIND_EVERY.toMillis(),
+                        REBIND_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void release() {
+        holdsAddress = false;
+        if (rebind != null) rebind.cancel(false);
+        if (clusterSocket != null) {
+            clusterSocket.close();
+            clusterSocket = null;
+        }
+        addressWorker.execute(driver::release);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    LbState snapshot() {
+        return state;
+    }
+
+    boolean speaking() {
+        return speaking;
+    }
+
+    boolean holdsClusterAddress() {
+        return holdsAddress && clusterSocket != null;
+    }
+
+    Load currentLoad() {
+        return load;
+    }
+
+    NodeConfig.LoadBalancing config() {
+        return config;
+    }
+
+    /** On the loop, at stop: leave the group (a goodbye or a resignation), drop the address, close. */
+    void close() {
+        if (speaking) {
+            step(new LbEvent.Stop(false));
+            speaking = false;
+        }
+        timers.values().forEach(f -> f.cancel(false));
+        if (clusterSocket != null) release();
+        if (transport != null) transport.close();
+        addressWorker.shutdown();
+        try {
+            addressWorker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    List<String> peers() {
+        return config.peers();
+    }
+}
