@@ -297,6 +297,9 @@ public final class AdminApi implements AutoCloseable {
         if (!c.isObject()) throw new ApiError(400, cls + ": must be {\"active\":N,\"max\":M}");
         int active = count(c, cls + ".active");
         int max = count(c, cls + ".max");
+        if (active > max) {
+            throw new ApiError(400, cls + ".active: " + active + " is not allowed; allowed: at most " + cls + ".max (" + max + ")");
+        }
         try {
             return new ClassLoad(active, max);
         } catch (Invalid e) {

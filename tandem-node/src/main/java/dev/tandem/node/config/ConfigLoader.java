@@ -251,15 +251,18 @@ public final class ConfigLoader {
                     + ") or its redundancy group's name (" + group.name() + ")");
         }
         checked(p + "member", () -> dev.tandem.core.lb.MemberName.of(member));
-        List<String> peers = new ArrayList<>();
+        List<NodeConfig.Member> peers = new ArrayList<>();
         JsonNode ps = lb.get("peers");
         if (ps != null) {
-            if (!ps.isArray()) throw error(p + "peers", "a list of the other nodes' private addresses");
+            if (!ps.isArray()) throw error(p + "peers", "a list of the other nodes: {id, address}");
             for (int i = 0; i < ps.size(); i++) {
-                String a = ps.get(i).asText();
-                int idx = i;
-                checked(p + "peers[" + idx + "]", () -> dev.tandem.core.lb.IpAddress.parse("peer", a));
-                peers.add(a);
+                String pp = p + "peers[" + i + "]";
+                JsonNode m = ps.get(i);
+                if (!m.isObject()) throw error(pp, "a mapping with id and address (the node's private address)");
+                keys(pp, m, Set.of("id", "address"));
+                String a = text(m, pp + ".address", true);
+                checked(pp + ".address", () -> dev.tandem.core.lb.IpAddress.parse("peer address", a));
+                peers.add(new NodeConfig.Member(nodeId(pp + ".id", text(m, pp + ".id", true)), a));
             }
         }
         String driver = lb.has("addressDriver") ? text(lb, p + "addressDriver", true) : "bind";

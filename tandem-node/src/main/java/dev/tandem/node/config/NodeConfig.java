@@ -38,13 +38,13 @@ public record NodeConfig(
 
     /**
      * The load-balancing group (seed 004), or null when this node takes no part. {@code member}: the name this
-     * node speaks for (its redundancy group when it is a pair, else its id); {@code peers}: the other nodes' private
-     * addresses, where group messages go; {@code addressDriver}: bind, linux or script.
+     * node speaks for (its id, or its redundancy group's name when both nodes of the pair speak for one member);
+     * {@code peers}: the other nodes of the group and their private addresses, where group messages go; {@code addressDriver}: bind, linux or script.
      */
     public record LoadBalancing(String clusterAddress, int clusterPort, String mode, boolean participate,
                                 int priority, String publicAddress, String privateAddress, List<String> nat,
                                 boolean redirectFqdn, String fqdn, String model, int maxSessions, String member,
-                                List<String> peers, String addressDriver, String driverInterface,
+                                List<Member> peers, String addressDriver, String driverInterface,
                                 List<String> claimCommand, List<String> releaseCommand,
                                 Map<String, String> timing, List<String> onDirectorChange) {}
 

@@ -86,7 +86,7 @@ public final class DemoCluster {
         y.append("  participate: true\n  priority: ").append(Math.max(1, 10 - i)).append('\n');
         y.append("  maxSessions: 100\n  peers:\n");
         for (int j = 0; j < nodes; j++) {
-            if (j != i) y.append("    - ").append(address(j)).append('\n');
+            if (j != i) y.append("    - id: ").append(nodeId(j)).append("\n      address: ").append(address(j)).append('\n');
         }
         if (profile == Profile.FAST) {
             y.append("  timing:\n    keepaliveInterval: 100ms\n    keepaliveWait: 300ms\n")

@@ -90,6 +90,9 @@ final class LoadBalancingShell {
         this.driver = AddressDriver.of(config, hooks);
         this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
         this.state = initial();
+        for (NodeConfig.Member peer : config.peers()) {
+            addresses.put(NodeId.of(peer.id()), new InetSocketAddress(peer.address(), config.clusterPort()));
+        }
     }
 
     private LbState initial() {
@@ -188,8 +191,8 @@ final class LoadBalancingShell {
             case Effect.SendToCluster c -> transmit(new InetSocketAddress(config.clusterAddress(), config.clusterPort()),
                     (LbMessage) c.message());
             case Effect.SendToGroup g -> {
-                for (String peer : config.peers()) {
-                    transmit(new InetSocketAddress(peer, config.clusterPort()), (LbMessage) g.message());
+                for (NodeConfig.Member peer : config.peers()) {
+                    transmit(new InetSocketAddress(peer.address(), config.clusterPort()), (LbMessage) g.message());
                 }
             }
             case Effect.SetTimer t -> setTimer(t.name(), t.deadline());
@@ -333,7 +336,7 @@ final class LoadBalancingShell {
         }
     }
 
-    List<String> peers() {
+    List<NodeConfig.Member> peers() {
         return config.peers();
     }
 }

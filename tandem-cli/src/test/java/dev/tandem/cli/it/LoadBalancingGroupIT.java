@@ -1,0 +1,122 @@
+package dev.tandem.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.node.demo.DemoCluster;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A load-balancing group of three real node processes (fast profile) on 127.0.0.11 to .13 with the cluster address
+ * 127.0.0.10: the best-ranked node directs and holds the address; killed with SIGKILL, the next is elected and
+ * holds it; loads reported by the session service reach the director.
+ */
+class LoadBalancingGroupIT {
+    private static final String[] HOSTS = {"127.0.0.11", "127.0.0.12", "127.0.0.13"};
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private AdminClient admin;
+
+    @BeforeEach
+    void startGroup() throws Exception {
+        List<Path> configs = DemoCluster.write(dir, 3, DemoCluster.Profile.FAST);
+        admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        for (Path c : configs) nodes.add(new NodeProcess(c).start());
+        awaitDirector(HOSTS[0], "n1");
+    }
+
+    @AfterEach
+    void stopAll() {
+        nodes.forEach(NodeProcess::close);
+    }
+
+    @Test
+    void killedDirectorIsReplacedAndTheNewOneHoldsTheClusterAddress() throws Exception {
+        // seed 004, Director Election Process: priority, then lowest IP; demo init gives n1 10, n2 9, n3 8.
+        assertThat(lb(HOSTS[0]).get("holdsClusterAddress").asBoolean()).isTrue();
+        nodes.get(0).kill();
+        awaitDirector(HOSTS[1], "n2");
+        await().atMost(BOUND).until(() -> lb(HOSTS[1]).get("holdsClusterAddress").asBoolean());
+        awaitDirector(HOSTS[2], "n2", "Backup");
+    }
+
+    @Test
+    void reportedLoadReachesTheDirectorsTable() throws Exception {
+        AdminClient.Answer a = admin.put(HOSTS[2], "/api/v1/load", "{\"ssl\":{\"active\":42,\"max\":100}}");
+        assertThat(a.status()).isEqualTo(202);
+        await().atMost(BOUND).untilAsserted(() -> {
+            JsonNode rows = lb(HOSTS[0]).get("members");
+            JsonNode n3 = null;
+            for (JsonNode r : rows) if (r.get("publicIp").asText().equals(HOSTS[2])) n3 = r;
+            assertThat(n3).isNotNull();
+            assertThat(n3.get("sslLoad").asInt()).isEqualTo(42);
+        });
+        assertThat(lb(HOSTS[0]).get("text").asText()).contains("Cluster IP : 127.0.0.10").contains("Master");
+        AdminClient.Answer bad = admin.put(HOSTS[2], "/api/v1/load", "{\"ssl\":{\"active\":1,\"max\":0}}");
+        assertThat(bad.status()).isEqualTo(400);
+    }
+
+    @Test
+    void garbageAtTheGroupPortChangesNothing() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.99", 0))) {
+            Random r = new Random(11);
+            for (String host : List.of(HOSTS[0], HOSTS[1], "127.0.0.10")) {
+                for (int i = 0; i < 40; i++) {
+                    byte[] junk = new byte[1 + r.nextInt(300)];
+                    r.nextBytes(junk);
+                    s.send(new DatagramPacket(junk, junk.length, new InetSocketAddress(host, 9023)));
+                }
+            }
+        }
+        await().atMost(BOUND).until(() -> admin.metrics(HOSTS[1]).contains("tandem_packets_dropped_total"));
+        Thread.sleep(1000);
+        assertThat(text(lb(HOSTS[1]), "director")).isEqualTo("n1");
+        assertThat(text(lb(HOSTS[0]), "role")).isEqualTo("Master");
+    }
+
+    private JsonNode lb(String host) throws Exception {
+        return admin.get(host, "/api/v1/load-balancing").body();
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private void awaitDirector(String host, String director) {
+        awaitDirector(host, director, "Master");
+    }
+
+    private void awaitDirector(String host, String director, String role) {
+        try {
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).until(() -> {
+                try {
+                    JsonNode v = lb(host);
+                    return director.equals(text(v, "director")) && role.equals(text(v, "role"));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder logs = new StringBuilder();
+            for (NodeProcess n : nodes) logs.append("\n---\n").append(n.log());
+            throw new AssertionError(host + " never saw " + director + " direct" + logs, e);
+        }
+    }
+}
