@@ -23,6 +23,20 @@ public final class NodeMetrics {
     private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
     private final Map<String, Long> suppressed = new ConcurrentHashMap<>();
 
+    /** Gauges of the load-balancing group, once the node knows it takes part. */
+    void loadBalancing(Supplier<java.util.Optional<LoadBalancingView>> lb) {
+        Gauge.builder("tandem_lb_director", () -> lb.get().map(v -> v.speaking() && v.state().isDirector() ? 1 : 0).orElse(0))
+                .description("1 while this node directs the load-balancing group").register(registry);
+        Gauge.builder("tandem_lb_cluster_address_held", () -> lb.get().map(v -> v.holdsAddress() ? 1 : 0).orElse(0))
+                .description("1 while this node holds the cluster address").register(registry);
+        Gauge.builder("tandem_lb_load_percent", () -> lb.get().map(v -> v.load().percent()).orElse(0))
+                .description("this member's load, as the director computes it (seed 004)").register(registry);
+        Gauge.builder("tandem_lb_sessions", () -> lb.get().map(v -> v.load().sessions()).orElse(0))
+                .description("this member's active sessions").register(registry);
+        Gauge.builder("tandem_lb_members", () -> lb.get().map(v -> v.state().members().size()).orElse(0))
+                .description("members in this node's topology database").register(registry);
+    }
+
     NodeMetrics(Supplier<RmState> rm) {
         sent = Counter.builder("tandem_heartbeats_sent").description("recovery-manager messages sent").register(registry);
         received = Counter.builder("tandem_heartbeats_received")

@@ -123,6 +123,7 @@ public final class TandemNode implements AutoCloseable {
             lb = new LoadBalancingShell(config.loadBalancing(), self, key, keys.map(Keys.Loaded::secret),
                     config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks);
             lb.open();
+            metrics.loadBalancing(this::loadBalancing);
         }
         onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
