@@ -138,6 +138,17 @@ class RedundancyPairIT {
         assertThat(n1.log() + n2.log()).doesNotContain(key);
     }
 
+    @Test
+    void aBadConfigurationStopsTheNodeWithExitCodeTwoAndTheLine() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "node:\n  id: n9\n  address: 127.0.0.19\nparameters:\n  keepAliveTimeout: 5q\n");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                NodeProcess.jar().toString(), "node", "--config", bad.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(out).contains(bad + ":5: parameters.keepAliveTimeout").contains("5q");
+    }
+
     private static RmMessage.Heartbeat heartbeat(String from, NodeState state) {
         return new RmMessage.Heartbeat(NodeId.of(from), "g1", "x", 99, 1, state, Reason.UNKNOWN, null, true, true, 0);
     }

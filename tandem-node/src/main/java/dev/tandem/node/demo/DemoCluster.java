@@ -89,8 +89,9 @@ public final class DemoCluster {
             if (j != i) y.append("    - id: ").append(nodeId(j)).append("\n      address: ").append(address(j)).append('\n');
         }
         if (profile == Profile.FAST) {
+            // Keepalives scaled down tenfold; discovery stays long enough for JVMs started one after another.
             y.append("  timing:\n    keepaliveInterval: 100ms\n    keepaliveWait: 300ms\n")
-                    .append("    helloInterval: 100ms\n    discoveryWindow: 1s\n");
+                    .append("    helloInterval: 250ms\n    discoveryWindow: 3s\n");
         }
         return y.toString();
     }
