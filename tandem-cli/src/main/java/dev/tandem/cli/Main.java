@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "High availability and load balancing for session services.",
-        subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class,
+        subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -117,6 +117,17 @@ class LoadBalancingGroupIT {
                     r.nextBytes(junk);
                     s.send(new DatagramPacket(junk, junk.length, new InetSocketAddress(host, 9023)));
                 }
+                // A director announcement sealed with the wrong key: it would take the role if it were believed.
+                dev.tandem.node.crypto.Envelope wrong = new dev.tandem.node.crypto.Envelope(
+                        java.util.Optional.of(dev.tandem.node.crypto.ClusterKey.fromSecret("not-the-cluster-key")), true, "n9", 1);
+                dev.tandem.core.lb.MemberInfo info = new dev.tandem.core.lb.MemberInfo(
+                        dev.tandem.core.lb.MemberName.of("n9"), dev.tandem.core.lb.IpAddress.parse("ip", "127.0.0.9"), 10,
+                        "Tandem", dev.tandem.core.lb.IpAddress.parse("ip", "127.0.0.9"));
+                dev.tandem.core.lb.GroupSignature sig = new dev.tandem.core.lb.GroupSignature("127.0.0.10", 9023, true,
+                        "0000000000000000", dev.tandem.core.lb.VpnMode.DISTRIBUTED);
+                byte[] forged = wrong.seal(dev.tandem.node.wire.LbCodec.KIND, dev.tandem.node.wire.LbCodec.encode(
+                        new dev.tandem.core.lb.LbMessage.DirectorAnnounce(dev.tandem.core.NodeId.of("n9"), sig, info, 99)));
+                s.send(new DatagramPacket(forged, forged.length, new InetSocketAddress(host, 9023)));
             }
         }
         // Garbage at the admin port too: a bad HTTP request gets an error, the node carries on.
@@ -127,7 +138,7 @@ class LoadBalancingGroupIT {
             String answer = new String(sock.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.ISO_8859_1);
             assertThat(answer).startsWith("HTTP/1.1 4");
         }
-        await().atMost(BOUND).until(() -> admin.metrics(HOSTS[1]).contains("tandem_packets_dropped_total"));
+        await().atMost(BOUND).until(() -> admin.metrics(HOSTS[1]).contains("tandem_packets_dropped_total{cause=\"unauthenticated\"}"));
         Thread.sleep(1000);
         assertThat(text(lb(HOSTS[(director + 1) % 3]), "director")).isEqualTo("n" + (director + 1));
         assertThat(text(lb(HOSTS[director]), "role")).isEqualTo("Master");
