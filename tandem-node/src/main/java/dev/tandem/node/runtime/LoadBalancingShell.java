@@ -20,7 +20,6 @@ import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.transport.UdpTransport;
 import dev.tandem.node.wire.LbCodec;
-import dev.tandem.node.wire.Malformed;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +62,7 @@ final class LoadBalancingShell {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+    private final LoopTimers timers;
     /** Where each node of the group was last heard from; configured peers before that. */
     private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
     private UdpTransport transport;
@@ -90,6 +89,9 @@ final class LoadBalancingShell {
         this.driver = AddressDriver.of(config, hooks);
         this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
         this.state = initial();
+        this.timers = new LoopTimers(loop, clock, name -> {
+            if (speaking) step(new LbEvent.TimerFired(name));
+        });
         for (NodeConfig.Member peer : config.peers()) {
             addresses.put(NodeId.of(peer.id()), new InetSocketAddress(peer.address(), config.clusterPort()));
         }
@@ -152,31 +154,11 @@ final class LoadBalancingShell {
 
     private void packet(byte[] bytes, InetSocketAddress from) {
         if (!speaking) return;
-        Envelope.Opened opened;
-        try {
-            opened = envelope.open(bytes);
-        } catch (Envelope.Dropped d) {
-            metrics.dropped(d.drop().name().toLowerCase(), "load balancing: " + d.getMessage());
-            return;
-        }
-        if (opened.kind() != LbCodec.KIND) {
-            metrics.dropped("unknown_kind", "load balancing: message kind " + opened.kind() + " from " + opened.sender());
-            return;
-        }
-        LbMessage m;
-        try {
-            m = LbCodec.decode(opened.payload());
-        } catch (Malformed e) {
-            metrics.dropped("malformed", "load balancing: " + e.getMessage() + " from " + opened.sender());
-            return;
-        }
-        if (!m.from().value().equals(opened.sender())) {
-            metrics.dropped("sender_mismatch", "load balancing: envelope says " + opened.sender() + ", message " + m.from());
-            return;
-        }
-        // Answers go to the group port of the address the message came from.
-        addresses.put(m.from(), new InetSocketAddress(from.getAddress(), config.clusterPort()));
-        step(new LbEvent.Received(m));
+        Inbound.open(envelope, bytes, LbCodec.KIND, LbCodec::decode, metrics, "load balancing").ifPresent(m -> {
+            // Answers go to the group port of the address the message came from.
+            addresses.put(m.from(), new InetSocketAddress(from.getAddress(), config.clusterPort()));
+            step(new LbEvent.Received(m));
+        });
     }
 
     void step(LbEvent event) {
@@ -195,11 +177,8 @@ final class LoadBalancingShell {
                     transmit(new InetSocketAddress(peer.address(), config.clusterPort()), (LbMessage) g.message());
                 }
             }
-            case Effect.SetTimer t -> setTimer(t.name(), t.deadline());
-            case Effect.CancelTimer c -> {
-                ScheduledFuture<?> f = timers.remove(c.name());
-                if (f != null) f.cancel(false);
-            }
+            case Effect.SetTimer t -> timers.set(t.name(), t.deadline());
+            case Effect.CancelTimer c -> timers.cancel(c.name());
             case Effect.ClaimAddress c -> claim();
             case Effect.ReleaseAddress r -> release();
             case Effect.Record r -> {
@@ -240,16 +219,6 @@ final class LoadBalancingShell {
     private void transmit(InetSocketAddress to, LbMessage m) {
         if (transport == null) return;
         transport.send(to, envelope.seal(LbCodec.KIND, LbCodec.encode(m)));
-    }
-
-    private void setTimer(String name, Instant deadline) {
-        ScheduledFuture<?> old = timers.remove(name);
-        if (old != null) old.cancel(false);
-        long delay = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
-        timers.put(name, loop.schedule(() -> {
-            timers.remove(name);
-            if (speaking) step(new LbEvent.TimerFired(name));
-        }, delay, TimeUnit.NANOSECONDS));
     }
 
     // ---------------------------------------------------------------- the cluster address
@@ -325,7 +294,7 @@ final class LoadBalancingShell {
             step(new LbEvent.Stop(false));
             speaking = false;
         }
-        timers.values().forEach(f -> f.cancel(false));
+        timers.cancelAll();
         if (clusterSocket != null) release();
         if (transport != null) transport.close();
         addressWorker.shutdown();

@@ -17,7 +17,6 @@ import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.transport.UdpTransport;
-import dev.tandem.node.wire.Malformed;
 import dev.tandem.node.wire.RmCodec;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -52,7 +51,7 @@ public final class TandemNode implements AutoCloseable {
     private final Map<NodeId, InetSocketAddress> peers = new HashMap<>();
     private final Map<NodeId, io.netty.channel.Channel> links = new HashMap<>();
     private final ScheduledExecutorService loop;
-    private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+    private final LoopTimers timers;
     private final Map<Long, CompletableFuture<Effect.AdminResult>> pendingAdmin = new HashMap<>();
     private final AtomicLong adminRequests = new AtomicLong();
     private final HookRunner hooks = new HookRunner();
@@ -85,6 +84,7 @@ public final class TandemNode implements AutoCloseable {
             return t;
         });
         this.metrics = new NodeMetrics(this::snapshot);
+        this.timers = new LoopTimers(loop, clock, name -> step(new RmEvent.TimerFired(name)));
         this.stateFile = new StateFile(config.stateDir());
         this.rm = RecoveryManager.initial(self, group, params);
         this.startedAt = clock.instant();
@@ -134,30 +134,10 @@ public final class TandemNode implements AutoCloseable {
 
     private void packet(byte[] bytes) {
         if (stopped) return;
-        Envelope.Opened opened;
-        try {
-            opened = envelope.open(bytes);
-        } catch (Envelope.Dropped d) {
-            metrics.dropped(d.drop().name().toLowerCase(), d.getMessage());
-            return;
-        }
-        if (opened.kind() != RmCodec.KIND) {
-            metrics.dropped("unknown_kind", "message kind " + opened.kind() + " from " + opened.sender());
-            return;
-        }
-        RmMessage m;
-        try {
-            m = RmCodec.decode(opened.payload());
-        } catch (Malformed e) {
-            metrics.dropped("malformed", e.getMessage() + " from " + opened.sender());
-            return;
-        }
-        if (!m.from().value().equals(opened.sender())) {
-            metrics.dropped("sender_mismatch", "envelope says " + opened.sender() + ", message says " + m.from());
-            return;
-        }
-        metrics.received();
-        step(new RmEvent.Received(m));
+        Inbound.open(envelope, bytes, RmCodec.KIND, RmCodec::decode, metrics, "recovery manager").ifPresent(m -> {
+            metrics.received();
+            step(new RmEvent.Received(m));
+        });
     }
 
     private void checkChanged(CheckConfig check, boolean up) {
@@ -202,11 +182,8 @@ public final class TandemNode implements AutoCloseable {
         switch (e) {
             case Effect.Persist p -> stateFile.write(new StateFile.Content((PersistedRm) p.snapshot(), envelopeEpoch));
             case Effect.Send s -> send(s);
-            case Effect.SetTimer t -> setTimer(t.name(), t.deadline());
-            case Effect.CancelTimer c -> {
-                ScheduledFuture<?> f = timers.remove(c.name());
-                if (f != null) f.cancel(false);
-            }
+            case Effect.SetTimer t -> timers.set(t.name(), t.deadline());
+            case Effect.CancelTimer c -> timers.cancel(c.name());
             case Effect.RunHook h -> runHook(h);
             case Effect.Record r -> transition(r);
             case Effect.AdminResult r -> {
@@ -234,16 +211,6 @@ public final class TandemNode implements AutoCloseable {
         if (link == null) return;
         UdpTransport.sendOn(link, envelope.seal(RmCodec.KIND, RmCodec.encode(m)));
         metrics.sent();
-    }
-
-    private void setTimer(String name, Instant deadline) {
-        ScheduledFuture<?> old = timers.remove(name);
-        if (old != null) old.cancel(false);
-        long delay = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
-        timers.put(name, loop.schedule(() -> {
-            timers.remove(name);
-            step(new RmEvent.TimerFired(name));
-        }, delay, TimeUnit.NANOSECONDS));
     }
 
     private void runHook(Effect.RunHook h) {
@@ -349,7 +316,7 @@ public final class TandemNode implements AutoCloseable {
             onLoop(() -> {
                 step(new RmEvent.Stop());
                 stopped = true;
-                timers.values().forEach(f -> f.cancel(false));
+                timers.cancelAll();
                 if (lb != null) lb.close();
             }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
