@@ -6,6 +6,7 @@ import dev.tandem.core.Transition;
 import dev.tandem.core.lb.DeviceSettings;
 import dev.tandem.core.lb.GroupSettings;
 import dev.tandem.core.lb.LbEvent;
+import dev.tandem.core.lb.LbHandover;
 import dev.tandem.core.lb.LbMessage;
 import dev.tandem.core.lb.LbPhase;
 import dev.tandem.core.lb.LbState;
@@ -71,6 +72,11 @@ final class LoadBalancingShell {
     private volatile boolean speaking;
     private volatile boolean holdsAddress;
     private Load load;
+    /** The pair's other node, when this node speaks for its redundancy group; null for a member on its own. */
+    private NodeId pairPeer;
+    /** What the pair's other node last published while it spoke for the member. */
+    private LbHandover received;
+    private LbHandover published;
 
     LoadBalancingShell(NodeConfig.LoadBalancing config, NodeId self, Optional<ClusterKey> key, Optional<String> secret,
                        boolean encryption, long epoch, Clock clock, ScheduledExecutorService loop, NodeMetrics metrics,
@@ -119,8 +125,9 @@ final class LoadBalancingShell {
         speaking = want;
         if (want) {
             state = initial();
-            LOG.info("this node speaks for load-balancing member {}", config.member());
-            step(new LbEvent.Start(Optional.empty()));
+            LOG.info("this node speaks for load-balancing member {}{}", config.member(),
+                    received == null ? "" : " (taking over " + received.phase().display() + " from " + pairPeer + ")");
+            step(new LbEvent.Start(Optional.ofNullable(received)));
             step(new LbEvent.LoadChanged(load));
         } else {
             step(new LbEvent.Stop(rm.running()));
@@ -134,6 +141,7 @@ final class LoadBalancingShell {
     private boolean speaks(RmState rm) {
         if (!rm.running()) return false;
         if (!config.member().equals(rm.group().name()) || rm.group().nodes().size() < 2) return true;
+        pairPeer = rm.peerId().orElse(null);
         boolean first = rm.group().nodes().get(0).equals(self);
         return rm.serving().contains(first ? Serving.Side.OWN : Serving.Side.PEER);
     }
@@ -152,6 +160,10 @@ final class LoadBalancingShell {
     // ---------------------------------------------------------------- the machine
 
     private void packet(byte[] bytes, InetSocketAddress from) {
+        if (bytes.length > 3 && bytes[3] == LbCodec.HANDOVER_KIND) {
+            handover(bytes);
+            return;
+        }
         if (!speaking) return;
         Inbound.open(envelope, bytes, LbCodec.KIND, LbCodec::decode, metrics, "load balancing").ifPresent(m -> {
             // Answers go to the group port of the address the message came from.
@@ -164,6 +176,41 @@ final class LoadBalancingShell {
         Transition<LbState> t = LoadBalancer.step(state, event, clock.instant());
         state = t.state();
         for (Effect e : t.effects()) execute(e);
+        publish();
+    }
+
+    /**
+     * seed 004 FAQ, load balancing and failover on the same device: "If that device fails, the standby unit takes
+     * over immediately". The speaker of a pair sends its peer what it needs to go on as the same member (role,
+     * director, topology) whenever that changes; the peer keeps the last one for when it speaks.
+     */
+    private void publish() {
+        if (!speaking || pairPeer == null) return;
+        LbHandover h = LoadBalancer.handover(state);
+        if (h.equals(published)) return;
+        published = h;
+        InetSocketAddress to = addresses.get(pairPeer);
+        if (to != null && transport != null) {
+            transport.send(to, envelope.seal(LbCodec.HANDOVER_KIND, LbCodec.encodeHandover(self, h)));
+        }
+    }
+
+    private void handover(byte[] bytes) {
+        Envelope.Opened opened;
+        try {
+            opened = envelope.open(bytes);
+            LbCodec.PublishedHandover p = LbCodec.decodeHandover(opened.payload());
+            if (!p.from().value().equals(opened.sender()) || !p.from().equals(pairPeer)) {
+                metrics.dropped("sender_mismatch", "load balancing: a handover from " + opened.sender()
+                        + ", which is not this node's pair peer");
+                return;
+            }
+            received = p.handover();
+        } catch (Envelope.Dropped d) {
+            metrics.dropped(d.drop().name().toLowerCase(), "load balancing: " + d.getMessage());
+        } catch (dev.tandem.node.wire.Malformed e) {
+            metrics.dropped("malformed", "load balancing handover: " + e.getMessage());
+        }
     }
 
     private void execute(Effect e) {

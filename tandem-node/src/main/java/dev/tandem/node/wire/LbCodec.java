@@ -5,7 +5,9 @@ import dev.tandem.core.NodeId;
 import dev.tandem.core.lb.ClassLoad;
 import dev.tandem.core.lb.GroupSignature;
 import dev.tandem.core.lb.IpAddress;
+import dev.tandem.core.lb.LbHandover;
 import dev.tandem.core.lb.LbMessage;
+import dev.tandem.core.lb.LbPhase;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.MemberInfo;
 import dev.tandem.core.lb.MemberName;
@@ -20,6 +22,8 @@ import java.util.Optional;
 /** The load-balancing group's messages on the wire (inside an {@code Envelope} of kind {@link #KIND}). */
 public final class LbCodec {
     public static final byte KIND = 2;
+    /** What the serving node of a pair publishes for its peer (see {@link LbHandover}); only the pair's peer reads it. */
+    public static final byte HANDOVER_KIND = 3;
     /** A topology push of more members than this is refused when read (it would not fit a datagram anyway). */
     private static final int MAX_MEMBERS = 1000;
 
@@ -61,13 +65,7 @@ public final class LbCodec {
                 w.u8(TOPOLOGY).str(p.from().value()).str(p.member().value());
                 Topology t = p.topology();
                 w.i64(t.term()).i64(t.version()).str(t.director() == null ? "" : t.director().value());
-                w.i32(t.members().size());
-                for (TopologyEntry e : t.members()) {
-                    info(w, e.info());
-                    w.str(e.speaker().value());
-                    load(w, e.load());
-                    w.bool(e.director());
-                }
+                entries(w, t.members());
             }
             case LbMessage.Candidacy c -> {
                 w.u8(CANDIDACY).str(c.from().value());
@@ -123,18 +121,62 @@ public final class LbCodec {
         return m;
     }
 
-    private static LbMessage.TopologyPush topology(WireReader r) throws Malformed {
-        NodeId from = node(r);
-        MemberName member = member(r);
-        long term = r.i64();
-        long version = r.i64();
-        String director = r.str();
+    /** The handover, with the node that publishes it first so the receiver can check the sender. */
+    public static byte[] encodeHandover(NodeId from, LbHandover h) {
+        WireWriter w = new WireWriter().str(from.value()).enumOf(h.phase())
+                .str(h.director() == null ? "" : h.director().value())
+                .str(h.directorNode() == null ? "" : h.directorNode().value()).i64(h.term()).i64(h.version());
+        entries(w, h.topology());
+        return w.bytes();
+    }
+
+    public record PublishedHandover(NodeId from, LbHandover handover) {}
+
+    public static PublishedHandover decodeHandover(byte[] payload) throws Malformed {
+        WireReader r = new WireReader(payload);
+        try {
+            NodeId from = node(r);
+            LbPhase phase = r.enumOf(LbPhase.class);
+            String director = r.str();
+            String directorNode = r.str();
+            long term = r.i64();
+            long version = r.i64();
+            List<TopologyEntry> entries = entries(r);
+            r.end();
+            return new PublishedHandover(from, new LbHandover(phase, director.isEmpty() ? null : MemberName.of(director),
+                    directorNode.isEmpty() ? null : NodeId.of(directorNode), term, version, entries));
+        } catch (Invalid | IllegalArgumentException | NullPointerException e) {
+            throw new Malformed("bad field: " + e.getMessage());
+        }
+    }
+
+    private static void entries(WireWriter w, List<TopologyEntry> entries) {
+        w.i32(entries.size());
+        for (TopologyEntry e : entries) {
+            info(w, e.info());
+            w.str(e.speaker().value());
+            load(w, e.load());
+            w.bool(e.director());
+        }
+    }
+
+    private static List<TopologyEntry> entries(WireReader r) throws Malformed {
         int n = r.i32();
         if (n < 0 || n > MAX_MEMBERS) throw new Malformed("topology of " + n + " members");
         List<TopologyEntry> entries = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             entries.add(new TopologyEntry(info(r), node(r), load(r), r.bool()));
         }
+        return entries;
+    }
+
+    private static LbMessage.TopologyPush topology(WireReader r) throws Malformed {
+        NodeId from = node(r);
+        MemberName member = member(r);
+        long term = r.i64();
+        long version = r.i64();
+        String director = r.str();
+        List<TopologyEntry> entries = entries(r);
         return new LbMessage.TopologyPush(from, member,
                 new Topology(term, version, director.isEmpty() ? null : MemberName.of(director), entries));
     }
