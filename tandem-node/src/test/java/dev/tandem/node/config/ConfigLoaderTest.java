@@ -197,7 +197,7 @@ class ConfigLoaderTest {
                     target: 127.0.0.1:5222
                   - name: shell
                     kind: command
-                    command: "test -f /tmp/ok"
+                    command: "pgrep -x presence"
                   - name: fast
                     kind: command
                     command: [true]
@@ -210,7 +210,7 @@ class ConfigLoaderTest {
         assertThat(router.timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(router.isDatabase()).isFalse();
         // One shell line is run by the shell.
-        assertThat(c.criticalServices().get(1).command()).containsExactly("/bin/sh", "-c", "test -f /tmp/ok");
+        assertThat(c.criticalServices().get(1).command()).containsExactly("/bin/sh", "-c", "pgrep -x presence");
         assertThat(c.criticalServices().get(2).command()).containsExactly("true");
         assertThat(c.criticalServices().get(2).timeout()).isEqualTo(c.criticalServices().get(2).interval());
     }
