@@ -280,6 +280,43 @@ class AdminApiTest {
         assertJsonError(get("/api/v1/load-balancing"), 404);
     }
 
+    @Test
+    void unknownPathsGive404Json() throws Exception {
+        // docs/node.md: errors are JSON {"error": "...", "status": N}.
+        assertThat(assertJsonError(call(base, "GET", "/nope", null, null), 404).get("error").asText()).contains("/nope");
+        assertThat(assertJsonError(get("/api/v1/nope"), 404).get("error").asText()).contains("/api/v1/nope");
+    }
+
+    @Test
+    void criticalServicesShowVerdictsAndHistory() throws Exception {
+        // docs/node.md: GET /api/v1/critical-services, each check's verdict and the history of changes.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> node.checks().map(c -> Boolean.TRUE.equals(c.verdicts().get("always"))).orElse(false));
+
+        Answer a = get("/api/v1/critical-services");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        JsonNode j = a.json();
+        assertThat(j.get("verdicts").get("always").asBoolean()).isTrue();
+        assertThat(j.get("history").isArray()).isTrue();
+        assertThat(j.get("history").get(0).get("check").asText()).isEqualTo("always");
+        assertThat(j.get("history").get(0).get("up").asBoolean()).isTrue();
+    }
+
+    @Test
+    void recentEventsListTheAdminActions() throws Exception {
+        // docs/node.md: GET /api/v1/events/recent, the last 200 events: every state change and admin action.
+        post("/api/v1/redundancy-groups/solo/failover?node=n1");
+
+        Answer a = get("/api/v1/events/recent");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        JsonNode recent = a.json();
+        assertThat(recent.isArray()).isTrue();
+        assertThat(recent).anyMatch(e -> e.toString().contains("\"admin\"") && e.toString().contains("\"accepted\":false"));
+        assertThat(recent).anyMatch(e -> e.toString().contains("\"transition\""));
+    }
+
     // ---------------------------------------------------------------- actions
 
     @Test

@@ -365,6 +365,26 @@ class ConfigLoaderTest {
         assertThat(c.hooks()).isEqualTo(new NodeConfig.Hooks(List.of(), List.of(), List.of(), Duration.ofSeconds(30)));
     }
 
+    @Test
+    void theSampleConfigurationLoads() throws IOException {
+        // docs/node-config.yaml explains every key; beside the key and token files it names, it must load as shown.
+        NodeConfig c = ConfigLoader.load(sampleCopy(Files.readString(sampleFile())));
+
+        assertSampleValues(c, dir);
+        assertThat(c.hooks()).isEqualTo(new NodeConfig.Hooks(List.of("/usr/local/bin/tandem-notify"),
+                List.of("/usr/local/bin/move-users", "in"), List.of("/usr/local/bin/move-users", "back"),
+                Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void theStateChangeHookIsReadFromItsDocumentedKey() {
+        // docs/node-config.yaml: hooks.onStateChange, run with TANDEM_NODE, TANDEM_GROUP, TANDEM_FROM, TANDEM_STATE,
+        // TANDEM_REASON at every state change.
+        NodeConfig c = load(BASE + "hooks:\n  onStateChange: [/usr/local/bin/tandem-notify]\n");
+
+        assertThat(c.hooks().onStateChange()).containsExactly("/usr/local/bin/tandem-notify");
+    }
+
     // ---------------------------------------------------------------- files that cannot be read
 
     @Test
@@ -800,6 +820,30 @@ class ConfigLoaderTest {
                 .contains("helloRetries").contains("many").contains("whole number");
         assertThat(errorOf(LB + "  timing:\n    helloInterval: 2s\n    discoveryWindow: 1s\n").getMessage())
                 .contains("discoveryWindow").contains("at least helloInterval");
+    }
+
+    @Test
+    void badTimingValuesAreReportedAtTheLineOfTheirKey() {
+        // docs/node-config.yaml: the message names "the file, the line, the key, the value and what is allowed".
+        assertError(LB + "  timing:\n    keepaliveWait: 3s\n    keepaliveInterval: 5ms\n",
+                "loadBalancing.timing.keepaliveInterval", "keepaliveInterval:", "5ms", "10ms to 10m");
+        assertError(LB + "  timing:\n    helloInterval: 1s\n    keepaliveRetries: 0\n",
+                "loadBalancing.timing.keepaliveRetries", "keepaliveRetries:", "'0'", "1 to 100");
+    }
+
+    @Test
+    void aBadModelIsReportedAsTheModel() {
+        // The Model column of show vpn load-balancing (seed 004): 1 to 32 printable ASCII characters.
+        assertError(LB + "  model: " + "M".repeat(33) + "\n", "loadBalancing.model", "model:",
+                "1 to 32 printable ASCII characters");
+    }
+
+    @Test
+    void aSingleNatAddressOrHostnameMayBeWrittenAsOneValue() {
+        // seed 004, Configure the Public and Private Interfaces, step 4: nat takes an IPv4 address, an IPv6 address,
+        // both, or a hostname; docs/node-config.yaml: "NAT address(es) or a hostname".
+        assertThat(load(LB + "  nat: 192.168.30.3\n").loadBalancing().nat()).containsExactly("192.168.30.3");
+        assertThat(load(LB + "  nat: gw.example.com\n").loadBalancing().nat()).containsExactly("gw.example.com");
     }
 
     @Test
