@@ -74,7 +74,8 @@ public final class AdminApi implements AutoCloseable {
             cfg.routes.get("/api/v1/critical-services", this::criticalServices);
             cfg.routes.get("/api/v1/load-balancing", this::loadBalancing);
             cfg.routes.put("/api/v1/load", this::putLoad);
-            cfg.routes.get("/api/v1/events/recent", ctx -> ctx.json(node.events().recent()));
+            cfg.routes.get("/api/v1/events/recent", ctx -> ctx.json(node.events().recent().stream()
+                    .map(AdminApi::eventMap).toList()));
             cfg.routes.sse("/api/v1/events", client -> {
                 client.keepAlive();
                 Runnable cancel = node.events().subscribe(e -> client.sendEvent(e.kind(), eventJson(e)));
@@ -87,7 +88,9 @@ public final class AdminApi implements AutoCloseable {
                 error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "no such resource: " + ctx.path());
+                // Our own 404s are JSON already; the framework's (no such route) are replaced by one.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) error(ctx, 404, "no such resource: " + ctx.path());
             });
             cfg.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path()));
         });
@@ -320,19 +323,24 @@ public final class AdminApi implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         node.checks().ifPresent(c -> {
             m.put("verdicts", c.verdicts());
-            m.put("history", c.history());
+            m.put("history", c.history().stream().map(h -> Map.of("check", h.check(), "up", h.up(),
+                    "at", h.at().toString(), "detail", h.detail())).toList());
         });
         ctx.json(m);
     }
 
+    private static Map<String, Object> eventMap(EventBus.Event e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", e.seq());
+        m.put("at", e.at().toString());
+        m.put("kind", e.kind());
+        m.putAll(e.fields());
+        return m;
+    }
+
     private static String eventJson(EventBus.Event e) {
         try {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", e.seq());
-            m.put("at", e.at().toString());
-            m.put("kind", e.kind());
-            m.putAll(e.fields());
-            return JSON.writeValueAsString(m);
+            return JSON.writeValueAsString(eventMap(e));
         } catch (IOException ex) {
             return "{}";
         }

@@ -206,9 +206,9 @@ public final class ConfigLoader {
 
     private NodeConfig.Hooks hooks() {
         JsonNode h = object("hooks", false);
-        keys("hooks", h, Set.of("notify", "takeOverUsers", "takeBackUsers", "timeout"));
+        keys("hooks", h, Set.of("onStateChange", "takeOverUsers", "takeBackUsers", "timeout"));
         return new NodeConfig.Hooks(
-                h.has("notify") ? command("hooks.notify", h.get("notify")) : List.of(),
+                h.has("onStateChange") ? command("hooks.onStateChange", h.get("onStateChange")) : List.of(),
                 h.has("takeOverUsers") ? command("hooks.takeOverUsers", h.get("takeOverUsers")) : List.of(),
                 h.has("takeBackUsers") ? command("hooks.takeBackUsers", h.get("takeBackUsers")) : List.of(),
                 h.has("timeout") ? duration("hooks.timeout", h.get("timeout")) : DEFAULT_HOOK_TIMEOUT);
@@ -236,7 +236,7 @@ public final class ConfigLoader {
         String priv = lb.has("privateAddress") ? text(lb, p + "privateAddress", true) : address;
         checked(p + "publicAddress", () -> dev.tandem.core.lb.IpAddress.parse("public address", pub));
         checked(p + "privateAddress", () -> dev.tandem.core.lb.IpAddress.parse("private address", priv));
-        List<String> nat = lb.has("nat") ? command(p + "nat", lb.get("nat")) : List.of();
+        List<String> nat = lb.has("nat") ? words(p + "nat", lb.get("nat")) : List.of();
         if (!nat.isEmpty()) checked(p + "nat", () -> dev.tandem.core.lb.Nat.parse("nat", nat.toArray(String[]::new)));
         boolean fqdnOn = lb.has("redirectFqdn") && bool(p + "redirectFqdn", lb.get("redirectFqdn"));
         String fqdn = lb.has("fqdn") ? text(lb, p + "fqdn", true) : null;
@@ -284,6 +284,8 @@ public final class ConfigLoader {
             for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 timing.put(e.getKey(), e.getValue().asText());
+                // Each value on its own line first, then how they fit together.
+                checked(p + "timing." + e.getKey(), () -> LbTimings.from(Map.of(e.getKey(), e.getValue().asText())));
             }
             checked(p + "timing", () -> LbTimings.from(timing));
         }
@@ -291,8 +293,28 @@ public final class ConfigLoader {
         NodeConfig.LoadBalancing out = new NodeConfig.LoadBalancing(cluster, port, mode, participate, priority, pub,
                 priv, nat, fqdnOn, fqdn, model, max, member, List.copyOf(peers), driver, iface, claim, release,
                 timing, hook);
-        checked(p + "fqdn", () -> LbTimings.device(out));
+        try {
+            LbTimings.device(out);
+        } catch (Invalid e) {
+            throw error(p + DEVICE_KEYS.getOrDefault(e.field(), e.field()), e.getMessage());
+        }
         return out;
+    }
+
+    /** The core's names of device settings, as the configuration spells them. */
+    private static final Map<String, String> DEVICE_KEYS = Map.of("model", "model", "fqdn", "fqdn", "nat", "nat",
+            "priority", "priority", "public address", "publicAddress", "private address", "privateAddress");
+
+    /** One value, or a list of values (for example an IPv4 and an IPv6 NAT address). */
+    private List<String> words(String path, JsonNode n) {
+        if (n.isValueNode() && !n.asText().isBlank()) return List.of(n.asText());
+        if (!n.isArray() || n.isEmpty()) throw error(path, "a value, or a list of values");
+        List<String> out = new ArrayList<>();
+        for (JsonNode w : n) {
+            if (!w.isValueNode()) throw error(path, "every value must be text");
+            out.add(w.asText());
+        }
+        return List.copyOf(out);
     }
 
     private void checked(String path, Runnable check) {
