@@ -126,6 +126,14 @@ final class DirectorRules {
     private void otherDirector(NodeId from, GroupSignature theirs, MemberInfo info) {
         if (info.name().equals(w.member)) return;
         if (w.differsFrom(from, info.name(), theirs).isPresent()) return; // another group, or misconfigured
+        MemberRecord r = w.members.get(info.name());
+        if (r != null && r.joined() && r.speaker().equals(from) && r.lastHeard() != null
+                && !r.lastHeard().isBefore(w.now.minus(w.timing.keepaliveInterval().multipliedBy(2)))) {
+            // It follows us right now: this is a late message from before it did (it directed, stopped and came
+            // back). Tell it who directs instead of yielding to a director that no longer is one.
+            w.send(from, w.announcement());
+            return;
+        }
         if (Election.outranks(info, w.selfInfo())) {
             yieldTo(info.name(), from);
         } else {
