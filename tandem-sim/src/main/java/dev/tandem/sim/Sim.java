@@ -56,7 +56,6 @@ public final class Sim {
     private ServiceParameters parameters = ServiceParameters.defaults();
     private Duration hookTime = Duration.ofSeconds(2);
     private long timerTokens;
-    private long unassignedUsers;
     private Consumer<String> traceListener = s -> {};
     private final SimLoadBalancing lb = new SimLoadBalancing(this);
 
@@ -183,8 +182,8 @@ public final class Sim {
         if (refusal.isPresent()) return refusal;
         for (int i = 0; i < count; i++) {
             Optional<NodeId> home = UserAssignment.nextHome(mode, List.of(g), usersByHome);
-            if (home.isPresent()) usersByHome.merge(home.get(), 1, Integer::sum);
-            else unassignedUsers++;
+            // Mode None assigns nobody: the administrator places those users by hand (seed 000).
+            home.ifPresent(h -> usersByHome.merge(h, 1, Integer::sum));
         }
         return Optional.empty();
     }
@@ -417,11 +416,6 @@ public final class Sim {
         return Actions.available(g.highAvailability(), views);
     }
 
-    public boolean healthy(NodeId id) {
-        SimNode n = node(id);
-        return n.up && n.databaseUp && n.serviceFaulted.values().stream().noneMatch(f -> f);
-    }
-
     // ---------------------------------------------------------------- the shell
 
     private List<Effect> deliver(SimNode n, RmEvent event) {
@@ -555,10 +549,6 @@ public final class Sim {
         return n;
     }
 
-    boolean lossy() {
-        return random.nextDouble() < network.loss();
-    }
-
     void at(Instant when, Runnable work) {
         queue.schedule(when, work);
     }
@@ -601,7 +591,4 @@ public final class Sim {
         return String.format("%d:%02d.%03d", ms / 60_000, (ms / 1000) % 60, ms % 1000);
     }
 
-    long unassignedUsers() {
-        return unassignedUsers;
-    }
 }

@@ -20,7 +20,6 @@ import dev.tandem.core.lb.NetAddress;
 import dev.tandem.core.lb.SessionClass;
 import dev.tandem.core.lb.VpnMode;
 import dev.tandem.core.rm.RedundancyGroup;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -352,10 +351,6 @@ public final class SimLoadBalancing {
         return memberNamed(name).active;
     }
 
-    public int inactiveSessions(String name) {
-        return memberNamed(name).inactiveSince.size();
-    }
-
     public int loadPercent(String name) {
         Member m = memberNamed(name);
         return new ClassLoad(m.active, m.max).percent();
@@ -377,10 +372,6 @@ public final class SimLoadBalancing {
 
     public List<Arrival> arrivals() {
         return List.copyOf(arrivals);
-    }
-
-    public Duration keepaliveInterval() {
-        return timing.keepaliveInterval();
     }
 
     private Member byAddress(IpAddress ip) {

@@ -25,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -109,7 +108,7 @@ final class LoadBalancingShell {
 
     void open() throws InterruptedException {
         InetSocketAddress bind = new InetSocketAddress(config.privateAddress(), config.clusterPort());
-        transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes, from)), ignored -> { });
+        transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes, from)));
         LOG.info("load-balancing group port UDP {}:{} (member {}, cluster address {}, driver {})",
                 config.privateAddress(), config.clusterPort(), config.member(), config.clusterAddress(), driver.describe());
     }
@@ -288,7 +287,7 @@ final class LoadBalancingShell {
         if (!holdsAddress || clusterSocket != null) return;
         try {
             clusterSocket = new UdpTransport(new InetSocketAddress(config.clusterAddress(), config.clusterPort()),
-                    (bytes, from) -> loop.execute(() -> packet(bytes, from)), ignored -> { });
+                    (bytes, from) -> loop.execute(() -> packet(bytes, from)));
             LOG.info("holds the cluster address {}:{}", config.clusterAddress(), config.clusterPort());
             if (rebind != null) rebind.cancel(false);
         } catch (Exception e) {
@@ -349,9 +348,5 @@ final class LoadBalancingShell {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    List<NodeConfig.Member> peers() {
-        return config.peers();
     }
 }

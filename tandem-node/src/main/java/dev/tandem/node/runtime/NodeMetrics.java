@@ -85,11 +85,6 @@ public final class NodeMetrics {
         }
     }
 
-    public double droppedCount(String cause) {
-        Counter c = registry.find("tandem_packets_dropped").tag("cause", cause).counter();
-        return c == null ? 0 : c.count();
-    }
-
     public String scrape() {
         return registry.scrape();
     }

@@ -107,7 +107,7 @@ public final class TandemNode implements AutoCloseable {
         Optional<PersistedRm> persisted = saved.map(StateFile.Content::rm).filter(p -> p != null);
         if (persisted.isPresent()) stateFile.write(new StateFile.Content(persisted.get(), envelopeEpoch));
         InetSocketAddress bind = new InetSocketAddress(config.address(), rm.params().servicePort());
-        transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes)), ignored -> { });
+        transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes)));
         LOG.info("node {} of group {} listening on UDP {}:{}", self, group.name(), config.address(),
                 rm.params().servicePort());
         for (Map.Entry<NodeId, InetSocketAddress> p : peers.entrySet()) {

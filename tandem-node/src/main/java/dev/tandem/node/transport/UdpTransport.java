@@ -15,7 +15,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * One UDP socket on Netty: receives datagrams and hands their bytes to the node's event loop, sends the
@@ -25,12 +24,9 @@ public final class UdpTransport implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
 
-    /**
-     * @param onPacket      called on the I/O thread with each datagram's bytes and sender
-     * @param onUnreachable called when the kernel reports that a peer's port is closed (ICMP port unreachable)
-     */
-    public UdpTransport(InetSocketAddress bind, BiConsumer<byte[], InetSocketAddress> onPacket,
-                        Consumer<InetSocketAddress> onUnreachable) throws InterruptedException {
+    /** @param onPacket called on the I/O thread with each datagram's bytes and sender */
+    public UdpTransport(InetSocketAddress bind, BiConsumer<byte[], InetSocketAddress> onPacket)
+            throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, false)
@@ -41,11 +37,6 @@ public final class UdpTransport implements AutoCloseable {
                         byte[] bytes = new byte[buf.readableBytes()];
                         buf.readBytes(bytes);
                         onPacket.accept(bytes, p.sender());
-                    }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        if (cause instanceof PortUnreachableException) onUnreachable.accept(null);
                     }
                 });
         try {
@@ -83,10 +74,6 @@ public final class UdpTransport implements AutoCloseable {
 
     public static void sendOn(Channel connected, byte[] bytes) {
         connected.writeAndFlush(Unpooled.wrappedBuffer(bytes));
-    }
-
-    public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
     }
 
     @Override
