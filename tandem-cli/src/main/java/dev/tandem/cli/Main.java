@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "High availability and load balancing for session services.",
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
+                CertsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

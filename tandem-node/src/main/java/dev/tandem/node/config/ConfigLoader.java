@@ -28,7 +28,9 @@ public final class ConfigLoader {
     private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
             "priority", "publicAddress", "privateAddress", "nat", "redirectFqdn", "fqdn", "model", "maxSessions",
             "member", "peers", "addressDriver", "interface", "claimCommand", "releaseCommand", "timing",
-            "onDirectorChange");
+            "onDirectorChange", "redirect");
+    private static final Set<String> REDIRECT_KEYS = Set.of("enabled", "port", "servicePort", "certificate",
+            "privateKey", "userParameter", "userHeader", "retryAfter");
     private static final Set<String> TIMING_KEYS = Set.of("keepaliveInterval", "keepaliveWait", "keepaliveRetries",
             "helloInterval", "helloRetries", "discoveryWindow");
     private static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
@@ -285,20 +287,57 @@ public final class ConfigLoader {
                 Map.Entry<String, JsonNode> e = it.next();
                 timing.put(e.getKey(), e.getValue().asText());
                 // Each value on its own line first, then how they fit together.
-                checked(p + "timing." + e.getKey(), () -> LbTimings.from(Map.of(e.getKey(), e.getValue().asText())));
+                checked(p + "timing." + e.getKey(), () -> LbTimings.checkValue(e.getKey(), e.getValue().asText()));
             }
-            checked(p + "timing", () -> LbTimings.from(timing));
+            try {
+                LbTimings.from(timing);
+            } catch (Invalid e) {
+                // A value out of its range is reported at its own key; values that do not fit together at the section.
+                throw error(p + "timing" + (timing.containsKey(e.field()) ? "." + e.field() : ""), e.getMessage());
+            }
         }
         List<String> hook = lb.has("onDirectorChange") ? command(p + "onDirectorChange", lb.get("onDirectorChange")) : List.of();
         NodeConfig.LoadBalancing out = new NodeConfig.LoadBalancing(cluster, port, mode, participate, priority, pub,
                 priv, nat, fqdnOn, fqdn, model, max, member, List.copyOf(peers), driver, iface, claim, release,
-                timing, hook);
+                timing, hook, redirect(p + "redirect", lb.get("redirect")));
         try {
             LbTimings.device(out);
         } catch (Invalid e) {
             throw error(p + DEVICE_KEYS.getOrDefault(e.field(), e.field()), e.getMessage());
         }
         return out;
+    }
+
+    /** The director's redirect service: where it listens, where it sends clients, how it knows a user. */
+    private NodeConfig.Redirect redirect(String p, JsonNode r) {
+        NodeConfig.Redirect d = NodeConfig.Redirect.defaults();
+        if (r == null) return d;
+        if (!r.isObject()) throw error(p, "a mapping of redirect keys " + new java.util.TreeSet<>(REDIRECT_KEYS));
+        keys(p, r, REDIRECT_KEYS);
+        String q = p + ".";
+        boolean enabled = !r.has("enabled") || bool(q + "enabled", r.get("enabled"));
+        Path cert = r.has("certificate") ? file.toAbsolutePath().getParent().resolve(text(r, q + "certificate", true)) : null;
+        Path key = r.has("privateKey") ? file.toAbsolutePath().getParent().resolve(text(r, q + "privateKey", true)) : null;
+        if ((cert == null) != (key == null)) {
+            throw error(q + (cert == null ? "certificate" : "privateKey"),
+                    "HTTPS needs both certificate and privateKey (PEM files); give both, or neither for plain HTTP");
+        }
+        int port = r.has("port") ? port(q + "port", r.get("port"))
+                : cert != null ? NodeConfig.Redirect.DEFAULT_TLS_PORT : NodeConfig.Redirect.DEFAULT_PLAIN_PORT;
+        int servicePort = r.has("servicePort") ? port(q + "servicePort", r.get("servicePort")) : port;
+        String param = r.has("userParameter") ? text(r, q + "userParameter", true) : d.userParameter();
+        String header = r.has("userHeader") ? text(r, q + "userHeader", true) : d.userHeader();
+        if (!param.matches("[A-Za-z0-9_.~-]{1,64}")) {
+            throw error(q + "userParameter", "'" + param + "' is not allowed; allowed: 1 to 64 of A-Z a-z 0-9 _ . ~ -");
+        }
+        if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")) {
+            throw error(q + "userHeader", "'" + header + "' is not allowed; allowed: an HTTP header name of 1 to 64 characters");
+        }
+        Duration retry = r.has("retryAfter") ? duration(q + "retryAfter", r.get("retryAfter")) : d.retryAfter();
+        if (retry.toSeconds() < 1 || retry.toSeconds() > 3600) {
+            throw error(q + "retryAfter", "'" + r.get("retryAfter").asText() + "' is not allowed; allowed: 1s to 1h");
+        }
+        return new NodeConfig.Redirect(enabled, port, servicePort, cert, key, param, header, retry);
     }
 
     /** The core's names of device settings, as the configuration spells them. */

@@ -18,6 +18,12 @@ import java.util.Optional;
 public final class LbTimings {
     private LbTimings() {}
 
+    /** Checks one timing value on its own (a duration, or a count for the retries); how values fit together is from's. */
+    public static void checkValue(String key, String value) {
+        if (key.endsWith("Retries")) count(key, value);
+        else Durations.parse(key, value);
+    }
+
     /** The group's timing: the seed's defaults, with the keys the configuration gives. */
     public static LbTiming from(Map<String, String> t) {
         LbTiming d = LbTiming.defaults();

@@ -46,7 +46,36 @@ public record NodeConfig(
                                 boolean redirectFqdn, String fqdn, String model, int maxSessions, String member,
                                 List<Member> peers, String addressDriver, String driverInterface,
                                 List<String> claimCommand, List<String> releaseCommand,
-                                Map<String, String> timing, List<String> onDirectorChange) {}
+                                Map<String, String> timing, List<String> onDirectorChange, Redirect redirect) {}
+
+    /**
+     * The redirect service the director runs on the cluster address (seed 004, VPN Load Balancing: clients are
+     * redirected to the least-loaded member).
+     *
+     * @param enabled       whether the director answers clients at all (a group used only for its address may not)
+     * @param port          the TCP port on the cluster address: 443 with TLS, 8443 without, unless configured
+     * @param servicePort   the port of the session service on each member, where clients are sent
+     * @param certificate   PEM certificate chain for HTTPS, or null for plain HTTP
+     * @param privateKey    PEM private key (PKCS#8) for the certificate, or null
+     * @param userParameter the query parameter that names a user for user-homed routing
+     * @param userHeader    the request header that names a user for user-homed routing
+     * @param retryAfter    what a refused client is told to wait before it asks again
+     */
+    public record Redirect(boolean enabled, int port, int servicePort, Path certificate, Path privateKey,
+                           String userParameter, String userHeader, java.time.Duration retryAfter) {
+        public static final int DEFAULT_TLS_PORT = 443;
+        public static final int DEFAULT_PLAIN_PORT = 8443;
+
+        public boolean tls() {
+            return certificate != null;
+        }
+
+        /** The defaults: plain HTTP on 8443, clients sent to the same port on the member. */
+        public static Redirect defaults() {
+            return new Redirect(true, DEFAULT_PLAIN_PORT, DEFAULT_PLAIN_PORT, null, null, "user", "X-Tandem-User",
+                    java.time.Duration.ofSeconds(5));
+        }
+    }
 
     /** keepalived-style notify hooks and the user-move hooks whose exit status decides success. */
     public record Hooks(List<String> onStateChange, List<String> takeOverUsers, List<String> takeBackUsers,

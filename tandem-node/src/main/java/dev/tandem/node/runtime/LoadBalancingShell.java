@@ -19,6 +19,10 @@ import dev.tandem.node.config.LbTimings;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
+import dev.tandem.node.redirect.ClientAnswer;
+import dev.tandem.node.redirect.RedirectMetrics;
+import dev.tandem.node.redirect.RedirectServer;
+import dev.tandem.node.redirect.UserLocator;
 import dev.tandem.node.transport.UdpTransport;
 import dev.tandem.node.wire.LbCodec;
 import java.net.InetSocketAddress;
@@ -76,6 +80,10 @@ final class LoadBalancingShell {
     /** What the pair's other node last published while it spoke for the member. */
     private LbHandover received;
     private LbHandover published;
+    private final RedirectMetrics redirectMetrics;
+    /** The redirect service while this node holds the cluster address; touched only by the address worker. */
+    private RedirectServer redirectServer;
+    private volatile UserLocator users = UserLocator.NONE;
 
     LoadBalancingShell(NodeConfig.LoadBalancing config, NodeId self, Optional<ClusterKey> key, Optional<String> secret,
                        boolean encryption, long epoch, Clock clock, ScheduledExecutorService loop, NodeMetrics metrics,
@@ -91,6 +99,7 @@ final class LoadBalancingShell {
         this.device = LbTimings.device(config);
         this.envelope = new Envelope(key, encryption, self.value(), epoch);
         this.driver = AddressDriver.of(config, hooks);
+        this.redirectMetrics = new RedirectMetrics(metrics.registry());
         this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
         this.state = initial();
         this.timers = new LoopTimers(loop, clock, name -> {
@@ -117,7 +126,9 @@ final class LoadBalancingShell {
     void reconsider(RmState rm) {
         if (!config.participate()) return;
         boolean want = speaks(rm);
-        if (!want && speaking && rm.running() && !rm.state().isFailedOver() && rm.state() != dev.tandem.core.rm.NodeState.INITIALIZING) {
+        boolean pairMember = config.member().equals(rm.group().name()) && rm.group().nodes().size() >= 2;
+        if (pairMember && !want && speaking && rm.running() && !rm.state().isFailedOver()
+                && rm.state() != dev.tandem.core.rm.NodeState.INITIALIZING) {
             return; // the pair is between two states: the current speaker goes on until the other node serves
         }
         if (want == speaking) return;
@@ -139,7 +150,11 @@ final class LoadBalancingShell {
      */
     private boolean speaks(RmState rm) {
         if (!rm.running()) return false;
-        if (!config.member().equals(rm.group().name()) || rm.group().nodes().size() < 2) return true;
+        // A member on its own takes clients only while it serves its own users: a node that is failed over, idle,
+        // initializing or failed leaves the group, so the director never sends it a client.
+        if (!config.member().equals(rm.group().name()) || rm.group().nodes().size() < 2) {
+            return rm.serving().contains(Serving.Side.OWN);
+        }
         pairPeer = rm.peerId().orElse(null);
         boolean first = rm.group().nodes().get(0).equals(self);
         return rm.serving().contains(first ? Serving.Side.OWN : Serving.Side.PEER);
@@ -154,6 +169,58 @@ final class LoadBalancingShell {
     /** The director counts a client it sent to a member until that member reports it (see LbEvent.Redirected). */
     void redirected(dev.tandem.core.lb.IpAddress member) {
         if (speaking) step(new LbEvent.Redirected(member, dev.tandem.core.lb.SessionClass.SSL));
+    }
+
+    void users(UserLocator locator) {
+        users = locator == null ? UserLocator.NONE : locator;
+    }
+
+    /**
+     * Where a new client goes (seed 004, VPN Load-Balancing Algorithm), decided on the loop: a client that names a
+     * user known to the cluster goes to the first live member among the nodes that may serve that user; any other
+     * client goes where rules 1 to 4 say. Each redirect counts in the member's load until its next report.
+     */
+    ClientAnswer answer(Optional<String> user) {
+        if (!speaking || !state.isDirector() || !holdsClusterAddress()) {
+            return new ClientAnswer.Refusal(503, "not-director", "this node does not direct the load-balancing group"
+                    + " now (" + (speaking ? state.phase().display() : "not taking part") + "); ask the cluster address again");
+        }
+        java.time.Instant now = clock.instant();
+        if (user.isPresent()) {
+            java.util.List<NodeId> nodes = users.candidates(user.get());
+            if (!nodes.isEmpty()) {
+                for (NodeId n : nodes) {
+                    Optional<dev.tandem.core.lb.IpAddress> at = liveMemberOf(n, now);
+                    if (at.isPresent()) return redirect(at.get(), "user");
+                }
+                return new ClientAnswer.Refusal(503, "user-unavailable", "no node that serves user '" + user.get()
+                        + "' (" + nodes.stream().map(NodeId::value).collect(java.util.stream.Collectors.joining(", "))
+                        + ") is in the load-balancing group now; try again later");
+            }
+        }
+        dev.tandem.core.lb.LbDecision d = LoadBalancer.decide(state, now);
+        if (d.chosen().isEmpty()) return new ClientAnswer.Refusal(503, "all-full", d.reason());
+        return redirect(d.chosen().get(), Integer.toString(d.rule().orElse(0)));
+    }
+
+    private ClientAnswer redirect(dev.tandem.core.lb.IpAddress member, String rule) {
+        String host = LoadBalancer.redirectAddress(state, member).map(dev.tandem.core.lb.NetAddress::text)
+                .orElse(member.text());
+        String name = member.equals(state.device().publicAddress()) ? state.member().value()
+                : state.members().values().stream().filter(r -> r.info().publicAddress().equals(member))
+                        .map(r -> r.name().value()).findFirst().orElse(member.text());
+        step(new LbEvent.Redirected(member, dev.tandem.core.lb.SessionClass.SSL));
+        return new ClientAnswer.Redirect(host, name, rule);
+    }
+
+    /** The public address of the member {@code node} speaks for, when it is live in this director's topology. */
+    private Optional<dev.tandem.core.lb.IpAddress> liveMemberOf(NodeId node, java.time.Instant now) {
+        if (node.equals(self)) return Optional.of(state.device().publicAddress());
+        java.time.Instant staleBefore = now.minus(state.timing().memberStaleAfter());
+        return state.members().values().stream()
+                .filter(r -> node.equals(r.speaker()) && r.joined() && r.lastHeard() != null
+                        && !r.lastHeard().isBefore(staleBefore))
+                .map(r -> r.info().publicAddress()).findFirst();
     }
 
     // ---------------------------------------------------------------- the machine
@@ -290,6 +357,7 @@ final class LoadBalancingShell {
                     (bytes, from) -> loop.execute(() -> packet(bytes, from)));
             LOG.info("holds the cluster address {}:{}", config.clusterAddress(), config.clusterPort());
             if (rebind != null) rebind.cancel(false);
+            if (config.redirect().enabled()) addressWorker.execute(this::openRedirect);
         } catch (Exception e) {
             // Somebody else holds it (seed 004: "the ARP subsystem detects the duplicate IP address condition").
             LOG.warn("the cluster address {} is held by another node: {}", config.clusterAddress(), e.getMessage());
@@ -308,7 +376,42 @@ final class LoadBalancingShell {
             clusterSocket.close();
             clusterSocket = null;
         }
+        addressWorker.execute(this::closeRedirect);
         addressWorker.execute(driver::release);
+    }
+
+    /** On the address worker: clients reach the director on the cluster address from now on. */
+    private void openRedirect() {
+        if (!holdsAddress || redirectServer != null) return;
+        NodeConfig.Redirect r = config.redirect();
+        try {
+            redirectServer = new RedirectServer(r, new InetSocketAddress(config.clusterAddress(), r.port()),
+                    this::decideOnLoop, redirectMetrics).start();
+        } catch (RuntimeException e) {
+            LOG.error("the redirect service cannot start: {}", e.getMessage());
+        }
+    }
+
+    private void closeRedirect() {
+        if (redirectServer == null) return;
+        redirectServer.close();
+        redirectServer = null;
+    }
+
+    private java.util.concurrent.CompletableFuture<ClientAnswer> decideOnLoop(Optional<String> user) {
+        java.util.concurrent.CompletableFuture<ClientAnswer> f = new java.util.concurrent.CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    f.complete(answer(user));
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.completeExceptionally(new IllegalStateException("the node is stopping"));
+        }
+        return f;
     }
 
     // ---------------------------------------------------------------- reading
@@ -340,7 +443,7 @@ final class LoadBalancingShell {
             speaking = false;
         }
         timers.cancelAll();
-        if (clusterSocket != null) release();
+        if (clusterSocket != null || holdsAddress) release();
         if (transport != null) transport.close();
         addressWorker.shutdown();
         try {

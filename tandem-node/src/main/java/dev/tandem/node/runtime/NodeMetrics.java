@@ -85,6 +85,11 @@ public final class NodeMetrics {
         }
     }
 
+    /** The registry, for the node's other components' meters. */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     public String scrape() {
         return registry.scrape();
     }

@@ -65,6 +65,7 @@ public final class TandemNode implements AutoCloseable {
     private volatile RmState rm;
     private volatile boolean stopped;
     private LoadBalancingShell lb;
+    private volatile dev.tandem.node.redirect.UserLocator userLocator = dev.tandem.node.redirect.UserLocator.NONE;
 
     public TandemNode(NodeConfig config, Clock clock) {
         this.config = config;
@@ -121,6 +122,7 @@ public final class TandemNode implements AutoCloseable {
         if (config.loadBalancing() != null) {
             lb = new LoadBalancingShell(config.loadBalancing(), self, key, keys.map(Keys.Loaded::secret),
                     config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks);
+            lb.users(userLocator);
             lb.open();
             metrics.loadBalancing(this::loadBalancing);
         }
@@ -298,6 +300,21 @@ public final class TandemNode implements AutoCloseable {
     public void reportLoad(dev.tandem.core.lb.Load load) {
         if (lb == null) throw new IllegalStateException("this node takes no part in a load-balancing group");
         loop.execute(() -> lb.load(load));
+    }
+
+    /** Who may serve a user, for the director's user-homed routing (the cluster's user directory). */
+    public void users(dev.tandem.node.redirect.UserLocator locator) {
+        userLocator = locator;
+        if (lb != null) lb.users(locator);
+    }
+
+    /** Where the director would send a new client now (on the loop); for the admin API and tests. */
+    public CompletableFuture<dev.tandem.node.redirect.ClientAnswer> answerClient(Optional<String> user) {
+        if (lb == null) {
+            return CompletableFuture.completedFuture(new dev.tandem.node.redirect.ClientAnswer.Refusal(503,
+                    "not-director", "this node takes no part in a load-balancing group"));
+        }
+        return CompletableFuture.supplyAsync(() -> lb.answer(user), loop);
     }
 
     /** The director sent a client to {@code member}: count it until the member reports it. */

@@ -865,4 +865,42 @@ class ConfigLoaderTest {
                 "loadBalancing.peers[1].id", "id: 'n 3'", "n 3");
         assertError(LB + "  peers:\n    - id: n2\n", "loadBalancing.peers[0].address", "- id: n2", "missing");
     }
+
+    // ---------------------------------------------------------------- the redirect service
+
+    @Test
+    void theRedirectServiceDefaultsToPlainHttpOn8443SendingClientsToTheSamePort() {
+        NodeConfig.Redirect r = load(LB).loadBalancing().redirect();
+        assertThat(r.enabled()).isTrue();
+        assertThat(r.tls()).isFalse();
+        assertThat(r.port()).isEqualTo(8443);
+        assertThat(r.servicePort()).isEqualTo(8443);
+        assertThat(r.userParameter()).isEqualTo("user");
+        assertThat(r.userHeader()).isEqualTo("X-Tandem-User");
+        assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void withACertificateTheRedirectServiceDefaultsTo443() {
+        NodeConfig.Redirect r = load(LB + "  redirect:\n    certificate: tls/cert.pem\n    privateKey: tls/key.pem\n"
+                + "    servicePort: 4443\n    userHeader: X-User\n    retryAfter: 20s\n").loadBalancing().redirect();
+        assertThat(r.tls()).isTrue();
+        assertThat(r.port()).isEqualTo(443);
+        assertThat(r.servicePort()).isEqualTo(4443);
+        assertThat(r.certificate()).isEqualTo(dir.toAbsolutePath().resolve("tls/cert.pem"));
+        assertThat(r.userHeader()).isEqualTo("X-User");
+        assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void badRedirectSettingsAreNamedWithTheirLine() {
+        assertError(LB + "  redirect:\n    certificate: cert.pem\n", "loadBalancing.redirect.privateKey",
+                "redirect:", "both certificate and privateKey");
+        assertError(LB + "  redirect:\n    port: 70000\n", "loadBalancing.redirect.port", "port: 70000", "1 to 65535");
+        assertError(LB + "  redirect:\n    userParameter: 'u s'\n", "loadBalancing.redirect.userParameter",
+                "userParameter:", "A-Z a-z 0-9");
+        assertError(LB + "  redirect:\n    retryAfter: 0s\n", "loadBalancing.redirect.retryAfter", "retryAfter:", "1s to 1h");
+        assertError(LB + "  redirect:\n    colour: blue\n", "loadBalancing.redirect.colour", "colour:");
+        assertError(LB + "  redirect: yes\n", "loadBalancing.redirect", "redirect: yes", "a mapping");
+    }
 }

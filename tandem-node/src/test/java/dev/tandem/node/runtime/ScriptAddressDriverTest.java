@@ -45,6 +45,6 @@ class ScriptAddressDriverTest {
     private static NodeConfig.LoadBalancing config(List<String> claim, List<String> release) {
         return new NodeConfig.LoadBalancing("198.51.100.7", 9023, "distributed", true, 5, "127.0.0.1", "127.0.0.1",
                 List.of(), false, null, "Tandem", 100, "n1", List.of(), "script", null, claim, release, Map.of(),
-                List.of());
+                List.of(), NodeConfig.Redirect.defaults());
     }
 }

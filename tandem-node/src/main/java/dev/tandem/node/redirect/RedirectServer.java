@@ -1,0 +1,270 @@
+package dev.tandem.node.redirect;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.node.config.NodeConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The director's redirect service on the cluster address (seed 004, VPN Load Balancing): every new request gets a
+ * 302 to the member the decision chose, path and query kept; {@code /.well-known/tandem/assign} gives the same
+ * choice as JSON. The decision itself is made by the node's event loop, which owns the group's state; this class only
+ * speaks HTTP. Non-blocking, keep-alive, HTTPS when a certificate is configured.
+ */
+public final class RedirectServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedirectServer.class);
+    public static final String ASSIGN_PATH = "/.well-known/tandem/assign";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A connection that sends nothing for this long is closed. */
+    private static final int IDLE_SECONDS = 60;
+    /** Users are identified by short printable names. */
+    private static final int MAX_USER = 128;
+
+    /** Decides, on the node's event loop, where a client goes. */
+    @FunctionalInterface
+    public interface Decider {
+        CompletableFuture<ClientAnswer> answer(Optional<String> user);
+    }
+
+    private final NodeConfig.Redirect config;
+    private final InetSocketAddress bind;
+    private final Decider decider;
+    private final RedirectMetrics metrics;
+    private final String scheme;
+    private EventLoopGroup group;
+    private Channel channel;
+    /** Every open client connection: closed with the server, so that no keep-alive client goes on talking to it. */
+    private io.netty.channel.group.ChannelGroup clients;
+
+    public RedirectServer(NodeConfig.Redirect config, InetSocketAddress bind, Decider decider, RedirectMetrics metrics) {
+        this.config = config;
+        this.bind = bind;
+        this.decider = decider;
+        this.metrics = metrics;
+        this.scheme = config.tls() ? "https" : "http";
+    }
+
+    /** Binds the cluster address; fails when the address or port cannot be used. */
+    public RedirectServer start() {
+        SslContext ssl = null;
+        if (config.tls()) {
+            try {
+                ssl = SslContextBuilder.forServer(config.certificate().toFile(), config.privateKey().toFile()).build();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot use the redirect certificate " + config.certificate()
+                        + " with key " + config.privateKey() + ": " + e.getMessage(), e);
+            }
+        }
+        SslContext tls = ssl;
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        clients = new io.netty.channel.group.DefaultChannelGroup(group.next());
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        clients.add(ch);
+                        if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS) {
+                            @Override
+                            protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent e) {
+                                ctx.close();
+                            }
+                        });
+                        ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
+                        ch.pipeline().addLast(new HttpServerKeepAliveHandler());
+                        ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
+                        ch.pipeline().addLast(new Handler());
+                    }
+                });
+        try {
+            channel = b.bind(bind).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot listen on " + bind.getHostString() + ":" + bind.getPort() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("redirect service on {}://{}:{}, clients sent to port {}", scheme, hostForUrl(bind.getHostString()),
+                port(), config.servicePort());
+        return this;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (channel == null) return;
+        int port = port();
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        channel = null;
+        LOG.info("redirect service on {}:{} closed", hostForUrl(bind.getHostString()), port);
+    }
+
+    private static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (!req.decoderResult().isSuccess()) {
+                refuse(ctx, false, new ClientAnswer.Refusal(400, "bad-request", "the request is not valid HTTP: "
+                        + req.decoderResult().cause().getMessage()));
+                return;
+            }
+            QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+            String target = req.uri().startsWith("/") ? req.uri()
+                    : uri.rawPath() + (uri.rawQuery().isEmpty() ? "" : "?" + uri.rawQuery());
+            Optional<String> user;
+            try {
+                user = user(uri, req.headers().get(config.userHeader()));
+            } catch (IllegalArgumentException e) {
+                refuse(ctx, keepAlive, new ClientAnswer.Refusal(400, "bad-request", e.getMessage()));
+                return;
+            }
+            boolean assign = uri.path().equals(ASSIGN_PATH);
+            decider.answer(user).whenComplete((answer, failure) -> {
+                if (failure != null) {
+                    LOG.warn("redirect decision failed: {}", failure.getMessage());
+                    answer = new ClientAnswer.Refusal(503, "not-director", "this node cannot decide now: "
+                            + failure.getMessage());
+                }
+                switch (answer) {
+                    case ClientAnswer.Redirect r -> {
+                        metrics.redirected(r.member(), r.rule());
+                        if (assign) assign(ctx, keepAlive, r);
+                        else redirect(ctx, keepAlive, r, target);
+                    }
+                    case ClientAnswer.Refusal f -> refuse(ctx, keepAlive, f);
+                }
+            });
+        }
+
+        private Optional<String> user(QueryStringDecoder uri, String header) {
+            List<String> fromQuery = uri.parameters().get(config.userParameter());
+            String u = fromQuery != null && !fromQuery.isEmpty() ? fromQuery.get(0) : header;
+            if (u == null || u.isEmpty()) return Optional.empty();
+            if (u.length() > MAX_USER || !u.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("user '" + printable(u) + "' is not allowed; allowed: 1 to "
+                        + MAX_USER + " printable ASCII characters without spaces (query parameter '"
+                        + config.userParameter() + "' or header '" + config.userHeader() + "')");
+            }
+            return Optional.of(u);
+        }
+
+        private void redirect(ChannelHandlerContext ctx, boolean keepAlive, ClientAnswer.Redirect r, String target) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND,
+                    Unpooled.EMPTY_BUFFER);
+            res.headers().set(HttpHeaderNames.LOCATION, base(r) + target)
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            write(ctx, keepAlive, res);
+        }
+
+        private void assign(ChannelHandlerContext ctx, boolean keepAlive, ClientAnswer.Redirect r) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", r.host());
+            m.put("port", config.servicePort());
+            m.put("url", base(r) + "/");
+            m.put("member", r.member());
+            m.put("rule", r.rule());
+            json(ctx, keepAlive, HttpResponseStatus.OK, m, null);
+        }
+
+        private void refuse(ChannelHandlerContext ctx, boolean keepAlive, ClientAnswer.Refusal f) {
+            metrics.refused(f.reason());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("error", f.message());
+            m.put("reason", f.reason());
+            json(ctx, keepAlive, HttpResponseStatus.valueOf(f.status()), m,
+                    f.status() == 503 ? Long.toString(Math.max(1, config.retryAfter().toSeconds())) : null);
+        }
+
+        private String base(ClientAnswer.Redirect r) {
+            return scheme + "://" + r.urlHost() + ":" + config.servicePort();
+        }
+
+        private void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Map<String, Object> body,
+                          String retryAfter) {
+            ByteBuf content;
+            try {
+                content = Unpooled.wrappedBuffer(JSON.writeValueAsBytes(body));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+            if (retryAfter != null) res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+            write(ctx, keepAlive, res);
+        }
+
+        private void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+            if (keepAlive) {
+                HttpUtil.setKeepAlive(res, true);
+                ctx.writeAndFlush(res);
+            } else {
+                ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("redirect connection closed: {}", cause.getMessage());
+            ctx.close();
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 40; i++) {
+            char c = s.charAt(i);
+            b.append(c > 0x20 && c < 0x7f ? c : '?');
+        }
+        return s.length() > 40 ? b + "..." : b.toString();
+    }
+}
