@@ -20,6 +20,10 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the node's YAML configuration")
     Path config;
 
+    @Option(names = "--parent-pid", paramLabel = "PID", hidden = true,
+            description = "stop when this process ends (the demo starts its nodes this way, so none outlives it)")
+    Long parentPid;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig c;
@@ -49,6 +53,14 @@ public final class NodeCommand implements Callable<Integer> {
             node.close();
             stopped.countDown();
         }, "tandem-shutdown"));
+        if (parentPid != null) {
+            java.util.Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
+            if (parent.isEmpty()) {
+                System.err.println("tandem node: --parent-pid " + parentPid + " is not a running process");
+                System.exit(2);
+            }
+            parent.get().onExit().thenRun(() -> System.exit(0));
+        }
         stopped.await();
         return 0;
     }

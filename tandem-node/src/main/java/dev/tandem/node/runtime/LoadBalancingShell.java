@@ -96,7 +96,7 @@ final class LoadBalancingShell {
         this.events = events;
         this.hooks = hooks;
         this.group = LbTimings.group(config, encryption, secret);
-        this.device = LbTimings.device(config);
+        this.device = withReverseName(LbTimings.device(config));
         this.envelope = new Envelope(key, encryption, self.value(), epoch);
         this.driver = AddressDriver.of(config, hooks);
         this.redirectMetrics = new RedirectMetrics(metrics.registry());
@@ -108,6 +108,26 @@ final class LoadBalancingShell {
         for (NodeConfig.Member peer : config.peers()) {
             addresses.put(NodeId.of(peer.id()), new InetSocketAddress(peer.address(), config.clusterPort()));
         }
+    }
+
+    /**
+     * seed 004, Enable Redirection Using a FQDN: the director "can send a fully qualified domain name (FQDN), using
+     * reverse DNS lookup, of a member device". Without a configured name, this member looks its own up once at start.
+     */
+    private static DeviceSettings withReverseName(DeviceSettings d) {
+        if (!d.redirectFqdn() || d.fqdn() != null) return d;
+        try {
+            String name = java.net.InetAddress.getByName(d.publicAddress().text()).getCanonicalHostName();
+            if (!name.equals(d.publicAddress().text()) && name.contains(".")) {
+                LOG.info("redirect-fqdn: clients are sent to {} (reverse DNS of {})", name, d.publicAddress().text());
+                return d.withRedirectFqdn(true, dev.tandem.core.lb.HostName.parseFqdn("fqdn", name));
+            }
+        } catch (java.io.IOException | dev.tandem.core.Invalid e) {
+            LOG.warn("redirect-fqdn: no usable reverse DNS name for {}: {}", d.publicAddress().text(), e.getMessage());
+        }
+        LOG.warn("redirect-fqdn is enabled but {} has no FQDN in reverse DNS; clients are sent to the address."
+                + " Set loadBalancing.fqdn.", d.publicAddress().text());
+        return d;
     }
 
     private LbState initial() {
