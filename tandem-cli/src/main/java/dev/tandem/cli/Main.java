@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.Properties;
 import picocli.CommandLine;
 import dev.tandem.cli.admin.CliFailure;
+import dev.tandem.cli.admin.ConfigCli;
 import dev.tandem.cli.admin.HaCommand;
 import dev.tandem.cli.admin.ShowCommand;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "High availability and load balancing for session services.",
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
-                ShowCommand.class, HaCommand.class,
+                ShowCommand.class, HaCommand.class, ConfigCli.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

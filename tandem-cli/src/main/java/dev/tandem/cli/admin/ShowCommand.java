@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code tandem show ...}: what a node sees now. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show what a node sees now.",
-        subcommands = {ShowCommand.Vpn.class, ShowCommand.Lb.class, ShowCommand.Redundancy.class})
+        subcommands = {ShowCommand.Vpn.class, ShowCommand.Lb.class, ShowCommand.Redundancy.class,
+                ShowCommand.RunningConfig.class})
 public final class ShowCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,6 +65,19 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
                 JsonNode g = api().get("/api/v1/redundancy-groups/" + encode(group));
                 print(g, Formats.redundancyGroup(g));
             }
+            return 0;
+        }
+    }
+
+    /** {@code show running-config}: the vpn load-balancing section as stored, the key shown as asterisks (seed 004, step 5). */
+    @Command(name = "running-config", mixinStandardHelpOptions = true,
+            description = "The vpn load-balancing section as configuration commands, the key as asterisks.")
+    public static final class RunningConfig extends AdminCommand {
+        @Override
+        protected int execute() {
+            String text = api().getText(ConfigShell.RUNNING_PATH);
+            out().print(options.json() ? AdminHttp.pretty(AdminHttp.JSON.createObjectNode().put("text", text)) + "\n" : text);
+            out().flush();
             return 0;
         }
     }

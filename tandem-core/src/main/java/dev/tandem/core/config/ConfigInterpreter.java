@@ -22,7 +22,7 @@ public final class ConfigInterpreter {
 
     private ConfigInterpreter() {}
 
-    /** One command read from a line. */
+    /** One command read from a line; {@code text} is the line with a key masked, fit for messages, not for sending. */
     public record Statement(int line, String text, ConfigCommand command, boolean negated, Object value) {
         /** The mode after this statement: {@code no vpn load-balancing} removes the section without entering it. */
         public ConfigMode modeAfter(ConfigMode before) {
