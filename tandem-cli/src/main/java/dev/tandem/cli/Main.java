@@ -6,6 +6,10 @@ import java.util.Properties;
 import picocli.CommandLine;
 import dev.tandem.cli.admin.CliFailure;
 import dev.tandem.cli.admin.ConfigCli;
+import dev.tandem.cli.admin.DbCommand;
+import dev.tandem.cli.admin.GroupsCommand;
+import dev.tandem.cli.admin.ParametersCommand;
+import dev.tandem.cli.admin.UsersCommand;
 import dev.tandem.cli.admin.HaCommand;
 import dev.tandem.cli.admin.ShowCommand;
 import picocli.CommandLine.Command;
@@ -16,7 +20,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "High availability and load balancing for session services.",
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
-                ShowCommand.class, HaCommand.class, ConfigCli.class,
+                ShowCommand.class, HaCommand.class, ConfigCli.class, GroupsCommand.class, UsersCommand.class,
+                ParametersCommand.class, DbCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
