@@ -35,8 +35,8 @@ public final class AdminHttp {
         return base;
     }
 
-    /** An answer: status, body text and content type. */
-    public record Answer(int status, String body, String contentType) {
+    /** An answer to a request for {@code path}: status, body text and content type. */
+    public record Answer(String path, int status, String body, String contentType) {
         public JsonNode json() {
             try {
                 return body.isEmpty() ? JSON.nullNode() : JSON.readTree(body);
@@ -82,10 +82,13 @@ public final class AdminHttp {
         if (contentType != null) b.header("Content-Type", contentType);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new CliFailure(CliFailure.FAILURE, "cannot reach the admin API at " + base + " (" + describe(e)
-                    + "); is the node running there? (--admin URL)");
+            return new Answer(path, r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+        } catch (HttpConnectTimeoutException e) {
+            throw new CliFailure(CliFailure.FAILURE, "cannot reach the admin API at " + base + " (no answer within "
+                    + CONNECT.toSeconds() + " s); is the node running there? (--admin URL)");
+        } catch (ConnectException e) {
+            throw new CliFailure(CliFailure.FAILURE, "cannot reach the admin API at " + base + " (connection refused);"
+                    + " is the node running there? (--admin URL)");
         } catch (HttpTimeoutException e) {
             throw new CliFailure(CliFailure.FAILURE, "the admin API at " + base + " did not answer within "
                     + REQUEST.toSeconds() + " s");
@@ -113,6 +116,10 @@ public final class AdminHttp {
             if (n != null && n.hasNonNull("error")) return n.get("error").asText();
         } catch (IOException ignored) {
             // not JSON: show the text itself
+        }
+        if (a.status() == 404) {
+            String p = a.path().contains("?") ? a.path().substring(0, a.path().indexOf('?')) : a.path();
+            return "the node has no " + p + " (HTTP 404); its version may lack this endpoint";
         }
         String first = a.body().lines().findFirst().orElse("").strip();
         return "HTTP " + a.status() + (first.isEmpty() ? "" : ": " + first);

@@ -257,6 +257,16 @@ class StoreCommandsTest {
         assertThat(FakeClusterApi.read(r.out()).get("reachable").asBoolean()).isFalse();
     }
 
+    @Test
+    void anEndpointTheNodeLacksIsNamed() {
+        // A node of a version without the store answers 404 without an error of its own.
+        api.on("GET /api/v1/db/status", r -> new FakeClusterApi.Reply(404, "application/json", "{\n  \"title\": \"Not Found\"\n}"));
+        CliRun r = tandem("db", "status");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("tandem: the node has no /api/v1/db/status (HTTP 404); its version may lack"
+                + " this endpoint");
+    }
+
     // ---------------------------------------------------------------- completion
 
     @Test
