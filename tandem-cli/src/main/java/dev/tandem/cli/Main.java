@@ -4,6 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 import picocli.CommandLine;
+import dev.tandem.cli.admin.CliFailure;
+import dev.tandem.cli.admin.ConfigCli;
+import dev.tandem.cli.admin.DbCommand;
+import dev.tandem.cli.admin.GroupsCommand;
+import dev.tandem.cli.admin.ParametersCommand;
+import dev.tandem.cli.admin.UsersCommand;
+import dev.tandem.cli.admin.HaCommand;
+import dev.tandem.cli.admin.ShowCommand;
 import picocli.CommandLine.Command;
 
 /** The {@code tandem} command. */
@@ -12,7 +20,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "High availability and load balancing for session services.",
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
-                CertsCommand.class,
+                CertsCommand.class, ShowCommand.class, HaCommand.class, ConfigCli.class, GroupsCommand.class,
+                UsersCommand.class, ParametersCommand.class, DbCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -25,8 +34,15 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage or configuration error. */
     public static int run(String... args) {
+        return run(null, null, args);
+    }
+
+    /** As {@link #run(String...)}, printing to the given writers (null: standard output and error). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> e instanceof dev.tandem.core.Invalid ? 2 : 1);
+        if (out != null) cli.setOut(out);
+        if (err != null) cli.setErr(err);
+        cli.setExitCodeExceptionMapper(Main::exitCodeOf);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("tandem: " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
@@ -35,9 +51,15 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
             c.getErr().println("tandem: " + ex.getMessage());
-            return ex instanceof dev.tandem.core.Invalid ? 2 : 1;
+            c.getErr().flush();
+            return exitCodeOf(ex);
         });
         return cli.execute(args);
+    }
+
+    private static int exitCodeOf(Throwable e) {
+        if (e instanceof CliFailure f) return f.exitCode();
+        return e instanceof dev.tandem.core.Invalid ? 2 : 1;
     }
 
     @Override

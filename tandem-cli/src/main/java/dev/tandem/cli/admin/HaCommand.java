@@ -1,0 +1,92 @@
+package dev.tandem.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tandem ha ...}: seed 000's high-availability commands (Initiate Manual Failover, Fallback, or Recovery).
+ * A refused action (the seed's rules: for example fallback while the node is not failed over) exits 1 with the
+ * node's reason.
+ */
+@Command(name = "ha", mixinStandardHelpOptions = true, description = "Redundancy group status and manual actions.",
+        subcommands = {HaCommand.Status.class, HaCommand.Failover.class, HaCommand.Fallback.class, HaCommand.Recover.class})
+public final class HaCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return AdminCommand.usage(spec);
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Every group's nodes, states, reasons and actions available now.")
+    public static final class Status extends AdminCommand {
+        @Override
+        protected int execute() {
+            JsonNode all = api().get("/api/v1/redundancy-groups");
+            print(all, Formats.redundancyGroups(all));
+            return 0;
+        }
+    }
+
+    /** Sends an action for a node of whichever group holds it. */
+    abstract static class NodeAction extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "NODE", description = "The node the action is for.")
+        String node;
+
+        abstract String action();
+
+        @Override
+        protected int execute() {
+            String group = groupOf(node);
+            return act("/api/v1/redundancy-groups/" + encode(group) + "/" + action() + "?node=" + encode(node),
+                    action() + " of " + node);
+        }
+
+        private String groupOf(String id) {
+            JsonNode all = api().get("/api/v1/redundancy-groups");
+            java.util.List<String> known = new java.util.ArrayList<>();
+            for (JsonNode g : all) {
+                for (JsonNode n : g.path("nodes")) {
+                    if (n.path("id").asText().equals(id)) return g.path("name").asText();
+                    known.add(n.path("id").asText());
+                }
+            }
+            throw new CliFailure(CliFailure.USAGE, "node: '" + id + "' is not allowed; allowed: a node of a redundancy"
+                    + " group this node knows: " + (known.isEmpty() ? "none" : String.join(", ", known)));
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Fail a node over to its peer: the peer takes its users (seed 000, Failover).")
+    public static final class Failover extends NodeAction {
+        @Override
+        String action() {
+            return "failover";
+        }
+    }
+
+    @Command(name = "fallback", mixinStandardHelpOptions = true,
+            description = "Give a failed-over node its users back (seed 000, Fallback).")
+    public static final class Fallback extends NodeAction {
+        @Override
+        String action() {
+            return "fallback";
+        }
+    }
+
+    @Command(name = "recover", mixinStandardHelpOptions = true,
+            description = "Recover a group whose nodes are both failed (seed 000, Recover).")
+    public static final class Recover extends AdminCommand {
+        @Parameters(index = "0", paramLabel = "GROUP", description = "The redundancy group.")
+        String group;
+
+        @Override
+        protected int execute() {
+            return act("/api/v1/redundancy-groups/" + encode(group) + "/recover", "recovery of " + group);
+        }
+    }
+}

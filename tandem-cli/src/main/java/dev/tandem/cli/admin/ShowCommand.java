@@ -1,0 +1,84 @@
+package dev.tandem.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tandem show ...}: what a node sees now. */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show what a node sees now.",
+        subcommands = {ShowCommand.Vpn.class, ShowCommand.Lb.class, ShowCommand.Redundancy.class,
+                ShowCommand.RunningConfig.class})
+public final class ShowCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return AdminCommand.usage(spec);
+    }
+
+    @Command(name = "vpn", mixinStandardHelpOptions = true, description = "VPN load balancing.",
+            subcommands = {LoadBalancing.class})
+    public static final class Vpn implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return AdminCommand.usage(spec);
+        }
+    }
+
+    /** seed 004, Viewing VPN Load Balancing Information: {@code show vpn load-balancing}. */
+    @Command(name = "load-balancing", mixinStandardHelpOptions = true,
+            description = "The load-balancing group as this node sees it, in the seed's format: status, role,"
+                    + " failover, encryption, cluster IP, peers, then one row per member with its load and sessions.")
+    public static class LoadBalancing extends AdminCommand {
+        @Override
+        protected int execute() {
+            JsonNode lb = api().get("/api/v1/load-balancing");
+            print(lb, Formats.loadBalancing(lb));
+            return 0;
+        }
+    }
+
+    /** {@code show lb}: the short name of {@code show vpn load-balancing}. */
+    @Command(name = "lb", mixinStandardHelpOptions = true, description = "Same as 'show vpn load-balancing'.")
+    public static final class Lb extends LoadBalancing {}
+
+    /** seed 000, Table 2: each group's nodes, states and reasons, and the actions available now. */
+    @Command(name = "redundancy", mixinStandardHelpOptions = true,
+            description = "Each redundancy group's nodes with their state and reason (seed 000, Table 2) and the"
+                    + " actions available now.")
+    public static final class Redundancy extends AdminCommand {
+        @Parameters(arity = "0..1", paramLabel = "GROUP", description = "Only this group.")
+        String group;
+
+        @Override
+        protected int execute() {
+            if (group == null) {
+                JsonNode all = api().get("/api/v1/redundancy-groups");
+                print(all, Formats.redundancyGroups(all));
+            } else {
+                JsonNode g = api().get("/api/v1/redundancy-groups/" + encode(group));
+                print(g, Formats.redundancyGroup(g));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code show running-config}: the vpn load-balancing section as stored, the key shown as asterisks (seed 004, step 5). */
+    @Command(name = "running-config", mixinStandardHelpOptions = true,
+            description = "The vpn load-balancing section as configuration commands, the key as asterisks.")
+    public static final class RunningConfig extends AdminCommand {
+        @Override
+        protected int execute() {
+            String text = api().getText(ConfigShell.RUNNING_PATH);
+            out().print(options.json() ? AdminHttp.pretty(AdminHttp.JSON.createObjectNode().put("text", text)) + "\n" : text);
+            out().flush();
+            return 0;
+        }
+    }
+}

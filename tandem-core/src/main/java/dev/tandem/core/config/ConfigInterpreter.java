@@ -1,0 +1,305 @@
+package dev.tandem.core.config;
+
+import dev.tandem.core.Invalid;
+import dev.tandem.core.lb.Nat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads and applies seed 004's configuration commands (Configuring VPN Load Balancing) to a {@link LbConfig}.
+ * Pure: text and settings in, settings or a {@link ConfigError} with the line number out.
+ *
+ * <p>Input starts in global configuration mode; {@code vpn load-balancing} enters the section's mode, {@code exit}
+ * leaves it. Keywords may be shortened to any unambiguous prefix ({@code clu ip add}). Blank lines and lines
+ * starting with {@code !} or {@code #} are skipped. A file is all or nothing: the first refused line stops it and
+ * nothing is applied.
+ */
+public final class ConfigInterpreter {
+    private static final String NO = "no";
+
+    private ConfigInterpreter() {}
+
+    /** One command read from a line; {@code text} is the line with a key masked, fit for messages, not for sending. */
+    public record Statement(int line, String text, ConfigCommand command, boolean negated, Object value) {
+        /** The mode after this statement: {@code no vpn load-balancing} removes the section without entering it. */
+        public ConfigMode modeAfter(ConfigMode before) {
+            return negated ? before : command.next(before);
+        }
+
+        public boolean changesSettings() {
+            return command.action() == ConfigCommand.Action.SET || (negated && command.action() == ConfigCommand.Action.ENTER);
+        }
+    }
+
+    /**
+     * The outcome of a script.
+     *
+     * @param config  the section after every line
+     * @param applied how many commands changed settings (mode changes and show are not counted)
+     * @param mode    the mode the last line left the input in
+     */
+    public record Result(LbConfig config, int applied, ConfigMode mode) {}
+
+    /** A word {@code ?} offers and what it does. */
+    public record HelpEntry(String word, String help) {}
+
+    // ------------------------------------------------------------- reading
+
+    /** Reads one line typed in {@code mode}; null for a blank line or a comment. Checks syntax only. */
+    public static Statement parseLine(ConfigMode mode, String text, int line) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("!") || trimmed.startsWith("#")) return null;
+        List<String> words = List.of(trimmed.split("\\s+"));
+        boolean negated = words.get(0).equalsIgnoreCase(NO);
+        List<String> rest = negated ? words.subList(1, words.size()) : words;
+        if (rest.isEmpty()) throw new ConfigError(line, shown(trimmed), "'no' needs a command after it; " + allowed(mode));
+        ConfigCommand cmd = find(mode, rest, line, trimmed);
+        List<String> args = rest.subList(cmd.keywords().size(), rest.size());
+        if (negated) {
+            if (cmd.unset() == null) throw new ConfigError(line, shown(trimmed), "'" + cmd.name() + "' has no 'no' form");
+            if (!args.isEmpty()) {
+                throw new ConfigError(line, shown(trimmed), "'no " + cmd.name() + "' takes no arguments");
+            }
+            return new Statement(line, shown(trimmed), cmd, true, null);
+        }
+        try {
+            return new Statement(line, shown(trimmed), cmd, false, cmd.parser().apply(args));
+        } catch (Invalid e) {
+            throw new ConfigError(line, shown(trimmed), e.getMessage());
+        }
+    }
+
+    /** Reads a whole script starting in global configuration mode; the first bad line is an error. */
+    public static List<Statement> parse(String script) {
+        List<Statement> out = new ArrayList<>();
+        ConfigMode mode = ConfigMode.GLOBAL;
+        String[] lines = script.split("\\R", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Statement s = parseLine(mode, lines[i], i + 1);
+            if (s == null) continue;
+            out.add(s);
+            mode = s.modeAfter(mode);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------- applying
+
+    /** Applies one statement; a seed rule between settings (for example encryption without a key) refuses it. */
+    public static LbConfig apply(LbConfig config, Statement s) {
+        try {
+            if (s.negated()) return s.command().unset().apply(config);
+            return s.command().apply().apply(config, s.value());
+        } catch (ConfigCommands.Refusal | Invalid e) {
+            throw new ConfigError(s.line(), s.text(), e.getMessage());
+        }
+    }
+
+    /** Applies statements in order, all or nothing. */
+    public static Result apply(LbConfig start, List<Statement> statements) {
+        LbConfig c = start;
+        int applied = 0;
+        ConfigMode mode = ConfigMode.GLOBAL;
+        for (Statement s : statements) {
+            c = apply(c, s);
+            if (s.changesSettings()) applied++;
+            mode = s.modeAfter(mode);
+        }
+        return new Result(c, applied, mode);
+    }
+
+    /** Reads and applies a script that starts in global configuration mode. */
+    public static Result run(LbConfig start, String script) {
+        return apply(start, parse(script));
+    }
+
+    // ------------------------------------------------------------- show running-config
+
+    /**
+     * The section as {@code show running-config} prints it, in the order of seed 004's configuration example;
+     * defaults are left out and the key is shown as asterisks. Applying this text (with the real key) gives back
+     * the same section.
+     */
+    public static String runningConfig(LbConfig c) {
+        StringBuilder sb = new StringBuilder("vpn load-balancing\n");
+        if (c.nat().isSet()) sb.append(" nat ").append(natText(c.nat())).append('\n');
+        if (c.priority() != LbConfig.defaults().priority()) sb.append(" priority ").append(c.priority()).append('\n');
+        if (c.publicAddress() != null) sb.append(" interface lbpublic ").append(c.publicAddress().text()).append('\n');
+        if (c.privateAddress() != null) sb.append(" interface lbprivate ").append(c.privateAddress().text()).append('\n');
+        if (c.clusterAddress() != null) sb.append(" cluster ip address ").append(c.clusterAddress().text()).append('\n');
+        if (c.keySet()) sb.append(" cluster key ").append(ConfigCommands.MASKED_KEY).append('\n');
+        if (c.encryption()) sb.append(" cluster encryption\n");
+        if (c.clusterPort() != LbConfig.defaults().clusterPort()) sb.append(" cluster port ").append(c.clusterPort()).append('\n');
+        if (c.redirectFqdn()) sb.append(" redirect-fqdn enable\n");
+        if (c.participate()) sb.append(" participate\n");
+        return sb.toString();
+    }
+
+    private static String natText(Nat n) {
+        if (n.hostname() != null) return n.hostname().text();
+        List<String> parts = new ArrayList<>();
+        if (n.ipv4() != null) parts.add(n.ipv4().text());
+        if (n.ipv6() != null) parts.add(n.ipv6().text());
+        return String.join(" ", parts);
+    }
+
+    // ------------------------------------------------------------- ? help and completion
+
+    /**
+     * What {@code ?} shows after {@code partial}: the words that may come next (when {@code partial} is empty or
+     * ends with a space) or the words that complete the last one, each with its help; {@code <cr>} when the command
+     * may end there.
+     */
+    public static List<HelpEntry> help(ConfigMode mode, String partial) {
+        List<String> words = partial.isBlank() ? List.of() : List.of(partial.strip().split("\\s+"));
+        boolean completing = !partial.isEmpty() && !Character.isWhitespace(partial.charAt(partial.length() - 1));
+        List<String> done = completing ? words.subList(0, words.size() - 1) : words;
+        String prefix = completing ? words.get(words.size() - 1).toLowerCase(Locale.ROOT) : "";
+        boolean negated = !done.isEmpty() && done.get(0).equalsIgnoreCase(NO);
+        List<String> typed = negated ? done.subList(1, done.size()) : done;
+
+        Map<String, List<ConfigCommand>> nextWords = new LinkedHashMap<>();
+        List<HelpEntry> placeholders = new ArrayList<>();
+        for (ConfigCommand cmd : ConfigCommands.in(mode)) {
+            if (negated && cmd.unset() == null) continue;
+            if (!prefixesMatch(cmd, typed)) continue;
+            int at = typed.size();
+            if (at < cmd.keywords().size()) {
+                nextWords.computeIfAbsent(cmd.keywords().get(at), k -> new ArrayList<>()).add(cmd);
+            } else if (!negated && cmd.takesArguments() && at == cmd.keywords().size()) {
+                if (cmd.choices().isEmpty()) placeholders.add(new HelpEntry(cmd.arguments(), cmd.help()));
+                for (String choice : cmd.choices()) nextWords.computeIfAbsent(choice, k -> new ArrayList<>()).add(cmd);
+            } else {
+                placeholders.add(new HelpEntry("<cr>", "end of the command"));
+            }
+        }
+        List<HelpEntry> out = new ArrayList<>();
+        if (done.isEmpty() && NO.startsWith(prefix)) out.add(new HelpEntry(NO, "Negate a command or set its default"));
+        for (Map.Entry<String, List<ConfigCommand>> e : nextWords.entrySet()) {
+            if (!e.getKey().startsWith(prefix)) continue;
+            out.add(new HelpEntry(e.getKey(), helpOf(e.getKey(), e.getValue(), typed.size())));
+        }
+        for (HelpEntry p : placeholders) {
+            if (!out.contains(p)) out.add(p);
+        }
+        return out;
+    }
+
+    /** Tab completion: the words (never placeholders) that may replace the last word of {@code lineBeforeCursor}. */
+    public static List<String> complete(ConfigMode mode, String lineBeforeCursor) {
+        return help(mode, lineBeforeCursor).stream().map(HelpEntry::word)
+                .filter(w -> !w.startsWith("<") && !w.startsWith("[") && !w.startsWith("{")).toList();
+    }
+
+    /** {@code ?} as text: one word a line, its help in a column. */
+    public static String helpText(ConfigMode mode, String partial) {
+        List<HelpEntry> entries = help(mode, partial);
+        if (entries.isEmpty()) return "% Unrecognized command\n";
+        int width = entries.stream().mapToInt(e -> e.word().length()).max().orElse(0);
+        StringBuilder sb = new StringBuilder();
+        for (HelpEntry e : entries) {
+            sb.append("  ").append(e.word()).append(" ".repeat(width - e.word().length() + 2)).append(e.help()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String helpOf(String word, List<ConfigCommand> cmds, int position) {
+        if (cmds.size() == 1) return cmds.get(0).help();
+        List<String> follow = new ArrayList<>();
+        for (ConfigCommand c : cmds) {
+            String rest = String.join(" ", c.keywords().subList(position, c.keywords().size()));
+            if (!follow.contains(rest)) follow.add(rest);
+        }
+        return String.join(" | ", follow);
+    }
+
+    private static boolean prefixesMatch(ConfigCommand cmd, List<String> typed) {
+        if (typed.size() > cmd.keywords().size() + (cmd.takesArguments() ? 2 : 0)) return false;
+        for (int i = 0; i < Math.min(typed.size(), cmd.keywords().size()); i++) {
+            if (!cmd.keywords().get(i).startsWith(typed.get(i).toLowerCase(Locale.ROOT))) return false;
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------- matching a command
+
+    private static ConfigCommand find(ConfigMode mode, List<String> words, int line, String text) {
+        List<ConfigCommand> found = matching(mode, words);
+        if (found.size() == 1) return found.get(0);
+        if (found.size() > 1) {
+            int n = found.stream().mapToInt(c -> c.keywords().size()).min().orElse(1);
+            throw new ConfigError(line, shown(text), "ambiguous command: '" + String.join(" ", words.subList(0, n))
+                    + "' could be " + String.join(", ", found.stream().map(c -> "'" + c.name() + "'").toList()));
+        }
+        for (ConfigMode other : ConfigMode.values()) {
+            if (other == mode) continue;
+            List<ConfigCommand> elsewhere = matching(other, words);
+            if (elsewhere.size() == 1 && elsewhere.get(0).action() != ConfigCommand.Action.EXIT) {
+                String where = other == ConfigMode.LOAD_BALANCING
+                        ? "vpn-load-balancing configuration mode: enter 'vpn load-balancing' first"
+                        : "global configuration mode: enter 'exit' first";
+                throw new ConfigError(line, shown(text), "'" + elsewhere.get(0).name() + "' is a command of " + where);
+            }
+        }
+        List<String> after = words.size() > 1 ? complete(mode, words.get(0) + " ") : List.of();
+        if (!after.isEmpty()) {
+            throw new ConfigError(line, shown(text), "incomplete or unknown command '" + words.get(0) + " " + words.get(1)
+                    + "'; after '" + words.get(0) + "' allowed: " + String.join(", ", after));
+        }
+        if (words.size() == 1 && !complete(mode, words.get(0) + " ").isEmpty()) {
+            throw new ConfigError(line, shown(text), "incomplete command '" + words.get(0) + "'; it goes on with: "
+                    + String.join(", ", complete(mode, words.get(0) + " ")));
+        }
+        throw new ConfigError(line, shown(text), "unknown command '" + words.get(0) + "' in "
+                + mode.promptName() + " mode; " + allowed(mode));
+    }
+
+    /** Commands whose keywords the words start with (each word a prefix of its keyword); exact words win. */
+    private static List<ConfigCommand> matching(ConfigMode mode, List<String> words) {
+        List<ConfigCommand> prefix = new ArrayList<>();
+        List<ConfigCommand> exact = new ArrayList<>();
+        for (ConfigCommand cmd : ConfigCommands.in(mode)) {
+            List<String> kw = cmd.keywords();
+            if (words.size() < kw.size()) continue;
+            boolean all = true;
+            boolean same = true;
+            for (int i = 0; i < kw.size() && all; i++) {
+                String w = words.get(i).toLowerCase(Locale.ROOT);
+                all = kw.get(i).startsWith(w);
+                same &= kw.get(i).equals(w);
+            }
+            if (all) prefix.add(cmd);
+            if (all && same) exact.add(cmd);
+        }
+        return exact.size() == 1 ? exact : prefix;
+    }
+
+    private static String allowed(ConfigMode mode) {
+        List<String> first = new ArrayList<>();
+        for (ConfigCommand c : ConfigCommands.in(mode)) {
+            String w = c.keywords().get(0);
+            if (!first.contains(w)) first.add(w);
+        }
+        first.add(NO);
+        return "allowed: " + String.join(", ", first);
+    }
+
+    /** The line as it may be repeated in an error: a key after {@code cluster key} is masked. */
+    static String shown(String text) {
+        String[] w = text.strip().split("\\s+");
+        int start = w[0].equalsIgnoreCase(NO) ? 1 : 0;
+        if (w.length > start + 1 && "cluster".startsWith(w[start].toLowerCase(Locale.ROOT))
+                && "key".startsWith(w[start + 1].toLowerCase(Locale.ROOT))) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < w.length; i++) {
+                boolean secret = i > start + 1 && !(i == start + 2 && w[i].equals("8") && w.length > i + 1);
+                sb.append(i == 0 ? "" : " ").append(secret ? ConfigCommands.MASKED_KEY : w[i]);
+            }
+            return sb.toString();
+        }
+        return text.strip();
+    }
+}

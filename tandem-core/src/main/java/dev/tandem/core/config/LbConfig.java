@@ -1,0 +1,172 @@
+package dev.tandem.core.config;
+
+import dev.tandem.core.Invalid;
+import dev.tandem.core.lb.ClusterKey;
+import dev.tandem.core.lb.DeviceSettings;
+import dev.tandem.core.lb.GroupSettings;
+import dev.tandem.core.lb.IpAddress;
+import dev.tandem.core.lb.Nat;
+import dev.tandem.core.lb.NetAddress;
+import dev.tandem.core.lb.VpnMode;
+import java.util.Optional;
+
+/**
+ * The {@code vpn load-balancing} section as the configuration commands see it: the group's shared settings plus the
+ * settings of the one device being configured (seed 004, Configuring VPN Load Balancing: "Configure the VPN
+ * load-balancing group ... Configure the participating device"). Unlike {@link GroupSettings} and
+ * {@link DeviceSettings}, any address may still be missing, because an operator types the commands one at a time.
+ *
+ * @param clusterAddress the virtual address or FQDN, null until {@code cluster ip address}
+ * @param clusterPort    the group's UDP port, 9023 unless {@code cluster port}
+ * @param encryption     {@code cluster encryption}
+ * @param key            the shared secret from {@code cluster key}, or null
+ * @param sealedKey      the already encrypted key from {@code cluster key 8}, or null; the node unseals it
+ * @param mode           centralized or distributed (not a command of the section; kept as found)
+ * @param priority       {@code priority}, 1 to 10
+ * @param publicAddress  {@code interface lbpublic}, null until set
+ * @param privateAddress {@code interface lbprivate}, null until set
+ * @param nat            {@code nat}, {@link Nat#none()} when unset
+ * @param participate    {@code participate}
+ * @param redirectFqdn   {@code redirect-fqdn enable}
+ */
+public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encryption, ClusterKey key, String sealedKey,
+                       VpnMode mode, int priority, IpAddress publicAddress, IpAddress privateAddress, Nat nat,
+                       boolean participate, boolean redirectFqdn) {
+
+    public LbConfig {
+        if (nat == null) nat = Nat.none();
+        if (mode == null) mode = GroupSettings.DEFAULT_MODE;
+        if (key != null && sealedKey != null) {
+            throw new IllegalArgumentException("a plain key and a sealed key at once");
+        }
+    }
+
+    /** Nothing configured: the seed's defaults (port 9023, no encryption, not participating, redirect by address). */
+    public static LbConfig defaults() {
+        return new LbConfig(null, GroupSettings.DEFAULT_CLUSTER_PORT, GroupSettings.DEFAULT_ENCRYPTION, null, null,
+                GroupSettings.DEFAULT_MODE, DeviceSettings.DEFAULT_PRIORITY, null, null, Nat.none(),
+                DeviceSettings.DEFAULT_PARTICIPATE, DeviceSettings.DEFAULT_REDIRECT_FQDN);
+    }
+
+    /** The section holding the stored settings; either may be null (no group yet, or this device not configured). */
+    public static LbConfig of(GroupSettings group, DeviceSettings device) {
+        LbConfig c = defaults();
+        if (group != null) {
+            c = new LbConfig(group.clusterAddress(), group.clusterPort(), group.encryption(), group.key(), null,
+                    group.mode(), c.priority, c.publicAddress, c.privateAddress, c.nat, c.participate, c.redirectFqdn);
+        }
+        if (device != null) {
+            c = new LbConfig(c.clusterAddress, c.clusterPort, c.encryption, c.key, null, c.mode, device.priority(),
+                    device.publicAddress(), device.privateAddress(), device.nat(), device.participate(),
+                    device.redirectFqdn());
+        }
+        return c;
+    }
+
+    /** The section removed ({@code no vpn load-balancing}): the defaults, keeping the VPN mode, which no command sets. */
+    public LbConfig cleared() {
+        LbConfig d = defaults();
+        return new LbConfig(null, d.clusterPort, d.encryption, null, null, mode, d.priority, null, null, d.nat,
+                d.participate, d.redirectFqdn);
+    }
+
+    public boolean keySet() {
+        return key != null || sealedKey != null;
+    }
+
+    /**
+     * The group's shared settings, once a cluster address is set. A sealed key must be unsealed first
+     * ({@link #withKey(ClusterKey)}): the core cannot decrypt it.
+     */
+    public Optional<GroupSettings> groupSettings() {
+        if (sealedKey != null) {
+            throw new IllegalStateException("unseal the key of 'cluster key 8' before building the group settings");
+        }
+        if (clusterAddress == null) return Optional.empty();
+        return Optional.of(new GroupSettings(clusterAddress, clusterPort, encryption, key, mode));
+    }
+
+    /**
+     * This device's settings once both interfaces are set, keeping what the commands do not set (FQDN and model)
+     * from {@code base}, which may be null.
+     */
+    public Optional<DeviceSettings> deviceSettings(DeviceSettings base) {
+        if (publicAddress == null || privateAddress == null) return Optional.empty();
+        return Optional.of(new DeviceSettings(priority, publicAddress, privateAddress, nat, participate, redirectFqdn,
+                base == null ? null : base.fqdn(), base == null ? DeviceSettings.DEFAULT_MODEL : base.model()));
+    }
+
+    // ------------------------------------------------------------- one wither per command
+
+    public LbConfig withClusterAddress(NetAddress a) {
+        return new LbConfig(a, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress, privateAddress,
+                nat, participate, redirectFqdn);
+    }
+
+    public LbConfig withClusterPort(int p) {
+        if (p < 1 || p > 65535) throw new Invalid("cluster port", p, "a UDP port from 1 to 65535 (default 9023)");
+        return new LbConfig(clusterAddress, p, encryption, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, nat, participate, redirectFqdn);
+    }
+
+    public LbConfig withEncryption(boolean on) {
+        return new LbConfig(clusterAddress, clusterPort, on, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, nat, participate, redirectFqdn);
+    }
+
+    /** A plain key; replaces a sealed one. Null removes the key. */
+    public LbConfig withKey(ClusterKey k) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, k, null, mode, priority, publicAddress,
+                privateAddress, nat, participate, redirectFqdn);
+    }
+
+    /** An already encrypted key ({@code cluster key 8}); replaces a plain one. */
+    public LbConfig withSealedKey(String sealed) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, null, sealed, mode, priority, publicAddress,
+                privateAddress, nat, participate, redirectFqdn);
+    }
+
+    public LbConfig withPriority(int p) {
+        if (p < DeviceSettings.MIN_PRIORITY || p > DeviceSettings.MAX_PRIORITY) {
+            throw new Invalid("priority", p, "a whole number from 1 to 10 (default 5)");
+        }
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, p, publicAddress,
+                privateAddress, nat, participate, redirectFqdn);
+    }
+
+    public LbConfig withPublicAddress(IpAddress a) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, a,
+                privateAddress, nat, participate, redirectFqdn);
+    }
+
+    public LbConfig withPrivateAddress(IpAddress a) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress, a,
+                nat, participate, redirectFqdn);
+    }
+
+    public LbConfig withNat(Nat n) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, n, participate, redirectFqdn);
+    }
+
+    public LbConfig withParticipate(boolean on) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, nat, on, redirectFqdn);
+    }
+
+    public LbConfig withRedirectFqdn(boolean on) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, nat, participate, on);
+    }
+
+    @Override
+    public String toString() {
+        // Never the key itself (DESIGN.md, Security).
+        return "LbConfig[clusterAddress=" + (clusterAddress == null ? "none" : clusterAddress.text())
+                + ", clusterPort=" + clusterPort + ", encryption=" + encryption
+                + ", key=" + (key != null ? "fingerprint " + key.fingerprint() : sealedKey != null ? "sealed" : "none")
+                + ", mode=" + mode.display() + ", priority=" + priority + ", publicAddress=" + publicAddress
+                + ", privateAddress=" + privateAddress + ", nat=" + nat + ", participate=" + participate
+                + ", redirectFqdn=" + redirectFqdn + "]";
+    }
+}
