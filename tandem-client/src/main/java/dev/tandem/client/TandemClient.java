@@ -159,9 +159,12 @@ public final class TandemClient implements AutoCloseable {
                 if (e != null) unreachable(gen, "node " + base(member), e);
                 else loginAnswer(gen, lr);
             });
-        } else {
-            // 200: an HttpClient that follows redirects itself, or a director that serves the login (centralized mode).
+        } else if (status == 200) {
+            // An HttpClient that follows redirects itself, or a director that serves the login (centralized mode).
             loginAnswer(gen, r);
+        } else {
+            refused(gen, r, r.uri().getPath().equals(LOGIN_PATH) && base(r.uri()).equals(cluster)
+                    ? "the cluster address" : "node " + base(r.uri()));
         }
     }
 

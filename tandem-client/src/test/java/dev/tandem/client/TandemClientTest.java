@@ -166,7 +166,7 @@ class TandemClientTest {
         await().atMost(WAIT).until(() -> !seen(ClientState.ReloginScheduled.class).isEmpty());
         ClientState.ReloginScheduled r = seen(ClientState.ReloginScheduled.class).get(0);
         assertThat(r.delay()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(r.reason()).contains("503").contains("every member is full");
+        assertThat(r.reason()).isEqualTo("the cluster address answered 503: every member is full");
 
         director.fullRetryAfter = -1;
         awaitLoggedInAt(c, "n1");
