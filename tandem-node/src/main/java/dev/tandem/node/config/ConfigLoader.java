@@ -104,7 +104,7 @@ public final class ConfigLoader {
         NodeConfig.ServiceControl control = serviceControl();
         NodeConfig.Hooks hooks = hooks();
         NodeConfig.LoadBalancing lb = loadBalancing(id, address, group);
-        NodeConfig.SessionService sessions = sessionService(address, lb);
+        NodeConfig.SessionService sessions = sessionService(id, address, lb);
         return new NodeConfig(base, id, address, admin, new NodeConfig.Cluster(keyFile, key8, master, encryption),
                 group, parameters, stateDir, checks, control, hooks, lb, sessions);
     }
@@ -304,7 +304,7 @@ public final class ConfigLoader {
         return out;
     }
 
-    private NodeConfig.SessionService sessionService(String nodeAddress, NodeConfig.LoadBalancing lb) {
+    private NodeConfig.SessionService sessionService(String self, String nodeAddress, NodeConfig.LoadBalancing lb) {
         JsonNode s = yaml.root.get("sessionService");
         if (s == null) return null;
         // An empty section ("sessionService:" alone) turns the service on with every default.
@@ -312,9 +312,11 @@ public final class ConfigLoader {
         if (!s.isObject()) throw error("sessionService", "must be a mapping of keys " + new java.util.TreeSet<>(SESSION_KEYS));
         keys("sessionService", s, SESSION_KEYS);
         String p = "sessionService.";
-        // Clients are redirected to the member's public address, so that is where the service listens by default.
+        // Clients are redirected to the member's public address, so that is where the service listens by default;
+        // unless both nodes of a pair speak for one member: its public address is then the pair's, not this node's.
+        boolean ownMember = lb != null && lb.member().equals(self);
         String address = s.has("address") ? address(p + "address", text(s, p + "address", true))
-                : lb != null ? lb.publicAddress() : nodeAddress;
+                : ownMember ? lb.publicAddress() : nodeAddress;
         int port = s.has("port") ? port(p + "port", s.get("port")) : NodeConfig.SessionService.DEFAULT_PORT;
         int max = s.has("maxSessions")
                 ? (int) integer(p + "maxSessions", s.get("maxSessions"), 1, dev.tandem.core.lb.ClassLoad.MAX_SESSIONS)

@@ -293,6 +293,9 @@ public final class SessionService implements AutoCloseable {
     private void report() {
         reportPending.set(false);
         Load load = book.load();
+        // A node that serves nobody (failed over, idle) shows full, so the director never sends a client there (seed
+        // 004: a member at 100% is never chosen); its own users are with its peer.
+        if (host.serving().isEmpty()) load = Load.of(SessionBook.CLASS, load.sessions(), 0);
         try {
             host.reportLoad(load);
             lastReported = load;

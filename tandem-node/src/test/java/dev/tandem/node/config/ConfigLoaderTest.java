@@ -892,6 +892,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void whenThePairSpeaksForOneMemberTheServiceListensOnTheNodesOwnAddress() {
+        // Both nodes of the pair share the member's public address; each binds its own.
+        String yaml = PAIR + "loadBalancing:\n  clusterAddress: 10.0.0.10\n  member: east\n  publicAddress: 192.0.2.21\n"
+                + "sessionService:\n";
+        assertThat(load(yaml).sessionService().address()).isEqualTo("10.0.0.11");
+    }
+
+    @Test
     void sessionServiceValuesAreRead() {
         NodeConfig.SessionService s = load(BASE + """
                 sessionService:

@@ -210,6 +210,7 @@ class SessionNodeTest {
                   address: %s
                 admin:
                   port: %d
+                  tokenFile: admin-token
                 cluster:
                   keyFile: cluster-key
                 parameters:
@@ -230,6 +231,7 @@ class SessionNodeTest {
                   maxSessions: 4
                   heartbeatInterval: 1s
                 """.formatted(A, admin, service, admin, group, sessions);
+        Files.writeString(dir.resolve("admin-token"), "token-of-session-tests\n");
         n1 = start("solo", yaml, UserHomes.NONE);
         assertThat(n1.config().sessionService().maxSessions()).isEqualTo(4);
         await().atMost(Duration.ofSeconds(5)).until(() -> n1.loadBalancing().orElseThrow().load().max() == 4);
@@ -238,5 +240,16 @@ class SessionNodeTest {
         login(n1, "carol");
         await().atMost(Duration.ofSeconds(5)).until(() -> n1.loadBalancing().orElseThrow().load().sessions() == 3);
         assertThat(n1.loadBalancing().orElseThrow().load().percent()).isEqualTo(75); // seed 004: round half up of 100 x 3 / 4
+
+        // The service owns the member's load: a report through the admin API would be overwritten, so it is refused.
+        try (dev.tandem.node.api.AdminApi api = new dev.tandem.node.api.AdminApi(n1).start()) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + A + ":" + api.port() + "/api/v1/load"))
+                    .header("Authorization", "Bearer token-of-session-tests")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"ssl\":{\"active\":1,\"max\":10}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(409);
+            assertThat(r.body()).contains("session service");
+        }
+        assertThat(n1.loadBalancing().orElseThrow().load().sessions()).isEqualTo(3);
     }
 }
