@@ -20,6 +20,8 @@ final class FakeDirector implements AutoCloseable {
     private final HttpServer server;
     final List<String> requests = new CopyOnWriteArrayList<>();
     volatile Member member;
+    /** When set, chooses the member for each request instead of {@link #member}. */
+    volatile java.util.function.Supplier<Member> chooser;
     /** Members to answer before {@link #member}, one per request (a director that learns late). */
     final java.util.Queue<Member> first = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Seconds of Retry-After while every member is full; negative: not full. */
@@ -41,7 +43,8 @@ final class FakeDirector implements AutoCloseable {
             String pathAndQuery = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
             requests.add(x.getRequestMethod() + " " + pathAndQuery);
             Member m = first.poll();
-            if (m == null) m = member;
+            java.util.function.Supplier<Member> choose = chooser;
+            if (m == null) m = choose != null ? choose.get() : member;
             if (fullRetryAfter >= 0 || m == null) {
                 x.getResponseHeaders().add("Retry-After", Integer.toString(Math.max(fullRetryAfter, 0)));
                 json(x, 503, "{\"error\":\"full\",\"reason\":\"every member is full\"}");

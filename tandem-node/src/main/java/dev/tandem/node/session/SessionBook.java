@@ -63,14 +63,18 @@ final class SessionBook {
         };
     }
 
+    /** A heartbeat's outcome: the session, and whether it was inactive until now (the load changed). */
+    record Beat(Entry entry, boolean resumed) {}
+
     /** A heartbeat: the session is seen now and, if it had gone inactive, active again. Empty: no such session. */
-    synchronized Optional<Entry> heartbeat(String token, Instant now) {
+    synchronized Optional<Beat> heartbeat(String token, Instant now) {
         Entry e = entries.get(token);
         if (e == null) return Optional.empty();
         Entry seen = e.seen(now);
         entries.put(token, seen);
-        if (!isActive(token)) table = table.resumed(token);
-        return Optional.of(seen);
+        boolean resumed = !isActive(token);
+        if (resumed) table = table.resumed(token);
+        return Optional.of(new Beat(seen, resumed));
     }
 
     synchronized Optional<Entry> end(String token) {

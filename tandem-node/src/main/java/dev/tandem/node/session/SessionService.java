@@ -166,10 +166,9 @@ public final class SessionService implements AutoCloseable {
 
     private void heartbeat(Context ctx) {
         String token = token(ctx);
-        Optional<SessionBook.Entry> e = book.heartbeat(token, clock.instant());
-        if (e.isEmpty()) throw noSession();
-        changed();
-        ctx.json(sessionAnswer(e.get(), "active"));
+        SessionBook.Beat beat = book.heartbeat(token, clock.instant()).orElseThrow(this::noSession);
+        if (beat.resumed()) changed(); // an active session's heartbeat leaves the load as it was
+        ctx.json(sessionAnswer(beat.entry(), "active"));
     }
 
     private void logout(Context ctx) {
@@ -306,7 +305,7 @@ public final class SessionService implements AutoCloseable {
 
     private void tick() {
         try {
-            book.sweep(clock.instant());
+            book.sweep(clock.instant()); // the report below carries what it changed
             // A state change is acted on when the node announces it; this catches one that came without a transition
             // (for example the hand-off inside Failing Over).
             if (!Set.copyOf(host.serving()).equals(served)) servingChanged();
