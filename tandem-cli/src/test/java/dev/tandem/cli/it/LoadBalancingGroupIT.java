@@ -91,20 +91,51 @@ class LoadBalancingGroupIT {
     }
 
     @Test
-    void reportedLoadReachesTheDirectorsTable() throws Exception {
+    void theSessionServicesLoadReachesTheDirectorsTable() throws Exception {
         int reporter = director == 2 ? 1 : 2;
-        AdminClient.Answer a = admin.put(HOSTS[reporter], "/api/v1/load", "{\"ssl\":{\"active\":42,\"max\":100}}");
-        assertThat(a.status()).isEqualTo(202);
-        await().atMost(BOUND).untilAsserted(() -> {
-            JsonNode rows = lb(HOSTS[director]).get("members");
-            JsonNode row = null;
-            for (JsonNode r : rows) if (r.get("publicIp").asText().equals(HOSTS[reporter])) row = r;
-            assertThat(row).isNotNull();
-            assertThat(row.get("sslLoad").asInt()).isEqualTo(42);
+        String service = "http://" + HOSTS[reporter] + ":" + DemoCluster.SERVICE_PORT;
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 42; i++) {
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(service + "/session/login?user=u" + i)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            sessions.add(com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(r.body()).get("session").asText());
+        }
+        // Heartbeats keep the 42 sessions active (the fast profile makes a session inactive after 1.5 s without one).
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread beats = Thread.ofVirtual().start(() -> {
+            while (!done.get()) {
+                for (String sid : sessions) {
+                    http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service + "/session/heartbeat"))
+                            .header("X-Tandem-Session", sid).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding());
+                }
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
         });
+        try {
+            await().atMost(BOUND).untilAsserted(() -> {
+                JsonNode rows = lb(HOSTS[director]).get("members");
+                JsonNode row = null;
+                for (JsonNode r : rows) if (r.get("publicIp").asText().equals(HOSTS[reporter])) row = r;
+                assertThat(row).isNotNull();
+                assertThat(row.get("sslLoad").asInt()).isEqualTo(42); // seed 004: 42 active of 100
+            });
+        } finally {
+            done.set(true);
+            beats.join();
+        }
         assertThat(lb(HOSTS[director]).get("text").asText()).contains("Cluster IP : 127.0.0.10").contains("Master");
-        AdminClient.Answer bad = admin.put(HOSTS[reporter], "/api/v1/load", "{\"ssl\":{\"active\":1,\"max\":0}}");
-        assertThat(bad.status()).isEqualTo(400);
+        // The service owns its node's load: a second source through the admin API is refused, not mixed in.
+        AdminClient.Answer put = admin.put(HOSTS[reporter], "/api/v1/load", "{\"ssl\":{\"active\":1,\"max\":10}}");
+        assertThat(put.status()).isEqualTo(409);
+        assertThat(put.body().get("error").asText()).contains("session service");
     }
 
     @Test

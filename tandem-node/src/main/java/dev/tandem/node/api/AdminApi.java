@@ -278,6 +278,11 @@ public final class AdminApi implements AutoCloseable {
      */
     private void putLoad(Context ctx) {
         if (node.loadBalancing().isEmpty()) throw new ApiError(404, "this node takes no part in a load-balancing group");
+        if (node.sessions().isPresent()) {
+            // Two sources would overwrite each other every second; the service's own count is the true one.
+            throw new ApiError(409, "this node runs the session service, which reports the load itself;"
+                    + " remove the sessionService section to report load through the API");
+        }
         JsonNode body;
         try {
             body = JSON.readTree(ctx.body());

@@ -24,7 +24,9 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("node", "admin", "cluster", "redundancyGroup", "parameters",
-            "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing");
+            "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing", "sessionService");
+    private static final Set<String> SESSION_KEYS = Set.of("address", "port", "maxSessions", "heartbeatInterval",
+            "inactiveAfter", "endAfter", "userHeader");
     private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
             "priority", "publicAddress", "privateAddress", "nat", "redirectFqdn", "fqdn", "model", "maxSessions",
             "member", "peers", "addressDriver", "interface", "claimCommand", "releaseCommand", "timing",
@@ -104,8 +106,9 @@ public final class ConfigLoader {
         NodeConfig.ServiceControl control = serviceControl();
         NodeConfig.Hooks hooks = hooks();
         NodeConfig.LoadBalancing lb = loadBalancing(id, address, group);
+        NodeConfig.SessionService sessions = sessionService(id, address, lb);
         return new NodeConfig(base, id, address, admin, new NodeConfig.Cluster(keyFile, key8, master, encryption),
-                group, parameters, stateDir, checks, control, hooks, lb);
+                group, parameters, stateDir, checks, control, hooks, lb, sessions);
     }
 
     private NodeConfig.Group group(String self, String selfAddress) {
@@ -338,6 +341,42 @@ public final class ConfigLoader {
             throw error(q + "retryAfter", "'" + r.get("retryAfter").asText() + "' is not allowed; allowed: 1s to 1h");
         }
         return new NodeConfig.Redirect(enabled, port, servicePort, cert, key, param, header, retry);
+    }
+
+    private NodeConfig.SessionService sessionService(String self, String nodeAddress, NodeConfig.LoadBalancing lb) {
+        JsonNode s = yaml.root.get("sessionService");
+        if (s == null) return null;
+        // An empty section ("sessionService:" alone) turns the service on with every default.
+        if (s.isNull()) s = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (!s.isObject()) throw error("sessionService", "must be a mapping of keys " + new java.util.TreeSet<>(SESSION_KEYS));
+        keys("sessionService", s, SESSION_KEYS);
+        String p = "sessionService.";
+        // Clients are redirected to the member's public address, so that is where the service listens by default;
+        // unless both nodes of a pair speak for one member: its public address is then the pair's, not this node's.
+        boolean ownMember = lb != null && lb.member().equals(self);
+        String address = s.has("address") ? address(p + "address", text(s, p + "address", true))
+                : ownMember ? lb.publicAddress() : nodeAddress;
+        int port = s.has("port") ? port(p + "port", s.get("port")) : NodeConfig.SessionService.DEFAULT_PORT;
+        int max = s.has("maxSessions")
+                ? (int) integer(p + "maxSessions", s.get("maxSessions"), 1, dev.tandem.core.lb.ClassLoad.MAX_SESSIONS)
+                : lb != null ? lb.maxSessions() : NodeConfig.SessionService.DEFAULT_MAX_SESSIONS;
+        Duration heartbeat = s.has("heartbeatInterval") ? duration(p + "heartbeatInterval", s.get("heartbeatInterval"))
+                : NodeConfig.SessionService.DEFAULT_HEARTBEAT_INTERVAL;
+        if (heartbeat.toMillis() < 10) throw error(p + "heartbeatInterval", "'" + Durations.format(heartbeat) + "' is not allowed; allowed: at least 10ms");
+        Duration inactive = s.has("inactiveAfter") ? duration(p + "inactiveAfter", s.get("inactiveAfter"))
+                : heartbeat.multipliedBy(NodeConfig.SessionService.DEFAULT_MISSED_HEARTBEATS);
+        if (inactive.compareTo(heartbeat) <= 0) {
+            throw error(p + "inactiveAfter", "'" + Durations.format(inactive) + "' is not allowed; allowed: longer than"
+                    + " heartbeatInterval (" + Durations.format(heartbeat) + "), or every session would go inactive between heartbeats");
+        }
+        Duration end = s.has("endAfter") ? duration(p + "endAfter", s.get("endAfter"))
+                : NodeConfig.SessionService.DEFAULT_END_AFTER;
+        if (end.toMillis() < 10) throw error(p + "endAfter", "'" + Durations.format(end) + "' is not allowed; allowed: at least 10ms");
+        String header = s.has("userHeader") ? text(s, p + "userHeader", true) : NodeConfig.SessionService.DEFAULT_USER_HEADER;
+        if (!header.matches("[A-Za-z0-9-]{1,64}")) {
+            throw error(p + "userHeader", "'" + header + "' is not allowed; allowed: an HTTP header name (letters, digits and -)");
+        }
+        return new NodeConfig.SessionService(address, port, max, heartbeat, inactive, end, header);
     }
 
     /** The core's names of device settings, as the configuration spells them. */

@@ -22,7 +22,8 @@ public record NodeConfig(
         List<CheckConfig> criticalServices,
         ServiceControl serviceControl,
         Hooks hooks,
-        LoadBalancing loadBalancing) {
+        LoadBalancing loadBalancing,
+        SessionService sessionService) {
 
     public record Admin(String address, int port, Path tokenFile) {}
 
@@ -75,6 +76,24 @@ public record NodeConfig(
             return new Redirect(true, DEFAULT_PLAIN_PORT, DEFAULT_PLAIN_PORT, null, null, "user", "X-Tandem-User",
                     java.time.Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * The session service the node runs beside itself, or null when the configuration has no sessionService
+     * section. Clients log in at {@code address:port}; a session without a heartbeat for {@code inactiveAfter}
+     * becomes inactive (it holds its licence but is not load, seed 004) and ends after {@code endAfter} more.
+     */
+    public record SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
+                                 java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader) {
+        /** The redirect service's port in the demo and tests (DESIGN.md, Transport); members serve on the same port. */
+        public static final int DEFAULT_PORT = 8443;
+        /** Without a load-balancing section: the same default as loadBalancing.maxSessions. */
+        public static final int DEFAULT_MAX_SESSIONS = 100;
+        public static final java.time.Duration DEFAULT_HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(30);
+        /** Three missed heartbeats, the usual liveness rule (keepalived, Corosync tokens). */
+        public static final int DEFAULT_MISSED_HEARTBEATS = 3;
+        public static final java.time.Duration DEFAULT_END_AFTER = java.time.Duration.ofMinutes(30);
+        public static final String DEFAULT_USER_HEADER = "X-Tandem-User";
     }
 
     /** keepalived-style notify hooks and the user-move hooks whose exit status decides success. */

@@ -51,7 +51,7 @@ public final class DemoCluster {
             int first = i - i % 2;
             boolean pair = first + 1 < nodes;
             Path f = dir.resolve(nodeId(i) + ".yaml");
-            Files.writeString(f, yaml(i, first, pair, profile) + loadBalancing(i, nodes, profile));
+            Files.writeString(f, yaml(i, first, pair, profile) + loadBalancing(i, nodes, profile) + sessionService(i, profile));
             files.add(f);
         }
         return files;
@@ -93,6 +93,24 @@ public final class DemoCluster {
             y.append("  timing:\n    keepaliveInterval: 100ms\n    keepaliveWait: 300ms\n")
                     .append("    helloInterval: 250ms\n    discoveryWindow: 3s\n");
         }
+        return y.toString();
+    }
+
+    /** The port of every node's session service, and of the director's redirect service on the cluster address. */
+    public static final int SERVICE_PORT = 8443;
+
+    /**
+     * Every node runs the session service on its own address and port 8443, and watches it as a critical service
+     * (seed 000: a critical service down for the Critical Service Delay fails the node over).
+     */
+    private static String sessionService(int i, Profile profile) {
+        boolean fast = profile == Profile.FAST;
+        StringBuilder y = new StringBuilder();
+        y.append("sessionService:\n  port: ").append(SERVICE_PORT).append('\n');
+        if (fast) y.append("  heartbeatInterval: 500ms\n  endAfter: 1m\n");
+        y.append("criticalServices:\n  - name: session-service\n    kind: http\n    url: http://")
+                .append(address(i)).append(':').append(SERVICE_PORT).append("/session/health\n")
+                .append(fast ? "    interval: 250ms\n    timeout: 200ms\n" : "    interval: 5s\n    timeout: 2s\n");
         return y.toString();
     }
 

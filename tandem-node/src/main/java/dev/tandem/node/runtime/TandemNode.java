@@ -16,6 +16,9 @@ import dev.tandem.node.config.CheckConfig;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
+import dev.tandem.node.session.SessionHost;
+import dev.tandem.node.session.SessionService;
+import dev.tandem.node.session.UserHomes;
 import dev.tandem.node.transport.UdpTransport;
 import dev.tandem.node.wire.RmCodec;
 import java.net.InetSocketAddress;
@@ -66,9 +69,17 @@ public final class TandemNode implements AutoCloseable {
     private volatile boolean stopped;
     private LoadBalancingShell lb;
     private volatile dev.tandem.node.redirect.UserLocator userLocator = dev.tandem.node.redirect.UserLocator.NONE;
+    private final UserHomes userHomes;
+    private volatile SessionService sessions;
 
     public TandemNode(NodeConfig config, Clock clock) {
+        this(config, clock, UserHomes.NONE);
+    }
+
+    /** @param userHomes where the cluster's users live, for the session service (when configured) */
+    public TandemNode(NodeConfig config, Clock clock, UserHomes userHomes) {
         this.config = config;
+        this.userHomes = userHomes;
         this.clock = clock;
         this.self = NodeId.of(config.id());
         this.group = new RedundancyGroup(config.redundancyGroup().name(), config.redundancyGroup().description(),
@@ -127,8 +138,28 @@ public final class TandemNode implements AutoCloseable {
             metrics.loadBalancing(this::loadBalancing);
         }
         onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
+        // Before the checks: the session service is usually one of the node's critical services.
+        if (config.sessionService() != null) startSessions();
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
+    }
+
+    private void startSessions() {
+        SessionHost host = new SessionHost() {
+            @Override public String id() { return self.value(); }
+            @Override public Optional<String> peer() { return group.peerOf(self).map(NodeId::value); }
+            @Override public java.util.Set<dev.tandem.core.rm.Serving.Side> serving() { return rm.serving(); }
+            @Override public Duration reloginLower() { return rm.params().clientReloginLower(); }
+            @Override public void reportLoad(dev.tandem.core.lb.Load load) {
+                if (lb != null) TandemNode.this.reportLoad(load);
+            }
+        };
+        SessionService s = new SessionService(config.sessionService(), host, userHomes, clock);
+        // Published from the event loop right after the step, so the snapshot the service reads is the new state.
+        events.subscribe(e -> {
+            if (e.kind().equals("transition")) s.servingChanged();
+        });
+        sessions = s.start();
     }
 
     // ---------------------------------------------------------------- events in
@@ -276,6 +307,11 @@ public final class TandemNode implements AutoCloseable {
         return metrics;
     }
 
+    /** The session service this node runs, when its configuration has a sessionService section. */
+    public Optional<SessionService> sessions() {
+        return Optional.ofNullable(sessions);
+    }
+
     public Optional<HealthChecks> checks() {
         return Optional.ofNullable(checks);
     }
@@ -339,6 +375,7 @@ public final class TandemNode implements AutoCloseable {
             LOG.warn("graceful stop incomplete: {}", e.getMessage());
         }
         if (checks != null) checks.close();
+        if (sessions != null) sessions.close();
         if (transport != null) transport.close();
         hooks.close();
         loop.shutdownNow();

@@ -374,6 +374,8 @@ class ConfigLoaderTest {
         assertThat(c.hooks()).isEqualTo(new NodeConfig.Hooks(List.of("/usr/local/bin/tandem-notify"),
                 List.of("/usr/local/bin/move-users", "in"), List.of("/usr/local/bin/move-users", "back"),
                 Duration.ofSeconds(30)));
+        assertThat(c.sessionService()).isEqualTo(new NodeConfig.SessionService("10.0.0.11", 8443, 100,
+                Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofMinutes(30), "X-Tandem-User"));
     }
 
     @Test
@@ -902,5 +904,68 @@ class ConfigLoaderTest {
         assertError(LB + "  redirect:\n    retryAfter: 0s\n", "loadBalancing.redirect.retryAfter", "retryAfter:", "1s to 1h");
         assertError(LB + "  redirect:\n    colour: blue\n", "loadBalancing.redirect.colour", "colour:");
         assertError(LB + "  redirect: yes\n", "loadBalancing.redirect", "redirect: yes", "a mapping");
+    }
+
+    // ---------------------------------------------------------------- session service
+
+    @Test
+    void withoutASessionServiceSectionTheNodeRunsNone() {
+        assertThat(load(BASE).sessionService()).isNull();
+    }
+
+    @Test
+    void anEmptySessionServiceSectionTakesEveryDefault() {
+        NodeConfig.SessionService s = load(BASE + "sessionService:\n").sessionService();
+        assertThat(s).isEqualTo(new NodeConfig.SessionService("10.0.0.11", 8443, 100, Duration.ofSeconds(30),
+                Duration.ofSeconds(90), Duration.ofMinutes(30), "X-Tandem-User"));
+    }
+
+    @Test
+    void theSessionServiceListensOnThePublicAddressAndTakesTheMembersMaxSessions() {
+        NodeConfig.SessionService s = load(LB + "  publicAddress: 192.0.2.11\n  maxSessions: 250\n"
+                + "sessionService:\n  heartbeatInterval: 500ms\n").sessionService();
+        assertThat(s.address()).isEqualTo("192.0.2.11");
+        assertThat(s.maxSessions()).isEqualTo(250);
+        assertThat(s.inactiveAfter()).isEqualTo(Duration.ofMillis(1500)); // three missed heartbeats
+    }
+
+    @Test
+    void whenThePairSpeaksForOneMemberTheServiceListensOnTheNodesOwnAddress() {
+        // Both nodes of the pair share the member's public address; each binds its own.
+        String yaml = PAIR + "loadBalancing:\n  clusterAddress: 10.0.0.10\n  member: east\n  publicAddress: 192.0.2.21\n"
+                + "sessionService:\n";
+        assertThat(load(yaml).sessionService().address()).isEqualTo("10.0.0.11");
+    }
+
+    @Test
+    void sessionServiceValuesAreRead() {
+        NodeConfig.SessionService s = load(BASE + """
+                sessionService:
+                  address: 127.0.0.1
+                  port: 9443
+                  maxSessions: 7
+                  heartbeatInterval: 2s
+                  inactiveAfter: 5s
+                  endAfter: 1m
+                  userHeader: X-User
+                """).sessionService();
+        assertThat(s).isEqualTo(new NodeConfig.SessionService("127.0.0.1", 9443, 7, Duration.ofSeconds(2),
+                Duration.ofSeconds(5), Duration.ofMinutes(1), "X-User"));
+    }
+
+    @Test
+    void badSessionServiceValuesAreNamedAtTheirLine() {
+        String S = BASE + "sessionService:\n";
+        assertError(S + "  colour: blue\n", "sessionService.colour", "colour:", "unknown key", "heartbeatInterval");
+        assertError(S + "  port: 0\n", "sessionService.port", "port: 0", "1 to 65535");
+        assertError(S + "  maxSessions: 0\n", "sessionService.maxSessions", "maxSessions:", "'0'", "1 to 100000000");
+        assertError(S + "  address: 'not an address'\n", "sessionService.address", "address: 'not", "not an IP address");
+        assertError(S + "  heartbeatInterval: soon\n", "sessionService.heartbeatInterval", "heartbeatInterval:", "soon");
+        assertError(S + "  heartbeatInterval: 5ms\n", "sessionService.heartbeatInterval", "heartbeatInterval:", "5ms", "at least 10ms");
+        assertError(S + "  heartbeatInterval: 10s\n  inactiveAfter: 10s\n", "sessionService.inactiveAfter",
+                "inactiveAfter:", "'10s'", "longer than heartbeatInterval (10s)");
+        assertError(S + "  endAfter: 0s\n", "sessionService.endAfter", "endAfter:", "'0s'", "at least 10ms");
+        assertError(S + "  userHeader: 'X User'\n", "sessionService.userHeader", "userHeader:", "'X User'", "header name");
+        assertError(BASE + "sessionService: on\n", "sessionService", "sessionService:", "mapping");
     }
 }

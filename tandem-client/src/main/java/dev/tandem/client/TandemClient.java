@@ -1,0 +1,488 @@
+package dev.tandem.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * A client of a session service behind Tandem. It asks the cluster address which node to use (following the
+ * director's redirect, or reading its JSON answer), logs in there, keeps the session alive with heartbeats at the
+ * interval the node asks for, and when the session or the node is lost logs in again through the cluster address
+ * after a random delay between the Client Re-Login Lower and Upper Limits (seed 000).
+ *
+ * <p>Everything is asynchronous: a client holds no thread of its own. Many clients can share one
+ * {@link HttpClient} and one {@link ScheduledExecutorService} (see {@link Builder#httpClient} and
+ * {@link Builder#scheduler}). docs/client.md has an example.
+ */
+public final class TandemClient implements AutoCloseable {
+    /** How the client learns its node from the cluster address. */
+    public enum Discovery {
+        /** {@code GET <cluster>/session/login?user=U}: the director answers 302 to the chosen member, the client follows. */
+        REDIRECT,
+        /** {@code GET <cluster>/.well-known/tandem/assign?user=U}: the director answers JSON {host, port, url, member, rule}. */
+        ASSIGN
+    }
+
+    public static final String LOGIN_PATH = "/session/login";
+    public static final String HEARTBEAT_PATH = "/session/heartbeat";
+    public static final String LOGOUT_PATH = "/session/logout";
+    public static final String ASSIGN_PATH = "/.well-known/tandem/assign";
+    public static final String SESSION_HEADER = "X-Tandem-Session";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SHORTEST_HEARTBEAT = Duration.ofMillis(10);
+
+    private final URI cluster;
+    private final String user;
+    private final ReloginDelay relogin;
+    private final Discovery discovery;
+    private final HttpClient http;
+    private final boolean ownHttp;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownScheduler;
+    private final RandomGenerator random;
+    private final Duration requestTimeout;
+    private final ClientListener listener;
+
+    private final Object lock = new Object();
+    private ClientState state = new ClientState.Idle();
+    /** Bumped by every new login attempt and by close: an answer that arrives for an older one is ignored. */
+    private long generation;
+    private int attempts;
+    private int notHereInRow;
+    private ScheduledFuture<?> next;
+    private boolean closed;
+
+    private TandemClient(Builder b) {
+        this.cluster = b.cluster;
+        this.user = b.user;
+        this.relogin = new ReloginDelay(b.reloginLower, b.reloginUpper);
+        this.discovery = b.discovery;
+        this.ownHttp = b.http == null;
+        this.http = ownHttp ? HttpClient.newBuilder().connectTimeout(b.requestTimeout).build() : b.http;
+        this.ownScheduler = b.scheduler == null;
+        this.scheduler = ownScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-client");
+            t.setDaemon(true);
+            return t;
+        }) : b.scheduler;
+        this.random = b.random;
+        this.requestTimeout = b.requestTimeout;
+        this.listener = b.listener;
+    }
+
+    /** A client of the service behind {@code cluster}, for example {@code http://127.0.0.10:8443}. */
+    public static Builder builder(URI cluster) {
+        return new Builder(cluster);
+    }
+
+    /** Starts the first login now (asynchronously). A client starts once. */
+    public TandemClient start() {
+        long gen;
+        synchronized (lock) {
+            if (!(state instanceof ClientState.Idle)) throw new IllegalStateException("started already: " + state);
+            gen = generation;
+        }
+        run(gen, this::connect);
+        return this;
+    }
+
+    public ClientState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** The session held now, if logged in. */
+    public Optional<ClientState.LoggedIn> session() {
+        return state() instanceof ClientState.LoggedIn in ? Optional.of(in) : Optional.empty();
+    }
+
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    public URI cluster() {
+        return cluster;
+    }
+
+    // ---------------------------------------------------------------- logging in
+
+    private void connect(long gen) {
+        int attempt;
+        synchronized (lock) {
+            if (gen != generation || closed) return;
+            attempt = ++attempts;
+        }
+        change(gen, new ClientState.Connecting(cluster, attempt));
+        if (discovery == Discovery.ASSIGN) {
+            send(get(cluster.resolve(ASSIGN_PATH + userQuery()))).whenComplete((r, e) -> {
+                if (e != null) unreachable(gen, "the cluster address", e);
+                else assigned(gen, r);
+            });
+        } else {
+            send(get(cluster.resolve(LOGIN_PATH + userQuery()))).whenComplete((r, e) -> {
+                if (e != null) unreachable(gen, "the cluster address", e);
+                else redirected(gen, r);
+            });
+        }
+    }
+
+    private void redirected(long gen, HttpResponse<String> r) {
+        int status = r.statusCode();
+        if (status >= 300 && status < 400) {
+            Optional<String> location = r.headers().firstValue("Location");
+            if (location.isEmpty()) {
+                retryLater(gen, "the cluster address answered " + status + " without a Location", Duration.ZERO);
+                return;
+            }
+            URI member = r.uri().resolve(location.get());
+            // The redirect keeps path and query, so following it is the login itself.
+            send(get(member)).whenComplete((lr, e) -> {
+                if (e != null) unreachable(gen, "node " + base(member), e);
+                else loginAnswer(gen, lr);
+            });
+        } else if (status == 200) {
+            // An HttpClient that follows redirects itself, or a director that serves the login (centralized mode).
+            loginAnswer(gen, r);
+        } else {
+            refused(gen, r, r.uri().getPath().equals(LOGIN_PATH) && base(r.uri()).equals(cluster)
+                    ? "the cluster address" : "node " + base(r.uri()));
+        }
+    }
+
+    private void assigned(long gen, HttpResponse<String> r) {
+        if (r.statusCode() != 200) {
+            refused(gen, r, "the cluster address");
+            return;
+        }
+        URI member;
+        try {
+            JsonNode a = JSON.readTree(r.body());
+            if (a.hasNonNull("url")) {
+                member = base(URI.create(a.get("url").asText()));
+            } else {
+                String host = a.get("host").asText();
+                member = new URI(cluster.getScheme(), null, host, a.get("port").asInt(), null, null, null);
+            }
+        } catch (Exception e) {
+            retryLater(gen, "the cluster address's assignment is not understood: " + e.getMessage(), Duration.ZERO);
+            return;
+        }
+        String body = JsonNodeFactory.instance.objectNode().put("user", user).toString();
+        HttpRequest req = request(member.resolve(LOGIN_PATH)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        send(req).whenComplete((lr, e) -> {
+            if (e != null) unreachable(gen, "node " + member, e);
+            else loginAnswer(gen, lr);
+        });
+    }
+
+    private void loginAnswer(long gen, HttpResponse<String> r) {
+        if (r.statusCode() != 200) {
+            refused(gen, r, "node " + base(r.uri()));
+            return;
+        }
+        ClientState.LoggedIn in;
+        try {
+            JsonNode a = JSON.readTree(r.body());
+            long millis = a.hasNonNull("heartbeatMillis") ? a.get("heartbeatMillis").asLong()
+                    : Math.round(a.get("heartbeatSeconds").asDouble() * 1000);
+            Duration heartbeat = Duration.ofMillis(Math.max(millis, SHORTEST_HEARTBEAT.toMillis()));
+            in = new ClientState.LoggedIn(a.get("node").asText(), base(r.uri()), a.get("session").asText(), heartbeat);
+        } catch (Exception e) {
+            retryLater(gen, "the login answer of " + base(r.uri()) + " is not understood: " + e.getMessage(), Duration.ZERO);
+            return;
+        }
+        synchronized (lock) {
+            if (gen != generation || closed) return;
+            notHereInRow = 0;
+        }
+        change(gen, in);
+        schedule(gen, in.heartbeat(), () -> heartbeat(gen, in));
+    }
+
+    /**
+     * A refusal. 409 means "not here, ask the cluster address again": the director may not know yet that the user
+     * moved, so the client asks once more at once, and waits the re-login delay only if it is sent away twice.
+     */
+    private void refused(long gen, HttpResponse<String> r, String who) {
+        String reason = who + " answered " + r.statusCode() + reasonOf(r);
+        if (r.statusCode() == 409) {
+            boolean again;
+            synchronized (lock) {
+                if (gen != generation || closed) return;
+                again = ++notHereInRow == 1;
+                if (again) generation++;
+            }
+            if (again) {
+                long g = gen + 1;
+                run(g, this::connect);
+                return;
+            }
+        }
+        retryLater(gen, reason, retryAfter(r));
+    }
+
+    // ---------------------------------------------------------------- holding the session
+
+    private void heartbeat(long gen, ClientState.LoggedIn in) {
+        HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).header(SESSION_HEADER, in.session())
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        send(req).whenComplete((r, e) -> {
+            if (e != null) {
+                lost(gen, in, "node " + in.node() + " did not answer the heartbeat: " + describe(e), Duration.ZERO);
+            } else if (r.statusCode() != 200) {
+                lost(gen, in, "node " + in.node() + " answered the heartbeat " + r.statusCode() + reasonOf(r), retryAfter(r));
+            } else {
+                schedule(gen, in.heartbeat(), () -> heartbeat(gen, in));
+            }
+        });
+    }
+
+    private void lost(long gen, ClientState.LoggedIn in, String reason, Duration retryAfter) {
+        if (!change(gen, new ClientState.Lost(in.node(), reason))) return;
+        retryLater(gen, reason, retryAfter);
+    }
+
+    private void unreachable(long gen, String who, Throwable e) {
+        retryLater(gen, who + " did not answer: " + describe(e), Duration.ZERO);
+    }
+
+    /** seed 000: log in again after a random delay between the re-login limits, or the server's Retry-After if longer. */
+    private void retryLater(long gen, String reason, Duration retryAfter) {
+        Duration delay = relogin.pick(random == null ? ThreadLocalRandom.current() : random);
+        if (retryAfter.compareTo(delay) > 0) delay = retryAfter;
+        long g;
+        synchronized (lock) {
+            if (gen != generation || closed) return;
+            g = ++generation;
+        }
+        change(g, new ClientState.ReloginScheduled(delay, reason));
+        schedule(g, delay, () -> connect(g));
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /** Logs out (when logged in) and stops; the answer to the logout is not awaited longer than the request timeout. */
+    @Override
+    public void close() {
+        try {
+            closeAsync().get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // The node may be gone: the client is closed all the same.
+        }
+    }
+
+    /** Stops at once; the logout completes in the background. */
+    public CompletableFuture<Void> closeAsync() {
+        ClientState before;
+        synchronized (lock) {
+            if (closed) return CompletableFuture.completedFuture(null);
+            closed = true;
+            generation++;
+            if (next != null) next.cancel(false);
+            before = state;
+            state = new ClientState.Closed();
+        }
+        listener.stateChanged(this, new ClientState.Closed());
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        if (before instanceof ClientState.LoggedIn in) {
+            HttpRequest req = request(in.member().resolve(LOGOUT_PATH)).header(SESSION_HEADER, in.session())
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            done = send(req).handle((r, e) -> null);
+        }
+        return done.whenComplete((v, e) -> {
+            if (ownScheduler) scheduler.shutdownNow();
+            if (ownHttp) http.shutdown();
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Sets the state if {@code gen} is still current; tells the listener. */
+    private boolean change(long gen, ClientState next) {
+        synchronized (lock) {
+            if (gen != generation || closed) return false;
+            state = next;
+        }
+        listener.stateChanged(this, next);
+        return true;
+    }
+
+    private void schedule(long gen, Duration delay, Runnable task) {
+        synchronized (lock) {
+            if (gen != generation || closed) return;
+            try {
+                next = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                closed = true; // the application shut the shared scheduler down
+            }
+        }
+    }
+
+    private void run(long gen, java.util.function.LongConsumer step) {
+        schedule(gen, Duration.ZERO, () -> step.accept(gen));
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest req) {
+        try {
+            return http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(requestTimeout);
+    }
+
+    private HttpRequest get(URI uri) {
+        return request(uri).GET().build();
+    }
+
+    private String userQuery() {
+        return user == null ? "" : "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+    }
+
+    private static URI base(URI u) {
+        try {
+            return new URI(u.getScheme(), null, u.getHost(), u.getPort(), null, null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String reasonOf(HttpResponse<String> r) {
+        try {
+            JsonNode a = JSON.readTree(r.body());
+            if (a != null && a.hasNonNull("reason")) return ": " + a.get("reason").asText();
+            if (a != null && a.hasNonNull("error")) return ": " + a.get("error").asText();
+        } catch (IOException | RuntimeException e) {
+            // not JSON: the status says enough
+        }
+        return "";
+    }
+
+    /** Retry-After in seconds (RFC 9110); a date or nonsense counts as none. */
+    static Duration retryAfter(HttpResponse<?> r) {
+        Optional<String> v = r.headers().firstValue("Retry-After");
+        if (v.isEmpty() || !v.get().strip().matches("\\d{1,9}")) return Duration.ZERO;
+        return Duration.ofSeconds(Long.parseLong(v.get().strip()));
+    }
+
+    private static String describe(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException || c.getMessage() == null)) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "TandemClient[" + cluster + (user == null ? "" : ", user " + user) + ", " + state() + "]";
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /** Settings of a client; only the cluster URL is required. */
+    public static final class Builder {
+        private final URI cluster;
+        private String user;
+        private Duration reloginLower = ReloginDelay.DEFAULT_LOWER;
+        private Duration reloginUpper = ReloginDelay.DEFAULT_UPPER;
+        private Discovery discovery = Discovery.REDIRECT;
+        private HttpClient http;
+        private ScheduledExecutorService scheduler;
+        private RandomGenerator random;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private ClientListener listener = (c, s) -> { };
+
+        private Builder(URI cluster) {
+            Objects.requireNonNull(cluster, "cluster");
+            String scheme = cluster.getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme) || cluster.getHost() == null) {
+                throw new IllegalArgumentException("cluster URL '" + cluster + "' is not allowed; allowed: http:// or"
+                        + " https:// and a host, for example http://127.0.0.10:8443");
+            }
+            this.cluster = base(cluster);
+        }
+
+        /** The user to log in as; without one the client logs in anonymously. */
+        public Builder user(String user) {
+            if (user != null && (user.isBlank() || user.length() > 128)) {
+                throw new IllegalArgumentException("user '" + user + "' is not allowed; allowed: 1 to 128 characters");
+            }
+            this.user = user;
+            return this;
+        }
+
+        /** seed 000, Client Re-Login Lower and Upper Limits; defaults 120 s and 537 s. */
+        public Builder reloginLimits(Duration lower, Duration upper) {
+            new ReloginDelay(lower, upper); // checks them now, where the mistake is
+            this.reloginLower = lower;
+            this.reloginUpper = upper;
+            return this;
+        }
+
+        public Builder discovery(Discovery discovery) {
+            this.discovery = Objects.requireNonNull(discovery, "discovery");
+            return this;
+        }
+
+        /** One HttpClient for many clients (recommended); it need not follow redirects. Default: one of its own. */
+        public Builder httpClient(HttpClient http) {
+            this.http = Objects.requireNonNull(http, "httpClient");
+            return this;
+        }
+
+        /** One scheduler for many clients (recommended). Default: a daemon thread of its own, stopped by close. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The random source of re-login delays (tests pass a seeded one). Default: ThreadLocalRandom. */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** How long one request may take before the node counts as lost; default 10 s. */
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("request timeout " + timeout + " is not allowed; allowed: more than zero");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public Builder listener(ClientListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public TandemClient build() {
+            return new TandemClient(this);
+        }
+    }
+}

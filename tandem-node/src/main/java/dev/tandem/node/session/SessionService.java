@@ -1,0 +1,364 @@
+package dev.tandem.node.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.lb.Load;
+import dev.tandem.core.rm.Serving;
+import dev.tandem.node.config.NodeConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small, real session service to run behind Tandem: clients log in over HTTP as a user, hold their session with
+ * heartbeats and log out. It reports its sessions to the node as load, follows the node's recovery-manager state
+ * (take over, take back, manual failover) and has its own HTTP server on the member's public address and the
+ * service port. docs/session-service.md describes the HTTP API.
+ */
+public final class SessionService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The header a client may name its session in (besides ?session= and the JSON body). */
+    public static final String SESSION_HEADER = "X-Tandem-Session";
+    /** The same rule as node ids and the seed's user ids: up to 128 characters, no spaces or markup. */
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.@+:-]{1,128}");
+    private static final String USER_ALLOWED = "1 to 128 of A-Z a-z 0-9 _ . @ + : -";
+    private static final Duration LONGEST_SWEEP = Duration.ofSeconds(1);
+
+    private final NodeConfig.SessionService config;
+    private final SessionHost host;
+    private final UserHomes homes;
+    private final Clock clock;
+    private final SessionBook book;
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService timer;
+    private final AtomicBoolean reportPending = new AtomicBoolean();
+    private final Javalin app;
+    private volatile Set<Serving.Side> served = Set.of();
+    private volatile Load lastReported;
+
+    public SessionService(NodeConfig.SessionService config, SessionHost host, UserHomes homes, Clock clock) {
+        this.config = config;
+        this.host = host;
+        this.homes = homes;
+        this.clock = clock;
+        this.book = new SessionBook(config.maxSessions(), config.inactiveAfter(), config.endAfter());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-sessions-" + host.id());
+            t.setDaemon(true);
+            return t;
+        });
+        this.app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.post("/session/login", this::login);
+            // GET too: a client that follows the cluster address's redirect arrives here with the same method.
+            cfg.routes.get("/session/login", this::login);
+            cfg.routes.post("/session/heartbeat", this::heartbeat);
+            cfg.routes.post("/session/logout", this::logout);
+            cfg.routes.get("/session/health", this::health);
+            cfg.routes.get("/session/stats", this::stats);
+            cfg.routes.exception(Refusal.class, (e, ctx) -> refuse(ctx, e));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.warn("session service error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                answer(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
+            });
+            cfg.routes.error(404, ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) answer(ctx, 404, "no-such-resource", "no such resource: " + ctx.path());
+            });
+            cfg.routes.error(405, ctx -> answer(ctx, 405, "method-not-allowed", "method " + ctx.method() + " not allowed on " + ctx.path()));
+        });
+    }
+
+    /** Binds the HTTP server, starts the sweep and reports the first (empty) load. */
+    public SessionService start() {
+        served = Set.copyOf(host.serving());
+        app.start(config.address(), config.port());
+        Duration sweep = config.inactiveAfter().dividedBy(4);
+        if (sweep.compareTo(LONGEST_SWEEP) > 0) sweep = LONGEST_SWEEP;
+        if (sweep.toMillis() < 5) sweep = Duration.ofMillis(5);
+        // The sweep also reports the load at least once a second: at least every load-balancing keepalive (seed 004).
+        timer.scheduleAtFixedRate(this::tick, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
+        changed();
+        LOG.info("session service of {} on http://{}:{} (max {} sessions)", host.id(), config.address(), port(),
+                config.maxSessions());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /**
+     * The node's state changed: sessions of users it no longer serves end now. seed 000, Manual failover: "All users
+     * from the failed node are disconnected and must re-login to the backup node"; Manual fallback: the backup
+     * "disconnects all users that had been failed over". Taking over needs nothing here: logins of the peer's users
+     * are accepted from now on.
+     */
+    public void servingChanged() {
+        Set<Serving.Side> now = Set.copyOf(host.serving());
+        Set<Serving.Side> before = served;
+        served = now;
+        for (Serving.Side side : before) {
+            if (now.contains(side)) continue;
+            List<SessionBook.Entry> dropped = book.drop(side);
+            if (!dropped.isEmpty()) {
+                LOG.info("{} dropped {} session(s) of {} users: the node no longer serves them", host.id(),
+                        dropped.size(), side == Serving.Side.OWN ? "its own" : "its peer's");
+                changed();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    private void login(Context ctx) {
+        String user = user(ctx);
+        Serving.Side side = sideFor(user);
+        String token = newToken();
+        switch (book.admit(token, user, side, clock.instant())) {
+            case SessionBook.Admission.Full f -> throw new Refusal(503, "full", f.reason(), retryAfter());
+            case SessionBook.Admission.In in -> {
+                in.loggedOff().ifPresent(off -> LOG.info("{} logged off the session inactive the longest ({}) to admit"
+                        + " a new one", host.id(), off.user() == null ? "anonymous" : off.user()));
+                changed();
+                ctx.json(sessionAnswer(in.entry(), "active"));
+            }
+        }
+    }
+
+    /** Which of the node's sides the user belongs to, or a refusal that sends the client back to the cluster address. */
+    private Serving.Side sideFor(String user) {
+        Set<Serving.Side> now = host.serving();
+        Optional<String> home = user == null ? Optional.empty() : homes.homeNode(user);
+        if (home.isEmpty() || home.get().equals(host.id())) {
+            if (now.contains(Serving.Side.OWN)) return Serving.Side.OWN;
+            if (home.isPresent() && host.peer().isPresent()) {
+                throw new Refusal(409, "not-here", "user " + user + " is served by " + host.peer().get()
+                        + " while " + host.id() + " is failed over; log in through the cluster address", null);
+            }
+            throw new Refusal(503, "not-serving", host.id() + " serves no users now; log in through the cluster address",
+                    retryAfter());
+        }
+        if (host.peer().equals(home) && now.contains(Serving.Side.PEER)) return Serving.Side.PEER;
+        String servedBy = home.get();
+        throw new Refusal(409, "not-here", "user " + user + " is served by " + servedBy
+                + "; log in through the cluster address", null);
+    }
+
+    private void heartbeat(Context ctx) {
+        String token = token(ctx);
+        SessionBook.Beat beat = book.heartbeat(token, clock.instant()).orElseThrow(this::noSession);
+        if (beat.resumed()) changed(); // an active session's heartbeat leaves the load as it was
+        ctx.json(sessionAnswer(beat.entry(), "active"));
+    }
+
+    private void logout(Context ctx) {
+        String token = token(ctx);
+        if (book.end(token).isEmpty()) throw noSession();
+        changed();
+        ctx.json(Map.of("session", token, "node", host.id(), "ended", true));
+    }
+
+    private void health(Context ctx) {
+        ctx.json(Map.of("status", "ok", "node", host.id(), "serving", sides(host.serving())));
+    }
+
+    private void stats(Context ctx) {
+        SessionBook.Counts c = book.counts();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", host.id());
+        m.put("serving", sides(host.serving()));
+        m.put("active", c.active());
+        m.put("inactive", c.inactive());
+        m.put("max", c.max());
+        m.put("peak", c.maxSeen());
+        m.put("ownUsers", c.own());
+        m.put("peerUsers", c.peer());
+        m.put("loadPercent", c.load().percent());
+        Load reported = lastReported;
+        m.put("reported", reported == null ? null : Map.of("active", reported.sessions(), "max", reported.max()));
+        ctx.json(m);
+    }
+
+    // ---------------------------------------------------------------- request parts
+
+    private String user(Context ctx) {
+        String user = ctx.queryParam("user");
+        if (user == null) user = ctx.header(config.userHeader());
+        if (user == null) user = bodyField(ctx, "user");
+        if (user == null || user.isEmpty()) return null;
+        if (!USER.matcher(user).matches()) {
+            throw new Refusal(400, "bad-request", "user '" + printable(user) + "' is not allowed; allowed: " + USER_ALLOWED, null);
+        }
+        return user;
+    }
+
+    private static String token(Context ctx) {
+        String token = ctx.header(SESSION_HEADER);
+        if (token == null) token = ctx.queryParam("session");
+        if (token == null) token = bodyField(ctx, "session");
+        if (token == null || token.isBlank()) {
+            throw new Refusal(400, "bad-request", "session missing: send it in the " + SESSION_HEADER
+                    + " header, as ?session= or as {\"session\": ...}", null);
+        }
+        return token;
+    }
+
+    private static String bodyField(Context ctx, String field) {
+        String body = ctx.body();
+        if (body.isBlank()) return null;
+        JsonNode n;
+        try {
+            n = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new Refusal(400, "bad-request", "the body is not JSON: send {\"" + field + "\": \"...\"} or nothing", null);
+        }
+        JsonNode v = n == null ? null : n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw new Refusal(400, "bad-request", "'" + field + "' must be text", null);
+        return v.asText();
+    }
+
+    private Map<String, Object> sessionAnswer(SessionBook.Entry e, String state) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("session", e.token());
+        m.put("user", e.user());
+        m.put("node", host.id());
+        m.put("state", state);
+        m.put("heartbeatSeconds", config.heartbeatInterval().toMillis() / 1000.0);
+        m.put("heartbeatMillis", config.heartbeatInterval().toMillis());
+        m.put("inactiveAfterSeconds", config.inactiveAfter().toMillis() / 1000.0);
+        return m;
+    }
+
+    private Refusal noSession() {
+        return new Refusal(404, "no-session", "no such session on " + host.id()
+                + " (ended, dropped or never started); log in again through the cluster address", null);
+    }
+
+    /** seed 000: clients wait at least the Client Re-Login Lower Limit before they log in again. */
+    private Duration retryAfter() {
+        return host.reloginLower();
+    }
+
+    private String newToken() {
+        byte[] b = new byte[18];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static List<String> sides(Set<Serving.Side> s) {
+        return EnumSet.copyOf(s.isEmpty() ? EnumSet.noneOf(Serving.Side.class) : s).stream()
+                .map(x -> x.name().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    // ---------------------------------------------------------------- load
+
+    /** Something changed: one report soon, however many changes come before it runs (coalesced). */
+    private void changed() {
+        if (reportPending.compareAndSet(false, true)) {
+            try {
+                timer.execute(this::report);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                reportPending.set(false); // closing
+            }
+        }
+    }
+
+    private void report() {
+        reportPending.set(false);
+        Load load = book.load();
+        // A node that serves nobody (failed over, idle) shows full, so the director never sends a client there (seed
+        // 004: a member at 100% is never chosen); its own users are with its peer.
+        if (host.serving().isEmpty()) load = Load.of(SessionBook.CLASS, load.sessions(), 0);
+        try {
+            host.reportLoad(load);
+            lastReported = load;
+        } catch (RuntimeException e) {
+            LOG.warn("session load not reported to {}: {}", host.id(), e.getMessage());
+        }
+    }
+
+    private void tick() {
+        try {
+            book.sweep(clock.instant()); // the report below carries what it changed
+            // A state change is acted on when the node announces it; this catches one that came without a transition
+            // (for example the hand-off inside Failing Over).
+            if (!Set.copyOf(host.serving()).equals(served)) servingChanged();
+            report();
+        } catch (RuntimeException e) {
+            LOG.warn("session sweep of {} failed: {}", host.id(), e.toString());
+        }
+    }
+
+    /** For tests: the sweep at a chosen instant. */
+    void sweepNow() {
+        if (book.sweep(clock.instant())) changed();
+    }
+
+    SessionBook book() {
+        return book;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        app.stop();
+    }
+
+    // ---------------------------------------------------------------- refusals
+
+    /** An answer other than success; {@code retryAfter} becomes the Retry-After header when set. */
+    private static final class Refusal extends RuntimeException {
+        final int status;
+        final String code;
+        final Duration retryAfter;
+
+        Refusal(int status, String code, String reason, Duration retryAfter) {
+            super(reason, null, false, false);
+            this.status = status;
+            this.code = code;
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    private static void refuse(Context ctx, Refusal r) {
+        if (r.retryAfter != null) {
+            long s = Math.max(1, (r.retryAfter.toMillis() + 999) / 1000);
+            ctx.header("Retry-After", Long.toString(s));
+        }
+        answer(ctx, r.status, r.code, r.getMessage());
+    }
+
+    private static void answer(Context ctx, int status, String code, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", code);
+        m.put("reason", reason);
+        m.put("status", status);
+        ctx.status(status).json(m);
+    }
+}

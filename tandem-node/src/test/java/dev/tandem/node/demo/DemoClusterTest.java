@@ -1,0 +1,39 @@
+package dev.tandem.node.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.node.config.CheckConfig;
+import dev.tandem.node.config.ConfigLoader;
+import dev.tandem.node.config.NodeConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo cluster's files load, and every node runs the session service and watches it as a critical service. */
+class DemoClusterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyDemoNodeRunsTheSessionServiceAsACriticalService() throws Exception {
+        for (DemoCluster.Profile profile : DemoCluster.Profile.values()) {
+            Path where = dir.resolve(profile.name());
+            List<Path> files = DemoCluster.write(where, 3, profile);
+            for (int i = 0; i < files.size(); i++) {
+                NodeConfig c = ConfigLoader.load(files.get(i));
+                NodeConfig.SessionService s = c.sessionService();
+                assertThat(s).as("%s %s", profile, files.get(i)).isNotNull();
+                assertThat(s.address()).isEqualTo(DemoCluster.address(i));
+                assertThat(s.port()).isEqualTo(DemoCluster.SERVICE_PORT);
+                assertThat(s.maxSessions()).isEqualTo(c.loadBalancing().maxSessions());
+                assertThat(s.heartbeatInterval()).isEqualTo(profile == DemoCluster.Profile.FAST
+                        ? Duration.ofMillis(500) : Duration.ofSeconds(30));
+                CheckConfig check = c.criticalServices().get(0);
+                assertThat(check.kind()).isEqualTo("http");
+                assertThat(check.url()).isEqualTo("http://" + DemoCluster.address(i) + ":8443/session/health");
+            }
+        }
+    }
+}

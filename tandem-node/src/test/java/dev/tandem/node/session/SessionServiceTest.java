@@ -1,0 +1,304 @@
+package dev.tandem.node.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.lb.Load;
+import dev.tandem.core.rm.Serving;
+import dev.tandem.node.config.NodeConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session service on its own, against a stand-in for its node: real HTTP on 127.0.0.1 (an ephemeral port), a
+ * clock the test moves, the node's serving state set by the test. docs/session-service.md is the contract.
+ */
+class SessionServiceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    private static final Duration INACTIVE = Duration.ofSeconds(30);
+    private static final Duration END = Duration.ofMinutes(5);
+
+    /** A clock the test moves by hand. */
+    static final class TestClock extends Clock {
+        volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
+
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+
+        void advance(Duration d) { now = now.plus(d); }
+    }
+
+    /** The node as the service sees it: n1, paired with n2, serving what the test says. */
+    static final class FakeHost implements SessionHost {
+        volatile Set<Serving.Side> serving = EnumSet.of(Serving.Side.OWN);
+        final List<Load> reports = new CopyOnWriteArrayList<>();
+
+        @Override public String id() { return "n1"; }
+        @Override public Optional<String> peer() { return Optional.of("n2"); }
+        @Override public Set<Serving.Side> serving() { return serving; }
+        @Override public Duration reloginLower() { return Duration.ofSeconds(120); }
+        @Override public void reportLoad(Load load) { reports.add(load); }
+
+        Load last() {
+            return reports.get(reports.size() - 1);
+        }
+    }
+
+    record Answer(int status, JsonNode json, Optional<String> retryAfter) {}
+
+    private final TestClock clock = new TestClock();
+    private final FakeHost host = new FakeHost();
+    private SessionService service;
+    private String base;
+
+    private void start(int max, UserHomes homes) {
+        NodeConfig.SessionService cfg = new NodeConfig.SessionService("127.0.0.1", 0, max, HEARTBEAT, INACTIVE, END,
+                "X-Tandem-User");
+        service = new SessionService(cfg, host, homes, clock).start();
+        base = "http://127.0.0.1:" + service.port();
+    }
+
+    @AfterEach
+    void stop() {
+        if (service != null) service.close();
+    }
+
+    private Answer send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) b.headers(headers);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers().firstValue("Retry-After"));
+    }
+
+    private String login(String user) throws Exception {
+        Answer a = send("POST", "/session/login" + (user == null ? "" : "?user=" + user), null);
+        assertThat(a.status()).as("login of %s: %s", user, a.json()).isEqualTo(200);
+        return a.json().get("session").asText();
+    }
+
+    private int heartbeat(String session) throws Exception {
+        return send("POST", "/session/heartbeat", null, SessionService.SESSION_HEADER, session).status();
+    }
+
+    private JsonNode stats() throws Exception {
+        return send("GET", "/session/stats", null).json();
+    }
+
+    @Test
+    void logsInHeartbeatsAndLogsOut() throws Exception {
+        start(10, UserHomes.NONE);
+        Answer in = send("POST", "/session/login", "{\"user\":\"alice\"}");
+        assertThat(in.status()).isEqualTo(200);
+        assertThat(in.json().get("user").asText()).isEqualTo("alice");
+        assertThat(in.json().get("node").asText()).isEqualTo("n1");
+        assertThat(in.json().get("heartbeatSeconds").asDouble()).isEqualTo(10.0);
+        assertThat(in.json().get("heartbeatMillis").asLong()).isEqualTo(10_000);
+        String session = in.json().get("session").asText();
+        assertThat(session).hasSizeGreaterThanOrEqualTo(20);
+
+        // The session can be named three ways.
+        assertThat(heartbeat(session)).isEqualTo(200);
+        assertThat(send("POST", "/session/heartbeat?session=" + session, null).status()).isEqualTo(200);
+        assertThat(send("POST", "/session/heartbeat", "{\"session\":\"" + session + "\"}").status()).isEqualTo(200);
+        assertThat(stats().get("active").asInt()).isEqualTo(1);
+
+        Answer out = send("POST", "/session/logout", null, SessionService.SESSION_HEADER, session);
+        assertThat(out.status()).isEqualTo(200);
+        assertThat(out.json().get("ended").asBoolean()).isTrue();
+        Answer gone = send("POST", "/session/heartbeat", null, SessionService.SESSION_HEADER, session);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.json().get("error").asText()).isEqualTo("no-session");
+        assertThat(send("POST", "/session/logout", null, SessionService.SESSION_HEADER, session).status()).isEqualTo(404);
+        assertThat(stats().get("active").asInt()).isZero();
+    }
+
+    @Test
+    void namesTheUserByQueryHeaderOrBodyAndAcceptsAnonymousClients() throws Exception {
+        start(10, UserHomes.NONE);
+        assertThat(send("GET", "/session/login?user=bob", null).json().get("user").asText()).isEqualTo("bob");
+        assertThat(send("POST", "/session/login", null, "X-Tandem-User", "carol").json().get("user").asText()).isEqualTo("carol");
+        assertThat(send("POST", "/session/login", null).json().get("user").isNull()).isTrue();
+        assertThat(stats().get("active").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void badInputIsNamedWithWhatIsAllowed() throws Exception {
+        start(10, UserHomes.NONE);
+        Answer badUser = send("POST", "/session/login?user=a%20b", null);
+        assertThat(badUser.status()).isEqualTo(400);
+        assertThat(badUser.json().get("reason").asText()).contains("user 'a b'").contains("allowed: 1 to 128 of");
+        Answer notJson = send("POST", "/session/login", "user=alice");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.json().get("reason").asText()).contains("not JSON");
+        Answer noSession = send("POST", "/session/heartbeat", null);
+        assertThat(noSession.status()).isEqualTo(400);
+        assertThat(noSession.json().get("reason").asText()).contains(SessionService.SESSION_HEADER);
+        assertThat(send("GET", "/session/nothing", null).status()).isEqualTo(404);
+        assertThat(send("DELETE", "/session/login", null).status()).isIn(404, 405);
+        assertThat(stats().get("active").asInt()).isZero();
+    }
+
+    /** seed 004, Viewing VPN Load Balancing Information: inactive sessions are not reported to the director. */
+    @Test
+    void anIdleSessionGoesInactiveStopsCountingAsLoadAndResumesOnItsNextHeartbeat() throws Exception {
+        start(10, UserHomes.NONE);
+        String a = login("alice");
+        String b = login("bob");
+        await().until(() -> !host.reports.isEmpty() && host.last().sessions() == 2);
+        assertThat(host.last().max()).isEqualTo(10);
+
+        clock.advance(INACTIVE.minusSeconds(1));
+        assertThat(heartbeat(b)).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(1));
+        service.sweepNow();
+        JsonNode s = stats();
+        assertThat(s.get("active").asInt()).isEqualTo(1);
+        assertThat(s.get("inactive").asInt()).isEqualTo(1);
+        await().until(() -> host.last().sessions() == 1);
+        assertThat(host.last().max()).isEqualTo(10);
+
+        assertThat(heartbeat(a)).isEqualTo(200); // wait-to-resume: the same session comes back
+        assertThat(stats().get("inactive").asInt()).isZero();
+        await().until(() -> host.last().sessions() == 2);
+    }
+
+    @Test
+    void aSessionInactiveForEndAfterEnds() throws Exception {
+        start(10, UserHomes.NONE);
+        String a = login("alice");
+        clock.advance(INACTIVE);
+        service.sweepNow();
+        clock.advance(END.minusSeconds(1));
+        service.sweepNow();
+        assertThat(stats().get("inactive").asInt()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1));
+        service.sweepNow();
+        assertThat(stats().get("inactive").asInt()).isZero();
+        assertThat(heartbeat(a)).isEqualTo(404);
+    }
+
+    /**
+     * seed 004: "When the ASA receives the new connection, the session that has been inactive the longest is logged
+     * off, allowing new connections to take its license." Without an inactive session a full service refuses.
+     */
+    @Test
+    void whenFullTheLongestInactiveSessionMakesRoomElseTheLoginIsRefused() throws Exception {
+        start(2, UserHomes.NONE);
+        String a = login("alice");
+        clock.advance(Duration.ofSeconds(1));
+        String b = login("bob");
+        Answer full = send("POST", "/session/login?user=carol", null);
+        assertThat(full.status()).isEqualTo(503);
+        assertThat(full.json().get("error").asText()).isEqualTo("full");
+        assertThat(full.retryAfter()).hasValue("120");
+
+        clock.advance(INACTIVE.plusSeconds(1)); // both inactive; alice since longer
+        service.sweepNow();
+        String c = login("carol");
+        assertThat(heartbeat(a)).isEqualTo(404);
+        assertThat(heartbeat(b)).isEqualTo(200);
+        assertThat(heartbeat(c)).isEqualTo(200);
+    }
+
+    @Test
+    void refusesUsersServedElsewhereAndSendsThemBackToTheClusterAddress() throws Exception {
+        Map<String, String> homes = Map.of("alice", "n1", "bob", "n2", "dave", "n7");
+        start(10, u -> Optional.ofNullable(homes.get(u)));
+
+        assertThat(login("alice")).isNotBlank();
+        assertThat(login("erin")).isNotBlank(); // unknown to the cluster: any serving node takes her
+        for (String u : List.of("bob", "dave")) {
+            Answer a = send("POST", "/session/login?user=" + u, null);
+            assertThat(a.status()).isEqualTo(409);
+            assertThat(a.json().get("error").asText()).isEqualTo("not-here");
+            assertThat(a.json().get("reason").asText()).contains("served by " + homes.get(u)).contains("cluster address");
+        }
+
+        host.serving = EnumSet.of(Serving.Side.OWN, Serving.Side.PEER); // n2 failed over: n1 takes its users
+        service.servingChanged();
+        assertThat(login("bob")).isNotBlank();
+        assertThat(send("POST", "/session/login?user=dave", null).status()).isEqualTo(409);
+
+        host.serving = EnumSet.noneOf(Serving.Side.class); // n1 failed over
+        service.servingChanged();
+        Answer alice = send("POST", "/session/login?user=alice", null);
+        assertThat(alice.status()).isEqualTo(409);
+        assertThat(alice.json().get("reason").asText()).contains("served by n2");
+        Answer anonymous = send("POST", "/session/login", null);
+        assertThat(anonymous.status()).isEqualTo(503);
+        assertThat(anonymous.json().get("error").asText()).isEqualTo("not-serving");
+        assertThat(anonymous.retryAfter()).hasValue("120");
+    }
+
+    /** seed 000, Manual fallback: the backup "disconnects all users that had been failed over". */
+    @Test
+    void takingBackDropsThePeersUsersOnly() throws Exception {
+        start(10, u -> Optional.of(u.startsWith("p") ? "n2" : "n1"));
+        host.serving = EnumSet.of(Serving.Side.OWN, Serving.Side.PEER);
+        service.servingChanged();
+        String own = login("olga");
+        String peer = login("paul");
+        String anonymous = login(null);
+        assertThat(stats().get("peerUsers").asInt()).isEqualTo(1);
+
+        host.serving = EnumSet.of(Serving.Side.OWN);
+        service.servingChanged();
+        assertThat(heartbeat(peer)).isEqualTo(404);
+        assertThat(heartbeat(own)).isEqualTo(200);
+        assertThat(heartbeat(anonymous)).isEqualTo(200);
+        await().until(() -> host.last().sessions() == 2);
+    }
+
+    /** seed 000, Manual failover: "All users from the failed node are disconnected and must re-login to the backup node." */
+    @Test
+    void failingOverDropsEverySession() throws Exception {
+        start(10, UserHomes.NONE);
+        String a = login("alice");
+        String b = login(null);
+        host.serving = EnumSet.noneOf(Serving.Side.class);
+        service.servingChanged();
+        assertThat(heartbeat(a)).isEqualTo(404);
+        assertThat(heartbeat(b)).isEqualTo(404);
+        // Serving nobody, the node shows full so that the director sends no one here (seed 004: 100% is never chosen).
+        await().until(() -> host.last().sessions() == 0 && host.last().max() == 0 && host.last().full());
+        JsonNode health = send("GET", "/session/health", null).json();
+        assertThat(health.get("status").asText()).isEqualTo("ok");
+        assertThat(health.get("serving")).isEmpty();
+    }
+
+    @Test
+    void afterManyChangesTheLastReportIsTheFinalCount() throws Exception {
+        start(1000, UserHomes.NONE);
+        List<String> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) sessions.add(login("u" + i));
+        await().until(() -> host.last().sessions() == 200);
+        for (String s : sessions.subList(0, 50)) send("POST", "/session/logout", null, SessionService.SESSION_HEADER, s);
+        await().until(() -> host.last().sessions() == 150);
+        assertThat(host.last().max()).isEqualTo(1000);
+        JsonNode s = stats();
+        assertThat(s.get("peak").asInt()).isEqualTo(200);
+        assertThat(s.get("reported").get("active").asInt()).isEqualTo(150);
+    }
+}
