@@ -1,25 +1,134 @@
 package dev.tandem.cli;
 
+import dev.tandem.cli.demo.Consoles;
+import dev.tandem.cli.demo.DemoScript;
+import dev.tandem.cli.demo.LiveDemo;
+import dev.tandem.cli.demo.LocalCluster;
+import dev.tandem.core.Invalid;
+import dev.tandem.node.demo.DemoCluster;
 import dev.tandem.sim.Scenario;
 import dev.tandem.sim.ScenarioRunner;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code tandem demo}: a tour of a redundancy pair. It runs in the simulator (virtual time, the same protocol
- * code as a node) and prints every transition as it happens.
+ * {@code tandem demo}: a working cluster on this machine. Real node processes on 127.0.0.11, .12, ... with the fast
+ * profile, a session service on each, a crowd of clients logging in through the cluster address 127.0.0.10, and a
+ * live table; keys (or a script) kill and restart nodes, fail over, fall back and recover. Ctrl-C or q stops
+ * everything it started.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {DemoInitCommand.class},
-        description = {"Show a redundancy pair at work: manual failover and fallback, a critical service failing,"
-                + " a node losing power. Runs in virtual time with the seed's default timers and prints every"
-                + " transition, then checks the outcome."})
+        description = {"Run a local cluster with clients and watch it: nodes on 127.0.0.11 and up (pairs g1, g2, ...),"
+                + " the cluster address 127.0.0.10, a session service on every node and simulated clients that log in"
+                + " through the cluster address. Keys: k<N> kill, s<N> start, f<N> fail over, b<N> fall back,"
+                + " r<G> recover (each followed by Enter), q quit. Needs no root.",
+                "--script FILE runs timed actions instead of keys (see docs/demo.md); --simulated shows the protocol"
+                        + " alone in the simulator, in virtual time."})
 public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "4", description = "how many nodes, 2 to 10 (default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--clients", defaultValue = "200", description = "how many clients, 0 to 5000 (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "where to write the cluster and its logs (kept); default: a temporary directory, removed at the end")
+    Path dir;
+
+    @Option(names = "--script", paramLabel = "FILE", description = "timed actions, one per line: '10s kill n1'")
+    Path script;
+
+    @Option(names = "--simulated", description = "a narrated tour of a redundancy pair in the simulator instead")
+    boolean simulated;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        if (simulated) return tour();
+        if (nodes < 2 || nodes > 10) throw new Invalid("--nodes", nodes, "from 2 to 10");
+        if (clients < 0 || clients > 5000) throw new Invalid("--clients", clients, "from 0 to 5000");
+        Optional<DemoScript> steps = Optional.empty();
+        if (script != null) {
+            try {
+                steps = Optional.of(DemoScript.parse(script.toString(), Files.readString(script)));
+            } catch (NoSuchFileException e) {
+                throw new Invalid("--script", script, "an existing file");
+            }
+        }
+        boolean temporary = dir == null;
+        Path where = temporary ? Files.createTempDirectory("tandem-demo-") : dir;
+        DemoCluster.write(where, nodes, DemoCluster.Profile.FAST);
+        System.out.println("Tandem demo: " + nodes + " nodes, " + clients + " clients, cluster files in " + where);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        LocalCluster cluster = new LocalCluster(where, nodes, LocalCluster.selfCommand());
+        LiveDemo demo = new LiveDemo(cluster, http, System.out);
+        Thread cleanup = new Thread(() -> {
+            demo.close();
+            if (temporary) delete(where);
+        }, "tandem-demo-stop");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        int exit = 0;
+        try {
+            if (!demo.startCluster()) {
+                System.err.println("tandem demo: no node became director within a minute; see the logs in "
+                        + where.resolve("logs"));
+                return 1;
+            }
+            demo.clients(DemoClients.start(clients, http, where));
+            String token = cluster.token();
+            try (LiveDemo.Console console = Consoles.open(System.out, Duration.ofSeconds(5))) {
+                demo.run(console, steps, s -> List.of(
+                        "Tandem demo: " + nodes + " nodes, cluster address http://" + DemoCluster.CLUSTER_ADDRESS
+                                + ":8443 (director " + s.director().orElse("none") + ")",
+                        "Admin API: " + String.join(" ", cluster.nodes().stream().map(cluster::adminUrl).toList()),
+                        "Token: " + token + "  (file " + cluster.tokenFile() + ")"));
+            }
+            ClientStatsLine.print(demo);
+        } finally {
+            demo.close();
+            if (temporary) delete(where);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs anyway and finds everything stopped
+            }
+        }
+        System.out.println("stopped every node the demo started");
+        return exit;
+    }
+
+    /** The last word after the table: where the clients ended up. */
+    private static final class ClientStatsLine {
+        static void print(LiveDemo demo) {
+            var s = demo.snapshot();
+            List<String> rows = new ArrayList<>();
+            for (var n : s.nodes()) rows.add(n.id() + " " + n.state() + (n.sessions() >= 0 ? ", " + n.sessions() + " sessions" : ""));
+            System.out.println("at the end: director " + s.director().orElse("none") + "; " + String.join("; ", rows));
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
+    }
+
+    private int tour() throws IOException {
         String text;
         try (InputStream in = DemoCommand.class.getResourceAsStream("demo.scenario")) {
             if (in == null) throw new IOException("the demo scenario is missing from the distribution");

@@ -100,8 +100,9 @@ public final class ClusterView {
                 role = director.filter(n::equals).isPresent() ? "Director" : "Member";
             }
             int[] lt = table.getOrDefault(cluster.address(n), new int[] {-1, -1});
-            rows.add(new NodeRow(n, cluster.address(n), groupOf.getOrDefault(n, ""), up, up ? sr[0] : "down (" + sr[0] + ")",
-                    sr[1], role, lt[0], lt[1]));
+            // A node that does not answer is shown down, with what its peer last saw of it.
+            rows.add(new NodeRow(n, cluster.address(n), groupOf.getOrDefault(n, ""), up,
+                    up ? sr[0] : "down (peer sees " + sr[0] + ")", up ? sr[1] : "", role, lt[0], lt[1]));
         }
         return new Snapshot(List.copyOf(rows), director);
     }
