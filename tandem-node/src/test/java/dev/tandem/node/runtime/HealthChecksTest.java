@@ -383,7 +383,7 @@ class HealthChecksTest {
         assertThat(history).hasSize(5);
         assertThat(history.subList(0, 3)).extracting(c -> c.check() + "=" + c.up()).containsExactly("a=false", "b=true", "a=true");
         for (int i = 1; i < history.size(); i++) {
-            assertThat(history.get(i - 1).at()).isAfter(history.get(i).at());
+            assertThat(history.get(i - 1).at()).isAfterOrEqualTo(history.get(i).at()); // the first checks of a and b can share a clock tick
         }
     }
 }
