@@ -118,7 +118,31 @@ public final class JdbcClusterStore implements ClusterStore {
     }
 
     private <T> T tx(int isolation, Work<T> work) {
+        return tx(isolation, work, false);
+    }
+
+    /**
+     * One transaction. A lost connection evicts every idle connection (after a store restart they are all dead);
+     * a read is then tried once more, a write never (it may have reached the store).
+     */
+    private <T> T tx(int isolation, Work<T> work, boolean retry) {
         if (!migrated) migrate();
+        try {
+            return once(isolation, work);
+        } catch (StoreUnavailable e) {
+            if (!lostConnection(e.getCause())) throw e;
+            ds.getHikariPoolMXBean().softEvictConnections();
+            if (!retry) throw e;
+            return once(isolation, work);
+        }
+    }
+
+    private static boolean lostConnection(Throwable e) {
+        if (!(e instanceof SQLException s) || s.getSQLState() == null) return e instanceof SQLException;
+        return s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P");
+    }
+
+    private <T> T once(int isolation, Work<T> work) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(isolation);
@@ -144,7 +168,7 @@ public final class JdbcClusterStore implements ClusterStore {
     }
 
     private <T> T read(Work<T> work) {
-        return tx(Connection.TRANSACTION_REPEATABLE_READ, work);
+        return tx(Connection.TRANSACTION_REPEATABLE_READ, work, true);
     }
 
     private static String firstLine(Throwable e) {
@@ -571,7 +595,7 @@ public final class JdbcClusterStore implements ClusterStore {
 
     @Override
     public Optional<User> user(String id) {
-        return tx(Connection.TRANSACTION_READ_COMMITTED, c -> findUser(c, id));
+        return tx(Connection.TRANSACTION_READ_COMMITTED, c -> findUser(c, id), true);
     }
 
     @Override
@@ -589,7 +613,7 @@ public final class JdbcClusterStore implements ClusterStore {
                 p.setInt(i, limit);
                 return list(p);
             }
-        });
+        }, true);
     }
 
     @Override
