@@ -22,7 +22,8 @@ public record NodeConfig(
         List<CheckConfig> criticalServices,
         ServiceControl serviceControl,
         Hooks hooks,
-        LoadBalancing loadBalancing) {
+        LoadBalancing loadBalancing,
+        Store store) {
 
     public record Admin(String address, int port, Path tokenFile) {}
 
@@ -47,6 +48,12 @@ public record NodeConfig(
                                 List<Member> peers, String addressDriver, String driverInterface,
                                 List<String> claimCommand, List<String> releaseCommand,
                                 Map<String, String> timing, List<String> onDirectorChange) {}
+
+    /**
+     * The cluster store (docs/store.md): a JDBC URL (H2 file or PostgreSQL), the user and a file holding the
+     * password. Default: an H2 file in the state directory.
+     */
+    public record Store(String url, String user, Path passwordFile) {}
 
     /** keepalived-style notify hooks and the user-move hooks whose exit status decides success. */
     public record Hooks(List<String> onStateChange, List<String> takeOverUsers, List<String> takeBackUsers,

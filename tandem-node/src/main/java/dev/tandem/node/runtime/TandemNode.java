@@ -16,6 +16,8 @@ import dev.tandem.node.config.CheckConfig;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
+import dev.tandem.node.store.StoreService;
+import dev.tandem.node.store.UserDirectory;
 import dev.tandem.node.transport.UdpTransport;
 import dev.tandem.node.wire.RmCodec;
 import java.net.InetSocketAddress;
@@ -65,8 +67,15 @@ public final class TandemNode implements AutoCloseable {
     private volatile RmState rm;
     private volatile boolean stopped;
     private LoadBalancingShell lb;
+    private final StoreService store;
 
-    public TandemNode(NodeConfig config, Clock clock) {
+    /**
+     * @param yaml the node's configuration file; the store's settings for its group, parameters and device take
+     *             precedence (docs/store.md), or the local cache of them while the store is unreachable
+     */
+    public TandemNode(NodeConfig yaml, Clock clock) {
+        this.store = StoreService.open(yaml, keyFingerprint(yaml));
+        NodeConfig config = store.effectiveConfig();
         this.config = config;
         this.clock = clock;
         this.self = NodeId.of(config.id());
@@ -127,6 +136,16 @@ public final class TandemNode implements AutoCloseable {
         onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
+        store.start(this::snapshot, this::parameters);
+    }
+
+    /** The load-balancing key's fingerprint for the store (never the key); empty without a readable key. */
+    private static Optional<String> keyFingerprint(NodeConfig yaml) {
+        try {
+            return Keys.load(yaml.cluster()).map(k -> dev.tandem.core.lb.ClusterKey.of("cluster key", k.secret()).fingerprint());
+        } catch (RuntimeException e) {
+            return Optional.empty(); // start() reports an unreadable key
+        }
     }
 
     // ---------------------------------------------------------------- events in
@@ -294,6 +313,16 @@ public final class TandemNode implements AutoCloseable {
                 s.config()));
     }
 
+    /** Every user's home and the node serving it now: in memory, no I/O on lookup (the redirect's hot path). */
+    public UserDirectory users() {
+        return store.users();
+    }
+
+    /** The cluster store as this node sees it: settings, reachability, the store itself for admin writes. */
+    public StoreService store() {
+        return store;
+    }
+
     /** The session service's report of its sessions: the load this node's member gives the group. */
     public void reportLoad(dev.tandem.core.lb.Load load) {
         if (lb == null) throw new IllegalStateException("this node takes no part in a load-balancing group");
@@ -324,6 +353,7 @@ public final class TandemNode implements AutoCloseable {
         if (checks != null) checks.close();
         if (transport != null) transport.close();
         hooks.close();
+        store.close();
         loop.shutdownNow();
         LOG.info("node {} stopped", self);
     }
