@@ -81,6 +81,7 @@ public final class AdminApi implements AutoCloseable {
                 Runnable cancel = node.events().subscribe(e -> client.sendEvent(e.kind(), eventJson(e)));
                 client.onClose(cancel);
             });
+            new ClusterApi(node).register(cfg.routes);
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             cfg.routes.exception(Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
