@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real PostgreSQL for a test class, started from the embedded binaries (no server installed).
  * (The library runs the server in a user namespace when the tests run as root, which PostgreSQL refuses.)
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
     private static final Path WORK = Path.of("target", "embedded-pg").toAbsolutePath();
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -26,7 +26,7 @@ final class TestPostgres implements AutoCloseable {
         this.port = port;
     }
 
-    static TestPostgres start() throws IOException {
+    public static TestPostgres start() throws IOException {
         Files.createDirectories(WORK);
         Path data = Files.createTempDirectory(WORK, "data-");
         TestPostgres t = new TestPostgres(data, freePort());
@@ -44,12 +44,12 @@ final class TestPostgres implements AutoCloseable {
     }
 
     /** Stops the server, keeping its data (a store restart). */
-    void stop() throws IOException {
+    public void stop() throws IOException {
         pg.close();
     }
 
     /** Starts the same server on the same port and data again. */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         pg = builder().start();
     }
 
@@ -58,7 +58,7 @@ final class TestPostgres implements AutoCloseable {
     }
 
     /** A fresh, empty database and its JDBC URL. */
-    String newDatabase() throws SQLException {
+    public String newDatabase() throws SQLException {
         String name = "tandem_" + DATABASES.incrementAndGet();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
@@ -66,11 +66,11 @@ final class TestPostgres implements AutoCloseable {
         return "jdbc:postgresql://localhost:" + port + "/" + name;
     }
 
-    static String user() {
+    public static String user() {
         return "postgres";
     }
 
-    Connection admin() throws SQLException {
+    public Connection admin() throws SQLException {
         return pg.getPostgresDatabase().getConnection();
     }
 
