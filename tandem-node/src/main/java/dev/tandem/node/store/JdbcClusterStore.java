@@ -451,7 +451,10 @@ public final class JdbcClusterStore implements ClusterStore {
                 p.executeBatch();
             }
         }
-        // A user added again is no longer a removed one.
+        // A user added again is no longer a removed one (skipped when no user was ever removed: the usual bulk case).
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT 1 FROM removed_users LIMIT 1")) {
+            if (!r.next()) return;
+        }
         try (PreparedStatement p = c.prepareStatement(
                 "DELETE FROM removed_users WHERE id IN (SELECT id FROM users WHERE epoch = ?)")) {
             p.setLong(1, epoch);
