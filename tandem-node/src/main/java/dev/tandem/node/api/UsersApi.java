@@ -92,6 +92,7 @@ final class UsersApi {
         String id = ctx.pathParam("id");
         Optional<User> u;
         try {
+            if (!node.store().reachable()) throw new StoreUnavailable(node.store().lastError(), null);
             u = node.store().store().user(id);
         } catch (StoreUnavailable e) {
             UserDirectory d = node.users();

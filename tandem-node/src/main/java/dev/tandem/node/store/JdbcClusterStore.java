@@ -43,6 +43,11 @@ public final class JdbcClusterStore implements ClusterStore {
     private static final int COPY_FROM = 500;
     /** Fail fast when the store is down: an admin write waits at most this long for a connection. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * H2 with AUTO_SERVER: a process opening the file while another holds it checks the lock and then connects to
+     * the holder's server, which takes a few seconds when several nodes start together.
+     */
+    private static final Duration H2_CONNECT_TIMEOUT = Duration.ofSeconds(8);
 
     private final String url;
     private final String user;
@@ -65,7 +70,7 @@ public final class JdbcClusterStore implements ClusterStore {
         cfg.setPoolName("tandem-store");
         cfg.setMaximumPoolSize(4);
         cfg.setMinimumIdle(1);
-        cfg.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        cfg.setConnectionTimeout((kind.equals("h2") ? H2_CONNECT_TIMEOUT : CONNECT_TIMEOUT).toMillis());
         cfg.setValidationTimeout(1000);
         // The store is not a critical dependency: the pool starts even while the store is down.
         cfg.setInitializationFailTimeout(-1);

@@ -50,6 +50,8 @@ public final class StoreService implements AutoCloseable {
     private volatile List<ClusterStore.NodeReport> reports = List.of();
     private Thread watcher;
     private volatile boolean closed;
+    /** This node's configuration has been offered to the store (at start, or later when the store was down then). */
+    private boolean seeded;
     private long lastReport;
     private String lastReportedState = "";
     private long lastReportedEpoch = -1;
@@ -64,17 +66,19 @@ public final class StoreService implements AutoCloseable {
         this.settings = cache.settings().orElse(ClusterSettings.empty());
         try {
             seed();
+            seeded = true;
             settings = store.settings();
             cache.settings(settings);
             reachable = true;
         } catch (StoreUnavailable | UncheckedIOException e) {
             unreachable(e);
-            LOG.warn("the store is unreachable at start ({}); running from the cached settings of epoch {}",
+            LOG.warn("{}; running from the cached settings of epoch {} (the configuration file where there are none)",
                     e.getMessage(), settings.epoch());
         } catch (dev.tandem.core.Invalid e) {
             // The configuration file disagrees with what the store holds (for example a node already in another
             // group): the store wins, the file's version is not written.
             LOG.warn("the configuration file's settings were not added to the store: {}", e.getMessage());
+            seeded = true;
             settings = safeSettings();
         }
         this.effective = EffectiveConfig.of(yaml, settings);
@@ -141,6 +145,14 @@ public final class StoreService implements AutoCloseable {
         long lastSettingsEpoch = -1;
         while (!closed) {
             try {
+                if (!seeded) {
+                    try {
+                        seed();
+                    } catch (dev.tandem.core.Invalid e) {
+                        LOG.warn("the configuration file's settings were not added to the store: {}", e.getMessage());
+                    }
+                    seeded = true;
+                }
                 long epoch = store.epoch();
                 if (!reachable) LOG.info("the store is reachable again (epoch {})", epoch);
                 reachable = true;
