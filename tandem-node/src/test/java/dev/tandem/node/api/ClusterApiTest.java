@@ -261,6 +261,20 @@ class ClusterApiTest {
 
     @Test
     @Order(8)
+    void aLargeImportGoesThroughTheApiInOneRequest() throws Exception {
+        // Over a megabyte of CSV: more than an HTTP server takes by default.
+        String csv = java.util.stream.IntStream.range(0, 70_000).mapToObj(i -> "bulk-user-" + i)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(csv.length()).isGreaterThan(1_100_000);
+        send("PUT", "/api/v1/cluster/assignment-mode", "{\"mode\":\"Balanced\"}");
+        Answer a = call("POST", "/api/v1/users/import", csv, "text/csv");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("imported").asInt()).isEqualTo(70_000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.users().servingNode("bulk-user-69999").isPresent());
+    }
+
+    @Test
+    @Order(9)
     void dbStatusShowsTheStoreItsSchemaAndEachNodesEpoch() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> node.store().caughtUp());
         JsonNode s = get("/api/v1/db/status").json();
