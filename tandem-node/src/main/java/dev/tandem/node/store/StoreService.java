@@ -50,6 +50,9 @@ public final class StoreService implements AutoCloseable {
     private volatile List<ClusterStore.NodeReport> reports = List.of();
     private Thread watcher;
     private volatile boolean closed;
+    private static final Duration USERS_CACHE_EVERY = Duration.ofSeconds(10);
+    private boolean usersCacheDirty;
+    private long usersCacheWritten = System.nanoTime() - USERS_CACHE_EVERY.toNanos();
     /** This node's configuration has been offered to the store (at start, or later when the store was down then). */
     private boolean seeded;
     private long lastReport;
@@ -162,6 +165,7 @@ public final class StoreService implements AutoCloseable {
                     syncUsers();
                     lastSettingsEpoch = next.epoch();
                 }
+                writeUsersCache(false);
                 reports = store.reports();
                 users.reported(reportedStates());
                 report(lastSettingsEpoch);
@@ -224,12 +228,22 @@ public final class StoreService implements AutoCloseable {
 
     private void syncUsers() {
         ClusterStore.UserChanges ch = store.userChangesSince(users.epoch());
-        if (ch.upserted().isEmpty() && ch.removed().isEmpty()) {
-            users.apply(ch.epoch(), List.of(), List.of());
-            return;
-        }
         users.apply(ch.epoch(), ch.upserted(), ch.removed());
-        cache.users(ch.epoch(), users);
+        if (!ch.upserted().isEmpty() || !ch.removed().isEmpty()) usersCacheDirty = true;
+        writeUsersCache(false);
+    }
+
+    /**
+     * The user cache is a full copy (tens of megabytes for a million users): written at most every
+     * {@link #USERS_CACHE_EVERY} while users keep changing, and at once when the node stops.
+     */
+    private void writeUsersCache(boolean now) {
+        if (!usersCacheDirty) return;
+        long t = System.nanoTime();
+        if (!now && t - usersCacheWritten < USERS_CACHE_EVERY.toNanos()) return;
+        cache.users(users.epoch(), users);
+        usersCacheWritten = t;
+        usersCacheDirty = false;
     }
 
     private void report(long epoch) {
@@ -321,6 +335,11 @@ public final class StoreService implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            writeUsersCache(true);
+        } catch (UncheckedIOException e) {
+            LOG.warn("user cache not written at stop: {}", e.getMessage());
         }
         store.close();
     }
