@@ -35,6 +35,11 @@ final class AdminClient {
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Answer post(String host, String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://" + host + ":20075" + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     String metrics(String host) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":20075/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();

@@ -46,6 +46,7 @@ public final class AdminApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String FORWARDED = "X-Tandem-Forwarded";
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final long MAX_REQUEST_BYTES = 256L * 1024 * 1024;
 
     private final TandemNode node;
     private final byte[] token;
@@ -60,6 +61,8 @@ public final class AdminApi implements AutoCloseable {
         if (token == null) LOG.warn("no admin.tokenFile: the admin API answers only /health and /metrics");
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            // A user import of a million lines is about 30 MB of CSV (docs/store.md).
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.routes.before("/api/*", this::authenticate);
             cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "node", node.config().id())));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(node.metrics().scrape()));
@@ -81,6 +84,7 @@ public final class AdminApi implements AutoCloseable {
                 Runnable cancel = node.events().subscribe(e -> client.sendEvent(e.kind(), eventJson(e)));
                 client.onClose(cancel);
             });
+            new ClusterApi(node).register(cfg.routes);
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             cfg.routes.exception(Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {

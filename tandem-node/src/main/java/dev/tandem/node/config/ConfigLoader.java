@@ -24,7 +24,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("node", "admin", "cluster", "redundancyGroup", "parameters",
-            "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing", "sessionService");
+            "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing", "sessionService",
+            "store");
     private static final Set<String> SESSION_KEYS = Set.of("address", "port", "maxSessions", "heartbeatInterval",
             "inactiveAfter", "endAfter", "userHeader");
     private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
@@ -107,8 +108,9 @@ public final class ConfigLoader {
         NodeConfig.Hooks hooks = hooks();
         NodeConfig.LoadBalancing lb = loadBalancing(id, address, group);
         NodeConfig.SessionService sessions = sessionService(id, address, lb);
+        NodeConfig.Store store = store(base, stateDir);
         return new NodeConfig(base, id, address, admin, new NodeConfig.Cluster(keyFile, key8, master, encryption),
-                group, parameters, stateDir, checks, control, hooks, lb, sessions);
+                group, parameters, stateDir, checks, control, hooks, lb, sessions, store);
     }
 
     private NodeConfig.Group group(String self, String selfAddress) {
@@ -198,6 +200,40 @@ public final class ConfigLoader {
                     pidFile, processName, command, jdbc, interval, timeout));
         }
         return List.copyOf(out);
+    }
+
+    /** Where an H2 store lives unless configured: a file in the node's state directory. */
+    static final String DEFAULT_H2_FILE = "store/tandem";
+    private static final String H2_FILE = "jdbc:h2:file:";
+
+    private NodeConfig.Store store(Path base, Path stateDir) {
+        JsonNode s = object("store", false);
+        keys("store", s, Set.of("url", "user", "passwordFile"));
+        String url = s.has("url") ? text(s, "store.url", true)
+                : H2_FILE + stateDir.resolve(DEFAULT_H2_FILE) + ";AUTO_SERVER=TRUE";
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw error("store.url", "'" + url + "' is not allowed; allowed: a jdbc:h2: URL (for example jdbc:h2:file:store/tandem;"
+                    + "AUTO_SERVER=TRUE) or a jdbc:postgresql: URL (for example jdbc:postgresql://db.example.com/tandem)");
+        }
+        if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw error("store.url", "holds a password; allowed: a URL without one, the password in store.passwordFile");
+        }
+        if (url.startsWith(H2_FILE)) {
+            // An H2 file relative to this configuration file, like every other path in it.
+            String rest = url.substring(H2_FILE.length());
+            int semi = rest.indexOf(';');
+            String path = semi < 0 ? rest : rest.substring(0, semi);
+            if (path.isBlank()) throw error("store.url", "names no file; allowed: jdbc:h2:file:PATH[;options]");
+            if (!path.startsWith("~") && !Path.of(path).isAbsolute()) {
+                url = H2_FILE + base.resolve(path).normalize() + (semi < 0 ? "" : rest.substring(semi));
+            }
+        }
+        String user = s.has("user") ? text(s, "store.user", true) : null;
+        Path passwordFile = s.has("passwordFile") ? base.resolve(text(s, "store.passwordFile", true)) : null;
+        if (passwordFile != null && !Files.isReadable(passwordFile)) {
+            throw error("store.passwordFile", "'" + passwordFile + "' is not a readable file; allowed: a file holding the store password");
+        }
+        return new NodeConfig.Store(url, user, passwordFile);
     }
 
     private NodeConfig.ServiceControl serviceControl() {

@@ -12,18 +12,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A YAML document as a tree, plus the line where each field and list item starts, for precise errors. */
-final class LocatedYaml {
+public final class LocatedYaml {
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper(YAML);
 
-    final JsonNode root;
+    public final JsonNode root;
     private final Map<String, Integer> lines = new HashMap<>();
 
     private LocatedYaml(JsonNode root) {
         this.root = root;
     }
 
-    static LocatedYaml parse(String text) throws IOException {
+    public static LocatedYaml parse(String text) throws IOException {
         JsonNode root = MAPPER.readTree(text);
         LocatedYaml y = new LocatedYaml(root == null ? MAPPER.createObjectNode() : root);
         y.index(text);
@@ -31,7 +31,7 @@ final class LocatedYaml {
     }
 
     /** The line of a path like {@code criticalServices[1].kind}, or of its nearest parent that has one. */
-    int line(String path) {
+    public int line(String path) {
         String p = path;
         while (!p.isEmpty()) {
             Integer l = lines.get(p);

@@ -23,7 +23,8 @@ public record NodeConfig(
         ServiceControl serviceControl,
         Hooks hooks,
         LoadBalancing loadBalancing,
-        SessionService sessionService) {
+        SessionService sessionService,
+        Store store) {
 
     public record Admin(String address, int port, Path tokenFile) {}
 
@@ -95,6 +96,12 @@ public record NodeConfig(
         public static final java.time.Duration DEFAULT_END_AFTER = java.time.Duration.ofMinutes(30);
         public static final String DEFAULT_USER_HEADER = "X-Tandem-User";
     }
+
+    /**
+     * The cluster store (docs/store.md): a JDBC URL (H2 file or PostgreSQL), the user and a file holding the
+     * password. Default: an H2 file in the state directory.
+     */
+    public record Store(String url, String user, Path passwordFile) {}
 
     /** keepalived-style notify hooks and the user-move hooks whose exit status decides success. */
     public record Hooks(List<String> onStateChange, List<String> takeOverUsers, List<String> takeBackUsers,

@@ -40,6 +40,8 @@ public final class DemoCluster {
     /** Writes the cluster and returns the configuration files, one per node. */
     /** The cluster address of every demo cluster: the director binds it. */
     public static final String CLUSTER_ADDRESS = "127.0.0.10";
+    /** The demo cluster's shared store: an H2 file next to the configuration files. */
+    public static final String STORE_URL = "jdbc:h2:file:store/tandem;AUTO_SERVER=TRUE";
 
     public static List<Path> write(Path dir, int nodes, Profile profile) throws IOException {
         if (nodes < 1 || nodes > MAX_NODES) throw new Invalid("--nodes", nodes, "from 1 to " + MAX_NODES);
@@ -76,6 +78,8 @@ public final class DemoCluster {
                     .append("  clientReloginLower: 1s\n  clientReloginUpper: 3s\n");
         }
         y.append("stateDir: state/").append(nodeId(i)).append('\n');
+        // One store for the whole demo cluster: the first node to open the H2 file serves it to the others.
+        y.append("store:\n  url: ").append(STORE_URL).append('\n');
         return y.toString();
     }
 

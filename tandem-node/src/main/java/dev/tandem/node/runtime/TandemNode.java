@@ -19,6 +19,8 @@ import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.session.SessionHost;
 import dev.tandem.node.session.SessionService;
 import dev.tandem.node.session.UserHomes;
+import dev.tandem.node.store.StoreService;
+import dev.tandem.node.store.UserDirectory;
 import dev.tandem.node.transport.UdpTransport;
 import dev.tandem.node.wire.RmCodec;
 import java.net.InetSocketAddress;
@@ -68,18 +70,30 @@ public final class TandemNode implements AutoCloseable {
     private volatile RmState rm;
     private volatile boolean stopped;
     private LoadBalancingShell lb;
-    private volatile dev.tandem.node.redirect.UserLocator userLocator = dev.tandem.node.redirect.UserLocator.NONE;
+    /** Who may serve a user, for the director: the store's user directory unless a test gives another. */
+    private volatile dev.tandem.node.redirect.UserLocator userLocator;
     private final UserHomes userHomes;
     private volatile SessionService sessions;
+    private final StoreService store;
 
-    public TandemNode(NodeConfig config, Clock clock) {
-        this(config, clock, UserHomes.NONE);
+    /**
+     * A node whose users come from the cluster store's user directory.
+     *
+     * @param yaml the node's configuration file; the store's settings for its group, parameters and device take
+     *             precedence (docs/store.md), or the local cache of them while the store is unreachable
+     */
+    public TandemNode(NodeConfig yaml, Clock clock) {
+        this(yaml, clock, null);
     }
 
-    /** @param userHomes where the cluster's users live, for the session service (when configured) */
-    public TandemNode(NodeConfig config, Clock clock, UserHomes userHomes) {
+    /** @param userHomes where the cluster's users live, for the session service; null: the store's user directory */
+    public TandemNode(NodeConfig yaml, Clock clock, UserHomes userHomes) {
+        this.store = StoreService.open(yaml, keyFingerprint(yaml));
+        NodeConfig config = store.effectiveConfig();
         this.config = config;
-        this.userHomes = userHomes;
+        this.userLocator = user -> store.users().candidates(user);
+        this.userHomes = userHomes != null ? userHomes
+                : user -> store.users().placement(user).map(p -> p.home().value());
         this.clock = clock;
         this.self = NodeId.of(config.id());
         this.group = new RedundancyGroup(config.redundancyGroup().name(), config.redundancyGroup().description(),
@@ -142,6 +156,16 @@ public final class TandemNode implements AutoCloseable {
         if (config.sessionService() != null) startSessions();
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
+        store.start(this::snapshot, this::parameters);
+    }
+
+    /** The load-balancing key's fingerprint for the store (never the key); empty without a readable key. */
+    private static Optional<String> keyFingerprint(NodeConfig yaml) {
+        try {
+            return Keys.load(yaml.cluster()).map(k -> dev.tandem.core.lb.ClusterKey.of("cluster key", k.secret()).fingerprint());
+        } catch (RuntimeException e) {
+            return Optional.empty(); // start() reports an unreadable key
+        }
     }
 
     private void startSessions() {
@@ -332,6 +356,16 @@ public final class TandemNode implements AutoCloseable {
                 s.config()));
     }
 
+    /** Every user's home and the node serving it now: in memory, no I/O on lookup (the redirect's hot path). */
+    public UserDirectory users() {
+        return store.users();
+    }
+
+    /** The cluster store as this node sees it: settings, reachability, the store itself for admin writes. */
+    public StoreService store() {
+        return store;
+    }
+
     /** The session service's report of its sessions: the load this node's member gives the group. */
     public void reportLoad(dev.tandem.core.lb.Load load) {
         if (lb == null) throw new IllegalStateException("this node takes no part in a load-balancing group");
@@ -378,6 +412,7 @@ public final class TandemNode implements AutoCloseable {
         if (sessions != null) sessions.close();
         if (transport != null) transport.close();
         hooks.close();
+        store.close();
         loop.shutdownNow();
         LOG.info("node {} stopped", self);
     }

@@ -1,0 +1,77 @@
+package dev.tandem.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tandem.node.demo.DemoCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three node processes of a demo cluster sharing one H2 store file (docs/store.md, docs/decisions/0013): each
+ * fills the store with its own group, a change made through one node reaches the others, and when the process
+ * serving the H2 file is killed another takes the file over and the cluster keeps its store.
+ */
+class SharedStoreIT {
+    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final String N1 = "127.0.0.11";
+    private static final String N2 = "127.0.0.12";
+    private static final String N3 = "127.0.0.13";
+
+    @TempDir
+    Path dir;
+    private final NodeProcess[] nodes = new NodeProcess[3];
+
+    @AfterEach
+    void stopAll() {
+        for (NodeProcess n : nodes) if (n != null) n.close();
+    }
+
+    @Test
+    void nodesShareOneStoreAndKeepItWhenItsHostProcessDies() throws Exception {
+        List<Path> configs = DemoCluster.write(dir, 3, DemoCluster.Profile.FAST);
+        AdminClient admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        for (int i = 0; i < 3; i++) nodes[i] = new NodeProcess(configs.get(i)).start();
+        for (int i = 0; i < 3; i++) {
+            String host = DemoCluster.address(i);
+            String id = DemoCluster.nodeId(i);
+            await().atMost(BOUND).until(() -> admin.stateOf(host, id).startsWith("Normal"));
+        }
+        // Each node added its own redundancy group (g1 = n1, n2; g2 = n3).
+        await().atMost(BOUND).until(() -> admin.get(N3, "/api/v1/cluster/groups").body().findValuesAsText("name")
+                .containsAll(List.of("g1", "g2")));
+
+        // A change through n1 reaches the recovery manager of n3 (H2: the watcher polls every second).
+        AdminClient.Answer put = admin.put(N1, "/api/v1/cluster/parameters", "{\"clientReloginLower\":\"2s\"}");
+        assertThat(put.status()).as(put.body().toString()).isEqualTo(200);
+        await().atMost(BOUND).until(() -> admin.get(N3, "/api/v1/parameters").body().get("clientReloginLower").asText().equals("2s"));
+
+        AdminClient.Answer added = admin.post(N2, "/api/v1/users", "{\"id\":\"ann\",\"group\":\"g1\"}");
+        assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
+        String home = added.body().get("home").asText();
+        assertThat(admin.get(N3, "/api/v1/users/ann").body().get("serving").asText()).isEqualTo(home);
+
+        // n1 started first, so its process serves the H2 file. It dies; n2 takes its users over (seed 000).
+        nodes[0].kill();
+        await().atMost(BOUND).until(() -> admin.stateOf(N2, "n2").startsWith("Running in Backup Mode"));
+        // The store lives on in another process: n2's report reaches n3, which refuses new users with the
+        // seed's reason (Redundancy Interactions and Restrictions) and sends n1's users to n2.
+        await().atMost(BOUND).until(() -> admin.post(N3, "/api/v1/users", "{\"id\":\"bob\"}").status() == 409);
+        AdminClient.Answer refused = admin.post(N3, "/api/v1/users", "{\"id\":\"bob\"}");
+        assertThat(refused.body().get("error").asText()).contains("failover state").contains("n2 is Running in Backup Mode");
+        if (home.equals("n1")) {
+            await().atMost(BOUND).until(() -> admin.get(N3, "/api/v1/users/ann").body().get("serving").asText().equals("n2"));
+        }
+        AdminClient.Answer status = admin.get(N3, "/api/v1/db/status");
+        assertThat(status.body().get("reachable").asBoolean()).as(status.body().toString()).isTrue();
+        assertThat(status.body().get("store").asText()).isEqualTo("h2");
+        assertThat(status.body().get("nodes").findValuesAsText("id")).contains("n1", "n2", "n3");
+        assertThat(admin.get(N2, "/api/v1/audit?limit=50").body().findValuesAsText("result"))
+                .anyMatch(r -> r.startsWith("refused: ") && r.contains("failover state"));
+    }
+}

@@ -1,0 +1,161 @@
+package dev.tandem.node.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.core.Invalid;
+import dev.tandem.core.NodeId;
+import dev.tandem.node.runtime.TandemNode;
+import dev.tandem.node.store.StoreUnavailable;
+import dev.tandem.node.store.User;
+import dev.tandem.node.store.UserAdmin;
+import dev.tandem.node.store.UserDirectory;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Users (seed 000: Configure User Assignment Mode; Redundancy Interactions and Restrictions): add, remove, list,
+ * look up, import and export as CSV, move between groups and rebalance. {@code serving} is the node serving the
+ * user now, from this node's in-memory directory and the node states it knows.
+ */
+final class UsersApi {
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 10_000;
+
+    private final TandemNode node;
+
+    UsersApi(TandemNode node) {
+        this.node = node;
+    }
+
+    void register(RoutesConfig r) {
+        // Fixed paths first: they would otherwise read as user ids.
+        r.get("/api/v1/users/export", this::export);
+        r.post("/api/v1/users/import", this::importCsv);
+        r.post("/api/v1/users/rebalance", ctx -> ctx.json(Map.of("moved", admin().rebalance(ClusterApi.who(ctx)),
+                "note", "moved users must log in again (seed 000)")));
+        r.get("/api/v1/users", this::list);
+        r.post("/api/v1/users", this::add);
+        r.get("/api/v1/users/{id}", this::get);
+        r.delete("/api/v1/users/{id}", this::remove);
+        r.post("/api/v1/users/{id}/move", this::move);
+    }
+
+    private UserAdmin admin() {
+        return new UserAdmin(node.store().store(), node.store()::states);
+    }
+
+    private Map<String, Object> view(User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", u.id());
+        m.put("group", u.group());
+        m.put("home", u.home());
+        m.put("serving", node.users().serving(NodeId.of(u.home())).value());
+        return m;
+    }
+
+    static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            int i = Integer.parseInt(v.strip());
+            if (i >= min && i <= max) return i;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new Invalid(name, v, "a whole number from " + min + " to " + max + " (default " + dflt + ")");
+    }
+
+    private void list(Context ctx) {
+        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        List<User> page = node.store().store().users(blankToNull(ctx.queryParam("group")),
+                blankToNull(ctx.queryParam("node")), blankToNull(ctx.queryParam("after")), limit);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("users", page.stream().map(this::view).toList());
+        m.put("next", page.size() == limit ? page.get(page.size() - 1).id() : null);
+        ctx.json(m);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** From the store; while it is unreachable, from this node's directory (what the redirect uses). */
+    private void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<User> u;
+        try {
+            if (!node.store().reachable()) throw new StoreUnavailable(node.store().lastError(), null);
+            u = node.store().store().user(id);
+        } catch (StoreUnavailable e) {
+            UserDirectory d = node.users();
+            u = d.placement(id).map(p -> new User(id, p.group(), p.home().value()));
+            ctx.header("X-Tandem-Settings", "cache; the store is unreachable");
+        }
+        ctx.json(view(u.orElseThrow(() -> new UserAdmin.NotFound("no user '" + id + "'"))));
+    }
+
+    private void add(Context ctx) {
+        JsonNode b = ClusterApi.body(ctx);
+        if (!b.isObject()) throw new Invalid("body", b.toString(), "{\"id\": ..., \"group\": ..., \"home\": ...}");
+        SettingsDocument.keys(b, "", java.util.Set.of("id", "group", "home"), SettingsDocument.json());
+        User u = admin().add(ClusterApi.who(ctx), text(b, "id"), text(b, "group"), text(b, "home"));
+        ctx.status(201).json(view(u));
+    }
+
+    private static String text(JsonNode b, String key) {
+        JsonNode n = b.get(key);
+        if (n == null || n.isNull()) return null;
+        if (!n.isTextual() || n.asText().isBlank()) throw new Invalid(key, n.toString(), "a non-empty text");
+        return n.asText().strip();
+    }
+
+    private void remove(Context ctx) {
+        String id = ctx.pathParam("id");
+        admin().remove(ClusterApi.who(ctx), id);
+        ctx.json(Map.of("removed", id));
+    }
+
+    private void move(Context ctx) {
+        JsonNode b = ClusterApi.body(ctx);
+        if (!b.isObject()) throw new Invalid("body", b.toString(), "{\"group\": ...}");
+        SettingsDocument.keys(b, "", java.util.Set.of("group", "home"), SettingsDocument.json());
+        User u = admin().move(ClusterApi.who(ctx), ctx.pathParam("id"), text(b, "group"), text(b, "home"));
+        Map<String, Object> m = view(u);
+        // seed 000, IM and Presence status: a user moved to another group must log out and in again.
+        m.put("mustLogInAgain", true);
+        ctx.json(m);
+    }
+
+    private void importCsv(Context ctx) {
+        UserAdmin.Imported r = admin().importCsv(ClusterApi.who(ctx), ctx.body());
+        ctx.json(Map.of("imported", r.imported(), "assigned", r.assigned(), "epoch", r.epoch()));
+    }
+
+    private void export(Context ctx) throws IOException {
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=users.csv");
+        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
+        w.write("id,group,home\n");
+        node.store().store().exportUsers(u -> {
+            try {
+                w.write(u.id());
+                w.write(',');
+                w.write(u.group());
+                w.write(',');
+                w.write(u.home());
+                w.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        w.flush();
+    }
+}

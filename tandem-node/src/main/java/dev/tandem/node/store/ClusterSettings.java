@@ -1,0 +1,215 @@
+package dev.tandem.node.store;
+
+import dev.tandem.core.Invalid;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.lb.DeviceSettings;
+import dev.tandem.core.lb.GroupSettings;
+import dev.tandem.core.lb.HostName;
+import dev.tandem.core.lb.IpAddress;
+import dev.tandem.core.lb.Nat;
+import dev.tandem.core.lb.NetAddress;
+import dev.tandem.core.lb.VpnMode;
+import dev.tandem.core.rm.AssignmentMode;
+import dev.tandem.core.rm.RedundancyGroup;
+import dev.tandem.core.rm.ServiceParameters;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything cluster-wide that the store holds besides users, at one epoch (DESIGN.md, Configuration). The
+ * records carry text as operators write it; {@link #validate()} checks it with the core's own rules, so the
+ * store, the API and the configuration file reject the same things with the same words.
+ *
+ * @param epoch      the version: every write to the store bumps it in the same transaction
+ * @param seeded     a node has filled the store from its configuration file at least once
+ * @param lbGroup    the load-balancing group's shared settings, or null when there is no group
+ */
+public record ClusterSettings(long epoch, boolean seeded, String assignmentMode, List<Group> groups,
+                              Map<String, String> parameters, LbGroup lbGroup, List<Device> devices) {
+
+    public ClusterSettings {
+        assignmentMode = assignmentMode == null ? AssignmentMode.BALANCED.display() : assignmentMode;
+        groups = groups == null ? List.of() : List.copyOf(groups);
+        parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    /** A store nobody has written to: no groups, the seed's defaults. */
+    public static ClusterSettings empty() {
+        return new ClusterSettings(0, false, AssignmentMode.BALANCED.display(), List.of(), Map.of(), null, List.of());
+    }
+
+    /** One node of a redundancy group and the address its peer and the admin API reach it on. */
+    public record Member(String id, String address) {}
+
+    /** seed 000: a presence redundancy group. */
+    public record Group(String name, String description, List<Member> nodes, boolean ha) {
+        public Group {
+            description = description == null ? "" : description;
+            nodes = nodes == null ? List.of() : List.copyOf(nodes);
+        }
+
+        /** The core's group: the seed's name, description and node rules are checked there. */
+        public RedundancyGroup toCore() {
+            List<NodeId> ids = new ArrayList<>();
+            for (Member m : nodes) {
+                if (m == null || m.id() == null) throw new Invalid("nodes[].id", null, "a node id");
+                ids.add(NodeId.of(m.id()));
+                if (m.address() == null || !m.address().matches("[0-9A-Za-z.:_-]{1,255}")) {
+                    throw new Invalid("nodes[].address", m.address(), "an IP address or host name of the node " + m.id());
+                }
+            }
+            return new RedundancyGroup(name, description, ids, ha);
+        }
+
+        public Optional<Member> member(String id) {
+            return nodes.stream().filter(m -> m.id().equals(id)).findFirst();
+        }
+    }
+
+    /**
+     * seed 004: the settings every member shares. The key itself never enters the store: each node reads it from
+     * its key file; the store keeps the fingerprint so every node can tell whether it holds the same key.
+     */
+    public record LbGroup(String clusterAddress, int clusterPort, boolean encryption, String keyFingerprint,
+                          String mode, int redirectPort) {
+        /** DESIGN.md, Redirect: HTTPS 443 in production. */
+        public static final int DEFAULT_REDIRECT_PORT = 443;
+
+        public boolean keySet() {
+            return keyFingerprint != null && !keyFingerprint.isEmpty();
+        }
+
+        void validate() {
+            NetAddress.parse("clusterAddress", clusterAddress);
+            VpnMode vpn = VpnMode.parse("mode", mode);
+            if (encryption && !keySet()) {
+                // seed 004, step 4: encryption needs a shared secret first.
+                throw new Invalid("encryption", true, "false until a cluster key is set (seed 004: specify the shared secret first)");
+            }
+            new GroupSettings(NetAddress.parse("clusterAddress", clusterAddress), clusterPort, false, null, vpn);
+            if (redirectPort < 1 || redirectPort > 65535) throw new Invalid("redirectPort", redirectPort, "a port from 1 to 65535");
+        }
+    }
+
+    /** seed 004: the settings of one device (node) of the load-balancing group. */
+    public record Device(String node, int priority, String publicAddress, String privateAddress, List<String> nat,
+                         boolean participate, boolean redirectFqdn, String fqdn) {
+        public Device {
+            nat = nat == null ? List.of() : List.copyOf(nat);
+        }
+
+        public DeviceSettings toCore() {
+            NodeId.of(node);
+            DeviceSettings d = DeviceSettings.of(IpAddress.parse("publicAddress", publicAddress),
+                    IpAddress.parse("privateAddress", privateAddress)).withPriority(priority).withParticipate(participate);
+            if (!nat.isEmpty()) d = d.withNat(Nat.parse("nat", nat.toArray(String[]::new)));
+            if (redirectFqdn || fqdn != null) {
+                d = d.withRedirectFqdn(redirectFqdn, fqdn == null ? null : HostName.parseFqdn("fqdn", fqdn));
+            }
+            return d;
+        }
+    }
+
+    /** Checks every part with the core's rules; the first problem is thrown, naming the field. */
+    public ClusterSettings validate() {
+        AssignmentMode.parse(assignmentMode);
+        List<RedundancyGroup> core = groups.stream().map(Group::toCore).toList();
+        RedundancyGroup.checkCluster(core);
+        ServiceParameters.fromText(parameters);
+        if (lbGroup != null) lbGroup.validate();
+        Set<String> seen = new HashSet<>();
+        for (Device d : devices) {
+            d.toCore();
+            if (!seen.add(d.node())) throw new Invalid("devices[].node", d.node(), "each node once");
+        }
+        return this;
+    }
+
+    public AssignmentMode mode() {
+        return AssignmentMode.parse(assignmentMode);
+    }
+
+    public ServiceParameters serviceParameters() {
+        return ServiceParameters.fromText(parameters);
+    }
+
+    public List<RedundancyGroup> coreGroups() {
+        return groups.stream().map(Group::toCore).toList();
+    }
+
+    public Optional<Group> group(String name) {
+        return groups.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    public Optional<Group> groupOf(String nodeId) {
+        return groups.stream().filter(g -> g.member(nodeId).isPresent()).findFirst();
+    }
+
+    public Optional<Device> device(String nodeId) {
+        return devices.stream().filter(d -> d.node().equals(nodeId)).findFirst();
+    }
+
+    // ---------------------------------------------------------------- copies with one part changed
+
+    public ClusterSettings withEpoch(long e) {
+        return new ClusterSettings(e, seeded, assignmentMode, groups, parameters, lbGroup, devices);
+    }
+
+    public ClusterSettings withSeeded(boolean s) {
+        return new ClusterSettings(epoch, s, assignmentMode, groups, parameters, lbGroup, devices);
+    }
+
+    public ClusterSettings withAssignmentMode(String m) {
+        return new ClusterSettings(epoch, seeded, m, groups, parameters, lbGroup, devices);
+    }
+
+    public ClusterSettings withGroups(List<Group> g) {
+        return new ClusterSettings(epoch, seeded, assignmentMode, g, parameters, lbGroup, devices);
+    }
+
+    /** Replaces the group of that name, or adds it at the end. */
+    public ClusterSettings withGroup(Group g) {
+        List<Group> out = new ArrayList<>();
+        boolean replaced = false;
+        for (Group old : groups) {
+            if (old.name().equals(g.name())) {
+                out.add(g);
+                replaced = true;
+            } else {
+                out.add(old);
+            }
+        }
+        if (!replaced) out.add(g);
+        return withGroups(out);
+    }
+
+    public ClusterSettings withoutGroup(String name) {
+        return withGroups(groups.stream().filter(g -> !g.name().equals(name)).toList());
+    }
+
+    public ClusterSettings mapGroup(String name, UnaryOperator<Group> change) {
+        return withGroups(groups.stream().map(g -> g.name().equals(name) ? change.apply(g) : g).toList());
+    }
+
+    public ClusterSettings withParameters(Map<String, String> p) {
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, p, lbGroup, devices);
+    }
+
+    public ClusterSettings withLoadBalancing(LbGroup g, List<Device> d) {
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, g, d);
+    }
+
+    /** Replaces that node's device settings, or adds them. */
+    public ClusterSettings withDevice(Device d) {
+        List<Device> out = new ArrayList<>(devices.stream().filter(x -> !x.node().equals(d.node())).toList());
+        out.add(d);
+        return withLoadBalancing(lbGroup, out);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tandem.node.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The cluster's store (DESIGN.md, Persistence): settings versioned by an epoch, users, node reports and the audit
+ * log. Every write is one transaction that bumps the epoch and appends its audit row, so a write is either all
+ * there or not at all. Any method may throw {@link StoreUnavailable}; a rejected input throws
+ * {@link dev.tandem.core.Invalid} and changes nothing.
+ */
+public interface ClusterStore extends AutoCloseable {
+
+    /** Who did what to which target, for the audit log. */
+    record Action(String who, String action, String target) {}
+
+    /** "h2" or "postgresql". */
+    String kind();
+
+    /** The JDBC URL without any password. */
+    String url();
+
+    /** All settings and their epoch, read as one consistent snapshot. */
+    ClusterSettings settings();
+
+    /** The current epoch only (cheap: what the watcher polls). */
+    long epoch();
+
+    /**
+     * Applies {@code change} to the current settings in one transaction: the result is validated, written, the
+     * epoch bumped and the action audited. Returns the settings as written, with their new epoch.
+     */
+    ClusterSettings updateSettings(Action action, UnaryOperator<ClusterSettings> change);
+
+    /** What a user write sees, inside its transaction (writers are serialized, so counts cannot change under it). */
+    interface UserView {
+        ClusterSettings settings();
+
+        /** Users per home node now. */
+        Map<String, Integer> counts();
+
+        Optional<User> find(String id);
+
+        /** Up to {@code limit} users whose home is {@code node}, in id order. */
+        List<User> on(String node, int limit);
+    }
+
+    /**
+     * A planned user write: users to add (they must not exist), users to change (they must exist), ids to remove
+     * (they must exist) and what the audit row says when it succeeds.
+     */
+    record UserWrite(List<User> added, List<User> changed, List<String> removed, String result) {}
+
+    /** Plans a user write with a consistent view, then applies it all or nothing, bumping the epoch. */
+    long writeUsers(Action action, Function<UserView, UserWrite> plan);
+
+    Optional<User> user(String id);
+
+    /** Users in id order after {@code after}, filtered by group and/or home node when given. */
+    List<User> users(String group, String node, String after, int limit);
+
+    /** Every user in id order, streamed. */
+    void exportUsers(Consumer<User> sink);
+
+    /** What changed since an epoch: users added or changed, ids removed, and the epoch this answer is complete to. */
+    record UserChanges(long epoch, List<User> upserted, List<String> removed) {}
+
+    UserChanges userChangesSince(long epoch);
+
+    /** Records a refused or failed action in the audit log (best effort: the store may be the reason). */
+    void audit(Action action, String result);
+
+    record AuditRow(Instant at, String who, String action, String target, String result) {}
+
+    /** The newest audit rows first. */
+    List<AuditRow> audit(int limit);
+
+    /** A node reports the epoch it runs and its recovery-manager state. */
+    void report(String node, long epoch, String state);
+
+    /** @param secondsAgo how long since the node last reported, by the store's clock */
+    record NodeReport(String node, long epoch, String state, long secondsAgo) {}
+
+    List<NodeReport> reports();
+
+    /** The Flyway schema version, e.g. "1". */
+    String schemaVersion();
+
+    /** PostgreSQL's streaming replication as the primary sees it; empty on H2 or without standbys. */
+    List<Map<String, Object>> replication();
+
+    /**
+     * Returns when the store may have a new epoch (a PostgreSQL notification) or after {@code max} (H2 has no
+     * notifications: the caller then polls the epoch).
+     */
+    void awaitChange(java.time.Duration max) throws InterruptedException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,37 @@
+package dev.tandem.node.store;
+
+import dev.tandem.node.config.NodeConfig;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration a node runs: its file, with the store's version of what the store holds for it (its
+ * redundancy group, the service parameters, the load-balancing group and its own device). Identity, addresses it
+ * binds, keys, checks, hooks and the address driver stay the file's.
+ */
+public final class EffectiveConfig {
+    private EffectiveConfig() {}
+
+    public static NodeConfig of(NodeConfig yaml, ClusterSettings s) {
+        NodeConfig.Group group = yaml.redundancyGroup();
+        Optional<ClusterSettings.Group> g = s.groupOf(yaml.id());
+        if (g.isPresent()) {
+            group = new NodeConfig.Group(g.get().name(), g.get().description(), g.get().ha(), g.get().nodes().stream()
+                    .map(m -> new NodeConfig.Member(m.id(), m.address())).toList());
+        }
+        Map<String, String> params = s.seeded() ? s.parameters() : yaml.parameters();
+        NodeConfig.LoadBalancing lb = yaml.loadBalancing();
+        Optional<ClusterSettings.Device> d = s.device(yaml.id());
+        if (lb != null && s.lbGroup() != null && d.isPresent()) {
+            ClusterSettings.LbGroup sg = s.lbGroup();
+            ClusterSettings.Device dev = d.get();
+            lb = new NodeConfig.LoadBalancing(sg.clusterAddress(), sg.clusterPort(), sg.mode(), dev.participate(),
+                    dev.priority(), dev.publicAddress(), dev.privateAddress(), dev.nat(), dev.redirectFqdn(), dev.fqdn(),
+                    lb.model(), lb.maxSessions(), lb.member(), lb.peers(), lb.addressDriver(), lb.driverInterface(),
+                    lb.claimCommand(), lb.releaseCommand(), lb.timing(), lb.onDirectorChange(), lb.redirect());
+        }
+        return new NodeConfig(yaml.base(), yaml.id(), yaml.address(), yaml.admin(), yaml.cluster(), group, params,
+                yaml.stateDir(), yaml.criticalServices(), yaml.serviceControl(), yaml.hooks(), lb, yaml.sessionService(),
+                yaml.store());
+    }
+}

@@ -1,0 +1,293 @@
+package dev.tandem.node.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.NodeId;
+import dev.tandem.node.runtime.TandemNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store-backed admin API of a running node (docs/store.md, REST), on its default store: an H2 file in its
+ * state directory, filled from its configuration file at the first start. The node is alone in group "solo";
+ * the tests add a second group n3/n4 that exists in the store only.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterApiTest {
+    private static final String TOKEN = "admin-token-of-tests-7f3a";
+    private static final String SECRET = "cluster-secret-of-tests-9b2c";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> ANSWERS = new ArrayList<>();
+
+    @TempDir
+    static Path dir;
+    static TandemNode node;
+    static AdminApi api;
+    static String base;
+
+    record Answer(int status, String body, String contentType, String settingsSource) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(body);
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = AdminApiTest.startNode(dir, true);
+        api = new AdminApi(node).start();
+        base = "http://127.0.0.1:" + api.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) api.close();
+        if (node != null) node.close();
+        // No answer ever carries the cluster key or the token.
+        assertThat(ANSWERS).noneMatch(a -> a.contains(SECRET) || a.contains(TOKEN));
+    }
+
+    static Answer call(String method, String path, String body, String type) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + TOKEN).header("X-Tandem-Actor", "tester")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (type != null) b.header("Content-Type", type);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        ANSWERS.add(r.body());
+        return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""),
+                r.headers().firstValue("X-Tandem-Settings").orElse(""));
+    }
+
+    static Answer get(String path) throws Exception {
+        return call("GET", path, null, null);
+    }
+
+    static Answer send(String method, String path, String json) throws Exception {
+        return call(method, path, json, "application/json");
+    }
+
+    static String error(Answer a, int status) throws Exception {
+        assertThat(a.status()).as(a.body()).isEqualTo(status);
+        assertThat(a.json().get("error").asText()).isNotBlank();
+        return a.json().get("error").asText();
+    }
+
+    @Test
+    @Order(1)
+    void theStoreStartsWithTheNodesOwnGroupFromItsConfigurationFile() throws Exception {
+        Answer a = get("/api/v1/cluster/groups");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.settingsSource()).startsWith("store, epoch ");
+        JsonNode g = a.json().get(0);
+        assertThat(g.get("name").asText()).isEqualTo("solo");
+        assertThat(g.get("nodes").get(0).get("id").asText()).isEqualTo("n1");
+        assertThat(g.get("ha").asBoolean()).isFalse();
+        assertThat(get("/api/v1/cluster/parameters").json().get("keepAliveInterval").asText()).isEqualTo("1s");
+        assertThat(get("/api/v1/cluster/assignment-mode").json().get("mode").asText()).isEqualTo("Balanced");
+    }
+
+    @Test
+    @Order(2)
+    void groupsAreAddedChangedAndCheckedBySeedRules() throws Exception {
+        Answer added = send("POST", "/api/v1/cluster/groups",
+                "{\"name\":\"east\",\"description\":\"second pair\",\"nodes\":[{\"id\":\"n3\",\"address\":\"127.0.0.3\"},"
+                        + "{\"id\":\"n4\",\"address\":\"127.0.0.4\"}],\"ha\":true}");
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        assertThat(added.json().get("restartRequired")).hasSize(2);
+        // seed 000 step 3: up to 128 of A-Za-z0-9_- ; step 4: no " % & / < > ; a node in one group only.
+        assertThat(error(send("POST", "/api/v1/cluster/groups", "{\"name\":\"bad name\",\"nodes\":[{\"id\":\"n9\",\"address\":\"127.0.0.9\"}]}"), 400))
+                .contains("group name: 'bad name'").contains("A-Z a-z 0-9 _ -");
+        assertThat(error(send("POST", "/api/v1/cluster/groups", "{\"name\":\"x\",\"description\":\"a/b\",\"nodes\":[{\"id\":\"n9\",\"address\":\"127.0.0.9\"}]}"), 400))
+                .contains("description: 'a/b'");
+        assertThat(error(send("POST", "/api/v1/cluster/groups", "{\"name\":\"west\",\"nodes\":[{\"id\":\"n3\",\"address\":\"127.0.0.3\"}]}"), 400))
+                .contains("n3").contains("already in east");
+        assertThat(error(send("POST", "/api/v1/cluster/groups", "{\"name\":\"east\",\"nodes\":[{\"id\":\"n7\",\"address\":\"127.0.0.7\"}]}"), 400))
+                .contains("a name no other group has");
+        Answer changed = send("PUT", "/api/v1/cluster/groups/east", "{\"description\":\"east pair\",\"nodes\":[{\"id\":\"n3\","
+                + "\"address\":\"127.0.0.3\"},{\"id\":\"n4\",\"address\":\"127.0.0.4\"}],\"ha\":true}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(get("/api/v1/cluster/groups/east").json().get("description").asText()).isEqualTo("east pair");
+        Answer ha = send("POST", "/api/v1/cluster/groups/east/ha", "{\"enabled\":false}");
+        assertThat(ha.json().get("ha").asBoolean()).isFalse();
+        assertThat(error(send("POST", "/api/v1/cluster/groups/solo/ha", "{\"enabled\":true}"), 400)).contains("pair");
+        assertThat(error(get("/api/v1/cluster/groups/nowhere"), 404)).contains("nowhere");
+        JsonNode audit = get("/api/v1/audit?limit=20").json();
+        assertThat(audit.get(0).get("who").asText()).isEqualTo("tester");
+        assertThat(audit.findValuesAsText("result")).anyMatch(r -> r.startsWith("refused: ") && r.contains("bad name"));
+        assertThat(audit.findValuesAsText("action")).contains("group add", "group change", "group ha disable");
+    }
+
+    @Test
+    @Order(3)
+    void newParametersReachTheRunningNodeWithoutARestart() throws Exception {
+        Answer a = send("PUT", "/api/v1/cluster/parameters", "{\"keepAliveInterval\":\"2s\",\"keepAliveTimeout\":\"9s\"}");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("keepAliveInterval").asText()).isEqualTo("2s");
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.snapshot().params().keepAliveInterval().equals(Duration.ofSeconds(2)));
+        assertThat(node.snapshot().params().keepAliveTimeout()).hasSeconds(9);
+        // seed 000 rules through the core: the timeout must be at least twice the interval.
+        assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"keepAliveTimeout\":\"3s\"}"), 400)).contains("keepAliveTimeout");
+        assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"heartbeat\":\"3s\"}"), 400)).contains("heartbeat").contains("keepAliveInterval");
+    }
+
+    @Test
+    @Order(4)
+    void usersAreAssignedLookedUpMovedAndServedFromMemory() throws Exception {
+        assertThat(error(send("PUT", "/api/v1/cluster/assignment-mode", "{\"mode\":\"Round-Robin\"}"), 400))
+                .contains("Round-Robin").contains("Balanced, Active-Standby or None");
+        assertThat(send("PUT", "/api/v1/cluster/assignment-mode", "{\"mode\":\"Active-Standby\"}").json().get("mode").asText())
+                .isEqualTo("Active-Standby");
+        Answer u1 = send("POST", "/api/v1/users", "{\"id\":\"alice\",\"group\":\"east\"}");
+        assertThat(u1.status()).as(u1.body()).isEqualTo(201);
+        // seed 000 Active-Standby: all users on the first node of the group.
+        assertThat(u1.json().get("home").asText()).isEqualTo("n3");
+        assertThat(error(send("POST", "/api/v1/users", "{\"id\":\"alice\"}"), 400)).contains("alice");
+        assertThat(error(send("POST", "/api/v1/users", "{\"id\":\"a,b\"}"), 400)).contains("'a,b'");
+        send("PUT", "/api/v1/cluster/assignment-mode", "{\"mode\":\"Balanced\"}");
+        Answer imp = call("POST", "/api/v1/users/import", "id,group,home\nbob\ncarol\ndave,solo\nerin,,n4\n", "text/csv");
+        assertThat(imp.status()).as(imp.body()).isEqualTo(200);
+        assertThat(imp.json().get("imported").asInt()).isEqualTo(4);
+        assertThat(imp.json().get("assigned").asInt()).isEqualTo(3);
+        Answer bad = call("POST", "/api/v1/users/import", "frank\ngina,nogroup\n", "text/csv");
+        assertThat(error(bad, 400)).startsWith("line 2: ").contains("nogroup");
+        assertThat(bad.json().get("line").asInt()).isEqualTo(2);
+        assertThat(error(get("/api/v1/users/frank"), 404)).contains("frank");
+
+        JsonNode dave = get("/api/v1/users/dave").json();
+        assertThat(dave.get("home").asText()).isEqualTo("n1");
+        assertThat(dave.get("serving").asText()).isEqualTo("n1");
+        // The node's in-memory directory follows the store within the watcher's poll.
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.users().servingNode("erin").isPresent());
+        assertThat(node.users().servingNode("erin")).contains(NodeId.of("n4"));
+
+        JsonNode moved = send("POST", "/api/v1/users/dave/move", "{\"group\":\"east\"}").json();
+        assertThat(moved.get("group").asText()).isEqualTo("east");
+        assertThat(moved.get("mustLogInAgain").asBoolean()).isTrue();
+
+        JsonNode page = get("/api/v1/users?limit=2").json();
+        assertThat(page.get("users")).hasSize(2);
+        assertThat(page.get("next").asText()).isEqualTo("bob");
+        JsonNode rest = get("/api/v1/users?limit=10&after=bob").json();
+        assertThat(rest.get("users").findValuesAsText("id")).containsExactly("carol", "dave", "erin");
+        assertThat(rest.get("next").isNull()).isTrue();
+        assertThat(get("/api/v1/users?node=n4&limit=10").json().get("users").findValuesAsText("id")).contains("erin");
+        assertThat(error(get("/api/v1/users?limit=20000"), 400)).contains("limit").contains("10000");
+
+        Answer csv = get("/api/v1/users/export");
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(csv.body().lines().toList()).first().isEqualTo("id,group,home");
+        assertThat(csv.body()).contains("alice,east,n3\n");
+        assertThat(csv.body().lines().count()).isEqualTo(6);
+
+        assertThat(send("DELETE", "/api/v1/users/carol", null).status()).isEqualTo(200);
+        assertThat(get("/api/v1/users/carol").status()).isEqualTo(404);
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.users().servingNode("carol").isEmpty());
+        JsonNode rebalanced = send("POST", "/api/v1/users/rebalance", null).json();
+        assertThat(rebalanced.get("moved").asInt()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    @Order(5)
+    void addingUsersWhileAnotherNodeReportsAFailoverStateIsRefusedWithTheSeedsReason() throws Exception {
+        node.store().store().report("n3", node.store().settings().epoch(), "Failed Over");
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.store().states().get(NodeId.of("n3")) != null);
+        String e = error(send("POST", "/api/v1/users", "{\"id\":\"late\"}"), 409);
+        // seed 000, Redundancy Interactions and Restrictions.
+        assertThat(e).contains("cannot be added while a node of the cluster is in a failover state").contains("n3 is Failed Over");
+        // A user homed on n3 is served by its peer n4 while n3 is failed over (seed 000: the backup serves them).
+        assertThat(node.users().servingNode("alice")).contains(NodeId.of("n4"));
+        assertThat(get("/api/v1/users/alice").json().get("serving").asText()).isEqualTo("n4");
+        node.store().store().report("n3", node.store().settings().epoch(), "Normal");
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.users().servingNode("alice").orElseThrow().equals(NodeId.of("n3")));
+        assertThat(send("POST", "/api/v1/users", "{\"id\":\"late\"}").status()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(6)
+    void loadBalancingSettingsNeverShowTheKey() throws Exception {
+        Answer put = send("PUT", "/api/v1/cluster/load-balancing/settings", "{\"group\":{\"clusterAddress\":\"192.0.2.10\","
+                + "\"key\":\"" + SECRET + "\",\"encryption\":true},\"devices\":[{\"node\":\"n1\",\"priority\":9,"
+                + "\"publicAddress\":\"192.0.2.11\",\"nat\":\"203.0.113.5\",\"participate\":true}]}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        JsonNode lb = get("/api/v1/cluster/load-balancing/settings").json();
+        assertThat(lb.get("group").get("keySet").asBoolean()).isTrue();
+        assertThat(lb.get("group").get("encryption").asBoolean()).isTrue();
+        assertThat(lb.get("group").get("clusterPort").asInt()).isEqualTo(9023);
+        assertThat(lb.get("devices").get(0).get("priority").asInt()).isEqualTo(9);
+        assertThat(lb.get("devices").get(0).get("privateAddress").asText()).isEqualTo("192.0.2.11");
+        assertThat(lb.toString()).doesNotContain(SECRET);
+        // seed 004: priority 1 to 10.
+        assertThat(error(send("PUT", "/api/v1/cluster/load-balancing/settings", "{\"devices\":[{\"node\":\"n1\",\"priority\":11}]}"), 400))
+                .contains("priority").contains("1 to 10");
+    }
+
+    @Test
+    @Order(7)
+    void theWholeConfigurationExportsAsYamlAndImportsAllOrNothing() throws Exception {
+        Answer export = get("/api/v1/config/export");
+        assertThat(export.contentType()).startsWith("application/yaml");
+        assertThat(export.body()).contains("groups:").contains("name: east").contains("keySet: true").doesNotContain(SECRET);
+        long epoch = node.store().store().epoch();
+        String broken = export.body().replace("name: east", "name: \"ea st\"");
+        Answer bad = call("PUT", "/api/v1/config", broken, "application/yaml");
+        int line = broken.lines().toList().indexOf(broken.lines().filter(l -> l.contains("ea st")).findFirst().orElseThrow());
+        assertThat(error(bad, 400)).contains("line ").contains("ea st");
+        assertThat(error(bad, 400)).matches("line \\d+: .*");
+        assertThat(line).isPositive();
+        assertThat(node.store().store().epoch()).isEqualTo(epoch);
+        String changed = export.body().replace("assignmentMode: Balanced", "assignmentMode: None");
+        Answer ok = call("PUT", "/api/v1/config", changed, "application/yaml");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().get("epoch").asLong()).isEqualTo(epoch + 1);
+        assertThat(get("/api/v1/cluster/assignment-mode").json().get("mode").asText()).isEqualTo("None");
+        assertThat(get("/api/v1/cluster/load-balancing/settings").json().get("group").get("keySet").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(8)
+    void aLargeImportGoesThroughTheApiInOneRequest() throws Exception {
+        // Over a megabyte of CSV: more than an HTTP server takes by default.
+        String csv = java.util.stream.IntStream.range(0, 70_000).mapToObj(i -> "bulk-user-" + i)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(csv.length()).isGreaterThan(1_100_000);
+        send("PUT", "/api/v1/cluster/assignment-mode", "{\"mode\":\"Balanced\"}");
+        Answer a = call("POST", "/api/v1/users/import", csv, "text/csv");
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("imported").asInt()).isEqualTo(70_000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.users().servingNode("bulk-user-69999").isPresent());
+    }
+
+    @Test
+    @Order(9)
+    void dbStatusShowsTheStoreItsSchemaAndEachNodesEpoch() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.store().caughtUp());
+        JsonNode s = get("/api/v1/db/status").json();
+        assertThat(s.get("store").asText()).isEqualTo("h2");
+        assertThat(s.get("url").asText()).startsWith("jdbc:h2:file:");
+        assertThat(s.get("reachable").asBoolean()).isTrue();
+        assertThat(s.get("schemaVersion").asText()).isEqualTo("1");
+        long epoch = s.get("settingsEpoch").asLong();
+        JsonNode n1 = null;
+        for (JsonNode n : s.get("nodes")) if (n.get("id").asText().equals("n1")) n1 = n;
+        assertThat(n1).isNotNull();
+        assertThat(n1.get("epoch").asLong()).isEqualTo(epoch);
+        assertThat(n1.get("reachable").asBoolean()).isTrue();
+        assertThat(s.get("replication")).isEmpty();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.tandem.node.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tandem.core.NodeId;
+import dev.tandem.core.rm.RecoveryManager;
+import dev.tandem.core.rm.RedundancyGroup;
+import dev.tandem.core.rm.RmState;
+import dev.tandem.core.rm.ServiceParameters;
+import dev.tandem.node.config.ConfigLoader;
+import dev.tandem.node.config.NodeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How a node's configuration file and the store meet (docs/decisions/0014): the file fills what the store does not
+ * know, the store wins after, and new epochs reach the running node (service parameters live).
+ */
+class StoreServiceTest {
+    @TempDir
+    Path dir;
+
+    private NodeConfig node(String id, String address, String group, String peer, String peerAddress, String interval)
+            throws Exception {
+        String yaml = """
+                node:
+                  id: %s
+                  address: %s
+                redundancyGroup:
+                  name: %s
+                  highAvailability: true
+                  nodes:
+                    - id: %s
+                      address: %s
+                    - id: %s
+                      address: %s
+                parameters:
+                  keepAliveInterval: %s
+                  keepAliveTimeout: 20s
+                stateDir: state/%s
+                store:
+                  url: jdbc:h2:file:store/tandem;AUTO_SERVER=TRUE
+                loadBalancing:
+                  clusterAddress: 192.0.2.10
+                  participate: true
+                  priority: 4
+                """.formatted(id, address, group, id, address, peer, peerAddress, interval, id);
+        return ConfigLoader.load(Files.writeString(dir.resolve(id + ".yaml"), yaml));
+    }
+
+    @Test
+    void theFirstNodeFillsTheStoreTheNextAddOnlyWhatIsMissingAndTheStoreWinsAfter() throws Exception {
+        NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
+        try (StoreService s = StoreService.open(n1, Optional.of("fp-1"))) {
+            ClusterSettings st = s.store().settings();
+            assertThat(st.seeded()).isTrue();
+            assertThat(st.groups()).extracting(ClusterSettings.Group::name).containsExactly("east");
+            assertThat(st.parameters()).containsEntry("keepAliveInterval", "2s");
+            assertThat(st.lbGroup().clusterAddress()).isEqualTo("192.0.2.10");
+            assertThat(st.lbGroup().keyFingerprint()).isEqualTo("fp-1");
+            assertThat(st.device("n1").orElseThrow().priority()).isEqualTo(4);
+            assertThat(s.store().audit(1).get(0).who()).isEqualTo("n1");
+        }
+        // Another pair, whose file says other parameters: its group and device are added, the parameters are not.
+        NodeConfig n3 = node("n3", "10.0.0.3", "west", "n4", "10.0.0.4", "3s");
+        try (StoreService s = StoreService.open(n3, Optional.empty())) {
+            ClusterSettings st = s.store().settings();
+            assertThat(st.groups()).extracting(ClusterSettings.Group::name).containsExactly("east", "west");
+            assertThat(st.parameters()).containsEntry("keepAliveInterval", "2s");
+            assertThat(st.device("n3")).isPresent();
+            // The node runs the store's parameters, not its file's.
+            assertThat(s.effectiveConfig().parameters()).containsEntry("keepAliveInterval", "2s");
+            // The store changes; the next start runs what the store says.
+            s.store().updateSettings(new ClusterStore.Action("admin", "group change", "west"), x -> x.mapGroup("west",
+                    g -> new ClusterSettings.Group("west", "changed in the store", g.nodes(), false))
+                    .withDevice(new ClusterSettings.Device("n3", 9, "10.0.0.3", "10.0.0.3", List.of(), true, false, null)));
+        }
+        try (StoreService s = StoreService.open(n3, Optional.empty())) {
+            assertThat(s.effectiveConfig().redundancyGroup().description()).isEqualTo("changed in the store");
+            assertThat(s.effectiveConfig().redundancyGroup().highAvailability()).isFalse();
+            assertThat(s.effectiveConfig().loadBalancing().priority()).isEqualTo(9);
+            assertThat(s.effectiveConfig().address()).isEqualTo("10.0.0.3");
+        }
+        // A file that puts n1 in another group than the store does: the store's group stands, nothing is written.
+        NodeConfig conflicting = node("n1", "10.0.0.1", "north", "n5", "10.0.0.5", "2s");
+        try (StoreService s = StoreService.open(conflicting, Optional.empty())) {
+            assertThat(s.store().settings().group("north")).isEmpty();
+            assertThat(s.effectiveConfig().redundancyGroup().name()).isEqualTo("east");
+        }
+    }
+
+    @Test
+    void aNewEpochReachesTheRunningNodeAndItsDirectory() throws Exception {
+        NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
+        try (StoreService s = StoreService.open(n1, Optional.empty())) {
+            ServiceParameters running = ServiceParameters.fromText(Map.of("keepAliveInterval", "2s", "keepAliveTimeout", "20s"));
+            RmState rm = RecoveryManager.initial(NodeId.of("n1"),
+                    RedundancyGroup.pair("east", NodeId.of("n1"), NodeId.of("n2"), true), running);
+            List<ServiceParameters> applied = new CopyOnWriteArrayList<>();
+            s.start(() -> rm, applied::add);
+            s.store().updateSettings(new ClusterStore.Action("admin", "parameters", "cluster"),
+                    x -> x.withParameters(Map.of("keepAliveInterval", "4s", "keepAliveTimeout", "20s", "servicePort", "23000")));
+            new UserAdmin(s.store(), Map::of).importCsv("admin", "u1\nu2\nu3\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !applied.isEmpty() && s.users().size() == 3);
+            ServiceParameters got = applied.get(applied.size() - 1);
+            assertThat(got.keepAliveInterval()).hasSeconds(4);
+            // Ports are bound: they change with a restart, not live.
+            assertThat(got.servicePort()).isEqualTo(running.servicePort());
+            assertThat(s.users().servingNode("u1")).isPresent();
+            // The cache holds what the node runs on.
+            await().atMost(Duration.ofSeconds(10)).until(() -> new SettingsCache(n1.stateDir()).users()
+                    .map(u -> u.users().size() == 3).orElse(false));
+            assertThat(new SettingsCache(n1.stateDir()).settings().orElseThrow().parameters()).containsEntry("keepAliveInterval", "4s");
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.store().reports().stream().anyMatch(r -> r.node().equals("n1")));
+        }
+    }
+}
