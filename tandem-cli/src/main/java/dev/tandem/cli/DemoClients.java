@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The demo's clients: Java clients (tandem-client) that log in through the cluster address as users u0001, u0002,
- * ..., keep their sessions alive and log in again after the fast profile's re-login delay when they lose them. They
+ * ... (or as guests), keep their sessions alive and log in again after the fast profile's re-login delay when they lose them. They
  * share one HTTP client and one scheduler, and arrive a few at a time, as users do.
  */
 final class DemoClients implements LiveDemo.Clients {
@@ -37,7 +37,8 @@ final class DemoClients implements LiveDemo.Clients {
         this.scheduler = scheduler;
     }
 
-    static DemoClients start(int count, HttpClient http, java.nio.file.Path dir) {
+    /** {@code count} clients; the first {@code users} log in as u0001, u0002, ..., the others as guests (no user). */
+    static DemoClients start(int count, int users, HttpClient http) {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "tandem-demo-clients");
             t.setDaemon(true);
@@ -46,7 +47,7 @@ final class DemoClients implements LiveDemo.Clients {
         DemoClients d = new DemoClients(scheduler);
         URI cluster = URI.create("http://" + DemoCluster.CLUSTER_ADDRESS + ":8443");
         for (int i = 0; i < count; i++) {
-            TandemClient c = TandemClient.builder(cluster).user(String.format("u%04d", i + 1))
+            TandemClient c = TandemClient.builder(cluster).user(i < users ? String.format("u%04d", i + 1) : null)
                     .reloginLimits(RELOGIN_LOWER, RELOGIN_UPPER).httpClient(http).scheduler(scheduler)
                     .requestTimeout(Duration.ofSeconds(2))
                     .listener((client, state) -> {

@@ -45,6 +45,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "200", description = "how many clients, 0 to 5000 (default ${DEFAULT-VALUE})")
     int clients;
 
+    @Option(names = "--users", paramLabel = "N",
+            description = "how many of the clients log in as users of the cluster's store (u0001, ...), who always go to"
+                    + " the node that serves them; the others are guests placed by rules 1 to 4 (default: three in four)")
+    Integer users;
+
     @Option(names = "--dir", paramLabel = "DIR",
             description = "where to write the cluster and its logs (kept); default: a temporary directory, removed at the end")
     Path dir;
@@ -60,6 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (simulated) return tour();
         if (nodes < 2 || nodes > 10) throw new Invalid("--nodes", nodes, "from 2 to 10");
         if (clients < 0 || clients > 5000) throw new Invalid("--clients", clients, "from 0 to 5000");
+        if (users == null) users = clients * 3 / 4;
+        if (users < 0 || users > clients) throw new Invalid("--users", users, "from 0 to --clients (" + clients + ")");
         Optional<DemoScript> steps = Optional.empty();
         if (script != null) {
             try {
@@ -87,7 +94,8 @@ public final class DemoCommand implements Callable<Integer> {
                         + where.resolve("logs"));
                 return 1;
             }
-            demo.clients(DemoClients.start(clients, http, where));
+            demo.addUsers(users);
+            demo.clients(DemoClients.start(clients, users, http));
             String token = cluster.token();
             try (LiveDemo.Console console = Consoles.open(System.out, Duration.ofSeconds(5))) {
                 demo.run(console, steps, s -> List.of(

@@ -120,6 +120,14 @@ public final class ClusterView {
         }).exceptionally(e -> Optional.empty());
     }
 
+    /** Posts a text body (for example users as CSV); answers the status and the body, or throws when nobody answers. */
+    public HttpResponse<String> postText(String node, String path, String contentType, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(cluster.adminUrl(node) + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Posts an admin action; answers the node's message, or why it failed. */
     public String post(String node, String path) {
         HttpRequest r = HttpRequest.newBuilder(URI.create(cluster.adminUrl(node) + path)).timeout(Duration.ofSeconds(5))

@@ -77,6 +77,30 @@ public final class LiveDemo implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Waits until every node serves (Normal), then adds {@code count} users u0001, u0002, ... to the cluster's store;
+     * the assignment mode (Balanced by default) gives each a home node. Users that exist already are kept.
+     */
+    public void addUsers(int count) throws InterruptedException {
+        if (count == 0) return;
+        long deadline = System.nanoTime() + DIRECTOR_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ClusterView.Snapshot s = view.read();
+            if (s.nodes().stream().allMatch(n -> n.up() && n.state().equals("Normal"))) break;
+            Thread.sleep(REFRESH.toMillis());
+        }
+        StringBuilder csv = new StringBuilder();
+        for (int i = 1; i <= count; i++) csv.append(String.format("u%04d%n", i));
+        String first = cluster.nodes().get(0);
+        try {
+            var r = view.postText(first, "/api/v1/users/import", "text/csv", csv.toString());
+            log.println(r.statusCode() / 100 == 2 ? "added " + count + " users to the store: " + r.body()
+                    : "users not added (" + r.statusCode() + "): " + r.body());
+        } catch (Exception e) {
+            log.println("users not added: " + first + " does not answer (" + e.getMessage() + ")");
+        }
+    }
+
     public void clients(Clients c) {
         this.clients = c;
     }

@@ -45,6 +45,11 @@ final class AdminClient {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    Answer postCsv(String host, String path, String csv) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://" + host + ":20075" + path))
+                .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv)));
+    }
+
     private Answer send(HttpRequest.Builder b) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + token)
                 .build(), HttpResponse.BodyHandlers.ofString());

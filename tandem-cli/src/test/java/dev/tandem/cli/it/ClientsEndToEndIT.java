@@ -195,6 +195,43 @@ class ClientsEndToEndIT {
     }
 
     @Test
+    void usersGoToTheirHomeNodeAndAfterAKillComeBackOnItsPeer() throws Exception {
+        startCluster(100);
+        // Users are added once every node serves (seed 000: not while a node is in a failover state).
+        await().atMost(BOUND).until(() -> List.of(HOSTS).stream()
+                .allMatch(h -> admin.stateOf(h, "n" + (List.of(HOSTS).indexOf(h) + 1)).startsWith("Normal")));
+        StringBuilder csv = new StringBuilder();
+        for (int i = 1; i <= 30; i++) csv.append(String.format("user%03d%n", i));
+        AdminClient.Answer imported = admin.postCsv(HOSTS[0], "/api/v1/users/import", csv.toString());
+        assertThat(imported.status()).as(imported.body().toString()).isEqualTo(200);
+        Map<String, String> home = new HashMap<>();
+        for (int i = 1; i <= 30; i++) {
+            String u = String.format("user%03d", i);
+            String id = await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                    .until(() -> admin.get(HOSTS[0], "/api/v1/users/" + u).body().path("home").asText(null), h -> h != null);
+            home.put(u, HOSTS[Integer.parseInt(id.substring(1)) - 1]);
+        }
+        // Every node learns the users from the store; then each user's client goes to its home node.
+        Thread.sleep(1500);
+        for (int i = 1; i <= 30; i++) client(String.format("user%03d", i)).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> host(c) != null));
+        for (TandemClient c : clients) assertThat(host(c)).as(c.user().orElseThrow()).isEqualTo(home.get(c.user().orElseThrow()));
+        // n2 dies: its users come back through the cluster address on n1, its peer (seed 000: the backup serves them).
+        List<TandemClient> ofN2 = clients.stream().filter(c -> HOSTS[1].equals(host(c))).toList();
+        assertThat(ofN2).isNotEmpty();
+        nodes.get(1).kill();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ofN2.stream().allMatch(c -> HOSTS[0].equals(host(c))));
+        for (TandemClient c : ofN2) {
+            assertThat(delays.get(c)).isNotEmpty().allSatisfy(d -> assertThat(d).isBetween(RELOGIN_LOWER, RELOGIN_UPPER));
+        }
+        // The others never moved.
+        for (TandemClient c : clients) {
+            if (!ofN2.contains(c)) assertThat(host(c)).isEqualTo(home.get(c.user().orElseThrow()));
+        }
+    }
+
+    @Test
     void whenTheDirectorIsKilledANewOneRedirectsNewClients() throws Exception {
         startCluster(100);
         String director = awaitDirector();

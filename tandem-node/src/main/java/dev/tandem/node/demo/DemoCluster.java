@@ -114,7 +114,7 @@ public final class DemoCluster {
         if (fast) y.append("  heartbeatInterval: 500ms\n  endAfter: 1m\n");
         y.append("criticalServices:\n  - name: session-service\n    kind: http\n    url: http://")
                 .append(address(i)).append(':').append(SERVICE_PORT).append("/session/health\n")
-                .append(fast ? "    interval: 250ms\n    timeout: 200ms\n" : "    interval: 5s\n    timeout: 2s\n");
+                .append(fast ? "    interval: 1s\n    timeout: 1s\n" : "    interval: 5s\n    timeout: 2s\n");
         return y.toString();
     }
 
