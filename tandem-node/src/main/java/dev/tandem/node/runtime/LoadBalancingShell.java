@@ -84,6 +84,10 @@ final class LoadBalancingShell {
     /** The redirect service while this node holds the cluster address; touched only by the address worker. */
     private RedirectServer redirectServer;
     private volatile UserLocator users = UserLocator.NONE;
+    /** Redirects the decider made that the loop has counted; with the state, what the decider reads. */
+    private long counted;
+    private volatile ClientDecider.Published forClients;
+    private final ClientDecider decider;
 
     LoadBalancingShell(NodeConfig.LoadBalancing config, NodeId self, Optional<ClusterKey> key, Optional<String> secret,
                        boolean encryption, long epoch, Clock clock, ScheduledExecutorService loop, NodeMetrics metrics,
@@ -102,6 +106,8 @@ final class LoadBalancingShell {
         this.redirectMetrics = new RedirectMetrics(metrics.registry());
         this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
         this.state = initial();
+        this.forClients = new ClientDecider.Published(state, 0, false);
+        this.decider = new ClientDecider(self, clock, () -> forClients, m -> loop.execute(() -> counted(m)));
         this.timers = new LoopTimers(loop, clock, name -> {
             if (speaking) step(new LbEvent.TimerFired(name));
         });
@@ -195,52 +201,23 @@ final class LoadBalancingShell {
         users = locator == null ? UserLocator.NONE : locator;
     }
 
-    /**
-     * Where a new client goes (seed 004, VPN Load-Balancing Algorithm), decided on the loop: a client that names a
-     * user known to the cluster goes to the first live member among the nodes that may serve that user; any other
-     * client goes where rules 1 to 4 say. Each redirect counts in the member's load until its next report.
-     */
+    /** Where a new client goes; safe from any thread (see ClientDecider). */
     ClientAnswer answer(Optional<String> user) {
-        if (!speaking || !state.isDirector() || !holdsClusterAddress()) {
-            return new ClientAnswer.Refusal(503, "not-director", "this node does not direct the load-balancing group"
-                    + " now (" + (speaking ? state.phase().display() : "not taking part") + "); ask the cluster address again");
-        }
-        java.time.Instant now = clock.instant();
-        if (user.isPresent()) {
-            java.util.List<NodeId> nodes = users.candidates(user.get());
-            if (!nodes.isEmpty()) {
-                for (NodeId n : nodes) {
-                    Optional<dev.tandem.core.lb.IpAddress> at = liveMemberOf(n, now);
-                    if (at.isPresent()) return redirect(at.get(), "user");
-                }
-                return new ClientAnswer.Refusal(503, "user-unavailable", "no node that serves user '" + user.get()
-                        + "' (" + nodes.stream().map(NodeId::value).collect(java.util.stream.Collectors.joining(", "))
-                        + ") is in the load-balancing group now; try again later");
-            }
-        }
-        dev.tandem.core.lb.LbDecision d = LoadBalancer.decide(state, now);
-        if (d.chosen().isEmpty()) return new ClientAnswer.Refusal(503, "all-full", d.reason());
-        return redirect(d.chosen().get(), Integer.toString(d.rule().orElse(0)));
+        return decider.answer(user, users);
     }
 
-    private ClientAnswer redirect(dev.tandem.core.lb.IpAddress member, String rule) {
-        String host = LoadBalancer.redirectAddress(state, member).map(dev.tandem.core.lb.NetAddress::text)
-                .orElse(member.text());
-        String name = member.equals(state.device().publicAddress()) ? state.member().value()
-                : state.members().values().stream().filter(r -> r.info().publicAddress().equals(member))
-                        .map(r -> r.name().value()).findFirst().orElse(member.text());
-        step(new LbEvent.Redirected(member, dev.tandem.core.lb.SessionClass.SSL));
-        return new ClientAnswer.Redirect(host, name, rule);
+    /** On the loop: a redirect the decider made; counted in the member's load until its next report. */
+    private void counted(dev.tandem.core.lb.IpAddress member) {
+        counted++;
+        if (speaking) {
+            step(new LbEvent.Redirected(member, dev.tandem.core.lb.SessionClass.SSL));
+        } else {
+            publishForClients();
+        }
     }
 
-    /** The public address of the member {@code node} speaks for, when it is live in this director's topology. */
-    private Optional<dev.tandem.core.lb.IpAddress> liveMemberOf(NodeId node, java.time.Instant now) {
-        if (node.equals(self)) return Optional.of(state.device().publicAddress());
-        java.time.Instant staleBefore = now.minus(state.timing().memberStaleAfter());
-        return state.members().values().stream()
-                .filter(r -> node.equals(r.speaker()) && r.joined() && r.lastHeard() != null
-                        && !r.lastHeard().isBefore(staleBefore))
-                .map(r -> r.info().publicAddress()).findFirst();
+    private void publishForClients() {
+        forClients = new ClientDecider.Published(state, counted, speaking && holdsClusterAddress());
     }
 
     // ---------------------------------------------------------------- the machine
@@ -263,6 +240,7 @@ final class LoadBalancingShell {
         state = t.state();
         for (Effect e : t.effects()) execute(e);
         publish();
+        publishForClients();
     }
 
     /**
@@ -377,6 +355,7 @@ final class LoadBalancingShell {
                     (bytes, from) -> loop.execute(() -> packet(bytes, from)));
             LOG.info("holds the cluster address {}:{}", config.clusterAddress(), config.clusterPort());
             if (rebind != null) rebind.cancel(false);
+            publishForClients();
             if (config.redirect().enabled()) addressWorker.execute(this::openRedirect);
         } catch (Exception e) {
             // Somebody else holds it (seed 004: "the ARP subsystem detects the duplicate IP address condition").
@@ -391,6 +370,7 @@ final class LoadBalancingShell {
 
     private void release() {
         holdsAddress = false;
+        publishForClients();
         if (rebind != null) rebind.cancel(false);
         if (clusterSocket != null) {
             clusterSocket.close();
@@ -406,7 +386,7 @@ final class LoadBalancingShell {
         NodeConfig.Redirect r = config.redirect();
         try {
             redirectServer = new RedirectServer(r, new InetSocketAddress(config.clusterAddress(), r.port()),
-                    this::decideOnLoop, redirectMetrics).start();
+                    this::decide, redirectMetrics).start();
         } catch (RuntimeException e) {
             LOG.error("the redirect service cannot start: {}", e.getMessage());
         }
@@ -418,20 +398,8 @@ final class LoadBalancingShell {
         redirectServer = null;
     }
 
-    private java.util.concurrent.CompletableFuture<ClientAnswer> decideOnLoop(Optional<String> user) {
-        java.util.concurrent.CompletableFuture<ClientAnswer> f = new java.util.concurrent.CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    f.complete(answer(user));
-                } catch (RuntimeException e) {
-                    f.completeExceptionally(e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            f.completeExceptionally(new IllegalStateException("the node is stopping"));
-        }
-        return f;
+    private java.util.concurrent.CompletableFuture<ClientAnswer> decide(Optional<String> user) {
+        return java.util.concurrent.CompletableFuture.completedFuture(answer(user));
     }
 
     // ---------------------------------------------------------------- reading
