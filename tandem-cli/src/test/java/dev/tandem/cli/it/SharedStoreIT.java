@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedStoreIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
+    /** H2 lets another process open the file once the dead holder's lock file has gone stale. */
+    private static final Duration TAKEOVER = Duration.ofSeconds(60);
     private static final String N1 = "127.0.0.11";
     private static final String N2 = "127.0.0.12";
     private static final String N3 = "127.0.0.13";
@@ -34,6 +36,26 @@ class SharedStoreIT {
 
     @Test
     void nodesShareOneStoreAndKeepItWhenItsHostProcessDies() throws Exception {
+        try {
+            scenario();
+        } catch (Throwable t) {
+            StringBuilder logs = new StringBuilder();
+            for (NodeProcess n : nodes) {
+                if (n == null) continue;
+                String log = n.log();
+                logs.append("\n--- log tail ---\n").append(log.substring(Math.max(0, log.length() - 6000)));
+            }
+            throw new AssertionError(t + logs.toString(), t);
+        }
+    }
+
+    /** The serving node of a user as n3 answers, or the error it gave (while the store moves between processes). */
+    private static String servingOn(AdminClient admin, String host, String user) throws Exception {
+        AdminClient.Answer a = admin.get(host, "/api/v1/users/" + user);
+        return a.status() == 200 ? a.body().get("serving").asText() : a.status() + " " + a.body();
+    }
+
+    private void scenario() throws Exception {
         List<Path> configs = DemoCluster.write(dir, 3, DemoCluster.Profile.FAST);
         AdminClient admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
         for (int i = 0; i < 3; i++) nodes[i] = new NodeProcess(configs.get(i)).start();
@@ -61,11 +83,24 @@ class SharedStoreIT {
         await().atMost(BOUND).until(() -> admin.stateOf(N2, "n2").startsWith("Running in Backup Mode"));
         // The store lives on in another process: n2's report reaches n3, which refuses new users with the
         // seed's reason (Redundancy Interactions and Restrictions) and sends n1's users to n2.
-        await().atMost(BOUND).until(() -> admin.post(N3, "/api/v1/users", "{\"id\":\"bob\"}").status() == 409);
-        AdminClient.Answer refused = admin.post(N3, "/api/v1/users", "{\"id\":\"bob\"}");
+        // States travel through the store (reports, then each node's watcher): until n3 has seen n2's new state, an
+        // addition may still pass; every attempt uses a new id.
+        await().atMost(TAKEOVER).until(() -> admin.get(N3, "/api/v1/db/status").body().get("nodes").toString()
+                .contains("Running in Backup Mode"));
+        java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
+        await().atMost(BOUND).until(() -> admin.post(N3, "/api/v1/users", "{\"id\":\"bob" + attempt.incrementAndGet() + "\"}").status() == 409);
+        AdminClient.Answer refused = admin.post(N3, "/api/v1/users", "{\"id\":\"carl\"}");
+        assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body().get("error").asText()).contains("failover state").contains("n2 is Running in Backup Mode");
         if (home.equals("n1")) {
-            await().atMost(BOUND).until(() -> admin.get(N3, "/api/v1/users/ann").body().get("serving").asText().equals("n2"));
+            java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            await().atMost(BOUND).until(() -> {
+                String s = servingOn(admin, N3, "ann");
+                seen.add(s);
+                return s.equals("n2");
+            });
+            // Every answer on the way was a user, never an error: reads fall back to the node's own copy.
+            assertThat(seen).as("answers of n3 while n1 died").allMatch(s -> s.equals("n1") || s.equals("n2"));
         }
         AdminClient.Answer status = admin.get(N3, "/api/v1/db/status");
         assertThat(status.body().get("reachable").asBoolean()).as(status.body().toString()).isTrue();

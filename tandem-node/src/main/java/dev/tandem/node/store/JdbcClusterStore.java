@@ -64,7 +64,7 @@ public final class JdbcClusterStore implements ClusterStore {
         this.password = password;
         this.kind = kindOf(url);
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(url);
+        cfg.setJdbcUrl(kind.equals("h2") ? durableH2(url) : url);
         if (user != null) cfg.setUsername(user);
         if (password != null) cfg.setPassword(password);
         cfg.setPoolName("tandem-store");
@@ -87,6 +87,15 @@ public final class JdbcClusterStore implements ClusterStore {
     /** Opens the store; it need not be reachable yet (the schema is migrated on first contact). */
     public static JdbcClusterStore open(String url, String user, String password) {
         return new JdbcClusterStore(url, user, password);
+    }
+
+    /**
+     * H2 writes a commit to its file up to half a second later by default; a node process killed in that window
+     * would take acknowledged writes with it (it may be the process serving the file to the others). Unless the
+     * URL says otherwise, every commit is written before it is acknowledged.
+     */
+    static String durableH2(String url) {
+        return url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
     }
 
     static String kindOf(String url) {
