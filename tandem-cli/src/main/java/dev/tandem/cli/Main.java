@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "High availability and load balancing for session services.",
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -25,6 +26,10 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage or configuration error. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // tandem bench passes everything after it, options included, to the benchmark distribution untouched.
+        CommandLine bench = cli.getSubcommands().get("bench");
+        bench.setStopAtPositional(true);
+        bench.setUnmatchedOptionsArePositionalParams(true);
         cli.setExitCodeExceptionMapper(e -> e instanceof dev.tandem.core.Invalid ? 2 : 1);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("tandem: " + ex.getMessage());

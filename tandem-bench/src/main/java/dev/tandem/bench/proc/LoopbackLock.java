@@ -1,0 +1,44 @@
+package dev.tandem.bench.proc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An advisory lock shared with shell scripts ({@code flock FILE command}) that guards fixed loopback ports on a
+ * machine where several people run real-process tests. It is held by a child {@code flock} for as long as one
+ * trial runs, so long runs leave room to others between trials. Without a lock file it does nothing.
+ */
+public final class LoopbackLock implements AutoCloseable {
+    private final Process holder;
+
+    private LoopbackLock(Process holder) {
+        this.holder = holder;
+    }
+
+    public static LoopbackLock acquire(Path file) throws IOException, InterruptedException {
+        if (file == null) return new LoopbackLock(null);
+        Process p = new ProcessBuilder("flock", file.toString(), "sh", "-c", "echo locked; exec cat")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        InputStream in = p.getInputStream();
+        byte[] b = new byte[7];
+        int n = in.readNBytes(b, 0, b.length);
+        if (n != b.length) {
+            p.destroyForcibly();
+            throw new IOException("could not take the lock " + file + " (is flock installed?)");
+        }
+        return new LoopbackLock(p);
+    }
+
+    @Override
+    public void close() {
+        if (holder == null) return;
+        try {
+            holder.getOutputStream().close(); // cat ends, flock releases
+            if (!holder.waitFor(5, TimeUnit.SECONDS)) holder.destroyForcibly();
+        } catch (IOException | InterruptedException e) {
+            holder.destroyForcibly();
+        }
+    }
+}
