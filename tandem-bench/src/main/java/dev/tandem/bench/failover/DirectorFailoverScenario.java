@@ -12,6 +12,7 @@ import dev.tandem.bench.proc.RealProcessOptions;
 import dev.tandem.node.demo.DemoCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -42,6 +43,11 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
     @Option(names = "--profile", defaultValue = "both", description = "fast, default (the seed's timing) or both (default ${DEFAULT-VALUE})")
     String profile;
 
+    @Option(names = "--seed-parallel", defaultValue = "4",
+            description = "with the seed's timing, groups failed at once on subnets S, S+1, ...; the fast profile always"
+                    + " runs one group at a time (default ${DEFAULT-VALUE})")
+    int seedParallel;
+
     @Option(names = "--probe", defaultValue = "admin",
             description = "admin: a surviving node's admin API says it directs and holds the cluster address; http: the"
                     + " cluster address answers HTTP on the redirect port (default ${DEFAULT-VALUE})")
@@ -57,7 +63,7 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
         }
         Path jar = env.requireJar();
         Result r = new Result("director-failover", "Director failover time", env.command())
-                .parameter("trials", trials).parameter("nodes", nodes).parameter("probe", probe)
+                .parameter("trials", trials).parameter("seedParallel", seedParallel).parameter("nodes", nodes).parameter("probe", probe)
                 .parameter("subnet", real.subnet).parameter("nodeJvm", String.join(" ", NodeProc.JVM_OPTIONS));
         Result.Table t = r.table("Director failover in milliseconds: from SIGKILL of the director until a new director"
                 + " holds the cluster address", "timing", "trials", "min", "median", "p99", "max");
@@ -66,16 +72,26 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
                 + " second (the keepalive interval), then kills the director.");
         r.note("Seed timing: keepalive every 1 s, 3 s wait, resent at the 4th second, five times (seed 004, Keepalive"
                 + " Messages); fast profile: every 100 ms, 300 ms wait.");
+        r.note("With the seed's timing up to " + seedParallel + " groups run at once, each on its own loopback subnet,"
+                + " each failed at its own random moment; the fast profile runs one group at a time.");
         r.note(probe.equals("admin")
                 ? "End condition read from the survivors' admin APIs (role Master and holdsClusterAddress), polled every"
                         + " 5 ms (fast) or 20 ms (seed timing)."
                 : "End condition: any HTTP answer on the cluster address, redirect port " + DoneProbe.REDIRECT_PORT + ".");
         for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {
             Samples s = new Samples();
-            for (int i = 0; i < trials; i++) {
-                double ms = trial(jar, p, i);
-                s.add(ms);
-                System.out.printf("director-failover %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), i + 1, trials, ms);
+            int parallel = p == DemoCluster.Profile.FAST ? 1 : Math.max(1, seedParallel);
+            for (int i = 0; i < trials; i += parallel) {
+                int k = Math.min(parallel, trials - i);
+                List<Double> ms;
+                try (LoopbackLock lock = LoopbackLock.acquire(real.lock)) {
+                    ms = Trials.concurrently(k, i, (index, subnet) -> trial(jar, p, index, subnet), real.subnet);
+                }
+                for (double m : ms) {
+                    s.add(m);
+                    System.out.printf("director-failover %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), s.count(),
+                            trials, m);
+                }
             }
             t.row(RealProcessOptions.label(p), s.count(), Result.round(s.min(), 1), Result.round(s.median(), 1),
                     Result.round(s.p99(), 1), Result.round(s.max(), 1));
@@ -86,15 +102,15 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
         return 0;
     }
 
-    private double trial(Path jar, DemoCluster.Profile p, int index) throws Exception {
+    private double trial(Path jar, DemoCluster.Profile p, int index, int subnet) throws Exception {
         Path dir = Files.createTempDirectory("tandem-bench-director");
         boolean fast = p == DemoCluster.Profile.FAST;
-        try (LoopbackLock lock = LoopbackLock.acquire(real.lock);
-             LocalCluster c = LocalCluster.write(dir, jar, nodes, p, real.subnet)) {
+        try (LocalCluster c = LocalCluster.write(dir, jar, nodes, p, subnet)) {
             for (int i = 0; i < nodes; i++) c.start(i);
             int[] director = {-1};
-            boolean agreed = LocalCluster.await(() -> (director[0] = agreedDirector(c)) >= 0, 120_000, 100);
+            boolean agreed = LocalCluster.await(() -> (director[0] = c.agreedDirector()) >= 0, 120_000, 100);
             if (!agreed) throw new IllegalStateException("the group never agreed on a director" + c.logs());
+            Trials.ready();
             Thread.sleep((long) (new Random(index).nextDouble() * (fast ? 100 : 1000)));
             DoneProbe done = probe.equals("http") ? DoneProbe.clusterAddressAnswers(c)
                     : DoneProbe.newDirectorHoldsAddress(c, director[0]);
@@ -107,22 +123,5 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
         } finally {
             PairFailoverScenario.deleteTree(dir);
         }
-    }
-
-    /** The index of the node every node names as director, once it also holds the cluster address; else -1. */
-    private static int agreedDirector(LocalCluster c) {
-        String d = null;
-        for (int i = 0; i < c.size(); i++) {
-            Optional<JsonNode> lb = c.admin().loadBalancing(c.host(i));
-            if (lb.isEmpty() || lb.get().path("director").isNull() || lb.get().path("director").isMissingNode()) return -1;
-            String seen = lb.get().path("director").asText();
-            if (d != null && !d.equals(seen)) return -1;
-            d = seen;
-        }
-        for (int i = 0; i < c.size(); i++) {
-            Optional<JsonNode> lb = c.admin().loadBalancing(c.host(i));
-            if (lb.isPresent() && lb.get().path("holdsClusterAddress").asBoolean()) return i;
-        }
-        return -1;
     }
 }

@@ -55,6 +55,11 @@ public final class PairFailoverScenario implements Callable<Integer> {
     @Option(names = "--user", defaultValue = "u1", description = "with --probe http: a user homed on n1 (default ${DEFAULT-VALUE})")
     String user;
 
+    @Option(names = "--seed-parallel", defaultValue = "4",
+            description = "with the seed's timers, pairs failed at once on subnets S, S+1, ... (the time is the timers',"
+                    + " not the CPU's); the fast profile always runs one pair at a time (default ${DEFAULT-VALUE})")
+    int seedParallel;
+
     @Option(names = "--sim-trials", defaultValue = "200", description = "simulated trials per case (default ${DEFAULT-VALUE})")
     int simTrials;
 
@@ -73,7 +78,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
         }
         Path jar = env.requireJar();
         Result r = new Result("pair-failover", "Pair failover time", env.command())
-                .parameter("trials", trials).parameter("probe", probe).parameter("subnet", real.subnet)
+                .parameter("trials", trials).parameter("seedParallel", seedParallel).parameter("probe", probe).parameter("subnet", real.subnet)
                 .parameter("nodeJvm", String.join(" ", NodeProc.JVM_OPTIONS));
         Result.Table t = r.table("Failover time in milliseconds: from the signal to the primary until the backup is"
                 + " Running in Backup Mode", "timers", "failure", "source", "trials", "min", "median", "p99", "max");
@@ -85,6 +90,9 @@ public final class PairFailoverScenario implements Callable<Integer> {
                 + " (seed 000, service parameters).");
         r.note("Killed: the port closes and the backup's heartbeats are refused, so three refusals decide (decision"
                 + " 0012). Silent: the process is stopped with its port open, so only the Keep Alive Timeout decides.");
+        r.note("With the seed's timers up to " + seedParallel + " pairs run at once, each on its own loopback subnet,"
+                + " every one failed at its own random phase: the figure is set by the timers, not by the CPU. The fast"
+                + " profile runs one pair at a time.");
         r.note(probe.equals("admin")
                 ? "End condition read from the backup's admin API, polled every 5 ms (fast) or 20 ms (seed timers)."
                 : "End condition: the cluster address assigns user " + user + " to the backup, polled as above.");
@@ -92,18 +100,26 @@ public final class PairFailoverScenario implements Callable<Integer> {
             ServiceParameters params = parametersOf(p);
             for (boolean killed : kinds) {
                 String how = killed ? "killed (SIGKILL)" : "silent (SIGSTOP)";
-                Samples real = new Samples();
-                for (int i = 0; i < trials; i++) {
-                    double ms = trial(jar, p, params, killed, i);
-                    real.add(ms);
-                    System.out.printf("pair-failover %s %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), how,
-                            i + 1, trials, ms);
+                Samples measured = new Samples();
+                int parallel = p == DemoCluster.Profile.FAST ? 1 : Math.max(1, seedParallel);
+                for (int i = 0; i < trials; i += parallel) {
+                    int k = Math.min(parallel, trials - i);
+                    List<Double> ms;
+                    try (LoopbackLock lock = LoopbackLock.acquire(real.lock)) {
+                        ms = Trials.concurrently(k, i, (index, subnet) -> trial(jar, p, params, killed, index, subnet),
+                                real.subnet);
+                    }
+                    for (double m : ms) {
+                        measured.add(m);
+                        System.out.printf("pair-failover %s %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), how,
+                                measured.count(), trials, m);
+                    }
                 }
                 Samples sim = SimPrediction.pairFailover(params, killed, simTrials, 1);
-                row(t, p, how, "real processes", real);
+                row(t, p, how, "real processes", measured);
                 row(t, p, how, "simulator (predicted)", sim);
-                ratio.row(RealProcessOptions.label(p), how, Result.round(real.median() / sim.median(), 2));
-                r.raw(RealProcessOptions.label(p) + " / " + (killed ? "killed" : "silent"), real.values());
+                ratio.row(RealProcessOptions.label(p), how, Result.round(measured.median() / sim.median(), 2));
+                r.raw(RealProcessOptions.label(p) + " / " + (killed ? "killed" : "silent"), measured.values());
                 r.write(env.results()); // each finished case is kept, should a later one be cut short
             }
         }
@@ -128,18 +144,18 @@ public final class PairFailoverScenario implements Callable<Integer> {
         }
     }
 
-    private double trial(Path jar, DemoCluster.Profile p, ServiceParameters params, boolean killed, int index)
-            throws Exception {
+    private double trial(Path jar, DemoCluster.Profile p, ServiceParameters params, boolean killed, int index,
+                         int subnet) throws Exception {
         Path dir = Files.createTempDirectory("tandem-bench-pair");
         long pollMs = p == DemoCluster.Profile.FAST ? 5 : 20;
         long settle = params.initKeepAliveTimeout().toMillis() + params.keepAliveTimeout().toMillis() + 30_000;
         long bound = 3 * params.keepAliveTimeout().toMillis() + params.keepAliveInterval().toMillis() + 30_000;
-        try (LoopbackLock lock = LoopbackLock.acquire(real.lock);
-             LocalCluster c = LocalCluster.write(dir, jar, 2, p, real.subnet)) {
+        try (LocalCluster c = LocalCluster.write(dir, jar, 2, p, subnet)) {
             c.start(0);
             c.start(1);
             boolean normal = LocalCluster.await(() -> isNormal(c, 0) && isNormal(c, 1), settle, 50);
             if (!normal) throw new IllegalStateException("the pair never reached Normal / Normal" + c.logs());
+            Trials.ready();
             // The failure lands at a random phase of the heartbeat timer, as failures do.
             Thread.sleep((long) (new Random(index).nextDouble() * params.keepAliveInterval().toMillis()));
             DoneProbe done = probe.equals("http") ? DoneProbe.userSentToBackup(c, 1, user) : DoneProbe.backupRunning(c, 1);
@@ -155,6 +171,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
     }
 
     private static boolean isNormal(LocalCluster c, int i) {
+        c.requireAlive();
         return c.admin().stateOf(c.host(i), c.id(i)).map(s -> s.equals("Normal / Normal")).orElse(false);
     }
 

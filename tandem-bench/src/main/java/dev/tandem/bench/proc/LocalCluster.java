@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,8 +35,12 @@ public final class LocalCluster implements AutoCloseable {
             throws IOException {
         if (subnet < 0 || subnet > 254) throw new IllegalArgumentException("--subnet: " + subnet + "; allowed: 0 to 254");
         List<Path> configs = DemoCluster.write(dir, nodes, profile);
-        if (subnet != 0) {
-            for (Path c : configs) Files.writeString(c, Files.readString(c).replace("127.0.0.", "127.0." + subnet + "."));
+        for (Path c : configs) {
+            String y = Files.readString(c);
+            if (subnet != 0) y = y.replace("127.0.0.", "127.0." + subnet + ".");
+            // A lone node has no peers: the demo writes an empty key, which the loader rightly refuses.
+            if (nodes == 1) y = y.replace("  peers:\n", "  peers: []\n");
+            Files.writeString(c, y);
         }
         Admin admin = new Admin(Files.readString(dir.resolve("admin-token")).strip(), 20075);
         return new LocalCluster(dir, jar, subnet, configs, admin);
@@ -91,6 +97,33 @@ public final class LocalCluster implements AutoCloseable {
             lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
         }
         return b.toString();
+    }
+
+    /** The index of the node every node names as director, once it also holds the cluster address; else -1. */
+    public int agreedDirector() {
+        requireAlive();
+        String d = null;
+        for (int i = 0; i < size(); i++) {
+            Optional<JsonNode> lb = admin().loadBalancing(host(i));
+            if (lb.isEmpty() || lb.get().path("director").isNull() || lb.get().path("director").isMissingNode()) return -1;
+            String seen = lb.get().path("director").asText();
+            if (d != null && !d.equals(seen)) return -1;
+            d = seen;
+        }
+        for (int i = 0; i < size(); i++) {
+            Optional<JsonNode> lb = admin().loadBalancing(host(i));
+            if (lb.isPresent() && lb.get().path("holdsClusterAddress").asBoolean()) return i;
+        }
+        return -1;
+    }
+
+    /** Fails at once when a started node has exited on its own (a configuration error, a crash). */
+    public void requireAlive() {
+        for (NodeProc n : nodes) {
+            if (n != null && !n.alive() && !n.killedOnPurpose()) {
+                throw new IllegalStateException("node " + n.logFile().getFileName() + " exited" + logs());
+            }
+        }
     }
 
     /** Polls until the condition holds; false when the deadline passed. */

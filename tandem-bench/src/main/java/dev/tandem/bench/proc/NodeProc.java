@@ -28,6 +28,7 @@ public final class NodeProc implements AutoCloseable {
     private Process process;
     private long startedNanos;
     private boolean stopped;
+    private volatile boolean killed;
 
     public NodeProc(Path jar, Path config) {
         this.jar = jar;
@@ -66,6 +67,7 @@ public final class NodeProc implements AutoCloseable {
 
     /** SIGKILL: the process dies at once and says nothing; the kernel closes its sockets. */
     public void kill() throws InterruptedException {
+        killed = true;
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
@@ -117,5 +119,10 @@ public final class NodeProc implements AutoCloseable {
 
     boolean frozen() {
         return stopped;
+    }
+
+    /** Killed or frozen by the benchmark, as opposed to exited on its own. */
+    public boolean killedOnPurpose() {
+        return killed || stopped;
     }
 }
