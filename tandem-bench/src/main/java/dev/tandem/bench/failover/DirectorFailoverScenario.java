@@ -78,25 +78,25 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
                 ? "End condition read from the survivors' admin APIs (role Master and holdsClusterAddress), polled every"
                         + " 5 ms (fast) or 20 ms (seed timing)."
                 : "End condition: any HTTP answer on the cluster address, redirect port " + DoneProbe.REDIRECT_PORT + ".");
-        for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {
-            Samples s = new Samples();
-            int parallel = p == DemoCluster.Profile.FAST ? 1 : Math.max(1, seedParallel);
-            for (int i = 0; i < trials; i += parallel) {
-                int k = Math.min(parallel, trials - i);
-                List<Double> ms;
-                try (LoopbackLock lock = LoopbackLock.acquire(real.lock)) {
-                    ms = Trials.concurrently(k, i, (index, subnet) -> trial(jar, p, index, subnet), real.subnet);
+        try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock)) {
+            for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {
+                Samples s = new Samples();
+                int parallel = p == DemoCluster.Profile.FAST ? 1 : Math.max(1, seedParallel);
+                for (int i = 0; i < trials; i += parallel) {
+                    int k = Math.min(parallel, trials - i);
+                    lock.hold();
+                    List<Double> ms = Trials.concurrently(k, i, (index, subnet) -> trial(jar, p, index, subnet), real.subnet);
+                    for (double m : ms) {
+                        s.add(m);
+                        System.out.printf("director-failover %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), s.count(),
+                                trials, m);
+                    }
                 }
-                for (double m : ms) {
-                    s.add(m);
-                    System.out.printf("director-failover %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), s.count(),
-                            trials, m);
-                }
+                t.row(RealProcessOptions.label(p), s.count(), Result.round(s.min(), 1), Result.round(s.median(), 1),
+                        Result.round(s.p99(), 1), Result.round(s.max(), 1));
+                r.raw(RealProcessOptions.label(p), s.values());
+                r.write(env.results()); // each finished profile is kept, should a later one be cut short
             }
-            t.row(RealProcessOptions.label(p), s.count(), Result.round(s.min(), 1), Result.round(s.median(), 1),
-                    Result.round(s.p99(), 1), Result.round(s.max(), 1));
-            r.raw(RealProcessOptions.label(p), s.values());
-            r.write(env.results()); // each finished profile is kept, should a later one be cut short
         }
         System.out.println("wrote " + r.write(env.results()));
         return 0;

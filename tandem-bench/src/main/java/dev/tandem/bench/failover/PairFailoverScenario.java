@@ -96,31 +96,32 @@ public final class PairFailoverScenario implements Callable<Integer> {
         r.note(probe.equals("admin")
                 ? "End condition read from the backup's admin API, polled every 5 ms (fast) or 20 ms (seed timers)."
                 : "End condition: the cluster address assigns user " + user + " to the backup, polled as above.");
-        for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {
-            ServiceParameters params = parametersOf(p);
-            for (boolean killed : kinds) {
-                String how = killed ? "killed (SIGKILL)" : "silent (SIGSTOP)";
-                Samples measured = new Samples();
-                int parallel = p == DemoCluster.Profile.FAST ? 1 : Math.max(1, seedParallel);
-                for (int i = 0; i < trials; i += parallel) {
-                    int k = Math.min(parallel, trials - i);
-                    List<Double> ms;
-                    try (LoopbackLock lock = LoopbackLock.acquire(real.lock)) {
-                        ms = Trials.concurrently(k, i, (index, subnet) -> trial(jar, p, params, killed, index, subnet),
+        try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock)) {
+            for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {
+                ServiceParameters params = parametersOf(p);
+                for (boolean killed : kinds) {
+                    String how = killed ? "killed (SIGKILL)" : "silent (SIGSTOP)";
+                    Samples measured = new Samples();
+                    int parallel = p == DemoCluster.Profile.FAST ? 1 : Math.max(1, seedParallel);
+                    for (int i = 0; i < trials; i += parallel) {
+                        int k = Math.min(parallel, trials - i);
+                        lock.hold();
+                        List<Double> ms = Trials.concurrently(k, i, (index, subnet) -> trial(jar, p, params, killed, index, subnet),
                                 real.subnet);
+                        for (double m : ms) {
+                            measured.add(m);
+                            System.out.printf("pair-failover %s %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), how,
+                                    measured.count(), trials, m);
+                        }
                     }
-                    for (double m : ms) {
-                        measured.add(m);
-                        System.out.printf("pair-failover %s %s trial %d/%d: %.1f ms%n", RealProcessOptions.label(p), how,
-                                measured.count(), trials, m);
-                    }
+                    lock.close(); // the prediction needs no ports: others may run meanwhile
+                    Samples sim = SimPrediction.pairFailover(params, killed, simTrials, 1);
+                    row(t, p, how, "real processes", measured);
+                    row(t, p, how, "simulator (predicted)", sim);
+                    ratio.row(RealProcessOptions.label(p), how, Result.round(measured.median() / sim.median(), 2));
+                    r.raw(RealProcessOptions.label(p) + " / " + (killed ? "killed" : "silent"), measured.values());
+                    r.write(env.results()); // each finished case is kept, should a later one be cut short
                 }
-                Samples sim = SimPrediction.pairFailover(params, killed, simTrials, 1);
-                row(t, p, how, "real processes", measured);
-                row(t, p, how, "simulator (predicted)", sim);
-                ratio.row(RealProcessOptions.label(p), how, Result.round(measured.median() / sim.median(), 2));
-                r.raw(RealProcessOptions.label(p) + " / " + (killed ? "killed" : "silent"), measured.values());
-                r.write(env.results()); // each finished case is kept, should a later one be cut short
             }
         }
         System.out.println("wrote " + r.write(env.results()));
