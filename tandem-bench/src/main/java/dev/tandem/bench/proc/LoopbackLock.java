@@ -19,16 +19,19 @@ public final class LoopbackLock implements AutoCloseable {
 
     public static LoopbackLock acquire(Path file) throws IOException, InterruptedException {
         if (file == null) return new LoopbackLock(null);
-        Process p = new ProcessBuilder("flock", file.toString(), "sh", "-c", "echo locked; exec cat")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        InputStream in = p.getInputStream();
-        byte[] b = new byte[7];
-        int n = in.readNBytes(b, 0, b.length);
-        if (n != b.length) {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) { // a holder that died while waiting is simply replaced
+            Process p = new ProcessBuilder("flock", file.toString(), "sh", "-c", "echo locked; exec cat")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            InputStream in = p.getInputStream();
+            byte[] b = new byte[7];
+            int n = in.readNBytes(b, 0, b.length);
+            if (n == b.length && p.isAlive()) return new LoopbackLock(p);
             p.destroyForcibly();
-            throw new IOException("could not take the lock " + file + " (is flock installed?)");
+            last = new IOException("could not take the lock " + file + " (is flock installed?)");
+            Thread.sleep(1000);
         }
-        return new LoopbackLock(p);
+        throw last;
     }
 
     @Override
