@@ -123,7 +123,12 @@ public final class ReportCommand implements Callable<Integer> {
         b.append("**").append(t.get("title").asText()).append("**\n\n|");
         for (JsonNode c : t.get("columns")) b.append(' ').append(c.asText()).append(" |");
         b.append("\n|");
-        for (int i = 0; i < t.get("columns").size(); i++) b.append(i == 0 ? "---|" : "---:|");
+        JsonNode first = t.get("rows").size() > 0 ? t.get("rows").get(0) : null;
+        for (int i = 0; i < t.get("columns").size(); i++) {
+            // Numbers align right, text left.
+            boolean number = first != null && (first.get(i).isNumber() || first.get(i).isNull());
+            b.append(i > 0 && number ? "---:|" : "---|");
+        }
         b.append('\n');
         for (JsonNode row : t.get("rows")) {
             b.append('|');

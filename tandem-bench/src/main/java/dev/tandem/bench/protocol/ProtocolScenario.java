@@ -75,6 +75,8 @@ public final class ProtocolScenario implements Callable<Integer> {
                 + " exactly. With real members the packets are the machine's UDP datagrams during the window (from"
                 + " /proc/net/snmp) less the rate measured before the group started: nearly all of them go to or from"
                 + " the director (the pairs' 15 s heartbeats are the rest).");
+        r.note("Loads stay the same during the window, so the director pushes no topology: the figures are the"
+                + " keepalive exchange (one request and one response per member per second) and the node's own work.");
         Result.Table t = r.table("Director cost at the seed's keepalive timing (1 s keepalives)", "members", "members are",
                 "director CPU ms/s", "% of one core", "packets/s at the director", "bytes/s at the director",
                 "packets/s per member");
