@@ -111,7 +111,7 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
             boolean agreed = LocalCluster.await(() -> (director[0] = c.agreedDirector()) >= 0, 120_000, 100);
             if (!agreed) throw new IllegalStateException("the group never agreed on a director" + c.logs());
             Trials.ready();
-            Thread.sleep((long) (new Random(index).nextDouble() * (fast ? 100 : 1000)));
+            Thread.sleep((long) (Trials.phase(index) * (fast ? 100 : 1000)));
             DoneProbe done = probe.equals("http") ? DoneProbe.clusterAddressAnswers(c)
                     : DoneProbe.newDirectorHoldsAddress(c, director[0]);
             long t0 = System.nanoTime();

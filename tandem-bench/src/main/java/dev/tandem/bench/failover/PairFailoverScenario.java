@@ -158,7 +158,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
             if (!normal) throw new IllegalStateException("the pair never reached Normal / Normal" + c.logs());
             Trials.ready();
             // The failure lands at a random phase of the heartbeat timer, as failures do.
-            Thread.sleep((long) (new Random(index).nextDouble() * params.keepAliveInterval().toMillis()));
+            Thread.sleep((long) (Trials.phase(index) * params.keepAliveInterval().toMillis()));
             DoneProbe done = probe.equals("http") ? DoneProbe.userSentToBackup(c, 1, user) : DoneProbe.backupRunning(c, 1);
             long t0 = System.nanoTime();
             if (killed) c.node(0).kill(); else c.node(0).freeze();

@@ -59,6 +59,14 @@ final class Trials {
         }
     }
 
+    /**
+     * Where in the timer's period trial {@code index} fails its cluster, as a fraction from 0 to 1. SplittableRandom
+     * spreads consecutive seeds well; java.util.Random does not (its first double is about 0.73 for every small seed).
+     */
+    static double phase(int index) {
+        return new java.util.SplittableRandom(0x7A3D_0000L + index).nextDouble();
+    }
+
     /** Called by a trial once its cluster is settled: waits until every concurrent trial is. */
     static void ready() throws InterruptedException {
         CyclicBarrier b = BARRIER.get();
