@@ -170,7 +170,11 @@ public final class MemberEmulator implements AutoCloseable {
             }
             byte[] bytes = java.util.Arrays.copyOf(p.getData(), p.getLength());
             InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
-            loop.execute(() -> packet(m, bytes, from));
+            try {
+                loop.execute(() -> packet(m, bytes, from));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return; // the emulator is closing
+            }
         }
     }
 
