@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
                 CertsCommand.class, ShowCommand.class, HaCommand.class, ConfigCli.class, GroupsCommand.class,
                 UsersCommand.class, ParametersCommand.class, DbCommand.class, CompletionCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -40,6 +41,10 @@ public final class Main implements Runnable {
     /** As {@link #run(String...)}, printing to the given writers (null: standard output and error). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // tandem bench passes everything after it, options included, to the benchmark distribution untouched.
+        CommandLine bench = cli.getSubcommands().get("bench");
+        bench.setStopAtPositional(true);
+        bench.setUnmatchedOptionsArePositionalParams(true);
         if (out != null) cli.setOut(out);
         if (err != null) cli.setErr(err);
         cli.setExitCodeExceptionMapper(Main::exitCodeOf);

@@ -88,7 +88,7 @@ public final class DemoCluster {
         StringBuilder y = new StringBuilder();
         y.append("loadBalancing:\n  clusterAddress: ").append(CLUSTER_ADDRESS).append('\n');
         y.append("  participate: true\n  priority: ").append(Math.max(1, 10 - i)).append('\n');
-        y.append("  maxSessions: 100\n  peers:\n");
+        y.append("  maxSessions: 100\n  peers:").append(nodes == 1 ? " []\n" : "\n"); // a node alone has no peers
         for (int j = 0; j < nodes; j++) {
             if (j != i) y.append("    - id: ").append(nodeId(j)).append("\n      address: ").append(address(j)).append('\n');
         }

@@ -36,4 +36,12 @@ class DemoClusterTest {
             }
         }
     }
+
+    @Test
+    void aClusterOfOneNodeLoadsWithNoPeers() throws Exception {
+        List<Path> files = DemoCluster.write(dir.resolve("one"), 1, DemoCluster.Profile.FAST);
+        NodeConfig c = ConfigLoader.load(files.get(0));
+        assertThat(c.loadBalancing().peers()).isEmpty();
+        assertThat(c.redundancyGroup().nodes()).hasSize(1);
+    }
 }

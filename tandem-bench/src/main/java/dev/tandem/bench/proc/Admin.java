@@ -1,0 +1,60 @@
+package dev.tandem.bench.proc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A node's admin API as scripts call it; every call gives up quickly, so a probe loop never hangs. */
+public final class Admin {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final String token;
+    private final int port;
+
+    public Admin(String token, int port) {
+        this.token = token;
+        this.port = port;
+    }
+
+    /** GET a JSON resource, or empty when the node does not answer (yet) or answers an error. */
+    public Optional<JsonNode> get(String host, String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                    .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + token).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) return Optional.empty();
+            return Optional.of(JSON.readTree(r.body()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** True once /health answers 200. */
+    public boolean healthy(String host) {
+        return get(host, "/health").isPresent();
+    }
+
+    /** "State / Reason" of a node of the group as {@code host} reports it; empty when it does not answer. */
+    public Optional<String> stateOf(String host, String id) {
+        return get(host, "/api/v1/redundancy-groups").map(groups -> {
+            for (JsonNode n : groups.get(0).get("nodes")) {
+                if (n.get("id").asText().equals(id)) return n.get("state").asText() + " / " + n.get("reason").asText();
+            }
+            return "missing";
+        });
+    }
+
+    /** The load-balancing view of {@code host}: {@code director}, {@code holdsClusterAddress}, ... */
+    public Optional<JsonNode> loadBalancing(String host) {
+        return get(host, "/api/v1/load-balancing");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.tandem.bench.proc;
+
+import dev.tandem.node.demo.DemoCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A demo cluster ({@link DemoCluster}, what {@code tandem demo init} writes) of real node processes. The subnet
+ * moves every address from 127.0.0.x to 127.0.S.x, so a benchmark can run beside tests that use the demo
+ * addresses; the ports stay those of the seed.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final Path dir;
+    private final Path jar;
+    private final int subnet;
+    private final List<Path> configs;
+    private final List<NodeProc> nodes = new ArrayList<>();
+    private final Admin admin;
+
+    private LocalCluster(Path dir, Path jar, int subnet, List<Path> configs, Admin admin) {
+        this.dir = dir;
+        this.jar = jar;
+        this.subnet = subnet;
+        this.configs = configs;
+        this.admin = admin;
+    }
+
+    public static LocalCluster write(Path dir, Path jar, int nodes, DemoCluster.Profile profile, int subnet)
+            throws IOException {
+        if (subnet < 0 || subnet > 254) throw new IllegalArgumentException("--subnet: " + subnet + "; allowed: 0 to 254");
+        List<Path> configs = DemoCluster.write(dir, nodes, profile);
+        for (Path c : configs) {
+            String y = Files.readString(c);
+            if (subnet != 0) y = y.replace("127.0.0.", "127.0." + subnet + ".");
+            // A lone node has no peers: the demo writes an empty key, which the loader rightly refuses.
+            if (nodes == 1) y = y.replace("  peers:\n", "  peers: []\n");
+            Files.writeString(c, y);
+        }
+        Admin admin = new Admin(Files.readString(dir.resolve("admin-token")).strip(), 20075);
+        return new LocalCluster(dir, jar, subnet, configs, admin);
+    }
+
+    public String host(int i) {
+        return "127.0." + subnet + "." + (DemoCluster.FIRST_HOST + i);
+    }
+
+    public String clusterAddress() {
+        return "127.0." + subnet + ".10";
+    }
+
+    public String id(int i) {
+        return DemoCluster.nodeId(i);
+    }
+
+    public int size() {
+        return configs.size();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public Path config(int i) {
+        return configs.get(i);
+    }
+
+    /** Starts node {@code i} (again, after it was killed) and returns it. */
+    public NodeProc start(int i) throws IOException {
+        while (nodes.size() <= i) nodes.add(null);
+        NodeProc p = new NodeProc(jar, configs.get(i)).start();
+        nodes.set(i, p);
+        return p;
+    }
+
+    public NodeProc node(int i) {
+        return nodes.get(i);
+    }
+
+    /** Every log, for the message of a failed run. */
+    public String logs() {
+        StringBuilder b = new StringBuilder();
+        for (NodeProc n : nodes) {
+            if (n == null) continue;
+            String log = n.log();
+            b.append("\n--- ").append(n.logFile().getFileName()).append(" (last lines)\n");
+            List<String> lines = log.lines().toList();
+            lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
+        }
+        return b.toString();
+    }
+
+    /** The index of the node every node names as director, once it also holds the cluster address; else -1. */
+    public int agreedDirector() {
+        requireAlive();
+        String d = null;
+        for (int i = 0; i < size(); i++) {
+            Optional<JsonNode> lb = admin().loadBalancing(host(i));
+            if (lb.isEmpty() || lb.get().path("director").isNull() || lb.get().path("director").isMissingNode()) return -1;
+            String seen = lb.get().path("director").asText();
+            if (d != null && !d.equals(seen)) return -1;
+            d = seen;
+        }
+        for (int i = 0; i < size(); i++) {
+            Optional<JsonNode> lb = admin().loadBalancing(host(i));
+            if (lb.isPresent() && lb.get().path("holdsClusterAddress").asBoolean()) return i;
+        }
+        return -1;
+    }
+
+    /** Fails at once when a started node has exited on its own (a configuration error, a crash). */
+    public void requireAlive() {
+        for (NodeProc n : nodes) {
+            if (n != null && !n.alive() && !n.killedOnPurpose()) {
+                throw new IllegalStateException("node " + n.logFile().getFileName() + " exited" + logs());
+            }
+        }
+    }
+
+    /** Polls until the condition holds; false when the deadline passed. */
+    public static boolean await(BooleanSupplier condition, long timeoutMillis, long pollMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(pollMillis);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Override
+    public void close() {
+        for (NodeProc n : nodes) if (n != null) n.close();
+    }
+}

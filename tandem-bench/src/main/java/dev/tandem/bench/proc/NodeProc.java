@@ -1,0 +1,128 @@
+package dev.tandem.bench.proc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node as its own JVM, started from the distribution jar as an operator starts it, with the means to hurt it:
+ * SIGKILL (the process dies, its ports close), SIGSTOP (the process hangs with its ports open: a silent peer).
+ */
+public final class NodeProc implements AutoCloseable {
+    /** The JVM options of every node the benchmarks start; recorded in results so figures can be reproduced. */
+    public static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+
+    /** Nodes still running when the benchmark is stopped (Ctrl-C, a time limit) are killed with it. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-nodes"));
+    }
+
+    private final Path jar;
+    private final Path config;
+    private final Path log;
+    private Process process;
+    private long startedNanos;
+    private boolean stopped;
+    private volatile boolean killed;
+
+    public NodeProc(Path jar, Path config) {
+        this.jar = jar;
+        this.config = config;
+        this.log = config.resolveSibling(config.getFileName().toString().replace(".yaml", ".log"));
+    }
+
+    public NodeProc start() throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JVM_OPTIONS);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.add("node");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        startedNanos = System.nanoTime();
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        LIVE.add(process);
+        return this;
+    }
+
+    /** {@link System#nanoTime()} just before the process was created. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: the process dies at once and says nothing; the kernel closes its sockets. */
+    public void kill() throws InterruptedException {
+        killed = true;
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the process stops running but keeps its sockets, so only a timeout can tell. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+        stopped = true;
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (p.waitFor() != 0) throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+
+    /** Resident memory now, from /proc/PID/status (VmRSS), in KiB; -1 when unknown. */
+    public long rssKib() {
+        return ProcStat.rssKib(process.pid());
+    }
+
+    /** CPU time used so far (user + system), from /proc/PID/stat, in clock ticks; -1 when unknown. */
+    public long cpuTicks() {
+        return ProcStat.cpuTicks(process.pid());
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        if (process == null || !process.isAlive()) return;
+        process.destroyForcibly(); // SIGKILL ends a stopped process too
+        LIVE.remove(process);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean frozen() {
+        return stopped;
+    }
+
+    /** Killed or frozen by the benchmark, as opposed to exited on its own. */
+    public boolean killedOnPurpose() {
+        return killed || stopped;
+    }
+}

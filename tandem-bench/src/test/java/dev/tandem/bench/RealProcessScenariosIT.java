@@ -1,0 +1,100 @@
+package dev.tandem.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each real-process scenario once at a tiny size, against the built distribution jar: it runs to the end and
+ * writes a well-formed, plausible result. Nothing here asserts a speed. The clusters run on 127.0.31.x and up,
+ * away from the demo addresses.
+ */
+class RealProcessScenariosIT {
+    @TempDir
+    Path dir;
+
+    private String jar() {
+        String jar = System.getProperty("tandem.jar", "../tandem-cli/target/tandem.jar");
+        assertThat(Path.of(jar)).as("the distribution jar, built by tandem-cli").exists();
+        return jar;
+    }
+
+    private int run(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--results";
+        all[args.length + 1] = dir.toString();
+        all[args.length + 2] = "--jar";
+        all[args.length + 3] = jar();
+        return BenchMain.run(all);
+    }
+
+    @Test
+    void pairFailoverMeasuresBothFailuresAndThePrediction() throws Exception {
+        assertThat(run("pair-failover", "--trials", "1", "--profile", "fast", "--sim-trials", "5", "--subnet", "31")).isZero();
+        JsonNode r = ResultFiles.read(dir, "pair-failover");
+        JsonNode rows = ResultFiles.rows(r, "Failover time");
+        assertThat(rows).hasSize(4); // killed and silent, each real and predicted
+        for (JsonNode row : rows) {
+            assertThat(row.get(3).asInt()).isEqualTo(row.get(2).asText().startsWith("real") ? 1 : 5);
+            assertThat(row.get(4).asDouble()).as("min ms").isPositive();
+            assertThat(row.get(7).asDouble()).as("max >= min").isGreaterThanOrEqualTo(row.get(4).asDouble());
+        }
+        assertThat(r.get("raw").get("fast / killed")).hasSize(1);
+    }
+
+    @Test
+    void directorFailoverMeasuresATrial() throws Exception {
+        assertThat(run("director-failover", "--trials", "1", "--profile", "fast", "--subnet", "32")).isZero();
+        JsonNode rows = ResultFiles.rows(ResultFiles.read(dir, "director-failover"), "Director failover");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get(1).asInt()).isEqualTo(1);
+        assertThat(rows.get(0).get(2).asDouble()).isPositive();
+    }
+
+    @Test
+    void footprintReadsStartUpAndMemory() throws Exception {
+        assertThat(run("footprint", "--trials", "1", "--idle", "1", "--members", "3", "--subnet", "33")).isZero();
+        JsonNode r = ResultFiles.read(dir, "footprint");
+        JsonNode idle = ResultFiles.rows(r, "Idle node");
+        assertThat(idle.get(0).get(2).asDouble()).as("start-up ms").isPositive();
+        assertThat(idle.get(1).get(2).asDouble()).as("resident MiB").isGreaterThan(10);
+        JsonNode large = ResultFiles.rows(r, "Director of 3 members");
+        assertThat(large).hasSize(4);
+    }
+
+    @Test
+    void protocolCountsTheDirectorsPacketsWithEmulatedMembers() throws Exception {
+        assertThat(run("protocol", "--real-members", "0", "--emulated", "3", "--window", "2", "--settle", "1",
+                "--profile", "fast", "--subnet", "34")).isZero();
+        JsonNode r = ResultFiles.read(dir, "protocol");
+        JsonNode rows = ResultFiles.rows(r, "Director cost");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get(0).asInt()).isEqualTo(3);
+        assertThat(rows.get(0).get(2).asDouble()).as("CPU ms/s").isNotNegative();
+        // seed 004, Keepalive Messages: every member sends keepalives and the director answers them.
+        assertThat(rows.get(0).get(4).asDouble()).as("packets/s").isPositive();
+        assertThat(r.get("raw").get("emulated 3").get("dropped").asLong()).isZero();
+    }
+
+    @Test
+    void redirectRunsOrSaysWhatIsMissing() throws Exception {
+        boolean wrk = Files.isExecutable(Path.of("/usr/bin/wrk"));
+        int code = run("redirect", "--members", "1", "--duration", "1", "--connections", "4", "--threads", "1",
+                "--subnet", "35");
+        if (!wrk) {
+            assertThat(code).as("without wrk the scenario says how to install it").isEqualTo(1);
+            return;
+        }
+        assertThat(code).isZero();
+        JsonNode rows = ResultFiles.rows(ResultFiles.read(dir, "redirect"), "Redirects");
+        assertThat(rows.size()).isBetween(1, 2);
+        for (JsonNode row : rows) {
+            if (row.get(1).asText().startsWith("nginx")) assertThat(row.get(2).asDouble()).isPositive();
+        }
+    }
+}
