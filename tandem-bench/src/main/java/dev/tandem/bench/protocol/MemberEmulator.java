@@ -89,7 +89,7 @@ public final class MemberEmulator implements AutoCloseable {
             NodeConfig.LoadBalancing lb = new NodeConfig.LoadBalancing(director.clusterAddress(), director.clusterPort(),
                     director.mode(), true, 1, hosts.get(i), hosts.get(i), List.of(), false, null, director.model(),
                     director.maxSessions(), id, List.of(new NodeConfig.Member(directorNode, directorAddress)), "bind", null,
-                    List.of(), List.of(), director.timing(), List.of());
+                    List.of(), List.of(), director.timing(), List.of(), NodeConfig.Redirect.defaults());
             DatagramSocket s = new DatagramSocket(new InetSocketAddress(hosts.get(i), director.clusterPort()));
             Envelope env = new Envelope(Optional.of(key), true, id, epoch);
             LbState st = LoadBalancer.initial(NodeId.of(id), MemberName.of(id),
