@@ -277,7 +277,8 @@ final class SettingsDocument {
         try {
             out.toCore();
         } catch (Invalid e) {
-            throw bad(w, path, e);
+            // The core names the device's own key (priority, nat...): point at its line when the document has it.
+            throw bad(w, d.has(e.field()) ? path + "." + e.field() : path, e);
         }
         return out;
     }
