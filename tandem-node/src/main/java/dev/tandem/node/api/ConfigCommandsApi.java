@@ -168,7 +168,7 @@ final class ConfigCommandsApi {
 
     /**
      * The section written back over {@code s}: the group (absent without a cluster address) and this device. What
-     * the store cannot hold (group settings without an address, a device without both interfaces) is refused at
+     * the store cannot hold (group settings without an address, device settings without a public address) is refused at
      * {@code last}, the script's last command.
      */
     static ClusterSettings stored(ClusterSettings s, String device, LbConfig c, ConfigInterpreter.Statement last) {
@@ -187,15 +187,18 @@ final class ConfigCommandsApi {
         }
         ClusterSettings.Device before = s.device(device).orElse(null);
         List<ClusterSettings.Device> devices = new ArrayList<>(s.devices().stream().filter(d -> !d.node().equals(device)).toList());
-        if (c.publicAddress() != null && c.privateAddress() != null) {
-            DeviceSettings ds = c.deviceSettings(before == null ? null : before.toCore()).orElseThrow();
+        if (c.publicAddress() != null) {
+            // Typed one line at a time, lbpublic comes first (seed 004, step 1): until lbprivate is given the device
+            // talks on its public address, as PUT .../load-balancing/settings does without a privateAddress.
+            LbConfig whole = c.privateAddress() != null ? c : c.withPrivateAddress(c.publicAddress());
+            DeviceSettings ds = whole.deviceSettings(before == null ? null : before.toCore()).orElseThrow();
             devices.add(new ClusterSettings.Device(device, ds.priority(), ds.publicAddress().text(),
                     ds.privateAddress().text(), natWords(ds.nat()), ds.participate(), ds.redirectFqdn(),
                     before == null ? null : before.fqdn()));
-        } else if (c.publicAddress() != null || c.privateAddress() != null || c.priority() != LbConfig.defaults().priority()
-                || c.nat().isSet() || c.participate() || c.redirectFqdn()) {
-            throw new ConfigError(lastLine, lastText, "device " + device + " needs both 'interface lbpublic <address>'"
-                    + " and 'interface lbprivate <address>' before its other settings can be kept");
+        } else if (c.privateAddress() != null || c.priority() != LbConfig.defaults().priority() || c.nat().isSet()
+                || c.participate() || c.redirectFqdn()) {
+            throw new ConfigError(lastLine, lastText, "device " + device + " has no public address, so its other"
+                    + " settings cannot be kept: enter 'interface lbpublic <address>' first");
         }
         // Keep the devices in their stored order, this one where it was.
         List<ClusterSettings.Device> ordered = new ArrayList<>();

@@ -236,13 +236,19 @@ class ConfigCommandsApiTest {
 
     @Test
     @Order(7)
-    void whatTheStoreCannotHoldIsRefused() throws Exception {
-        // A device of the store has both interfaces: a priority alone is nothing to keep.
+    void deviceSettingsNeedThePublicAddressFirst() throws Exception {
+        // The store keeps a device by its public address: a priority alone is nothing it can keep.
         Answer a = commands("?node=n4", "vpn load-balancing\n priority 2\n");
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.json().get("line").asInt()).isEqualTo(2);
-        assertThat(a.json().get("error").asText()).contains("device n4 needs both 'interface lbpublic <address>'");
+        assertThat(a.json().get("error").asText()).isEqualTo("device n4 has no public address, so its other settings"
+                + " cannot be kept: enter 'interface lbpublic <address>' first");
         assertThat(stored().device("n4")).isEmpty();
+        // Typed one line at a time (seed 004, step 1 before step 2): the private address is the public one until given.
+        assertThat(commands("?node=n4", "vpn load-balancing\n interface lbpublic 192.0.2.14\n").status()).isEqualTo(200);
+        assertThat(stored().device("n4").orElseThrow().privateAddress()).isEqualTo("192.0.2.14");
+        assertThat(commands("?node=n4", "vpn load-balancing\n interface lbprivate 10.0.0.14\n").status()).isEqualTo(200);
+        assertThat(stored().device("n4").orElseThrow().privateAddress()).isEqualTo("10.0.0.14");
     }
 
     @Test
