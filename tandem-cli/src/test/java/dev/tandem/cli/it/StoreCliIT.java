@@ -124,7 +124,9 @@ class StoreCliIT {
                 g1    n1 (127.0.0.11), n2 (127.0.0.12)  enabled
                 east  n3 (127.0.0.13), n4 (127.0.0.14)  enabled            second pair
                 """);
-        assertThat(tandem("groups", "show", "nowhere", "--admin", N1).err()).isEqualTo("tandem: no redundancy group 'nowhere'\n");
+        Run nowhere = tandem("groups", "show", "nowhere", "--admin", N1);
+        assertThat(nowhere.code()).isEqualTo(1);
+        assertThat(nowhere.err()).isEqualTo("tandem: no redundancy group 'nowhere'\n");
     }
 
     /** seed 000, Configure Presence Redundancy Group Parameters; Configure User Assignment Mode. */
