@@ -67,6 +67,18 @@ public abstract class AdminCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The nodes a change reaches only at their restart (the node's {@code restartRequired}: a group's membership and
+     * the load-balancing settings are bound at start, docs/store.md), as a line for people; "" when there are none.
+     */
+    static String restartNote(JsonNode answer) {
+        java.util.List<String> nodes = new java.util.ArrayList<>();
+        answer.path("restartRequired").forEach(n -> nodes.add(n.asText()));
+        if (nodes.isEmpty()) return "";
+        return (nodes.size() == 1 ? "node " + nodes.get(0) + " applies it at its next restart"
+                : "nodes " + String.join(", ", nodes) + " apply it at their next restart") + "\n";
+    }
+
     protected static String encode(String pathPart) {
         return java.net.URLEncoder.encode(pathPart, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -131,7 +131,8 @@ public final class ConfigCli extends AdminCommand {
             AdminHttp.Answer a = api().exchange("POST", ConfigShell.commandsPath(node), "text/plain", text);
             JsonNode body = answer(a);
             print(body, "applied " + body.path("applied").asInt() + " command(s) from " + file
-                    + (body.hasNonNull("epoch") ? "; settings epoch " + body.get("epoch").asText() : "") + "\n");
+                    + (body.hasNonNull("epoch") ? "; settings epoch " + body.get("epoch").asText() : "") + "\n"
+                    + restartNote(body));
             return 0;
         }
 
@@ -139,7 +140,7 @@ public final class ConfigCli extends AdminCommand {
             AdminHttp.Answer a = api().exchange("PUT", "/api/v1/config", "application/yaml", text);
             JsonNode body = answer(a);
             print(body, "applied " + file + (body.hasNonNull("epoch") ? "; settings epoch " + body.get("epoch").asText() : "")
-                    + "\n");
+                    + "\n" + restartNote(body));
             return 0;
         }
 
@@ -148,8 +149,18 @@ public final class ConfigCli extends AdminCommand {
             if (a.status() >= 200 && a.status() < 300) return a.json();
             if (a.status() == 400) {
                 JsonNode e = a.json();
-                String where = e.hasNonNull("line") ? file + ":" + e.get("line").asInt() + ": " : file + ": ";
-                throw new CliFailure(CliFailure.USAGE, where + AdminHttp.errorText(a) + " (nothing was changed)");
+                String text = AdminHttp.errorText(a);
+                // A YAML document's errors start with "line N: "; shown as FILE:N: like a commands file's.
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+): (.*)", java.util.regex.Pattern.DOTALL)
+                        .matcher(text);
+                String where = file + ": ";
+                if (e.hasNonNull("line")) {
+                    where = file + ":" + e.get("line").asInt() + ": ";
+                } else if (m.matches()) {
+                    where = file + ":" + m.group(1) + ": ";
+                    text = m.group(2);
+                }
+                throw new CliFailure(CliFailure.USAGE, where + text + " (nothing was changed)");
             }
             throw api().refusal(a);
         }

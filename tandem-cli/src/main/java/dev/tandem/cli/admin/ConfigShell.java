@@ -24,6 +24,8 @@ public final class ConfigShell {
     private ConfigMode mode = ConfigMode.GLOBAL;
     private int applied;
     private int refused;
+    /** Nodes that apply what was changed at their next restart, told once when the session ends. */
+    private final java.util.Set<String> restartRequired = new java.util.LinkedHashSet<>();
 
     /** @param node the device that device commands (interface, priority, nat...) configure, or null for the answering node */
     public ConfigShell(AdminHttp api, PrintWriter out, String hostname, String node) {
@@ -54,6 +56,12 @@ public final class ConfigShell {
         while (true) {
             String line = lines.get();
             if (line == null || !handle(line)) break;
+        }
+        if (!restartRequired.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ObjectNode answer = AdminHttp.JSON.createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode nodes = answer.putArray("restartRequired");
+            restartRequired.forEach(nodes::add);
+            out.print(AdminCommand.restartNote(answer));
         }
         out.flush();
     }
@@ -109,6 +117,7 @@ public final class ConfigShell {
         }
         if (a.status() >= 200 && a.status() < 300) {
             applied++;
+            a.json().path("restartRequired").forEach(n -> restartRequired.add(n.asText()));
             return;
         }
         error(AdminHttp.errorText(a));

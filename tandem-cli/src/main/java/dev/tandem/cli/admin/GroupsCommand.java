@@ -117,7 +117,8 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
             g.put("ha", ha);
             check(g);
             JsonNode created = api().post(PATH, g);
-            print(created, "created redundancy group " + name + "\n" + table(AdminHttp.JSON.createArrayNode().add(created)));
+            print(created, "created redundancy group " + name + "\n" + table(AdminHttp.JSON.createArrayNode().add(created))
+                    + restartNote(created));
             return 0;
         }
     }
@@ -134,7 +135,8 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
             if (nodes != null) g.set("nodes", nodesJson());
             check(g);
             JsonNode changed = api().put(PATH + "/" + encode(name), g);
-            print(changed, "changed redundancy group " + name + "\n" + table(AdminHttp.JSON.createArrayNode().add(changed)));
+            print(changed, "changed redundancy group " + name + "\n" + table(AdminHttp.JSON.createArrayNode().add(changed))
+                    + restartNote(changed));
             return 0;
         }
     }
@@ -147,7 +149,7 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
         @Override
         protected int execute() {
             JsonNode r = api().delete(PATH + "/" + encode(name));
-            print(r, "deleted redundancy group " + name + "\n");
+            print(r, "deleted redundancy group " + name + "\n" + restartNote(r));
             return 0;
         }
     }
@@ -171,7 +173,7 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
             };
             JsonNode r = api().post(PATH + "/" + encode(name) + "/ha",
                     AdminHttp.JSON.createObjectNode().put("enabled", on));
-            print(r, "high availability " + (on ? "enabled" : "disabled") + " for " + name + "\n");
+            print(r, "high availability " + (on ? "enabled" : "disabled") + " for " + name + "\n" + restartNote(r));
             return 0;
         }
     }

@@ -63,6 +63,7 @@ final class ClusterApi {
         r.get("/api/v1/db/status", this::dbStatus);
         r.get("/api/v1/audit", this::audit);
         new UsersApi(node).register(r);
+        new ConfigCommandsApi(node, this).register(r);
         r.exception(StoreUnavailable.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
         r.exception(AdminRefused.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
         r.exception(UserAdmin.NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
@@ -97,7 +98,7 @@ final class ClusterApi {
     }
 
     /** The store's settings, or this node's cached copy while the store is unreachable. */
-    private ClusterSettings settings(Context ctx) {
+    ClusterSettings settings(Context ctx) {
         StoreService s = node.store();
         try {
             // Known down: answer from the cache at once rather than wait for the connection timeout.
@@ -116,11 +117,11 @@ final class ClusterApi {
     }
 
     /** One settings write: audited whether it succeeds or is refused. */
-    private ClusterSettings write(Context ctx, String action, String target, UnaryOperator<ClusterSettings> change) {
+    ClusterSettings write(Context ctx, String action, String target, UnaryOperator<ClusterSettings> change) {
         ClusterStore.Action a = new ClusterStore.Action(who(ctx), action, target);
         try {
             return node.store().store().updateSettings(a, change);
-        } catch (Invalid | AdminApi.ApiError | SettingsDocument.Bad e) {
+        } catch (Invalid | AdminApi.ApiError | SettingsDocument.Bad | dev.tandem.core.config.ConfigError e) {
             node.store().store().audit(a, "refused: " + e.getMessage());
             throw e;
         }

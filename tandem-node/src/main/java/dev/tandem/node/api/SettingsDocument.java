@@ -89,14 +89,29 @@ final class SettingsDocument {
     // ---------------------------------------------------------------- reading
 
     /** Where a reader reports its errors: a JSON body names the path; a YAML document adds its line. */
-    interface Where extends Function<String, String> {}
+    interface Where extends Function<String, String> {
+        /** The line alone ("" for JSON), for a message that names its field itself. */
+        default String line(String path) {
+            return "";
+        }
+    }
 
     static Where json() {
         return path -> path;
     }
 
     static Where yaml(LocatedYaml y) {
-        return path -> "line " + y.line(path) + ": " + path;
+        return new Where() {
+            @Override
+            public String apply(String path) {
+                return "line " + y.line(path) + ": " + path;
+            }
+
+            @Override
+            public String line(String path) {
+                return "line " + y.line(path) + ": ";
+            }
+        };
     }
 
     static final class Bad extends RuntimeException {
@@ -111,8 +126,10 @@ final class SettingsDocument {
         return new Bad(w.apply(path) + ": " + (value == null ? "(missing)" : "'" + value + "'") + " is not allowed; allowed: " + allowed);
     }
 
+    /** The core's message already names its field: the path is added only when it says more than that. */
     private static Bad bad(Where w, String path, Invalid e) {
-        return new Bad(w.apply(path) + ": " + e.getMessage());
+        boolean named = path.isEmpty() || path.equals(e.field()) || path.endsWith("." + e.field());
+        return new Bad(named ? w.line(path) + e.getMessage() : w.apply(path) + ": " + e.getMessage());
     }
 
     static void keys(JsonNode n, String path, Set<String> allowed, Where w) {
@@ -260,7 +277,8 @@ final class SettingsDocument {
         try {
             out.toCore();
         } catch (Invalid e) {
-            throw bad(w, path, e);
+            // The core names the device's own key (priority, nat...): point at its line when the document has it.
+            throw bad(w, d.has(e.field()) ? path + "." + e.field() : path, e);
         }
         return out;
     }

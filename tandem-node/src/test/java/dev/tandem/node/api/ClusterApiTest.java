@@ -144,6 +144,11 @@ class ClusterApiTest {
         // seed 000 rules through the core: the timeout must be at least twice the interval.
         assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"keepAliveTimeout\":\"3s\"}"), 400)).contains("keepAliveTimeout");
         assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"heartbeat\":\"3s\"}"), 400)).contains("heartbeat").contains("keepAliveInterval");
+        // The field is named once: the core's message already starts with it.
+        assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"keepAliveTimeout\":\"30s\"}"), 400))
+                .isEqualTo("initKeepAliveTimeout: '10s' is not allowed; allowed: at least keepAliveTimeout (30s)");
+        assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"keepAliveTimeout\":\"soon\"}"), 400))
+                .startsWith("keepAliveTimeout: 'soon' is not allowed; allowed: ");
     }
 
     @Test
