@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
                 + " ran on and the exact command); 'report' rewrites BENCHMARKS.md from those files."},
         subcommands = {dev.tandem.bench.failover.PairFailoverScenario.class,
                 dev.tandem.bench.failover.DirectorFailoverScenario.class, dev.tandem.bench.protocol.ProtocolScenario.class,
-                dev.tandem.bench.footprint.FootprintScenario.class, dev.tandem.bench.redirect.RedirectScenario.class, DecisionScenario.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                dev.tandem.bench.footprint.FootprintScenario.class, dev.tandem.bench.redirect.RedirectScenario.class,
+                dev.tandem.bench.users.UsersScenario.class, DecisionScenario.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
     private static String commandLine = "./tandem bench";
 

@@ -25,11 +25,7 @@ public final class ReportCommand implements Callable<Integer> {
             new String[] {"redirect", "3. Redirect throughput and latency", "./tandem bench redirect"},
             new String[] {"decision", "4. Decision cost", "./tandem bench decision"},
             new String[] {"protocol", "5. Protocol cost", "./tandem bench protocol"},
-            new String[] {"users", "6. Users", "(no command yet)",
-                    "Not measured: this needs the user directory and store (H2 and PostgreSQL, the 1,000,000-user import),"
-                            + " which this build does not have yet. The scenario will import and assign the users, time"
-                            + " user-to-node lookups, and time how long until every user of a failed node resolves to its"
-                            + " backup."},
+            new String[] {"users", "6. Users", "./tandem bench users"},
             new String[] {"footprint", "7. Footprint", "./tandem bench footprint"});
 
     @Option(names = "--results", paramLabel = "DIR", description = "where the result files are (default: tandem-bench/results)")

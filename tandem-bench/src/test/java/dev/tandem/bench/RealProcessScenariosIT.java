@@ -97,4 +97,24 @@ class RealProcessScenariosIT {
             if (row.get(1).asText().startsWith("nginx")) assertThat(row.get(2).asDouble()).isPositive();
         }
     }
+
+    @Test
+    void usersImportsLooksUpAndSendsAFailedNodesUsersToItsBackup() throws Exception {
+        assertThat(run("users", "--users", "400", "--trials", "1", "--sample", "10", "--subnet", "36")).isZero();
+        JsonNode r = ResultFiles.read(dir, "users");
+        JsonNode stores = ResultFiles.rows(r, "In one process");
+        assertThat(stores).hasSize(2); // H2 and PostgreSQL
+        for (JsonNode row : stores) {
+            assertThat(row.get(1).asInt()).as("imported").isEqualTo(400);
+            assertThat(row.get(4).asText()).as("Balanced: 4 nodes, 100 users each").isEqualTo("4 nodes, 100 to 100");
+            assertThat(row.get(6).asDouble()).as("lookups/s").isPositive();
+        }
+        JsonNode failover = ResultFiles.rows(r, "Real cluster: from SIGKILL");
+        assertThat(failover).hasSize(2); // the director's peer, a node of the other pair
+        for (JsonNode row : failover) assertThat(row.get(3).asDouble()).as("min ms").isPositive();
+        for (JsonNode row : ResultFiles.rows(r, "Real cluster: import")) {
+            assertThat(row.get(4).asInt()).as("users of the failed node").isEqualTo(100);
+            assertThat(row.get(5).asInt()).as("every one of them sent to the backup").isEqualTo(100);
+        }
+    }
 }

@@ -134,7 +134,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
     }
 
     /** The service parameters the real nodes of this profile run with, read from the file they read. */
-    static ServiceParameters parametersOf(DemoCluster.Profile p) throws Exception {
+    public static ServiceParameters parametersOf(DemoCluster.Profile p) throws Exception {
         Path dir = Files.createTempDirectory("tandem-bench-params");
         try {
             List<Path> files = DemoCluster.write(dir, 2, p);

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * other ({@link #ready()}), then each fails its cluster at its own random moment: start-up load never overlaps
  * a measurement.
  */
-final class Trials {
+public final class Trials {
     private static final ThreadLocal<CyclicBarrier> BARRIER = new ThreadLocal<>();
 
     @FunctionalInterface
@@ -63,7 +63,7 @@ final class Trials {
      * Where in the timer's period trial {@code index} fails its cluster, as a fraction from 0 to 1. SplittableRandom
      * spreads consecutive seeds well; java.util.Random does not (its first double is about 0.73 for every small seed).
      */
-    static double phase(int index) {
+    public static double phase(int index) {
         return new java.util.SplittableRandom(0x7A3D_0000L + index).nextDouble();
     }
 

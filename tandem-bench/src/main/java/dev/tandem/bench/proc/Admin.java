@@ -38,6 +38,28 @@ public final class Admin {
         }
     }
 
+    /**
+     * POST a body and read the JSON answer; a refusal or an unreachable node is an exception naming what the node said,
+     * because a benchmark's set-up step that fails must stop the run, not be polled again.
+     */
+    public JsonNode post(String host, String path, String contentType, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) throw new IOException("POST " + path + " on " + host + ": HTTP " + r.statusCode() + " " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    /** GET a text resource (an export), failing as {@link #post} does. */
+    public String text(String host, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IOException("GET " + path + " on " + host + ": HTTP " + r.statusCode() + " " + r.body());
+        return r.body();
+    }
+
     /** True once /health answers 200. */
     public boolean healthy(String host) {
         return get(host, "/health").isPresent();

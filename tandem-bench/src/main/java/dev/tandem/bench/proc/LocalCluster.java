@@ -22,6 +22,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<Path> configs;
     private final List<NodeProc> nodes = new ArrayList<>();
     private final Admin admin;
+    private List<String> jvmOptions = NodeProc.JVM_OPTIONS;
 
     private LocalCluster(Path dir, Path jar, int subnet, List<Path> configs, Admin admin) {
         this.dir = dir;
@@ -44,6 +45,12 @@ public final class LocalCluster implements AutoCloseable {
         }
         Admin admin = new Admin(Files.readString(dir.resolve("admin-token")).strip(), 20075);
         return new LocalCluster(dir, jar, subnet, configs, admin);
+    }
+
+    /** The JVM options of the nodes started from now on (default {@link NodeProc#JVM_OPTIONS}). */
+    public LocalCluster jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
     }
 
     public String host(int i) {
@@ -77,7 +84,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts node {@code i} (again, after it was killed) and returns it. */
     public NodeProc start(int i) throws IOException {
         while (nodes.size() <= i) nodes.add(null);
-        NodeProc p = new NodeProc(jar, configs.get(i)).start();
+        NodeProc p = new NodeProc(jar, configs.get(i), jvmOptions).start();
         nodes.set(i, p);
         return p;
     }

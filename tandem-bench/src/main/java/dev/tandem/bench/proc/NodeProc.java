@@ -25,12 +25,19 @@ public final class NodeProc implements AutoCloseable {
     private final Path jar;
     private final Path config;
     private final Path log;
+    private final List<String> jvmOptions;
     private Process process;
     private long startedNanos;
     private boolean stopped;
     private volatile boolean killed;
 
     public NodeProc(Path jar, Path config) {
+        this(jar, config, JVM_OPTIONS);
+    }
+
+    /** A node started with other JVM options than {@link #JVM_OPTIONS} (a larger heap for a million users). */
+    public NodeProc(Path jar, Path config, List<String> jvmOptions) {
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.jar = jar;
         this.config = config;
         this.log = config.resolveSibling(config.getFileName().toString().replace(".yaml", ".log"));
@@ -39,7 +46,7 @@ public final class NodeProc implements AutoCloseable {
     public NodeProc start() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_OPTIONS);
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.add("node");
