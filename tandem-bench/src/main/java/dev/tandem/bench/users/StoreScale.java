@@ -22,7 +22,8 @@ final class StoreScale {
     static final List<ClusterSettings.Group> GROUPS = List.of(pair("g1", "n1", "n2"), pair("g2", "n3", "n4"));
 
     record Figures(int imported, double importSeconds, Map<String, Integer> perNode, double loadSeconds,
-                   double lookupsPerSecondOneThread, double lookupsPerSecondAllThreads, int threads, double heapMib) {}
+                   double lookupsPerSecondOneThread, double lookupsPerSecondAllThreads, int threads, double heapMib,
+                   int rebalanceMoved, double rebalanceSeconds) {}
 
     private StoreScale() {}
 
@@ -73,7 +74,14 @@ final class StoreScale {
         long found = lookups(directory, ids, 0, ids.length) + lookups(directory, ids, 0, ids.length);
         double oneThread = found / seconds(t0);
         double allThreads = parallelLookups(directory, ids, threads);
-        return new Figures(imported.imported(), importSeconds, perNode, loadSeconds, oneThread, allThreads, threads, heapMib);
+
+        // A third pair joins: the rebalance moves a third of the users, as few as Balanced allows.
+        store.updateSettings(new ClusterStore.Action("bench", "setup", "g3"), s -> s.withGroup(pair("g3", "n5", "n6")));
+        t0 = System.nanoTime();
+        int moved = admin.rebalance("bench");
+        double rebalanceSeconds = seconds(t0);
+        return new Figures(imported.imported(), importSeconds, perNode, loadSeconds, oneThread, allThreads, threads, heapMib,
+                moved, rebalanceSeconds);
     }
 
     /** Looks every user of {@code ids[from..to)} up; returns how many resolved (all of them, or the run is wrong). */

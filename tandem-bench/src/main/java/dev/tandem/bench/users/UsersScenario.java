@@ -58,7 +58,7 @@ public final class UsersScenario implements Callable<Integer> {
             + " seed's) or both (default ${DEFAULT-VALUE})")
     String profile;
 
-    @Option(names = "--sample", defaultValue = "100",
+    @Option(names = "--sample", defaultValue = "20",
             description = "users of the failed node asked again and again until all are sent to the backup (default ${DEFAULT-VALUE})")
     int sample;
 
@@ -110,7 +110,7 @@ public final class UsersScenario implements Callable<Integer> {
         Result.Table t = r.table("In one process: import with balanced assignment, a node loading every user, lookups",
                 "store", "users", "import + assignment, s", "users/s imported", "users per node (min to max)",
                 "node loads all users, s", "lookups/s, 1 thread", "lookups/s, " + lookupThreads + " threads",
-                "directory heap, MiB");
+                "directory heap, MiB", "rebalance to a third pair, s", "users moved");
         for (String kind : kinds) {
             Path work = Files.createTempDirectory("tandem-bench-users-" + kind);
             try {
@@ -134,7 +134,7 @@ public final class UsersScenario implements Callable<Integer> {
                 t.row(label, f.imported(), Result.round(f.importSeconds(), 2), Result.round(f.imported() / f.importSeconds(), 0),
                         perNode.size() + " nodes, " + min + " to " + max, Result.round(f.loadSeconds(), 2),
                         Result.round(f.lookupsPerSecondOneThread(), 0), Result.round(f.lookupsPerSecondAllThreads(), 0),
-                        Result.round(f.heapMib(), 0));
+                        Result.round(f.heapMib(), 0), Result.round(f.rebalanceSeconds(), 2), f.rebalanceMoved());
                 r.raw(kind + " / users per node", perNode);
             } finally {
                 PairFailoverScenario.deleteTree(work);
@@ -148,6 +148,8 @@ public final class UsersScenario implements Callable<Integer> {
         r.note("Lookups: `UserDirectory.servingNode` for every user in turn, the user-homed redirect's lookup: one"
                 + " hash-map read and the node states this node knows, no store round-trip. The parallel figure runs"
                 + " that many threads over the same directory at once.");
+        r.note("Rebalance: a third pair (g3 = n5, n6) is added and `UserAdmin.rebalance` (`tandem users rebalance`)"
+                + " spreads the users again, moving as few as possible; moved users must log in again (seed 000).");
     }
 
     private void clusterPart(Result r, Path jar, List<String> jvm, List<DemoCluster.Profile> profiles) throws Exception {
