@@ -222,13 +222,14 @@ final class ClusterApi {
                 next.devices().forEach(d -> affected.add(d.node()));
             }
             for (ClusterSettings.Device d : next.devices()) {
-                if (!s.device(d.node()).equals(next.device(d.node()))) affected.add(d.node());
+                if (ClusterSettings.Device.needsRestart(s.device(d.node()), next.device(d.node()))) affected.add(d.node());
             }
             return next;
         });
         Map<String, Object> m = new LinkedHashMap<>(SettingsDocument.loadBalancing(after));
         m.put("epoch", after.epoch());
-        // The group's port, address and key are bound at start: the named nodes apply the change when restarted.
+        // The group's port, address and key and a device's addresses and participate are bound at start: the named
+        // nodes apply them when restarted. Priority, NAT and redirect-fqdn apply at once.
         m.put("restartRequired", List.copyOf(affected));
         ctx.json(m);
     }

@@ -84,14 +84,15 @@ final class ConfigCommandsApi {
                 next.devices().forEach(d -> affected.add(d.node()));
                 s.devices().forEach(d -> affected.add(d.node()));
             }
-            if (!s.device(device).equals(next.device(device))) affected.add(device);
+            if (ClusterSettings.Device.needsRestart(s.device(device), next.device(device))) affected.add(device);
             return next;
         });
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("applied", applied[0]);
         m.put("epoch", after.epoch());
         m.put("node", device);
-        // As with PUT .../load-balancing/settings: the group's address, port and key are bound at a node's start.
+        // As with PUT .../load-balancing/settings: the group's address, port and key and the device's addresses and
+        // participate are bound at a node's start; priority, NAT and redirect-fqdn apply at once.
         m.put("restartRequired", List.copyOf(affected));
         ctx.json(m);
     }

@@ -57,7 +57,8 @@ final class LoadBalancingShell {
     private final EventBus events;
     private final HookRunner hooks;
     private final GroupSettings group;
-    private final DeviceSettings device;
+    /** This device's settings: its file's, then the store's; priority, NAT and redirect-fqdn change while running. */
+    private DeviceSettings device;
     private final Envelope envelope;
     private final AddressDriver driver;
     private final ExecutorService addressWorker = Executors.newSingleThreadExecutor(r -> {
@@ -100,7 +101,7 @@ final class LoadBalancingShell {
         this.events = events;
         this.hooks = hooks;
         this.group = LbTimings.group(config, encryption, secret);
-        this.device = withReverseName(LbTimings.device(config));
+        this.device = deviceOf(config);
         this.envelope = new Envelope(key, encryption, self.value(), epoch);
         this.driver = AddressDriver.of(config, hooks);
         this.redirectMetrics = new RedirectMetrics(metrics.registry());
@@ -114,6 +115,21 @@ final class LoadBalancingShell {
         for (NodeConfig.Member peer : config.peers()) {
             addresses.put(NodeId.of(peer.id()), new InetSocketAddress(peer.address(), config.clusterPort()));
         }
+    }
+
+    /** The device settings of {@code config}, with its reverse DNS name when redirect-fqdn has no configured name. */
+    static DeviceSettings deviceOf(NodeConfig.LoadBalancing config) {
+        return withReverseName(LbTimings.device(config));
+    }
+
+    /**
+     * A live change of this device (priority, NAT, redirect-fqdn): the machine takes it at once, so a director
+     * re-ranks and redirects by it and a member reports it in its next keepalive. On the loop.
+     */
+    void deviceChanged(DeviceSettings next) {
+        if (next.equals(device)) return;
+        device = next;
+        step(new LbEvent.SettingsChanged(group, next));
     }
 
     /**

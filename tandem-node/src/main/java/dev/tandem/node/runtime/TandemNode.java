@@ -156,7 +156,7 @@ public final class TandemNode implements AutoCloseable {
         if (config.sessionService() != null) startSessions();
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
-        store.start(this::snapshot, this::parameters);
+        store.start(this::snapshot, this::parameters, this::deviceSettings);
     }
 
     /** The load-balancing key's fingerprint for the store (never the key); empty without a readable key. */
@@ -216,6 +216,17 @@ public final class TandemNode implements AutoCloseable {
 
     public CompletableFuture<Void> parameters(ServiceParameters next) {
         return onLoop(() -> step(new RmEvent.ParametersChanged(next)));
+    }
+
+    /**
+     * This node's load-balancing device changed in the store in what applies live (priority, NAT, redirect-fqdn).
+     * The device is built here, off the loop: redirect-fqdn without a name looks the address up in reverse DNS.
+     */
+    void deviceSettings(NodeConfig.LoadBalancing next) {
+        LoadBalancingShell s = lb;
+        if (s == null) return;
+        dev.tandem.core.lb.DeviceSettings device = LoadBalancingShell.deviceOf(next);
+        loop.execute(() -> s.deviceChanged(device));
     }
 
     // ---------------------------------------------------------------- the step and its effects

@@ -105,6 +105,18 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
             nat = nat == null ? List.of() : List.copyOf(nat);
         }
 
+        /**
+         * Whether a node running as {@code before} needs a restart to run as {@code after}: a device added or
+         * removed, or its addresses or participate changed. Priority, NAT and redirect-fqdn apply live.
+         */
+        public static boolean needsRestart(java.util.Optional<Device> before, java.util.Optional<Device> after) {
+            if (before.isEmpty() || after.isEmpty()) return before.isPresent() != after.isPresent();
+            Device b = before.get();
+            Device a = after.get();
+            return !b.publicAddress().equals(a.publicAddress()) || !b.privateAddress().equals(a.privateAddress())
+                    || b.participate() != a.participate();
+        }
+
         public DeviceSettings toCore() {
             NodeId.of(node);
             DeviceSettings d = DeviceSettings.of(IpAddress.parse("publicAddress", publicAddress),

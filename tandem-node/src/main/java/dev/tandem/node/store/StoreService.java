@@ -46,6 +46,9 @@ public final class StoreService implements AutoCloseable {
     private volatile String lastError = "";
     private volatile Supplier<RmState> rm = () -> null;
     private volatile Consumer<ServiceParameters> applyParameters = p -> { };
+    private volatile Consumer<NodeConfig.LoadBalancing> applyDevice = lb -> { };
+    /** The load-balancing settings this node runs, with the device settings applied live since its start. */
+    private NodeConfig.LoadBalancing runningLb;
     private final UserDirectory users;
     private volatile List<ClusterStore.NodeReport> reports = List.of();
     private Thread watcher;
@@ -133,10 +136,16 @@ public final class StoreService implements AutoCloseable {
         return effective;
     }
 
-    /** Starts watching the store. {@code applyParameters} is called with new service parameters (live change). */
-    public void start(Supplier<RmState> rmState, Consumer<ServiceParameters> applyParameters) {
+    /**
+     * Starts watching the store. {@code applyParameters} is called with new service parameters, {@code applyDevice}
+     * with this node's load-balancing settings when its device's priority, NAT or redirect-fqdn changed (both live
+     * changes, called on the watcher's thread).
+     */
+    public void start(Supplier<RmState> rmState, Consumer<ServiceParameters> applyParameters,
+                      Consumer<NodeConfig.LoadBalancing> applyDevice) {
         this.rm = rmState;
         this.applyParameters = applyParameters;
+        this.applyDevice = applyDevice;
         cache.users().ifPresent(c -> {
             users.replace(c.epoch(), c.users());
             LOG.info("{} users from the local cache (epoch {})", c.users().size(), c.epoch());
@@ -211,10 +220,37 @@ public final class StoreService implements AutoCloseable {
                         wanted.servicePort(), wanted.adminRpcPort());
             }
         }
+        applyDeviceLive(next);
         for (String change : restartNeeded(effective, next)) {
             LOG.warn("epoch {}: {} changes on this node after its restart", next.epoch(), change);
         }
         if (before.epoch() != next.epoch()) LOG.info("store settings epoch {} -> {}", before.epoch(), next.epoch());
+    }
+
+    /**
+     * seed 004: a device's priority, NAT address and redirect-fqdn take effect at once (the director ranks and
+     * redirects by them); its addresses, participate and the group's settings are bound at the node's start.
+     */
+    private void applyDeviceLive(ClusterSettings next) {
+        NodeConfig.LoadBalancing running = runningLb != null ? runningLb : effective.loadBalancing();
+        NodeConfig.LoadBalancing target = EffectiveConfig.of(effective, next).loadBalancing();
+        if (running == null || target == null) return;
+        NodeConfig.LoadBalancing live = withLiveSettings(running, target);
+        if (live.equals(running)) return;
+        runningLb = live;
+        LOG.info("epoch {}: load-balancing device settings applied: priority {}, nat {}, redirect-fqdn {}{}", next.epoch(),
+                live.priority(), live.nat().isEmpty() ? "none" : String.join(" ", live.nat()),
+                live.redirectFqdn() ? "enabled" : "disabled", live.fqdn() == null ? "" : " (" + live.fqdn() + ")");
+        applyDevice.accept(live);
+    }
+
+    /** {@code running} with the settings a running node takes live (priority, NAT, redirect-fqdn, FQDN) of {@code target}. */
+    public static NodeConfig.LoadBalancing withLiveSettings(NodeConfig.LoadBalancing running, NodeConfig.LoadBalancing target) {
+        NodeConfig.LoadBalancing r = running;
+        return new NodeConfig.LoadBalancing(r.clusterAddress(), r.clusterPort(), r.mode(), r.participate(), target.priority(),
+                r.publicAddress(), r.privateAddress(), target.nat(), target.redirectFqdn(), target.fqdn(), r.model(),
+                r.maxSessions(), r.member(), r.peers(), r.addressDriver(), r.driverInterface(), r.claimCommand(),
+                r.releaseCommand(), r.timing(), r.onDirectorChange(), r.redirect());
     }
 
     /** What differs between the configuration this node runs and the store's, that only a restart applies. */
@@ -222,7 +258,9 @@ public final class StoreService implements AutoCloseable {
         List<String> out = new ArrayList<>();
         NodeConfig target = EffectiveConfig.of(running, s);
         if (!Objects.equals(target.redundancyGroup(), running.redundancyGroup())) out.add("the redundancy group");
-        if (!Objects.equals(target.loadBalancing(), running.loadBalancing())) out.add("the load-balancing settings");
+        NodeConfig.LoadBalancing r = running.loadBalancing();
+        NodeConfig.LoadBalancing t = target.loadBalancing();
+        if (!Objects.equals(r == null || t == null ? r : withLiveSettings(r, t), t)) out.add("the load-balancing settings");
         return out;
     }
 

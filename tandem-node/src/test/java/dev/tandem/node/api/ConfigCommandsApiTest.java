@@ -157,8 +157,8 @@ class ConfigCommandsApiTest {
         assertThat(s.device("n1").orElseThrow().priority()).isEqualTo(3);
         assertThat(s.device("n1").orElseThrow().nat()).isEmpty();
         assertThat(s.device("n1").orElseThrow().redirectFqdn()).isTrue();
-        // Only this device changed: the group is the same, so only n1 needs its restart.
-        assertThat(a.json().get("restartRequired").toString()).isEqualTo("[\"n1\"]");
+        // Priority, NAT and redirect-fqdn apply live: no node needs a restart for them.
+        assertThat(a.json().get("restartRequired").toString()).isEqualTo("[]");
     }
 
     @Test

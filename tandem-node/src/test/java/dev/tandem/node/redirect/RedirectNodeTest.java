@@ -176,4 +176,23 @@ class RedirectNodeTest {
                 .isInstanceOf(java.net.ConnectException.class);
         assertThat(Optional.ofNullable(node)).isEmpty();
     }
+
+    @Test
+    void aNatAddressAndPriorityChangedInTheStoreTakeEffectWithoutARestart() throws Exception {
+        start(10);
+        // seed 004, step 2 (nat) and step 3 (priority): typed in the config shell, kept in the store.
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.store().store().settings().device("n1").isPresent());
+        var before = node.store().store().settings().device("n1").orElseThrow();
+        node.store().store().updateSettings(new dev.tandem.node.store.ClusterStore.Action("test", "config commands", "n1"),
+                s -> s.withDevice(new dev.tandem.node.store.ClusterSettings.Device("n1", 7, before.publicAddress(),
+                        before.privateAddress(), List.of("198.51.100.7"), true, false, null)));
+        // The director now sends clients to this member's NAT address (seed 004: "the NAT address ... the director
+        // sends to clients"), and ranks itself with the new priority.
+        JsonNode answer = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> JSON.readTree(get("/.well-known/tandem/assign").body()),
+                        j -> j.path("host").asText().equals("198.51.100.7"));
+        assertThat(answer.get("member").asText()).isEqualTo("n1");
+        assertThat(node.loadBalancing().orElseThrow().state().device().priority()).isEqualTo(7);
+        assertThat(node.loadBalancing().orElseThrow().holdsAddress()).as("still directing: nothing restarted").isTrue();
+    }
 }

@@ -105,7 +105,7 @@ class StoreServiceTest {
             RmState rm = RecoveryManager.initial(NodeId.of("n1"),
                     RedundancyGroup.pair("east", NodeId.of("n1"), NodeId.of("n2"), true), running);
             List<ServiceParameters> applied = new CopyOnWriteArrayList<>();
-            s.start(() -> rm, applied::add);
+            s.start(() -> rm, applied::add, lb -> { });
             s.store().updateSettings(new ClusterStore.Action("admin", "parameters", "cluster"),
                     x -> x.withParameters(Map.of("keepAliveInterval", "4s", "keepAliveTimeout", "20s", "servicePort", "23000")));
             new UserAdmin(s.store(), Map::of).importCsv("admin", "u1\nu2\nu3\n");
@@ -120,6 +120,36 @@ class StoreServiceTest {
                     .map(u -> u.users().size() == 3).orElse(false));
             assertThat(new SettingsCache(n1.stateDir()).settings().orElseThrow().parameters()).containsEntry("keepAliveInterval", "4s");
             await().atMost(Duration.ofSeconds(10)).until(() -> s.store().reports().stream().anyMatch(r -> r.node().equals("n1")));
+        }
+    }
+
+    @Test
+    void aDevicesPriorityNatAndRedirectFqdnApplyLiveItsAddressesAndTheGroupAtTheNextStart() throws Exception {
+        NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
+        try (StoreService s = StoreService.open(n1, Optional.empty())) {
+            List<NodeConfig.LoadBalancing> applied = new CopyOnWriteArrayList<>();
+            s.start(() -> null, p -> { }, applied::add);
+            ClusterSettings.Device before = s.store().settings().device("n1").orElseThrow();
+            ClusterSettings after = s.store().updateSettings(new ClusterStore.Action("admin", "config commands", "n1"),
+                    x -> x.withDevice(new ClusterSettings.Device("n1", 8, before.publicAddress(), before.privateAddress(),
+                            List.of("203.0.113.1"), true, true, "n1.example.com")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !applied.isEmpty());
+            NodeConfig.LoadBalancing live = applied.get(applied.size() - 1);
+            assertThat(live.priority()).isEqualTo(8);
+            assertThat(live.nat()).containsExactly("203.0.113.1");
+            assertThat(live.redirectFqdn()).isTrue();
+            assertThat(live.fqdn()).isEqualTo("n1.example.com");
+            assertThat(live.clusterAddress()).isEqualTo("192.0.2.10");
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), after)).isEmpty();
+            assertThat(ClusterSettings.Device.needsRestart(Optional.of(before), after.device("n1"))).isFalse();
+
+            // The address a member binds is not live: that change waits for the restart, and says so.
+            ClusterSettings moved = s.store().updateSettings(new ClusterStore.Action("admin", "config commands", "n1"),
+                    x -> x.withDevice(new ClusterSettings.Device("n1", 8, "10.0.0.9", before.privateAddress(),
+                            List.of("203.0.113.1"), true, true, "n1.example.com")));
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), moved)).containsExactly("the load-balancing settings");
+            assertThat(ClusterSettings.Device.needsRestart(after.device("n1"), moved.device("n1"))).isTrue();
+            assertThat(ClusterSettings.Device.needsRestart(Optional.empty(), moved.device("n1"))).isTrue();
         }
     }
 }
