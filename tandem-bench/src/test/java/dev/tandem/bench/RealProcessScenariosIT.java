@@ -48,6 +48,15 @@ class RealProcessScenariosIT {
     }
 
     @Test
+    void pairFailoverCanEndWhenTheClusterAddressSendsTheUserToTheBackup() throws Exception {
+        assertThat(run("pair-failover", "--trials", "1", "--profile", "fast", "--failure", "killed", "--probe", "http",
+                "--sim-trials", "5", "--subnet", "37")).isZero();
+        JsonNode r = ResultFiles.read(dir, "pair-failover");
+        assertThat(r.get("parameters").get("probe").asText()).isEqualTo("http");
+        assertThat(r.get("raw").get("fast / killed").get(0).asDouble()).as("ms").isPositive();
+    }
+
+    @Test
     void directorFailoverMeasuresATrial() throws Exception {
         assertThat(run("director-failover", "--trials", "1", "--profile", "fast", "--subnet", "32")).isZero();
         JsonNode rows = ResultFiles.rows(ResultFiles.read(dir, "director-failover"), "Director failover");

@@ -156,6 +156,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
             c.start(1);
             boolean normal = LocalCluster.await(() -> isNormal(c, 0) && isNormal(c, 1), settle, 50);
             if (!normal) throw new IllegalStateException("the pair never reached Normal / Normal" + c.logs());
+            if (probe.equals("http")) homeTheUserOnTheFirstNode(c, settle);
             Trials.ready();
             // The failure lands at a random phase of the heartbeat timer, as failures do.
             Thread.sleep((long) (Trials.phase(index) * params.keepAliveInterval().toMillis()));
@@ -169,6 +170,18 @@ public final class PairFailoverScenario implements Callable<Integer> {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /**
+     * For the cluster-address probe: {@code --user} is added with its home on n1, and the director must route it there
+     * by the user rule before the failure, or the end condition could hold from the start.
+     */
+    private void homeTheUserOnTheFirstNode(LocalCluster c, long settle) throws Exception {
+        c.admin().post(c.host(0), "/api/v1/users/import", "text/csv", user + ",g1," + c.id(0) + "\n");
+        boolean routed = LocalCluster.await(() -> DoneProbe.Http.assign(c.clusterAddress(), user)
+                .map(j -> j.path("rule").asText().equals("user") && j.path("host").asText().equals(c.host(0)))
+                .orElse(false), settle, 50);
+        if (!routed) throw new IllegalStateException("the cluster address never sent user " + user + " to " + c.id(0) + c.logs());
     }
 
     private static boolean isNormal(LocalCluster c, int i) {

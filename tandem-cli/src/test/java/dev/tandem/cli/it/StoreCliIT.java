@@ -217,8 +217,14 @@ class StoreCliIT {
                 exit
                 """);
         Run applied = ok(tandem("config", "apply", "lb.txt", "--admin", N1));
-        assertThat(applied.out()).matches("applied 4 command\\(s\\) from lb.txt; settings epoch \\d+\n"
-                + "node n1 applies it at its next restart\n");
+        // Priority, NAT and redirect-fqdn apply on the running node (decision 0036): no restart is asked for.
+        assertThat(applied.out()).matches("applied 4 command\\(s\\) from lb.txt; settings epoch \\d+\n");
+        await().atMost(BOUND).until(() -> {
+            for (JsonNode m : admin.get("127.0.0.11", "/api/v1/load-balancing").body().get("members")) {
+                if (m.get("publicIp").asText().equals("127.0.0.11")) return m.get("priority").asInt() == 8;
+            }
+            return false;
+        });
         // The other node reads n1's device from the store.
         JsonNode devices = admin.get("127.0.0.12", "/api/v1/cluster/load-balancing/settings").body().get("devices");
         JsonNode device = null;
