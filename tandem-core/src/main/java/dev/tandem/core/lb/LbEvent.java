@@ -38,4 +38,12 @@ public sealed interface LbEvent {
      * "the ARP subsystem detects the duplicate IP address condition").
      */
     record AddressConflict() implements LbEvent {}
+
+    /**
+     * This node's redundancy peer is down, as the pair's own detection declared it (seed 000: Peer Down, from
+     * refused heartbeats or the Keep Alive Timeout). When that node spoke for this member's director, the director
+     * went with it: the member elects at once instead of waiting out its keepalive resends (seed 004: five, 24 s by
+     * default).
+     */
+    record PeerDown(dev.tandem.core.NodeId node) implements LbEvent {}
 }

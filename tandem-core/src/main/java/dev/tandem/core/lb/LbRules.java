@@ -32,6 +32,9 @@ final class LbRules {
             case LbEvent.LoadChanged l -> loadChanged(l.load());
             case LbEvent.SettingsChanged c -> settingsChanged(c.group(), c.device());
             case LbEvent.Redirected r -> redirected(r.member(), r.sessionClass());
+            case LbEvent.PeerDown p -> {
+                if (w.phase == LbPhase.MEMBER) asMember.directorNodeDown(p.node());
+            }
             case LbEvent.AddressConflict a -> {
                 // seed 004: the ARP subsystem saw the address twice; tell the group at once who holds it here.
                 if (w.phase == LbPhase.DIRECTOR) w.announceNow = true;

@@ -37,6 +37,14 @@ final class MemberRules {
         }
     }
 
+    /** The node that spoke for the director is down (its redundancy peer says so): elect without waiting. */
+    void directorNodeDown(dev.tandem.core.NodeId node) {
+        if (!node.equals(w.directorNode)) return;
+        MemberName lost = w.director;
+        forgetDirector();
+        seeking.elect("director " + lost + " gone: its node " + node + " is down (the redundancy pair's detection)");
+    }
+
     void received(LbMessage m) {
         switch (m) {
             case LbMessage.KeepaliveResponse r when r.member().equals(w.director) -> answered(r);

@@ -80,6 +80,35 @@ class KeepaliveTest {
         assertThat(again.addressHolders).containsExactly(id("m"));
     }
 
+    /**
+     * A member whose redundancy peer spoke for the director and is known down (the pair's own detection, seed 000:
+     * Peer Down) elects at once: the director went with that node, so the five resends would only delay the group.
+     */
+    @Test
+    void aMemberWhosePeerDirectedAndIsDownElectsWithoutWaitingForTheResends() {
+        LbCluster c = group();
+        c.runUntil(10.5);
+        c.crash("d");
+        c.runUntil(10.7);
+        c.apply(id("m"), new LbEvent.PeerDown(id("d")));
+        c.runUntil(11);
+        assertThat(c.phase("m")).isEqualTo(LbPhase.DIRECTOR);
+        assertThat(c.records).anyMatch(r -> r.toString().contains("director d gone: its node d is down (the redundancy"
+                + " pair's detection)"));
+        assertThat(c.addressHolders).containsExactly(id("m"));
+    }
+
+    /** Another node being down says nothing about the director: the member keeps it. */
+    @Test
+    void aPeerThatDidNotDirectChangesNothing() {
+        LbCluster c = group();
+        c.runUntil(10.5);
+        c.apply(id("m"), new LbEvent.PeerDown(id("x")));
+        c.runUntil(12);
+        assertThat(c.phase("m")).isEqualTo(LbPhase.MEMBER);
+        assertThat(c.directors()).containsExactly(id("d"));
+    }
+
     /** Step 3 "as long as there is no keepalive response": an answer to any resend ends the timeout logic. */
     @ParameterizedTest(name = "answer to resend {0}")
     @ValueSource(ints = {1, 2, 3, 4, 5})

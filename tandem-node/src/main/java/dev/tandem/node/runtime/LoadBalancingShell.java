@@ -173,7 +173,14 @@ final class LoadBalancingShell {
                 && rm.state() != dev.tandem.core.rm.NodeState.INITIALIZING) {
             return; // the pair is between two states: the current speaker goes on until the other node serves
         }
-        if (want == speaking) return;
+        if (want == speaking) {
+            // The pair saw its peer go down: if that node directed the group, this member need not wait for its
+            // keepalives to go unanswered five times.
+            if (speaking && rm.reason() == dev.tandem.core.rm.Reason.PEER_DOWN && !rm.peer().alive()) {
+                rm.peerId().ifPresent(peer -> step(new LbEvent.PeerDown(peer)));
+            }
+            return;
+        }
         speaking = want;
         if (want) {
             state = initial();
