@@ -72,6 +72,10 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
                 + " second (the keepalive interval), then kills the director.");
         r.note("Seed timing: keepalive every 1 s, 3 s wait, resent at the 4th second, five times (seed 004, Keepalive"
                 + " Messages); fast profile: every 100 ms, 300 ms wait.");
+        r.note("In the demo's layout the director (n1, priority 10) and n2 are a redundancy pair and the other nodes"
+                + " stand alone. n2's pair detection (Peer Down, from refused heartbeats) ends its wait for the lost"
+                + " director, so it elects without the five resends (decision 0037); a director without a surviving"
+                + " pair peer is still found gone only after them (24 s, 2.4 s fast).");
         r.note("With the seed's timing up to " + seedParallel + " groups run at once, each on its own loopback subnet,"
                 + " each failed at its own random moment; the fast profile runs one group at a time.");
         r.note(probe.equals("admin")
