@@ -63,6 +63,7 @@ class RealProcessScenariosIT {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get(1).asInt()).isEqualTo(1);
         assertThat(rows.get(0).get(2).asDouble()).isPositive();
+        assertThat(rows.get(0).get(6).asText()).as("the director killed").matches("n[1-3] x1");
     }
 
     @Test
