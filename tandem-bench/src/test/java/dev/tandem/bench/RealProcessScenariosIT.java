@@ -61,9 +61,9 @@ class RealProcessScenariosIT {
         assertThat(run("director-failover", "--trials", "1", "--profile", "fast", "--subnet", "32")).isZero();
         JsonNode rows = ResultFiles.rows(ResultFiles.read(dir, "director-failover"), "Director failover");
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0).get(1).asInt()).isEqualTo(1);
-        assertThat(rows.get(0).get(2).asDouble()).isPositive();
-        assertThat(rows.get(0).get(6).asText()).as("the director killed").matches("n[1-3] x1");
+        assertThat(rows.get(0).get(1).asText()).as("the director killed").matches("n[1-3] \\((its pair peer survives|alone in its redundancy group)\\)");
+        assertThat(rows.get(0).get(2).asInt()).isEqualTo(1);
+        assertThat(rows.get(0).get(3).asDouble()).as("min ms").isPositive();
     }
 
     @Test

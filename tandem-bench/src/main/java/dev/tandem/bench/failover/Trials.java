@@ -18,18 +18,18 @@ public final class Trials {
     private static final ThreadLocal<CyclicBarrier> BARRIER = new ThreadLocal<>();
 
     @FunctionalInterface
-    interface Trial {
-        double run(int index, int subnet) throws Exception;
+    interface Trial<T> {
+        T run(int index, int subnet) throws Exception;
     }
 
     private Trials() {}
 
-    static List<Double> concurrently(int k, int firstIndex, Trial trial, int firstSubnet) throws Exception {
+    static <T> List<T> concurrently(int k, int firstIndex, Trial<T> trial, int firstSubnet) throws Exception {
         if (k == 1) return List.of(trial.run(firstIndex, firstSubnet));
         CyclicBarrier barrier = new CyclicBarrier(k);
         ExecutorService pool = Executors.newFixedThreadPool(k);
         try {
-            List<Future<Double>> futures = new ArrayList<>();
+            List<Future<T>> futures = new ArrayList<>();
             for (int j = 0; j < k; j++) {
                 int index = firstIndex + j;
                 int subnet = firstSubnet + j;
@@ -45,8 +45,8 @@ public final class Trials {
                     }
                 }));
             }
-            List<Double> out = new ArrayList<>();
-            for (Future<Double> f : futures) {
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
                 try {
                     out.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
