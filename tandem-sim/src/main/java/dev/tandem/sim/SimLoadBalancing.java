@@ -149,7 +149,12 @@ public final class SimLoadBalancing {
         if (want == null && m.enabled && m.speaker != null && sim.isUp(m.speaker) && sim.node(m.speaker).lbRunning) {
             return; // the pair is between two states (falling back, taking over): the current speaker goes on
         }
-        if (java.util.Objects.equals(want, m.speaker)) return;
+        if (java.util.Objects.equals(want, m.speaker)) {
+            // As the node's shell does: a pair that holds its peer down tells the member (decision 0037).
+            SimNode n = want == null ? null : sim.node(want);
+            if (n != null && n.rm != null && n.lbRunning) LbEvent.PeerDown.of(n.rm).ifPresent(e -> deliver(n, e));
+            return;
+        }
         Optional<LbHandover> handover = Optional.ofNullable(m.nodes.size() > 1 ? m.published : null);
         if (m.speaker != null) {
             SimNode old = sim.node(m.speaker);

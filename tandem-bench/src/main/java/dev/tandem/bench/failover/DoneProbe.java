@@ -21,7 +21,7 @@ public interface DoneProbe {
     boolean done();
 
     /** The redirect service's port on the cluster address in the demo (plain HTTP). */
-    int REDIRECT_PORT = 8443;
+    int REDIRECT_PORT = dev.tandem.node.demo.DemoCluster.SERVICE_PORT;
 
     /** Pair failover, from the admin API: the backup reports itself Running in Backup Mode. */
     static DoneProbe backupRunning(LocalCluster c, int backup) {

@@ -154,7 +154,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
         try (LocalCluster c = LocalCluster.write(dir, jar, 2, p, subnet)) {
             c.start(0);
             c.start(1);
-            boolean normal = LocalCluster.await(() -> isNormal(c, 0) && isNormal(c, 1), settle, 50);
+            boolean normal = LocalCluster.await(() -> c.normal(0) && c.normal(1), settle, 50);
             if (!normal) throw new IllegalStateException("the pair never reached Normal / Normal" + c.logs());
             if (probe.equals("http")) homeTheUserOnTheFirstNode(c, settle);
             Trials.ready();
@@ -182,11 +182,6 @@ public final class PairFailoverScenario implements Callable<Integer> {
                 .map(j -> j.path("rule").asText().equals("user") && j.path("host").asText().equals(c.host(0)))
                 .orElse(false), settle, 50);
         if (!routed) throw new IllegalStateException("the cluster address never sent user " + user + " to " + c.id(0) + c.logs());
-    }
-
-    private static boolean isNormal(LocalCluster c, int i) {
-        c.requireAlive();
-        return c.admin().stateOf(c.host(i), c.id(i)).map(s -> s.equals("Normal / Normal")).orElse(false);
     }
 
     public static void deleteTree(Path dir) {

@@ -124,6 +124,12 @@ public final class LocalCluster implements AutoCloseable {
         return -1;
     }
 
+    /** Node {@code i} reports itself Normal / Normal (failing at once when a node exited on its own). */
+    public boolean normal(int i) {
+        requireAlive();
+        return admin.stateOf(host(i), id(i)).map(s -> s.equals("Normal / Normal")).orElse(false);
+    }
+
     /** Fails at once when a started node has exited on its own (a configuration error, a crash). */
     public void requireAlive() {
         for (NodeProc n : nodes) {

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClusterAddress implements AutoCloseable {
     /** The redirect service's port on the cluster address in a demo cluster (plain HTTP). */
-    static final int REDIRECT_PORT = 8443;
+    private static final int REDIRECT_PORT = dev.tandem.node.demo.DemoCluster.SERVICE_PORT;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Requests a connection keeps in flight. */
     private static final int DEPTH = 16;

@@ -60,7 +60,8 @@ final class FailedHomeTrial {
                     throw new IllegalStateException(c.id(i) + " did not answer /health" + c.logs());
                 }
             }
-            if (!LocalCluster.await(() -> allNormal(c) && c.agreedDirector() >= 0, settle, 100)) {
+            if (!LocalCluster.await(() -> java.util.stream.IntStream.range(0, c.size()).allMatch(c::normal)
+                    && c.agreedDirector() >= 0, settle, 100)) {
                 throw new IllegalStateException("the cluster never settled (Normal everywhere, one director)" + c.logs());
             }
             int director = c.agreedDirector();
@@ -105,14 +106,6 @@ final class FailedHomeTrial {
             double sweepSeconds = (System.nanoTime() - s0) / 1e9;
             return new Figures(importSeconds, directorKnows, resolvedMillis, ofHome.size(), swept, sweepSeconds);
         }
-    }
-
-    private static boolean allNormal(LocalCluster c) {
-        c.requireAlive();
-        for (int i = 0; i < c.size(); i++) {
-            if (!c.admin().stateOf(c.host(i), c.id(i)).map(s -> s.equals("Normal / Normal")).orElse(false)) return false;
-        }
-        return true;
     }
 
     /** Every user whose home is {@code node}, from the store through the admin API's export (id,group,home). */

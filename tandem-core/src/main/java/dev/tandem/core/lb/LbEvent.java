@@ -45,5 +45,14 @@ public sealed interface LbEvent {
      * went with it: the member elects at once instead of waiting out its keepalive resends (seed 004: five, 24 s by
      * default).
      */
-    record PeerDown(dev.tandem.core.NodeId node) implements LbEvent {}
+    record PeerDown(dev.tandem.core.NodeId node) implements LbEvent {
+        /**
+         * What a node's recovery-manager state tells its load-balancing machine: its peer, while the pair holds it
+         * down (reason Peer Down, nothing heard from it since). Shells call this after every recovery-manager step.
+         */
+        public static java.util.Optional<PeerDown> of(dev.tandem.core.rm.RmState rm) {
+            if (rm.reason() != dev.tandem.core.rm.Reason.PEER_DOWN || rm.peer().alive()) return java.util.Optional.empty();
+            return rm.peerId().map(PeerDown::new);
+        }
+    }
 }

@@ -176,9 +176,7 @@ final class LoadBalancingShell {
         if (want == speaking) {
             // The pair saw its peer go down: if that node directed the group, this member need not wait for its
             // keepalives to go unanswered five times.
-            if (speaking && rm.reason() == dev.tandem.core.rm.Reason.PEER_DOWN && !rm.peer().alive()) {
-                rm.peerId().ifPresent(peer -> step(new LbEvent.PeerDown(peer)));
-            }
+            if (speaking) LbEvent.PeerDown.of(rm).ifPresent(this::step);
             return;
         }
         speaking = want;

@@ -107,14 +107,16 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
 
         /**
          * Whether a node running as {@code before} needs a restart to run as {@code after}: a device added or
-         * removed, or its addresses or participate changed. Priority, NAT and redirect-fqdn apply live.
+         * removed, or anything changed but what applies live (priority, NAT, redirect-fqdn and FQDN, as
+         * {@code StoreService.withLiveSettings} takes them), so a setting added later needs a restart until it is
+         * made live on purpose.
          */
         public static boolean needsRestart(java.util.Optional<Device> before, java.util.Optional<Device> after) {
             if (before.isEmpty() || after.isEmpty()) return before.isPresent() != after.isPresent();
             Device b = before.get();
             Device a = after.get();
-            return !b.publicAddress().equals(a.publicAddress()) || !b.privateAddress().equals(a.privateAddress())
-                    || b.participate() != a.participate();
+            return !new Device(b.node(), a.priority(), b.publicAddress(), b.privateAddress(), a.nat(), b.participate(),
+                    a.redirectFqdn(), a.fqdn()).equals(a);
         }
 
         public DeviceSettings toCore() {
