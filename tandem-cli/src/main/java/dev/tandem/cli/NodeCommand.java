@@ -34,6 +34,9 @@ public final class NodeCommand implements Callable<Integer> {
             return 2;
         }
         TandemNode node = new TandemNode(c, Clock.systemUTC());
+        // Failing clean ends the process at once: the shutdown hook's graceful stop would wait on a stalled loop.
+        // The node has released its addresses already; the service manager restarts it from its persisted state.
+        node.onFailure(why -> Runtime.getRuntime().halt(TandemNode.EXIT_FAILED));
         AdminApi api;
         try {
             node.start();

@@ -64,7 +64,7 @@ public final class AdminApi implements AutoCloseable {
             // A user import of a million lines is about 30 MB of CSV (docs/store.md).
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.routes.before("/api/*", this::authenticate);
-            cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "node", node.config().id())));
+            cfg.routes.get("/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(node.metrics().scrape()));
             cfg.routes.get("/api/v1/node", this::nodeInfo);
             cfg.routes.get("/api/v1/redundancy-groups", ctx -> ctx.json(List.of(groupView())));
@@ -80,8 +80,16 @@ public final class AdminApi implements AutoCloseable {
             cfg.routes.get("/api/v1/events/recent", ctx -> ctx.json(node.events().recent().stream()
                     .map(AdminApi::eventMap).toList()));
             cfg.routes.sse("/api/v1/events", client -> {
+                // Each reader has its own queue and thread (EventBus): one that stops reading is dropped, never waited for.
+                Runnable cancel;
+                try {
+                    cancel = node.events().subscribe(e -> client.sendEvent(e.kind(), eventJson(e)), client::close);
+                } catch (EventBus.TooManySubscribers e) {
+                    client.sendEvent("error", e.getMessage());
+                    client.close();
+                    return;
+                }
                 client.keepAlive();
-                Runnable cancel = node.events().subscribe(e -> client.sendEvent(e.kind(), eventJson(e)));
                 client.onClose(cancel);
             });
             new ClusterApi(node).register(cfg.routes);
@@ -121,6 +129,16 @@ public final class AdminApi implements AutoCloseable {
         }
         byte[] given = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, token)) throw new ApiError(401, "wrong bearer token");
+    }
+
+    /** 200 while the node answers clients; 503 while its protocol loop is stalled or after it failed. */
+    private void health(Context ctx) {
+        if (node.answering()) {
+            ctx.json(Map.of("status", "ok", "node", node.config().id()));
+            return;
+        }
+        ctx.status(503).json(Map.of("status", node.failure().isPresent() ? "failed" : "stalled",
+                "node", node.config().id(), "reason", node.failure().orElse("the protocol loop is stalled")));
     }
 
     private void nodeInfo(Context ctx) {

@@ -69,8 +69,8 @@ final class LoadBalancingShell {
     private final LoopTimers timers;
     /** Where each node of the group was last heard from; configured peers before that. */
     private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
-    private UdpTransport transport;
-    private UdpTransport clusterSocket;
+    private volatile UdpTransport transport;
+    private volatile UdpTransport clusterSocket;
     private ScheduledFuture<?> rebind;
     private volatile LbState state;
     private volatile boolean speaking;
@@ -83,7 +83,9 @@ final class LoadBalancingShell {
     private LbHandover published;
     private final RedirectMetrics redirectMetrics;
     /** The redirect service while this node holds the cluster address; touched only by the address worker. */
-    private RedirectServer redirectServer;
+    private volatile RedirectServer redirectServer;
+    /** False while the node's loop is stalled or after it failed: no client is answered (TandemNode#answering). */
+    private volatile java.util.function.BooleanSupplier answering = () -> true;
     private volatile UserLocator users = UserLocator.NONE;
     /** Redirects the decider made that the loop has counted; with the state, what the decider reads. */
     private long counted;
@@ -224,7 +226,15 @@ final class LoadBalancingShell {
 
     /** Where a new client goes; safe from any thread (see ClientDecider). */
     ClientAnswer answer(Optional<String> user) {
+        if (!answering.getAsBoolean()) {
+            return new ClientAnswer.Refusal(503, "node-unavailable", self + " cannot direct now (its protocol loop is"
+                    + " stalled or it has failed); ask the cluster address again");
+        }
         return decider.answer(user, users);
+    }
+
+    void answering(java.util.function.BooleanSupplier whether) {
+        answering = whether;
     }
 
     /** On the loop: a redirect the decider made; counted in the member's load until its next report. */
@@ -443,6 +453,22 @@ final class LoadBalancingShell {
 
     NodeConfig.LoadBalancing config() {
         return config;
+    }
+
+    /**
+     * The node failed: from any thread, even while the loop is stalled, stop redirecting and give the cluster address
+     * up now, so another member can hold it (docs/decisions/0046-a-deaf-node-stops-serving.md).
+     */
+    void releaseNow() {
+        UdpTransport socket = clusterSocket;
+        if (socket != null) socket.close();
+        RedirectServer r = redirectServer;
+        if (r != null) r.close();
+        if (holdsAddress) {
+            holdsAddress = false;
+            driver.release();
+        }
+        if (transport != null) transport.close();
     }
 
     /** On the loop, at stop: leave the group (a goodbye or a resignation), drop the address, close. */

@@ -62,6 +62,14 @@ public final class NodeMetrics {
         registry.counter("tandem_peer_refusals", "protocol", "redundancy").increment();
     }
 
+    void loopStalled() {
+        registry.counter("tandem_loop_stalls").increment();
+    }
+
+    void stateWriteFailed() {
+        registry.counter("tandem_state_write_failures").increment();
+    }
+
     void received() {
         received.increment();
     }

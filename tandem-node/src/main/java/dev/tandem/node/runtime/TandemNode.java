@@ -5,6 +5,7 @@ import dev.tandem.core.HookKind;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.Transition;
 import dev.tandem.core.rm.AdminAction;
+import dev.tandem.core.rm.LoopStall;
 import dev.tandem.core.rm.PersistedRm;
 import dev.tandem.core.rm.RecoveryManager;
 import dev.tandem.core.rm.RedundancyGroup;
@@ -34,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TandemNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TandemNode.class);
+    /**
+     * The exit status of a node that failed clean (an exception in a step, a loop stuck until its peer was about
+     * to take over, see {@link LoopStall}): not 2, so the service manager restarts it from its persisted state.
+     */
+    public static final int EXIT_FAILED = 70;
 
     private final NodeConfig config;
     private final Clock clock;
@@ -54,7 +59,14 @@ public final class TandemNode implements AutoCloseable {
     private final RedundancyGroup group;
     private final Map<NodeId, InetSocketAddress> peers = new HashMap<>();
     private final Map<NodeId, io.netty.channel.Channel> links = new HashMap<>();
-    private final ScheduledExecutorService loop;
+    private final ProtocolLoop loop;
+    /**
+     * Writes the state file off the loop, the newest state only (a slow or full disk never holds the loop), and
+     * starts the hooks after the write that precedes them, so a hook never runs ahead of the state that asked for it.
+     */
+    private final java.util.concurrent.ExecutorService stateWriter;
+    private final java.util.concurrent.atomic.AtomicReference<StateFile.Content> toWrite =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final LoopTimers timers;
     private final Map<Long, CompletableFuture<Effect.AdminResult>> pendingAdmin = new HashMap<>();
     private final AtomicLong adminRequests = new AtomicLong();
@@ -69,6 +81,16 @@ public final class TandemNode implements AutoCloseable {
     private long envelopeEpoch;
     private volatile RmState rm;
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** True while the loop is stalled (LoopWatchdog) or after the node failed: clients are refused. */
+    private volatile boolean deaf;
+    private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile String failure;
+    /** What ends the process after a clean failure; the node command sets it, embedded nodes just stay stopped. */
+    private volatile java.util.function.Consumer<String> onFailure = why -> { };
+    private LoopWatchdog watchdog;
+    /** When the last recovery-manager message went to the peer (nanoTime), for the watchdog; IDLE before any. */
+    private volatile long lastHeartbeat = ProtocolLoop.IDLE;
     private LoadBalancingShell lb;
     /** Who may serve a user, for the director: the store's user directory unless a test gives another. */
     private volatile dev.tandem.node.redirect.UserLocator userLocator;
@@ -103,8 +125,9 @@ public final class TandemNode implements AutoCloseable {
         for (NodeConfig.Member m : config.redundancyGroup().nodes()) {
             peers.put(NodeId.of(m.id()), new InetSocketAddress(m.address(), params.servicePort()));
         }
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tandem-loop-" + config.id());
+        this.loop = new ProtocolLoop(config.id(), e -> failStop("a task on the protocol loop failed: " + e, e));
+        this.stateWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tandem-state-" + config.id());
             t.setDaemon(true);
             return t;
         });
@@ -148,10 +171,13 @@ public final class TandemNode implements AutoCloseable {
             lb = new LoadBalancingShell(config.loadBalancing(), self, key, keys.map(Keys.Loaded::secret),
                     config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks);
             lb.users(userLocator);
+            lb.answering(this::answering);
             lb.open();
             metrics.loadBalancing(this::loadBalancing);
         }
         onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
+        watchdog = new LoopWatchdog(self.value(), loop, () -> LoopStall.of(rm.params()), () -> lastHeartbeat,
+                new StallResponse()).start();
         // Before the checks: the session service is usually one of the node's critical services.
         if (config.sessionService() != null) startSessions();
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
@@ -174,6 +200,7 @@ public final class TandemNode implements AutoCloseable {
             @Override public Optional<String> peer() { return group.peerOf(self).map(NodeId::value); }
             @Override public java.util.Set<dev.tandem.core.rm.Serving.Side> serving() { return rm.serving(); }
             @Override public Duration reloginLower() { return rm.params().clientReloginLower(); }
+            @Override public boolean answering() { return !deaf; }
             @Override public void reportLoad(dev.tandem.core.lb.Load load) {
                 if (lb != null) TandemNode.this.reportLoad(load);
             }
@@ -233,11 +260,12 @@ public final class TandemNode implements AutoCloseable {
 
     private void step(RmEvent event) {
         if (stopped && !(event instanceof RmEvent.Stop)) return;
+        RmState before = rm;
         Transition<RmState> t;
         try {
-            t = RecoveryManager.step(rm, event, clock.instant());
+            t = RecoveryManager.step(before, event, clock.instant());
         } catch (RuntimeException e) {
-            LOG.error("recovery manager rejected {}: {}", event.getClass().getSimpleName(), e.getMessage(), e);
+            failStop("the recovery manager's step failed on " + event + " in " + summary(before), e);
             throw e;
         }
         rm = t.state();
@@ -245,9 +273,14 @@ public final class TandemNode implements AutoCloseable {
         if (lb != null) lb.reconsider(rm);
     }
 
+    private static String summary(RmState s) {
+        return s.self() + " " + s.state().display() + " / " + s.reason().display() + " (peer "
+                + s.peerId().map(NodeId::value).orElse("none") + ")";
+    }
+
     private void execute(Effect e) {
         switch (e) {
-            case Effect.Persist p -> stateFile.write(new StateFile.Content((PersistedRm) p.snapshot(), envelopeEpoch));
+            case Effect.Persist p -> persist((PersistedRm) p.snapshot());
             case Effect.Send s -> send(s);
             case Effect.SetTimer t -> timers.set(t.name(), t.deadline());
             case Effect.CancelTimer c -> timers.cancel(c.name());
@@ -268,6 +301,27 @@ public final class TandemNode implements AutoCloseable {
         }
     }
 
+    private void persist(PersistedRm snapshot) {
+        if (toWrite.getAndSet(new StateFile.Content(snapshot, envelopeEpoch)) == null) stateWriter.execute(this::writeState);
+    }
+
+    /**
+     * On the state writer. A state file that cannot be written (a full disk) does not stop the node: the state is in
+     * memory and the peer's heartbeats carry it; a restart before the disk is mended resumes the last state written
+     * and the peer decides whether it stands (decision 0010).
+     */
+    private void writeState() {
+        StateFile.Content c = toWrite.getAndSet(null);
+        if (c == null) return;
+        try {
+            stateFile.write(c);
+        } catch (java.io.UncheckedIOException e) {
+            metrics.stateWriteFailed();
+            LOG.error("the state file cannot be written, the node goes on with its state in memory: {}",
+                    e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause());
+        }
+    }
+
     private static void notFromRecoveryManager(Effect e) {
         throw new IllegalStateException("the recovery manager asked for a load-balancing effect: " + e);
     }
@@ -277,6 +331,7 @@ public final class TandemNode implements AutoCloseable {
         io.netty.channel.Channel link = links.get(s.to());
         if (link == null) return;
         UdpTransport.sendOn(link, envelope.seal(RmCodec.KIND, RmCodec.encode(m)));
+        lastHeartbeat = System.nanoTime();
         metrics.sent();
     }
 
@@ -293,10 +348,10 @@ public final class TandemNode implements AutoCloseable {
         Duration timeout = h.kind() == HookKind.STOP_SERVICES || h.kind() == HookKind.START_SERVICES
                 ? config.serviceControl().timeout() : config.hooks().timeout();
         LOG.info("hook {} starting{}", env.get("TANDEM_HOOK"), command.isEmpty() ? " (nothing configured)" : "");
-        hooks.run(env.get("TANDEM_HOOK"), command, env, timeout, ok -> loop.execute(() -> {
+        stateWriter.execute(() -> hooks.run(env.get("TANDEM_HOOK"), command, env, timeout, ok -> loop.execute(() -> {
             LOG.info("hook {} {}", env.get("TANDEM_HOOK"), ok ? "succeeded" : "FAILED");
             step(new RmEvent.HookCompleted(h.id(), h.kind(), ok));
-        }));
+        })));
     }
 
     private void transition(Effect.Record r) {
@@ -403,25 +458,101 @@ public final class TandemNode implements AutoCloseable {
         if (lb != null) loop.execute(() -> lb.redirected(member));
     }
 
+    // ---------------------------------------------------------------- failing clean
+
+    /** What the node does when its loop stalls (docs/decisions/0046-a-deaf-node-stops-serving.md). */
+    private final class StallResponse implements LoopWatchdog.Listener {
+        @Override
+        public void deaf(Duration stalled, StackTraceElement[] where) {
+            deaf = true;
+            metrics.loopStalled();
+            LOG.error("the protocol loop of {} has not turned for {} ms: clients are refused until it does; it is at{}",
+                    self, stalled.toMillis(), LoopWatchdog.describe(where));
+            events.publish("stall", clock.instant(), Map.of("node", self.value(), "stalledMillis", stalled.toMillis()));
+        }
+
+        @Override
+        public void hearing(Duration stalled) {
+            if (failing.get()) return;
+            deaf = false;
+            LOG.warn("the protocol loop of {} turned again after about {} ms: clients are answered again", self,
+                    stalled.toMillis());
+        }
+
+        @Override
+        public void fail(Duration stalled, StackTraceElement[] where) {
+            failStop("the protocol loop has not turned for " + stalled.toMillis() + " ms and the peer is about to take"
+                    + " over; it is at" + LoopWatchdog.describe(where), null);
+        }
+    }
+
+    /**
+     * Fail clean: stop answering clients, release the addresses the node holds and close its sockets, then end the
+     * process (the node command exits {@link #EXIT_FAILED}; the service manager brings it back from its persisted
+     * state). Safe from any thread, including a stalled loop's watchdog; only the first call acts.
+     */
+    void failStop(String why, Throwable cause) {
+        if (!failing.compareAndSet(false, true)) return;
+        deaf = true;
+        stopped = true;
+        failure = why;
+        LOG.error("node {} FAILED and stops serving: {}; recovery manager {}", self, why, summary(rm), cause);
+        events.publish("failed", clock.instant(), Map.of("node", self.value(), "reason", why));
+        try {
+            if (watchdog != null) watchdog.close();
+            if (lb != null) lb.releaseNow();
+            SessionService s = sessions;
+            if (s != null) s.close();
+            if (transport != null) transport.close();
+        } catch (RuntimeException e) {
+            LOG.error("releasing what node {} holds failed: {}", self, e.toString());
+        }
+        onFailure.accept(why);
+    }
+
+    /** What to do once the node has failed clean; the node command ends the process with {@link #EXIT_FAILED}. */
+    public void onFailure(java.util.function.Consumer<String> action) {
+        onFailure = action;
+    }
+
+    /** Why the node failed clean, if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** False while the loop is stalled or after the node failed: the node answers no client then. */
+    public boolean answering() {
+        return !deaf;
+    }
+
     // ---------------------------------------------------------------- stopping
 
     /** Graceful stop: the peer is told (it sees Peer Reboot), the state is written, sockets close. */
     @Override
     public void close() {
-        if (stopped) return;
-        try {
-            onLoop(() -> {
-                step(new RmEvent.Stop());
-                stopped = true;
-                timers.cancelAll();
-                if (lb != null) lb.close();
-            }).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("graceful stop incomplete: {}", e.getMessage());
+        if (!closed.compareAndSet(false, true)) return;
+        if (watchdog != null) watchdog.close();
+        if (!stopped) {
+            try {
+                onLoop(() -> {
+                    step(new RmEvent.Stop());
+                    stopped = true;
+                    timers.cancelAll();
+                    if (lb != null) lb.close();
+                }).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("graceful stop incomplete: {}", e.getMessage());
+            }
         }
         if (checks != null) checks.close();
         if (sessions != null) sessions.close();
         if (transport != null) transport.close();
+        stateWriter.shutdown();
+        try {
+            if (!stateWriter.awaitTermination(5, TimeUnit.SECONDS)) LOG.warn("the last state write did not finish");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         hooks.close();
         store.close();
         loop.shutdownNow();

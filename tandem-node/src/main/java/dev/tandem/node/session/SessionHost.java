@@ -20,6 +20,15 @@ public interface SessionHost {
     /** seed 000, Client Re-Login Lower Limit: how long clients should wait before logging in here again. */
     Duration reloginLower();
 
+    /**
+     * False while the node cannot take part in its pair (its protocol loop stalled, or it failed): the service
+     * refuses logins and heartbeats then, so a node that cannot hear its peer never serves users the peer may
+     * have taken over (docs/decisions/0046-a-deaf-node-stops-serving.md).
+     */
+    default boolean answering() {
+        return true;
+    }
+
     /** The sessions as load for the load-balancing group (seed 004: inactive sessions left out). */
     void reportLoad(Load load);
 }

@@ -131,6 +131,7 @@ public final class SessionService implements AutoCloseable {
     // ---------------------------------------------------------------- handlers
 
     private void login(Context ctx) {
+        requireAnswering();
         String user = user(ctx);
         Serving.Side side = sideFor(user);
         String token = newToken();
@@ -164,7 +165,16 @@ public final class SessionService implements AutoCloseable {
                 + "; log in through the cluster address", null);
     }
 
+    /** A node whose protocol loop is stalled answers no client (SessionHost#answering). */
+    private void requireAnswering() {
+        if (!host.answering()) {
+            throw new Refusal(503, "node-unavailable", host.id() + " cannot reach its redundancy peer's state now"
+                    + " (its protocol loop is stalled or it has failed); try again", retryAfter());
+        }
+    }
+
     private void heartbeat(Context ctx) {
+        requireAnswering();
         String token = token(ctx);
         SessionBook.Beat beat = book.heartbeat(token, clock.instant()).orElseThrow(this::noSession);
         if (beat.resumed()) changed(); // an active session's heartbeat leaves the load as it was
