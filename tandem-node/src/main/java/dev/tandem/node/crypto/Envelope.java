@@ -62,7 +62,7 @@ public final class Envelope {
      */
     public Envelope(Optional<ClusterKey> key, boolean encrypt, String selfId, long epoch) {
         if (encrypt && key.isEmpty()) {
-            // seed 004: "If you configure this check attribute, you must first specify ... a shared secret."
+            // [LB-GROUP]: "If you configure this check attribute, you must first specify ... a shared secret."
             throw new dev.tandem.core.Invalid("cluster encryption", "on", "off, or on together with a cluster key");
         }
         this.key = key;

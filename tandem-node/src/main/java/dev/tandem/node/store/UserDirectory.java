@@ -71,7 +71,7 @@ public final class UserDirectory {
         return other == null ? java.util.List.of(now) : java.util.List.of(now, other);
     }
 
-    /** Who serves the users of {@code home} now (seed 000: the backup serves a failed-over node's users). */
+    /** Who serves the users of {@code home} now ([RG-OVER]: the backup serves a failed-over node's users). */
     public NodeId serving(NodeId home) {
         NodeId peer = peers.get(home);
         if (peer == null) return home;

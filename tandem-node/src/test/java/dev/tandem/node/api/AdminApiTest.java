@@ -260,7 +260,7 @@ class AdminApiTest {
         JsonNode n = nodes.get(0);
         assertThat(n.get("id").asText()).isEqualTo("n1");
         assertThat(n.get("address").asText()).isEqualTo("127.0.0.1");
-        // State and reason as seed 000 spells them (Table 1, Table 2).
+        // State and reason as the specification ([RG-T2]) spells them (Table 1, Table 2).
         assertThat(n.get("state").asText()).isEqualTo("Normal");
         assertThat(Arrays.stream(NodeState.values()).map(NodeState::display)).contains(n.get("state").asText());
         assertThat(n.get("reason").isTextual()).isTrue();
@@ -321,7 +321,7 @@ class AdminApiTest {
 
     @Test
     void failoverOnASingleNodeGroupIsAConflictWithTheReason() throws Exception {
-        // seed 000, High Availability: failover needs a pair with high availability enabled.
+        // [RG-HA]: failover needs a pair with high availability enabled.
         Answer a = post("/api/v1/redundancy-groups/solo/failover?node=n1");
 
         assertThat(a.status()).isEqualTo(409);
@@ -365,7 +365,7 @@ class AdminApiTest {
 
         assertThat(j.get("keepAliveTimeout").asText()).isEqualTo("5s");
         assertThat(j.get("servicePort").asText()).isEqualTo(Integer.toString(servicePort));
-        // seed 000 default for a parameter the file leaves out.
+        // [RG-HB] default for a parameter the file leaves out.
         assertThat(j.get("criticalServiceDelay").asText()).isEqualTo("90s");
     }
 

@@ -383,7 +383,7 @@ class EnvelopeTest {
 
     @Test
     void encryptionWithoutAKeyIsRefusedClearly() {
-        // seed 004, cluster encryption: "you must first specify ... a shared secret".
+        // [LB-GROUP]: "you must first specify ... a shared secret".
         assertThatThrownBy(() -> new Envelope(Optional.empty(), true, "a", 1))
                 .isInstanceOf(Invalid.class)
                 .hasMessageContaining("cluster encryption")

@@ -49,7 +49,7 @@ class StateFileTest {
 
     @Test
     void everyStateAndReasonSurvives() {
-        // seed 000 Table 2 has restart rows for every state; each must come back as it was.
+        // [RG-T2] has restart rows for every state; each must come back as it was.
         StateFile f = new StateFile(dir);
         for (NodeState s : NodeState.values()) {
             for (Reason r : Reason.values()) {

@@ -47,7 +47,7 @@ class RmCodecTest {
 
     @Test
     void everyStateReasonAndResumingStateRoundTrips() throws Exception {
-        // seed 000 Table 1 and Table 2: every state and reason can travel in a heartbeat.
+        // [RG-T1] and Table 2: every state and reason can travel in a heartbeat.
         RmMessage.Heartbeat h = heartbeat();
         for (NodeState s : NodeState.values()) {
             for (Reason r : Reason.values()) {
