@@ -161,7 +161,7 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
 
     @Override
     public String toString() {
-        // Never the key itself (DESIGN.md, Security).
+        // Never the key itself (docs/architecture.md, Security).
         return "LbConfig[clusterAddress=" + (clusterAddress == null ? "none" : clusterAddress.text())
                 + ", clusterPort=" + clusterPort + ", encryption=" + encryption
                 + ", key=" + (key != null ? "fingerprint " + key.fingerprint() : sealedKey != null ? "sealed" : "none")

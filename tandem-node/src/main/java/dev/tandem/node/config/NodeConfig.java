@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A node's bootstrap configuration, read from one YAML file (DESIGN.md, Configuration). Paths in it are
+ * A node's bootstrap configuration, read from one YAML file (docs/architecture.md, Configuration). Paths in it are
  * relative to the file. docs/node-config.yaml explains every key.
  *
  * @param base the directory of the configuration file
@@ -86,7 +86,7 @@ public record NodeConfig(
      */
     public record SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
                                  java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader) {
-        /** The redirect service's port in the demo and tests (DESIGN.md, Transport); members serve on the same port. */
+        /** The redirect service's port in the demo and tests (docs/architecture.md, Transport); members serve on the same port. */
         public static final int DEFAULT_PORT = 8443;
         /** Without a load-balancing section: the same default as loadBalancing.maxSessions. */
         public static final int DEFAULT_MAX_SESSIONS = 100;

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything cluster-wide that the store holds besides users, at one epoch (DESIGN.md, Configuration). The
+ * Everything cluster-wide that the store holds besides users, at one epoch (docs/architecture.md, Configuration). The
  * records carry text as operators write it; {@link #validate()} checks it with the core's own rules, so the
  * store, the API and the configuration file reject the same things with the same words.
  *
@@ -79,7 +79,7 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
      */
     public record LbGroup(String clusterAddress, int clusterPort, boolean encryption, String keyFingerprint,
                           String mode, int redirectPort) {
-        /** DESIGN.md, Redirect: HTTPS 443 in production. */
+        /** docs/architecture.md, Redirect: HTTPS 443 in production. */
         public static final int DEFAULT_REDIRECT_PORT = 443;
 
         public boolean keySet() {

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Every user's group and home node, in memory on every node, kept up to date from the store by epoch. A lookup
  * is one hash-map read plus a look at the node states this node already knows: no I/O, no lock (the hot path of
- * user-homed redirects, DESIGN.md Redirect).
+ * user-homed redirects, docs/architecture.md Redirect).
  */
 public final class UserDirectory {
     /** Where a user lives. Users of one home share one instance, so a million users cost a map entry each. */

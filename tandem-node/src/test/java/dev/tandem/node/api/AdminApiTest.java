@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin API of one running node (docs/node.md, Admin API): "Every /api call needs Authorization: Bearer
- * <token>. Errors are JSON {"error": "...", "status": N}, never a stack trace." DESIGN.md, Security: secrets never
+ * <token>. Errors are JSON {"error": "...", "status": N}, never a stack trace." docs/architecture.md, Security: secrets never
  * appear in logs, output or errors. The node is alone in its group (no peer needed), on 127.0.0.1 with ports free
  * at the start of the test.
  */
@@ -411,7 +411,7 @@ class AdminApiTest {
 
     @Test
     void noAnswerCarriesAStackTraceOrASecret() throws Exception {
-        // DESIGN.md, Security: secrets never appear in logs, output or errors; docs/node.md: never a stack trace.
+        // docs/architecture.md, Security: secrets never appear in logs, output or errors; docs/node.md: never a stack trace.
         List<Answer> answers = new ArrayList<>();
         answers.add(call(base, "GET", "/health", null, null));
         answers.add(call(base, "GET", "/metrics", null, null));

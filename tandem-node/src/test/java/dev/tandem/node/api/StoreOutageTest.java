@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md: "The store is not a critical dependency of availability." A node on a real PostgreSQL: it picks up
+ * docs/architecture.md: "The store is not a critical dependency of availability." A node on a real PostgreSQL: it picks up
  * changes through LISTEN/NOTIFY, keeps serving from its cache while the server is stopped, answers admin writes
  * with 503 and the contract's message, starts again from its cache, and writes again once the server is back.
  */

@@ -789,7 +789,7 @@ class ConfigLoaderTest {
 
     @Test
     void addressDriversAreChecked() {
-        // DESIGN.md, Cluster address: bind, linux or script.
+        // docs/architecture.md, Cluster address: bind, linux or script.
         assertError(LB + "  addressDriver: magic\n", "loadBalancing.addressDriver", "addressDriver:", "'magic'",
                 "bind, linux or script");
         assertError(LB + "  addressDriver: linux\n", "loadBalancing.interface", "loadBalancing:", "linux");

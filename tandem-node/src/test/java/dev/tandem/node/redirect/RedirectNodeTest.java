@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real node that directs a load-balancing group of one: it binds the cluster address, answers clients there with
- * the specification's decision ([LB-RULES]), refuses them when it is full (DESIGN.md: never a
+ * the specification's decision ([LB-RULES]), refuses them when it is full (docs/architecture.md: never a
  * redirect to a full node), routes named users to the node that serves them, and stops answering when it no longer
  * directs. The cluster address is a loopback address of its own so that nothing else answers there.
  */

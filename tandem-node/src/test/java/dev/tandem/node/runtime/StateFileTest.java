@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The recovery manager's state on local disk (DESIGN.md, Persistence: "A node's recovery-manager state survives a
+ * The recovery manager's state on local disk (docs/architecture.md, Persistence: "A node's recovery-manager state survives a
  * restart ... written atomically"; docs/node.md: temporary file, flush, rename).
  */
 class StateFileTest {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The node's local copy of the store (DESIGN.md: each node caches the last version on local disk). */
+/** The node's local copy of the store (docs/architecture.md: each node caches the last version on local disk). */
 class SettingsCacheTest {
     @TempDir
     Path dir;

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The load-balancing group's messages on the wire ([LB-HELLO], keepalives carrying load, director
- * election). DESIGN.md, Security: a message that fails to decode is dropped and counted, never acted on, so a bad
+ * election). docs/architecture.md, Security: a message that fails to decode is dropped and counted, never acted on, so a bad
  * payload must end in {@link Malformed}, never another exception.
  */
 class LbCodecTest {

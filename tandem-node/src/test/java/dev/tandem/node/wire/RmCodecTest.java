@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recovery managers' messages on the wire. DESIGN.md, Security: a message that fails to decode is dropped and
+ * The recovery managers' messages on the wire. docs/architecture.md, Security: a message that fails to decode is dropped and
  * counted; it never changes state. So decoding a bad payload must end in {@link Malformed}, never another exception.
  */
 class RmCodecTest {
