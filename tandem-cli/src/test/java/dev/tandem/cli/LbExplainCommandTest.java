@@ -55,7 +55,7 @@ class LbExplainCommandTest {
 
     /** The specification's example at its first step: all at 0%, so rule 4 gives the session to the member with the lowest IP. */
     @Test
-    void seedExampleFirstSessionGoesToTheLowestIpMember() throws Exception {
+    void specificationExampleFirstSessionGoesToTheLowestIpMember() throws Exception {
         int code = run("{\"director\":\"10.0.0.1\",\"members\":[" + member("10.0.0.1", 0, 0, 100) + ","
                 + member("10.0.0.3", 0, 0, 100) + "," + member("10.0.0.2", 0, 0, 100) + "]}");
         assertThat(code).isZero();

@@ -20,7 +20,7 @@ class ReloginDelayTest {
     }
 
     @Test
-    void theDefaultsAreTheSeeds() {
+    void theDefaultsAreTheSpecifications() {
         assertThat(ReloginDelay.DEFAULT.lower()).isEqualTo(Duration.ofSeconds(120));
         assertThat(ReloginDelay.DEFAULT.upper()).isEqualTo(Duration.ofSeconds(537));
     }

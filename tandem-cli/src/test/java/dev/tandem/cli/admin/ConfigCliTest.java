@@ -105,7 +105,7 @@ class ConfigCliTest {
     }
 
     @Test
-    void theShellPrintsTheSeedsRefusalAndGoesOn() {
+    void theShellPrintsTheSpecificationsRefusalAndGoesOn() {
         // [LB-GROUP], step 4: encryption needs the shared secret first.
         Session s = session(null);
         shell(s.shell(), "vpn load-balancing", "cluster ip address 10.0.0.10", "cluster encryption", "priority 11",

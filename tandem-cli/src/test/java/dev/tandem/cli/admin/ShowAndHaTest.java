@@ -43,7 +43,7 @@ class ShowAndHaTest {
     }
 
     @Test
-    void showVpnLoadBalancingPrintsTheSeedsColumns() {
+    void showVpnLoadBalancingPrintsTheSpecificationsColumns() {
         // [LB-SHOW]: "show vpn load-balancing".
         CliRun r = tandem("show", "vpn", "load-balancing");
         assertThat(r.code()).isZero();
@@ -87,7 +87,7 @@ class ShowAndHaTest {
     }
 
     @Test
-    void aRefusedFailoverGivesTheSeedsReasonAndExitsOne() {
+    void aRefusedFailoverGivesTheSpecificationsReasonAndExitsOne() {
         // [RG-MANUAL]: with high availability disabled there is nothing to fail over to.
         CliRun r = tandem("ha", "failover", "n1");
         assertThat(r.code()).isEqualTo(1);

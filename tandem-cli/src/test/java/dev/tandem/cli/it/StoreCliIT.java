@@ -85,7 +85,7 @@ class StoreCliIT {
         parametersAndAssignmentMode();
         usersAndTheirHomes();
         failoverRefusesNewUsersAndFallbackRestores();
-        loadBalancingGroupFromSeedCommands();
+        loadBalancingGroupFromSpecificationCommands();
         wholeClusterAsYaml();
         watching();
     }
@@ -206,7 +206,7 @@ class StoreCliIT {
     }
 
     /** [LB-CONFIG]: the same commands from a file and typed in the shell. */
-    private void loadBalancingGroupFromSeedCommands() throws Exception {
+    private void loadBalancingGroupFromSpecificationCommands() throws Exception {
         Files.writeString(dir.resolve("lb.txt"), """
                 ! [LB-DEVICE]; Group Attributes
                 vpn load-balancing

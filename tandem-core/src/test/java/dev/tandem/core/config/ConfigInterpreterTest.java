@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigInterpreterTest {
 
     /** [LB-EXAMPLE], with addresses for the interface names. */
-    static final String SEED_EXAMPLE = """
+    static final String SPEC_EXAMPLE = """
             vpn load-balancing
              nat 192.168.10.10
              priority 9
@@ -56,7 +56,7 @@ class ConfigInterpreterTest {
 
     @Test
     void theSeedsExampleSetsEverySetting() {
-        ConfigInterpreter.Result r = ConfigInterpreter.run(LbConfig.defaults(), SEED_EXAMPLE);
+        ConfigInterpreter.Result r = ConfigInterpreter.run(LbConfig.defaults(), SPEC_EXAMPLE);
         LbConfig c = r.config();
         assertThat(c.nat()).isEqualTo(Nat.of(ip("192.168.10.10"), null));
         assertThat(c.priority()).isEqualTo(9);
@@ -74,7 +74,7 @@ class ConfigInterpreterTest {
 
     @Test
     void theResultBuildsTheCoreSettingsTheNodeRunsOn() {
-        LbConfig c = run(SEED_EXAMPLE);
+        LbConfig c = run(SPEC_EXAMPLE);
         GroupSettings g = c.groupSettings().orElseThrow();
         assertThat(g.clusterAddress()).isEqualTo(ip("209.165.202.224"));
         assertThat(g.encryption()).isTrue();
@@ -104,7 +104,7 @@ class ConfigInterpreterTest {
     @Nested
     class Defaults {
         @Test
-        void nothingConfiguredIsTheSeedsDefaults() {
+        void nothingConfiguredIsTheSpecificationsDefaults() {
             LbConfig c = LbConfig.defaults();
             // [LB-GROUP], step 3: "The default value is 9023."; step 4: "The default is no encryption."
             assertThat(c.clusterPort()).isEqualTo(9023);
@@ -119,7 +119,7 @@ class ConfigInterpreterTest {
 
         @Test
         void everyNoFormRestoresTheDefault() {
-            LbConfig c = run(SEED_EXAMPLE + """
+            LbConfig c = run(SPEC_EXAMPLE + """
                      cluster port 4444
                      no participate
                      no redirect-fqdn
@@ -179,7 +179,7 @@ class ConfigInterpreterTest {
         }
 
         @Test
-        void promptsAreTheSeeds() {
+        void promptsAreTheSpecifications() {
             assertThat(ConfigMode.GLOBAL.prompt("hostname")).isEqualTo("hostname(config)# ");
             assertThat(ConfigMode.LOAD_BALANCING.prompt("hostname")).isEqualTo("hostname(config-load-balancing)# ");
         }
@@ -267,10 +267,10 @@ class ConfigInterpreterTest {
 
         @Test
         void whatParticipationNeedsCannotBeRemovedWhileParticipating() {
-            ConfigError e = refused(SEED_EXAMPLE + "no interface lbpublic\n");
+            ConfigError e = refused(SPEC_EXAMPLE + "no interface lbpublic\n");
             assertThat(e.reason()).isEqualTo("interface lbpublic is needed while this device participates: enter"
                     + " 'no participate' first");
-            assertThat(refused(SEED_EXAMPLE + "no cluster ip address\n").reason()).startsWith("cluster ip address is needed");
+            assertThat(refused(SPEC_EXAMPLE + "no cluster ip address\n").reason()).startsWith("cluster ip address is needed");
         }
     }
 
@@ -361,7 +361,7 @@ class ConfigInterpreterTest {
     class AllOrNothing {
         @Test
         void aRefusedLineLeavesTheStartUntouched() {
-            LbConfig start = run(SEED_EXAMPLE);
+            LbConfig start = run(SPEC_EXAMPLE);
             ConfigError e = refused(start, "vpn load-balancing\npriority 2\ncluster port 99999\n");
             assertThat(e.line()).isEqualTo(3);
             assertThat(start.priority()).isEqualTo(9); // records are immutable; the caller keeps what it had
@@ -386,9 +386,9 @@ class ConfigInterpreterTest {
     @Nested
     class RunningConfig {
         @Test
-        void showsTheSectionInTheSeedsOrderWithTheKeyMasked() {
+        void showsTheSectionInTheSpecificationsOrderWithTheKeyMasked() {
             // [LB-EXAMPLE]; step 5: the key "appears as consecutive asterisk characters".
-            assertThat(ConfigInterpreter.runningConfig(run(SEED_EXAMPLE))).isEqualTo("""
+            assertThat(ConfigInterpreter.runningConfig(run(SPEC_EXAMPLE))).isEqualTo("""
                     vpn load-balancing
                      nat 192.168.10.10
                      priority 9
@@ -411,7 +411,7 @@ class ConfigInterpreterTest {
 
         @Test
         void theRunningConfigWithTheRealKeyGivesBackTheSameSection() {
-            LbConfig c = run(SEED_EXAMPLE + "cluster port 4444\n");
+            LbConfig c = run(SPEC_EXAMPLE + "cluster port 4444\n");
             String text = ConfigInterpreter.runningConfig(c).replace("*****", "123456789");
             assertThat(run(text)).isEqualTo(c);
         }

@@ -28,7 +28,7 @@ class LbDecisionTest {
      * applies ... All nodes start with 0%". Sessions arrive one by one; each goes where the rules say.
      */
     @Test
-    void seedWorkedExampleOneDirectorTwoMembers() {
+    void specificationWorkedExampleOneDirectorTwoMembers() {
         String[] names = {"10.0.0.1", "10.0.0.2", "10.0.0.3"}; // director, member 1, member 2
         int[] active = new int[3];
         List<String> sequence = new ArrayList<>();

@@ -12,7 +12,7 @@ class LbTimingTest {
 
     /** [LB-KA]: one second; wait 3 s and resend at the 4th second; five times. */
     @Test
-    void defaultsAreTheSeeds() {
+    void defaultsAreTheSpecifications() {
         LbTiming t = LbTiming.defaults();
         assertThat(t.keepaliveInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(t.keepaliveWait()).isEqualTo(Duration.ofSeconds(3));

@@ -22,7 +22,7 @@ class LoadTest {
 
     /** [LB-SHOW]: "100 SSL sessions (active only) and a 2 percent SSL load". */
     @Test
-    void seedShowExampleHundredSslSessionsAreTwoPercent() {
+    void specificationShowExampleHundredSslSessionsAreTwoPercent() {
         Load l = new Load(new ClassLoad(216, 5400), new ClassLoad(100, 5000));
         assertThat(l.ipsec().percent()).isEqualTo(4);
         assertThat(l.ssl().percent()).isEqualTo(2);

@@ -10,7 +10,7 @@ class ShowTest {
 
     /** The specification's example: a Master of priority 7 with 216 IPsec and 100 SSL sessions (4% and 2%), one Backup peer. */
     @Test
-    void showsTheSeedsColumns() {
+    void showsTheSpecificationsColumns() {
         ClusterKey key = ClusterKey.of("k", "123456789");
         LbCluster c = new LbCluster(GroupSettings.of(NetAddress.parse("c", "192.168.1.100")).withEncryption(key),
                 LbTiming.defaults());

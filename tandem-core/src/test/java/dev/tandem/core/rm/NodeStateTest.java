@@ -32,7 +32,7 @@ class NodeStateTest {
             "UNKNOWN                                        | Unknown",
             "BACKUP_ACTIVATED                               | Backup Activated",
             "FAILOVER_AFFECTED_SERVICES                     | Failover Affected Services"})
-    void displayIsTheSeedSpelling(NodeState state, String seed) {
+    void displayIsTheSpecificationSpelling(NodeState state, String seed) {
         assertThat(state.display()).isEqualTo(seed);
         assertThat(state).hasToString(seed);
     }
@@ -66,7 +66,7 @@ class NodeStateTest {
             "Running in Failed Mode                         | RUNNING_IN_FAILED_MODE",
             "Taking Back                                    | TAKING_BACK",
             "Falling Back                                   | FALLING_BACK"})
-    void parsesEverySpellingOfTheSeed(String text, NodeState expected) {
+    void parsesEverySpellingOfTheSpecification(String text, NodeState expected) {
         assertThat(NodeState.parse(text)).contains(expected);
     }
 

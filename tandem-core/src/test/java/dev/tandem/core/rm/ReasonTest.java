@@ -28,7 +28,7 @@ class ReasonTest {
             "AUTO_RECOVER_DATABASE_FAILURE      | Auto Recover Database Failure",
             "AUTO_RECOVER_CRITICAL_SERVICE_DOWN | Auto Recover Critical Service Down",
             "UNKNOWN                            | Unknown"})
-    void displayIsTheSeedSpelling(Reason reason, String seed) {
+    void displayIsTheSpecificationSpelling(Reason reason, String seed) {
         assertThat(reason.display()).isEqualTo(seed);
         assertThat(reason).hasToString(seed);
     }

@@ -104,7 +104,7 @@ class ClusterApiTest {
 
     @Test
     @Order(2)
-    void groupsAreAddedChangedAndCheckedBySeedRules() throws Exception {
+    void groupsAreAddedChangedAndCheckedBySpecificationRules() throws Exception {
         Answer added = send("POST", "/api/v1/cluster/groups",
                 "{\"name\":\"east\",\"description\":\"second pair\",\"nodes\":[{\"id\":\"n3\",\"address\":\"127.0.0.3\"},"
                         + "{\"id\":\"n4\",\"address\":\"127.0.0.4\"}],\"ha\":true}");
@@ -209,7 +209,7 @@ class ClusterApiTest {
 
     @Test
     @Order(5)
-    void addingUsersWhileAnotherNodeReportsAFailoverStateIsRefusedWithTheSeedsReason() throws Exception {
+    void addingUsersWhileAnotherNodeReportsAFailoverStateIsRefusedWithTheSpecificationsReason() throws Exception {
         node.store().store().report("n3", node.store().settings().epoch(), "Failed Over");
         await().atMost(Duration.ofSeconds(10)).until(() -> node.store().states().get(NodeId.of("n3")) != null);
         String e = error(send("POST", "/api/v1/users", "{\"id\":\"late\"}"), 409);

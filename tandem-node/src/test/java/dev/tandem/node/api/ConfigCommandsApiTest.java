@@ -183,7 +183,7 @@ class ConfigCommandsApiTest {
 
     @Test
     @Order(4)
-    void encryptionWithoutAKeyIsRefusedWithTheSeedsReason() throws Exception {
+    void encryptionWithoutAKeyIsRefusedWithTheSpecificationsReason() throws Exception {
         Answer off = commands("", "vpn load-balancing\n no cluster encryption\n no cluster key\n");
         assertThat(off.status()).as(off.body()).isEqualTo(200);
         assertThat(stored().lbGroup().keySet()).isFalse();

@@ -158,7 +158,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theLongestNameAndDescriptionTheSeedAllowsAreAccepted() {
+    void theLongestNameAndDescriptionTheSpecificationAllowsAreAccepted() {
         // [RG-GROUP], steps 3 and 4: up to 128 characters each.
         String name = "A-z_9".repeat(25) + "abc";
         String description = "any symbols: #!?*()[]{}=+;,.@$^~ and spaces ".repeat(3).substring(0, 128);
@@ -216,10 +216,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void loadBalancingTakesTheSeedDefaults() {
+    void loadBalancingTakesTheSpecificationDefaults() {
         NodeConfig.LoadBalancing lb = load(LB).loadBalancing();
 
-        assertThat(lb.clusterPort()).as("the specification ([LB-MIX]): group port 9023").isEqualTo(9023);
+        assertThat(lb.clusterPort()).as("the specification ([LB-GROUP]): group port 9023").isEqualTo(9023);
         assertThat(lb.participate()).as("the specification ([LB-GROUP]): disabled by default").isFalse();
         assertThat(lb.priority()).as("decision 103").isEqualTo(5);
         assertThat(lb.mode()).as("decision 104").isEqualTo("distributed");

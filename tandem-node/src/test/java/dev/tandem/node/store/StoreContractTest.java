@@ -57,7 +57,7 @@ abstract class StoreContractTest {
     }
 
     @Test
-    void anEmptyStoreHasEpochZeroTheSchemaAndTheSeedDefaults() {
+    void anEmptyStoreHasEpochZeroTheSchemaAndTheSpecificationDefaults() {
         ClusterSettings s = store.settings();
         assertThat(s.epoch()).isZero();
         assertThat(s.groups()).isEmpty();
