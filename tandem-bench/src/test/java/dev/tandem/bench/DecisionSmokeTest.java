@@ -21,7 +21,7 @@ class DecisionSmokeTest {
         assertThat(f.state().isDirector()).isTrue();
         assertThat(f.state().members()).hasSize(50);
         LbDecision d = LoadBalancer.decide(f.state(), f.now());
-        // seed 004, VPN Load-Balancing Algorithm: with members at 0-99% some member is chosen by one of the rules.
+        // [LB-RULES]: with members at 0-99% some member is chosen by one of the rules.
         assertThat(d.chosen()).isPresent();
         assertThat(d.rule().getAsInt()).isBetween(1, 4);
     }

@@ -16,7 +16,7 @@ class PredictionTest {
     void aSilentPeerTakesTheKeepAliveTimeoutAKilledOneIsRefusedSooner() {
         Samples silent = SimPrediction.pairFailover(FAST, false, 20, 1);
         Samples killed = SimPrediction.pairFailover(FAST, true, 20, 1);
-        // seed 000, Keep Alive Timeout: the peer is down once nothing was heard for the timeout (500 ms), counted
+        // [RG-HB], Keep Alive Timeout: the peer is down once nothing was heard for the timeout (500 ms), counted
         // from its last heartbeat, which left at most one interval (100 ms) before it went silent.
         assertThat(silent.min()).isGreaterThanOrEqualTo(400);
         assertThat(silent.max()).isLessThanOrEqualTo(600);

@@ -86,7 +86,7 @@ class RealProcessScenariosIT {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get(0).asInt()).isEqualTo(3);
         assertThat(rows.get(0).get(2).asDouble()).as("CPU ms/s").isNotNegative();
-        // seed 004, Keepalive Messages: every member sends keepalives and the director answers them.
+        // [LB-KA]: every member sends keepalives and the director answers them.
         assertThat(rows.get(0).get(4).asDouble()).as("packets/s").isPositive();
         assertThat(r.get("raw").get("emulated 3").get("dropped").asLong()).isZero();
     }

@@ -24,7 +24,7 @@ public final class CertsCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Check that a certificate names everything clients are sent to (seed 004, Certificate"
+            description = {"Check that a certificate names everything clients are sent to ([LB-CERT], Certificate"
                     + " Verification): the cluster address, the group FQDN, and each member's public address, NAT"
                     + " address and FQDN.",
                     "One --config checks that member's own certificate; several check one certificate the group shares.",

@@ -142,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (in == null) throw new IOException("the demo scenario is missing from the distribution");
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        System.out.println("Tandem demo: a redundancy pair n1/n2 with 1000 users (virtual time, seed 000 defaults)");
+        System.out.println("Tandem demo: a redundancy pair n1/n2 with 1000 users (virtual time, the specification ([RG-HA]) defaults)");
         System.out.println();
         ScenarioRunner runner = new ScenarioRunner(System.out, true);
         ScenarioRunner.Result r = runner.run(Scenario.parse("demo", text), new ArrayList<>());

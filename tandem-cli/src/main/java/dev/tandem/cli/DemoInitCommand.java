@@ -21,7 +21,7 @@ public final class DemoInitCommand implements Callable<Integer> {
     int nodes;
 
     @Option(names = "--profile", defaultValue = "default",
-            description = "default (the seed's timers) or fast (100 ms heartbeats, 500 ms timeout)")
+            description = "default (the specification's timers) or fast (100 ms heartbeats, 500 ms timeout)")
     String profile;
 
     @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tandem key seal}: encrypts a cluster key for {@code cluster.key8} (seed 004: {@code cluster key 8}). */
+/** {@code tandem key seal}: encrypts a cluster key for {@code cluster.key8} ([LB-GROUP]: {@code cluster key 8}). */
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Cluster key tools.",
         subcommands = {KeyCommand.Seal.class})
 public final class KeyCommand implements Runnable {
@@ -26,7 +26,7 @@ public final class KeyCommand implements Runnable {
 
     @Command(name = "seal", mixinStandardHelpOptions = true,
             description = {"Read a cluster key from standard input and print it encrypted with the node's master key,"
-                    + " for cluster.key8 (seed 004: 'cluster key 8' takes an already encrypted key).",
+                    + " for cluster.key8 ([LB-GROUP]: 'cluster key 8' takes an already encrypted key).",
                     "The key itself is never printed; its fingerprint is."})
     static final class Seal implements Callable<Integer> {
         @Option(names = "--master-key-file", required = true, paramLabel = "FILE",

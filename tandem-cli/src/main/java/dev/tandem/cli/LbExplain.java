@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The logic of {@code tandem lb explain}: JSON in, the director's decision (seed 004, VPN Load-Balancing
+ * The logic of {@code tandem lb explain}: JSON in, the director's decision ([LB-ABOUT]
  * Algorithm, rules 1 to 4) out. Every bad value is reported with its path, its value and what is allowed.
  */
 final class LbExplain {
@@ -111,7 +111,7 @@ final class LbExplain {
         if (active > max) {
             throw new Invalid(path + ".active", active, "a whole number from 0 to max (" + max + ")");
         }
-        // seed 004: inactive sessions hold licences too, so active and inactive together fit in max.
+        // [LB-SHOW]: inactive sessions hold licences too, so active and inactive together fit in max.
         if ((long) active + inactive > max) {
             throw new Invalid(path + ".inactive", inactive, "a whole number from 0 to max - active (" + (max - active) + ")");
         }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code tandem lb explain}: seed 004, VPN Load-Balancing Algorithm, through the command line. */
+/** {@code tandem lb explain}: [LB-RULES], through the command line. */
 class LbExplainCommandTest {
     private final InputStream stdin = System.in;
     private final PrintStream stdout = System.out;
@@ -53,9 +53,9 @@ class LbExplainCommandTest {
         return "{\"ip\":\"" + ip + "\",\"active\":" + active + ",\"inactive\":" + inactive + ",\"max\":" + max + "}";
     }
 
-    /** The seed's example at its first step: all at 0%, so rule 4 gives the session to the member with the lowest IP. */
+    /** The specification's example at its first step: all at 0%, so rule 4 gives the session to the member with the lowest IP. */
     @Test
-    void seedExampleFirstSessionGoesToTheLowestIpMember() throws Exception {
+    void specificationExampleFirstSessionGoesToTheLowestIpMember() throws Exception {
         int code = run("{\"director\":\"10.0.0.1\",\"members\":[" + member("10.0.0.1", 0, 0, 100) + ","
                 + member("10.0.0.3", 0, 0, 100) + "," + member("10.0.0.2", 0, 0, 100) + "]}");
         assertThat(code).isZero();
@@ -67,7 +67,7 @@ class LbExplainCommandTest {
         assertThat(error()).isEmpty();
     }
 
-    /** Rule 1, and inactive sessions that do not count (seed 004: "inactive sessions do not count towards the load"). */
+    /** Rule 1, and inactive sessions that do not count ([LB-SHOW]: "inactive sessions do not count towards the load"). */
     @Test
     void directorTakesTheSessionAndInactiveSessionsDoNotCount() throws Exception {
         int code = run("{\"director\":\"10.0.0.1\",\"members\":[" + member("10.0.0.1", 1, 50, 100) + ","

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code tandem} command: exit codes 0 ok, 1 failure, 2 usage or configuration error, and what it prints. */
 class MainTest {
     private static final String PAIR = """
-            # seed 000 Table 2, row "Normal / Normal".
+            # [RG-T2], row "Normal / Normal".
             group g1 n1 n2
             service n1 xcp-router
             service n2 xcp-router
@@ -154,7 +154,7 @@ class MainTest {
                 + "expect n1 \"Taking Over\" \"Peer Down\"\n");
         assertThat(Main.run("sim", "run", "--trace", f.toString())).isZero();
         String printed = out.toString(StandardCharsets.UTF_8);
-        // seed 000: Keep Alive Timeout (60 s) after the last heartbeat n1 heard, 3 ms into the run.
+        // [RG-HB]: Keep Alive Timeout (60 s) after the last heartbeat n1 heard, 3 ms into the run.
         assertThat(printed).contains("    0:05.000  n2 crashes")
                 .contains("    1:00.003  n1 Normal -> Taking Over (Peer Down)")
                 .contains("ok " + f + ":12: expect n1 \"Taking Over\" \"Peer Down\"")

@@ -6,13 +6,13 @@ import java.util.random.RandomGenerator;
 
 /**
  * How long a client waits before it logs in again after losing its session or its node: uniformly at random between
- * the Client Re-Login Lower and Upper Limits (seed 000, Step 5: "how long to wait before attempting to relogin"),
+ * the Client Re-Login Lower and Upper Limits ([RG-RELOGIN], Step 5: "how long to wait before attempting to relogin"),
  * so that the users of a failed node do not all come back in the same second.
  */
 public record ReloginDelay(Duration lower, Duration upper) {
-    /** seed 000: "Client Re-Login Lower Limit ... The default is 120." */
+    /** [RG-RELOGIN]: "Client Re-Login Lower Limit ... The default is 120." */
     public static final Duration DEFAULT_LOWER = Duration.ofSeconds(120);
-    /** seed 000: "Client Re-Login Upper Limit ... The default is 537." */
+    /** [RG-RELOGIN]: "Client Re-Login Upper Limit ... The default is 537." */
     public static final Duration DEFAULT_UPPER = Duration.ofSeconds(537);
     public static final ReloginDelay DEFAULT = new ReloginDelay(DEFAULT_LOWER, DEFAULT_UPPER);
 

@@ -26,7 +26,7 @@ import java.util.random.RandomGenerator;
  * A client of a session service behind Tandem. It asks the cluster address which node to use (following the
  * director's redirect, or reading its JSON answer), logs in there, keeps the session alive with heartbeats at the
  * interval the node asks for, and when the session or the node is lost logs in again through the cluster address
- * after a random delay between the Client Re-Login Lower and Upper Limits (seed 000).
+ * after a random delay between the Client Re-Login Lower and Upper Limits ([RG-RELOGIN]).
  *
  * <p>Everything is asynchronous: a client holds no thread of its own. Many clients can share one
  * {@link HttpClient} and one {@link ScheduledExecutorService} (see {@link Builder#httpClient} and
@@ -266,7 +266,7 @@ public final class TandemClient implements AutoCloseable {
         retryLater(gen, who + " did not answer: " + describe(e), Duration.ZERO);
     }
 
-    /** seed 000: log in again after a random delay between the re-login limits, or the server's Retry-After if longer. */
+    /** [RG-RELOGIN]: log in again after a random delay between the re-login limits, or the server's Retry-After if longer. */
     private void retryLater(long gen, String reason, Duration retryAfter) {
         Duration delay = relogin.pick(random == null ? ThreadLocalRandom.current() : random);
         if (retryAfter.compareTo(delay) > 0) delay = retryAfter;
@@ -436,7 +436,7 @@ public final class TandemClient implements AutoCloseable {
             return this;
         }
 
-        /** seed 000, Client Re-Login Lower and Upper Limits; defaults 120 s and 537 s. */
+        /** [RG-RELOGIN]; defaults 120 s and 537 s. */
         public Builder reloginLimits(Duration lower, Duration upper) {
             new ReloginDelay(lower, upper); // checks them now, where the mistake is
             this.reloginLower = lower;

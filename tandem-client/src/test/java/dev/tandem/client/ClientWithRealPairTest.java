@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The client against a real redundancy pair in this JVM (127.0.0.1 and 127.0.0.2, ports free at the start, fast
  * timers) behind a stand-in director that sends every login to the node serving the pair's first node's users.
- * seed 000, Manual failover: "All users from the failed node are disconnected and must re-login to the backup node";
+ * [RG-MANUAL], Manual failover: "All users from the failed node are disconnected and must re-login to the backup node";
  * Manual fallback: "Those users must then re-login to their assigned node."
  */
 class ClientWithRealPairTest {

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
-/** seed 000, Step 5: the Client Re-Login Lower and Upper Limits, 120 and 537 seconds by default. */
+/** [RG-RELOGIN], Step 5: the Client Re-Login Lower and Upper Limits, 120 and 537 seconds by default. */
 class ReloginDelayTest {
 
     /** A random source that always draws the same fraction of its bound. */
@@ -20,7 +20,7 @@ class ReloginDelayTest {
     }
 
     @Test
-    void theDefaultsAreTheSeeds() {
+    void theDefaultsAreTheSpecifications() {
         assertThat(ReloginDelay.DEFAULT.lower()).isEqualTo(Duration.ofSeconds(120));
         assertThat(ReloginDelay.DEFAULT.upper()).isEqualTo(Duration.ofSeconds(537));
     }

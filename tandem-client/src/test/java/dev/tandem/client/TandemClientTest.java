@@ -103,7 +103,7 @@ class TandemClientTest {
         assertThat(c.session().orElseThrow().member()).isEqualTo(n1.base());
     }
 
-    /** seed 000, Manual failover: users of the failed node "are disconnected and must re-login to the backup node". */
+    /** [RG-MANUAL], Manual failover: users of the failed node "are disconnected and must re-login to the backup node". */
     @Test
     void aDroppedSessionLogsInAgainThroughTheClusterAddressAfterTheReloginDelay() throws Exception {
         Services.Running n1 = keep(Services.start("n1"));

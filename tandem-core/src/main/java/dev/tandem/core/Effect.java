@@ -37,7 +37,7 @@ public sealed interface Effect {
     /** This node is no longer director: let the cluster address go. */
     record ReleaseAddress() implements Effect {}
 
-    /** Send a message to whichever node holds the cluster address now (seed 004: "the virtual cluster IP address"). */
+    /** Send a message to whichever node holds the cluster address now ([LB-GROUP]: "the virtual cluster IP address"). */
     record SendToCluster(Message message) implements Effect {}
 
     /**

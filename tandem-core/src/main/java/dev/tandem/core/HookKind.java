@@ -2,12 +2,12 @@ package dev.tandem.core;
 
 /** What a {@link Effect.RunHook} asks the shell to do; each can succeed or fail. */
 public enum HookKind {
-    /** Move the named home nodes' users to this node (seed 000: take over users). */
+    /** Move the named home nodes' users to this node ([RG-GROUP]: take over users). */
     TAKE_OVER_USERS,
-    /** Move this node's own users back from its peer (seed 000: take back users). */
+    /** Move this node's own users back from its peer ([RG-OVER]: take back users). */
     TAKE_BACK_USERS,
-    /** Stop this node's critical services (seed 000: manual failover stops them). */
+    /** Stop this node's critical services ([RG-MANUAL]: manual failover stops them). */
     STOP_SERVICES,
-    /** Start this node's critical services (seed 000: fallback and recovery start them). */
+    /** Start this node's critical services ([RG-MANUAL]: fallback and recovery start them). */
     START_SERVICES
 }

@@ -9,7 +9,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md: tandem-core stays pure -- no I/O, threads, clocks, randomness or logging. */
+/** docs/architecture.md: tandem-core stays pure -- no I/O, threads, clocks, randomness or logging. */
 class CorePurityTest {
     private static JavaClasses core;
 

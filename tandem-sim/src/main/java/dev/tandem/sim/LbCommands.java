@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The scenario commands of the load-balancing group (seed 004). */
+/** The scenario commands of the load-balancing group ([LB-CONFIG]). */
 final class LbCommands {
     private LbCommands() {}
 
@@ -153,7 +153,7 @@ final class LbCommands {
         if (a.size() == 2) {
             if (!a.get(1).startsWith("rule=")) throw new Invalid("expect-last-client", a.get(1), "rule=<1..4>");
             long r = number("rule", a.get(1).substring(5));
-            if (r < 1 || r > 4) throw new Invalid("rule", r, "1, 2, 3 or 4 (seed 004, the load-balancing rules)");
+            if (r < 1 || r > 4) throw new Invalid("rule", r, "1, 2, 3 or 4 ([LB-RULES], the load-balancing rules)");
             rule = Optional.of((int) r);
         }
         Optional<Integer> wantRule = rule;

@@ -231,7 +231,7 @@ public final class ScenarioCommands {
                 nodes.add(NodeId.of(w));
             }
         }
-        // A group of one node has no high availability (seed 000: a pair is required for it).
+        // A group of one node has no high availability ([RG-HA]: a pair is required for it).
         RedundancyGroup g = new RedundancyGroup(name, "", nodes, nodes.size() == 2 && ha || haGiven && ha);
         return ctx -> {
             ctx.sim().addGroup(g);

@@ -144,14 +144,14 @@ public final class Sim {
         reportHealth(n);
     }
 
-    /** seed 000 Table 2, "Unknown": a group whose high availability is switched on or off. */
+    /** [RG-T2], "Unknown": a group whose high availability is switched on or off. */
     public void highAvailability(String groupName, boolean on) {
         highAvailability(groupName, on, group(groupName).nodes());
     }
 
     /**
      * Switches high availability on or off on some nodes of a group only: what an operator gets when the
-     * change does not reach every node (seed 000 Table 2, Unknown: "high availability was not enabled properly").
+     * change does not reach every node ([RG-T2], Unknown: "high availability was not enabled properly").
      */
     public void highAvailability(String groupName, boolean on, List<NodeId> only) {
         RedundancyGroup g = group(groupName).withHighAvailability(on);
@@ -169,7 +169,7 @@ public final class Sim {
     /**
      * Adds users to a group, placed by the assignment mode.
      *
-     * @return the refusal (seed 000: not while a node of the cluster is in a failover state), or empty
+     * @return the refusal ([RG-LIMITS]: not while a node of the cluster is in a failover state), or empty
      */
     public Optional<String> addUsers(String groupName, int count, AssignmentMode mode) {
         if (count < 1) throw new Invalid("count", count, "a whole number from 1");
@@ -182,7 +182,7 @@ public final class Sim {
         if (refusal.isPresent()) return refusal;
         for (int i = 0; i < count; i++) {
             Optional<NodeId> home = UserAssignment.nextHome(mode, List.of(g), usersByHome);
-            // Mode None assigns nobody: the administrator places those users by hand (seed 000).
+            // Mode None assigns nobody: the administrator places those users by hand ([RG-ASSIGN]).
             home.ifPresent(h -> usersByHome.merge(h, 1, Integer::sum));
         }
         return Optional.empty();
@@ -325,7 +325,7 @@ public final class Sim {
         return deliverAdmin(n, action);
     }
 
-    /** seed 000: Recover, asked of the group (any running node takes it and its peer follows). */
+    /** [RG-MANUAL]: Recover, asked of the group (any running node takes it and its peer follows). */
     public Effect.AdminResult recover(String groupName) {
         for (NodeId id : group(groupName).nodes()) {
             SimNode n = nodes.get(id);
@@ -505,7 +505,7 @@ public final class Sim {
             switch (h.kind()) {
                 case STOP_SERVICES -> n.servicesStoppedByRm = true;
                 case START_SERVICES -> {
-                    // A service broken by a fault does not start (seed 000: Start of Critical Services Failed).
+                    // A service broken by a fault does not start ([RG-SVC]: Start of Critical Services Failed).
                     ok = ok && n.serviceFaulted.values().stream().noneMatch(f -> f);
                     if (ok) n.servicesStoppedByRm = false;
                 }

@@ -30,7 +30,7 @@ import java.util.Optional;
 
 /**
  * The load-balancing group inside the simulator: the members (a node alone, or a redundancy pair whose serving
- * node speaks for it, seed 004 FAQ "Using VPN Load Balancing and Failover on the Same Device"), the cluster
+ * node speaks for it, the specification ([LB-FAQ]) FAQ "Using VPN Load Balancing and Failover on the Same Device"), the cluster
  * address (held by whoever claimed it, as the {@code bind} address driver does), and clients that arrive at the
  * cluster address and are sent to the member the director chooses. Clients have one session class (SSL).
  */
@@ -227,7 +227,7 @@ public final class SimLoadBalancing {
         });
     }
 
-    /** seed 004, Hello Handshake: "Each member sends a Hello request to the virtual cluster IP address". */
+    /** [LB-HELLO]: "Each member sends a Hello request to the virtual cluster IP address". */
     void sendToCluster(SimNode from, dev.tandem.core.Message m) {
         for (NodeId h : holders) {
             SimNode holder = sim.node(h);
@@ -249,7 +249,7 @@ public final class SimLoadBalancing {
         holders.add(n.id);
         sim.log(n.id + " claims the cluster address " + group.clusterAddress().text());
         if (holders.size() > 1) {
-            // seed 004, Director Election Process: the ARP subsystem detects the duplicate address.
+            // [LB-ELECT]: the ARP subsystem detects the duplicate address.
             for (NodeId h : List.copyOf(holders)) {
                 SimNode holder = sim.node(h);
                 sim.at(sim.now().plus(sim.delay()), () -> {
@@ -301,7 +301,7 @@ public final class SimLoadBalancing {
     }
 
     /**
-     * seed 004, Viewing VPN Load Balancing Information: "When the ASA receives the new connection, the session
+     * [LB-SHOW]: "When the ASA receives the new connection, the session
      * that has been inactive the longest is logged off, allowing new connections to take its license."
      */
     private boolean admit(Member m) {
@@ -322,7 +322,7 @@ public final class SimLoadBalancing {
         reportLoad(m);
     }
 
-    /** Sessions become inactive: they keep their licence but no longer count towards the load (seed 004). */
+    /** Sessions become inactive: they keep their licence but no longer count towards the load ([LB-SHOW]). */
     public void idle(String name, int count) {
         Member m = memberNamed(name);
         if (count > m.active) throw new Invalid("idle", count, "at most the " + m.active + " active sessions of " + name);

@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.LongRange;
  */
 class LoadBalancingPropertiesTest {
     /**
-     * The bound, from the seed's timing: a member declares a silent director gone 24 s after its first unanswered
+     * The bound, from the specification's timing: a member declares a silent director gone 24 s after its first unanswered
      * keepalive (3 s wait + resend, five times: 4 s x 6), elects at once, and a Hello handshake takes a round
      * trip; two directors meet through announcements every 4 s. 24 + 4 + 4 + slack = 40 s.
      */
@@ -97,7 +97,7 @@ class LoadBalancingPropertiesTest {
         assertThat(hi - lo).as("load spread after %d clients on %d members of %d\n%s\n%s", clients, n, max, view, story)
                 .isLessThanOrEqualTo(1 + (100 + max - 1) / max);
         if (sim.lb().refused() > refusedBefore) {
-            // seed 004: a member showing 100% takes no more; a client is refused only when every member shows it.
+            // [LB-SHOW]: a member showing 100% takes no more; a client is refused only when every member shows it.
             for (NodeId id : ids) {
                 assertThat(sim.lb().loadPercent(id.value())).as("refused while %s had room\n%s", id, story).isEqualTo(100);
             }

@@ -21,7 +21,7 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * Random fault schedules against one redundancy pair (issue: properties over thousands of seeds). After the
  * faults stop, the network heals and every node, service and database is back, the pair must settle within
- * {@link #SETTLE} (applying Recover when the group offers it, as the seed recommends) into a state the seed
+ * {@link #SETTLE} (applying Recover when the group offers it, as the specification recommends) into a state the specification
  * allows, every user served by exactly one node. Each failure names the seed that reproduces it.
  */
 class RedundancyPropertiesTest {

@@ -110,7 +110,7 @@ class ScenarioRunnerTest {
 
     @Test
     void usersRefusedDuringAFailoverFail() {
-        // seed 000, Redundancy Interactions and Restrictions: no new users while a node is in a failover state.
+        // [RG-LIMITS]: no new users while a node is in a failover state.
         run(PAIR + "admin failover n1\nrun 10s\nusers g1 10\n");
         assertThat(lines).containsExactly("FAIL demo.scenario:9: adding users was refused: users cannot be added while"
                 + " a node of the cluster is in a failover state: n1 is Idle");

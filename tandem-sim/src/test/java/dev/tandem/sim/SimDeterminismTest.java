@@ -90,7 +90,7 @@ class SimDeterminismTest {
     void everySeedSettlesOnceTheFaultsStop(long seed) {
         Sim sim = story(seed);
         if (sim.actions("g1").contains(AdminAction.RECOVER)) {
-            // seed 000 Table 2, Peer Down row: after the network heals, click Recovery.
+            // [RG-T2], Peer Down row: after the network heals, click Recovery.
             assertThat(sim.recover("g1").accepted()).isTrue();
         }
         sim.run(Duration.ofMinutes(1));
@@ -111,7 +111,7 @@ class SimDeterminismTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 7, 42, 1234, 99_999})
     void aNetworkThatReordersAndDuplicatesNeverFailsOver(long seed) {
-        // seed 000 defaults: heartbeats every 15 s, 60 s timeout; late, reordered or doubled heartbeats are not silence.
+        // [RG-HB] defaults: heartbeats every 15 s, 60 s timeout; late, reordered or doubled heartbeats are not silence.
         Sim sim = new Sim(seed);
         sim.network(new NetworkModel(Duration.ofMillis(1), Duration.ofSeconds(2), 0, 0.3));
         sim.addGroup(RedundancyGroup.pair("g1", N1, N2, true));

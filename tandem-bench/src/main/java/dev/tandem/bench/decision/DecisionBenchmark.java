@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Decision cost (issue 7, scenario 4): how many decisions per second the director makes, by seed 004's rules
+ * Decision cost (issue 7, scenario 4): how many decisions per second the director makes, by the specification's [LB-RULES] rules
  * 1 to 4, for a topology of 10, 100 and 1000 members, and what each decision allocates.
  */
 @State(Scope.Benchmark)

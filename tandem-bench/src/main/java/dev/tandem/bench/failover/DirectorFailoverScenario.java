@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "director-failover", mixinStandardHelpOptions = true,
         description = "Director failover time: the director killed (SIGKILL), until a new director answers on the"
-                + " cluster address; seed timing and the fast profile.")
+                + " cluster address; specification timing and the fast profile.")
 public final class DirectorFailoverScenario implements Callable<Integer> {
     @Mixin
     ScenarioOptions options;
@@ -40,11 +40,11 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "members of the group, 2 to 10 (default ${DEFAULT-VALUE})")
     int nodes;
 
-    @Option(names = "--profile", defaultValue = "both", description = "fast, default (the seed's timing) or both (default ${DEFAULT-VALUE})")
+    @Option(names = "--profile", defaultValue = "both", description = "fast, default (the specification's timing) or both (default ${DEFAULT-VALUE})")
     String profile;
 
     @Option(names = "--seed-parallel", defaultValue = "4",
-            description = "with the seed's timing, groups failed at once on subnets S, S+1, ...; the fast profile always"
+            description = "with the specification's timing, groups failed at once on subnets S, S+1, ...; the fast profile always"
                     + " runs one group at a time (default ${DEFAULT-VALUE})")
     int seedParallel;
 
@@ -70,17 +70,17 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
         r.note("Each trial starts a fresh group of " + nodes + " nodes (`tandem demo init --nodes " + nodes
                 + "`), waits until all agree on a director that holds the cluster address, waits a random part of a"
                 + " second (the keepalive interval), then kills the director.");
-        r.note("Seed timing: keepalive every 1 s, 3 s wait, resent at the 4th second, five times (seed 004, Keepalive"
+        r.note("Specification timing: keepalive every 1 s, 3 s wait, resent at the 4th second, five times ([LB-KA]"
                 + " Messages); fast profile: every 100 ms, 300 ms wait.");
         r.note("The director killed is the one the group elected, one row each. In the demo's layout n1 and n2 are a"
                 + " redundancy pair and join the group only once their pair is initialized, so the lone n3 often directs:"
                 + " its members find it gone only after the five resends. When n1 directs, n2's pair detection (Peer"
                 + " Down, from refused heartbeats) ends its wait and it elects at once (decision 0037).");
-        r.note("With the seed's timing up to " + seedParallel + " groups run at once, each on its own loopback subnet,"
+        r.note("With the specification's timing up to " + seedParallel + " groups run at once, each on its own loopback subnet,"
                 + " each failed at its own random moment; the fast profile runs one group at a time.");
         r.note(probe.equals("admin")
                 ? "End condition read from the survivors' admin APIs (role Master and holdsClusterAddress), polled every"
-                        + " 5 ms (fast) or 20 ms (seed timing)."
+                        + " 5 ms (fast) or 20 ms (specification timing)."
                 : "End condition: any HTTP answer on the cluster address, redirect port " + DoneProbe.REDIRECT_PORT + ".");
         try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock)) {
             for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {

@@ -41,7 +41,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
     @Option(names = "--trials", defaultValue = "20", description = "trials per case (default ${DEFAULT-VALUE})")
     int trials;
 
-    @Option(names = "--profile", defaultValue = "both", description = "fast, default (the seed's timers) or both (default ${DEFAULT-VALUE})")
+    @Option(names = "--profile", defaultValue = "both", description = "fast, default (the specification's timers) or both (default ${DEFAULT-VALUE})")
     String profile;
 
     @Option(names = "--failure", defaultValue = "both", description = "killed, silent or both (default ${DEFAULT-VALUE})")
@@ -56,7 +56,7 @@ public final class PairFailoverScenario implements Callable<Integer> {
     String user;
 
     @Option(names = "--seed-parallel", defaultValue = "4",
-            description = "with the seed's timers, pairs failed at once on subnets S, S+1, ... (the time is the timers',"
+            description = "with the specification's timers, pairs failed at once on subnets S, S+1, ... (the time is the timers',"
                     + " not the CPU's); the fast profile always runs one pair at a time (default ${DEFAULT-VALUE})")
     int seedParallel;
 
@@ -86,15 +86,15 @@ public final class PairFailoverScenario implements Callable<Integer> {
 
         r.note("Each trial starts a fresh pair (demo cluster of 2 nodes, `tandem demo init --profile fast|default`),"
                 + " waits for Normal / Normal, waits a random part of the heartbeat interval, then signals n1.");
-        r.note("Fast profile: 100 ms heartbeats, 500 ms timeout. Seed default: 15 s heartbeats, 60 s timeout"
-                + " (seed 000, service parameters).");
+        r.note("Fast profile: 100 ms heartbeats, 500 ms timeout. Specification default: 15 s heartbeats, 60 s timeout"
+                + " ([RG-HB]).");
         r.note("Killed: the port closes and the backup's heartbeats are refused, so three refusals decide (decision"
                 + " 0012). Silent: the process is stopped with its port open, so only the Keep Alive Timeout decides.");
-        r.note("With the seed's timers up to " + seedParallel + " pairs run at once, each on its own loopback subnet,"
+        r.note("With the specification's timers up to " + seedParallel + " pairs run at once, each on its own loopback subnet,"
                 + " every one failed at its own random phase: the figure is set by the timers, not by the CPU. The fast"
                 + " profile runs one pair at a time.");
         r.note(probe.equals("admin")
-                ? "End condition read from the backup's admin API, polled every 5 ms (fast) or 20 ms (seed timers)."
+                ? "End condition read from the backup's admin API, polled every 5 ms (fast) or 20 ms (specification timers)."
                 : "End condition: the cluster address assigns user " + user + " to the backup, polled as above.");
         try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock)) {
             for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {

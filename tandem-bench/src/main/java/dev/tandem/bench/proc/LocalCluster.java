@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 /**
  * A demo cluster ({@link DemoCluster}, what {@code tandem demo init} writes) of real node processes. The subnet
  * moves every address from 127.0.0.x to 127.0.S.x, so a benchmark can run beside tests that use the demo
- * addresses; the ports stay those of the seed.
+ * addresses; the ports stay those of the specification.
  */
 public final class LocalCluster implements AutoCloseable {
     private final Path dir;

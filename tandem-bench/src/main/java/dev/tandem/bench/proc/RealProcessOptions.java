@@ -25,6 +25,6 @@ public final class RealProcessOptions {
     }
 
     public static String label(DemoCluster.Profile p) {
-        return p == DemoCluster.Profile.FAST ? "fast" : "seed default";
+        return p == DemoCluster.Profile.FAST ? "fast" : "specification default";
     }
 }

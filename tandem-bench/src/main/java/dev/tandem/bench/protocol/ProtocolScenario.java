@@ -25,12 +25,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Scenario 5, protocol cost: the director's CPU time and packets per second at the seed's keepalive timing, with
+ * Scenario 5, protocol cost: the director's CPU time and packets per second at the specification's keepalive timing, with
  * real member processes and with emulated members ({@link MemberEmulator}) for the large group.
  */
 @Command(name = "protocol", mixinStandardHelpOptions = true,
         description = "Protocol cost: director CPU time and packets per second with 10 real members, and with 10 and"
-                + " 100 members of which all but the director are emulated in one process; seed keepalive timing.")
+                + " 100 members of which all but the director are emulated in one process; specification keepalive timing.")
 public final class ProtocolScenario implements Callable<Integer> {
     @Mixin
     ScenarioOptions options;
@@ -52,7 +52,7 @@ public final class ProtocolScenario implements Callable<Integer> {
     @Option(names = "--settle", defaultValue = "10", description = "seconds waited after the group is complete (default ${DEFAULT-VALUE})")
     int settle;
 
-    @Option(names = "--profile", defaultValue = "default", description = "default (the seed's 1 s keepalives) or fast (default ${DEFAULT-VALUE})")
+    @Option(names = "--profile", defaultValue = "default", description = "default (the specification's 1 s keepalives) or fast (default ${DEFAULT-VALUE})")
     String profile;
 
     @Override
@@ -77,7 +77,7 @@ public final class ProtocolScenario implements Callable<Integer> {
                 + " the director (the pairs' 15 s heartbeats are the rest).");
         r.note("Loads stay the same during the window, so the director pushes no topology: the figures are the"
                 + " keepalive exchange (one request and one response per member per second) and the node's own work.");
-        Result.Table t = r.table("Director cost at the seed's keepalive timing (1 s keepalives)", "members", "members are",
+        Result.Table t = r.table("Director cost at the specification's keepalive timing (1 s keepalives)", "members", "members are",
                 "director CPU ms/s", "% of one core", "packets/s at the director", "bytes/s at the director",
                 "packets/s per member");
         if (realMembers > 0) {

@@ -55,7 +55,7 @@ public final class UsersScenario implements Callable<Integer> {
     int trials;
 
     @Option(names = "--profile", defaultValue = "fast", description = "timers of the real cluster: fast, default (the"
-            + " seed's) or both (default ${DEFAULT-VALUE})")
+            + " specification's) or both (default ${DEFAULT-VALUE})")
     String profile;
 
     @Option(names = "--sample", defaultValue = "20",
@@ -149,7 +149,7 @@ public final class UsersScenario implements Callable<Integer> {
                 + " hash-map read and the node states this node knows, no store round-trip. The parallel figure runs"
                 + " that many threads over the same directory at once.");
         r.note("Rebalance: a third pair (g3 = n5, n6) is added and `UserAdmin.rebalance` (`tandem users rebalance`)"
-                + " spreads the users again, moving as few as possible; moved users must log in again (seed 000).");
+                + " spreads the users again, moving as few as possible; moved users must log in again ([RG-MANUAL]).");
     }
 
     private void clusterPart(Result r, Path jar, List<String> jvm, List<DemoCluster.Profile> profiles) throws Exception {
@@ -204,7 +204,7 @@ public final class UsersScenario implements Callable<Integer> {
                 + " phase of the heartbeat timer, one home node killed with SIGKILL.");
         r.note("End condition: " + sample + " users of the failed node, drawn at random, all answered with the backup's"
                 + " address by `GET /.well-known/tandem/assign?user=...` on the cluster address in one pass (4 keep-alive"
-                + " connections, 16 pipelined requests each, polled every 5 ms with the fast timers, 20 ms with the seed's). A user's placement is its"
+                + " connections, 16 pipelined requests each, polled every 5 ms with the fast timers, 20 ms with the specification's). A user's placement is its"
                 + " home node, and the node serving a home is decided once for all its users, so they change together;"
                 + " the check afterwards asks the cluster address for every user of the failed node.");
         r.note("The director's peer failing: the director is its backup and knows its own state at once. A node of"

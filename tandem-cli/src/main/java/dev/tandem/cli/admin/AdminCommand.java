@@ -40,7 +40,7 @@ public abstract class AdminCommand implements Callable<Integer> {
     protected abstract int execute() throws Exception;
 
     /**
-     * Posts a manual action: accepted (HTTP 202) exits 0; refused by the seed's rules (HTTP 409) prints the node's
+     * Posts a manual action: accepted (HTTP 202) exits 0; refused by the specification's rules (HTTP 409) prints the node's
      * reason and exits 1; anything else is a failure as usual.
      */
     protected int act(String path, String what) {

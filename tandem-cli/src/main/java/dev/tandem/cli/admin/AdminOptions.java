@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** Where the node's admin API is and how to authenticate: the options every admin command takes. */
 public final class AdminOptions {
-    /** seed 000: the admin RPC port is 20075. */
+    /** [RG-HB]: the admin RPC port is 20075. */
     public static final String DEFAULT_ADMIN = "http://127.0.0.1:20075";
     public static final String TOKEN_VARIABLE = "TANDEM_TOKEN";
     /** The environment, replaceable in tests. */

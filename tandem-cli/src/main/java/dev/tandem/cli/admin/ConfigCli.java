@@ -24,11 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tandem config}: seed 004's configuration commands, typed in a shell (history, tab completion, {@code ?}
+ * {@code tandem config}: the configuration commands of [LB-CONFIG], typed in a shell (history, tab completion, {@code ?}
  * help) or read from a file, and the whole cluster's settings as YAML.
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = {"Configure the cluster: without a subcommand, an interactive shell of seed 004's commands",
+        description = {"Configure the cluster: without a subcommand, an interactive shell of the specification's [LB-CONFIG] commands",
                 "(vpn load-balancing, interface lbpublic|lbprivate, priority, nat, cluster ip address, cluster port,",
                 "cluster encryption, cluster key [8], redirect-fqdn enable|disable, participate, no ..., exit,",
                 "show running-config). Tab completes, '?' lists what may come next."},
@@ -96,9 +96,9 @@ public final class ConfigCli extends AdminCommand {
         return reader;
     }
 
-    /** {@code tandem config apply FILE}: seed commands, or the whole cluster as YAML when the file ends in .yaml or .yml. */
+    /** {@code tandem config apply FILE}: the configuration commands of [LB-CONFIG], or the whole cluster as YAML when the file ends in .yaml or .yml. */
     @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = {"Apply a file: seed 004 configuration commands (one per line, from global configuration",
+            description = {"Apply a file: the configuration commands of [LB-CONFIG] (one per line, from global configuration",
                     "mode), or the whole cluster's YAML when the name ends in .yaml or .yml (PUT /api/v1/config).",
                     "All or nothing; an error names the line. Exit code: 0 applied, 1 failure, 2 the file was refused."})
     public static final class Apply extends AdminCommand {

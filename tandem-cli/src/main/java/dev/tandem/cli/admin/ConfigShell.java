@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * The {@code tandem config} shell's loop: each line is checked here (syntax, mode) and, when it changes a setting,
- * sent to the node (POST /api/v1/config/commands), which applies it to the store with the seed's rules. Errors are
- * printed after {@code %} as the seed's devices do, and the shell goes on. {@code ?} at the end of a line lists
+ * sent to the node (POST /api/v1/config/commands), which applies it to the store with the specification's rules. Errors are
+ * printed after {@code %} as the specification's devices do, and the shell goes on. {@code ?} at the end of a line lists
  * what may come next; {@code exit} in global configuration mode, or the end of the input, leaves.
  */
 public final class ConfigShell {

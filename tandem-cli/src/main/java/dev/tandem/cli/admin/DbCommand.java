@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code tandem db status}: the store and how far each node has caught up with it (seed 000: check replication first). */
+/** {@code tandem db status}: the store and how far each node has caught up with it ([RG-REPL]: check replication first). */
 @Command(name = "db", mixinStandardHelpOptions = true, description = "The store of cluster settings.",
         subcommands = {DbCommand.Status.class})
 public final class DbCommand implements java.util.concurrent.Callable<Integer> {

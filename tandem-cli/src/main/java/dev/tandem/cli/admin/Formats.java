@@ -10,7 +10,7 @@ public final class Formats {
     private Formats() {}
 
     /**
-     * {@code show vpn load-balancing} (seed 004, Viewing VPN Load Balancing Information): the same {@link LbView}
+     * {@code show vpn load-balancing} ([LB-SHOW]): the same {@link LbView}
      * rendering the node uses, rebuilt from GET /api/v1/load-balancing.
      */
     public static String loadBalancing(JsonNode lb) {
@@ -26,8 +26,8 @@ public final class Formats {
     }
 
     /**
-     * One redundancy group (seed 000, Table 2: each node's state and reason) and the actions available now
-     * (seed 000, Initiate Manual Failover, Fallback, or Recovery).
+     * One redundancy group ([RG-T2]: each node's state and reason) and the actions available now
+     * ([RG-MANUAL]).
      */
     public static String redundancyGroup(JsonNode g) {
         StringBuilder sb = new StringBuilder();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tandem groups ...}: create, show, change and delete redundancy groups, and enable or disable high
- * availability (seed 000, Configure a Presence Redundancy Group). The seed's checks run here before anything is sent
+ * availability ([RG-GROUP]). The specification's checks run here before anything is sent
  * (the core's {@link RedundancyGroup} rules) and again on the node, which also checks the whole cluster.
  */
 @Command(name = "groups", mixinStandardHelpOptions = true, description = "Redundancy groups in the store.",
@@ -89,7 +89,7 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
             return out;
         }
 
-        /** seed 000's group rules, checked before sending. */
+        /** The specification's [RG-GROUP] group rules, checked before sending. */
         static void check(ObjectNode g) {
             List<NodeId> ids = new ArrayList<>();
             g.path("nodes").forEach(n -> ids.add(NodeId.of(n.path("id").asText())));
@@ -98,7 +98,7 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a redundancy group of one node or a pair (seed 000: name up to 128 of A-Za-z0-9_-).")
+            description = "Create a redundancy group of one node or a pair ([RG-GROUP]: name up to 128 of A-Za-z0-9_-).")
     public static final class Create extends GroupFields {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -155,7 +155,7 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
     }
 
     @Command(name = "ha", mixinStandardHelpOptions = true,
-            description = "Enable or disable high availability of a group (seed 000, Enable High Availability).")
+            description = "Enable or disable high availability of a group ([RG-ENABLE]).")
     public static final class Ha extends AdminCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;

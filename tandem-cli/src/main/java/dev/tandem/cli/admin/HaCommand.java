@@ -7,8 +7,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tandem ha ...}: seed 000's high-availability commands (Initiate Manual Failover, Fallback, or Recovery).
- * A refused action (the seed's rules: for example fallback while the node is not failed over) exits 1 with the
+ * {@code tandem ha ...}: the specification's [RG-MANUAL] high-availability commands (Initiate Manual Failover, Fallback, or Recovery).
+ * A refused action (the specification's rules: for example fallback while the node is not failed over) exits 1 with the
  * node's reason.
  */
 @Command(name = "ha", mixinStandardHelpOptions = true, description = "Redundancy group status and manual actions.",
@@ -61,7 +61,7 @@ public final class HaCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     @Command(name = "failover", mixinStandardHelpOptions = true,
-            description = "Fail a node over to its peer: the peer takes its users (seed 000, Failover).")
+            description = "Fail a node over to its peer: the peer takes its users ([RG-MANUAL], Failover).")
     public static final class Failover extends NodeAction {
         @Override
         String action() {
@@ -70,7 +70,7 @@ public final class HaCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     @Command(name = "fallback", mixinStandardHelpOptions = true,
-            description = "Give a failed-over node its users back (seed 000, Fallback).")
+            description = "Give a failed-over node its users back ([RG-MANUAL], Fallback).")
     public static final class Fallback extends NodeAction {
         @Override
         String action() {
@@ -79,7 +79,7 @@ public final class HaCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     @Command(name = "recover", mixinStandardHelpOptions = true,
-            description = "Recover a group whose nodes are both failed (seed 000, Recover).")
+            description = "Recover a group whose nodes are both failed ([RG-MANUAL], Recover).")
     public static final class Recover extends AdminCommand {
         @Parameters(index = "0", paramLabel = "GROUP", description = "The redundancy group.")
         String group;

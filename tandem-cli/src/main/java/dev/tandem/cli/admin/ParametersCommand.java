@@ -12,9 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tandem parameters ...}: seed 000's service parameters and the user assignment mode, cluster-wide. */
+/** {@code tandem parameters ...}: the service parameters of [RG-HB] and the user assignment mode, cluster-wide. */
 @Command(name = "parameters", mixinStandardHelpOptions = true,
-        description = "Seed 000's service parameters and the user assignment mode, for the whole cluster.",
+        description = "the service parameters of [RG-HB] and the user assignment mode, for the whole cluster.",
         subcommands = {ParametersCommand.Show.class, ParametersCommand.Set.class, ParametersCommand.Mode.class})
 public final class ParametersCommand implements java.util.concurrent.Callable<Integer> {
     static final String PATH = "/api/v1/cluster/parameters";
@@ -75,9 +75,9 @@ public final class ParametersCommand implements java.util.concurrent.Callable<In
         }
     }
 
-    /** seed 000, User Assignment Mode: Balanced, Active-Standby or None. */
+    /** [RG-ASSIGN]: Balanced, Active-Standby or None. */
     @Command(name = "assignment-mode", mixinStandardHelpOptions = true,
-            description = "Show the user assignment mode, or set it: balanced, active-standby or none (seed 000).")
+            description = "Show the user assignment mode, or set it: balanced, active-standby or none ([RG-ASSIGN]).")
     public static final class Mode extends AdminCommand {
         @Parameters(arity = "0..1", paramLabel = "MODE")
         String mode;
@@ -90,7 +90,7 @@ public final class ParametersCommand implements java.util.concurrent.Callable<In
             return 0;
         }
 
-        /** The seed's spelling, which the API uses: Balanced, Active-Standby, None. */
+        /** The specification's spelling, which the API uses: Balanced, Active-Standby, None. */
         static String contractName(AssignmentMode m) {
             return switch (m) {
                 case BALANCED -> "Balanced";

@@ -31,9 +31,9 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
         }
     }
 
-    /** seed 004, Viewing VPN Load Balancing Information: {@code show vpn load-balancing}. */
+    /** [LB-SHOW]: {@code show vpn load-balancing}. */
     @Command(name = "load-balancing", mixinStandardHelpOptions = true,
-            description = "The load-balancing group as this node sees it, in the seed's format: status, role,"
+            description = "The load-balancing group as this node sees it, in the specification's format: status, role,"
                     + " failover, encryption, cluster IP, peers, then one row per member with its load and sessions.")
     public static class LoadBalancing extends AdminCommand {
         @Override
@@ -48,9 +48,9 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
     @Command(name = "lb", mixinStandardHelpOptions = true, description = "Same as 'show vpn load-balancing'.")
     public static final class Lb extends LoadBalancing {}
 
-    /** seed 000, Table 2: each group's nodes, states and reasons, and the actions available now. */
+    /** [RG-T2]: each group's nodes, states and reasons, and the actions available now. */
     @Command(name = "redundancy", mixinStandardHelpOptions = true,
-            description = "Each redundancy group's nodes with their state and reason (seed 000, Table 2) and the"
+            description = "Each redundancy group's nodes with their state and reason ([RG-T2]) and the"
                     + " actions available now.")
     public static final class Redundancy extends AdminCommand {
         @Parameters(arity = "0..1", paramLabel = "GROUP", description = "Only this group.")
@@ -69,7 +69,7 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
         }
     }
 
-    /** {@code show running-config}: the vpn load-balancing section as stored, the key shown as asterisks (seed 004, step 5). */
+    /** {@code show running-config}: the vpn load-balancing section as stored, the key shown as asterisks ([LB-GROUP], step 5). */
     @Command(name = "running-config", mixinStandardHelpOptions = true,
             description = "The vpn load-balancing section as configuration commands, the key as asterisks.")
     public static final class RunningConfig extends AdminCommand {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tandem users ...}: users and their home nodes (seed 000, User Assignment). The home node is chosen by the
+ * {@code tandem users ...}: users and their home nodes ([RG-ASSIGN]). The home node is chosen by the
  * assignment mode unless it is None, where {@code --home} is required; the serving node is the home node, or its
  * peer while the home node is failed over.
  */
@@ -160,7 +160,7 @@ public final class UsersCommand implements java.util.concurrent.Callable<Integer
     }
 
     @Command(name = "move", mixinStandardHelpOptions = true,
-            description = "Move a user to another group; the user must log in again (seed 000).")
+            description = "Move a user to another group; the user must log in again ([RG-GROUP]).")
     public static final class Move extends AdminCommand {
         @Parameters(index = "0", paramLabel = "ID") String id;
         @Option(names = "--group", paramLabel = "GROUP", required = true) String group;

@@ -13,7 +13,7 @@ import java.util.Set;
  * # comments and blank lines are ignored
  * 10s  kill n1        # SIGKILL the node's process
  * 25s  start n1       # start it again
- * 40s  failover n3    # manual failover of n3's users to its peer (seed 000)
+ * 40s  failover n3    # manual failover of n3's users to its peer ([RG-MANUAL])
  * 55s  fallback n3    # manual fallback
  * 60s  recover g2     # recover a redundancy group
  * 70s  quit

@@ -201,7 +201,7 @@ public final class LiveDemo implements AutoCloseable {
         List<String> members = new ArrayList<>();
         for (int i = 2 * (g - 1); i < Math.min(nodes.size(), 2 * g); i++) members.add(nodes.get(i));
         if (members.isEmpty()) return "no group " + group + "; groups: g1 to g" + (nodes.size() + 1) / 2;
-        // Recover is asked of a node of the group that answers (seed 000: Recovery in the group's window).
+        // Recover is asked of a node of the group that answers ([RG-MANUAL]: Recovery in the group's window).
         String answer = "";
         for (String n : members) {
             answer = view.post(n, "/api/v1/redundancy-groups/" + group + "/recover");

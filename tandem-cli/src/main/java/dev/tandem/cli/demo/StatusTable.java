@@ -23,7 +23,7 @@ public final class StatusTable {
                     clients.byAddress().getOrDefault(n.address(), 0), bar(n.load())));
         }
         out.add("");
-        out.add("Redundancy groups (state / reason, seed 000 Table 2):");
+        out.add("Redundancy groups (state / reason, [RG-T2]):");
         Map<String, List<ClusterView.NodeRow>> groups = new LinkedHashMap<>();
         for (ClusterView.NodeRow n : s.nodes()) groups.computeIfAbsent(n.group().isEmpty() ? "?" : n.group(), g -> new ArrayList<>()).add(n);
         for (Map.Entry<String, List<ClusterView.NodeRow>> g : groups.entrySet()) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tandem config}, {@code config apply}, {@code config export} and {@code show running-config} against a real
- * node and its store in this JVM (seed 004, Configuring VPN Load Balancing). Each test starts from a node whose
+ * node and its store in this JVM ([LB-CONFIG]). Each test starts from a node whose
  * load-balancing section was removed ({@code no vpn load-balancing}).
  */
 class ConfigCliTest {
@@ -77,7 +77,7 @@ class ConfigCliTest {
 
     @Test
     void theSeedsProcedureTypedInTheShell() {
-        // seed 004, Configure the VPN Load Balancing Group Attributes, steps 1 to 6, then Viewing: show running-config.
+        // [LB-GROUP], steps 1 to 6, then Viewing: show running-config.
         Session s = session(null);
         assertThat(s.shell().prompt()).isEqualTo("n1(config)# ");
         shell(s.shell(), "vpn load-balancing", "interface lbpublic 10.0.0.11", "interface lbprivate 10.1.0.11",
@@ -105,8 +105,8 @@ class ConfigCliTest {
     }
 
     @Test
-    void theShellPrintsTheSeedsRefusalAndGoesOn() {
-        // seed 004, step 4: encryption needs the shared secret first.
+    void theShellPrintsTheSpecificationsRefusalAndGoesOn() {
+        // [LB-GROUP], step 4: encryption needs the shared secret first.
         Session s = session(null);
         shell(s.shell(), "vpn load-balancing", "cluster ip address 10.0.0.10", "cluster encryption", "priority 11",
                 "cluster key abc", "cluster encryption");
@@ -155,7 +155,7 @@ class ConfigCliTest {
     @Test
     void applyReadsACommandsFile() throws Exception {
         Path f = Files.writeString(dir.resolve("lb.txt"), """
-                ! seed 004, Configuration Examples for VPN Load Balancing
+                ! [LB-EXAMPLE]
                 vpn load-balancing
                  nat 192.168.10.10
                  priority 9

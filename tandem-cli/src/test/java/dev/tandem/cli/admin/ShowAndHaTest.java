@@ -22,7 +22,7 @@ class ShowAndHaTest {
     @BeforeAll
     static void start() throws Exception {
         node = InProcessNode.start(dir, false);
-        // Alone in its group, the node becomes director after the discovery window (seed 004, Director Election).
+        // Alone in its group, the node becomes director after the discovery window ([LB-ELECT]).
         await().atMost(Duration.ofSeconds(20)).until(() -> CliRun.of("show", "lb", "--json", "--admin", node.url(),
                 "--token-file", node.tokenFile.toString()).out().contains("\"role\" : \"Master\""));
     }
@@ -43,8 +43,8 @@ class ShowAndHaTest {
     }
 
     @Test
-    void showVpnLoadBalancingPrintsTheSeedsColumns() {
-        // seed 004, Viewing VPN Load Balancing Information: "show vpn load-balancing".
+    void showVpnLoadBalancingPrintsTheSpecificationsColumns() {
+        // [LB-SHOW]: "show vpn load-balancing".
         CliRun r = tandem("show", "vpn", "load-balancing");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().toList()).startsWith("Status : enabled", "Role : Master", "Failover : n/a",
@@ -65,7 +65,7 @@ class ShowAndHaTest {
 
     @Test
     void showRedundancyListsNodesStatesReasonsAndActions() {
-        // seed 000, Table 2: a single node with high availability disabled is Normal / Normal; no action is available.
+        // [RG-T2]: a single node with high availability disabled is Normal / Normal; no action is available.
         CliRun r = tandem("show", "redundancy");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
@@ -87,8 +87,8 @@ class ShowAndHaTest {
     }
 
     @Test
-    void aRefusedFailoverGivesTheSeedsReasonAndExitsOne() {
-        // seed 000, Initiate Manual Failover: with high availability disabled there is nothing to fail over to.
+    void aRefusedFailoverGivesTheSpecificationsReasonAndExitsOne() {
+        // [RG-MANUAL]: with high availability disabled there is nothing to fail over to.
         CliRun r = tandem("ha", "failover", "n1");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("tandem: failover of n1 refused: ");

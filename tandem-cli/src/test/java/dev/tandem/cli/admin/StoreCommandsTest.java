@@ -51,11 +51,11 @@ class StoreCommandsTest {
     static final Map<String, Object> G1 = Map.of("name", "g1", "description", "east pair", "ha", true,
             "nodes", List.of(Map.of("id", "n1", "address", "10.0.0.11"), Map.of("id", "n2", "address", "10.0.0.12")));
 
-    // ---------------------------------------------------------------- groups (seed 000, Configure a Presence Redundancy Group)
+    // ---------------------------------------------------------------- groups ([RG-GROUP])
 
     @Test
     void theSeedsGroupRulesAreCheckedBeforeSending() {
-        // seed 000: group names up to 128 of A-Za-z0-9_-; descriptions without " % & / < >; two different nodes.
+        // [RG-GROUP]: group names up to 128 of A-Za-z0-9_-; descriptions without " % & / < >; two different nodes.
         CliRun name = tandem("groups", "create", "east pair", "--node", "n1=10.0.0.11");
         assertThat(name.code()).isEqualTo(2);
         assertThat(name.err().strip()).isEqualTo("tandem: group name: 'east pair' is not allowed; allowed: 1 to 128"
@@ -84,7 +84,7 @@ class StoreCommandsTest {
         assertThat(tandem("groups", "ha", "g1", "maybe").code()).isEqualTo(2);
     }
 
-    // ---------------------------------------------------------------- parameters (seed 000, Service Parameters)
+    // ---------------------------------------------------------------- parameters ([RG-HB])
 
     @Test
     void anUnknownParameterIsAUsageErrorAndNothingIsSent() {
@@ -94,7 +94,7 @@ class StoreCommandsTest {
         assertThat(api.requests("PUT", "/api/v1/cluster/parameters")).isEmpty();
     }
 
-    // ---------------------------------------------------------------- users (seed 000, User Assignment)
+    // ---------------------------------------------------------------- users ([RG-ASSIGN])
 
     @Test
     void listFollowsEveryPageWithAll() {

@@ -58,14 +58,14 @@ class AdminCliIT {
 
     @Test
     void showLbThenFailoverAndFallbackFromTheCli() throws Exception {
-        // seed 004, Viewing VPN Load Balancing Information.
+        // [LB-SHOW].
         Run lb = tandem("show", "vpn", "load-balancing", "--admin", N1);
         assertThat(lb.code()).isZero();
         assertThat(lb.out()).startsWith("Status : enabled\nRole : ").contains("Cluster IP : 127.0.0.10\nPeers : 1\n")
                 .containsPattern("127\\.0\\.0\\.11\\s+(Master|Backup)\\s+\\d+\\s+Tandem")
                 .containsPattern("127\\.0\\.0\\.12\\s+(Master|Backup)\\s+\\d+\\s+Tandem");
 
-        // seed 000, Initiate Manual Failover, Fallback, or Recovery; Table 2 rows "On Admin Request".
+        // [RG-MANUAL]; Table 2 rows "On Admin Request".
         await().atMost(BOUND).until(() -> tandem("show", "redundancy", "--admin", N1).out()
                 .contains("Actions available now: failover"));
         Run refused = tandem("ha", "fallback", "n1", "--admin", N1);

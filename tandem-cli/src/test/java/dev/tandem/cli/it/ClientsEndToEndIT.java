@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Clients end to end through real node processes (fast profile, three nodes on 127.0.0.11 to .13, cluster address
  * 127.0.0.10:8443, a session service on each node) and the Java client: the director spreads them by rules 1 to 4
- * (seed 004, VPN Load-Balancing Algorithm); clients of a killed node log in again through the cluster address after
- * a delay within the re-login limits (seed 000, Client Re-Login Lower and Upper Limits); a killed director is
+ * ([LB-RULES]); clients of a killed node log in again through the cluster address after
+ * a delay within the re-login limits ([RG-RELOGIN]); a killed director is
  * replaced and new clients are redirected again; a full group answers 503.
  */
 class ClientsEndToEndIT {
@@ -197,7 +197,7 @@ class ClientsEndToEndIT {
     @Test
     void usersGoToTheirHomeNodeAndAfterAKillComeBackOnItsPeer() throws Exception {
         startCluster(100);
-        // Users are added once every node serves (seed 000: not while a node is in a failover state).
+        // Users are added once every node serves ([RG-LIMITS]: not while a node is in a failover state).
         await().atMost(BOUND).until(() -> List.of(HOSTS).stream()
                 .allMatch(h -> admin.stateOf(h, "n" + (List.of(HOSTS).indexOf(h) + 1)).startsWith("Normal")));
         StringBuilder csv = new StringBuilder();
@@ -216,7 +216,7 @@ class ClientsEndToEndIT {
         for (int i = 1; i <= 30; i++) client(String.format("user%03d", i)).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> clients.stream().allMatch(c -> host(c) != null));
         for (TandemClient c : clients) assertThat(host(c)).as(c.user().orElseThrow()).isEqualTo(home.get(c.user().orElseThrow()));
-        // n2 dies: its users come back through the cluster address on n1, its peer (seed 000: the backup serves them).
+        // n2 dies: its users come back through the cluster address on n1, its peer ([RG-OVER]: the backup serves them).
         List<TandemClient> ofN2 = clients.stream().filter(c -> HOSTS[1].equals(host(c))).toList();
         assertThat(ofN2).isNotEmpty();
         nodes.get(1).kill();
@@ -244,7 +244,7 @@ class ClientsEndToEndIT {
         TandemClient c = client("after-director").start();
         await().atMost(Duration.ofSeconds(10)).until(() -> c.state() instanceof ClientState.LoggedIn);
         assertThat(host(c)).isIn((Object[]) HOSTS).isNotEqualTo(director);
-        // fast profile: keepalive 100 ms, wait 300 ms, five times (seed 004 timing scaled tenfold), then election.
+        // fast profile: keepalive 100 ms, wait 300 ms, five times ([LB-KA] timing scaled tenfold), then election.
         assertThat(took).isLessThan(Duration.ofSeconds(20));
     }
 

@@ -79,7 +79,7 @@ class LoadBalancingGroupIT {
 
     @Test
     void killedDirectorIsReplacedAndTheNewOneHoldsTheClusterAddress() throws Exception {
-        // seed 004, Director Election Process: priority, then lowest IP; demo init gives n1 10, n2 9, n3 8.
+        // [LB-ELECT]: priority, then lowest IP; demo init gives n1 10, n2 9, n3 8.
         assertThat(lb(HOSTS[director]).get("holdsClusterAddress").asBoolean()).isTrue();
         nodes.get(director).kill();
         int next = director == 0 ? 1 : 0; // the best-ranked of the two left
@@ -125,7 +125,7 @@ class LoadBalancingGroupIT {
                 JsonNode row = null;
                 for (JsonNode r : rows) if (r.get("publicIp").asText().equals(HOSTS[reporter])) row = r;
                 assertThat(row).isNotNull();
-                assertThat(row.get("sslLoad").asInt()).isEqualTo(42); // seed 004: 42 active of 100
+                assertThat(row.get("sslLoad").asInt()).isEqualTo(42); // the specification ([LB-MIX]): 42 active of 100
             });
         } finally {
             done.set(true);

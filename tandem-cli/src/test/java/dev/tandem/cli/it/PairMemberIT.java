@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * seed 004 FAQ, Using VPN Load Balancing and Failover on the Same Device: two redundancy pairs are the two members
+ * [LB-FAQ], Using VPN Load Balancing and Failover on the Same Device: two redundancy pairs are the two members
  * of a load-balancing group. When the node speaking for the directing member is killed, its pair's other node
  * takes over as the same member and keeps the director role; the group does not elect.
  */

@@ -60,7 +60,7 @@ class RedundancyPairIT {
 
     @Test
     void killedNodeIsTakenOverThenFallsBackByApi() throws Exception {
-        // seed 000 Table 2, "Running in Backup Mode / Peer Down": the peer's process dies without a word.
+        // [RG-T2], "Running in Backup Mode / Peer Down": the peer's process dies without a word.
         n1.kill();
         awaitState(N2, "n2", "Running in Backup Mode / Peer Down");
         // The node comes back: Failed Over / Initialization, and a fallback through the API restores Normal.
@@ -74,7 +74,7 @@ class RedundancyPairIT {
 
     @Test
     void gracefulStopIsPeerReboot() throws Exception {
-        // seed 000 Table 2, "Running in Backup Mode / Peer Reboot": a shutdown says goodbye.
+        // [RG-T2], "Running in Backup Mode / Peer Reboot": a shutdown says goodbye.
         // The JVM reports a stop by SIGTERM as 143 (128 + 15); the systemd unit counts it as success.
         assertThat(n2.stop()).isIn(0, 143);
         awaitState(N1, "n1", "Running in Backup Mode / Peer Reboot");
@@ -87,7 +87,7 @@ class RedundancyPairIT {
         assertThat(a.status()).as(a.body().toString()).isEqualTo(202);
         awaitState(N1, "n1", "Idle / On Admin Request");
         awaitState(N2, "n2", "Running in Backup Mode / On Admin Request");
-        // seed 000 Table 2, "Idle / Initialization | Running in Backup Mode / On Admin Request".
+        // [RG-T2], "Idle / Initialization | Running in Backup Mode / On Admin Request".
         n1.stop();
         n1 = new NodeProcess(dir.resolve("n1.yaml")).start();
         awaitState(N1, "n1", "Idle / Initialization");

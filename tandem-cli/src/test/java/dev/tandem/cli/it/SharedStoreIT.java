@@ -78,11 +78,11 @@ class SharedStoreIT {
         String home = added.body().get("home").asText();
         assertThat(admin.get(N3, "/api/v1/users/ann").body().get("serving").asText()).isEqualTo(home);
 
-        // n1 started first, so its process serves the H2 file. It dies; n2 takes its users over (seed 000).
+        // n1 started first, so its process serves the H2 file. It dies; n2 takes its users over ([RG-OVER]).
         nodes[0].kill();
         await().atMost(BOUND).until(() -> admin.stateOf(N2, "n2").startsWith("Running in Backup Mode"));
         // The store lives on in another process: n2's report reaches n3, which refuses new users with the
-        // seed's reason (Redundancy Interactions and Restrictions) and sends n1's users to n2.
+        // specification's reason ([RG-LIMITS]) and sends n1's users to n2.
         // States travel through the store (reports, then each node's watcher): until n3 has seen n2's new state, an
         // addition may still pass; every attempt uses a new id.
         await().atMost(TAKEOVER).until(() -> admin.get(N3, "/api/v1/db/status").body().get("nodes").toString()

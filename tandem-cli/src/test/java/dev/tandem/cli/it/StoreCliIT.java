@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The seeds' administrator procedures done with the {@code tandem} jar only, against a redundancy pair of real node
+ * The specifications' administrator procedures done with the {@code tandem} jar only, against a redundancy pair of real node
  * processes that share one H2 store (the demo cluster, fast profile). Each change is made through one node and
  * seen through the other, so it went through the store.
  */
@@ -85,12 +85,12 @@ class StoreCliIT {
         parametersAndAssignmentMode();
         usersAndTheirHomes();
         failoverRefusesNewUsersAndFallbackRestores();
-        loadBalancingGroupFromSeedCommands();
+        loadBalancingGroupFromSpecificationCommands();
         wholeClusterAsYaml();
         watching();
     }
 
-    /** seed 000, Configure a Presence Redundancy Group; Enable High Availability. */
+    /** [RG-GROUP]; [RG-ENABLE]. */
     private void redundancyGroups() throws Exception {
         Run created = ok(tandem("groups", "create", "east", "--description", "east pair", "--node", "n3=127.0.0.13",
                 "--node", "n4=127.0.0.14", "--admin", N1));
@@ -100,7 +100,7 @@ class StoreCliIT {
                 east  n3 (127.0.0.13), n4 (127.0.0.14)  disabled           east pair
                 nodes n3, n4 apply it at their next restart
                 """);
-        // seed 000, step 3: names of up to 128 A-Z a-z 0-9 _ - (checked by the CLI before sending).
+        // [RG-GROUP], step 3: names of up to 128 A-Z a-z 0-9 _ - (checked by the CLI before sending).
         Run name = tandem("groups", "create", "east pair", "--node", "n5=127.0.0.15", "--admin", N1);
         assertThat(name.code()).isEqualTo(2);
         assertThat(name.err()).isEqualTo("tandem: group name: 'east pair' is not allowed; allowed: 1 to 128 characters"
@@ -129,7 +129,7 @@ class StoreCliIT {
         assertThat(nowhere.err()).isEqualTo("tandem: no redundancy group 'nowhere'\n");
     }
 
-    /** seed 000, Configure Presence Redundancy Group Parameters; Configure User Assignment Mode. */
+    /** [RG-ASSIGN], Configure Presence Redundancy Group Parameters; Configure User Assignment Mode. */
     private void parametersAndAssignmentMode() throws Exception {
         Run set = ok(tandem("parameters", "set", "keepAliveTimeout=1s", "clientReloginUpper=5s", "--admin", N1));
         assertThat(set.out()).containsPattern("keepAliveTimeout +1s\n").containsPattern("clientReloginUpper +5s\n");
@@ -149,7 +149,7 @@ class StoreCliIT {
                 .isEqualTo("User assignment mode: Balanced\n");
     }
 
-    /** seed 000, User Assignment: Balanced spreads users over every node of every group. */
+    /** [RG-ASSIGN]: Balanced spreads users over every node of every group. */
     private void usersAndTheirHomes() throws Exception {
         assertThat(ok(tandem("users", "add", "alice", "--admin", N1)).out()).isEqualTo("""
                 added user alice
@@ -181,7 +181,7 @@ class StoreCliIT {
                 """);
     }
 
-    /** seed 000, Initiate Manual Failover, Fallback; Redundancy Interactions and Restrictions: Adding Users. */
+    /** [RG-MANUAL], Fallback; Redundancy Interactions and Restrictions: Adding Users. */
     private void failoverRefusesNewUsersAndFallbackRestores() throws Exception {
         assertThat(ok(tandem("show", "redundancy", "--admin", N2)).out()).contains("Actions available now: failover");
         assertThat(ok(tandem("ha", "failover", "n2", "--admin", N1)).out()).startsWith("failover of n2: accepted");
@@ -205,10 +205,10 @@ class StoreCliIT {
         assertThat(admin.get("127.0.0.11", "/api/v1/users/gina").body().get("serving").asText()).isIn("n1", "n2", "n3", "n4");
     }
 
-    /** seed 004, Configuring VPN Load Balancing: the same commands from a file and typed in the shell. */
-    private void loadBalancingGroupFromSeedCommands() throws Exception {
+    /** [LB-CONFIG]: the same commands from a file and typed in the shell. */
+    private void loadBalancingGroupFromSpecificationCommands() throws Exception {
         Files.writeString(dir.resolve("lb.txt"), """
-                ! seed 004, Configure the Public and Private Interfaces; Group Attributes
+                ! [LB-DEVICE]; Group Attributes
                 vpn load-balancing
                  priority 8
                  nat 203.0.113.11
@@ -233,7 +233,7 @@ class StoreCliIT {
         assertThat(device.get("priority").asInt()).isEqualTo(8);
         assertThat(device.get("nat").get(0).asText()).isEqualTo("203.0.113.11");
 
-        // seed 004, step 4: encryption needs the shared secret first; the file is refused at its line, all of it.
+        // [LB-GROUP], step 4: encryption needs the shared secret first; the file is refused at its line, all of it.
         Files.writeString(dir.resolve("enc.txt"), """
                 vpn load-balancing
                  no cluster encryption
@@ -295,7 +295,7 @@ class StoreCliIT {
         assertThat(admin.get("127.0.0.12", "/api/v1/cluster/groups/east").body().get("description").asText()).isEqualTo("east again");
     }
 
-    /** seed 004, Viewing VPN Load Balancing Information; seed 000: check the database before acting. */
+    /** [LB-SHOW]; the specification ([RG-OVER]): check the database before acting. */
     private void watching() throws Exception {
         Run lb = ok(tandem("show", "lb", "--admin", N1));
         assertThat(lb.out()).startsWith("Status : enabled\n").contains("Cluster IP : 127.0.0.10\nPeers : 1\n");

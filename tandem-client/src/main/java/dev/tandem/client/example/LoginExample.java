@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * <pre>java -cp tandem-client.jar:jackson-*.jar dev.tandem.client.example.LoginExample http://127.0.0.10:8443 5 1s 3s</pre>
  *
  * Arguments: the cluster URL, how many users (user1, user2, ...; default 1), and the re-login lower and upper limits
- * (default 120s and 537s, seed 000).
+ * (default 120s and 537s, the specification ([RG-OVER])).
  */
 public final class LoginExample {
     private LoginExample() {}

@@ -6,7 +6,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * One configuration command of seed 004: the mode it is typed in, its keywords, what its arguments look like, its
+ * One configuration command of the specification ([LB-GROUP]): the mode it is typed in, its keywords, what its arguments look like, its
  * {@code ?} help, how it changes the section and how its {@code no} form does. Parsing, applying, {@code ?} help
  * and tab completion all read this one table ({@link ConfigCommands}).
  *
@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  * @param help      one line for {@code ?}
  * @param action    what kind of command it is
  * @param parser    the arguments' syntax: words to a value, or an {@link dev.tandem.core.Invalid} naming the field
- * @param apply     the value's effect on the section; may refuse (seed rules that depend on other settings)
+ * @param apply     the value's effect on the section; may refuse (specification rules that depend on other settings)
  * @param unset     the {@code no} form, or null when the command has none
  */
 public record ConfigCommand(ConfigMode mode, List<String> keywords, String arguments, List<String> choices,

@@ -17,9 +17,9 @@ import dev.tandem.core.lb.NetAddress;
 import java.util.List;
 import java.util.function.Function;
 
-/** The table of seed 004's configuration commands; everything else reads it. */
+/** The table of the configuration commands of [LB-CONFIG]; everything else reads it. */
 public final class ConfigCommands {
-    /** What {@code show running-config} prints instead of the key (seed 004, step 5: "appears as consecutive asterisk characters"). */
+    /** What {@code show running-config} prints instead of the key ([LB-GROUP], step 5: "appears as consecutive asterisk characters"). */
     public static final String MASKED_KEY = "*****";
     /** The text form of a key sealed by {@code tandem key seal}: {@code 8$} and base64. */
     private static final String SEALED_PREFIX = "8$";
@@ -30,7 +30,7 @@ public final class ConfigCommands {
     };
 
     public static final List<ConfigCommand> ALL = List.of(
-            // seed 004, Configure the VPN Load Balancing Group Attributes, step 1.
+            // [LB-GROUP], step 1.
             new ConfigCommand(GLOBAL, List.of("vpn", "load-balancing"), "", List.of(),
                     "Enter vpn-load-balancing configuration mode ('no' removes the whole section)", ENTER, NONE,
                     (c, v) -> c, LbConfig::cleared),
@@ -39,7 +39,7 @@ public final class ConfigCommands {
             new ConfigCommand(GLOBAL, List.of("exit"), "", List.of(), "Leave configuration mode", EXIT, NONE,
                     (c, v) -> c, null),
 
-            // seed 004, Configure the Public and Private Interfaces, steps 1 and 2. Tandem has no named
+            // [LB-DEVICE], steps 1 and 2. Tandem has no named
             // interfaces: an interface is given by its address (see docs/decisions/0030).
             new ConfigCommand(LOAD_BALANCING, List.of("interface", "lbpublic"), "<A.B.C.D | X:X::X>", List.of(),
                     "This device's public (outside) address, where clients are redirected", SET,
@@ -179,7 +179,7 @@ public final class ConfigCommands {
 
     // ------------------------------------------------------------- rules between settings
 
-    /** seed 004, Prerequisites: the interfaces and the virtual address are configured before the device takes part. */
+    /** [LB-PREREQ]: the interfaces and the virtual address are configured before the device takes part. */
     private static LbConfig checkParticipation(LbConfig c) {
         if (c.clusterAddress() == null) {
             throw new Refusal("participate needs the group's virtual address first: enter 'cluster ip address <address>'");
@@ -209,7 +209,7 @@ public final class ConfigCommands {
         }
     }
 
-    /** A command that is well formed but not allowed with the settings as they are (a seed rule between settings). */
+    /** A command that is well formed but not allowed with the settings as they are (a specification rule between settings). */
     static final class Refusal extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads and applies seed 004's configuration commands (Configuring VPN Load Balancing) to a {@link LbConfig}.
+ * Reads and applies the configuration commands of [LB-CONFIG] (Configuring VPN Load Balancing) to a {@link LbConfig}.
  * Pure: text and settings in, settings or a {@link ConfigError} with the line number out.
  *
  * <p>Input starts in global configuration mode; {@code vpn load-balancing} enters the section's mode, {@code exit}
@@ -88,7 +88,7 @@ public final class ConfigInterpreter {
 
     // ------------------------------------------------------------- applying
 
-    /** Applies one statement; a seed rule between settings (for example encryption without a key) refuses it. */
+    /** Applies one statement; a specification rule between settings (for example encryption without a key) refuses it. */
     public static LbConfig apply(LbConfig config, Statement s) {
         try {
             if (s.negated()) return s.command().unset().apply(config);
@@ -119,7 +119,7 @@ public final class ConfigInterpreter {
     // ------------------------------------------------------------- show running-config
 
     /**
-     * The section as {@code show running-config} prints it, in the order of seed 004's configuration example;
+     * The section as {@code show running-config} prints it, in the order of the specification's [LB-CONFIG] configuration example;
      * defaults are left out and the key is shown as asterisks. Applying this text (with the real key) gives back
      * the same section.
      */

@@ -1,7 +1,7 @@
 package dev.tandem.core.config;
 
 /**
- * Where a configuration command is typed (seed 004, Configure the VPN Load Balancing Group Attributes, step 1:
+ * Where a configuration command is typed ([LB-GROUP], step 1:
  * {@code vpn load-balancing} in global configuration mode "enters vpn-load-balancing configuration mode").
  */
 public enum ConfigMode {
@@ -14,7 +14,7 @@ public enum ConfigMode {
         this.promptName = promptName;
     }
 
-    /** The seed's prompt, for example {@code hostname(config-load-balancing)# }. */
+    /** The specification's prompt, for example {@code hostname(config-load-balancing)# }. */
     public String prompt(String hostname) {
         return hostname + "(" + promptName + ")# ";
     }

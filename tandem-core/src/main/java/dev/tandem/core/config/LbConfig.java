@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * The {@code vpn load-balancing} section as the configuration commands see it: the group's shared settings plus the
- * settings of the one device being configured (seed 004, Configuring VPN Load Balancing: "Configure the VPN
+ * settings of the one device being configured ([LB-CONFIG]: "Configure the VPN
  * load-balancing group ... Configure the participating device"). Unlike {@link GroupSettings} and
  * {@link DeviceSettings}, any address may still be missing, because an operator types the commands one at a time.
  *
@@ -41,7 +41,7 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
         }
     }
 
-    /** Nothing configured: the seed's defaults (port 9023, no encryption, not participating, redirect by address). */
+    /** Nothing configured: the specification's defaults (port 9023, no encryption, not participating, redirect by address). */
     public static LbConfig defaults() {
         return new LbConfig(null, GroupSettings.DEFAULT_CLUSTER_PORT, GroupSettings.DEFAULT_ENCRYPTION, null, null,
                 GroupSettings.DEFAULT_MODE, DeviceSettings.DEFAULT_PRIORITY, null, null, Nat.none(),
@@ -161,7 +161,7 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
 
     @Override
     public String toString() {
-        // Never the key itself (DESIGN.md, Security).
+        // Never the key itself (docs/architecture.md, Security).
         return "LbConfig[clusterAddress=" + (clusterAddress == null ? "none" : clusterAddress.text())
                 + ", clusterPort=" + clusterPort + ", encryption=" + encryption
                 + ", key=" + (key != null ? "fingerprint " + key.fingerprint() : sealedKey != null ? "sealed" : "none")

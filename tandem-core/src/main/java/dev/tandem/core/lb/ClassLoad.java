@@ -3,8 +3,7 @@ package dev.tandem.core.lb;
 import dev.tandem.core.Invalid;
 
 /**
- * The load of one session class on one member: active sessions and the maximum allowed (seed 004,
- * Viewing VPN Load Balancing Information: "the number of active ... sessions, as well as the maximum
+ * The load of one session class on one member: active sessions and the maximum allowed ([LB-SHOW]: "the number of active ... sessions, as well as the maximum
  * allowed sessions based on the configured or license limits"). Inactive sessions are never in
  * {@code active}: "inactive sessions do not count towards the load".
  *
@@ -22,7 +21,7 @@ public record ClassLoad(int active, int max) {
     }
 
     /**
-     * seed 004, VPN Load-Balancing Algorithm: "an integer percentage", "all percentages are rounded
+     * [LB-RULES]: "an integer percentage", "all percentages are rounded
      * half-up": round(100 x active / max) with .5 going up, in integer arithmetic. 0 when max is 0.
      */
     public int percent() {
@@ -35,7 +34,7 @@ public record ClassLoad(int active, int max) {
     }
 
     /**
-     * seed 004, Viewing VPN Load Balancing Information: "If an ASA in the group shows 100 percent full
+     * [LB-SHOW]: "If an ASA in the group shows 100 percent full
      * capacity, the group director cannot redirect more connections to it." A class with max 0 is not
      * offered, so it is full too.
      */

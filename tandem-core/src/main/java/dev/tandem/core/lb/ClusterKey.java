@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The group's shared secret (seed 004, step 5: "cluster key"). Members compare keys through a
+ * The group's shared secret ([LB-GROUP], step 5: "cluster key"). Members compare keys through a
  * {@link #fingerprint()} only, so the secret never travels in a message, an error or a log line;
- * {@link #toString()} shows the fingerprint. The seed shows the key as asterisks for the same reason.
+ * {@link #toString()} shows the fingerprint. The specification shows the key as asterisks for the same reason.
  */
 public final class ClusterKey {
     private static final int MAX_LENGTH = 128;

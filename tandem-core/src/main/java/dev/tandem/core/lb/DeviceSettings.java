@@ -3,7 +3,7 @@ package dev.tandem.core.lb;
 import dev.tandem.core.Invalid;
 
 /**
- * The settings of one device in the group; they differ from device to device (seed 004,
+ * The settings of one device in the group; they differ from device to device ([LB-DEVICE],
  * Configure the Public and Private Interfaces for VPN Load Balancing; Enable Redirection Using a
  * Fully Qualified Domain Name).
  *
@@ -11,9 +11,9 @@ import dev.tandem.core.Invalid;
  * @param publicAddress  the outside address clients are redirected to; also the member's IP for "lowest IP"
  * @param privateAddress the inside address the group talks on
  * @param nat            the NAT addresses or hostname, {@link Nat#none()} when not behind NAT
- * @param participate    this device takes part in the group (seed: disabled by default)
- * @param redirectFqdn   redirect clients to this device's FQDN rather than an address (seed: disabled by default)
- * @param fqdn           this device's FQDN, or null: then the shell finds it by reverse lookup as the seed does
+ * @param participate    this device takes part in the group (specification: disabled by default)
+ * @param redirectFqdn   redirect clients to this device's FQDN rather than an address (specification: disabled by default)
+ * @param fqdn           this device's FQDN, or null: then the shell finds it by reverse lookup as the specification does
  * @param model          what {@code show vpn load-balancing} prints in the Model column
  */
 public record DeviceSettings(int priority, IpAddress publicAddress, IpAddress privateAddress, Nat nat,
@@ -22,19 +22,19 @@ public record DeviceSettings(int priority, IpAddress publicAddress, IpAddress pr
     public static final int MIN_PRIORITY = 1;
     public static final int MAX_PRIORITY = 10;
     /**
-     * The seed gives the range 1 to 10 but no default. 5, the middle, lets an operator rank any
+     * The specification gives the range 1 to 10 but no default. 5, the middle, lets an operator rank any
      * device above or below the unconfigured ones; see docs/decisions.
      */
     public static final int DEFAULT_PRIORITY = 5;
-    /** seed 004, Prerequisites: "VPN load balancing is disabled by default." */
+    /** [LB-PREREQ]: "VPN load balancing is disabled by default." */
     public static final boolean DEFAULT_PARTICIPATE = false;
-    /** seed 004, Enable Redirection Using a Fully Qualified Domain Name: "disabled by default". */
+    /** [LB-FQDN]: "disabled by default". */
     public static final boolean DEFAULT_REDIRECT_FQDN = false;
     public static final String DEFAULT_MODEL = "Tandem";
     private static final int MAX_MODEL = 32;
 
     public DeviceSettings {
-        // seed 004, Configure the Public and Private Interfaces, step 3: "The range is from 1 to 10."
+        // [LB-DEVICE], step 3: "The range is from 1 to 10."
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
             throw new Invalid("priority", priority, "a whole number from 1 to 10 (default 5)");
         }
@@ -77,7 +77,7 @@ public record DeviceSettings(int priority, IpAddress publicAddress, IpAddress pr
 
     /**
      * Where the director sends clients for this device: its FQDN when redirect-fqdn is enabled
-     * and the FQDN is known (seed 004: "send a fully qualified domain name ... instead of its outside
+     * and the FQDN is known ([LB-FQDN]: "send a fully qualified domain name ... instead of its outside
      * IP address"), else its NAT hostname or NAT address of the public address's family, else its
      * public address (with redirect-fqdn enabled the shell then looks the name up).
      */

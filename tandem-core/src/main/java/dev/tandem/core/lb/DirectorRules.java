@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The director: answers Hellos, keeps the topology database from keepalives, drops silent members,
- * and settles who keeps the role when it meets another director (seed 004, Director Election; Hello
+ * and settles who keeps the role when it meets another director ([LB-ELECT]; Hello
  * Handshake; Keepalive Messages).
  */
 final class DirectorRules {
@@ -22,14 +22,14 @@ final class DirectorRules {
     void received(LbMessage m) {
         switch (m) {
             case LbMessage.HelloRequest h when !h.director() -> {
-                // seed 004, Hello Handshake: "If a Hello request is received, the master sends its own Hello request to the member."
+                // [LB-HELLO]: "If a Hello request is received, the master sends its own Hello request to the member."
                 if (admissible(h.from(), h.group(), h.info())) {
                     upsert(h.from(), h.info(), false);
                     w.send(h.from(), w.hello(true));
                 }
             }
             case LbMessage.HelloResponse r -> {
-                // seed 004, Hello Handshake: the member's response "concludes the Hello handshake".
+                // [LB-HELLO]: the member's response "concludes the Hello handshake".
                 if (admissible(r.from(), r.group(), r.info())) upsert(r.from(), r.info(), true);
             }
             case LbMessage.HelloRequest h -> otherDirector(h.from(), h.group(), h.info());
@@ -50,7 +50,7 @@ final class DirectorRules {
     }
 
     /**
-     * A member that may join: same group settings (seed 004, Prerequisites), a public address no other
+     * A member that may join: same group settings ([LB-PREREQ]), a public address no other
      * member has (the director tells members apart by IP), and not the director's own member name.
      * Otherwise the node is refused, with the reason, and the mismatch is reported.
      */
@@ -77,7 +77,7 @@ final class DirectorRules {
 
     /**
      * The member keyed by its name: a Hello from the other node of its pair moves the member's voice to
-     * that node and keeps its place and load (seed 004, FAQ, load balancing and failover on the same device).
+     * that node and keeps its place and load ([LB-FAQ], load balancing and failover on the same device).
      */
     private void upsert(NodeId from, MemberInfo info, boolean handshakeDone) {
         MemberRecord old = w.members.get(info.name());
@@ -118,7 +118,7 @@ final class DirectorRules {
     }
 
     /**
-     * Two directors (a partition healed, or two nodes claimed the address at once). seed 004 lets the
+     * Two directors (a partition healed, or two nodes claimed the address at once). The specification ([LB-ELECT]) lets the
      * ARP subsystem ask the one with the higher MAC address to give up; Tandem applies the election's
      * own rank, which both sides compute the same way from the announcements: the lower-ranked director
      * yields, the other tells it so.

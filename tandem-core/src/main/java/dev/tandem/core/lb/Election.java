@@ -4,9 +4,9 @@ import java.util.Collection;
 import java.util.Comparator;
 
 /**
- * The rank of members for the director role (seed 004, Director Election Process): "Compares the
+ * The rank of members for the director role ([LB-ELECT]): "Compares the
  * priority of each load balancing unit ... If two units with the same priority are found, one with the
- * lower IP address is elected." The member name settles a tie the seed cannot have (two members
+ * lower IP address is elected." The member name settles a tie the specification cannot have (two members
  * configured with one address), so every node ranks the same way.
  */
 public final class Election {

@@ -4,7 +4,7 @@ import dev.tandem.core.Invalid;
 import java.util.Optional;
 
 /**
- * The settings every member of a load-balancing group shares (seed 004, Configure the VPN Load
+ * The settings every member of a load-balancing group shares ([LB-GROUP], Configure the VPN Load
  * Balancing Group Attributes; Prerequisites: "the same cluster-specific values: IP address,
  * encryption settings, encryption key, and port"). Tandem adds the VPN mode to them.
  *
@@ -17,13 +17,13 @@ import java.util.Optional;
 public record GroupSettings(NetAddress clusterAddress, int clusterPort, boolean encryption, ClusterKey key,
                             VpnMode mode) {
 
-    /** seed 004, step 3: "The default value is 9023." */
+    /** [LB-GROUP], step 3: "The default value is 9023." */
     public static final int DEFAULT_CLUSTER_PORT = 9023;
-    /** seed 004, step 4: "The default is no encryption." */
+    /** [LB-GROUP], step 4: "The default is no encryption." */
     public static final boolean DEFAULT_ENCRYPTION = false;
     /**
-     * Distributed: a load-balancing group exists to spread sessions (seed 004, VPN Load Balancing).
-     * The seed's centralized default belongs to FXOS chassis clustering; see docs/decisions.
+     * Distributed: a load-balancing group exists to spread sessions ([LB-ABOUT]).
+     * The specification's centralized default belongs to FXOS chassis clustering; see docs/decisions.
      */
     public static final VpnMode DEFAULT_MODE = VpnMode.DISTRIBUTED;
 
@@ -34,14 +34,14 @@ public record GroupSettings(NetAddress clusterAddress, int clusterPort, boolean 
         if (clusterPort < 1 || clusterPort > 65535) {
             throw new Invalid("cluster port", clusterPort, "a port from 1 to 65535 (default 9023)");
         }
-        // seed 004, step 4: "If you configure this check attribute, you must first specify and verify a shared secret."
+        // [LB-GROUP], step 4: "If you configure this check attribute, you must first specify and verify a shared secret."
         if (encryption && key == null) {
             throw new Invalid("cluster key", null, "a shared key whenever cluster encryption is enabled");
         }
         if (mode == null) throw new Invalid("mode", null, "centralized or distributed");
     }
 
-    /** A group on the given address with the seed's defaults: port 9023, no encryption, no key. */
+    /** A group on the given address with the specification's defaults: port 9023, no encryption, no key. */
     public static GroupSettings of(NetAddress clusterAddress) {
         return new GroupSettings(clusterAddress, DEFAULT_CLUSTER_PORT, DEFAULT_ENCRYPTION, null, DEFAULT_MODE);
     }

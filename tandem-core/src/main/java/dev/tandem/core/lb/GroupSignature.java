@@ -12,7 +12,7 @@ public record GroupSignature(String clusterAddress, int clusterPort, boolean enc
                              VpnMode mode) {
 
     /**
-     * The first setting that differs, named, or empty if the two agree. seed 004, Prerequisites:
+     * The first setting that differs, named, or empty if the two agree. [LB-PREREQ]:
      * "All devices that participate in a group must share the same cluster-specific values:
      * IP address, encryption settings, encryption key, and port."
      */

@@ -3,8 +3,8 @@ package dev.tandem.core.lb;
 import dev.tandem.core.Invalid;
 
 /**
- * A DNS name: the group's FQDN (seed 004, cluster ip address accepts an FQDN), a member's FQDN for
- * redirect-fqdn, or the hostname given as the NAT address (seed 004, Configure the Public and
+ * A DNS name: the group's FQDN ([LB-FQDN], cluster ip address accepts an FQDN), a member's FQDN for
+ * redirect-fqdn, or the hostname given as the NAT address ([LB-FQDN], Configure the Public and
  * Private Interfaces, step 4). Kept in lower case without a trailing dot, so equal names compare equal.
  */
 public record HostName(String text) implements NetAddress {

@@ -7,7 +7,7 @@ import java.util.Optional;
  * An IPv4 or IPv6 address, parsed by Tandem itself so that the core stays free of name lookups.
  *
  * <p>Ordering is numeric, every IPv4 address before every IPv6 address: the director keeps its
- * members "in ascending IP address order" and the lowest IP wins ties (seed 004, VPN
+ * members "in ascending IP address order" and the lowest IP wins ties ([LB-RULES], VPN
  * Load-Balancing Algorithm, rule 4; Director Election Process).
  *
  * @param version 4 or 6

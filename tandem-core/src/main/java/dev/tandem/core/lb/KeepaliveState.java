@@ -3,7 +3,7 @@ package dev.tandem.core.lb;
 import java.time.Instant;
 
 /**
- * A member's keepalive clock (seed 004, Keepalive Messages).
+ * A member's keepalive clock ([LB-KA]).
  *
  * @param seq            the last request's sequence number; grows for the whole run
  * @param unansweredFrom the first request still without a response, or 0 when none is outstanding

@@ -9,8 +9,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
- * Which member takes the next session, by the seed's rules 1 to 4 (seed 004, VPN Load-Balancing
- * Algorithm):
+ * Which member takes the next session, by the specification's rules 1 to 4 ([LB-RULES]):
  * <ol>
  *   <li>"The director takes the connection if all members have a load at 1% higher than the director."</li>
  *   <li>"If the director does not take the connection, the session is taken by whichever member device
@@ -22,7 +21,7 @@ import java.util.TreeMap;
  * </ol>
  * A full member (100%) or one not heard recently is never chosen, and counts as "higher" for rule 1.
  * If nobody can take the session the answer is no member, with the reason. In centralized mode the
- * director serves every session and never redirects (seed 004, Centralized VPN Mode).
+ * director serves every session and never redirects ([LB-MODES]).
  *
  * <p>One decision is a few linear passes over plain arrays; the per-member load map is built only
  * when asked for.
@@ -47,7 +46,7 @@ public final class LbDecision {
         return Optional.ofNullable(chosen);
     }
 
-    /** The seed rule (1 to 4) that decided; empty for a refusal or in centralized mode. */
+    /** The specification rule (1 to 4) that decided; empty for a refusal or in centralized mode. */
     public OptionalInt rule() {
         return rule == 0 ? OptionalInt.empty() : OptionalInt.of(rule);
     }

@@ -34,15 +34,15 @@ public sealed interface LbEvent {
     record Redirected(IpAddress member, SessionClass sessionClass) implements LbEvent {}
 
     /**
-     * The address driver saw another holder of the cluster address (seed 004, Director Election Process:
+     * The address driver saw another holder of the cluster address ([LB-ELECT]:
      * "the ARP subsystem detects the duplicate IP address condition").
      */
     record AddressConflict() implements LbEvent {}
 
     /**
-     * This node's redundancy peer is down, as the pair's own detection declared it (seed 000: Peer Down, from
+     * This node's redundancy peer is down, as the pair's own detection declared it ([RG-T2]: Peer Down, from
      * refused heartbeats or the Keep Alive Timeout). When that node spoke for this member's director, the director
-     * went with it: the member elects at once instead of waiting out its keepalive resends (seed 004: five, 24 s by
+     * went with it: the member elects at once instead of waiting out its keepalive resends ([LB-KA]: five, 24 s by
      * default).
      */
     record PeerDown(dev.tandem.core.NodeId node) implements LbEvent {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What the serving node of a failover pair publishes for its peer, so that the peer can speak for the
- * member without the group noticing (seed 004, FAQ, Using VPN Load Balancing and Failover on the Same
+ * member without the group noticing ([LB-FAQ], Using VPN Load Balancing and Failover on the Same
  * Device: "If that device fails, the standby unit takes over immediately"). The shell carries it over
  * the pair's link.
  *

@@ -5,7 +5,7 @@ import dev.tandem.core.NodeId;
 import java.util.Optional;
 
 /**
- * What the nodes of a load-balancing group say to each other on the group port (seed 004, Director
+ * What the nodes of a load-balancing group say to each other on the group port ([LB-GROUP], Director
  * Election; Hello Handshake; Keepalive Messages). {@code from} is the node that speaks; {@code member()}
  * the member it speaks for, which outlives a failover inside a pair.
  */
@@ -14,7 +14,7 @@ public sealed interface LbMessage extends Message {
     MemberName member();
 
     /**
-     * seed 004, Hello Handshake: a member sends one to the cluster address at startup ({@code director}
+     * [LB-HELLO]: a member sends one to the cluster address at startup ({@code director}
      * false); the director answers with its own ({@code director} true). It carries the sender's group
      * settings, so members whose settings differ refuse each other.
      *
@@ -28,7 +28,7 @@ public sealed interface LbMessage extends Message {
         }
     }
 
-    /** seed 004, Hello Handshake: "The non-director member returns a Hello response": the handshake is done. */
+    /** [LB-HELLO]: "The non-director member returns a Hello response": the handshake is done. */
     record HelloResponse(NodeId from, GroupSignature group, MemberInfo info, long term) implements LbMessage {
         @Override
         public MemberName member() {
@@ -36,12 +36,12 @@ public sealed interface LbMessage extends Message {
         }
     }
 
-    /** seed 004, Keepalive Messages: a member's periodic request "with its load information", per class. */
+    /** [LB-KA]: a member's periodic request "with its load information", per class. */
     record KeepaliveRequest(NodeId from, MemberName member, long seq, Load load) implements LbMessage {}
 
     record KeepaliveResponse(NodeId from, MemberName member, long seq) implements LbMessage {}
 
-    /** The director's topology database, pushed to every member when it changes (seed 004, Director Election Process). */
+    /** The director's topology database, pushed to every member when it changes ([LB-ELECT]). */
     record TopologyPush(NodeId from, MemberName member, Topology topology) implements LbMessage {}
 
     /** At startup, to every node of the group: "I am starting and could be elected". */

@@ -4,9 +4,9 @@ package dev.tandem.core.lb;
 public enum LbPhase {
     /** Not taking part (participate disabled, or stopped). */
     STOPPED("Stopped"),
-    /** seed 004, Hello Handshake: started, looking for the director and for the other starting nodes. */
+    /** [LB-HELLO]: started, looking for the director and for the other starting nodes. */
     DISCOVERING("Discovering"),
-    /** seed 004, Director Election Process: elected another member and sent it a Hello request. */
+    /** [LB-ELECT]: elected another member and sent it a Hello request. */
     JOINING("Joining"),
     /** Hello handshake done: sends keepalives to the director. */
     MEMBER("Member"),

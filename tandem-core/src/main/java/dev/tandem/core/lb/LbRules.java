@@ -36,7 +36,7 @@ final class LbRules {
                 if (w.phase == LbPhase.MEMBER) asMember.directorNodeDown(p.node());
             }
             case LbEvent.AddressConflict a -> {
-                // seed 004: the ARP subsystem saw the address twice; tell the group at once who holds it here.
+                // [LB-ELECT]: the ARP subsystem saw the address twice; tell the group at once who holds it here.
                 if (w.phase == LbPhase.DIRECTOR) w.announceNow = true;
             }
         }

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * The load-balancing group's timing. Each default is defined here once; the keepalive ones are the
- * seed's, the others are Tandem's choices (docs/decisions) where the seed gives no number.
+ * specification's ([LB-KA]), the others are Tandem's choices (docs/decisions) where the specification gives no number.
  *
  * @param keepaliveInterval a member's keepalive period while its requests are answered
  * @param keepaliveWait     how long a member waits, after the missed period, before it resends
@@ -19,13 +19,13 @@ import java.time.Duration;
 public record LbTiming(Duration keepaliveInterval, Duration keepaliveWait, int keepaliveRetries,
                        Duration helloInterval, int helloRetries, Duration discoveryWindow) {
 
-    /** seed 004, Keepalive Messages: "Keepalive requests are sent by a member unit at one second intervals". */
+    /** [LB-KA]: "Keepalive requests are sent by a member unit at one second intervals". */
     public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(1);
-    /** seed 004, Keepalive Messages: "The member waits for 3 seconds and sends a keepalive request at the 4th second." */
+    /** [LB-KA]: "The member waits for 3 seconds and sends a keepalive request at the 4th second." */
     public static final Duration DEFAULT_KEEPALIVE_WAIT = Duration.ofSeconds(3);
-    /** seed 004, Keepalive Messages: "The member repeats step #2 above five(5) times". */
+    /** [LB-KA]: "The member repeats step #2 above five(5) times". */
     public static final int DEFAULT_KEEPALIVE_RETRIES = 5;
-    /** The seed says "after maximum retries" without numbers: one Hello a second, like keepalives. */
+    /** The specification says "after maximum retries" without numbers: one Hello a second, like keepalives. */
     public static final Duration DEFAULT_HELLO_INTERVAL = Duration.ofSeconds(1);
     /** Three resends: an elected member has four seconds to notice the loss itself and take the role. */
     public static final int DEFAULT_HELLO_RETRIES = 3;
@@ -74,7 +74,7 @@ public record LbTiming(Duration keepaliveInterval, Duration keepaliveWait, int k
 
     /**
      * From an unanswered keepalive request until the director is declared gone: five resends, each
-     * one cycle apart, and the wait after the fifth (24 s by default). seed 004, Keepalive Messages.
+     * one cycle apart, and the wait after the fifth (24 s by default). [LB-KA].
      */
     public Duration directorLostAfter() {
         return resendCycle().multipliedBy(keepaliveRetries + 1L);

@@ -3,7 +3,7 @@ package dev.tandem.core.lb;
 import java.util.List;
 
 /**
- * What {@code show vpn load-balancing} prints (seed 004, Viewing VPN Load Balancing Information):
+ * What {@code show vpn load-balancing} prints ([LB-SHOW]):
  * status, role (Master or Backup), failover, encryption, cluster IP, peers, and one row per member.
  *
  * @param phase    Tandem's finer phase (Discovering, Joining, Member, Director, Refused, Stopped)
@@ -21,7 +21,7 @@ public record LbView(String status, String role, String phase, String failover, 
     public record Row(String publicIp, String role, int priority, String model, int ipsecLoad, int sslLoad,
                       int ipsecSessions, int sslSessions) {}
 
-    /** The text as the seed prints it. */
+    /** The text as the specification prints it. */
     public String render() {
         StringBuilder sb = new StringBuilder();
         sb.append("Status : ").append(status).append('\n');

@@ -141,7 +141,7 @@ final class LbWork {
 
     /**
      * The peer's group settings, compared with ours. A difference is reported once per peer and run
-     * (seed 004, Prerequisites: all members share the cluster-specific values) and the peer is ignored.
+     * ([LB-PREREQ]: all members share the cluster-specific values) and the peer is ignored.
      */
     Optional<SettingsDifference> differsFrom(NodeId peer, MemberName peerMember, GroupSignature theirs) {
         Optional<SettingsDifference> d = signature().differenceFrom(theirs);

@@ -1,12 +1,12 @@
 package dev.tandem.core.lb;
 
 /**
- * A member's load per session class, as it reports it in every keepalive (seed 004, Keepalive
+ * A member's load per session class, as it reports it in every keepalive ([LB-KA]
  * Messages: "periodic Keepalive requests to the master with its load information").
  *
  * <p>For the decision a member has one load: all its active sessions over all its allowed sessions,
  * because "the ASA regards all sessions, SSL VPN or IPsec, as equal, and assigns them accordingly"
- * (seed 004, VPN Load-Balancing Group Configurations). A service with one class simply reports the
+ * ([LB-MIX]). A service with one class simply reports the
  * other at max 0.
  */
 public record Load(ClassLoad ipsec, ClassLoad ssl) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The load-balancing group machine of one node (seed 004, VPN Load Balancing): a pure state machine
+ * The load-balancing group machine of one node ([LB-ABOUT]): a pure state machine
  * with one entry point, {@link #step}. The director answers {@link #decide} for each new session and
  * {@link #view} gives what {@code show vpn load-balancing} prints.
  */
@@ -47,7 +47,7 @@ public final class LoadBalancer {
     }
 
     /**
-     * Which member takes the next session (seed 004, VPN Load-Balancing Algorithm, rules 1 to 4). Only
+     * Which member takes the next session ([LB-RULES], rules 1 to 4). Only
      * the director decides; members whose handshake is not done, or that were silent for
      * {@link LbTiming#memberStaleAfter()}, are not candidates.
      */

@@ -5,12 +5,12 @@ import java.util.regex.Pattern;
 
 /**
  * The stable name of one member of a load-balancing group. A member is a redundancy group: one
- * node, or a failover pair whose serving node speaks for it (seed 004, FAQ, Using VPN Load
+ * node, or a failover pair whose serving node speaks for it ([LB-FAQ], Using VPN Load
  * Balancing and Failover on the Same Device). The topology is keyed by this name, so a failover
  * inside the pair changes only which node speaks, never the member's place in the group.
  */
 public record MemberName(String value) implements Comparable<MemberName> {
-    /** The same rule as redundancy group names (seed 000, step 3): 1 to 128 of A-Z a-z 0-9 _ -. */
+    /** The same rule as redundancy group names ([RG-GROUP], step 3): 1 to 128 of A-Z a-z 0-9 _ -. */
     private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     public MemberName {

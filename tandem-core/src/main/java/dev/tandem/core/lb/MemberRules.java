@@ -2,7 +2,7 @@ package dev.tandem.core.lb;
 
 import java.time.Instant;
 
-/** A member whose Hello handshake is done: keepalives to the director, its topology pushes (seed 004). */
+/** A member whose Hello handshake is done: keepalives to the director, its topology pushes ([LB-KA]). */
 final class MemberRules {
     private final LbWork w;
     private final SeekingRules seeking;
@@ -13,7 +13,7 @@ final class MemberRules {
     }
 
     /**
-     * seed 004, Keepalive Messages: a request each second while the last one was answered; with one
+     * [LB-KA]: a request each second while the last one was answered; with one
      * outstanding, no regular request: "The member waits for 3 seconds and sends a keepalive request at
      * the 4th second", five times; "Then, the member declares the director as gone and starts a new
      * director election cycle."
@@ -80,13 +80,13 @@ final class MemberRules {
         KeepaliveState k = w.keepalive;
         if (!k.outstanding() || r.seq() < k.unansweredFrom()) return; // older than what is outstanding
         w.directorNode = r.from();
-        // seed 004: "the next keepalive request is sent the next second as long as keepalive responses from
+        // [LB-KA]: "the next keepalive request is sent the next second as long as keepalive responses from
         // the previous request was received".
         Instant next = k.lastSent().plus(w.timing.keepaliveInterval());
         w.keepalive = new KeepaliveState(k.seq(), 0, k.lastSent(), 0, next.isAfter(w.now) ? next : w.now);
     }
 
-    /** seed 004, Director Election Process: the local topology database, "updated by the master". */
+    /** [LB-ELECT]: the local topology database, "updated by the master". */
     private void pushed(LbMessage.TopologyPush p) {
         Topology t = p.topology();
         if (!t.newerThan(w.term, w.version) || !w.director.equals(t.director())) return;

@@ -3,7 +3,7 @@ package dev.tandem.core.lb;
 import dev.tandem.core.Invalid;
 
 /**
- * The address clients reach this device at from outside its NAT (seed 004, Configure the Public
+ * The address clients reach this device at from outside its NAT ([LB-DEVICE], Configure the Public
  * and Private Interfaces, step 4: "You can define an IPv4 and an IPv6 address or specify the
  * device's hostname"). Any part may be null; a hostname excludes the two addresses.
  */
@@ -14,7 +14,7 @@ public record Nat(IpAddress ipv4, IpAddress ipv6, HostName hostname) {
         if (ipv6 != null && ipv6.isIpv4()) throw new Invalid("nat ipv6", ipv6.text(), "an IPv6 address");
         if (hostname != null && (ipv4 != null || ipv6 != null)) {
             throw new Invalid("nat hostname", hostname.text(), "no hostname when a NAT IPv4 or IPv6 address is set"
-                    + " (the seed allows addresses or a hostname)");
+                    + " (the specification allows addresses or a hostname)");
         }
     }
 
@@ -31,7 +31,7 @@ public record Nat(IpAddress ipv4, IpAddress ipv6, HostName hostname) {
     }
 
     /**
-     * Reads the seed's {@code nat} arguments: one or two addresses (an IPv4 and/or an IPv6) or one hostname.
+     * Reads the specification's {@code nat} arguments: one or two addresses (an IPv4 and/or an IPv6) or one hostname.
      * Example: {@code nat 192.168.30.3 2001:DB8::1}.
      */
     public static Nat parse(String field, String... words) {

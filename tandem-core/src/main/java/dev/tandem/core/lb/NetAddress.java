@@ -3,8 +3,8 @@ package dev.tandem.core.lb;
 import dev.tandem.core.Invalid;
 
 /**
- * An address an operator may give where the seed accepts "an IPv4 or IPv6 address or a fully
- * qualified domain name" (seed 004, Configure the VPN Load Balancing Group Attributes, step 2).
+ * An address an operator may give where the specification accepts "an IPv4 or IPv6 address or a fully
+ * qualified domain name" ([LB-GROUP], step 2).
  */
 public sealed interface NetAddress permits IpAddress, HostName {
 

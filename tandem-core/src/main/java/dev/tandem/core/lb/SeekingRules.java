@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A node looking for its director: discovering at startup, joining a member it elected, and the
- * election itself (seed 004, Hello Handshake; Director Election Process).
+ * election itself ([LB-HELLO]; [LB-ELECT]).
  */
 final class SeekingRules {
     private final LbWork w;
@@ -19,7 +19,7 @@ final class SeekingRules {
 
     // ---------------------------------------------------------------- discovering
 
-    /** seed 004, Hello Handshake: "Each member sends a Hello request to the virtual cluster IP address ... upon startup." */
+    /** [LB-HELLO]: "Each member sends a Hello request to the virtual cluster IP address ... upon startup." */
     void startDiscovering(String reason) {
         w.setPhase(LbPhase.DISCOVERING, reason);
         w.discoveryEnds = w.in(w.timing.discoveryWindow());
@@ -37,7 +37,7 @@ final class SeekingRules {
 
     void discoveringDue() {
         if (w.due(w.discoveryEnds)) {
-            // seed 004, Hello Handshake: "If no Hello response is received by the member after maximum retries,
+            // [LB-HELLO]: "If no Hello response is received by the member after maximum retries,
             // the member goes into master election state."
             elect("no director answered " + w.hellosSent + " Hello requests");
         } else if (w.due(w.helloDue)) {
@@ -98,7 +98,7 @@ final class SeekingRules {
         w.discoveryEnds = null;
     }
 
-    /** seed 004, Hello Handshake: "The non-director member returns a Hello response upon receiving of a Hello request from the director." */
+    /** [LB-HELLO]: "The non-director member returns a Hello response upon receiving of a Hello request from the director." */
     void acceptDirector(LbMessage.HelloRequest h) {
         boolean newDirector = !h.member().equals(w.director);
         w.director = h.member();
@@ -109,14 +109,14 @@ final class SeekingRules {
         w.putSelf();
         clearSeeking();
         w.setPhase(LbPhase.MEMBER, "Hello handshake with director " + h.member() + " done");
-        // seed 004, Keepalive Messages: keepalives start once the handshake is complete.
+        // [LB-KA]: keepalives start once the handshake is complete.
         w.keepalive = KeepaliveState.startingAt(w.keepalive == null ? 0 : w.keepalive.seq(), w.now);
     }
 
     // ---------------------------------------------------------------- election
 
     /**
-     * seed 004, Director Election Process: compare the priority of every unit in the local topology
+     * [LB-ELECT]: compare the priority of every unit in the local topology
      * database, the lower IP on equal priority; "If the member itself is elected, it claims the virtual
      * IP address. If one of the other members is elected, the member sends a Hello request to the elected master."
      */

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One client session on a member.
  *
- * @param inactiveSince when the client went inactive ("inactive/wait-to-resume state", seed 004), or null while active
+ * @param inactiveSince when the client went inactive ("inactive/wait-to-resume state", the specification ([LB-SHOW])), or null while active
  */
 public record Session(String id, SessionClass sessionClass, Instant inactiveSince) {
     public Session {

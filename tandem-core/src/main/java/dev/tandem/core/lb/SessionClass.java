@@ -2,7 +2,7 @@ package dev.tandem.core.lb;
 
 /**
  * The session classes a member reports load for, as {@code show vpn load-balancing} prints them
- * (seed 004, Viewing VPN Load Balancing Information: "Load % ... IPsec SSL, Sessions IPsec SSL").
+ * ([LB-SHOW]: "Load % ... IPsec SSL, Sessions IPsec SSL").
  * A service with a single kind of session uses one class and leaves the other at max 0.
  */
 public enum SessionClass {

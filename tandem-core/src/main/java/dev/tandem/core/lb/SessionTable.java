@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
  * The sessions of one member and their limits per class. Every session, active or inactive, holds
  * one of the class's licences; only active ones count as load.
  *
- * <p>seed 004, Viewing VPN Load Balancing Information: "Although the ASA may show as full, some users
+ * <p>[LB-SHOW]: "Although the ASA may show as full, some users
  * may be in inactive/wait-to-resume state, wasting the licenses ... the inactive sessions are not
  * reported to the group director ... When the ASA receives the new connection, the session that has
  * been inactive the longest is logged off, allowing new connections to take its license."

@@ -1,7 +1,7 @@
 package dev.tandem.core.lb;
 
 /**
- * A group setting two members disagree on (seed 004, Prerequisites: all members share the
+ * A group setting two members disagree on ([LB-PREREQ]: all members share the
  * cluster-specific values). The key appears only as a fingerprint.
  *
  * @param setting the setting's name: cluster address, cluster port, cluster encryption, cluster key or mode

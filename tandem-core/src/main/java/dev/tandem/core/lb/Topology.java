@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The group as a director describes it, in ascending IP order (seed 004, VPN Load-Balancing Algorithm:
+ * The group as a director describes it, in ascending IP order ([LB-RULES]:
  * "a sorted list of group members in ascending IP address order").
  *
  * @param term    grows with every new director; a member ignores a topology from an older term

@@ -4,7 +4,7 @@ import dev.tandem.core.NodeId;
 import java.util.Objects;
 
 /**
- * One member in the topology the director pushes (seed 004, Director Election Process: "This database is
+ * One member in the topology the director pushes ([LB-ELECT]: "This database is
  * updated by the master whenever the topology of the cluster is changed").
  *
  * @param speaker  the node that speaks for the member now (the serving node of a failover pair)

@@ -1,13 +1,13 @@
 package dev.tandem.core.lb;
 
 /**
- * How the group spreads sessions (seed 004, VPN and Clustering on the FXOS Chassis: "one of two
+ * How the group spreads sessions ([LB-MODES], VPN and Clustering on the FXOS Chassis: "one of two
  * mutually exclusive modes ... centralized or distributed").
  */
 public enum VpnMode {
-    /** seed 004: "connections are established with the control unit of the cluster only": the director serves every session. */
+    /** [LB-MODES]: "connections are established with the control unit of the cluster only": the director serves every session. */
     CENTRALIZED("centralized"),
-    /** seed 004: connections "are distributed across members": the director redirects to the least-loaded member. */
+    /** [LB-MODES]: connections "are distributed across members": the director redirects to the least-loaded member. */
     DISTRIBUTED("distributed");
 
     private final String display;

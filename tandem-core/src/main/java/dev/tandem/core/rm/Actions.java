@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which admin action is available in which state (seed 000, Initiate Manual Failover, Fallback,
+ * Which admin action is available in which state ([RG-MANUAL], Fallback,
  * or Recovery: "the available button depends on the current state of the node").
  */
 public final class Actions {
@@ -27,7 +27,7 @@ public final class Actions {
         }
         NodeView p = peer.get();
         return switch (action) {
-            // seed 000: "Click Failover to initiate failover of an active node."
+            // [RG-MANUAL]: "Click Failover to initiate failover of an active node."
             case FAILOVER -> {
                 if (!target.alive()) yield Optional.of(down(action, target));
                 if (target.state() != NodeState.NORMAL) {
@@ -41,7 +41,7 @@ public final class Actions {
                 }
                 yield Optional.empty();
             }
-            // seed 000: "Click Fallback to initiate fallback of a failed over node" (Table 1: from Idle or Failed Over).
+            // [RG-MANUAL]: "Click Fallback to initiate fallback of a failed over node" (Table 1: from Idle or Failed Over).
             case FALLBACK -> {
                 if (!target.alive()) yield Optional.of(down(action, target));
                 if (target.state() == NodeState.FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING) {
@@ -49,7 +49,7 @@ public final class Actions {
                             + " not running; start them (or reboot the node) first");
                 }
                 if (target.state() == NodeState.FAILOVER_AFFECTED_SERVICES && !target.healthy()) {
-                    // seed 000, Fallback: "the failed node comes back into service and all critical services are running".
+                    // [RG-MANUAL], Fallback: "the failed node comes back into service and all critical services are running".
                     yield Optional.of("fallback to " + target.id() + " is not available: its critical services or"
                             + " database are not running; start them (or reboot the node) first");
                 }
@@ -63,7 +63,7 @@ public final class Actions {
                 }
                 yield Optional.empty();
             }
-            // seed 000: "Click Recover if both nodes are failed over and you want to recover them."
+            // [RG-MANUAL]: "Click Recover if both nodes are failed over and you want to recover them."
             case RECOVER -> {
                 boolean broken = (target.alive() && target.state().isBroken()) || (p.alive() && p.state().isBroken());
                 yield broken ? Optional.empty()

@@ -3,7 +3,7 @@ package dev.tandem.core.rm;
 import java.util.Locale;
 import java.util.Optional;
 
-/** seed 000, Initiate Manual Failover, Fallback, or Recovery. */
+/** [RG-MANUAL]. */
 public enum AdminAction {
     FAILOVER, FALLBACK, RECOVER;
 

@@ -3,7 +3,7 @@ package dev.tandem.core.rm;
 import dev.tandem.core.Invalid;
 import java.util.Locale;
 
-/** seed 000, Configure User Assignment Mode: how the sync agent spreads users over the nodes. */
+/** [RG-ASSIGN]: how the sync agent spreads users over the nodes. */
 public enum AssignmentMode {
     /** "assigns users equally to each node in each subcluster and balances the total across each node" (the default). */
     BALANCED("balanced"),

@@ -4,37 +4,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The node states of a redundancy group member, spelled as seed 000 spells them
+ * The node states of a redundancy group member, spelled as the specification ([RG-T1]) spells them
  * (Table 1: Node State Definitions; Table 2 adds Backup Activated and Failover Affected Services).
  */
 public enum NodeState {
-    /** seed 000 Table 1: initial (transition) state when the recovery manager starts. */
+    /** [RG-T1]: initial (transition) state when the recovery manager starts. */
     INITIALIZING("Initializing"),
-    /** seed 000 Table 1: failed over by the administrator, services stopped, serves nobody. */
+    /** [RG-T1]: failed over by the administrator, services stopped, serves nobody. */
     IDLE("Idle"),
-    /** seed 000 Table 1: stable, operating normally. */
+    /** [RG-T1]: stable, operating normally. */
     NORMAL("Normal"),
-    /** seed 000 Table 1: stable, acting as backup for its peer; the peer's users are here. */
+    /** [RG-T1]: stable, acting as backup for its peer; the peer's users are here. */
     RUNNING_IN_BACKUP_MODE("Running in Backup Mode", "Backup Mode"),
-    /** seed 000 Table 1: transition, taking over for its peer. */
+    /** [RG-T1]: transition, taking over for its peer. */
     TAKING_OVER("Taking Over"),
-    /** seed 000 Table 1: transition, being taken over by its peer. */
+    /** [RG-T1]: transition, being taken over by its peer. */
     FAILING_OVER("Failing Over"),
-    /** seed 000 Table 1: steady, failed over, no critical service down; fallback possible. */
+    /** [RG-T1]: steady, failed over, no critical service down; fallback possible. */
     FAILED_OVER("Failed Over"),
-    /** seed 000 Table 1: steady, failed over, some critical services stopped or failed. */
+    /** [RG-T1]: steady, failed over, some critical services stopped or failed. */
     FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING("Failed Over with Critical Services Not Running"),
-    /** seed 000 Table 1: transition, the backup gives the users back to their home node. */
+    /** [RG-T1]: transition, the backup gives the users back to their home node. */
     FALLING_BACK("Falling Back"),
-    /** seed 000 Table 1: transition, the failed node takes its users back from its peer. */
+    /** [RG-T1]: transition, the failed node takes its users back from its peer. */
     TAKING_BACK("Taking Back"),
-    /** seed 000 Table 1: an error occurred in a transition or in backup mode; needs Recover. */
+    /** [RG-T1]: an error occurred in a transition or in backup mode; needs Recover. */
     RUNNING_IN_FAILED_MODE("Running in Failed Mode"),
-    /** seed 000 Table 1: state unknown, e.g. high availability not enabled properly. */
+    /** [RG-T1]: state unknown, e.g. high availability not enabled properly. */
     UNKNOWN("Unknown"),
-    /** seed 000 Table 2 (auto-recovery rows): the failed-over node took every user back from a failing backup. */
+    /** [RG-T2] (auto-recovery rows): the failed-over node took every user back from a failing backup. */
     BACKUP_ACTIVATED("Backup Activated"),
-    /** seed 000 Table 2 (auto-recovery rows): the backup whose services failed, its users moved to the peer. */
+    /** [RG-T2] (auto-recovery rows): the backup whose services failed, its users moved to the peer. */
     FAILOVER_AFFECTED_SERVICES("Failover Affected Services");
 
     private final String display;
@@ -45,7 +45,7 @@ public enum NodeState {
         this.aliases = List.of(aliases);
     }
 
-    /** The name exactly as the seed spells it. */
+    /** The name exactly as the specification spells it. */
     public String display() {
         return display;
     }
@@ -78,14 +78,14 @@ public enum NodeState {
     }
 
     /**
-     * seed 000, Redundancy Interactions and Restrictions: users cannot be added while a node
+     * [RG-LIMITS]: users cannot be added while a node
      * of the cluster is in a failover state; every state but Normal and Initializing counts.
      */
     public boolean isFailoverState() {
         return this != NORMAL && this != INITIALIZING;
     }
 
-    /** Reads a seed spelling (or a known variant of it), ignoring case. */
+    /** Reads a specification spelling (or a known variant of it), ignoring case. */
     public static Optional<NodeState> parse(String text) {
         String t = text.trim();
         for (NodeState s : values()) {

@@ -18,7 +18,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
         ALIVE,
         /** Said goodbye (graceful stop); its timeout still runs. */
         LEFT,
-        /** Silent for longer than the timeout (seed 000: Peer Down). */
+        /** Silent for longer than the timeout ([RG-T2]: Peer Down). */
         GONE
     }
 

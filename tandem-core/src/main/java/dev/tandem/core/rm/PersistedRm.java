@@ -2,7 +2,7 @@ package dev.tandem.core.rm;
 
 /**
  * What a recovery manager writes to local disk at every change, so a restart resumes where it
- * was (seed 000 Table 2 has rows for restarts in Idle, backup mode, taking over and taking back).
+ * was ([RG-T2] has rows for restarts in Idle, backup mode, taking over and taking back).
  * {@code servicesStopped}: the recovery manager itself stopped the critical services (manual failover).
  */
 public record PersistedRm(NodeState state, Reason reason, long incarnation, long recoveryEpoch,

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Why a node is in its state, spelled as seed 000 Table 2 spells it. Where the seed spells one
+ * Why a node is in its state, spelled as [RG-T2] spells it. Where the specification spells one
  * reason two ways, the first spelling is shown and the others are accepted when read
  * (see docs/decisions/0003-seed-000-spellings.md).
  */
@@ -43,7 +43,7 @@ public enum Reason {
         return display;
     }
 
-    /** The auto-recovery reason for a failure of the backup (seed 000 Table 2, auto-recovery rows). */
+    /** The auto-recovery reason for a failure of the backup ([RG-T2], auto-recovery rows). */
     public Reason autoRecover() {
         return switch (this) {
             case DATABASE_FAILURE -> AUTO_RECOVER_DATABASE_FAILURE;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The recovery manager of one node (seed 000: Cisco Server Recovery Manager): a pure state machine
+ * The recovery manager of one node ([RG-MANUAL]: Cisco Server Recovery Manager): a pure state machine
  * with one entry point, {@link #step}. The rules themselves are in {@link RmRules}; this class
  * creates the first state and names the timers.
  */

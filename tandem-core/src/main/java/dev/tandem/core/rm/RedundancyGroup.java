@@ -7,14 +7,14 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A redundancy group (seed 000: presence redundancy group): one node, or a pair with high
+ * A redundancy group ([RG-HA]: presence redundancy group): one node, or a pair with high
  * availability enabled or not. {@code nodes().get(0)} is the group's first node, which
  * Active-Standby assignment fills.
  */
 public record RedundancyGroup(String name, String description, List<NodeId> nodes, boolean highAvailability) {
-    /** seed 000, Configure a Presence Redundancy Group, step 3: up to 128 alphanumerics, underscore and dash. */
+    /** [RG-GROUP], step 3: up to 128 alphanumerics, underscore and dash. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    /** seed 000, step 4: up to 128 characters, without double quote, percent, ampersand, slash or angle brackets. */
+    /** [RG-GROUP], step 4: up to 128 characters, without double quote, percent, ampersand, slash or angle brackets. */
     private static final Pattern FORBIDDEN_IN_DESCRIPTION = Pattern.compile("[\"%&/<>]");
     private static final int MAX_DESCRIPTION = 128;
 
@@ -33,11 +33,11 @@ public record RedundancyGroup(String name, String description, List<NodeId> node
             throw new Invalid("nodes", nodes, "one node, or two different nodes");
         }
         nodes = List.copyOf(nodes);
-        // seed 000 step 5: two *different* nodes.
+        // [RG-GROUP] step 5: two *different* nodes.
         if (nodes.size() == 2 && nodes.get(0).equals(nodes.get(1))) {
             throw new Invalid("nodes", nodes.get(0) + ", " + nodes.get(1), "two different nodes");
         }
-        // seed 000 High Availability: a pair of nodes is required for high availability.
+        // [RG-HA]: a pair of nodes is required for high availability.
         if (highAvailability && nodes.size() < 2) {
             throw new Invalid("highAvailability", true, "false for a group of one node (high availability needs a pair)");
         }
@@ -65,7 +65,7 @@ public record RedundancyGroup(String name, String description, List<NodeId> node
         return name + "|" + nodes.stream().map(NodeId::value).sorted().toList() + "|ha=" + highAvailability;
     }
 
-    /** seed 000 Task Flow: a node can be assigned to only one group; names are unique. */
+    /** [RG-FLOW]: a node can be assigned to only one group; names are unique. */
     public static void checkCluster(List<RedundancyGroup> groups) {
         java.util.Set<String> names = new java.util.HashSet<>();
         java.util.Map<NodeId, String> owner = new java.util.HashMap<>();

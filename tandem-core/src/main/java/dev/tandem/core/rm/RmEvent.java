@@ -25,7 +25,7 @@ public sealed interface RmEvent {
     /** A critical service check changed its verdict. */
     record ServiceChanged(String service, boolean running) implements RmEvent {}
 
-    /** The database check changed its verdict (seed 000: Database Failure). */
+    /** The database check changed its verdict ([RG-T2]: Database Failure). */
     record DatabaseChanged(boolean up) implements RmEvent {}
 
     record HookCompleted(long hookId, HookKind kind, boolean success) implements RmEvent {}

@@ -3,7 +3,7 @@ package dev.tandem.core.rm;
 import dev.tandem.core.Message;
 import dev.tandem.core.NodeId;
 
-/** What two recovery managers of a pair say to each other on the service port (seed 000: heartbeat). */
+/** What two recovery managers of a pair say to each other on the service port ([RG-HB]: heartbeat). */
 public sealed interface RmMessage extends Message {
 
     String group();
@@ -26,6 +26,6 @@ public sealed interface RmMessage extends Message {
                      NodeState state, Reason reason, NodeState resuming, boolean healthy,
                      boolean handoffReady, long recoveryEpoch) implements RmMessage {}
 
-    /** A graceful stop: the peer sees Peer Reboot rather than waiting for the timeout (seed 000 Table 2). */
+    /** A graceful stop: the peer sees Peer Reboot rather than waiting for the timeout ([RG-T2]). */
     record Goodbye(NodeId from, String group, long incarnation) implements RmMessage {}
 }

@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * One step of the recovery manager: a working copy of the state, the event applied to it, then
- * the rules of seed 000 run until nothing changes. Every rule reads the node's facts (its health,
- * its view of the peer, its own state) and names the seed row or sentence it implements.
+ * the rules of the specification ([RG-OVER]) run until nothing changes. Every rule reads the node's facts (its health,
+ * its view of the peer, its own state) and names the specification row or sentence it implements.
  *
  * <p>The pair coordinates through state: each heartbeat carries the sender's whole view, is sent at
  * once on every change, and each side reacts to the other's state. A lost heartbeat is repaired
@@ -127,7 +127,7 @@ final class RmRules {
         beginInitializing();
     }
 
-    /** seed 000 Table 1: Initializing is the state every start of the recovery manager passes through. */
+    /** [RG-T1]: Initializing is the state every start of the recovery manager passes through. */
     private void beginInitializing() {
         startedAt = now;
         peer = PeerView.notHeard();
@@ -162,7 +162,7 @@ final class RmRules {
     /**
      * The peer's host refused our message. Only a peer we hear normally is suspected: after its goodbye it is
      * expected to restart, so the timeout decides (decision 0002). Enough refusals in a row, with no heartbeat
-     * from it meanwhile, mean its process is gone: seed 000 Peer Down, without waiting for the timeout.
+     * from it meanwhile, mean its process is gone: the specification ([RG-T2]) Peer Down, without waiting for the timeout.
      */
     private void refused() {
         if (!running || peer.status() != Status.ALIVE) return;
@@ -205,7 +205,7 @@ final class RmRules {
                 || peer.handoffReady() != h.handoffReady() || peer.recoveryEpoch() != h.recoveryEpoch()
                 || !peer.fingerprint().equals(h.fingerprint());
         peer = PeerView.from(h, now);
-        // seed 000 Table 2, Running in Failed Mode / Unknown: "the SRM on a node restarts while the
+        // [RG-T2], Running in Failed Mode / Unknown: "the SRM on a node restarts while the
         // SRM on the other node is in a failed state".
         if (restarted && state == RUNNING_IN_FAILED_MODE && h.recoveryEpoch() <= recoveryEpoch
                 && reason != Reason.UNKNOWN) {
@@ -220,13 +220,13 @@ final class RmRules {
         pendingHookId = 0;
         switch (hc.kind()) {
             case STOP_SERVICES -> {
-                // seed 000, manual failover: the recovery manager stops the critical services on the failed node.
+                // [RG-MANUAL], manual failover: the recovery manager stops the critical services on the failed node.
                 servicesStopped = true;
                 if (state == FAILING_OVER) setHandoffReady();
             }
             case START_SERVICES -> {
                 if (!hc.success()) {
-                    // seed 000 Table 2: Running in Failed Mode / Start of Critical Services Failed.
+                    // [RG-T2]: Running in Failed Mode / Start of Critical Services Failed.
                     enterFailedMode(Reason.START_OF_CRITICAL_SERVICES_FAILED);
                     return;
                 }
@@ -239,10 +239,10 @@ final class RmRules {
             case TAKE_OVER_USERS -> {
                 if (state != TAKING_OVER) return;
                 if (hc.success()) {
-                    // seed 000 Table 2: auto-recovery ends in Backup Activated, every other take over in backup mode.
+                    // [RG-T2]: auto-recovery ends in Backup Activated, every other take over in backup mode.
                     setState(reason.isAutoRecover() ? BACKUP_ACTIVATED : RUNNING_IN_BACKUP_MODE, reason);
                 } else {
-                    // seed 000 Table 2: Running in Failed Mode / Take Over Users Failed ("user move fails during the taking over process").
+                    // [RG-T2]: Running in Failed Mode / Take Over Users Failed ("user move fails during the taking over process").
                     enterFailedMode(Reason.TAKE_OVER_USERS_FAILED);
                 }
             }
@@ -251,7 +251,7 @@ final class RmRules {
                 if (hc.success()) {
                     setState(NORMAL, Reason.NORMAL);
                 } else {
-                    // seed 000 Table 2: Running in Failed Mode / Take Back Users Failed ("user move fails during falling back").
+                    // [RG-T2]: Running in Failed Mode / Take Back Users Failed ("user move fails during falling back").
                     enterFailedMode(Reason.TAKE_BACK_USERS_FAILED);
                 }
             }
@@ -271,11 +271,11 @@ final class RmRules {
             return;
         }
         switch (action) {
-            // seed 000: manual failover stops the critical services on the failed node; its users re-login to the backup.
+            // [RG-RELOGIN]: manual failover stops the critical services on the failed node; its users re-login to the backup.
             case FAILOVER -> setState(FAILING_OVER, Reason.ON_ADMIN_REQUEST);
-            // seed 000: manual fallback restarts critical services on the primary node and disconnects the failed-over users.
+            // [RG-MANUAL]: manual fallback restarts critical services on the primary node and disconnects the failed-over users.
             case FALLBACK -> setState(TAKING_BACK, Reason.ON_ADMIN_REQUEST);
-            // seed 000: manual recovery restarts the recovery manager on both nodes; the peer follows the higher epoch.
+            // [RG-MANUAL]: manual recovery restarts the recovery manager on both nodes; the peer follows the higher epoch.
             case RECOVER -> {
                 recoveryEpoch++;
                 recover();
@@ -300,7 +300,7 @@ final class RmRules {
         group = next;
         if (!running || wasHa == next.highAvailability()) return;
         if (next.highAvailability()) {
-            // seed 000, Verify Services / Enable High Availability: critical services that are not running
+            // [RG-SVC], [RG-ENABLE]: critical services that are not running
             // when high availability is turned on cause an immediate failover (or the Failed state on both).
             servicesDown.replaceAll((k, v) -> now.minus(params.criticalServiceDelay()));
             if (databaseDownSince != null) databaseDownSince = now.minus(params.criticalServiceDelay());
@@ -326,7 +326,7 @@ final class RmRules {
     }
 
     /**
-     * seed 000: Keep Alive Timeout (60 s) once the peer was heard; Initialization Keep Alive Timeout
+     * [RG-HB]: Keep Alive Timeout (60 s) once the peer was heard; Initialization Keep Alive Timeout
      * (120 s) from the start until it is heard.
      */
     private Instant peerDeadline() {
@@ -349,7 +349,7 @@ final class RmRules {
     private boolean rule() {
         if (group.nodes().size() < 2) return false;
         if (peer.alive() && !peer.fingerprint().equals(group.fingerprint())) {
-            // seed 000 Table 1, Unknown: "high availability was not enabled properly" -- the two nodes disagree
+            // [RG-T1], Unknown: "high availability was not enabled properly" -- the two nodes disagree
             // on their group (one has high availability on, the other off); both show Unknown until they agree.
             if (state == UNKNOWN) return false;
             held = EnumSet.of(Serving.Side.OWN); // each node serves its own users: neither can act for the other
@@ -357,21 +357,21 @@ final class RmRules {
             return true;
         }
         if (state == UNKNOWN && peer.alive()) {
-            incarnation++; // they agree again: start over, as the seed's "restart the recovery manager on both nodes"
+            incarnation++; // they agree again: start over, as the specification's "restart the recovery manager on both nodes"
             resuming = null;
             beginInitializing();
             return true;
         }
         if (!group.highAvailability()) return false;
         if (peer.alive() && peer.recoveryEpoch() > recoveryEpoch) {
-            // seed 000: Recover restarts the recovery manager on *both* nodes; the peer's higher epoch says it recovered.
+            // [RG-MANUAL]: Recover restarts the recovery manager on *both* nodes; the peer's higher epoch says it recovered.
             recoveryEpoch = peer.recoveryEpoch();
             if (state.isBroken()) recover();
             return true;
         }
         if (peer.alive() && peer.state() == RUNNING_IN_FAILED_MODE && peer.recoveryEpoch() == recoveryEpoch
                 && !state.isBroken()) {
-            // seed 000 Table 2: failure rows show both nodes in Running in Failed Mode with the same reason; a node
+            // [RG-T2]: failure rows show both nodes in Running in Failed Mode with the same reason; a node
             // that starts while its peer is failed shows Unknown.
             enterFailedMode(state == INITIALIZING ? Reason.UNKNOWN : peer.reason());
             return true;
@@ -403,18 +403,18 @@ final class RmRules {
         switch (theirs) {
             case INITIALIZING -> bothStarting(mine);
             case NORMAL -> setState(NORMAL, Reason.NORMAL);
-            // seed 000 Table 2, "Failed Over / Initialization": the node comes back while its peer runs in backup mode.
+            // [RG-T2], "Failed Over / Initialization": the node comes back while its peer runs in backup mode.
             case RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED -> resumeFailedOver(mine);
-            // The peer is failed over to us: we are its backup (seed 000 Table 2, "Running in Backup Mode / Initialization").
+            // The peer is failed over to us: we are its backup ([RG-T2], "Running in Backup Mode / Initialization").
             case IDLE, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, FAILOVER_AFFECTED_SERVICES ->
                     setState(mine.isBackup() ? mine : TAKING_OVER, init);
-            // seed 000 Table 2, "Failing Over / On Admin Request | Taking Over / Initialization".
+            // [RG-T2], "Failing Over / On Admin Request | Taking Over / Initialization".
             case FAILING_OVER -> setState(TAKING_OVER, init);
             case TAKING_OVER -> {
                 if (mine != FAILING_OVER) return false; // it is taking our users: wait until it runs in backup mode
                 resumeFailingOver();
             }
-            // seed 000 Table 2, "Taking Back / Initialization | Falling Back / On Admin Request" and its mirror.
+            // [RG-T2], "Taking Back / Initialization | Falling Back / On Admin Request" and its mirror.
             case TAKING_BACK -> setState(FALLING_BACK, init);
             case FALLING_BACK -> setState(TAKING_BACK, init);
             case RUNNING_IN_FAILED_MODE, UNKNOWN -> {
@@ -424,13 +424,13 @@ final class RmRules {
         return true;
     }
 
-    /** Both recovery managers start together: each resumes what it persisted (seed 000 Table 2 restart rows). */
+    /** Both recovery managers start together: each resumes what it persisted ([RG-T2] restart rows). */
     private void bothStarting(NodeState mine) {
         NodeState theirs = peer.resuming() == null ? NORMAL : peer.resuming();
         Reason init = Reason.INITIALIZATION;
         if (mine.isBackup()) {
             if (theirs.isBackup()) {
-                enterFailedMode(Reason.PEER_DOWN); // both claim every user: the seed's failed state after a partition
+                enterFailedMode(Reason.PEER_DOWN); // both claim every user: the specification's failed state after a partition
             } else {
                 setState(mine, init);
             }
@@ -471,7 +471,7 @@ final class RmRules {
         else setHandoffReady();
     }
 
-    /** seed 000 Table 2, "Backup Mode / Peer Down During Initialization": the peer was not seen during startup. */
+    /** [RG-T2], "Backup Mode / Peer Down During Initialization": the peer was not seen during startup. */
     private void noPeerAtStart() {
         NodeState mine = resuming == null ? NORMAL : resuming.state();
         Reason pddi = Reason.PEER_DOWN_DURING_INITIALIZATION;
@@ -490,23 +490,23 @@ final class RmRules {
             return true;
         }
         if (peer.status() == Status.LEFT && peer.state() == NORMAL) {
-            // seed 000 Table 2, "Running in Backup Mode / Peer Reboot": the peer shut down, restarted or rebooted.
+            // [RG-T2], "Running in Backup Mode / Peer Reboot": the peer shut down, restarted or rebooted.
             setState(TAKING_OVER, Reason.PEER_REBOOT);
             return true;
         }
         if (peer.status() == Status.GONE) {
-            // seed 000 Table 2, "Running in Backup Mode / Peer Down": the heartbeat was lost for Keep Alive Timeout.
+            // [RG-T2], "Running in Backup Mode / Peer Down": the heartbeat was lost for Keep Alive Timeout.
             setState(TAKING_OVER, Reason.PEER_DOWN);
             return true;
         }
         if (peer.alive() && peer.state().isBackup()) {
-            // seed 000 Table 2, Peer Down row: "when you reestablish the network connection, the node may go into
+            // [RG-T2], Peer Down row: "when you reestablish the network connection, the node may go into
             // a failed state" -- both served the same users; each keeps only its own until Recover.
             enterConflict();
             return true;
         }
         if (peer.alive() && peer.state() == FAILING_OVER) {
-            // The peer fails over to us (seed 000 Table 2, "Failing Over | Taking Over").
+            // The peer fails over to us ([RG-T2], "Failing Over | Taking Over").
             setState(TAKING_OVER, peer.reason());
             return true;
         }
@@ -519,14 +519,14 @@ final class RmRules {
         Optional<Reason> due = dueFailure();
         if (due.isEmpty() || !peer.alive()) return false;
         if (peer.state() == NORMAL && peer.healthy()) {
-            // seed 000 Table 2, "Failed Over with Critical Services not Running / Critical Service Down" (and
+            // [RG-T2], "Failed Over with Critical Services not Running / Critical Service Down" (and
             // Database Failure): a critical service was down for Critical Service Delay; fail over to the peer.
             setState(FAILING_OVER, due.get());
             setHandoffReady();
             return true;
         }
         if (peer.state() == NORMAL || peer.state().isFailedOver()) {
-            // seed 000, Verify Services: critical services not running on either node -- the group goes to Failed.
+            // [RG-SVC]: critical services not running on either node -- the group goes to Failed.
             enterFailedMode(due.get());
             return true;
         }
@@ -574,9 +574,9 @@ final class RmRules {
         }
         if (peer.alive() && peer.state().isBackup()) {
             if (reason == Reason.ON_ADMIN_REQUEST) {
-                setState(IDLE, reason); // seed 000 Table 2, "Idle / On Admin Request | Running in Backup Mode / On Admin Request"
+                setState(IDLE, reason); // [RG-T2], "Idle / On Admin Request | Running in Backup Mode / On Admin Request"
             } else if (reason.isAutoRecover()) {
-                setState(FAILOVER_AFFECTED_SERVICES, reason); // seed 000 Table 2, auto-recovery rows
+                setState(FAILOVER_AFFECTED_SERVICES, reason); // [RG-T2], auto-recovery rows
             } else if (reason == Reason.INITIALIZATION && servicesStopped) {
                 setState(IDLE, reason);
             } else {
@@ -607,7 +607,7 @@ final class RmRules {
             return true;
         }
         if (peer.alive() && peer.state() == TAKING_BACK && peer.handoffReady()) {
-            // seed 000 Table 2, "Taking Back | Falling Back": the backup disconnects the failed-over users.
+            // [RG-T2], "Taking Back | Falling Back": the backup disconnects the failed-over users.
             setState(FALLING_BACK, peer.reason());
             return true;
         }
@@ -615,12 +615,12 @@ final class RmRules {
         if (due.isEmpty()) return false;
         if (peer.alive() && peer.healthy()
                 && (peer.state() == FAILED_OVER || peer.state() == FAILOVER_AFFECTED_SERVICES)) {
-            // seed 000 Table 2, auto-recovery rows: the backup's database or critical service fails while its
+            // [RG-T2], auto-recovery rows: the backup's database or critical service fails while its
             // peer is failed over and healthy: every user moves to the peer.
             setState(FAILING_OVER, due.get().autoRecover());
             setHandoffReady();
         } else {
-            // seed 000 Table 2, "Running in Failed Mode / Critical Service Down": critical services go down on the
+            // [RG-T2], "Running in Failed Mode / Critical Service Down": critical services go down on the
             // backup node and no one can take over; both nodes enter the failed state.
             enterFailedMode(due.get());
         }
@@ -629,11 +629,11 @@ final class RmRules {
 
     private boolean fallingBack() {
         if (!handoffReady) {
-            setHandoffReady(); // the backup lets the failed-over users go at once (seed 000: they are disconnected)
+            setHandoffReady(); // the backup lets the failed-over users go at once ([RG-OVER]: they are disconnected)
             return true;
         }
         if (peer.alive() && peer.state() == NORMAL) {
-            setState(NORMAL, Reason.NORMAL); // seed 000 Table 2: after taking back completes, both nodes are Normal
+            setState(NORMAL, Reason.NORMAL); // [RG-T2]: after taking back completes, both nodes are Normal
             return true;
         }
         if (peer.alive() && peer.state().isBackup()) {
@@ -655,7 +655,7 @@ final class RmRules {
         if (pendingHook != null) return false;
         if (!handoffReady) {
             if (servicesStopped) {
-                runHook(HookKind.START_SERVICES); // seed 000: fallback restarts critical services on the primary node
+                runHook(HookKind.START_SERVICES); // the specification ([RG-MANUAL]): fallback restarts critical services on the primary node
             } else {
                 setHandoffReady();
             }
@@ -678,18 +678,18 @@ final class RmRules {
 
     private boolean failedOver() {
         if (state == FAILED_OVER && !healthy()) {
-            // seed 000 Table 1: Failed Over with Critical Services Not Running -- some have stopped or failed.
+            // [RG-T1]: Failed Over with Critical Services Not Running -- some have stopped or failed.
             setState(FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, currentFailure());
             return true;
         }
         if (state == FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING && healthy()) {
-            // seed 000 Table 2, "Failed Over / Initialization or Critical Services Down": services are back.
+            // [RG-T2], "Failed Over / Initialization or Critical Services Down": services are back.
             setState(FAILED_OVER, reason);
             return true;
         }
         if (peer.alive() && peer.state() == FAILING_OVER && peer.reason().isAutoRecover()
                 && healthy() && state != IDLE) {
-            // seed 000 Table 2, auto-recovery: "all users are moved over to the primary node".
+            // [RG-T2], auto-recovery: "all users are moved over to the primary node".
             setState(TAKING_OVER, peer.reason());
             return true;
         }
@@ -705,7 +705,7 @@ final class RmRules {
             return true;
         }
         if (automaticFallbackDue()) {
-            // seed 000, Enable Automatic Fallback: users move back thirty minutes after the node is healthy again.
+            // [RG-HB], Enable Automatic Fallback: users move back thirty minutes after the node is healthy again.
             setState(TAKING_BACK, Reason.AUTOMATIC_FALLBACK);
             return true;
         }
@@ -735,7 +735,7 @@ final class RmRules {
         return databaseDownSince != null ? Reason.DATABASE_FAILURE : Reason.CRITICAL_SERVICE_DOWN;
     }
 
-    /** seed 000, Critical Service Delay: a critical service (or the database) down this long triggers failover. */
+    /** [RG-HB], Critical Service Delay: a critical service (or the database) down this long triggers failover. */
     private Optional<Reason> dueFailure() {
         if (servicesStopped) return Optional.empty();
         Duration delay = params.criticalServiceDelay();
@@ -774,7 +774,7 @@ final class RmRules {
     }
 
     /**
-     * seed 000, manual recovery restarts the recovery manager; "to manually start these services, click
+     * [RG-MANUAL], manual recovery restarts the recovery manager; "to manually start these services, click
      * Recovery": the restarted recovery manager starts them while it initializes.
      */
     private void recover() {

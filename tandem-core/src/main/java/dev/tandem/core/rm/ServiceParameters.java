@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The recovery manager's service parameters (seed 000, Configure Heartbeat Interval for Failover).
- * Each default is defined here once, with the seed's value.
+ * The recovery manager's service parameters ([RG-HB]).
+ * Each default is defined here once, with the specification's value.
  */
 public record ServiceParameters(
         Duration keepAliveInterval,
@@ -23,25 +23,25 @@ public record ServiceParameters(
         int servicePort,
         int adminRpcPort) {
 
-    /** seed 000: Keep Alive (HeartBeat) Interval, default 15 seconds. */
+    /** [RG-HB]: Keep Alive (HeartBeat) Interval, default 15 seconds. */
     public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
-    /** seed 000: Keep Alive (Heartbeat) Timeout, default 60 seconds. */
+    /** [RG-HB]: Keep Alive (Heartbeat) Timeout, default 60 seconds. */
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
-    /** seed 000: Initialization Keep Alive (Heartbeat) Timeout, default 120 seconds. */
+    /** [RG-HB]: Initialization Keep Alive (Heartbeat) Timeout, default 120 seconds. */
     public static final Duration DEFAULT_INIT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(120);
-    /** seed 000: Critical Service Delay, default 90 seconds. */
+    /** [RG-HB]: Critical Service Delay, default 90 seconds. */
     public static final Duration DEFAULT_CRITICAL_SERVICE_DELAY = Duration.ofSeconds(90);
-    /** seed 000: Enable Automatic Fallback, default False. */
+    /** [RG-HB]: Enable Automatic Fallback, default False. */
     public static final boolean DEFAULT_AUTOMATIC_FALLBACK = false;
-    /** seed 000: automatic fallback happens thirty minutes after the primary node is healthy again. */
+    /** [RG-HB]: automatic fallback happens thirty minutes after the primary node is healthy again. */
     public static final Duration DEFAULT_AUTOMATIC_FALLBACK_DELAY = Duration.ofMinutes(30);
-    /** seed 000: Client Re-Login Lower Limit, default 120 seconds. */
+    /** [RG-RELOGIN]: Client Re-Login Lower Limit, default 120 seconds. */
     public static final Duration DEFAULT_CLIENT_RELOGIN_LOWER = Duration.ofSeconds(120);
-    /** seed 000: Client Re-Login Upper Limit, default 537 seconds. */
+    /** [RG-RELOGIN]: Client Re-Login Upper Limit, default 537 seconds. */
     public static final Duration DEFAULT_CLIENT_RELOGIN_UPPER = Duration.ofSeconds(537);
-    /** seed 000: Service Port, default 22001. */
+    /** [RG-HB]: Service Port, default 22001. */
     public static final int DEFAULT_SERVICE_PORT = 22001;
-    /** seed 000: Admin RPC Port, default 20075. */
+    /** [RG-HB]: Admin RPC Port, default 20075. */
     public static final int DEFAULT_ADMIN_RPC_PORT = 20075;
 
     private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
@@ -138,7 +138,7 @@ public record ServiceParameters(
         return m;
     }
 
-    /** Reads a full or partial set of parameters as text; missing ones take the seed's defaults. */
+    /** Reads a full or partial set of parameters as text; missing ones take the specification's defaults. */
     public static ServiceParameters fromText(Map<String, String> text) {
         for (String k : text.keySet()) {
             if (!NAMES.contains(k)) throw new Invalid("parameter", k, String.join(", ", NAMES));

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a new user goes (seed 000, Configure User Assignment Mode). Each call places one user given
+ * Where a new user goes ([RG-ASSIGN]). Each call places one user given
  * how many each node holds now, so adding users one by one, in bulk or after a move gives the same
  * spread, and a lookup never needs more than the counts.
  */
@@ -41,7 +41,7 @@ public final class UserAssignment {
     }
 
     /**
-     * seed 000, Redundancy Interactions and Restrictions: "You cannot add new users ... while one of
+     * [RG-LIMITS]: "You cannot add new users ... while one of
      * the cluster nodes is in a failover state." Returns the refusal, or empty when adding is allowed.
      */
     public static Optional<String> refusalToAdd(Map<NodeId, NodeState> states) {

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** seed 004, Configuring VPN Load Balancing: every command, its default, its 'no' form, its errors. */
+/** [LB-CONFIG]: every command, its default, its 'no' form, its errors. */
 class ConfigInterpreterTest {
 
-    /** seed 004, Configuration Examples for VPN Load Balancing, with addresses for the interface names. */
-    static final String SEED_EXAMPLE = """
+    /** [LB-EXAMPLE], with addresses for the interface names. */
+    static final String SPEC_EXAMPLE = """
             vpn load-balancing
              nat 192.168.10.10
              priority 9
@@ -56,7 +56,7 @@ class ConfigInterpreterTest {
 
     @Test
     void theSeedsExampleSetsEverySetting() {
-        ConfigInterpreter.Result r = ConfigInterpreter.run(LbConfig.defaults(), SEED_EXAMPLE);
+        ConfigInterpreter.Result r = ConfigInterpreter.run(LbConfig.defaults(), SPEC_EXAMPLE);
         LbConfig c = r.config();
         assertThat(c.nat()).isEqualTo(Nat.of(ip("192.168.10.10"), null));
         assertThat(c.priority()).isEqualTo(9);
@@ -74,7 +74,7 @@ class ConfigInterpreterTest {
 
     @Test
     void theResultBuildsTheCoreSettingsTheNodeRunsOn() {
-        LbConfig c = run(SEED_EXAMPLE);
+        LbConfig c = run(SPEC_EXAMPLE);
         GroupSettings g = c.groupSettings().orElseThrow();
         assertThat(g.clusterAddress()).isEqualTo(ip("209.165.202.224"));
         assertThat(g.encryption()).isTrue();
@@ -104,9 +104,9 @@ class ConfigInterpreterTest {
     @Nested
     class Defaults {
         @Test
-        void nothingConfiguredIsTheSeedsDefaults() {
+        void nothingConfiguredIsTheSpecificationsDefaults() {
             LbConfig c = LbConfig.defaults();
-            // seed 004, step 3: "The default value is 9023."; step 4: "The default is no encryption."
+            // [LB-GROUP], step 3: "The default value is 9023."; step 4: "The default is no encryption."
             assertThat(c.clusterPort()).isEqualTo(9023);
             assertThat(c.encryption()).isFalse();
             // Prerequisites: "VPN load balancing is disabled by default."; redirect-fqdn: "disabled by default".
@@ -119,7 +119,7 @@ class ConfigInterpreterTest {
 
         @Test
         void everyNoFormRestoresTheDefault() {
-            LbConfig c = run(SEED_EXAMPLE + """
+            LbConfig c = run(SPEC_EXAMPLE + """
                      cluster port 4444
                      no participate
                      no redirect-fqdn
@@ -156,7 +156,7 @@ class ConfigInterpreterTest {
     class Modes {
         @Test
         void sectionCommandsNeedTheSectionsMode() {
-            // seed 004, Group Attributes, step 1: vpn load-balancing "enters vpn-load-balancing configuration mode".
+            // [LB-GROUP], step 1: vpn load-balancing "enters vpn-load-balancing configuration mode".
             ConfigError e = refused("priority 6\n");
             assertThat(e.line()).isEqualTo(1);
             assertThat(e.reason()).isEqualTo("'priority' is a command of vpn-load-balancing configuration mode:"
@@ -179,7 +179,7 @@ class ConfigInterpreterTest {
         }
 
         @Test
-        void promptsAreTheSeeds() {
+        void promptsAreTheSpecifications() {
             assertThat(ConfigMode.GLOBAL.prompt("hostname")).isEqualTo("hostname(config)# ");
             assertThat(ConfigMode.LOAD_BALANCING.prompt("hostname")).isEqualTo("hostname(config-load-balancing)# ");
         }
@@ -220,7 +220,7 @@ class ConfigInterpreterTest {
         @ParameterizedTest
         @ValueSource(strings = {"0", "11", "-1", "five", "6.5", ""})
         void priorityIsOneToTen(String value) {
-            // seed 004, Configure the Public and Private Interfaces, step 3: "The range is from 1 to 10."
+            // [LB-DEVICE], step 3: "The range is from 1 to 10."
             ConfigError e = refused("vpn load-balancing\npriority " + value + "\n");
             assertThat(e.line()).isEqualTo(2);
             assertThat(e.reason()).startsWith("priority: ").endsWith("allowed: a whole number from 1 to 10 (default 5)");
@@ -234,7 +234,7 @@ class ConfigInterpreterTest {
 
         @Test
         void natTakesAnIpv4AndAnIpv6AddressOrAHostname() {
-            // seed 004, step 4: "nat 192.168.30.3 2001:DB8::1"
+            // [LB-DEVICE], step 4: "nat 192.168.30.3 2001:DB8::1"
             assertThat(run("vpn load-balancing\nnat 192.168.30.3 2001:DB8::1\n").nat())
                     .isEqualTo(Nat.of(ip("192.168.30.3"), ip("2001:db8::1")));
             assertThat(run("vpn load-balancing\nnat vpn1.example.com\n").nat())
@@ -255,7 +255,7 @@ class ConfigInterpreterTest {
 
         @Test
         void participateNeedsTheInterfacesAndTheVirtualAddressFirst() {
-            // seed 004, Prerequisites: "You must have first configured the public (outside) and private (inside)
+            // [LB-PREREQ]: "You must have first configured the public (outside) and private (inside)
             // interfaces" and "the interface to which the virtual IP address refers".
             assertThat(refused("vpn load-balancing\nparticipate\n").reason())
                     .isEqualTo("participate needs the group's virtual address first: enter 'cluster ip address <address>'");
@@ -267,10 +267,10 @@ class ConfigInterpreterTest {
 
         @Test
         void whatParticipationNeedsCannotBeRemovedWhileParticipating() {
-            ConfigError e = refused(SEED_EXAMPLE + "no interface lbpublic\n");
+            ConfigError e = refused(SPEC_EXAMPLE + "no interface lbpublic\n");
             assertThat(e.reason()).isEqualTo("interface lbpublic is needed while this device participates: enter"
                     + " 'no participate' first");
-            assertThat(refused(SEED_EXAMPLE + "no cluster ip address\n").reason()).startsWith("cluster ip address is needed");
+            assertThat(refused(SPEC_EXAMPLE + "no cluster ip address\n").reason()).startsWith("cluster ip address is needed");
         }
     }
 
@@ -278,7 +278,7 @@ class ConfigInterpreterTest {
     class GroupCommands {
         @Test
         void clusterIpAddressTakesIpv4Ipv6OrAnFqdn() {
-            // seed 004, Group Attributes, step 2: "cluster ip address 2001:DB8::1"; "IP address or the fully qualified domain name".
+            // [LB-GROUP], step 2: "cluster ip address 2001:DB8::1"; "IP address or the fully qualified domain name".
             assertThat(run("vpn load-balancing\ncluster ip address 2001:DB8::1\n").clusterAddress()).isEqualTo(ip("2001:db8::1"));
             assertThat(run("vpn load-balancing\ncluster ip address vpn.example.com\n").clusterAddress())
                     .isEqualTo(new HostName("vpn.example.com"));
@@ -290,7 +290,7 @@ class ConfigInterpreterTest {
 
         @Test
         void clusterPortIsAUdpPort() {
-            // seed 004, step 3: "cluster port 4444"
+            // [LB-GROUP], step 3: "cluster port 4444"
             assertThat(run("vpn load-balancing\ncluster port 4444\n").clusterPort()).isEqualTo(4444);
             for (String bad : new String[] {"0", "65536", "port"}) {
                 assertThat(refused("vpn load-balancing\ncluster port " + bad + "\n").reason())
@@ -300,7 +300,7 @@ class ConfigInterpreterTest {
 
         @Test
         void encryptionNeedsTheKeyFirst() {
-            // seed 004, step 4: "If you configure this check attribute, you must first specify and verify a shared secret."
+            // [LB-GROUP], step 4: "If you configure this check attribute, you must first specify and verify a shared secret."
             ConfigError e = refused("vpn load-balancing\ncluster encryption\ncluster key 123456789\n");
             assertThat(e.line()).isEqualTo(2);
             assertThat(e.reason()).isEqualTo("cluster encryption needs the shared secret first: enter 'cluster key <key>',"
@@ -323,7 +323,7 @@ class ConfigInterpreterTest {
 
         @Test
         void clusterKey8TakesAnAlreadyEncryptedKey() {
-            // seed 004, step 5: "enter the cluster key 8 key command".
+            // [LB-GROUP], step 5: "enter the cluster key 8 key command".
             LbConfig c = run("vpn load-balancing\ncluster ip address 10.0.0.10\ncluster key 8 8$c2FsdHNhbHRub25jZWNpcGhlcg==\ncluster encryption\n");
             assertThat(c.sealedKey()).isEqualTo("8$c2FsdHNhbHRub25jZWNpcGhlcg==");
             assertThat(c.key()).isNull();
@@ -361,7 +361,7 @@ class ConfigInterpreterTest {
     class AllOrNothing {
         @Test
         void aRefusedLineLeavesTheStartUntouched() {
-            LbConfig start = run(SEED_EXAMPLE);
+            LbConfig start = run(SPEC_EXAMPLE);
             ConfigError e = refused(start, "vpn load-balancing\npriority 2\ncluster port 99999\n");
             assertThat(e.line()).isEqualTo(3);
             assertThat(start.priority()).isEqualTo(9); // records are immutable; the caller keeps what it had
@@ -386,9 +386,9 @@ class ConfigInterpreterTest {
     @Nested
     class RunningConfig {
         @Test
-        void showsTheSectionInTheSeedsOrderWithTheKeyMasked() {
-            // seed 004, Configuration Examples; step 5: the key "appears as consecutive asterisk characters".
-            assertThat(ConfigInterpreter.runningConfig(run(SEED_EXAMPLE))).isEqualTo("""
+        void showsTheSectionInTheSpecificationsOrderWithTheKeyMasked() {
+            // [LB-EXAMPLE]; step 5: the key "appears as consecutive asterisk characters".
+            assertThat(ConfigInterpreter.runningConfig(run(SPEC_EXAMPLE))).isEqualTo("""
                     vpn load-balancing
                      nat 192.168.10.10
                      priority 9
@@ -411,7 +411,7 @@ class ConfigInterpreterTest {
 
         @Test
         void theRunningConfigWithTheRealKeyGivesBackTheSameSection() {
-            LbConfig c = run(SEED_EXAMPLE + "cluster port 4444\n");
+            LbConfig c = run(SPEC_EXAMPLE + "cluster port 4444\n");
             String text = ConfigInterpreter.runningConfig(c).replace("*****", "123456789");
             assertThat(run(text)).isEqualTo(c);
         }

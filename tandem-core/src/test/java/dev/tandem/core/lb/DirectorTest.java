@@ -26,7 +26,7 @@ class DirectorTest {
         return c;
     }
 
-    /** seed 004, VPN Load-Balancing Algorithm: the director decides from the loads its members report. */
+    /** [LB-RULES]: the director decides from the loads its members report. */
     @Test
     void decisionFromTheDirectorsState() {
         LbCluster c = group(new LbCluster());
@@ -46,7 +46,7 @@ class DirectorTest {
         assertThat(fromMember.reason()).isEqualTo("this node is not the director (Member)");
     }
 
-    /** seed 004, Centralized VPN Mode: the control unit takes every connection. */
+    /** [LB-MODES]: the control unit takes every connection. */
     @Test
     void centralizedModeKeepsEverySessionOnTheDirector() {
         LbCluster c = group(new LbCluster(GroupSettings.of(NetAddress.parse("c", "192.168.1.100"))
@@ -90,7 +90,7 @@ class DirectorTest {
         assertThat(c.state("m2").members()).doesNotContainKey(M1);
     }
 
-    /** seed 004, Director Election Process: the database "is updated by the master whenever the topology ... is changed". */
+    /** [LB-ELECT]: the database "is updated by the master whenever the topology ... is changed". */
     @Test
     void topologyPushCarriesMembersRolesAndLoads() {
         LbCluster c = group(new LbCluster());
@@ -115,7 +115,7 @@ class DirectorTest {
     }
 
     /**
-     * seed 004, Prerequisites: "All devices that participate in a group must share the same cluster-specific
+     * [LB-PREREQ]: "All devices that participate in a group must share the same cluster-specific
      * values: IP address, encryption settings, encryption key, and port." A member that differs is refused with
      * the setting named; it never claims the address.
      */

@@ -12,7 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** seed 004, VPN Load Balancing Director Election: Director Election Process. */
+/** [LB-ELECT]: Director Election Process. */
 class ElectionTest {
 
     /** "Compares the priority of each load balancing unit": nodes starting together elect the highest priority. */
@@ -127,7 +127,7 @@ class ElectionTest {
         assertThat(c.state("w1").members()).hasSize(5);
     }
 
-    /** The same rule when the lower-ranked director hears first, and for the seed's duplicate-address alarm. */
+    /** The same rule when the lower-ranked director hears first, and for the specification's duplicate-address alarm. */
     @Test
     void addressConflictMakesTheDirectorsMeetAtOnce() {
         LbCluster c = new LbCluster();
@@ -225,7 +225,7 @@ class ElectionTest {
         return id(Election.best(all).name().value());
     }
 
-    /** 100 members (ten times the seed's tested size) starting within one second converge on the best-ranked one. */
+    /** 100 members (ten times the specification's tested size) starting within one second converge on the best-ranked one. */
     @Test
     void hundredMembersStartingTogetherConvergeOnTheBestRanked() {
         LbCluster c = hundred(7);

@@ -7,7 +7,7 @@ import dev.tandem.core.Effect;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** seed 004, Hello Handshake. */
+/** [LB-HELLO]. */
 class HelloHandshakeTest {
 
     /**

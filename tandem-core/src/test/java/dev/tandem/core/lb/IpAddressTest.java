@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** seed 004, VPN Load-Balancing Algorithm: "a sorted list of group members in ascending IP address order". */
+/** [LB-RULES]: "a sorted list of group members in ascending IP address order". */
 class IpAddressTest {
 
     @ParameterizedTest
@@ -78,7 +78,7 @@ class IpAddressTest {
                 .isInstanceOf(Invalid.class).hasMessageStartingWith("nat ipv6: '192.168.30.3'");
     }
 
-    /** seed 004, Configure the VPN Load Balancing Group Attributes, step 2: an IPv4 or IPv6 address or an FQDN. */
+    /** [LB-GROUP], step 2: an IPv4 or IPv6 address or an FQDN. */
     @Test
     void clusterAddressIsIpOrFqdn() {
         assertThat(NetAddress.parse("cluster address", "2001:DB8::1")).isEqualTo(IpAddress.parse("ip", "2001:db8::1"));

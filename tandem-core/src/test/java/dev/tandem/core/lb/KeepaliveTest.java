@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** seed 004, Keepalive Messages. */
+/** [LB-KA]. */
 class KeepaliveTest {
 
     /** A running group: director d (priority 9) and member m, settled by 5 s. */
@@ -81,7 +81,7 @@ class KeepaliveTest {
     }
 
     /**
-     * A member whose redundancy peer spoke for the director and is known down (the pair's own detection, seed 000:
+     * A member whose redundancy peer spoke for the director and is known down (the pair's own detection, the specification ([RG-HA]):
      * Peer Down) elects at once: the director went with that node, so the five resends would only delay the group.
      */
     @Test

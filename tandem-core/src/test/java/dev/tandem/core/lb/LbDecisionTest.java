@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** seed 004, VPN Load-Balancing Algorithm, rules 1 to 4. */
+/** [LB-RULES], rules 1 to 4. */
 class LbDecisionTest {
     private static final IpAddress D = ip("10.0.0.5");
 
@@ -24,11 +24,11 @@ class LbDecisionTest {
     }
 
     /**
-     * seed 004, VPN Load-Balancing Algorithm: "if you have one director and two members, the following cycle
+     * [LB-RULES]: "if you have one director and two members, the following cycle
      * applies ... All nodes start with 0%". Sessions arrive one by one; each goes where the rules say.
      */
     @Test
-    void seedWorkedExampleOneDirectorTwoMembers() {
+    void specificationWorkedExampleOneDirectorTwoMembers() {
         String[] names = {"10.0.0.1", "10.0.0.2", "10.0.0.3"}; // director, member 1, member 2
         int[] active = new int[3];
         List<String> sequence = new ArrayList<>();
@@ -98,7 +98,7 @@ class LbDecisionTest {
         assertThat(d.chosen()).contains(ip("192.168.1.1"));
     }
 
-    /** seed 004, Viewing VPN Load Balancing Information: a member at 100 percent gets no more connections. */
+    /** [LB-SHOW]: a member at 100 percent gets no more connections. */
     @Test
     void fullMembersAreNeverChosen() {
         LbDecision d = decide(c("10.0.0.5", 100, 100), c("10.0.0.1", 100, 100), c("10.0.0.2", 99, 100));
@@ -155,7 +155,7 @@ class LbDecisionTest {
         assertThat(ipsec.reason()).isEqualTo("no member can take an IPsec session: 2 are full");
     }
 
-    /** seed 004, Centralized VPN Mode: "connections are established with the control unit of the cluster only". */
+    /** [LB-MODES]: "connections are established with the control unit of the cluster only". */
     @Test
     void centralizedModeDirectorServesEverySessionAndNeverRedirects() {
         LbDecision d = LbDecision.decide(c("10.0.0.5", 90, 100), List.of(c("10.0.0.1", 0, 100)), VpnMode.CENTRALIZED);

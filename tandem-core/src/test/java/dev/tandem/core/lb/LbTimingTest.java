@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class LbTimingTest {
 
-    /** seed 004, Keepalive Messages: one second; wait 3 s and resend at the 4th second; five times. */
+    /** [LB-KA]: one second; wait 3 s and resend at the 4th second; five times. */
     @Test
-    void defaultsAreTheSeeds() {
+    void defaultsAreTheSpecifications() {
         LbTiming t = LbTiming.defaults();
         assertThat(t.keepaliveInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(t.keepaliveWait()).isEqualTo(Duration.ofSeconds(3));
@@ -50,7 +50,7 @@ class LbTimingTest {
         assertThat(fast.directorLostAfter()).isEqualTo(Duration.ofMillis(1200));
     }
 
-    /** seed 004, Director Election Process: priority first, then the lower IP. */
+    /** [LB-ELECT]: priority first, then the lower IP. */
     @Test
     void electionRank() {
         MemberInfo a = info("a", "10.0.0.2", 5);
@@ -61,7 +61,7 @@ class LbTimingTest {
         assertThat(Election.outranks(b, a)).isTrue();
         assertThat(Election.outranks(a, b)).isFalse();
         MemberInfo sameIp = info("z", "10.0.0.1", 5);
-        assertThat(Election.best(List.of(sameIp, b))).isEqualTo(b); // name settles what the seed cannot have
+        assertThat(Election.best(List.of(sameIp, b))).isEqualTo(b); // name settles what the specification cannot have
     }
 
     private static MemberInfo info(String name, String ip, int priority) {

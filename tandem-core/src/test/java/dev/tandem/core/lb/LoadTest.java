@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class LoadTest {
 
-    /** seed 004, VPN Load-Balancing Algorithm: "an integer percentage", "all percentages are rounded half-up". */
+    /** [LB-RULES]: "an integer percentage", "all percentages are rounded half-up". */
     @ParameterizedTest
     @CsvSource({
             "0, 100, 0", "1, 100, 1", "1, 200, 1", "1, 201, 0", "3, 200, 2", "5, 200, 3", "199, 200, 100",
@@ -20,15 +20,15 @@ class LoadTest {
         assertThat(new ClassLoad(active, max).percent()).isEqualTo(percent);
     }
 
-    /** seed 004, Viewing VPN Load Balancing Information: "100 SSL sessions (active only) and a 2 percent SSL load". */
+    /** [LB-SHOW]: "100 SSL sessions (active only) and a 2 percent SSL load". */
     @Test
-    void seedShowExampleHundredSslSessionsAreTwoPercent() {
+    void specificationShowExampleHundredSslSessionsAreTwoPercent() {
         Load l = new Load(new ClassLoad(216, 5400), new ClassLoad(100, 5000));
         assertThat(l.ipsec().percent()).isEqualTo(4);
         assertThat(l.ssl().percent()).isEqualTo(2);
     }
 
-    /** seed 004, VPN Load-Balancing Group Configurations: "The ASA regards all sessions, SSL VPN or IPsec, as equal". */
+    /** [LB-MIX]: "The ASA regards all sessions, SSL VPN or IPsec, as equal". */
     @Test
     void overallLoadIsTotalActiveOverTotalMax() {
         Load l = new Load(new ClassLoad(30, 100), new ClassLoad(0, 300));
@@ -37,7 +37,7 @@ class LoadTest {
         assertThat(l.percent()).isEqualTo(8); // 7.5 rounds up; not the average of 30% and 0%
     }
 
-    /** seed 004, Viewing VPN Load Balancing Information: a member showing 100 percent gets no more connections. */
+    /** [LB-SHOW]: a member showing 100 percent gets no more connections. */
     @Test
     void aMemberShowingHundredPercentIsFull() {
         assertThat(Load.of(SessionClass.SSL, 99, 100).full()).isFalse();

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * seed 004, FAQ, Using VPN Load Balancing and Failover on the Same Device: "the client connects to the IP address
+ * [LB-FAQ], Using VPN Load Balancing and Failover on the Same Device: "the client connects to the IP address
  * of the group and is redirected to the least-loaded ASA in the group. If that device fails, the standby unit
  * takes over immediately". A member is a failover pair; whichever node serves the pair speaks for it.
  */

@@ -8,7 +8,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * seed 004, Viewing VPN Load Balancing Information: inactive sessions are not reported, and "when the ASA
+ * [LB-SHOW]: inactive sessions are not reported, and "when the ASA
  * receives the new connection, the session that has been inactive the longest is logged off".
  */
 class SessionTableTest {

@@ -14,7 +14,7 @@ class SettingsTest {
         return IpAddress.parse("ip", s);
     }
 
-    /** seed 004, Configure the VPN Load Balancing Group Attributes. */
+    /** [LB-GROUP]. */
     @Nested
     class Group {
         @Test
@@ -35,7 +35,7 @@ class SettingsTest {
             assertThat(GroupSettings.of(CLUSTER).withPort(4444).clusterPort()).isEqualTo(4444); // step 3 example
         }
 
-        /** seed 004, step 4: "If you configure this check attribute, you must first specify and verify a shared secret." */
+        /** [LB-GROUP], step 4: "If you configure this check attribute, you must first specify and verify a shared secret." */
         @Test
         void encryptionWithoutKeyIsAnError() {
             assertThatThrownBy(() -> new GroupSettings(CLUSTER, 9023, true, null, VpnMode.DISTRIBUTED))
@@ -54,7 +54,7 @@ class SettingsTest {
                     .hasMessageStartingWith("cluster address: (missing)");
         }
 
-        /** seed 004, step 5: the key shows as asterisks; Tandem shows only a fingerprint. */
+        /** [LB-GROUP], step 5: the key shows as asterisks; Tandem shows only a fingerprint. */
         @Test
         void keyNeverAppearsInTextOnlyItsFingerprint() {
             ClusterKey key = ClusterKey.of("cluster key", "123456789");
@@ -77,7 +77,7 @@ class SettingsTest {
             assertThatThrownBy(() -> ClusterKey.of("cluster key", "x".repeat(129))).isInstanceOf(Invalid.class);
         }
 
-        /** seed 004, Prerequisites: members share "IP address, encryption settings, encryption key, and port". */
+        /** [LB-PREREQ]: members share "IP address, encryption settings, encryption key, and port". */
         @Test
         void differenceNamesTheFirstSettingThatDiffers() {
             ClusterKey k1 = ClusterKey.of("k", "secret-one");
@@ -110,12 +110,12 @@ class SettingsTest {
         }
     }
 
-    /** seed 004, Configure the Public and Private Interfaces for VPN Load Balancing. */
+    /** [LB-DEVICE]. */
     @Nested
     class Device {
         private final DeviceSettings base = DeviceSettings.of(ip("209.165.202.159"), ip("209.165.201.30"));
 
-        /** seed 004, step 3: "The range is from 1 to 10." */
+        /** [LB-DEVICE], step 3: "The range is from 1 to 10." */
         @Test
         void priorityRangeOneToTenDefaultFive() {
             assertThat(base.priority()).isEqualTo(5);
@@ -126,7 +126,7 @@ class SettingsTest {
             assertThatThrownBy(() -> base.withPriority(11)).isInstanceOf(Invalid.class);
         }
 
-        /** seed 004, Prerequisites: "VPN load balancing is disabled by default"; redirect-fqdn "disabled by default". */
+        /** [LB-PREREQ]: "VPN load balancing is disabled by default"; redirect-fqdn "disabled by default". */
         @Test
         void participateAndRedirectFqdnAreOffByDefault() {
             assertThat(base.participate()).isFalse();
@@ -134,7 +134,7 @@ class SettingsTest {
             assertThat(base.redirectAddress()).isEqualTo(ip("209.165.202.159"));
         }
 
-        /** seed 004, step 4: "You can define an IPv4 and an IPv6 address or specify the device's hostname." */
+        /** [LB-DEVICE], step 4: "You can define an IPv4 and an IPv6 address or specify the device's hostname." */
         @Test
         void natTakesIpv4AndOrIpv6OrAHostname() {
             Nat both = Nat.parse("nat", "192.168.30.3", "2001:DB8::1");

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** seed 004, Viewing VPN Load Balancing Information: {@code show vpn load-balancing}. */
+/** [LB-SHOW]: {@code show vpn load-balancing}. */
 class ShowTest {
 
-    /** The seed's example: a Master of priority 7 with 216 IPsec and 100 SSL sessions (4% and 2%), one Backup peer. */
+    /** The specification's example: a Master of priority 7 with 216 IPsec and 100 SSL sessions (4% and 2%), one Backup peer. */
     @Test
-    void showsTheSeedsColumns() {
+    void showsTheSpecificationsColumns() {
         ClusterKey key = ClusterKey.of("k", "123456789");
         LbCluster c = new LbCluster(GroupSettings.of(NetAddress.parse("c", "192.168.1.100")).withEncryption(key),
                 LbTiming.defaults());

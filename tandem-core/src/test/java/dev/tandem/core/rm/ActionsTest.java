@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * seed 000, Initiate Manual Failover, Fallback, or Recovery: "the available button depends on the current state
+ * [RG-MANUAL]: "the available button depends on the current state
  * of the node" -- Failover of an active node, Fallback of a failed over node, Recover when both are failed.
  */
 class ActionsTest {
@@ -82,7 +82,7 @@ class ActionsTest {
     @ParameterizedTest
     @EnumSource(value = NodeState.class, names = {"IDLE", "FAILED_OVER", "FAILOVER_AFFECTED_SERVICES"})
     void fallbackToAFailedOverNodeWhosePeerIsItsBackup(NodeState state) {
-        // seed 000 Table 1: "In Idle state, you can manually initiate a fallback"; Failed Over: "you can manually
+        // [RG-T1]: "In Idle state, you can manually initiate a fallback"; Failed Over: "you can manually
         // initiate a fallback"; Table 2 auto-recovery rows: Failover Affected Services falls back once healthy.
         NodeView target = state == IDLE ? sick(N1, state) : up(N1, state); // Idle: services stopped on purpose
         assertThat(refusal(FALLBACK, target, up(N2, RUNNING_IN_BACKUP_MODE))).isEmpty();
@@ -93,7 +93,7 @@ class ActionsTest {
 
     @Test
     void noFallbackWhileCriticalServicesAreNotRunning() {
-        // seed 000 Table 2, "Failed Over with Critical Services not Running": start them (or reboot) first, then fall back.
+        // [RG-T2], "Failed Over with Critical Services not Running": start them (or reboot) first, then fall back.
         assertThat(refusal(FALLBACK, sick(N1, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING),
                 up(N2, RUNNING_IN_BACKUP_MODE)))
                 .contains("fallback to n1 is not available: its critical services are not running; start them"
@@ -120,7 +120,7 @@ class ActionsTest {
 
     @Test
     void noFallbackToAFailoverAffectedServicesNodeWhoseServicesAreStillDown() {
-        // seed 000, Presence Redundancy Group Overview, Fallback: "The failed IM and Presence Service node comes back
+        // [RG-OVER], Fallback: "The failed IM and Presence Service node comes back
         // into service and all critical services are running." Table 2 auto-recovery rows: Failover Affected Services
         // is the backup whose database or critical service failed; until it works again, falling back to it only
         // moves its users onto a node that cannot serve them (as for Failed Over with Critical Services Not Running).
@@ -142,7 +142,7 @@ class ActionsTest {
     @ParameterizedTest
     @EnumSource(value = NodeState.class, names = {"RUNNING_IN_FAILED_MODE", "UNKNOWN"})
     void recoverWhenANodeIsFailedOrUnknown(NodeState broken) {
-        // seed 000 Table 2: Running in Failed Mode rows and Unknown -- click Recovery.
+        // [RG-T2]: Running in Failed Mode rows and Unknown -- click Recovery.
         assertThat(refusal(RECOVER, up(N1, broken), up(N2, broken))).isEmpty();
         assertThat(refusal(RECOVER, up(N1, broken), up(N2, NORMAL))).isEmpty();
         assertThat(refusal(RECOVER, up(N1, RUNNING_IN_BACKUP_MODE), up(N2, broken))).as("the peer is broken").isEmpty();
@@ -214,7 +214,7 @@ class ActionsTest {
 
     @Test
     void nothingDuringATransition() {
-        // seed 000 Table 1: transition states (Failing Over | Taking Over, Taking Back | Falling Back, Initializing).
+        // [RG-T1]: transition states (Failing Over | Taking Over, Taking Back | Falling Back, Initializing).
         assertThat(Actions.available(true, List.of(up(N1, FAILING_OVER), up(N2, TAKING_OVER)))).isEmpty();
         assertThat(Actions.available(true, List.of(up(N1, TAKING_BACK), up(N2, FALLING_BACK)))).isEmpty();
         assertThat(Actions.available(true, List.of(up(N1, INITIALIZING), up(N2, INITIALIZING)))).isEmpty();

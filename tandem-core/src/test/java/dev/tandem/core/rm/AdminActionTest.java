@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** seed 000, Initiate Manual Failover, Fallback, or Recovery: the three buttons. */
+/** [RG-MANUAL]: the three buttons. */
 class AdminActionTest {
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** seed 000 Table 1 (Node State Definitions) and the states Table 2 adds. */
+/** [RG-T1] (Node State Definitions) and the states Table 2 adds. */
 class NodeStateTest {
 
     @ParameterizedTest
@@ -32,7 +32,7 @@ class NodeStateTest {
             "UNKNOWN                                        | Unknown",
             "BACKUP_ACTIVATED                               | Backup Activated",
             "FAILOVER_AFFECTED_SERVICES                     | Failover Affected Services"})
-    void displayIsTheSeedSpelling(NodeState state, String seed) {
+    void displayIsTheSpecificationSpelling(NodeState state, String seed) {
         assertThat(state.display()).isEqualTo(seed);
         assertThat(state).hasToString(seed);
     }
@@ -66,7 +66,7 @@ class NodeStateTest {
             "Running in Failed Mode                         | RUNNING_IN_FAILED_MODE",
             "Taking Back                                    | TAKING_BACK",
             "Falling Back                                   | FALLING_BACK"})
-    void parsesEverySpellingOfTheSeed(String text, NodeState expected) {
+    void parsesEverySpellingOfTheSpecification(String text, NodeState expected) {
         assertThat(NodeState.parse(text)).contains(expected);
     }
 
@@ -86,7 +86,7 @@ class NodeStateTest {
 
     @Test
     void transitionStatesAreTheOnesTable1Names() {
-        // seed 000 Table 1: Initializing "(transition) state", Taking Over, Failing Over, Falling Back, Taking Back
+        // [RG-T1]: Initializing "(transition) state", Taking Over, Failing Over, Falling Back, Taking Back
         // "a transition state".
         assertThat(matching(NodeState::isTransition))
                 .containsExactlyInAnyOrder(INITIALIZING, TAKING_OVER, FAILING_OVER, FALLING_BACK, TAKING_BACK);
@@ -94,13 +94,13 @@ class NodeStateTest {
 
     @Test
     void backupStatesServeThePeersUsers() {
-        // seed 000 Table 1: Running in Backup Mode "acting as the backup for its peer node"; Table 2: Backup Activated.
+        // [RG-T1]: Running in Backup Mode "acting as the backup for its peer node"; Table 2: Backup Activated.
         assertThat(matching(NodeState::isBackup)).containsExactlyInAnyOrder(RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED);
     }
 
     @Test
     void failedOverStatesServeNobody() {
-        // seed 000 Table 1: Idle "does not provide any availability or Instant Messaging services"; Failed Over and
+        // [RG-T1]: Idle "does not provide any availability or Instant Messaging services"; Failed Over and
         // Failed Over with Critical Services Not Running; Table 2: Failover Affected Services.
         assertThat(matching(NodeState::isFailedOver)).containsExactlyInAnyOrder(IDLE, FAILED_OVER,
                 FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, FAILOVER_AFFECTED_SERVICES);
@@ -108,13 +108,13 @@ class NodeStateTest {
 
     @Test
     void brokenStatesNeedRecover() {
-        // seed 000 Table 2: Running in Failed Mode and Unknown rows recommend Recovery (or restarting the SRM).
+        // [RG-T2]: Running in Failed Mode and Unknown rows recommend Recovery (or restarting the SRM).
         assertThat(matching(NodeState::isBroken)).containsExactlyInAnyOrder(RUNNING_IN_FAILED_MODE, UNKNOWN);
     }
 
     @Test
     void everyStateButNormalAndInitializingIsAFailoverState() {
-        // seed 000, Redundancy Interactions and Restrictions (users cannot be added in a failover state).
+        // [RG-LIMITS] (users cannot be added in a failover state).
         assertThat(matching(NodeState::isFailoverState))
                 .isEqualTo(EnumSet.complementOf(EnumSet.of(NORMAL, INITIALIZING)));
     }

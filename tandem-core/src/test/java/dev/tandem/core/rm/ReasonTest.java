@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** seed 000 Table 2: the reasons, with every spelling the seed uses. */
+/** [RG-T2]: the reasons, with every spelling the specification uses. */
 class ReasonTest {
 
     @ParameterizedTest
@@ -28,15 +28,15 @@ class ReasonTest {
             "AUTO_RECOVER_DATABASE_FAILURE      | Auto Recover Database Failure",
             "AUTO_RECOVER_CRITICAL_SERVICE_DOWN | Auto Recover Critical Service Down",
             "UNKNOWN                            | Unknown"})
-    void displayIsTheSeedSpelling(Reason reason, String seed) {
+    void displayIsTheSpecificationSpelling(Reason reason, String seed) {
         assertThat(reason.display()).isEqualTo(seed);
         assertThat(reason).hasToString(seed);
     }
 
     @Test
     void userMoveFailuresDropTheProductName() {
-        // The seed prefixes these with "Cisco Server Recovery Manager"; Tandem's recovery manager is its own, so the
-        // reason is shown without it and the seed's spelling is still read.
+        // The specification prefixes these with "Cisco Server Recovery Manager"; Tandem's recovery manager is its own, so the
+        // reason is shown without it and the specification's spelling is still read.
         assertThat(Reason.TAKE_OVER_USERS_FAILED.display()).isEqualTo("Take Over Users Failed");
         assertThat(Reason.TAKE_BACK_USERS_FAILED.display()).isEqualTo("Take Back Users Failed");
     }
@@ -86,7 +86,7 @@ class ReasonTest {
 
     @Test
     void autoRecoverNamesTheCause() {
-        // seed 000 Table 2, auto-recovery rows: a database failure or a critical service down on the backup.
+        // [RG-T2], auto-recovery rows: a database failure or a critical service down on the backup.
         assertThat(Reason.DATABASE_FAILURE.autoRecover()).isEqualTo(Reason.AUTO_RECOVER_DATABASE_FAILURE);
         assertThat(Reason.CRITICAL_SERVICE_DOWN.autoRecover()).isEqualTo(Reason.AUTO_RECOVER_CRITICAL_SERVICE_DOWN);
         assertThatThrownBy(() -> Reason.PEER_DOWN.autoRecover())

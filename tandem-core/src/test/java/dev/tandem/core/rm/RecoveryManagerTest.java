@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The recovery manager driven step by step: two machines, a message pump and a clock the test moves. The rows
- * named are seed 000 Table 2's; the timings are seed 000, Configure Heartbeat Interval for Failover.
+ * named are [RG-T2]'s; the timings are [RG-HB].
  */
 class RecoveryManagerTest {
     private static final NodeId N1 = NodeId.of("n1");
@@ -90,7 +90,7 @@ class RecoveryManagerTest {
 
     @Test
     void startPersistsRecordsHeartbeatsAndSetsBothTimers() {
-        // seed 000 Table 1: Initializing is "the initial (transition) state when the ... Recovery Manager service
+        // [RG-T1]: Initializing is "the initial (transition) state when the ... Recovery Manager service
         // starts"; the peer gets the Initialization Keep Alive Timeout (120 s) and heartbeats go every 15 s.
         RmPair p = RmPair.of(true);
         Transition<RmState> t = p.start(N1);
@@ -108,7 +108,7 @@ class RecoveryManagerTest {
 
     @Test
     void bothStartedTogetherAreNormal() {
-        // seed 000 Table 2, row "Normal / Normal | Normal / Normal".
+        // [RG-T2], row "Normal / Normal | Normal / Normal".
         RmPair p = RmPair.of(true);
         p.startBoth();
         assertState(p, N1, NORMAL, Reason.NORMAL);
@@ -146,7 +146,7 @@ class RecoveryManagerTest {
 
     @Test
     void heartbeatEveryKeepAliveIntervalAndPeerDeadlineAtKeepAliveTimeout() {
-        // seed 000: Keep Alive (HeartBeat) Interval 15 s, Keep Alive (Heartbeat) Timeout 60 s.
+        // [RG-HB]: Keep Alive (HeartBeat) Interval 15 s, Keep Alive (Heartbeat) Timeout 60 s.
         RmPair p = RmPair.of(true);
         p.startBoth();
         assertThat(p.timers(N1)).containsEntry(TIMER_HEARTBEAT, T0.plusSeconds(15))
@@ -202,7 +202,7 @@ class RecoveryManagerTest {
 
     @Test
     void aPeerSilentForTheKeepAliveTimeoutIsPeerDown() {
-        // seed 000 Table 2, row "Node 1 is down due to loss of network connectivity ... | Running in Backup Mode /
+        // [RG-T2], row "Node 1 is down due to loss of network connectivity ... | Running in Backup Mode /
         // Peer Down": the heartbeat was lost for the Keep Alive Timeout.
         RmPair p = RmPair.of(true);
         p.startBoth();
@@ -223,7 +223,7 @@ class RecoveryManagerTest {
 
     @Test
     void aPeerNeverHeardWithinTheInitializationTimeoutIsPeerDownDuringInitialization() {
-        // seed 000 Table 2, row "Failed Over ... / Initialization | Backup Mode / Peer Down During Initialization":
+        // [RG-T2], row "Failed Over ... / Initialization | Backup Mode / Peer Down During Initialization":
         // node 2 does not see node 1 during startup (Initialization Keep Alive Timeout, 120 s).
         RmPair p = RmPair.of(true);
         p.start(N2);
@@ -355,7 +355,7 @@ class RecoveryManagerTest {
 
     @Test
     void aGoodbyeIsPeerRebootAndTheNormalPeerTakesOverAtOnce() {
-        // seed 000 Table 2, row "Node 1 is down (power down, hardware failure, shutdown, reboot) | Running in Backup
+        // [RG-T2], row "Node 1 is down (power down, hardware failure, shutdown, reboot) | Running in Backup
         // Mode / Peer Reboot".
         RmPair p = RmPair.of(true);
         p.startBoth();
@@ -404,7 +404,7 @@ class RecoveryManagerTest {
 
     @Test
     void aCriticalServiceDownForTheDelayFailsOverToThePeer() {
-        // seed 000: Critical Service Delay 90 s; Table 2, row "Failed Over with Critical Services not Running /
+        // [RG-T2]: Critical Service Delay 90 s; Table 2, row "Failed Over with Critical Services not Running /
         // Critical Service Down | Running in Backup Mode / Critical Service Down".
         RmPair p = RmPair.of(true);
         p.startBoth();
@@ -428,7 +428,7 @@ class RecoveryManagerTest {
         assertState(p, N1, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, Reason.CRITICAL_SERVICE_DOWN);
         assertState(p, N2, RUNNING_IN_BACKUP_MODE, Reason.CRITICAL_SERVICE_DOWN);
 
-        // seed 000 Table 2, row "Failed Over / Initialization or Critical Services Down": the services come back.
+        // [RG-T2], row "Failed Over / Initialization or Critical Services Down": the services come back.
         p.now = p.now.plusSeconds(1);
         p.step(N1, new RmEvent.ServiceChanged("xcp-router", true));
         p.settle();
@@ -466,7 +466,7 @@ class RecoveryManagerTest {
 
     @Test
     void aDatabaseDownForTheDelayIsDatabaseFailure() {
-        // seed 000 Table 2, row "Failed Over with Critical Services not Running / Database Failure | Running in Backup
+        // [RG-T2], row "Failed Over with Critical Services not Running / Database Failure | Running in Backup
         // Mode / Database Failure".
         RmPair p = RmPair.of(true);
         p.startBoth();
@@ -497,7 +497,7 @@ class RecoveryManagerTest {
     @Test
     void noFailoverToAPeerWhoseCriticalServiceJustWentDown() {
         // Actions: failover needs the peer "up, Normal and healthy to take over". Accepting it makes the sick peer the
-        // backup; Critical Service Delay later both nodes end in Running in Failed Mode (seed 000 Table 2).
+        // backup; Critical Service Delay later both nodes end in Running in Failed Mode ([RG-T2]).
         RmPair p = RmPair.of(true);
         p.startBoth();
         p.now = T0.plusSeconds(1);
@@ -515,7 +515,7 @@ class RecoveryManagerTest {
 
     @Test
     void noFallbackToAFailoverAffectedServicesNodeWhileItsDatabaseIsDown() {
-        // seed 000, Fallback: "The failed ... node comes back into service and all critical services are running";
+        // [RG-MANUAL], Fallback: "The failed ... node comes back into service and all critical services are running";
         // Table 2, row "Backup Activated | Failover Affected Services / Auto Recovery Database Failure.". Accepting it
         // moves node 2's users back to a node without a database, which fails them over again at once.
         RmPair p = RmPair.of(true);
@@ -536,7 +536,7 @@ class RecoveryManagerTest {
 
     @Test
     void aPairRestartedFailedOverAndFallingBackDoesNotStayThere() {
-        // seed 000 Table 1: Falling Back is "a transition state"; Table 2, "Taking Back / Initialization | Falling
+        // [RG-T1]: Falling Back is "a transition state"; Table 2, "Taking Back / Initialization | Falling
         // Back": "After the taking back process is complete, both nodes are in Normal state." Here both recovery
         // managers start together, n1 resuming Failed Over and n2 resuming Falling Back (RedundancyPropertiesTest
         // finds this with seed 124513): n1 waits for a backup, n2 for n1 to take back, and nobody serves n1's users.
@@ -555,7 +555,7 @@ class RecoveryManagerTest {
 
     @Test
     void aRestartOfTheFallingBackNodeDuringAFallbackEndsNormal() {
-        // seed 000 Table 2, row "Taking Back / Initialization | Falling Back / On Admin Request": a restart during a
+        // [RG-T2], row "Taking Back / Initialization | Falling Back / On Admin Request": a restart during a
         // manual fallback, after which "both nodes are in Normal state". Here the node falling back (n2) restarts:
         // it resumes Falling Back but never lets its users go, and n1 waits in Taking Back for it (the shape
         // RedundancyPropertiesTest reports as "Falling Back / Taking Back").
@@ -577,7 +577,7 @@ class RecoveryManagerTest {
 
     @Test
     void manualFailoverThenFallback() {
-        // seed 000 Table 2, rows "Failing Over | Taking Over / On Admin Request", "Idle | Running in Backup Mode / On
+        // [RG-T2], rows "Failing Over | Taking Over / On Admin Request", "Idle | Running in Backup Mode / On
         // Admin Request" and "Taking Back | Falling Back / On Admin Request"; Initiate Manual Failover: "the Cisco
         // Server Recovery Manager stops the critical services on the failed node".
         RmPair p = RmPair.of(true);
@@ -601,7 +601,7 @@ class RecoveryManagerTest {
         Transition<RmState> back = p.step(N1, new RmEvent.Admin(6, AdminAction.FALLBACK));
         assertThat(back.effects()).contains(new Effect.AdminResult(6, true, "fallback started on n1"),
                 record(N1, "Idle", "Taking Back", "On Admin Request"));
-        // seed 000, manual fallback "restarts critical services on the primary node".
+        // [RG-MANUAL], manual fallback "restarts critical services on the primary node".
         assertThat(RmPair.of(back, Effect.RunHook.class)).singleElement()
                 .satisfies(h -> assertThat(h.kind()).isEqualTo(HookKind.START_SERVICES));
         p.completeHook(N1, true);
@@ -633,7 +633,7 @@ class RecoveryManagerTest {
 
     @Test
     void noAdminActionDuringATransition() {
-        // seed 000 Table 1: Failing Over and Taking Over are transition states.
+        // [RG-T1]: Failing Over and Taking Over are transition states.
         RmPair p = RmPair.of(true);
         p.startBoth();
         p.step(N1, new RmEvent.Admin(1, AdminAction.FAILOVER));
@@ -673,7 +673,7 @@ class RecoveryManagerTest {
 
     @Test
     void aFailedUserMoveLeavesBothInFailedModeUntilRecover() {
-        // seed 000 Table 2, row "Running in Failed Mode / Cisco Server Recovery Manager Take Over Users Failed" (both
+        // [RG-T2], row "Running in Failed Mode / Cisco Server Recovery Manager Take Over Users Failed" (both
         // nodes); recommended action: click Recovery.
         RmPair p = RmPair.of(true);
         p.startBoth();
@@ -729,7 +729,7 @@ class RecoveryManagerTest {
     @Test
     void theStoryEndsWhereTable2Says() {
         RmPair p = story();
-        // seed 000 Table 2, row "Failed Over / Initialization | Running in Backup Mode / Peer Reboot".
+        // [RG-T2], row "Failed Over / Initialization | Running in Backup Mode / Peer Reboot".
         assertState(p, N1, RUNNING_IN_BACKUP_MODE, Reason.PEER_REBOOT);
         assertState(p, N2, FAILED_OVER, Reason.INITIALIZATION);
         assertThat(p.state(N2).incarnation()).isEqualTo(2);
@@ -801,7 +801,7 @@ class RecoveryManagerTest {
 
     @Test
     void aRestartInIdleResumesIdle() {
-        // seed 000 Table 2, row "Idle / Initialization | Running in Backup Mode / On Admin Request": the administrator
+        // [RG-T2], row "Idle / Initialization | Running in Backup Mode / On Admin Request": the administrator
         // restarts the SRM service on node 1 while node 1 is in Idle state.
         RmPair p = RmPair.of(true);
         p.startBoth();
@@ -824,7 +824,7 @@ class RecoveryManagerTest {
 
     @Test
     void automaticFallbackThirtyMinutesAfterTheNodeIsHealthyAgain() {
-        // seed 000, Enable Automatic Fallback: users move back "thirty minutes after the primary node returns to a
+        // [RG-HB], Enable Automatic Fallback: users move back "thirty minutes after the primary node returns to a
         // healthy state"; Table 2, row "Taking Back | Falling Back / Automatic Fallback".
         RmPair p = new RmPair(RedundancyGroup.pair("g1", N1, N2, true), params("automaticFallback", "true"));
         p.startBoth();
@@ -895,7 +895,7 @@ class RecoveryManagerTest {
 
     @Test
     void nodesThatDisagreeOnHighAvailabilityAreUnknown() {
-        // seed 000 Table 1 and Table 2, "Unknown / Unknown": "high availability was not enabled properly".
+        // [RG-T1] and Table 2, "Unknown / Unknown": "high availability was not enabled properly".
         RmPair p = RmPair.of(true);
         p.startBoth();
         p.now = T0.plusSeconds(3);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** seed 000, Configure a Presence Redundancy Group, and the Task Flow's one-group-per-node rule. */
+/** [RG-GROUP], and the Task Flow's one-group-per-node rule. */
 class RedundancyGroupTest {
     private static final NodeId N1 = NodeId.of("n1");
     private static final NodeId N2 = NodeId.of("n2");
@@ -32,13 +32,13 @@ class RedundancyGroupTest {
     @ParameterizedTest
     @ValueSource(strings = {"g", "G1", "imp_cluster-01", "ABCxyz0123456789", "_", "-"})
     void nameOfAlphanumericsUnderscoreAndDash(String name) {
-        // seed 000 step 3: "alphanumeric characters, including underscore (_) and dash (-)".
+        // [RG-GROUP] step 3: "alphanumeric characters, including underscore (_) and dash (-)".
         assertThat(named(name).name()).isEqualTo(name);
     }
 
     @Test
     void nameOfUpTo128Characters() {
-        // seed 000 step 3: "a maximum of 128".
+        // [RG-GROUP] step 3: "a maximum of 128".
         String max = "a".repeat(127) + "Z";
         assertThat(named(max).name()).hasSize(128);
         String over = "a".repeat(129);
@@ -67,7 +67,7 @@ class RedundancyGroupTest {
 
     @Test
     void descriptionOfUpTo128CharactersIncludingSymbols() {
-        // seed 000 step 4: "a maximum of 128 alphanumeric characters including symbols".
+        // [RG-GROUP] step 4: "a maximum of 128 alphanumeric characters including symbols".
         String symbols = "Pair A: IM and presence? no -- (west) #1 ~ $ ^ * + = [ ] { } ; , . ! @ ' | \\ _";
         assertThat(described(symbols).description()).isEqualTo(symbols);
         String max = "d".repeat(128);
@@ -85,7 +85,7 @@ class RedundancyGroupTest {
     @ParameterizedTest
     @ValueSource(strings = {"say \"hi\"", "100%", "R&D", "east/west", "a<b", "a>b", "<>"})
     void descriptionWithoutQuotePercentAmpersandSlashOrAngleBrackets(String description) {
-        // seed 000 step 4: "it cannot include double-quotes ("), percentage sign (%), ampersand (&), forward
+        // [RG-GROUP] step 4: "it cannot include double-quotes ("), percentage sign (%), ampersand (&), forward
         // slash (/), or angle brackets (<>)".
         assertThatThrownBy(() -> described(description))
                 .isInstanceOf(Invalid.class)
@@ -102,7 +102,7 @@ class RedundancyGroupTest {
 
     @Test
     void twoDifferentNodes() {
-        // seed 000 step 5: "Choose two different IM and Presence Service nodes".
+        // [RG-GROUP] step 5: "Choose two different IM and Presence Service nodes".
         assertThatThrownBy(() -> RedundancyGroup.pair("g1", N1, N1, true))
                 .isInstanceOf(Invalid.class)
                 .hasMessage("nodes: 'n1, n1' is not allowed; allowed: two different nodes");
@@ -113,7 +113,7 @@ class RedundancyGroupTest {
 
     @Test
     void oneOrTwoNodes() {
-        // seed 000 High Availability: a group "can consist of a single ... node or a pair".
+        // [RG-HA]: a group "can consist of a single ... node or a pair".
         assertThat(new RedundancyGroup("g1", "", List.of(N1), false).nodes()).containsExactly(N1);
         assertThat(RedundancyGroup.pair("g1", N1, N2, false).nodes()).containsExactly(N1, N2);
         assertThatThrownBy(() -> new RedundancyGroup("g1", "", List.of(), false))
@@ -129,7 +129,7 @@ class RedundancyGroupTest {
 
     @Test
     void highAvailabilityNeedsAPair() {
-        // seed 000 High Availability: "A pair of nodes is required for high availability."
+        // [RG-HA]: "A pair of nodes is required for high availability."
         assertThatThrownBy(() -> new RedundancyGroup("g1", "", List.of(N1), true))
                 .isInstanceOf(Invalid.class)
                 .hasMessage("highAvailability: 'true' is not allowed; allowed: false for a group of one node"
@@ -150,7 +150,7 @@ class RedundancyGroupTest {
 
     @Test
     void aNodeIsInAtMostOneGroup() {
-        // seed 000 Task Flow: "An IM and Presence Service node can be assigned to only one presence redundancy group."
+        // [RG-FLOW]: "An IM and Presence Service node can be assigned to only one presence redundancy group."
         RedundancyGroup g1 = RedundancyGroup.pair("g1", N1, N2, true);
         RedundancyGroup g2 = RedundancyGroup.pair("g2", N3, N2, true);
         assertThatThrownBy(() -> RedundancyGroup.checkCluster(List.of(g1, g2)))
@@ -164,7 +164,7 @@ class RedundancyGroupTest {
 
     @Test
     void groupNamesAreUnique() {
-        // seed 000 step 3: "Enter a unique name for the presence redundancy group."
+        // [RG-GROUP] step 3: "Enter a unique name for the presence redundancy group."
         RedundancyGroup a = RedundancyGroup.pair("g1", N1, N2, true);
         RedundancyGroup b = new RedundancyGroup("g1", "", List.of(N3), false);
         assertThatThrownBy(() -> RedundancyGroup.checkCluster(List.of(a, b)))

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ServiceParametersTest {
     private static final ServiceParameters DEFAULTS = ServiceParameters.defaults();
 
-    // seed 000, Configure Heartbeat Interval for Failover: every default the seed gives.
+    // [RG-HB]: every default the specification gives.
 
     @Test
     void keepAliveIntervalDefaultsTo15Seconds() {
@@ -41,7 +41,7 @@ class ServiceParametersTest {
 
     @Test
     void automaticFallbackIsOffByDefaultAndWaitsThirtyMinutes() {
-        // seed 000: "The default value is False"; users move back "thirty minutes after the primary node returns".
+        // [RG-HB]: "The default value is False"; users move back "thirty minutes after the primary node returns".
         assertThat(DEFAULTS.automaticFallback()).isFalse();
         assertThat(DEFAULTS.automaticFallbackDelay()).isEqualTo(Duration.ofMinutes(30));
     }

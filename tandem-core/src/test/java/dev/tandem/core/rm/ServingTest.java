@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Whose users each state serves (seed 000 Table 1 descriptions). */
+/** Whose users each state serves ([RG-T1] descriptions). */
 class ServingTest {
 
     @ParameterizedTest
@@ -23,7 +23,7 @@ class ServingTest {
     @ParameterizedTest
     @EnumSource(value = NodeState.class, names = {"RUNNING_IN_BACKUP_MODE", "BACKUP_ACTIVATED"})
     void backupServesBoth(NodeState s) {
-        // seed 000 Table 1: Running in Backup Mode -- "Users have moved to this (backup) node."
+        // [RG-T1]: Running in Backup Mode -- "Users have moved to this (backup) node."
         assertThat(Serving.of(s, false, Set.of())).containsExactlyInAnyOrder(OWN, PEER);
     }
 
@@ -31,7 +31,7 @@ class ServingTest {
     @EnumSource(value = NodeState.class, names = {"INITIALIZING", "IDLE", "FAILED_OVER",
             "FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING", "FAILOVER_AFFECTED_SERVICES", "TAKING_BACK"})
     void nobody(NodeState s) {
-        // seed 000 Table 1: Idle "does not provide any availability or Instant Messaging services".
+        // [RG-T1]: Idle "does not provide any availability or Instant Messaging services".
         assertThat(Serving.of(s, false, Set.of(OWN))).isEmpty();
         assertThat(Serving.of(s, true, Set.of(OWN, PEER))).isEmpty();
     }

@@ -14,7 +14,7 @@ class TransitionsTest {
     @ParameterizedTest
     @EnumSource(NodeState.class)
     void everyStateMayFailOrFindItsPeerConfiguredDifferently(NodeState from) {
-        // seed 000 Table 1: Running in Failed Mode "an error occurs during the transition states or Running in Backup
+        // [RG-T1]: Running in Failed Mode "an error occurs during the transition states or Running in Backup
         // Mode state"; Unknown: high availability not enabled properly.
         assertThat(Transitions.allowed(from, RUNNING_IN_FAILED_MODE)).isTrue();
         assertThat(Transitions.allowed(from, UNKNOWN)).isTrue();
@@ -29,7 +29,7 @@ class TransitionsTest {
 
     @ParameterizedTest
     @CsvSource({
-            // seed 000 Table 2, manual failover: Normal -> Failing Over -> Idle; Normal -> Taking Over -> backup.
+            // [RG-T2], manual failover: Normal -> Failing Over -> Idle; Normal -> Taking Over -> backup.
             "NORMAL, FAILING_OVER", "NORMAL, TAKING_OVER", "FAILING_OVER, IDLE", "TAKING_OVER, RUNNING_IN_BACKUP_MODE",
             // automatic failover: Failed Over with Critical Services not Running, Failed Over.
             "FAILING_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING", "FAILING_OVER, FAILED_OVER",
@@ -48,7 +48,7 @@ class TransitionsTest {
 
     @ParameterizedTest
     @CsvSource({
-            // No shortcut past a transition state (seed 000 Table 1: they are the way between stable states).
+            // No shortcut past a transition state ([RG-T1]: they are the way between stable states).
             "NORMAL, IDLE", "NORMAL, RUNNING_IN_BACKUP_MODE", "NORMAL, FAILED_OVER", "NORMAL, BACKUP_ACTIVATED",
             "NORMAL, FALLING_BACK", "NORMAL, TAKING_BACK", "NORMAL, INITIALIZING",
             "IDLE, FALLING_BACK", "IDLE, RUNNING_IN_BACKUP_MODE", "IDLE, FAILING_OVER",

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** seed 000, Configure User Assignment Mode, and Redundancy Interactions and Restrictions (Adding Users). */
+/** [RG-ASSIGN], and Redundancy Interactions and Restrictions (Adding Users). */
 class UserAssignmentTest {
     private static final NodeId N1 = NodeId.of("n1");
     private static final NodeId N2 = NodeId.of("n2");
@@ -40,7 +40,7 @@ class UserAssignmentTest {
 
     @Test
     void balancedSpreadsUsersEquallyOverEveryNodeOfEveryGroup() {
-        // seed 000: Balanced "assigns users equally to each node in each subcluster and attempts to balance the total
+        // [RG-ASSIGN]: Balanced "assigns users equally to each node in each subcluster and attempts to balance the total
         // number of users equally across each node".
         Map<NodeId, Integer> counts = place(AssignmentMode.BALANCED, List.of(G1, G2, G3), 100, Map.of());
         assertThat(counts).containsEntry(N1, 20).containsEntry(N2, 20).containsEntry(N3, 20)
@@ -76,7 +76,7 @@ class UserAssignmentTest {
 
     @Test
     void activeStandbyFillsOnlyTheFirstNodeOfEachGroup() {
-        // seed 000: Active-Standby "assigns all users to the first node of the subcluster, leaving the secondary
+        // [RG-ASSIGN]: Active-Standby "assigns all users to the first node of the subcluster, leaving the secondary
         // server as a backup".
         Map<NodeId, Integer> one = place(AssignmentMode.ACTIVE_STANDBY, List.of(G1), 100, Map.of());
         assertThat(one).containsExactly(Map.entry(N1, 100));
@@ -97,7 +97,7 @@ class UserAssignmentTest {
 
     @Test
     void noneAssignsNobody() {
-        // seed 000: None "results in no assignment of the users to the nodes in the cluster by the sync agent".
+        // [RG-ASSIGN]: None "results in no assignment of the users to the nodes in the cluster by the sync agent".
         assertThat(UserAssignment.nextHome(AssignmentMode.NONE, List.of(G1, G2, G3), Map.of())).isEmpty();
         assertThat(UserAssignment.nextHome(AssignmentMode.NONE, List.of(G1), Map.of(N1, 3))).isEmpty();
     }
@@ -122,7 +122,7 @@ class UserAssignmentTest {
 
     @Test
     void addingIsRefusedWhileAnyNodeOfTheClusterIsInAFailoverState() {
-        // seed 000: "You cannot add new users to an IM and Presence Service cluster while one of the cluster nodes
+        // [RG-LIMITS]: "You cannot add new users to an IM and Presence Service cluster while one of the cluster nodes
         // is in a failover state."
         for (NodeState s : NodeState.values()) {
             if (s == NodeState.NORMAL || s == NodeState.INITIALIZING) continue;

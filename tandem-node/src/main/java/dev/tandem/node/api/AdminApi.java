@@ -39,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin API on the admin RPC port (seed 000: 20075): JSON, bearer-token authenticated, bound to the admin
+ * The admin API on the admin RPC port ([RG-HB]: 20075): JSON, bearer-token authenticated, bound to the admin
  * address. Malformed or unauthenticated requests get a JSON error, never a stack trace.
  */
 public final class AdminApi implements AutoCloseable {
@@ -270,7 +270,7 @@ public final class AdminApi implements AutoCloseable {
         ctx.json(next.asText());
     }
 
-    /** Everything {@code show vpn load-balancing} shows (seed 004), as JSON, with the seed's text in {@code text}. */
+    /** Everything {@code show vpn load-balancing} shows ([LB-SHOW]), as JSON, with the specification's text in {@code text}. */
     private void loadBalancing(Context ctx) {
         LoadBalancingView v = node.loadBalancing()
                 .orElseThrow(() -> new ApiError(404, "this node takes no part in a load-balancing group"));
@@ -296,7 +296,7 @@ public final class AdminApi implements AutoCloseable {
 
     /**
      * The session service reports its sessions: {@code {"ssl":{"active":N,"max":M},"ipsec":{...}}}. Inactive
-     * sessions are left out (seed 004: they do not count towards the load).
+     * sessions are left out ([LB-SHOW]: they do not count towards the load).
      */
     private void putLoad(Context ctx) {
         if (node.loadBalancing().isEmpty()) throw new ApiError(404, "this node takes no part in a load-balancing group");

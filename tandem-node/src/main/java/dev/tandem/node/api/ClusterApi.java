@@ -201,7 +201,7 @@ final class ClusterApi {
             next[0] = SettingsDocument.readParameters(body, "", s.serviceParameters().asText(), SettingsDocument.json());
             return s.withParameters(next[0]);
         });
-        // Applied live by every node's watcher; the ports only with a restart (seed 000 parameters bind sockets).
+        // Applied live by every node's watcher; the ports only with a restart ([RG-HB] parameters bind sockets).
         ctx.json(after.serviceParameters().asText());
     }
 
@@ -253,7 +253,7 @@ final class ClusterApi {
         ctx.json(m);
     }
 
-    /** Like the seed's {@code utils dbreplication status}: connectivity, schema, each node's epoch, replication. */
+    /** Like the specification's {@code utils dbreplication status}: connectivity, schema, each node's epoch, replication. */
     private void dbStatus(Context ctx) {
         StoreService s = node.store();
         ClusterStore store = s.store();

@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Seed 004's configuration commands on the store (Configuring VPN Load Balancing): {@code POST
+ * the configuration commands of [LB-CONFIG] on the store (Configuring VPN Load Balancing): {@code POST
  * /api/v1/config/commands} runs lines through the core's {@link ConfigInterpreter} over the stored load-balancing
  * group and one device, and writes the result in one audited store transaction, all or nothing;
  * {@code GET /api/v1/config/running} prints the section as {@code show running-config} does.
@@ -124,7 +124,7 @@ final class ConfigCommandsApi {
         return new ConfigInterpreter.Result(c, applied, mode);
     }
 
-    /** seed 004, step 5: "cluster key 8" takes an already encrypted key; this node's master key opens it. */
+    /** [LB-GROUP], step 5: "cluster key 8" takes an already encrypted key; this node's master key opens it. */
     private ClusterKey unseal(String sealed, ConfigInterpreter.Statement st) {
         Path master = node.config().cluster().masterKeyFile();
         if (master == null) {
@@ -189,7 +189,7 @@ final class ConfigCommandsApi {
         ClusterSettings.Device before = s.device(device).orElse(null);
         List<ClusterSettings.Device> devices = new ArrayList<>(s.devices().stream().filter(d -> !d.node().equals(device)).toList());
         if (c.publicAddress() != null) {
-            // Typed one line at a time, lbpublic comes first (seed 004, step 1): until lbprivate is given the device
+            // Typed one line at a time, lbpublic comes first ([LB-DEVICE], step 1): until lbprivate is given the device
             // talks on its public address, as PUT .../load-balancing/settings does without a privateAddress.
             LbConfig whole = c.privateAddress() != null ? c : c.withPrivateAddress(c.publicAddress());
             DeviceSettings ds = whole.deviceSettings(before == null ? null : before.toCore()).orElseThrow();

@@ -23,7 +23,7 @@ import java.util.function.Function;
 final class SettingsDocument {
     private SettingsDocument() {}
 
-    /** seed 000 spells the modes Balanced, Active-Standby and None. */
+    /** [RG-ASSIGN] spells the modes Balanced, Active-Standby and None. */
     static String modeName(AssignmentMode m) {
         return switch (m) {
             case BALANCED -> "Balanced";
@@ -190,7 +190,7 @@ final class SettingsDocument {
         return out;
     }
 
-    /** Parameters given as a map of seed 000 names to text; each checked on its own, then all together. */
+    /** Parameters given as a map of the specification ([RG-GROUP]) names to text; each checked on its own, then all together. */
     static Map<String, String> readParameters(JsonNode p, String path, Map<String, String> base, Where w) {
         if (p == null || !p.isObject()) throw bad(w, path, p, "a map of parameter: value, names " + ServiceParameters.NAMES);
         Map<String, String> out = new LinkedHashMap<>(base);

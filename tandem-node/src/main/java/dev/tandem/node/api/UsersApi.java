@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Users (seed 000: Configure User Assignment Mode; Redundancy Interactions and Restrictions): add, remove, list,
+ * Users ([RG-ASSIGN]; [RG-LIMITS]): add, remove, list,
  * look up, import and export as CSV, move between groups and rebalance. {@code serving} is the node serving the
  * user now, from this node's in-memory directory and the node states it knows.
  */
@@ -40,7 +40,7 @@ final class UsersApi {
         r.get("/api/v1/users/export", this::export);
         r.post("/api/v1/users/import", this::importCsv);
         r.post("/api/v1/users/rebalance", ctx -> ctx.json(Map.of("moved", admin().rebalance(ClusterApi.who(ctx)),
-                "note", "moved users must log in again (seed 000)")));
+                "note", "moved users must log in again ([RG-MANUAL])")));
         r.get("/api/v1/users", this::list);
         r.post("/api/v1/users", this::add);
         r.get("/api/v1/users/{id}", this::get);
@@ -129,7 +129,7 @@ final class UsersApi {
         SettingsDocument.keys(b, "", java.util.Set.of("group", "home"), SettingsDocument.json());
         User u = admin().move(ClusterApi.who(ctx), ctx.pathParam("id"), text(b, "group"), text(b, "home"));
         Map<String, Object> m = view(u);
-        // seed 000, IM and Presence status: a user moved to another group must log out and in again.
+        // [RG-LIMITS], IM and Presence status: a user moved to another group must log out and in again.
         m.put("mustLogInAgain", true);
         ctx.json(m);
     }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One critical service check. {@code kind}: tcp (target host:port), http (url, expectStatus, bodyContains),
  * process (pidFile or processName), command (command; exit 0 means up), database (jdbcUrl; a failure is
- * seed 000's Database Failure).
+ * the specification's [RG-T2] Database Failure).
  */
 public record CheckConfig(String name, String kind, String target, String url, Integer expectStatus,
                           String bodyContains, String pidFile, String processName, List<String> command,

@@ -96,7 +96,7 @@ public final class ConfigLoader {
             throw error("cluster.masterKeyFile", "required with key8: the file holding the key that decrypts it");
         }
         if (encryption && keyFile == null && key8 == null) {
-            // seed 004, cluster encryption: "you must first specify ... a shared secret".
+            // [LB-GROUP]: "you must first specify ... a shared secret".
             throw error("cluster.encryption", "true needs a cluster key: set cluster.keyFile or cluster.key8");
         }
 
@@ -269,7 +269,7 @@ public final class ConfigLoader {
         if (!mode.equals("distributed") && !mode.equals("centralized")) {
             throw error(p + "mode", "'" + mode + "' is not allowed; allowed: distributed or centralized");
         }
-        // seed 004, Prerequisites: "VPN load balancing is disabled by default. You must explicitly enable it."
+        // [LB-PREREQ]: "VPN load balancing is disabled by default. You must explicitly enable it."
         boolean participate = lb.has("participate") && bool(p + "participate", lb.get("participate"));
         int priority = lb.has("priority") ? (int) integer(p + "priority", lb.get("priority"), 1, 10)
                 : dev.tandem.core.lb.DeviceSettings.DEFAULT_PRIORITY;
@@ -285,7 +285,7 @@ public final class ConfigLoader {
         int max = lb.has("maxSessions") ? (int) integer(p + "maxSessions", lb.get("maxSessions"), 1,
                 dev.tandem.core.lb.ClassLoad.MAX_SESSIONS) : 100;
         // A node is a member on its own unless the configuration names its redundancy group (both nodes then speak for
-        // one member, seed 004 FAQ: load balancing and failover on the same device).
+        // one member, the specification ([LB-FAQ]) FAQ: load balancing and failover on the same device).
         String member = lb.has("member") ? text(lb, p + "member", true) : self;
         if (!member.equals(self) && !member.equals(group.name())) {
             throw error(p + "member", "'" + member + "' is not allowed; allowed: this node's id (" + self

@@ -24,7 +24,7 @@ public final class LbTimings {
         else Durations.parse(key, value);
     }
 
-    /** The group's timing: the seed's defaults, with the keys the configuration gives. */
+    /** The group's timing: the specification's defaults, with the keys the configuration gives. */
     public static LbTiming from(Map<String, String> t) {
         LbTiming d = LbTiming.defaults();
         return new LbTiming(
@@ -36,7 +36,7 @@ public final class LbTimings {
                 t.containsKey("discoveryWindow") ? Durations.parse("discoveryWindow", t.get("discoveryWindow")) : d.discoveryWindow());
     }
 
-    /** This device's settings (seed 004, Configure the Public and Private Interfaces). */
+    /** This device's settings ([LB-DEVICE]). */
     public static DeviceSettings device(NodeConfig.LoadBalancing lb) {
         DeviceSettings d = DeviceSettings.of(IpAddress.parse("public address", lb.publicAddress()),
                 IpAddress.parse("private address", lb.privateAddress()))
@@ -48,7 +48,7 @@ public final class LbTimings {
         return d;
     }
 
-    /** The group's settings (seed 004, Configure the VPN Load Balancing Group Attributes). */
+    /** The group's settings ([LB-GROUP]). */
     public static GroupSettings group(NodeConfig.LoadBalancing lb, boolean encryption, Optional<String> secret) {
         GroupSettings g = GroupSettings.of(NetAddress.parse("cluster address", lb.clusterAddress()))
                 .withPort(lb.clusterPort())

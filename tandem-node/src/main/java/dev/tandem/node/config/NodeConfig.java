@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A node's bootstrap configuration, read from one YAML file (DESIGN.md, Configuration). Paths in it are
+ * A node's bootstrap configuration, read from one YAML file (docs/architecture.md, Configuration). Paths in it are
  * relative to the file. docs/node-config.yaml explains every key.
  *
  * @param base the directory of the configuration file
@@ -28,18 +28,18 @@ public record NodeConfig(
 
     public record Admin(String address, int port, Path tokenFile) {}
 
-    /** {@code keyFile}: a file holding the cluster key; {@code key8}: the key encrypted at rest (seed 004: cluster key 8). */
+    /** {@code keyFile}: a file holding the cluster key; {@code key8}: the key encrypted at rest ([LB-GROUP]: cluster key 8). */
     public record Cluster(Path keyFile, String key8, Path masterKeyFile, boolean encryption) {}
 
     public record Member(String id, String address) {}
 
     public record Group(String name, String description, boolean highAvailability, List<Member> nodes) {}
 
-    /** Commands that stop and start the critical services (seed 000: manual failover stops them, fallback starts them). */
+    /** Commands that stop and start the critical services ([RG-MANUAL]: manual failover stops them, fallback starts them). */
     public record ServiceControl(List<String> stop, List<String> start, java.time.Duration timeout) {}
 
     /**
-     * The load-balancing group (seed 004), or null when this node takes no part. {@code member}: the name this
+     * The load-balancing group ([LB-ABOUT]), or null when this node takes no part. {@code member}: the name this
      * node speaks for (its id, or its redundancy group's name when both nodes of the pair speak for one member);
      * {@code peers}: the other nodes of the group and their private addresses, where group messages go; {@code addressDriver}: bind, linux or script.
      */
@@ -51,7 +51,7 @@ public record NodeConfig(
                                 Map<String, String> timing, List<String> onDirectorChange, Redirect redirect) {}
 
     /**
-     * The redirect service the director runs on the cluster address (seed 004, VPN Load Balancing: clients are
+     * The redirect service the director runs on the cluster address ([LB-ABOUT]: clients are
      * redirected to the least-loaded member).
      *
      * @param enabled       whether the director answers clients at all (a group used only for its address may not)
@@ -82,11 +82,11 @@ public record NodeConfig(
     /**
      * The session service the node runs beside itself, or null when the configuration has no sessionService
      * section. Clients log in at {@code address:port}; a session without a heartbeat for {@code inactiveAfter}
-     * becomes inactive (it holds its licence but is not load, seed 004) and ends after {@code endAfter} more.
+     * becomes inactive (it holds its licence but is not load, the specification ([LB-SHOW])) and ends after {@code endAfter} more.
      */
     public record SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
                                  java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader) {
-        /** The redirect service's port in the demo and tests (DESIGN.md, Transport); members serve on the same port. */
+        /** The redirect service's port in the demo and tests (docs/architecture.md, Transport); members serve on the same port. */
         public static final int DEFAULT_PORT = 8443;
         /** Without a load-balancing section: the same default as loadBalancing.maxSessions. */
         public static final int DEFAULT_MAX_SESSIONS = 100;

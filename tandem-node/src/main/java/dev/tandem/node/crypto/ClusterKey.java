@@ -9,7 +9,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The cluster key (seed 004: the group's shared secret, {@code cluster key}). Only keys derived from it are
+ * The cluster key ([LB-GROUP]: the group's shared secret, {@code cluster key}). Only keys derived from it are
  * kept; it prints as its fingerprint, never as itself.
  */
 public final class ClusterKey {

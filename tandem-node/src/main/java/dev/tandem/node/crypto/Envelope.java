@@ -12,7 +12,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * The envelope every group and pair message travels in (DESIGN.md, Security). Header, in clear and
+ * The envelope every group and pair message travels in (docs/architecture.md, Security). Header, in clear and
  * authenticated: magic "TD", version, kind, flags, sender epoch (8 bytes), counter (8 bytes), nonce salt
  * (4 bytes), sender id (length byte + UTF-8). Then the payload: AES-256-GCM encrypted when encryption is on,
  * in clear but covered by a GCM tag when only a key is configured, in clear without a key. A per-sender
@@ -62,7 +62,7 @@ public final class Envelope {
      */
     public Envelope(Optional<ClusterKey> key, boolean encrypt, String selfId, long epoch) {
         if (encrypt && key.isEmpty()) {
-            // seed 004: "If you configure this check attribute, you must first specify ... a shared secret."
+            // [LB-GROUP]: "If you configure this check attribute, you must first specify ... a shared secret."
             throw new dev.tandem.core.Invalid("cluster encryption", "on", "off, or on together with a cluster key");
         }
         this.key = key;

@@ -12,7 +12,7 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A secret stored encrypted at rest (seed 004: {@code cluster key 8} takes "an already encrypted key"): AES-256-GCM
+ * A secret stored encrypted at rest ([LB-GROUP]: {@code cluster key 8} takes "an already encrypted key"): AES-256-GCM
  * under a key derived by PBKDF2-HMAC-SHA256 from a node-local master passphrase. Text form:
  * {@code 8$<base64 of salt, nonce and ciphertext>}.
  */

@@ -21,7 +21,7 @@ public final class DemoCluster {
     public static final int MAX_NODES = 100;
 
     public enum Profile {
-        /** The seed's timers: 15 s heartbeats, 60 s timeout. */
+        /** The specification's timers: 15 s heartbeats, 60 s timeout. */
         DEFAULT,
         /** Timers scaled down for tests and demos: 100 ms heartbeats, 500 ms timeout. */
         FAST
@@ -105,7 +105,7 @@ public final class DemoCluster {
 
     /**
      * Every node runs the session service on its own address and port 8443, and watches it as a critical service
-     * (seed 000: a critical service down for the Critical Service Delay fails the node over).
+     * ([RG-HB]: a critical service down for the Critical Service Delay fails the node over).
      */
     private static String sessionService(int i, Profile profile) {
         boolean fast = profile == Profile.FAST;

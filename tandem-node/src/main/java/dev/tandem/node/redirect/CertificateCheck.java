@@ -25,7 +25,7 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * Which names a load-balancing group's certificate must carry (seed 004, Certificate Verification): "If the group
+ * Which names a load-balancing group's certificate must carry ([LB-CERT]): "If the group
  * uses one certificate, then the certificate should have SAN extensions for the virtual IP address and group FQDN and
  * should contain Subject Alternative Name extensions that have each ASA's IP and FQDN. If the group uses multiple
  * certificates, then the certificate for each ASA should have SAN extensions for the virtual IP, group FQDN, and the

@@ -8,7 +8,7 @@ public sealed interface ClientAnswer {
      *
      * @param host   where to send the client: the member's FQDN, NAT address or public address
      * @param member the member's name in the load-balancing group
-     * @param rule   "1" to "4" for the seed's decision rules, "user" for user-homed routing
+     * @param rule   "1" to "4" for the specification's decision rules, "user" for user-homed routing
      */
     record Redirect(String host, String member, String rule) implements ClientAnswer {
         /** The host as it goes in a URL: IPv6 literals in brackets. */

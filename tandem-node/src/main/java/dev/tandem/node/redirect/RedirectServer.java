@@ -42,7 +42,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The director's redirect service on the cluster address (seed 004, VPN Load Balancing): every new request gets a
+ * The director's redirect service on the cluster address ([LB-ABOUT]): every new request gets a
  * 302 to the member the decision chose, path and query kept; {@code /.well-known/tandem/assign} gives the same
  * choice as JSON. The decision itself is made by the node's event loop, which owns the group's state; this class only
  * speaks HTTP. Non-blocking, keep-alive, HTTPS when a certificate is configured.

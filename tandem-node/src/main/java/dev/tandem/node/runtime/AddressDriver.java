@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Puts the cluster address on this host and takes it off (DESIGN.md, Cluster address): {@code bind} (the address
+ * Puts the cluster address on this host and takes it off (docs/architecture.md, Cluster address): {@code bind} (the address
  * is already routed here, e.g. 127.0.0.0/8, so only binding it is needed), {@code linux} ({@code ip addr add/del}
  * and a gratuitous ARP so switches and neighbours learn the move), {@code script} (the operator's commands, e.g.
  * a cloud API call). Runs on the hook thread, never on the event loop.

@@ -55,7 +55,7 @@ final class ClientDecider {
 
     /**
      * A client that names a user known to the cluster goes to the first live member among the nodes that may serve
-     * that user; any other client goes where rules 1 to 4 say (seed 004, VPN Load-Balancing Algorithm).
+     * that user; any other client goes where rules 1 to 4 say ([LB-RULES]).
      */
     synchronized ClientAnswer answer(Optional<String> user, UserLocator users) {
         Instant now = clock.instant();

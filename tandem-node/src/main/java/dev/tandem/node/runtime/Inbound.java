@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Opens one datagram: the envelope (authentication, replay), the kind, the payload, and the sender named inside
  * it against the envelope's. Anything wrong is dropped, counted by cause and logged at a limited rate; it never
- * reaches a machine (DESIGN.md, Security).
+ * reaches a machine (docs/architecture.md, Security).
  */
 final class Inbound {
     /** Reads a payload of one kind of message. */

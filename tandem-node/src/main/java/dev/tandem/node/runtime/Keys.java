@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
 
-/** Reads the cluster key from where the configuration says: a file, or sealed at rest (seed 004: cluster key 8). */
+/** Reads the cluster key from where the configuration says: a file, or sealed at rest ([LB-GROUP]: cluster key 8). */
 final class Keys {
     private Keys() {}
 

@@ -135,7 +135,7 @@ final class LoadBalancingShell {
     }
 
     /**
-     * seed 004, Enable Redirection Using a FQDN: the director "can send a fully qualified domain name (FQDN), using
+     * [LB-FQDN], Enable Redirection Using a FQDN: the director "can send a fully qualified domain name (FQDN), using
      * reverse DNS lookup, of a member device". Without a configured name, this member looks its own up once at start.
      */
     private static DeviceSettings withReverseName(DeviceSettings d) {
@@ -209,7 +209,7 @@ final class LoadBalancingShell {
         return rm.serving().contains(first ? Serving.Side.OWN : Serving.Side.PEER);
     }
 
-    /** The session service's report: active and maximum sessions (inactive ones are never counted, seed 004). */
+    /** The session service's report: active and maximum sessions (inactive ones are never counted, the specification ([LB-SHOW])). */
     void load(Load l) {
         load = l;
         if (speaking) step(new LbEvent.LoadChanged(l));
@@ -275,7 +275,7 @@ final class LoadBalancingShell {
     }
 
     /**
-     * seed 004 FAQ, load balancing and failover on the same device: "If that device fails, the standby unit takes
+     * [LB-FAQ], load balancing and failover on the same device: "If that device fails, the standby unit takes
      * over immediately". The speaker of a pair sends its peer what it needs to go on as the same member (role,
      * director, topology) whenever that changes; the peer keeps the last one for when it speaks.
      */
@@ -389,7 +389,7 @@ final class LoadBalancingShell {
             publishForClients();
             if (config.redirect().enabled()) addressWorker.execute(this::openRedirect);
         } catch (Exception e) {
-            // Somebody else holds it (seed 004: "the ARP subsystem detects the duplicate IP address condition").
+            // Somebody else holds it ([LB-ELECT]: "the ARP subsystem detects the duplicate IP address condition").
             LOG.warn("the cluster address {} is held by another node: {}", config.clusterAddress(), e.getMessage());
             if (speaking) step(new LbEvent.AddressConflict());
             if (rebind == null || rebind.isDone()) {

@@ -30,7 +30,7 @@ public final class NodeMetrics {
         Gauge.builder("tandem_lb_cluster_address_held", () -> lb.get().map(v -> v.holdsAddress() ? 1 : 0).orElse(0))
                 .description("1 while this node holds the cluster address").register(registry);
         Gauge.builder("tandem_lb_load_percent", () -> lb.get().map(v -> v.load().percent()).orElse(0))
-                .description("this member's load, as the director computes it (seed 004)").register(registry);
+                .description("this member's load, as the director computes it ([LB-ABOUT])").register(registry);
         Gauge.builder("tandem_lb_sessions", () -> lb.get().map(v -> v.load().sessions()).orElse(0))
                 .description("this member's active sessions").register(registry);
         Gauge.builder("tandem_lb_members", () -> lb.get().map(v -> v.state().members().size()).orElse(0))

@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * The recovery manager's persisted state on local disk (DESIGN.md, Persistence): written to a temporary
+ * The recovery manager's persisted state on local disk (docs/architecture.md, Persistence): written to a temporary
  * file, flushed to disk, then renamed over the old one, so a crash at any instant leaves either the old or
  * the new state, never half of one.
  */

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One running node: the recovery manager's core inside its shell. A single event-loop thread owns the core
  * state; the network, the checks, the hooks and the admin API only submit events to it and read the
- * snapshot it publishes after every step (DESIGN.md, The shell).
+ * snapshot it publishes after every step (docs/architecture.md, The shell).
  */
 public final class TandemNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TandemNode.class);
@@ -355,7 +355,7 @@ public final class TandemNode implements AutoCloseable {
     }
 
     private void transition(Effect.Record r) {
-        // One log line per state transition: node, from, to, reason (DESIGN.md).
+        // One log line per state transition: node, from, to, reason (docs/architecture.md).
         LOG.info("{} {}: {} -> {} ({})", r.node(), r.protocol(), r.from(), r.to(), r.reason());
         metrics.transition(r.protocol(), r.to());
         events.publish("transition", clock.instant(), Map.of("node", r.node().value(), "protocol", r.protocol(),

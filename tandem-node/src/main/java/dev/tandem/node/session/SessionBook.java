@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * The live sessions of one node and their licences. Thread-safe: HTTP requests, the sweep and the node's state
  * changes all come through its synchronized methods, each short. The licence rules are the core's
- * {@link SessionTable} (seed 004: inactive sessions hold a licence but are not load; a new session takes the licence
+ * {@link SessionTable} ([LB-SHOW]: inactive sessions hold a licence but are not load; a new session takes the licence
  * of the session inactive the longest when every licence is held).
  */
 final class SessionBook {

@@ -14,10 +14,10 @@ public interface SessionHost {
     /** The other node of its redundancy pair, if it has one. */
     Optional<String> peer();
 
-    /** Whose users the node serves now (seed 000: its own, its peer's while the peer is failed over, or none). */
+    /** Whose users the node serves now ([RG-OVER]: its own, its peer's while the peer is failed over, or none). */
     Set<Serving.Side> serving();
 
-    /** seed 000, Client Re-Login Lower Limit: how long clients should wait before logging in here again. */
+    /** [RG-RELOGIN], Client Re-Login Lower Limit: how long clients should wait before logging in here again. */
     Duration reloginLower();
 
     /**
@@ -29,6 +29,6 @@ public interface SessionHost {
         return true;
     }
 
-    /** The sessions as load for the load-balancing group (seed 004: inactive sessions left out). */
+    /** The sessions as load for the load-balancing group ([LB-SHOW]: inactive sessions left out). */
     void reportLoad(Load load);
 }

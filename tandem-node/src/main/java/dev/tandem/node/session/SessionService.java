@@ -38,7 +38,7 @@ public final class SessionService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The header a client may name its session in (besides ?session= and the JSON body). */
     public static final String SESSION_HEADER = "X-Tandem-Session";
-    /** The same rule as node ids and the seed's user ids: up to 128 characters, no spaces or markup. */
+    /** The same rule as node ids and the specification's user ids: up to 128 characters, no spaces or markup. */
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.@+:-]{1,128}");
     private static final String USER_ALLOWED = "1 to 128 of A-Z a-z 0-9 _ . @ + : -";
     private static final Duration LONGEST_SWEEP = Duration.ofSeconds(1);
@@ -95,7 +95,7 @@ public final class SessionService implements AutoCloseable {
         Duration sweep = config.inactiveAfter().dividedBy(4);
         if (sweep.compareTo(LONGEST_SWEEP) > 0) sweep = LONGEST_SWEEP;
         if (sweep.toMillis() < 5) sweep = Duration.ofMillis(5);
-        // The sweep also reports the load at least once a second: at least every load-balancing keepalive (seed 004).
+        // The sweep also reports the load at least once a second: at least every load-balancing keepalive ([LB-KA]).
         timer.scheduleAtFixedRate(this::tick, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         changed();
         LOG.info("session service of {} on http://{}:{} (max {} sessions)", host.id(), config.address(), port(),
@@ -108,7 +108,7 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * The node's state changed: sessions of users it no longer serves end now. seed 000, Manual failover: "All users
+     * The node's state changed: sessions of users it no longer serves end now. The specification ([RG-MANUAL]), Manual failover: "All users
      * from the failed node are disconnected and must re-login to the backup node"; Manual fallback: the backup
      * "disconnects all users that had been failed over". Taking over needs nothing here: logins of the peer's users
      * are accepted from now on.
@@ -265,7 +265,7 @@ public final class SessionService implements AutoCloseable {
                 + " (ended, dropped or never started); log in again through the cluster address", null);
     }
 
-    /** seed 000: clients wait at least the Client Re-Login Lower Limit before they log in again. */
+    /** [RG-RELOGIN]: clients wait at least the Client Re-Login Lower Limit before they log in again. */
     private Duration retryAfter() {
         return host.reloginLower();
     }
@@ -302,8 +302,8 @@ public final class SessionService implements AutoCloseable {
     private void report() {
         reportPending.set(false);
         Load load = book.load();
-        // A node that serves nobody (failed over, idle) shows full, so the director never sends a client there (seed
-        // 004: a member at 100% is never chosen); its own users are with its peer.
+        // A node that serves nobody (failed over, idle) shows full, so the director never sends a client there
+        // ([LB-SHOW]: a member at 100% is never chosen); its own users are with its peer.
         if (host.serving().isEmpty()) load = Load.of(SessionBook.CLASS, load.sessions(), 0);
         try {
             host.reportLoad(load);

@@ -3,7 +3,7 @@ package dev.tandem.node.session;
 import java.util.Optional;
 
 /**
- * Where the cluster's users live: the home node each user is assigned to (seed 000, user assignment). The session
+ * Where the cluster's users live: the home node each user is assigned to ([RG-ASSIGN]). The session
  * service asks it at every login; whether the home node or its peer serves the user now follows from the pair's
  * recovery-manager state, which the node knows first.
  */

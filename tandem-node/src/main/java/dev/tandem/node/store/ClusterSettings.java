@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything cluster-wide that the store holds besides users, at one epoch (DESIGN.md, Configuration). The
+ * Everything cluster-wide that the store holds besides users, at one epoch (docs/architecture.md, Configuration). The
  * records carry text as operators write it; {@link #validate()} checks it with the core's own rules, so the
  * store, the API and the configuration file reject the same things with the same words.
  *
@@ -40,7 +40,7 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         devices = devices == null ? List.of() : List.copyOf(devices);
     }
 
-    /** A store nobody has written to: no groups, the seed's defaults. */
+    /** A store nobody has written to: no groups, the specification's defaults. */
     public static ClusterSettings empty() {
         return new ClusterSettings(0, false, AssignmentMode.BALANCED.display(), List.of(), Map.of(), null, List.of());
     }
@@ -48,14 +48,14 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
     /** One node of a redundancy group and the address its peer and the admin API reach it on. */
     public record Member(String id, String address) {}
 
-    /** seed 000: a presence redundancy group. */
+    /** [RG-OVER]: a presence redundancy group. */
     public record Group(String name, String description, List<Member> nodes, boolean ha) {
         public Group {
             description = description == null ? "" : description;
             nodes = nodes == null ? List.of() : List.copyOf(nodes);
         }
 
-        /** The core's group: the seed's name, description and node rules are checked there. */
+        /** The core's group: the specification's name, description and node rules are checked there. */
         public RedundancyGroup toCore() {
             List<NodeId> ids = new ArrayList<>();
             for (Member m : nodes) {
@@ -74,12 +74,12 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
     }
 
     /**
-     * seed 004: the settings every member shares. The key itself never enters the store: each node reads it from
+     * [LB-GROUP]: the settings every member shares. The key itself never enters the store: each node reads it from
      * its key file; the store keeps the fingerprint so every node can tell whether it holds the same key.
      */
     public record LbGroup(String clusterAddress, int clusterPort, boolean encryption, String keyFingerprint,
                           String mode, int redirectPort) {
-        /** DESIGN.md, Redirect: HTTPS 443 in production. */
+        /** docs/architecture.md, Redirect: HTTPS 443 in production. */
         public static final int DEFAULT_REDIRECT_PORT = 443;
 
         public boolean keySet() {
@@ -90,15 +90,15 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
             NetAddress.parse("clusterAddress", clusterAddress);
             VpnMode vpn = VpnMode.parse("mode", mode);
             if (encryption && !keySet()) {
-                // seed 004, step 4: encryption needs a shared secret first.
-                throw new Invalid("encryption", true, "false until a cluster key is set (seed 004: specify the shared secret first)");
+                // [LB-GROUP], step 4: encryption needs a shared secret first.
+                throw new Invalid("encryption", true, "false until a cluster key is set ([LB-GROUP]: specify the shared secret first)");
             }
             new GroupSettings(NetAddress.parse("clusterAddress", clusterAddress), clusterPort, false, null, vpn);
             if (redirectPort < 1 || redirectPort > 65535) throw new Invalid("redirectPort", redirectPort, "a port from 1 to 65535");
         }
     }
 
-    /** seed 004: the settings of one device (node) of the load-balancing group. */
+    /** [LB-DEVICE]: the settings of one device (node) of the load-balancing group. */
     public record Device(String node, int priority, String publicAddress, String privateAddress, List<String> nat,
                          boolean participate, boolean redirectFqdn, String fqdn) {
         public Device {

@@ -9,7 +9,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * The cluster's store (DESIGN.md, Persistence): settings versioned by an epoch, users, node reports and the audit
+ * The cluster's store (docs/architecture.md, Persistence): settings versioned by an epoch, users, node reports and the audit
  * log. Every write is one transaction that bumps the epoch and appends its audit row, so a write is either all
  * there or not at all. Any method may throw {@link StoreUnavailable}; a rejected input throws
  * {@link dev.tandem.core.Invalid} and changes nothing.

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The last settings and users this node got from the store, on its own disk (DESIGN.md: each node caches the last
+ * The last settings and users this node got from the store, on its own disk (docs/architecture.md: each node caches the last
  * version and keeps running on it while the store is unreachable). Each file is written to a temporary file,
  * flushed, then renamed over the old one: a crash leaves the old cache or the new one, never half of one.
  */

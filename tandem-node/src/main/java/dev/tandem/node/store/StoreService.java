@@ -228,7 +228,7 @@ public final class StoreService implements AutoCloseable {
     }
 
     /**
-     * seed 004: a device's priority, NAT address and redirect-fqdn take effect at once (the director ranks and
+     * [LB-ELECT]: a device's priority, NAT address and redirect-fqdn take effect at once (the director ranks and
      * redirects by them); its addresses, participate and the group's settings are bound at the node's start.
      */
     private void applyDeviceLive(ClusterSettings next) {
@@ -307,7 +307,7 @@ public final class StoreService implements AutoCloseable {
 
     /**
      * Every node's state as this node knows it: its own and its peer's live, the others as they last reported
-     * (seed 000: no new users while a node of the cluster is in a failover state).
+     * ([RG-LIMITS]: no new users while a node of the cluster is in a failover state).
      */
     public Map<NodeId, NodeState> states() {
         Map<NodeId, NodeState> m = new HashMap<>(reportedStates());

@@ -2,7 +2,7 @@ package dev.tandem.node.store;
 
 import dev.tandem.core.Invalid;
 
-/** A user and the redundancy group and home node the assignment gave it (seed 000, Configure User Assignment Mode). */
+/** A user and the redundancy group and home node the assignment gave it ([RG-ASSIGN]). */
 public record User(String id, String group, String home) {
     /** At most 255 printable characters without comma or quote, so an id is one CSV field as it stands. */
     public static final int MAX_ID = 255;

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Adds, removes, imports, moves and rebalances users the way seed 000's sync agent assigns them (Configure User
+ * Adds, removes, imports, moves and rebalances users the way the specification's [RG-ASSIGN] sync agent assigns them (Configure User
  * Assignment Mode): Balanced fills the least-loaded node of every group, Active-Standby the first node of each
  * group, None leaves the home to the administrator. Every plan is made inside the store's write transaction, so
  * concurrent admins cannot unbalance the cluster.
@@ -25,7 +25,7 @@ public final class UserAdmin {
     private final ClusterStore store;
     private final Supplier<Map<NodeId, NodeState>> states;
 
-    /** @param states every node's state as this node knows it (seed 000: adding users is refused during a failover) */
+    /** @param states every node's state as this node knows it ([RG-LIMITS]: adding users is refused during a failover) */
     public UserAdmin(ClusterStore store, Supplier<Map<NodeId, NodeState>> states) {
         this.store = store;
         this.states = states;
@@ -33,7 +33,7 @@ public final class UserAdmin {
 
     public record Imported(int imported, int assigned, long epoch) {}
 
-    /** seed 000, Redundancy Interactions and Restrictions: no new users while a node is in a failover state. */
+    /** [RG-LIMITS]: no new users while a node is in a failover state. */
     private void refuseDuringFailover(ClusterStore.Action action) {
         Optional<String> refusal = UserAssignment.refusalToAdd(states.get());
         if (refusal.isPresent()) {
@@ -67,7 +67,7 @@ public final class UserAdmin {
 
     /**
      * Moves a user to another group; its home there is chosen by the mode (or given, and required in mode None).
-     * seed 000, IM and Presence status: a moved user must log out and in again.
+     * [RG-LIMITS], IM and Presence status: a moved user must log out and in again.
      */
     public User move(String who, String id, String group, String home) {
         ClusterStore.Action action = new ClusterStore.Action(who, "user move", id + " to " + group);
@@ -153,7 +153,7 @@ public final class UserAdmin {
             ClusterSettings s = view.settings();
             AssignmentMode mode = s.mode();
             if (mode == AssignmentMode.NONE) {
-                throw new AdminRefused("the assignment mode is None: the administrator places every user (seed 000);"
+                throw new AdminRefused("the assignment mode is None: the administrator places every user ([RG-ASSIGN]);"
                         + " set mode Balanced or Active-Standby to rebalance");
             }
             List<User> changes = plan(s, mode, view);
@@ -261,7 +261,7 @@ public final class UserAdmin {
             } else {
                 if (mode == AssignmentMode.NONE) {
                     throw new Invalid("home", null, "a node (" + nodes() + "): the assignment mode is None, the"
-                            + " administrator assigns every user (seed 000)");
+                            + " administrator assigns every user ([RG-ASSIGN])");
                 }
                 List<RedundancyGroup> among = groups;
                 if (g != null) {

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Every user's group and home node, in memory on every node, kept up to date from the store by epoch. A lookup
  * is one hash-map read plus a look at the node states this node already knows: no I/O, no lock (the hot path of
- * user-homed redirects, DESIGN.md Redirect).
+ * user-homed redirects, docs/architecture.md Redirect).
  */
 public final class UserDirectory {
     /** Where a user lives. Users of one home share one instance, so a million users cost a map entry each. */
@@ -71,7 +71,7 @@ public final class UserDirectory {
         return other == null ? java.util.List.of(now) : java.util.List.of(now, other);
     }
 
-    /** Who serves the users of {@code home} now (seed 000: the backup serves a failed-over node's users). */
+    /** Who serves the users of {@code home} now ([RG-OVER]: the backup serves a failed-over node's users). */
     public NodeId serving(NodeId home) {
         NodeId peer = peers.get(home);
         if (peer == null) return home;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin API of one running node (docs/node.md, Admin API): "Every /api call needs Authorization: Bearer
- * <token>. Errors are JSON {"error": "...", "status": N}, never a stack trace." DESIGN.md, Security: secrets never
+ * <token>. Errors are JSON {"error": "...", "status": N}, never a stack trace." docs/architecture.md, Security: secrets never
  * appear in logs, output or errors. The node is alone in its group (no peer needed), on 127.0.0.1 with ports free
  * at the start of the test.
  */
@@ -260,7 +260,7 @@ class AdminApiTest {
         JsonNode n = nodes.get(0);
         assertThat(n.get("id").asText()).isEqualTo("n1");
         assertThat(n.get("address").asText()).isEqualTo("127.0.0.1");
-        // State and reason as seed 000 spells them (Table 1, Table 2).
+        // State and reason as the specification ([RG-T2]) spells them (Table 1, Table 2).
         assertThat(n.get("state").asText()).isEqualTo("Normal");
         assertThat(Arrays.stream(NodeState.values()).map(NodeState::display)).contains(n.get("state").asText());
         assertThat(n.get("reason").isTextual()).isTrue();
@@ -321,7 +321,7 @@ class AdminApiTest {
 
     @Test
     void failoverOnASingleNodeGroupIsAConflictWithTheReason() throws Exception {
-        // seed 000, High Availability: failover needs a pair with high availability enabled.
+        // [RG-HA]: failover needs a pair with high availability enabled.
         Answer a = post("/api/v1/redundancy-groups/solo/failover?node=n1");
 
         assertThat(a.status()).isEqualTo(409);
@@ -365,7 +365,7 @@ class AdminApiTest {
 
         assertThat(j.get("keepAliveTimeout").asText()).isEqualTo("5s");
         assertThat(j.get("servicePort").asText()).isEqualTo(Integer.toString(servicePort));
-        // seed 000 default for a parameter the file leaves out.
+        // [RG-HB] default for a parameter the file leaves out.
         assertThat(j.get("criticalServiceDelay").asText()).isEqualTo("90s");
     }
 
@@ -411,7 +411,7 @@ class AdminApiTest {
 
     @Test
     void noAnswerCarriesAStackTraceOrASecret() throws Exception {
-        // DESIGN.md, Security: secrets never appear in logs, output or errors; docs/node.md: never a stack trace.
+        // docs/architecture.md, Security: secrets never appear in logs, output or errors; docs/node.md: never a stack trace.
         List<Answer> answers = new ArrayList<>();
         answers.add(call(base, "GET", "/health", null, null));
         answers.add(call(base, "GET", "/metrics", null, null));

@@ -104,13 +104,13 @@ class ClusterApiTest {
 
     @Test
     @Order(2)
-    void groupsAreAddedChangedAndCheckedBySeedRules() throws Exception {
+    void groupsAreAddedChangedAndCheckedBySpecificationRules() throws Exception {
         Answer added = send("POST", "/api/v1/cluster/groups",
                 "{\"name\":\"east\",\"description\":\"second pair\",\"nodes\":[{\"id\":\"n3\",\"address\":\"127.0.0.3\"},"
                         + "{\"id\":\"n4\",\"address\":\"127.0.0.4\"}],\"ha\":true}");
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         assertThat(added.json().get("restartRequired")).hasSize(2);
-        // seed 000 step 3: up to 128 of A-Za-z0-9_- ; step 4: no " % & / < > ; a node in one group only.
+        // [RG-GROUP] step 3: up to 128 of A-Za-z0-9_- ; step 4: no " % & / < > ; a node in one group only.
         assertThat(error(send("POST", "/api/v1/cluster/groups", "{\"name\":\"bad name\",\"nodes\":[{\"id\":\"n9\",\"address\":\"127.0.0.9\"}]}"), 400))
                 .contains("group name: 'bad name'").contains("A-Z a-z 0-9 _ -");
         assertThat(error(send("POST", "/api/v1/cluster/groups", "{\"name\":\"x\",\"description\":\"a/b\",\"nodes\":[{\"id\":\"n9\",\"address\":\"127.0.0.9\"}]}"), 400))
@@ -141,7 +141,7 @@ class ClusterApiTest {
         assertThat(a.json().get("keepAliveInterval").asText()).isEqualTo("2s");
         await().atMost(Duration.ofSeconds(10)).until(() -> node.snapshot().params().keepAliveInterval().equals(Duration.ofSeconds(2)));
         assertThat(node.snapshot().params().keepAliveTimeout()).hasSeconds(9);
-        // seed 000 rules through the core: the timeout must be at least twice the interval.
+        // [RG-HB] rules through the core: the timeout must be at least twice the interval.
         assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"keepAliveTimeout\":\"3s\"}"), 400)).contains("keepAliveTimeout");
         assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"heartbeat\":\"3s\"}"), 400)).contains("heartbeat").contains("keepAliveInterval");
         // The field is named once: the core's message already starts with it.
@@ -160,7 +160,7 @@ class ClusterApiTest {
                 .isEqualTo("Active-Standby");
         Answer u1 = send("POST", "/api/v1/users", "{\"id\":\"alice\",\"group\":\"east\"}");
         assertThat(u1.status()).as(u1.body()).isEqualTo(201);
-        // seed 000 Active-Standby: all users on the first node of the group.
+        // [RG-ASSIGN] Active-Standby: all users on the first node of the group.
         assertThat(u1.json().get("home").asText()).isEqualTo("n3");
         assertThat(error(send("POST", "/api/v1/users", "{\"id\":\"alice\"}"), 400)).contains("alice");
         assertThat(error(send("POST", "/api/v1/users", "{\"id\":\"a,b\"}"), 400)).contains("'a,b'");
@@ -209,13 +209,13 @@ class ClusterApiTest {
 
     @Test
     @Order(5)
-    void addingUsersWhileAnotherNodeReportsAFailoverStateIsRefusedWithTheSeedsReason() throws Exception {
+    void addingUsersWhileAnotherNodeReportsAFailoverStateIsRefusedWithTheSpecificationsReason() throws Exception {
         node.store().store().report("n3", node.store().settings().epoch(), "Failed Over");
         await().atMost(Duration.ofSeconds(10)).until(() -> node.store().states().get(NodeId.of("n3")) != null);
         String e = error(send("POST", "/api/v1/users", "{\"id\":\"late\"}"), 409);
-        // seed 000, Redundancy Interactions and Restrictions.
+        // [RG-LIMITS].
         assertThat(e).contains("cannot be added while a node of the cluster is in a failover state").contains("n3 is Failed Over");
-        // A user homed on n3 is served by its peer n4 while n3 is failed over (seed 000: the backup serves them).
+        // A user homed on n3 is served by its peer n4 while n3 is failed over ([RG-OVER]: the backup serves them).
         assertThat(node.users().servingNode("alice")).contains(NodeId.of("n4"));
         assertThat(get("/api/v1/users/alice").json().get("serving").asText()).isEqualTo("n4");
         node.store().store().report("n3", node.store().settings().epoch(), "Normal");
@@ -237,7 +237,7 @@ class ClusterApiTest {
         assertThat(lb.get("devices").get(0).get("priority").asInt()).isEqualTo(9);
         assertThat(lb.get("devices").get(0).get("privateAddress").asText()).isEqualTo("192.0.2.11");
         assertThat(lb.toString()).doesNotContain(SECRET);
-        // seed 004: priority 1 to 10.
+        // [LB-ELECT]: priority 1 to 10.
         assertThat(error(send("PUT", "/api/v1/cluster/load-balancing/settings", "{\"devices\":[{\"node\":\"n1\",\"priority\":11}]}"), 400))
                 .contains("priority").contains("1 to 10");
     }

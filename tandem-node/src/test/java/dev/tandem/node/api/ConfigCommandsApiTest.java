@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * seed 004's configuration commands on the store of a running node (POST /api/v1/config/commands, GET
+ * the configuration commands of [LB-CONFIG] on the store of a running node (POST /api/v1/config/commands, GET
  * /api/v1/config/running): the interpreter's result is what the store keeps, all or nothing, audited, and no answer
  * ever holds a key. The node has a master key file, so {@code cluster key 8} can be opened.
  */
@@ -76,7 +76,7 @@ class ConfigCommandsApiTest {
     static void stop() {
         if (api != null) api.close();
         if (node != null) node.close();
-        // seed 004, step 5: the key shows as asterisks; Tandem never shows it at all.
+        // [LB-GROUP], step 5: the key shows as asterisks; Tandem never shows it at all.
         assertThat(ANSWERS).noneMatch(a -> a.contains(KEY) || a.contains(SEALED_SECRET) || a.contains(TOKEN));
     }
 
@@ -101,7 +101,7 @@ class ConfigCommandsApiTest {
     @Test
     @Order(1)
     void theSeedsProcedureConfiguresTheGroupAndThisDevice() throws Exception {
-        // seed 004, Configuring VPN Load Balancing: interfaces, priority, nat, group attributes, participate.
+        // [LB-CONFIG]: interfaces, priority, nat, group attributes, participate.
         Answer a = commands("", """
                 vpn load-balancing
                  interface lbpublic 192.0.2.11
@@ -165,7 +165,7 @@ class ConfigCommandsApiTest {
     @Order(3)
     void aRefusedLineIsNamedAndNothingChanges() throws Exception {
         long epoch = stored().epoch();
-        // seed 004, step 5: the key is in use by encryption; step 3: priority 1 to 10; unknown words.
+        // [LB-ELECT], step 5: the key is in use by encryption; step 3: priority 1 to 10; unknown words.
         Answer inUse = commands("", "vpn load-balancing\n priority 4\n no cluster key\n");
         assertThat(inUse.status()).as(inUse.body()).isEqualTo(400);
         assertThat(inUse.json().get("line").asInt()).isEqualTo(3);
@@ -183,11 +183,11 @@ class ConfigCommandsApiTest {
 
     @Test
     @Order(4)
-    void encryptionWithoutAKeyIsRefusedWithTheSeedsReason() throws Exception {
+    void encryptionWithoutAKeyIsRefusedWithTheSpecificationsReason() throws Exception {
         Answer off = commands("", "vpn load-balancing\n no cluster encryption\n no cluster key\n");
         assertThat(off.status()).as(off.body()).isEqualTo(200);
         assertThat(stored().lbGroup().keySet()).isFalse();
-        // seed 004, step 4: "you must first specify and verify a shared secret".
+        // [LB-GROUP], step 4: "you must first specify and verify a shared secret".
         Answer a = commands("", "vpn load-balancing\n cluster port 9023\n cluster encryption\n");
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.json().get("line").asInt()).isEqualTo(3);
@@ -244,7 +244,7 @@ class ConfigCommandsApiTest {
         assertThat(a.json().get("error").asText()).isEqualTo("device n4 has no public address, so its other settings"
                 + " cannot be kept: enter 'interface lbpublic <address>' first");
         assertThat(stored().device("n4")).isEmpty();
-        // Typed one line at a time (seed 004, step 1 before step 2): the private address is the public one until given.
+        // Typed one line at a time ([LB-DEVICE], step 1 before step 2): the private address is the public one until given.
         assertThat(commands("?node=n4", "vpn load-balancing\n interface lbpublic 192.0.2.14\n").status()).isEqualTo(200);
         assertThat(stored().device("n4").orElseThrow().privateAddress()).isEqualTo("192.0.2.14");
         assertThat(commands("?node=n4", "vpn load-balancing\n interface lbprivate 10.0.0.14\n").status()).isEqualTo(200);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md: "The store is not a critical dependency of availability." A node on a real PostgreSQL: it picks up
+ * docs/architecture.md: "The store is not a critical dependency of availability." A node on a real PostgreSQL: it picks up
  * changes through LISTEN/NOTIFY, keeps serving from its cache while the server is stopped, answers admin writes
  * with 503 and the contract's message, starts again from its cache, and writes again once the server is back.
  */
@@ -96,7 +96,7 @@ class StoreOutageTest {
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.json().get("error").asText()).startsWith("the store is unreachable (").endsWith("; nothing was changed");
             assertThat(call(base, "PUT", "/api/v1/cluster/parameters", "{\"keepAliveInterval\":\"3s\"}").status()).isEqualTo(503);
-            // seed 004's configuration commands are store writes like the others.
+            // the configuration commands of [LB-CONFIG] are store writes like the others.
             Answer config = call(base, "POST", "/api/v1/config/commands", "vpn load-balancing\n cluster ip address 192.0.2.10\n");
             assertThat(config.status()).as(config.body()).isEqualTo(503);
             assertThat(config.json().get("error").asText()).startsWith("the store is unreachable (").endsWith("; nothing was changed");

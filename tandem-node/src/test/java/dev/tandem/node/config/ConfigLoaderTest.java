@@ -98,10 +98,10 @@ class ConfigLoaderTest {
         assertThat(c.id()).isEqualTo("n1");
         assertThat(c.address()).isEqualTo("10.0.0.11");
         assertThat(c.base()).isEqualTo(dir.toAbsolutePath());
-        // seed 000: Admin RPC Port, default 20075; the admin address defaults to node.address.
+        // [RG-HB]: Admin RPC Port, default 20075; the admin address defaults to node.address.
         assertThat(c.admin()).isEqualTo(new NodeConfig.Admin("10.0.0.11", 20075, null));
         assertThat(c.cluster()).isEqualTo(new NodeConfig.Cluster(null, null, null, false));
-        // A node alone is a group of one, named after the node, without high availability (seed 000: HA needs a pair).
+        // A node alone is a group of one, named after the node, without high availability ([RG-GROUP]: HA needs a pair).
         assertThat(c.redundancyGroup()).isEqualTo(new NodeConfig.Group("n1", "", false,
                 List.of(new NodeConfig.Member("n1", "10.0.0.11"))));
         assertThat(c.parameters()).isEmpty();
@@ -158,8 +158,8 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theLongestNameAndDescriptionTheSeedAllowsAreAccepted() {
-        // seed 000, Configure a Presence Redundancy Group, steps 3 and 4: up to 128 characters each.
+    void theLongestNameAndDescriptionTheSpecificationAllowsAreAccepted() {
+        // [RG-GROUP], steps 3 and 4: up to 128 characters each.
         String name = "A-z_9".repeat(25) + "abc";
         String description = "any symbols: #!?*()[]{}=+;,.@$^~ and spaces ".repeat(3).substring(0, 128);
         NodeConfig c = load(PAIR.replace("name: east", "name: " + name)
@@ -216,11 +216,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void loadBalancingTakesTheSeedDefaults() {
+    void loadBalancingTakesTheSpecificationDefaults() {
         NodeConfig.LoadBalancing lb = load(LB).loadBalancing();
 
-        assertThat(lb.clusterPort()).as("seed 004: group port 9023").isEqualTo(9023);
-        assertThat(lb.participate()).as("seed 004: disabled by default").isFalse();
+        assertThat(lb.clusterPort()).as("the specification ([LB-GROUP]): group port 9023").isEqualTo(9023);
+        assertThat(lb.participate()).as("the specification ([LB-GROUP]): disabled by default").isFalse();
         assertThat(lb.priority()).as("decision 103").isEqualTo(5);
         assertThat(lb.mode()).as("decision 104").isEqualTo("distributed");
         assertThat(lb.publicAddress()).isEqualTo("10.0.0.11");
@@ -236,14 +236,14 @@ class ConfigLoaderTest {
 
     @Test
     void priorityOneAndTenAreAllowed() {
-        // seed 004, Configure the Public and Private Interfaces, step 3: "The range is from 1 to 10."
+        // [LB-DEVICE], step 3: "The range is from 1 to 10."
         assertThat(load(LB + "  priority: 1\n").loadBalancing().priority()).isEqualTo(1);
         assertThat(load(LB + "  priority: 10\n").loadBalancing().priority()).isEqualTo(10);
     }
 
     @Test
     void aMemberMayBeTheRedundancyGroup() {
-        // seed 004 FAQ, load balancing and failover on the same device: both nodes of the pair speak for one member.
+        // [LB-FAQ], load balancing and failover on the same device: both nodes of the pair speak for one member.
         NodeConfig c = load(PAIR + """
                 loadBalancing:
                   clusterAddress: vpn.example.com
@@ -272,7 +272,7 @@ class ConfigLoaderTest {
 
     @Test
     void natAsAListOfAddressesOrAHostname() {
-        // seed 004, Configure the Public and Private Interfaces, step 4: nat 192.168.30.3 2001:DB8::1
+        // [LB-DEVICE], step 4: nat 192.168.30.3 2001:DB8::1
         assertThat(load(LB + "  nat: [192.168.30.3, \"2001:DB8::1\"]\n").loadBalancing().nat())
                 .containsExactly("192.168.30.3", "2001:DB8::1");
         assertThat(load(LB + "  nat: [gw.example.com]\n").loadBalancing().nat()).containsExactly("gw.example.com");
@@ -314,7 +314,7 @@ class ConfigLoaderTest {
         assertThat(c.cluster()).isEqualTo(new NodeConfig.Cluster(base.resolve("cluster-key"), null, null, true));
         assertThat(c.redundancyGroup()).isEqualTo(new NodeConfig.Group("g1", "east pair", true, List.of(
                 new NodeConfig.Member("n1", "10.0.0.11"), new NodeConfig.Member("n2", "10.0.0.12"))));
-        // The sample shows seed 000's defaults for every service parameter.
+        // The sample shows the specification's [RG-HB] defaults for every service parameter.
         assertThat(c.parameters()).hasSize(ServiceParameters.NAMES.size());
         assertThat(ServiceParameters.fromText(c.parameters())).isEqualTo(ServiceParameters.defaults());
         assertThat(c.stateDir()).isEqualTo(base.resolve("state/n1"));
@@ -352,7 +352,7 @@ class ConfigLoaderTest {
         assertThat(lb.peers()).containsExactly(new NodeConfig.Member("n2", "10.0.0.12"));
         assertThat(lb.addressDriver()).isEqualTo("bind");
         assertThat(lb.onDirectorChange()).containsExactly("/usr/local/bin/tandem-director");
-        // "seed 004 defaults shown": the timing section is the defaults.
+        // "the specification ([LB-KA]) defaults shown": the timing section is the defaults.
         assertThat(lb.timing()).hasSize(6);
         assertThat(LbTimings.from(lb.timing())).isEqualTo(LbTiming.defaults());
     }
@@ -528,7 +528,7 @@ class ConfigLoaderTest {
 
     @Test
     void encryptionWithoutAKeyIsRefused() {
-        // seed 004, Configure the VPN Load Balancing Group Attributes, step 4: encryption needs a shared secret first.
+        // [LB-GROUP], step 4: encryption needs a shared secret first.
         assertError(BASE + "cluster:\n  encryption: true\n", "cluster.encryption", "encryption:", "keyFile", "key8");
     }
 
@@ -541,7 +541,7 @@ class ConfigLoaderTest {
 
     @Test
     void key8NeedsAMasterKeyFile() {
-        // seed 004, step 5: "cluster key 8" takes an already encrypted key; the master key decrypts it.
+        // [LB-GROUP], step 5: "cluster key 8" takes an already encrypted key; the master key decrypts it.
         assertError(BASE + "cluster:\n  key8: '8$abc'\n", "cluster.masterKeyFile", "cluster:", "key8");
         NodeConfig c = load(BASE + "cluster:\n  key8: '8$abc'\n  masterKeyFile: master\n  encryption: true\n");
         assertThat(c.cluster().key8()).isEqualTo("8$abc");
@@ -555,11 +555,11 @@ class ConfigLoaderTest {
                 "not both");
     }
 
-    // ---------------------------------------------------------------- redundancy group (seed 000)
+    // ---------------------------------------------------------------- redundancy group ([RG-GROUP])
 
     @Test
     void badGroupNamesAreNamed() {
-        // seed 000, Configure a Presence Redundancy Group, step 3: up to 128 alphanumerics, underscore and dash.
+        // [RG-GROUP], step 3: up to 128 alphanumerics, underscore and dash.
         for (String name : new String[] {"'east pair'", "east.pair", "'a/b'", "x".repeat(129), "'ost-ü'"}) {
             assertError(PAIR.replace("name: east", "name: " + name), "redundancyGroup.name", "name: ",
                     "1 to 128 characters of A-Z a-z 0-9 _ -");
@@ -569,7 +569,7 @@ class ConfigLoaderTest {
 
     @Test
     void badDescriptionsAreNamed() {
-        // seed 000, step 4: up to 128 characters, without " % & / < >.
+        // [RG-GROUP], step 4: up to 128 characters, without " % & / < >.
         for (String bad : new String[] {"'say \"hi\"'", "'100%'", "'a & b'", "a/b", "'<east>'", "'a > b'", "'a < b'"}) {
             assertError(PAIR.replace("description: east pair", "description: " + bad), "redundancyGroup.description",
                     "description:", "without \" % & / < >");
@@ -580,7 +580,7 @@ class ConfigLoaderTest {
 
     @Test
     void groupNodeListsAreChecked() {
-        // seed 000, step 5: two different nodes.
+        // [RG-GROUP], step 5: two different nodes.
         assertError(PAIR.replace("- id: n2", "- id: n1"), "redundancyGroup.nodes", "nodes:", "two different nodes");
         assertError(PAIR + "    - id: n3\n      address: 10.0.0.13\n", "redundancyGroup.nodes", "nodes:",
                 "one node, or two different nodes");
@@ -598,7 +598,7 @@ class ConfigLoaderTest {
 
     @Test
     void highAvailabilityWithOneNodeIsRefused() {
-        // seed 000, High Availability: a pair of nodes is required.
+        // [RG-HA]: a pair of nodes is required.
         String yaml = BASE + """
                 redundancyGroup:
                   name: solo
@@ -615,11 +615,11 @@ class ConfigLoaderTest {
         assertError(PAIR.replace("- id: n1", "- id: n3"), "redundancyGroup.nodes", "nodes:", "must list this node (n1)");
     }
 
-    // ---------------------------------------------------------------- parameters (seed 000)
+    // ---------------------------------------------------------------- parameters ([RG-HB])
 
     @Test
     void parametersOutOfTheirRangesAreNamedAtTheirLine() {
-        // seed 000, Configure Heartbeat Interval for Failover; the ranges are ServiceParameters'.
+        // [RG-HB]; the ranges are ServiceParameters'.
         String p = BASE + "parameters:\n";
         assertError(p + "  keepAliveInterval: 5ms\n", "parameters.keepAliveInterval", "keepAliveInterval:", "5ms");
         assertError(p + "  keepAliveInterval: 6m\n  keepAliveTimeout: 20m\n  initKeepAliveTimeout: 30m\n",
@@ -743,11 +743,11 @@ class ConfigLoaderTest {
         assertError(check("kind: tcp\ntarget: h:1\ntimeout: 0ms\n"), "criticalServices[0].timeout", "timeout:", "from 1ms");
     }
 
-    // ---------------------------------------------------------------- load balancing (seed 004)
+    // ---------------------------------------------------------------- load balancing ([LB-ABOUT])
 
     @Test
     void badClusterAddressesAreNamed() {
-        // seed 004, group attributes step 2: an IPv4 or IPv6 address or a fully qualified domain name.
+        // [LB-GROUP] step 2: an IPv4 or IPv6 address or a fully qualified domain name.
         for (String a : new String[] {"10.0.0.300", "localhost", "'1::2::3'", "010.0.0.1"}) {
             assertError(LB.replace("10.0.0.10", a), "loadBalancing.clusterAddress", "clusterAddress:",
                     a.replace("'", ""));
@@ -771,7 +771,7 @@ class ConfigLoaderTest {
 
     @Test
     void prioritiesOutsideOneToTenAreNamed() {
-        // seed 004, Configure the Public and Private Interfaces, step 3: "The range is from 1 to 10."
+        // [LB-DEVICE], step 3: "The range is from 1 to 10."
         assertError(LB + "  priority: 0\n", "loadBalancing.priority", "priority:", "'0'", "1 to 10");
         assertError(LB + "  priority: 11\n", "loadBalancing.priority", "priority:", "'11'", "1 to 10");
         assertError(LB + "  priority: high\n", "loadBalancing.priority", "priority:", "1 to 10");
@@ -789,7 +789,7 @@ class ConfigLoaderTest {
 
     @Test
     void addressDriversAreChecked() {
-        // DESIGN.md, Cluster address: bind, linux or script.
+        // docs/architecture.md, Cluster address: bind, linux or script.
         assertError(LB + "  addressDriver: magic\n", "loadBalancing.addressDriver", "addressDriver:", "'magic'",
                 "bind, linux or script");
         assertError(LB + "  addressDriver: linux\n", "loadBalancing.interface", "loadBalancing:", "linux");
@@ -812,7 +812,7 @@ class ConfigLoaderTest {
 
     @Test
     void badTimingValuesAreRefusedWithTheKeyAndValue() {
-        // The message names the key, the value and the limits (seed 004 defaults: 1s, 3s, five times).
+        // The message names the key, the value and the limits ([LB-KA] defaults: 1s, 3s, five times).
         String yaml = LB + "  timing:\n    keepaliveInterval: 5ms\n";
         ConfigError e = errorOf(yaml);
         assertThat(e.getMessage()).contains("keepaliveInterval").contains("5ms").contains("10ms to 10m");
@@ -835,14 +835,14 @@ class ConfigLoaderTest {
 
     @Test
     void aBadModelIsReportedAsTheModel() {
-        // The Model column of show vpn load-balancing (seed 004): 1 to 32 printable ASCII characters.
+        // The Model column of show vpn load-balancing ([LB-SHOW]): 1 to 32 printable ASCII characters.
         assertError(LB + "  model: " + "M".repeat(33) + "\n", "loadBalancing.model", "model:",
                 "1 to 32 printable ASCII characters");
     }
 
     @Test
     void aSingleNatAddressOrHostnameMayBeWrittenAsOneValue() {
-        // seed 004, Configure the Public and Private Interfaces, step 4: nat takes an IPv4 address, an IPv6 address,
+        // [LB-DEVICE], step 4: nat takes an IPv4 address, an IPv6 address,
         // both, or a hostname; docs/node-config.yaml: "NAT address(es) or a hostname".
         assertThat(load(LB + "  nat: 192.168.30.3\n").loadBalancing().nat()).containsExactly("192.168.30.3");
         assertThat(load(LB + "  nat: gw.example.com\n").loadBalancing().nat()).containsExactly("gw.example.com");
@@ -850,7 +850,7 @@ class ConfigLoaderTest {
 
     @Test
     void theMemberMustBeTheNodeOrItsGroup() {
-        // seed 004 FAQ: a member is this node alone, or its redundancy pair.
+        // [LB-FAQ]: a member is this node alone, or its redundancy pair.
         String yaml = PAIR + "loadBalancing:\n  clusterAddress: 10.0.0.10\n  member: west\n";
         assertError(yaml, "loadBalancing.member", "member: west", "'west'", "n1", "east");
         assertThat(load(PAIR + "loadBalancing:\n  clusterAddress: 10.0.0.10\n  member: n1\n").loadBalancing().member())

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cluster key (seed 004: the group's shared secret, cluster key). DESIGN.md, Security: secrets never appear in
+ * The cluster key ([LB-GROUP]: the group's shared secret, cluster key). docs/architecture.md, Security: secrets never appear in
  * logs, output or errors; only the fingerprint does.
  */
 class ClusterKeyTest {

@@ -18,7 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The envelope of group and pair messages (DESIGN.md, Security): AES-256-GCM keyed from the cluster key; version,
+ * The envelope of group and pair messages (docs/architecture.md, Security): AES-256-GCM keyed from the cluster key; version,
  * sender, epoch and counter authenticated; a per-sender replay window; a message that fails to authenticate is
  * dropped and never changes state. docs/node.md: with encryption off but a key set, messages are authenticated in
  * clear.
@@ -369,7 +369,7 @@ class EnvelopeTest {
 
     @Test
     void aDroppedForgeryDoesNotConsumeTheCounterOfTheRealPacket() throws Exception {
-        // DESIGN.md, Security: a message that fails to authenticate never changes state.
+        // docs/architecture.md, Security: a message that fails to authenticate never changes state.
         byte[] real = encrypted(SENDER, 1).seal(KIND, PAYLOAD);
         byte[] forged = real.clone();
         forged[forged.length - 1] ^= 1;
@@ -383,7 +383,7 @@ class EnvelopeTest {
 
     @Test
     void encryptionWithoutAKeyIsRefusedClearly() {
-        // seed 004, cluster encryption: "you must first specify ... a shared secret".
+        // [LB-GROUP]: "you must first specify ... a shared secret".
         assertThatThrownBy(() -> new Envelope(Optional.empty(), true, "a", 1))
                 .isInstanceOf(Invalid.class)
                 .hasMessageContaining("cluster encryption")

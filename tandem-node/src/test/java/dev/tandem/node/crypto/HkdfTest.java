@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** HKDF-SHA256 must be RFC 5869 exactly (DESIGN.md, Security: keys derived by HKDF-SHA256 from the cluster key). */
+/** HKDF-SHA256 must be RFC 5869 exactly (docs/architecture.md, Security: keys derived by HKDF-SHA256 from the cluster key). */
 class HkdfTest {
     private static final HexFormat HEX = HexFormat.of();
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-sender replay window (DESIGN.md, Security: "a per-sender replay window drops replays"): the newest
+ * The per-sender replay window (docs/architecture.md, Security: "a per-sender replay window drops replays"): the newest
  * epoch, the highest counter in it, and the 64 counters below it.
  */
 class ReplayWindowTest {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** A cluster key stored encrypted at rest (seed 004: "cluster key 8" takes an already encrypted key). */
+/** A cluster key stored encrypted at rest ([LB-GROUP]: "cluster key 8" takes an already encrypted key). */
 class SealedSecretTest {
     private static final String SECRET = "the group shared secret";
     private static final String MASTER = "node-local master passphrase";

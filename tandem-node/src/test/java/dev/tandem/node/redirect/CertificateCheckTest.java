@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * seed 004, Certificate Verification: one certificate for the group needs "SAN extensions for the virtual IP address
+ * [LB-CERT]: one certificate for the group needs "SAN extensions for the virtual IP address
  * and group FQDN and ... each ASA's IP and FQDN"; a member's own certificate needs "the virtual IP, group FQDN, and
  * the individual ASA's IP address and FQDN". RFC 2818: with subject alternative names present, the common name is
  * ignored.

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real node that directs a load-balancing group of one: it binds the cluster address, answers clients there with
- * the seed's decision (seed 004, VPN Load-Balancing Algorithm), refuses them when it is full (DESIGN.md: never a
+ * the specification's decision ([LB-RULES]), refuses them when it is full (docs/architecture.md: never a
  * redirect to a full node), routes named users to the node that serves them, and stops answering when it no longer
  * directs. The cluster address is a loopback address of its own so that nothing else answers there.
  */
@@ -180,13 +180,13 @@ class RedirectNodeTest {
     @Test
     void aNatAddressAndPriorityChangedInTheStoreTakeEffectWithoutARestart() throws Exception {
         start(10);
-        // seed 004, step 2 (nat) and step 3 (priority): typed in the config shell, kept in the store.
+        // [LB-ELECT], step 2 (nat) and step 3 (priority): typed in the config shell, kept in the store.
         await().atMost(Duration.ofSeconds(10)).until(() -> node.store().store().settings().device("n1").isPresent());
         var before = node.store().store().settings().device("n1").orElseThrow();
         node.store().store().updateSettings(new dev.tandem.node.store.ClusterStore.Action("test", "config commands", "n1"),
                 s -> s.withDevice(new dev.tandem.node.store.ClusterSettings.Device("n1", 7, before.publicAddress(),
                         before.privateAddress(), List.of("198.51.100.7"), true, false, null)));
-        // The director now sends clients to this member's NAT address (seed 004: "the NAT address ... the director
+        // The director now sends clients to this member's NAT address ([LB-DEVICE]: "the NAT address ... the director
         // sends to clients"), and ranks itself with the new priority.
         JsonNode answer = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                 .until(() -> JSON.readTree(get("/.well-known/tandem/assign").body()),

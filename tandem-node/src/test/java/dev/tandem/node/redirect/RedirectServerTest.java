@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP side of the redirect service (seed 004, VPN Load Balancing; DESIGN.md, Redirect): a 302 that keeps path
+ * The HTTP side of the redirect service ([LB-ABOUT]; docs/architecture.md, Redirect): a 302 that keeps path
  * and query, the JSON answer, refusals with Retry-After, user names from the query or a header, keep-alive, HTTPS.
  * The decision is scripted here; {@code RedirectNodeTest} covers the real one.
  */

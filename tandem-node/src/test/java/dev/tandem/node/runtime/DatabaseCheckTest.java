@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-/** The database check pings through JDBC; a database that cannot be reached is seed 000's Database Failure. */
+/** The database check pings through JDBC; a database that cannot be reached is the specification's [RG-T2] Database Failure. */
 class DatabaseCheckTest {
     @Test
     void aReachableDatabaseIsUpAndAnUnreachableOneDown() {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Critical-service checks (DESIGN.md, Vocabulary: a local check, TCP, HTTP, process, command, database; docs/node.md:
+ * Critical-service checks (docs/architecture.md, Vocabulary: a local check, TCP, HTTP, process, command, database; docs/node.md:
  * each at its interval with its timeout, history in the API). A change of verdict is reported to the recovery manager
  * once, however often the check runs.
  */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hooks (docs/node.md): "run one at a time, in order, with a timeout; takeOverUsers and takeBackUsers decide by exit
- * status whether a user move succeeded (seed 000: Take Over Users Failed)".
+ * status whether a user move succeeded ([RG-T2]: Take Over Users Failed)".
  */
 class HookRunnerTest {
     private static final Duration LONG = Duration.ofSeconds(20);
@@ -51,7 +51,7 @@ class HookRunnerTest {
 
     @Test
     void aNonZeroExitStatusIsFailure() throws Exception {
-        // seed 000 Table 2: a user move that fails is Take Over Users Failed; the hook says so by its status.
+        // [RG-T2]: a user move that fails is Take Over Users Failed; the hook says so by its status.
         assertThat(runAndWait(List.of("false"), Map.of(), LONG)).isFalse();
         assertThat(runAndWait(sh("echo trying >&2; exit 3"), Map.of(), LONG)).isFalse();
     }

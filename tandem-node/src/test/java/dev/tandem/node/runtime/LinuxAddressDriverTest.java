@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The linux address driver puts the cluster address on an interface and takes it off (DESIGN.md, Cluster
+ * The linux address driver puts the cluster address on an interface and takes it off (docs/architecture.md, Cluster
  * address). It runs in a network namespace the test makes, so the host's own network is never touched; without
  * root or iproute2 the test is skipped and says why.
  */

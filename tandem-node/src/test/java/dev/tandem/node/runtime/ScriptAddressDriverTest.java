@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The script address driver runs the operator's commands with TANDEM_CLUSTER_ADDRESS (DESIGN.md, Cluster address). */
+/** The script address driver runs the operator's commands with TANDEM_CLUSTER_ADDRESS (docs/architecture.md, Cluster address). */
 class ScriptAddressDriverTest {
     private final HookRunner runner = new HookRunner();
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The recovery manager's state on local disk (DESIGN.md, Persistence: "A node's recovery-manager state survives a
+ * The recovery manager's state on local disk (docs/architecture.md, Persistence: "A node's recovery-manager state survives a
  * restart ... written atomically"; docs/node.md: temporary file, flush, rename).
  */
 class StateFileTest {
@@ -49,7 +49,7 @@ class StateFileTest {
 
     @Test
     void everyStateAndReasonSurvives() {
-        // seed 000 Table 2 has restart rows for every state; each must come back as it was.
+        // [RG-T2] has restart rows for every state; each must come back as it was.
         StateFile f = new StateFile(dir);
         for (NodeState s : NodeState.values()) {
             for (Reason r : Reason.values()) {

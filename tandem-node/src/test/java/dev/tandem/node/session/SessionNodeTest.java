@@ -157,7 +157,7 @@ class SessionNodeTest {
     }
 
     /**
-     * seed 000, Manual failover: "All users from the failed node are disconnected and must re-login to the backup
+     * [RG-MANUAL], Manual failover: "All users from the failed node are disconnected and must re-login to the backup
      * node"; Manual fallback: the backup "disconnects all users that had been failed over. Those users must then
      * re-login to their assigned node."
      */
@@ -179,7 +179,7 @@ class SessionNodeTest {
 
         Effect.AdminResult r = n1.admin(AdminAction.FAILOVER).get(5, TimeUnit.SECONDS);
         assertThat(r.accepted()).as(r.message()).isTrue();
-        awaitState(n1, NodeState.IDLE); // seed 000 Table 1: manual failover leaves the node Idle
+        awaitState(n1, NodeState.IDLE); // [RG-T1]: manual failover leaves the node Idle
         awaitState(n2, NodeState.RUNNING_IN_BACKUP_MODE);
         assertThat(heartbeat(n1, alice)).isEqualTo(404);
         assertThat(heartbeat(n1, anonymous)).isEqualTo(404);
@@ -239,7 +239,7 @@ class SessionNodeTest {
         login(n1, null);
         login(n1, "carol");
         await().atMost(Duration.ofSeconds(5)).until(() -> n1.loadBalancing().orElseThrow().load().sessions() == 3);
-        assertThat(n1.loadBalancing().orElseThrow().load().percent()).isEqualTo(75); // seed 004: round half up of 100 x 3 / 4
+        assertThat(n1.loadBalancing().orElseThrow().load().percent()).isEqualTo(75); // the specification ([LB-RULES]): round half up of 100 x 3 / 4
 
         // The service owns the member's load: a report through the admin API would be overwritten, so it is refused.
         try (dev.tandem.node.api.AdminApi api = new dev.tandem.node.api.AdminApi(n1).start()) {

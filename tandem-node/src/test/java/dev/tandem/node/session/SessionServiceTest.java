@@ -160,7 +160,7 @@ class SessionServiceTest {
         assertThat(stats().get("active").asInt()).isZero();
     }
 
-    /** seed 004, Viewing VPN Load Balancing Information: inactive sessions are not reported to the director. */
+    /** [LB-SHOW]: inactive sessions are not reported to the director. */
     @Test
     void anIdleSessionGoesInactiveStopsCountingAsLoadAndResumesOnItsNextHeartbeat() throws Exception {
         start(10, UserHomes.NONE);
@@ -200,7 +200,7 @@ class SessionServiceTest {
     }
 
     /**
-     * seed 004: "When the ASA receives the new connection, the session that has been inactive the longest is logged
+     * [LB-SHOW]: "When the ASA receives the new connection, the session that has been inactive the longest is logged
      * off, allowing new connections to take its license." Without an inactive session a full service refuses.
      */
     @Test
@@ -252,7 +252,7 @@ class SessionServiceTest {
         assertThat(anonymous.retryAfter()).hasValue("120");
     }
 
-    /** seed 000, Manual fallback: the backup "disconnects all users that had been failed over". */
+    /** [RG-MANUAL], Manual fallback: the backup "disconnects all users that had been failed over". */
     @Test
     void takingBackDropsThePeersUsersOnly() throws Exception {
         start(10, u -> Optional.of(u.startsWith("p") ? "n2" : "n1"));
@@ -271,7 +271,7 @@ class SessionServiceTest {
         await().until(() -> host.last().sessions() == 2);
     }
 
-    /** seed 000, Manual failover: "All users from the failed node are disconnected and must re-login to the backup node." */
+    /** [RG-MANUAL], Manual failover: "All users from the failed node are disconnected and must re-login to the backup node." */
     @Test
     void failingOverDropsEverySession() throws Exception {
         start(10, UserHomes.NONE);
@@ -281,7 +281,7 @@ class SessionServiceTest {
         service.servingChanged();
         assertThat(heartbeat(a)).isEqualTo(404);
         assertThat(heartbeat(b)).isEqualTo(404);
-        // Serving nobody, the node shows full so that the director sends no one here (seed 004: 100% is never chosen).
+        // Serving nobody, the node shows full so that the director sends no one here ([LB-SHOW]: 100% is never chosen).
         await().until(() -> host.last().sessions() == 0 && host.last().max() == 0 && host.last().full());
         JsonNode health = send("GET", "/session/health", null).json();
         assertThat(health.get("status").asText()).isEqualTo("ok");

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The node's local copy of the store (DESIGN.md: each node caches the last version on local disk). */
+/** The node's local copy of the store (docs/architecture.md: each node caches the last version on local disk). */
 class SettingsCacheTest {
     @TempDir
     Path dir;
@@ -49,7 +49,7 @@ class SettingsCacheTest {
         d.groups(List.of(StoreContractTest.pair("g1", "n1", "n2")));
         d.apply(3, List.of(new User("a", "g1", "n1")), List.of());
         assertThat(d.servingNode("a")).contains(NodeId.of("n1"));
-        // seed 000 Table 1: a failed-over node serves nobody; its peer in backup mode serves its users.
+        // [RG-T1]: a failed-over node serves nobody; its peer in backup mode serves its users.
         d.reported(Map.of(NodeId.of("n1"), dev.tandem.core.rm.NodeState.FAILED_OVER));
         assertThat(d.servingNode("a")).contains(NodeId.of("n2"));
         d.reported(Map.of(NodeId.of("n2"), dev.tandem.core.rm.NodeState.RUNNING_IN_BACKUP_MODE));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every store must do, run against H2 and against a real PostgreSQL by the two subclasses: settings
- * versioned by an epoch, all-or-nothing writes with an audit row each, and users assigned as seed 000's sync
+ * versioned by an epoch, all-or-nothing writes with an audit row each, and users assigned as the specification's [RG-OVER] sync
  * agent assigns them (Configure User Assignment Mode).
  */
 abstract class StoreContractTest {
@@ -57,11 +57,11 @@ abstract class StoreContractTest {
     }
 
     @Test
-    void anEmptyStoreHasEpochZeroTheSchemaAndTheSeedDefaults() {
+    void anEmptyStoreHasEpochZeroTheSchemaAndTheSpecificationDefaults() {
         ClusterSettings s = store.settings();
         assertThat(s.epoch()).isZero();
         assertThat(s.groups()).isEmpty();
-        assertThat(s.mode().display()).isEqualTo("balanced"); // seed 000: Balanced is the default
+        assertThat(s.mode().display()).isEqualTo("balanced"); // the specification ([RG-ASSIGN]): Balanced is the default
         assertThat(s.serviceParameters().keepAliveInterval()).hasSeconds(15);
         assertThat(store.schemaVersion()).isEqualTo("1");
     }
@@ -93,11 +93,11 @@ abstract class StoreContractTest {
     @Test
     void anInvalidSettingsWriteChangesNothingAndNamesTheField() {
         twoGroups("balanced");
-        // seed 000 Task Flow: a node can be assigned to only one presence redundancy group.
+        // [RG-FLOW]: a node can be assigned to only one presence redundancy group.
         assertThatThrownBy(() -> store.updateSettings(new ClusterStore.Action("t", "group add", "g3"),
                 s -> s.withGroup(pair("g3", "n1", "n5"))))
                 .isInstanceOf(Invalid.class).hasMessageContaining("nodes: 'n1'").hasMessageContaining("already in g1");
-        // seed 000 step 3: names of up to 128 A-Za-z0-9_- only.
+        // [RG-GROUP] step 3: names of up to 128 A-Za-z0-9_- only.
         assertThatThrownBy(() -> store.updateSettings(new ClusterStore.Action("t", "group add", "bad name"),
                 s -> s.withGroup(pair("bad name", "n7", "n8"))))
                 .isInstanceOf(Invalid.class).hasMessageContaining("group name: 'bad name'");
@@ -112,7 +112,7 @@ abstract class StoreContractTest {
     void balancedSpreadsUsersEquallyOverTheNodesOfEachGroupAndAcrossGroups() {
         twoGroups("balanced");
         for (int i = 0; i < 10; i++) users.add("cli", "u" + i, null, null);
-        // seed 000: "assigns users equally to each node in each subcluster and balances the total across each node"
+        // [RG-ASSIGN]: "assigns users equally to each node in each subcluster and balances the total across each node"
         assertThat(perNode()).containsOnlyKeys("n1", "n2", "n3", "n4");
         assertThat(perNode().values()).allSatisfy(c -> assertThat(c).isBetween(2L, 3L));
         User inG2 = users.add("cli", "only-g2", "g2", null);
@@ -124,7 +124,7 @@ abstract class StoreContractTest {
     void activeStandbyPutsEveryUserOnTheFirstNodeOfAGroup() {
         twoGroups("active-standby");
         for (int i = 0; i < 6; i++) users.add("cli", "u" + i, null, null);
-        // seed 000: "assigns all users to the first node of the subcluster, leaving the secondary server as a backup"
+        // [RG-ASSIGN]: "assigns all users to the first node of the subcluster, leaving the secondary server as a backup"
         assertThat(perNode()).containsOnlyKeys("n1", "n3").containsEntry("n1", 3L).containsEntry("n3", 3L);
     }
 
@@ -144,7 +144,7 @@ abstract class StoreContractTest {
         twoGroups("balanced");
         states.put(NodeId.of("n1"), NodeState.NORMAL);
         states.put(NodeId.of("n3"), NodeState.FAILED_OVER);
-        // seed 000, Redundancy Interactions and Restrictions: "You cannot add new users ... while one of the
+        // [RG-LIMITS]: "You cannot add new users ... while one of the
         // cluster nodes is in a failover state."
         assertThatThrownBy(() -> users.add("bob", "u1", null, null)).isInstanceOf(AdminRefused.class)
                 .hasMessageContaining("failover state").hasMessageContaining("n3 is Failed Over");

@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load-balancing group's messages on the wire (seed 004: Hello handshake, keepalives carrying load, director
- * election). DESIGN.md, Security: a message that fails to decode is dropped and counted, never acted on, so a bad
+ * The load-balancing group's messages on the wire ([LB-HELLO], keepalives carrying load, director
+ * election). docs/architecture.md, Security: a message that fails to decode is dropped and counted, never acted on, so a bad
  * payload must end in {@link Malformed}, never another exception.
  */
 class LbCodecTest {
@@ -177,7 +177,7 @@ class LbCodecTest {
 
     @Test
     void badMemberNamesAreMalformed() {
-        // seed 000 step 3 rules for names: 1 to 128 of A-Z a-z 0-9 _ - (no dots, unlike node ids).
+        // [RG-GROUP] step 3 rules for names: 1 to 128 of A-Z a-z 0-9 _ - (no dots, unlike node ids).
         for (String name : new String[] {"", "n.1", "n 1", "x".repeat(129)}) {
             assertMalformed(DECODE, candidacy("n1", "10.0.0.10", "DISTRIBUTED", name, "10.0.0.11", "10.0.0.11"),
                     "member '" + name + "'");

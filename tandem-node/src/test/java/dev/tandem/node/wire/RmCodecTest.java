@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recovery managers' messages on the wire. DESIGN.md, Security: a message that fails to decode is dropped and
+ * The recovery managers' messages on the wire. docs/architecture.md, Security: a message that fails to decode is dropped and
  * counted; it never changes state. So decoding a bad payload must end in {@link Malformed}, never another exception.
  */
 class RmCodecTest {
@@ -47,7 +47,7 @@ class RmCodecTest {
 
     @Test
     void everyStateReasonAndResumingStateRoundTrips() throws Exception {
-        // seed 000 Table 1 and Table 2: every state and reason can travel in a heartbeat.
+        // [RG-T1] and Table 2: every state and reason can travel in a heartbeat.
         RmMessage.Heartbeat h = heartbeat();
         for (NodeState s : NodeState.values()) {
             for (Reason r : Reason.values()) {
