@@ -59,6 +59,8 @@ public final class Sim {
     private Consumer<String> traceListener = s -> {};
     private final SimLoadBalancing lb = new SimLoadBalancing(this);
 
+    private final List<Runnable> invariants = new ArrayList<>();
+
     public Sim(long seed) {
         this.seed = seed;
         this.random = new Random(seed);
@@ -361,8 +363,30 @@ public final class Sim {
         while ((at = queue.peek(until)) != null) {
             now = at;
             queue.poll().run();
+            for (Runnable check : invariants) check.run();
         }
         now = until;
+    }
+
+    /**
+     * Checks {@code invariant} after every event from now on, so a property holds at each virtual instant, not only
+     * at the end of a run; an invariant that fails throws, which stops the run there.
+     */
+    public void checkAfterEveryEvent(Runnable invariant) {
+        invariants.add(invariant);
+    }
+
+    /**
+     * Who holds the service address of {@code owner} now: every up node whose recovery manager serves its users
+     * (docs/redundancy.md, Service addresses).
+     */
+    public List<NodeId> serviceAddressHolders(NodeId owner) {
+        List<NodeId> holders = new ArrayList<>();
+        for (NodeId id : groupOf(owner).nodes()) {
+            SimNode n = nodes.get(id);
+            if (n.up && dev.tandem.core.rm.ServiceAddresses.heldBy(n.rm).contains(owner)) holders.add(id);
+        }
+        return holders;
     }
 
     // ---------------------------------------------------------------- observations

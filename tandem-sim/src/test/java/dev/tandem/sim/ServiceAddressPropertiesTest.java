@@ -1,0 +1,148 @@
+package dev.tandem.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.core.HookKind;
+import dev.tandem.core.NodeId;
+import dev.tandem.core.rm.AdminAction;
+import dev.tandem.core.rm.AssignmentMode;
+import dev.tandem.core.rm.RedundancyGroup;
+import dev.tandem.core.rm.ServiceParameters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * docs/redundancy.md, Service addresses: each node's service address is held by whichever node serves its users.
+ * Two properties over random fault schedules, checked after every event of the simulation, not only at the end:
+ * <ul>
+ *   <li>while the network neither loses nor partitions (crashes, kills, restarts, stops, admin actions, services and
+ *       databases failing, hooks failing), no address is ever held by two live nodes at the same virtual instant:
+ *       planned moves release before they claim, and a survivor claims only a peer that is really gone;</li>
+ *   <li>with every fault, lossy networks and partitions included, once the faults stop and the pair has settled
+ *       every address has exactly one holder, at every instant from then on.</li>
+ * </ul>
+ */
+class ServiceAddressPropertiesTest {
+    private static final NodeId N1 = NodeId.of("n1");
+    private static final NodeId N2 = NodeId.of("n2");
+    private static final List<NodeId> BOTH = List.of(N1, N2);
+    /** As in RedundancyPropertiesTest: the fast parameters' settling bound, generously rounded. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final Map<String, String> FAST = Map.of(
+            "keepAliveInterval", "1s", "keepAliveTimeout", "3s", "initKeepAliveTimeout", "6s",
+            "criticalServiceDelay", "2s", "automaticFallbackDelay", "20s");
+
+    @Property(tries = 1500)
+    void withoutLossOrPartitionNoAddressIsEverHeldTwice(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long seed) {
+        Random r = new Random(seed);
+        Sim sim = pair(seed, r);
+        sim.network(new NetworkModel(Duration.ofMillis(1), Duration.ofMillis(1 + r.nextInt(200)), 0, 0));
+        List<String> schedule = new ArrayList<>();
+        sim.checkAfterEveryEvent(() -> {
+            for (NodeId owner : BOTH) {
+                if (sim.serviceAddressHolders(owner).size() > 1) {
+                    throw new AssertionError("at " + sim.elapsed() + " " + owner + "'s address is held by "
+                            + sim.serviceAddressHolders(owner) + "\n" + story(sim, seed, schedule));
+                }
+            }
+        });
+        int faults = 5 + r.nextInt(25);
+        for (int i = 0; i < faults; i++) {
+            sim.run(Duration.ofMillis(r.nextInt(6000)));
+            schedule.add(sim.elapsed() + " " + fault(sim, r, false));
+        }
+        sim.run(SETTLE);
+    }
+
+    @Property(tries = 1500)
+    void afterThePairSettlesEveryAddressHasExactlyOneHolder(
+            @ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long seed) {
+        Random r = new Random(seed);
+        Sim sim = pair(seed, r);
+        sim.network(new NetworkModel(Duration.ofMillis(1), Duration.ofMillis(1 + r.nextInt(200)),
+                r.nextDouble() * 0.2, r.nextDouble() * 0.1));
+        List<String> schedule = new ArrayList<>();
+        int faults = 5 + r.nextInt(25);
+        for (int i = 0; i < faults; i++) {
+            sim.run(Duration.ofMillis(r.nextInt(6000)));
+            schedule.add(sim.elapsed() + " " + fault(sim, r, true));
+        }
+        sim.heal();
+        sim.network(NetworkModel.PERFECT);
+        for (NodeId n : BOTH) {
+            sim.serviceUp(n, "svc");
+            sim.databaseUp(n);
+            sim.clearFailNext(n);
+            if (!sim.isUp(n)) sim.start(n);
+        }
+        sim.run(SETTLE);
+        if (sim.actions("g1").contains(AdminAction.RECOVER)) {
+            schedule.add(sim.elapsed() + " admin recover");
+            sim.recover("g1");
+            sim.run(SETTLE);
+        }
+        sim.checkAfterEveryEvent(() -> {
+            for (NodeId owner : BOTH) {
+                assertThat(sim.serviceAddressHolders(owner)).as("holders of %s's address at %s\n%s", owner,
+                        sim.elapsed(), story(sim, seed, schedule)).hasSize(1);
+            }
+        });
+        sim.run(SETTLE);
+        for (NodeId owner : BOTH) {
+            assertThat(sim.serviceAddressHolders(owner)).as("%s\n%s", owner, story(sim, seed, schedule)).hasSize(1);
+        }
+    }
+
+    private static Sim pair(long seed, Random r) {
+        Sim sim = new Sim(seed);
+        Map<String, String> params = new java.util.HashMap<>(FAST);
+        params.put("automaticFallback", Boolean.toString(r.nextBoolean()));
+        sim.parameters(ServiceParameters.fromText(params));
+        sim.hookTime(Duration.ofMillis(300));
+        sim.addGroup(RedundancyGroup.pair("g1", N1, N2, true));
+        for (NodeId n : BOTH) sim.addService(n, "svc");
+        sim.addUsers("g1", 10, r.nextBoolean() ? AssignmentMode.BALANCED : AssignmentMode.ACTIVE_STANDBY);
+        sim.start(N1);
+        sim.start(N2);
+        return sim;
+    }
+
+    private static String fault(Sim sim, Random r, boolean network) {
+        NodeId n = r.nextBoolean() ? N1 : N2;
+        NodeId other = n.equals(N1) ? N2 : N1;
+        boolean up = sim.isUp(n);
+        switch (r.nextInt(network ? 16 : 13)) {
+            case 0 -> { if (up) { sim.crash(n); return "crash " + n; } sim.start(n); return "start " + n; }
+            case 1 -> { if (up) { sim.stop(n); return "stop " + n; } sim.start(n); return "start " + n; }
+            case 2 -> { if (up) { sim.restart(n); return "restart " + n; } return "noop"; }
+            case 3 -> { if (up) { sim.kill(n); return "kill " + n; } sim.start(n); return "start " + n; }
+            case 4 -> { sim.serviceDown(n, "svc"); return "service-down " + n; }
+            case 5 -> { sim.serviceUp(n, "svc"); return "service-up " + n; }
+            case 6 -> { sim.databaseDown(n); return "db-down " + n; }
+            case 7 -> { sim.databaseUp(n); return "db-up " + n; }
+            case 8 -> {
+                HookKind k = HookKind.values()[r.nextInt(HookKind.values().length)];
+                sim.failNext(n, k);
+                return "fail-next " + n + " " + k;
+            }
+            case 9 -> { return "admin failover " + n + ": " + sim.admin(n, AdminAction.FAILOVER).accepted(); }
+            case 10 -> { return "admin fallback " + n + ": " + sim.admin(n, AdminAction.FALLBACK).accepted(); }
+            case 11 -> { return "admin recover: " + sim.recover("g1").accepted(); }
+            case 13 -> { sim.partition(n, other); return "partition"; }
+            case 14 -> { sim.heal(); return "heal"; }
+            case 15 -> { if (up) { sim.reboot(n, Duration.ofMillis(r.nextInt(10_000))); return "reboot " + n; } return "noop"; }
+            default -> { return "quiet"; }
+        }
+    }
+
+    private static String story(Sim sim, long seed, List<String> schedule) {
+        return "seed " + seed + "\nfaults:\n  " + String.join("\n  ", schedule) + "\ntrace (last 60):\n"
+                + String.join("\n", sim.trace().subList(Math.max(0, sim.trace().size() - 60), sim.trace().size()));
+    }
+}
