@@ -90,7 +90,7 @@ final class RmRules {
 
     void apply(RmEvent event) {
         switch (event) {
-            case Start start -> start(start.persisted());
+            case Start start -> start(start.persisted(), start.incarnationFloor());
             case Stop stop -> stop();
             case TimerFired t -> {
                 fired = t.name(); // the shell no longer holds it: set it again if it is still wanted
@@ -117,10 +117,13 @@ final class RmRules {
         }
     }
 
-    private void start(Optional<PersistedRm> persisted) {
+    private void start(Optional<PersistedRm> persisted, long incarnationFloor) {
         if (running) throw new IllegalStateException(before.self() + ": recovery manager started twice");
         running = true;
-        incarnation = Math.max(incarnation, persisted.map(PersistedRm::incarnation).orElse(0L)) + 1;
+        // The peer drops heartbeats of an incarnation lower than the last it heard: the new one must be above every
+        // earlier one, including those a lost state file no longer remembers (decision 0050).
+        incarnation = Math.max(Math.max(incarnation, persisted.map(PersistedRm::incarnation).orElse(0L)),
+                incarnationFloor) + 1;
         recoveryEpoch = persisted.map(PersistedRm::recoveryEpoch).orElse(0L);
         resuming = persisted.orElse(null);
         servicesStopped = persisted.map(PersistedRm::servicesStopped).orElse(false);
