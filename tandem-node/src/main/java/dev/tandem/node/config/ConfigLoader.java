@@ -60,8 +60,8 @@ public final class ConfigLoader {
         LocatedYaml yaml;
         try {
             yaml = LocatedYaml.parse(text);
-        } catch (IOException e) {
-            throw new ConfigError(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (LocatedYaml.Invalid e) {
+            throw new ConfigError(file + ":" + e.line() + ": " + e.getMessage());
         }
         return new ConfigLoader(file, yaml).read();
     }
