@@ -60,7 +60,7 @@ class LostStateFileTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> n1.snapshot().state() == NodeState.RUNNING_IN_BACKUP_MODE);
         n2 = start("n2", B, service);
 
-        // n1 hears the new n2: n2 comes back failed over to it (seed 000 Table 2, Failed Over / Initialization),
+        // n1 hears the new n2: n2 comes back failed over to it (Failed Over / Initialization, docs/redundancy.md),
         // and the fallback that needs both to hear each other brings the pair back to Normal.
         awaitStates(NodeState.RUNNING_IN_BACKUP_MODE, NodeState.FAILED_OVER);
         assertThat(n1.snapshot().peer().state()).isEqualTo(NodeState.FAILED_OVER);
