@@ -87,6 +87,7 @@ class NodeCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("tandem node: " + f
                 + ":3: node.address: '192.0.2.1' is not an address of this host");
         assertThat(storeFile()).as("nothing written to the store").doesNotExist();
+        assertThat(dir.resolve("state")).as("nor anywhere else").doesNotExist();
 
         // The file corrected, the node starts and only then fills the store with its configuration.
         f = write(config(HERE, service, admin, "state/n1"));

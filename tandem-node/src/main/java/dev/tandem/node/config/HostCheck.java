@@ -14,8 +14,8 @@ import java.util.function.BiFunction;
 
 /**
  * What a node's configuration needs of the host it starts on, checked before the node writes anything anywhere
- * (its state directory, the store): every address it binds is one of this host's, every port it listens on is
- * free, its state directory can be written. A configuration that fails here is a configuration error (exit 2) named
+ * (its state directory, the store), and writing nothing itself: every address it binds is one of this host's, every
+ * port it listens on is free, its state directory is one this user can write or create. A configuration that fails here is a configuration error (exit 2) named
  * by file, line and key, like any other; a node that has not started never fills the store
  * (docs/decisions/0052-a-node-checks-its-host-before-it-writes.md).
  *
@@ -31,7 +31,6 @@ final class HostCheck {
     }
 
     void check(NodeConfig c) {
-        stateDir(c.stateDir());
         ServiceParameters params = ServiceParameters.fromText(c.parameters());
         // The recovery manager's heartbeats: UDP on the node's address.
         InetAddress node = local("node.address", c.address());
@@ -51,15 +50,19 @@ final class HostCheck {
             udpFree("loadBalancing.clusterPort", priv, lb.clusterPort());
             local("loadBalancing.publicAddress", lb.publicAddress());
         }
+        stateDir(c.stateDir());
     }
 
+    /** The directory, or the nearest of its parents that exists, is a directory this user may write (nothing is created). */
     private void stateDir(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
-            Files.delete(probe);
-        } catch (IOException | SecurityException e) {
-            throw error.apply("stateDir", "'" + dir + "' cannot be written (" + describe(e) + "); allowed: a directory"
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        String why = p == null ? "no part of the path exists"
+                : !Files.isDirectory(p) ? "not a directory: " + p
+                : !Files.isWritable(p) ? "permission denied: " + p
+                : null;
+        if (why != null) {
+            throw error.apply("stateDir", "'" + dir + "' cannot be written (" + why + "); allowed: a directory"
                     + " this user can create and write, where the node keeps its state");
         }
     }
@@ -106,14 +109,6 @@ final class HostCheck {
     }
 
     private static String describe(Exception e) {
-        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
-            return "not a directory: " + ((java.nio.file.FileSystemException) e).getFile();
-        }
-        if (e instanceof java.nio.file.AccessDeniedException d) return "permission denied: " + d.getFile();
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            String reason = f.getReason(); // the system's words ("Not a directory"), in the sentence's case
-            return Character.toLowerCase(reason.charAt(0)) + reason.substring(1) + ": " + f.getFile();
-        }
         String m = e.getMessage();
         if (e instanceof BindException && m != null) return m.replaceFirst(" \\(Bind failed\\)$", "");
         return m == null ? e.getClass().getSimpleName() : m;
