@@ -9,5 +9,10 @@ public enum HookKind {
     /** Stop this node's critical services ([RG-MANUAL]: manual failover stops them). */
     STOP_SERVICES,
     /** Start this node's critical services ([RG-MANUAL]: fallback and recovery start them). */
-    START_SERVICES
+    START_SERVICES;
+
+    /** Starts or stops the critical services (the operator's service control, not a user move). */
+    public boolean controlsServices() {
+        return this == STOP_SERVICES || this == START_SERVICES;
+    }
 }

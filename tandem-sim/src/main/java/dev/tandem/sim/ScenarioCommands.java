@@ -37,7 +37,7 @@ public final class ScenarioCommands {
 
     static final List<String> COMMANDS = List.of("group", "param", "service", "users", "start", "stop", "restart",
             "reboot", "crash", "kill", "partition", "heal", "service-down", "service-up", "db-down", "db-up", "fail-next",
-            "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
+            "kill-during", "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
             "hook-time", "network", "seed", "lb", "lb-cluster", "lb-start", "connect", "disconnect", "idle",
             "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused", "expect-lb");
 
@@ -135,6 +135,15 @@ public final class ScenarioCommands {
                 HookKind kind = hook(a.get(1));
                 yield setup(ctx -> {
                     ctx.sim().failNext(node, kind);
+                    return ok();
+                });
+            }
+            case "kill-during" -> {
+                arity(cmd, a, 2, 2, "kill-during <node> take-over|take-back|start-services|stop-services");
+                NodeId node = NodeId.of(a.get(0));
+                HookKind kind = hook(a.get(1));
+                yield setup(ctx -> {
+                    ctx.sim().killDuringNextHook(node, kind);
                     return ok();
                 });
             }

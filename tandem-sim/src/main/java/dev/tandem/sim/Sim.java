@@ -309,9 +309,19 @@ public final class Sim {
         node(id).failNext.add(kind);
     }
 
-    /** Forgets every hook failure still armed on this node. */
+    /** Forgets every hook failure and kill still armed on this node. */
     public void clearFailNext(NodeId id) {
         node(id).failNext.clear();
+        node(id).killDuring.clear();
+    }
+
+    /**
+     * The node's process is killed (SIGKILL) halfway through its next hook of this kind, as an operator or the OOM
+     * killer might; whether the hook had done its work by then (services started or stopped) is drawn from the seed.
+     * The hook's end is never reported: the next start must decide what to do about it.
+     */
+    public void killDuringNextHook(NodeId id, HookKind kind) {
+        node(id).killDuring.add(kind);
     }
 
     /** An administrator's failover or fallback of one node: the answer comes at once. */
@@ -523,22 +533,37 @@ public final class Sim {
 
     private void runHook(SimNode n, Effect.RunHook h) {
         long process = n.process;
+        if (n.killDuring.remove(h.kind())) {
+            queue.schedule(now.plus(hookTime.dividedBy(2)), () -> {
+                if (!n.up || n.process != process) return;
+                boolean done = random.nextBoolean();
+                if (done) hookWork(n, h.kind(), true);
+                log(n.id + " hook " + h.kind().name().toLowerCase().replace('_', '-') + " cut short ("
+                        + (done ? "its work was done" : "nothing done yet") + ")");
+                kill(n.id);
+            });
+        }
         queue.schedule(now.plus(hookTime), () -> {
             if (!n.up || n.process != process) return;
-            boolean ok = !n.failNext.remove(h.kind());
-            switch (h.kind()) {
-                case STOP_SERVICES -> n.servicesStoppedByRm = true;
-                case START_SERVICES -> {
-                    // A service broken by a fault does not start ([RG-SVC]: Start of Critical Services Failed).
-                    ok = ok && n.serviceFaulted.values().stream().noneMatch(f -> f);
-                    if (ok) n.servicesStoppedByRm = false;
-                }
-                case TAKE_OVER_USERS, TAKE_BACK_USERS -> { }
-            }
+            boolean ok = hookWork(n, h.kind(), !n.failNext.remove(h.kind()));
             log(n.id + " hook " + h.kind().name().toLowerCase().replace('_', '-') + (ok ? " done" : " failed"));
             deliver(n, new RmEvent.HookCompleted(h.id(), h.kind(), ok));
             reportHealth(n);
         });
+    }
+
+    /** What a hook does to the node's services; returns whether it succeeded. */
+    private static boolean hookWork(SimNode n, HookKind kind, boolean ok) {
+        switch (kind) {
+            case STOP_SERVICES -> n.servicesStoppedByRm = true;
+            case START_SERVICES -> {
+                // A service broken by a fault does not start ([RG-T2]: Start of Critical Services Failed).
+                ok = ok && n.serviceFaulted.values().stream().noneMatch(f -> f);
+                if (ok) n.servicesStoppedByRm = false;
+            }
+            case TAKE_OVER_USERS, TAKE_BACK_USERS -> { }
+        }
+        return ok;
     }
 
     /** The node's health checks: report each service and the database when their verdict changes. */

@@ -35,6 +35,8 @@ final class SimNode {
     boolean servicesStoppedByRm;
     boolean databaseUp = true;
     final Set<HookKind> failNext = EnumSet.noneOf(HookKind.class);
+    /** The process is killed halfway through the next hook of each of these kinds. */
+    final Set<HookKind> killDuring = EnumSet.noneOf(HookKind.class);
     /** Timer tokens by name: a timer fires only if its token is still the current one. */
     final Map<String, Long> timers = new HashMap<>();
     /** What the recovery manager last heard about each service, to report only changes. */

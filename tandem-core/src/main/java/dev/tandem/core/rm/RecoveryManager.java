@@ -1,6 +1,7 @@
 package dev.tandem.core.rm;
 
 import dev.tandem.core.Effect;
+import dev.tandem.core.HookKind;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.Transition;
 import java.time.Instant;
@@ -58,7 +59,8 @@ public final class RecoveryManager {
 
     /** The persisted form of a state. */
     public static PersistedRm persisted(RmState s) {
-        return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch(), s.servicesStopped());
+        HookKind hook = s.pendingHook() != null && s.pendingHook().controlsServices() ? s.pendingHook() : null;
+        return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch(), s.servicesStopped(), hook);
     }
 
     /** The node's view of its group, for the admin actions. */

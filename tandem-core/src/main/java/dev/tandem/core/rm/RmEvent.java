@@ -6,8 +6,20 @@ import java.util.Optional;
 /** Everything that can happen to a recovery manager. */
 public sealed interface RmEvent {
 
-    /** The recovery manager starts, with what it persisted before (if anything). */
-    record Start(Optional<PersistedRm> persisted) implements RmEvent {}
+    /**
+     * The recovery manager starts, with what it persisted before (if anything).
+     *
+     * @param incarnationFloor the new incarnation is above this as well as above the persisted one: the shell gives
+     *                         a number that grows across starts without the state file (the node gives the wall
+     *                         clock in milliseconds), so a node that lost its state file is not taken for an old
+     *                         incarnation of itself by its peer (docs/decisions/0050-incarnation-survives-a-lost-state-file.md)
+     */
+    record Start(Optional<PersistedRm> persisted, long incarnationFloor) implements RmEvent {
+        /** A start whose incarnation only follows the persisted one (the simulator, which never loses a state file). */
+        public Start(Optional<PersistedRm> persisted) {
+            this(persisted, 0);
+        }
+    }
 
     /** A graceful stop (service stop, host shutdown or reboot). */
     record Stop() implements RmEvent {}

@@ -90,7 +90,7 @@ final class RmRules {
 
     void apply(RmEvent event) {
         switch (event) {
-            case Start start -> start(start.persisted());
+            case Start start -> start(start.persisted(), start.incarnationFloor());
             case Stop stop -> stop();
             case TimerFired t -> {
                 fired = t.name(); // the shell no longer holds it: set it again if it is still wanted
@@ -117,14 +117,23 @@ final class RmRules {
         }
     }
 
-    private void start(Optional<PersistedRm> persisted) {
+    private void start(Optional<PersistedRm> persisted, long incarnationFloor) {
         if (running) throw new IllegalStateException(before.self() + ": recovery manager started twice");
         running = true;
-        incarnation = Math.max(incarnation, persisted.map(PersistedRm::incarnation).orElse(0L)) + 1;
+        // The peer drops heartbeats of an incarnation lower than the last it heard: the new one must be above every
+        // earlier one, including those a lost state file no longer remembers (decision 0050).
+        incarnation = Math.max(Math.max(incarnation, persisted.map(PersistedRm::incarnation).orElse(0L)),
+                incarnationFloor) + 1;
         recoveryEpoch = persisted.map(PersistedRm::recoveryEpoch).orElse(0L);
         resuming = persisted.orElse(null);
         servicesStopped = persisted.map(PersistedRm::servicesStopped).orElse(false);
         beginInitializing();
+        // A start or stop of the critical services that the last run did not see end (the process was killed or
+        // stopped while it ran) left them in a state nobody knows: run it again and decide only once it has ended,
+        // as Recover does (decision 0051). Initializing waits for it before it looks at the peer.
+        // Without high availability the node serves its own users: its services must run whichever was cut.
+        HookKind cut = persisted.map(PersistedRm::hook).orElse(null);
+        if (cut != null) runHook(group.highAvailability() && group.nodes().size() > 1 ? cut : HookKind.START_SERVICES);
     }
 
     /** [RG-T1]: Initializing is the state every start of the recovery manager passes through. */
@@ -151,12 +160,14 @@ final class RmRules {
         announce = true;
     }
 
+    /**
+     * The hook running now, if any, is left as it is: the stop cuts it short, and the state written with the goodbye
+     * says so, so the next start runs it again (decision 0051). A stopped recovery manager ignores its completion.
+     */
     private void stop() {
         if (!running) return;
         goodbye = true;
         running = false;
-        pendingHook = null;
-        pendingHookId = 0;
     }
 
     /**
@@ -215,13 +226,21 @@ final class RmRules {
     }
 
     private void hookCompleted(HookCompleted hc) {
+        if (!running) return; // cut short by the stop: the next start runs it again
+        // Hooks run to their end, one at a time and in order: a start or stop of the services changed the host even
+        // when the node no longer waits for it (its state moved on meanwhile). Record that, or a node would believe
+        // services run that it stopped itself, and wait for them for ever (decision 0051).
+        if (hc.kind() == HookKind.STOP_SERVICES) servicesStopped = true;
+        if (hc.kind() == HookKind.START_SERVICES && hc.success()) {
+            servicesStopped = false;
+            servicesDown.replaceAll((k, v) -> now); // freshly started: their delay counts from now
+        }
         if (hc.hookId() != pendingHookId || hc.kind() != pendingHook) return; // from before a restart or a state change
         pendingHook = null;
         pendingHookId = 0;
         switch (hc.kind()) {
             case STOP_SERVICES -> {
                 // [RG-MANUAL], manual failover: the recovery manager stops the critical services on the failed node.
-                servicesStopped = true;
                 if (state == FAILING_OVER) setHandoffReady();
             }
             case START_SERVICES -> {
@@ -230,8 +249,6 @@ final class RmRules {
                     enterFailedMode(Reason.START_OF_CRITICAL_SERVICES_FAILED);
                     return;
                 }
-                servicesStopped = false;
-                servicesDown.replaceAll((k, v) -> now); // freshly started: their delay counts from now
                 if (state == TAKING_BACK) {
                     setHandoffReady();
                 }
@@ -457,7 +474,11 @@ final class RmRules {
 
     private void resumeFailedOver(NodeState mine) {
         Reason init = Reason.INITIALIZATION;
-        if (mine == IDLE || mine == FAILOVER_AFFECTED_SERVICES) {
+        if (servicesStopped && mine != FAILOVER_AFFECTED_SERVICES) {
+            // Its services stay stopped by the recovery manager: that is Idle, from which Fallback starts them
+            // (decision 0051). Failed Over with Critical Services Not Running would offer nothing.
+            setState(IDLE, init);
+        } else if (mine == IDLE || mine == FAILOVER_AFFECTED_SERVICES) {
             setState(mine, init);
         } else {
             setState(healthy() ? FAILED_OVER : FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, init);

@@ -48,7 +48,24 @@ public final class ConfigLoader {
         this.yaml = yaml;
     }
 
+    /** Reads and checks the file, as a tool that does not run the node needs it (the config shell, tests). */
     public static NodeConfig load(Path file) {
+        return open(file).read();
+    }
+
+    /**
+     * Reads and checks the file, then checks it against this host: its addresses are this host's, its ports are
+     * free, its state directory can be written. The {@code node} command starts only from this, so a node whose
+     * configuration cannot run here stops before it writes anything (docs/decisions/0052).
+     */
+    public static NodeConfig loadForThisHost(Path file) {
+        ConfigLoader loader = open(file);
+        NodeConfig c = loader.read();
+        new HostCheck(loader::error).check(c);
+        return c;
+    }
+
+    private static ConfigLoader open(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -60,10 +77,10 @@ public final class ConfigLoader {
         LocatedYaml yaml;
         try {
             yaml = LocatedYaml.parse(text);
-        } catch (IOException e) {
-            throw new ConfigError(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (LocatedYaml.Invalid e) {
+            throw new ConfigError(file + ":" + e.line() + ": " + e.getMessage());
         }
-        return new ConfigLoader(file, yaml).read();
+        return new ConfigLoader(file, yaml);
     }
 
     private NodeConfig read() {

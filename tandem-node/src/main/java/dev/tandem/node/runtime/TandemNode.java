@@ -175,7 +175,11 @@ public final class TandemNode implements AutoCloseable {
             lb.open();
             metrics.loadBalancing(this::loadBalancing);
         }
-        onLoop(() -> step(new RmEvent.Start(persisted))).get(10, TimeUnit.SECONDS);
+        // The envelope epoch is never below the wall clock at start nor below the last one written: the recovery
+        // manager's incarnation starts above it, so a node that lost its state file is still newer than it was
+        // (docs/decisions/0050-incarnation-survives-a-lost-state-file.md).
+        long floor = envelopeEpoch;
+        onLoop(() -> step(new RmEvent.Start(persisted, floor))).get(10, TimeUnit.SECONDS);
         watchdog = new LoopWatchdog(self.value(), loop, () -> LoopStall.of(rm.params()), () -> lastHeartbeat,
                 new StallResponse()).start();
         // Before the checks: the session service is usually one of the node's critical services.

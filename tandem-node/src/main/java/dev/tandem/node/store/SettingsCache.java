@@ -2,25 +2,21 @@ package dev.tandem.node.store;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.node.runtime.AtomicFiles;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The last settings and users this node got from the store, on its own disk (docs/architecture.md: each node caches the last
- * version and keeps running on it while the store is unreachable). Each file is written to a temporary file,
- * flushed, then renamed over the old one: a crash leaves the old cache or the new one, never half of one.
+ * version and keeps running on it while the store is unreachable). Each file is written through
+ * {@link AtomicFiles}: a crash leaves the old cache or the new one, never half of one.
  */
 public final class SettingsCache {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -107,25 +103,7 @@ public final class SettingsCache {
         }
     }
 
-    @FunctionalInterface
-    private interface Writing {
-        void to(BufferedWriter w) throws IOException;
-    }
-
-    private static void atomically(Path file, Writing writing) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-             BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(
-                     java.nio.channels.Channels.newOutputStream(ch), StandardCharsets.UTF_8), 1 << 16)) {
-            writing.to(w);
-            w.flush();
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+    private static void atomically(Path file, AtomicFiles.Writing writing) throws IOException {
+        AtomicFiles.write(file, writing);
     }
 }

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's link to the store (docs/store.md): fills the store from the configuration file where it knows nothing
- * yet, starts from the store's settings (or the local cache when the store is unreachable), then watches the epoch
+ * A node's link to the store (docs/store.md): once the node has started, fills the store from the configuration file
+ * where it knows nothing yet; starts from the store's settings (or the local cache when the store is unreachable), then watches the epoch
  * and applies what can change while running. The store is never a critical dependency: every failure here is
  * logged and the node goes on with what it has.
  */
@@ -71,6 +71,39 @@ public final class StoreService implements AutoCloseable {
         this.users = new UserDirectory(() -> rm.get());
         this.settings = cache.settings().orElse(ClusterSettings.empty());
         try {
+            // Read only: the node runs what the store will hold once it has started (the store's settings, the file
+            // where the store has none), but writes nothing until then (decision 0052).
+            ClusterSettings stored = store.settings();
+            reachable = true;
+            settings = withFile(stored);
+        } catch (StoreUnavailable | UncheckedIOException e) {
+            unreachable(e);
+            LOG.warn("{}; running from the cached settings of epoch {} (the configuration file where there are none)",
+                    e.getMessage(), settings.epoch());
+        }
+        this.effective = EffectiveConfig.of(yaml, settings);
+        users.groups(settings.groups());
+    }
+
+    /** {@code stored} with what the configuration file adds where the store knows nothing (decision 0014). */
+    private ClusterSettings withFile(ClusterSettings stored) {
+        try {
+            return Seeding.fill(stored, yaml, keyFingerprint);
+        } catch (dev.tandem.core.Invalid e) {
+            // The configuration file disagrees with what the store holds (for example a node already in another
+            // group): the store wins, the file's version is not written.
+            LOG.warn("the configuration file's settings will not be added to the store: {}", e.getMessage());
+            return stored;
+        }
+    }
+
+    /**
+     * Fills the store from the configuration file where it knows nothing yet; called once the node has started, so
+     * a node that could not start never leaves its configuration in the store. Where the store is unreachable now,
+     * the watcher does it when it comes back.
+     */
+    private void fillStore() {
+        try {
             seed();
             seeded = true;
             settings = store.settings();
@@ -78,24 +111,11 @@ public final class StoreService implements AutoCloseable {
             reachable = true;
         } catch (StoreUnavailable | UncheckedIOException e) {
             unreachable(e);
-            LOG.warn("{}; running from the cached settings of epoch {} (the configuration file where there are none)",
-                    e.getMessage(), settings.epoch());
+            LOG.warn("the store is unreachable; this node's configuration is added to it when it is back: {}",
+                    e.getMessage());
         } catch (dev.tandem.core.Invalid e) {
-            // The configuration file disagrees with what the store holds (for example a node already in another
-            // group): the store wins, the file's version is not written.
             LOG.warn("the configuration file's settings were not added to the store: {}", e.getMessage());
             seeded = true;
-            settings = safeSettings();
-        }
-        this.effective = EffectiveConfig.of(yaml, settings);
-        users.groups(settings.groups());
-    }
-
-    private ClusterSettings safeSettings() {
-        try {
-            return store.settings();
-        } catch (StoreUnavailable e) {
-            return settings;
         }
     }
 
@@ -137,7 +157,8 @@ public final class StoreService implements AutoCloseable {
     }
 
     /**
-     * Starts watching the store. {@code applyParameters} is called with new service parameters, {@code applyDevice}
+     * The node has started: fills the store from its configuration where the store knows nothing, then watches the
+     * store. {@code applyParameters} is called with new service parameters, {@code applyDevice}
      * with this node's load-balancing settings when its device's priority, NAT or redirect-fqdn changed (both live
      * changes, called on the watcher's thread).
      */
@@ -146,6 +167,7 @@ public final class StoreService implements AutoCloseable {
         this.rm = rmState;
         this.applyParameters = applyParameters;
         this.applyDevice = applyDevice;
+        fillStore();
         cache.users().ifPresent(c -> {
             users.replace(c.epoch(), c.users());
             LOG.info("{} users from the local cache (epoch {})", c.users().size(), c.epoch());

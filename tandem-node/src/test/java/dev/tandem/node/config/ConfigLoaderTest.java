@@ -398,15 +398,34 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void invalidYamlSaysSoAndNamesTheFile() {
+    void invalidYamlSaysSoAndNamesTheFileAndTheLine() {
         Path f = write("node:\n  id: [n1, n2\n  address: x\n");
         ConfigError e = catchThrowableOfType(ConfigError.class, () -> ConfigLoader.load(f));
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).startsWith(f + ": not valid YAML: ").doesNotContain("\n");
+        assertThat(e.getMessage()).matches(java.util.regex.Pattern.quote(f.toString()) + ":[2-4]: not valid YAML: .+")
+                .doesNotContain("\n");
 
         Path tabs = write("node:\n\tid: n1\n");
         assertThat(catchThrowableOfType(ConfigError.class, () -> ConfigLoader.load(tabs)).getMessage())
-                .startsWith(tabs + ": not valid YAML");
+                .startsWith(tabs + ":2: not valid YAML");
+
+        Path late = write(PAIR + "parameters:\n  keepAliveInterval: \"15s\n");
+        assertThat(catchThrowableOfType(ConfigError.class, () -> ConfigLoader.load(late)).getMessage())
+                .as("the line of the error, not the top of the file")
+                .matches(java.util.regex.Pattern.quote(late.toString()) + ":1[3-5]: not valid YAML: .+");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedWithItsLineAndTheKey() {
+        // YAML parsers keep the last of two equal keys without a word: the first value would be lost unseen.
+        assertThat(errorOf(BASE + "  id: n2\n").getMessage()).isEqualTo(dir.resolve("node.yaml")
+                + ":4: node.id: given twice in one mapping (first at line 2); allowed: each key once");
+        assertThat(errorOf(PAIR.replace("    - id: n2\n", "    - id: n2\n      id: n3\n")).getMessage())
+                .startsWith(dir.resolve("node.yaml") + ":12: redundancyGroup.nodes[1].id: given twice");
+        assertThat(errorOf(PAIR + "redundancyGroup:\n  name: west\n").getMessage())
+                .startsWith(dir.resolve("node.yaml") + ":13: redundancyGroup: given twice");
+        // The same key in two different mappings is fine.
+        assertThat(load(PAIR).redundancyGroup().nodes()).hasSize(2);
     }
 
     @Test

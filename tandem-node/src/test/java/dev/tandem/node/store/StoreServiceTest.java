@@ -60,6 +60,7 @@ class StoreServiceTest {
     void theFirstNodeFillsTheStoreTheNextAddOnlyWhatIsMissingAndTheStoreWinsAfter() throws Exception {
         NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
         try (StoreService s = StoreService.open(n1, Optional.of("fp-1"))) {
+            started(s);
             ClusterSettings st = s.store().settings();
             assertThat(st.seeded()).isTrue();
             assertThat(st.groups()).extracting(ClusterSettings.Group::name).containsExactly("east");
@@ -72,6 +73,7 @@ class StoreServiceTest {
         // Another pair, whose file says other parameters: its group and device are added, the parameters are not.
         NodeConfig n3 = node("n3", "10.0.0.3", "west", "n4", "10.0.0.4", "3s");
         try (StoreService s = StoreService.open(n3, Optional.empty())) {
+            started(s);
             ClusterSettings st = s.store().settings();
             assertThat(st.groups()).extracting(ClusterSettings.Group::name).containsExactly("east", "west");
             assertThat(st.parameters()).containsEntry("keepAliveInterval", "2s");
@@ -92,8 +94,35 @@ class StoreServiceTest {
         // A file that puts n1 in another group than the store does: the store's group stands, nothing is written.
         NodeConfig conflicting = node("n1", "10.0.0.1", "north", "n5", "10.0.0.5", "2s");
         try (StoreService s = StoreService.open(conflicting, Optional.empty())) {
+            started(s);
             assertThat(s.store().settings().group("north")).isEmpty();
             assertThat(s.effectiveConfig().redundancyGroup().name()).isEqualTo("east");
+        }
+    }
+
+    /** What the node does once it has started. */
+    private static void started(StoreService s) {
+        s.start(() -> null, p -> { }, lb -> { });
+    }
+
+    @Test
+    void aNodeThatHasNotStartedWritesNothingToTheStoreButRunsWhatItWillHold() throws Exception {
+        NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
+        try (StoreService s = StoreService.open(n1, Optional.empty())) {
+            // Opened, not started (the node's start may still fail): the store is as empty as before.
+            ClusterSettings st = s.store().settings();
+            assertThat(st.seeded()).isFalse();
+            assertThat(st.groups()).isEmpty();
+            assertThat(st.device("n1")).isEmpty();
+            // It runs what the store will hold: its file, where the store has nothing.
+            assertThat(s.effectiveConfig().parameters()).containsEntry("keepAliveInterval", "2s");
+            assertThat(s.effectiveConfig().redundancyGroup().name()).isEqualTo("east");
+
+            started(s);
+            st = s.store().settings();
+            assertThat(st.seeded()).isTrue();
+            assertThat(st.groups()).extracting(ClusterSettings.Group::name).containsExactly("east");
+            assertThat(st.device("n1")).isPresent();
         }
     }
 
