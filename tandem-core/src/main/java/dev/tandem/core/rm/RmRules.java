@@ -255,6 +255,12 @@ final class RmRules {
             }
             case TAKE_OVER_USERS -> {
                 if (state != TAKING_OVER) return;
+                if (hc.success() && peer.alive() && peer.state() == FAILING_OVER && !peer.handoffReady()) {
+                    // The peer went away while the users moved and came back resuming its failover, serving them
+                    // until its services are stopped: taking them now would serve them twice. Wait for it to let
+                    // them go, then move them again (takingOver). docs/redundancy.md, Service addresses.
+                    return;
+                }
                 if (hc.success()) {
                     // [RG-T2]: auto-recovery ends in Backup Activated, every other take over in backup mode.
                     setState(reason.isAutoRecover() ? BACKUP_ACTIVATED : RUNNING_IN_BACKUP_MODE, reason);
@@ -488,7 +494,9 @@ final class RmRules {
     private void resumeFailingOver() {
         boolean byAdmin = resuming != null && resuming.reason() == Reason.ON_ADMIN_REQUEST;
         setState(FAILING_OVER, Reason.INITIALIZATION);
-        if (byAdmin) runHook(HookKind.STOP_SERVICES);
+        // Services stopped already (the stop ran before the restart, or again while initializing, decision 0051):
+        // the node lets its users go at once instead of serving them again while it stops nothing.
+        if (byAdmin && !servicesStopped) runHook(HookKind.STOP_SERVICES);
         else setHandoffReady();
     }
 
