@@ -41,13 +41,18 @@ public final class JdbcClusterStore implements ClusterStore {
     private static final int BATCH = 10_000;
     /** Above this many new users PostgreSQL gets them through COPY rather than batched inserts. */
     private static final int COPY_FROM = 500;
-    /** Fail fast when the store is down: an admin write waits at most this long for a connection. */
+    /**
+     * Fail fast when the store is down: an admin write waits at most this long for a connection (docs/store.md).
+     * The same for H2: a node that cannot reach the file's server at start runs from its cache and its watcher
+     * tries again every second, so a slow AUTO_SERVER hand-over costs nothing a longer wait would save.
+     */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * H2 with AUTO_SERVER: a process opening the file while another holds it checks the lock and then connects to
-     * the holder's server, which takes a few seconds when several nodes start together.
+     * H2 over AUTO_SERVER: the process serving the file may stall (stopped, swapping) with its port still open, and
+     * a statement on it would wait for ever. A read on the socket gives up after this, the bound a write keeps to.
+     * Each read waits for one statement's answer (a remote batch runs row by row), so it is no limit on imports.
      */
-    private static final Duration H2_CONNECT_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration H2_NETWORK_TIMEOUT = CONNECT_TIMEOUT;
 
     private final String url;
     private final String user;
@@ -64,14 +69,18 @@ public final class JdbcClusterStore implements ClusterStore {
         this.password = password;
         this.kind = kindOf(url);
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(kind.equals("h2") ? durableH2(url) : url);
+        cfg.setJdbcUrl(kind.equals("h2") ? boundedH2(durableH2(url)) : url);
         if (user != null) cfg.setUsername(user);
         if (password != null) cfg.setPassword(password);
         cfg.setPoolName("tandem-store");
         cfg.setMaximumPoolSize(4);
         cfg.setMinimumIdle(1);
-        cfg.setConnectionTimeout((kind.equals("h2") ? H2_CONNECT_TIMEOUT : CONNECT_TIMEOUT).toMillis());
+        cfg.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         cfg.setValidationTimeout(1000);
+        // Every use is one transaction. And H2 over AUTO_SERVER reconnects by itself only on a connection in
+        // auto-commit, by reading the lock file's server with no timeout at all: a stalled server would hold the
+        // writer (and every other connection of the process) for ever, where a broken connection fails in time.
+        cfg.setAutoCommit(false);
         // The store is not a critical dependency: the pool starts even while the store is down.
         cfg.setInitializationFailTimeout(-1);
         if (kind.equals("postgresql")) {
@@ -96,6 +105,15 @@ public final class JdbcClusterStore implements ClusterStore {
      */
     static String durableH2(String url) {
         return url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+    }
+
+    /** A stalled H2 server fails a statement after {@link #H2_NETWORK_TIMEOUT} rather than never; no trace file (unless the URL says). */
+    static String boundedH2(String url) {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String bounded = upper.contains("NETWORK_TIMEOUT=") ? url : url + ";NETWORK_TIMEOUT=" + H2_NETWORK_TIMEOUT.toMillis();
+        // H2 writes every failed connection, stack trace and all, to a .trace.db file next to the store: hundreds of
+        // lines a minute during an outage. The node's own log says when the store goes and comes back.
+        return upper.contains("TRACE_LEVEL_FILE=") ? bounded : bounded + ";TRACE_LEVEL_FILE=0";
     }
 
     static String kindOf(String url) {
@@ -158,7 +176,6 @@ public final class JdbcClusterStore implements ClusterStore {
 
     private <T> T once(int isolation, Work<T> work) {
         try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
             c.setTransactionIsolation(isolation);
             try {
                 T result = work.run(c);
