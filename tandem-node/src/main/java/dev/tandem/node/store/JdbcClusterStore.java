@@ -49,10 +49,20 @@ public final class JdbcClusterStore implements ClusterStore {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /**
      * H2 over AUTO_SERVER: the process serving the file may stall (stopped, swapping) with its port still open, and
-     * a statement on it would wait for ever. A read on the socket gives up after this, the bound a write keeps to.
-     * Each read waits for one statement's answer (a remote batch runs row by row), so it is no limit on imports.
+     * a statement on it would wait for ever. A read on the socket gives up after this. It bounds a statement, not
+     * a write's wait for the store (that is {@link #borrow}'s): long enough for a healthy server to commit the
+     * largest import, so that a slow commit is never reported as not made.
      */
-    private static final Duration H2_NETWORK_TIMEOUT = CONNECT_TIMEOUT;
+    private static final Duration H2_NETWORK_TIMEOUT = Duration.ofSeconds(30);
+
+    static {
+        // The pool checks a connection before it lends it only when it has been idle for half a second, unless
+        // told otherwise; a connection used a moment before a stall would then reach the writer unchecked, and
+        // its first statement would wait for the network timeout. Every lend is checked (a local round trip).
+        if (System.getProperty("com.zaxxer.hikari.aliveBypassWindowMs") == null) {
+            System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs", "0");
+        }
+    }
 
     private final String url;
     private final String user;
@@ -62,6 +72,9 @@ public final class JdbcClusterStore implements ClusterStore {
     private final Flyway flyway;
     private volatile boolean migrated;
     private Connection listener;
+    /** Borrows connections for {@link #borrow}: a thread may wait on a stalled store while its writer has given up. */
+    private final java.util.concurrent.ExecutorService borrower = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("tandem-store-borrow").unstarted(r));
 
     private JdbcClusterStore(String url, String user, String password) {
         this.url = url;
@@ -174,8 +187,49 @@ public final class JdbcClusterStore implements ClusterStore {
         return s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P");
     }
 
+    /**
+     * A checked connection within {@link #CONNECT_TIMEOUT}, however the store fails. The pool checks a connection
+     * on the borrowing thread, and H2 ignores the network timeout the pool sets for that check
+     * ({@code setNetworkTimeout} does nothing there), so a stalled AUTO_SERVER holder would keep the writer for the
+     * whole socket timeout. Past the bound the writer gives up before it has sent anything, so "nothing was
+     * changed" holds; a connection that arrives later goes back to the pool.
+     */
+    private Connection borrow() throws SQLException {
+        java.util.concurrent.CompletableFuture<Connection> lent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return ds.getConnection();
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, borrower);
+        try {
+            return lent.get(CONNECT_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            lent.thenAccept(JdbcClusterStore::giveBack);
+            throw new java.sql.SQLTransientConnectionException("no connection within " + CONNECT_TIMEOUT.toMillis()
+                    + " ms: the store does not answer", "08001");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e.getCause();
+            if (cause instanceof SQLException sql) throw sql;
+            if (cause instanceof RuntimeException rt) throw rt;
+            throw new SQLException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lent.thenAccept(JdbcClusterStore::giveBack);
+            throw new java.sql.SQLTransientConnectionException("interrupted while waiting for a connection", "08001");
+        }
+    }
+
+    private static void giveBack(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // broken: the pool drops it
+        }
+    }
+
     private <T> T once(int isolation, Work<T> work) {
-        try (Connection c = ds.getConnection()) {
+        try (Connection c = borrow()) {
             c.setTransactionIsolation(isolation);
             try {
                 T result = work.run(c);
@@ -832,6 +886,7 @@ public final class JdbcClusterStore implements ClusterStore {
     @Override
     public void close() {
         closeListener();
+        borrower.shutdownNow();
         ds.close();
     }
 
