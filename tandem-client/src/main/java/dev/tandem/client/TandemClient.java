@@ -76,7 +76,9 @@ public final class TandemClient implements AutoCloseable {
         this.relogin = new ReloginDelay(b.reloginLower, b.reloginUpper);
         this.discovery = b.discovery;
         this.ownHttp = b.http == null;
-        this.http = ownHttp ? HttpClient.newBuilder().connectTimeout(b.requestTimeout).build() : b.http;
+        HttpClient.Builder own = HttpClient.newBuilder().connectTimeout(b.requestTimeout);
+        if (b.trustFile != null) own.sslContext(TrustFile.sslContext(b.trustFile));
+        this.http = ownHttp ? own.build() : b.http;
         this.ownScheduler = b.scheduler == null;
         this.scheduler = ownScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tandem-client");
@@ -412,6 +414,7 @@ public final class TandemClient implements AutoCloseable {
         private Duration reloginUpper = ReloginDelay.DEFAULT_UPPER;
         private Discovery discovery = Discovery.REDIRECT;
         private HttpClient http;
+        private java.nio.file.Path trustFile;
         private ScheduledExecutorService scheduler;
         private RandomGenerator random;
         private Duration requestTimeout = Duration.ofSeconds(10);
@@ -455,6 +458,17 @@ public final class TandemClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * HTTPS with a certificate the JDK does not trust by itself: the PEM file of the CA (or the service's own
+         * certificate) that the cluster address and the nodes present. For the client's own HttpClient; one given
+         * to {@link #httpClient} brings its own SSL context ({@link TrustFile#sslContext}).
+         */
+        public Builder trustFile(java.nio.file.Path pem) {
+            this.trustFile = Objects.requireNonNull(pem, "trustFile");
+            TrustFile.sslContext(pem); // read now, where the mistake is
+            return this;
+        }
+
         /** One scheduler for many clients (recommended). Default: a daemon thread of its own, stopped by close. */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -482,6 +496,10 @@ public final class TandemClient implements AutoCloseable {
         }
 
         public TandemClient build() {
+            if (http != null && trustFile != null) {
+                throw new IllegalArgumentException("trustFile and httpClient together are not allowed; allowed: one of"
+                        + " them (build the HttpClient with TrustFile.sslContext(file))");
+            }
             return new TandemClient(this);
         }
     }

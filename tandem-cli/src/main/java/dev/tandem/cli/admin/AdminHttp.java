@@ -24,11 +24,19 @@ public final class AdminHttp {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT).build();
+    private final HttpClient http;
 
     public AdminHttp(URI base, String token) {
+        this(base, token, null);
+    }
+
+    /** {@code tls}: the certificates an https:// node must present (--ca), or null for the JDK's own. */
+    public AdminHttp(URI base, String token, javax.net.ssl.SSLContext tls) {
         this.base = base;
         this.token = token;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(CONNECT);
+        if (tls != null) b.sslContext(tls);
+        this.http = b.build();
     }
 
     public URI base() {
@@ -92,6 +100,9 @@ public final class AdminHttp {
         } catch (HttpTimeoutException e) {
             throw new CliFailure(CliFailure.FAILURE, "the admin API at " + base + " did not answer within "
                     + REQUEST.toSeconds() + " s");
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            throw new CliFailure(CliFailure.FAILURE, "the admin API at " + base + " presented a certificate this command"
+                    + " does not trust (" + describe(e) + "); give the CA's PEM file with --ca FILE");
         } catch (IOException e) {
             throw new CliFailure(CliFailure.FAILURE, "cannot talk to the admin API at " + base + ": " + describe(e));
         } catch (InterruptedException e) {

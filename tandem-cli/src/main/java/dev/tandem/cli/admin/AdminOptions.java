@@ -23,6 +23,10 @@ public final class AdminOptions {
             description = "A file holding the admin token; else the environment variable " + TOKEN_VARIABLE + ".")
     Path tokenFile;
 
+    @Option(names = "--ca", paramLabel = "FILE",
+            description = "For an https:// admin API: the PEM file of the CA (or the node's own certificate) to trust.")
+    Path ca;
+
     @Option(names = "--json", description = "Print the API's JSON answer, for scripts.")
     boolean json;
 
@@ -43,7 +47,16 @@ public final class AdminOptions {
             throw new CliFailure(CliFailure.USAGE, "--admin: '" + admin + "' is not allowed; allowed: an http or https URL"
                     + " such as " + DEFAULT_ADMIN);
         }
-        return new AdminHttp(base, token());
+        return new AdminHttp(base, token(), trust());
+    }
+
+    private javax.net.ssl.SSLContext trust() {
+        if (ca == null) return null;
+        try {
+            return dev.tandem.node.tls.PemTls.trusting(ca, "--ca");
+        } catch (IllegalStateException e) {
+            throw new CliFailure(CliFailure.USAGE, e.getMessage());
+        }
     }
 
     private String token() {

@@ -15,15 +15,21 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * <pre>java -cp tandem-client.jar:jackson-*.jar dev.tandem.client.example.LoginExample http://127.0.0.10:8443 5 1s 3s</pre>
  *
- * Arguments: the cluster URL, how many users (user1, user2, ...; default 1), and the re-login lower and upper limits
- * (default 120s and 537s, the specification ([RG-OVER])).
+ * Arguments: {@code --ca FILE} first for HTTPS with a certificate the JDK does not know (the CA's PEM file), then the
+ * cluster URL, how many users (user1, user2, ...; default 1), and the re-login lower and upper limits (default 120s
+ * and 537s, the specification ([RG-RELOGIN])).
  */
 public final class LoginExample {
     private LoginExample() {}
 
     public static void main(String[] args) throws InterruptedException {
+        java.nio.file.Path trust = null;
+        if (args.length >= 2 && args[0].equals("--ca")) {
+            trust = java.nio.file.Path.of(args[1]);
+            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         if (args.length < 1) {
-            System.err.println("usage: LoginExample CLUSTER-URL [COUNT] [RELOGIN-LOWER RELOGIN-UPPER]");
+            System.err.println("usage: LoginExample [--ca PEM-FILE] CLUSTER-URL [COUNT] [RELOGIN-LOWER RELOGIN-UPPER]");
             System.exit(2);
         }
         URI cluster = URI.create(args[0]);
@@ -32,7 +38,9 @@ public final class LoginExample {
         Duration upper = args.length > 3 ? seconds(args[3]) : Duration.ofSeconds(537);
 
         // One HTTP client and one scheduler thread for every user: a client holds no thread of its own.
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (trust != null) hb.sslContext(dev.tandem.client.TrustFile.sslContext(trust)); // https:// with a private CA
+        HttpClient http = hb.build();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         List<TandemClient> clients = new ArrayList<>();
         for (int i = 1; i <= count; i++) {

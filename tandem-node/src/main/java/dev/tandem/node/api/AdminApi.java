@@ -17,6 +17,7 @@ import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.node.runtime.EventBus;
 import dev.tandem.node.runtime.LoadBalancingView;
 import dev.tandem.node.runtime.TandemNode;
+import dev.tandem.node.tls.PemTls;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -50,7 +51,9 @@ public final class AdminApi implements AutoCloseable {
 
     private final TandemNode node;
     private final byte[] token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Calls the peer's admin API: over HTTPS, checked against admin.trustFile, when this node serves HTTPS. */
+    private final HttpClient http;
+    private final String scheme;
     private final Javalin app;
 
     public AdminApi(TandemNode node) throws IOException {
@@ -59,8 +62,23 @@ public final class AdminApi implements AutoCloseable {
         this.token = admin.tokenFile() == null ? null
                 : Files.readString(admin.tokenFile()).strip().getBytes(StandardCharsets.UTF_8);
         if (token == null) LOG.warn("no admin.tokenFile: the admin API answers only /health and /metrics");
+        NodeConfig.Tls tls = admin.tls();
+        HttpClient.Builder peer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        javax.net.ssl.SSLContext serverTls = null;
+        if (tls != null) {
+            serverTls = PemTls.server(tls.certificate(), tls.privateKey(), "admin");
+            peer.sslContext(PemTls.trusting(tls.trustFile(), "admin.trustFile"));
+        }
+        this.http = peer.build();
+        this.scheme = tls == null ? "http" : "https";
+        javax.net.ssl.SSLContext https = serverTls;
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            // HTTPS only: no plain connector at all, so the bearer token never crosses the network in clear.
+            if (https != null) {
+                cfg.jetty.addConnector((server, httpConfig) -> PemTls.jettyConnector(server, httpConfig, https,
+                        admin.address(), admin.port()));
+            }
             // A user import of a million lines is about 30 MB of CSV (docs/store.md).
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.routes.before("/api/*", this::authenticate);
@@ -111,7 +129,7 @@ public final class AdminApi implements AutoCloseable {
     public AdminApi start() {
         NodeConfig.Admin admin = node.config().admin();
         app.start(admin.address(), admin.port());
-        LOG.info("admin API on http://{}:{}", admin.address(), app.port());
+        LOG.info("admin API on {}://{}:{}", scheme, admin.address(), app.port());
         return this;
     }
 
@@ -232,7 +250,7 @@ public final class AdminApi implements AutoCloseable {
     /** The action is for the peer: ask the peer's own admin API (the admin RPC port is cluster-wide). */
     private void forward(Context ctx, NodeId peer) throws Exception {
         if (ctx.header(FORWARDED) != null) throw new ApiError(409, "not the node named; refusing to forward twice");
-        URI uri = URI.create("http://" + address(peer) + ":" + node.config().admin().port() + ctx.path()
+        URI uri = URI.create(scheme + "://" + address(peer) + ":" + node.config().admin().port() + ctx.path()
                 + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header("Authorization", "Bearer " + new String(token, StandardCharsets.UTF_8))

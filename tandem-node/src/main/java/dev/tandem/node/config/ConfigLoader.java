@@ -27,7 +27,7 @@ public final class ConfigLoader {
             "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing", "sessionService",
             "store");
     private static final Set<String> SESSION_KEYS = Set.of("address", "port", "maxSessions", "heartbeatInterval",
-            "inactiveAfter", "endAfter", "userHeader");
+            "inactiveAfter", "endAfter", "userHeader", "certificate", "privateKey");
     private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
             "priority", "publicAddress", "privateAddress", "nat", "redirectFqdn", "fqdn", "model", "maxSessions",
             "member", "peers", "addressDriver", "interface", "claimCommand", "releaseCommand", "timing",
@@ -95,11 +95,12 @@ public final class ConfigLoader {
         String address = address("node.address", text(node, "node.address", true));
 
         JsonNode adminNode = object("admin", false);
-        keys("admin", adminNode, Set.of("address", "port", "tokenFile"));
+        keys("admin", adminNode, Set.of("address", "port", "tokenFile", "certificate", "privateKey", "trustFile"));
         NodeConfig.Admin admin = new NodeConfig.Admin(
                 adminNode.has("address") ? address("admin.address", text(adminNode, "admin.address", true)) : address,
                 adminNode.has("port") ? port("admin.port", adminNode.get("port")) : ServiceParameters.DEFAULT_ADMIN_RPC_PORT,
-                adminNode.has("tokenFile") ? base.resolve(text(adminNode, "admin.tokenFile", true)) : null);
+                adminNode.has("tokenFile") ? base.resolve(text(adminNode, "admin.tokenFile", true)) : null,
+                tls("admin.", adminNode, true));
 
         JsonNode clusterNode = object("cluster", false);
         keys("cluster", clusterNode, Set.of("keyFile", "key8", "masterKeyFile", "encryption"));
@@ -429,7 +430,29 @@ public final class ConfigLoader {
         if (!header.matches("[A-Za-z0-9-]{1,64}")) {
             throw error(p + "userHeader", "'" + header + "' is not allowed; allowed: an HTTP header name (letters, digits and -)");
         }
-        return new NodeConfig.SessionService(address, port, max, heartbeat, inactive, end, header);
+        return new NodeConfig.SessionService(address, port, max, heartbeat, inactive, end, header, tls(p, s, false));
+    }
+
+    /**
+     * A server's certificate and private key (both or neither, as for loadBalancing.redirect) and, where the node
+     * calls a peer's server, the trust file its certificate is checked against: by default this node's own
+     * certificate, which suits a pair sharing one certificate that names both addresses.
+     */
+    private NodeConfig.Tls tls(String p, JsonNode section, boolean withTrust) {
+        Path base = file.toAbsolutePath().getParent();
+        Path cert = section.has("certificate") ? base.resolve(text(section, p + "certificate", true)) : null;
+        Path key = section.has("privateKey") ? base.resolve(text(section, p + "privateKey", true)) : null;
+        if ((cert == null) != (key == null)) {
+            throw error(p + (cert == null ? "certificate" : "privateKey"),
+                    "HTTPS needs both certificate and privateKey (PEM files); give both, or neither for plain HTTP");
+        }
+        if (withTrust && section.has("trustFile") && cert == null) {
+            throw error(p + "trustFile", "only with certificate and privateKey: peers are called over HTTPS when this"
+                    + " node serves HTTPS");
+        }
+        if (cert == null) return null;
+        Path trust = !withTrust ? null : section.has("trustFile") ? base.resolve(text(section, p + "trustFile", true)) : cert;
+        return new NodeConfig.Tls(cert, key, trust);
     }
 
     /** The core's names of device settings, as the configuration spells them. */

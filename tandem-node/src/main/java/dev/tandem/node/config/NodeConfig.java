@@ -26,7 +26,22 @@ public record NodeConfig(
         SessionService sessionService,
         Store store) {
 
-    public record Admin(String address, int port, Path tokenFile) {}
+    /**
+     * The admin API. {@code tls}: HTTPS only, or null for plain HTTP; a peer's admin API is then reached over HTTPS
+     * too, its certificate checked against {@code tls.trustFile()}.
+     */
+    public record Admin(String address, int port, Path tokenFile, Tls tls) {
+        public Admin(String address, int port, Path tokenFile) {
+            this(address, port, tokenFile, null);
+        }
+    }
+
+    /**
+     * A server's TLS (docs/node.md): a PEM certificate chain and its PKCS#8 PEM private key, read the way the
+     * redirect service reads its own. {@code trustFile}: the PEM certificates (a CA, or the peer's certificate)
+     * that a peer's certificate must chain to when this node calls it; null where the node calls no one.
+     */
+    public record Tls(Path certificate, Path privateKey, Path trustFile) {}
 
     /** {@code keyFile}: a file holding the cluster key; {@code key8}: the key encrypted at rest ([LB-GROUP]: cluster key 8). */
     public record Cluster(Path keyFile, String key8, Path masterKeyFile, boolean encryption) {}
@@ -83,9 +98,17 @@ public record NodeConfig(
      * The session service the node runs beside itself, or null when the configuration has no sessionService
      * section. Clients log in at {@code address:port}; a session without a heartbeat for {@code inactiveAfter}
      * becomes inactive (it holds its licence but is not load, the specification ([LB-SHOW])) and ends after {@code endAfter} more.
+     * {@code tls}: HTTPS only (no trust file), or null for plain HTTP.
      */
     public record SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
-                                 java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader) {
+                                 java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader,
+                                 Tls tls) {
+        /** Plain HTTP. */
+        public SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
+                              java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader) {
+            this(address, port, maxSessions, heartbeatInterval, inactiveAfter, endAfter, userHeader, null);
+        }
+
         /** The redirect service's port in the demo and tests (docs/architecture.md, Transport); members serve on the same port. */
         public static final int DEFAULT_PORT = 8443;
         /** Without a load-balancing section: the same default as loadBalancing.maxSessions. */

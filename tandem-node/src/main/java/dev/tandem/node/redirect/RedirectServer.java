@@ -2,6 +2,7 @@ package dev.tandem.node.redirect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.tls.PemTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,7 +30,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -82,16 +82,8 @@ public final class RedirectServer implements AutoCloseable {
 
     /** Binds the cluster address; fails when the address or port cannot be used. */
     public RedirectServer start() {
-        SslContext ssl = null;
-        if (config.tls()) {
-            try {
-                ssl = SslContextBuilder.forServer(config.certificate().toFile(), config.privateKey().toFile()).build();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot use the redirect certificate " + config.certificate()
-                        + " with key " + config.privateKey() + ": " + e.getMessage(), e);
-            }
-        }
-        SslContext tls = ssl;
+        SslContext tls = config.tls()
+                ? PemTls.nettyServer(config.certificate(), config.privateKey(), "loadBalancing.redirect") : null;
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         clients = new io.netty.channel.group.DefaultChannelGroup(group.next());
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.tls.PemTls;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -66,8 +67,14 @@ public final class SessionService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        javax.net.ssl.SSLContext https = config.tls() == null ? null
+                : PemTls.server(config.tls().certificate(), config.tls().privateKey(), "sessionService");
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            if (https != null) {
+                cfg.jetty.addConnector((server, httpConfig) -> PemTls.jettyConnector(server, httpConfig, https,
+                        config.address(), config.port()));
+            }
             cfg.routes.post("/session/login", this::login);
             // GET too: a client that follows the cluster address's redirect arrives here with the same method.
             cfg.routes.get("/session/login", this::login);
@@ -98,7 +105,8 @@ public final class SessionService implements AutoCloseable {
         // The sweep also reports the load at least once a second: at least every load-balancing keepalive ([LB-KA]).
         timer.scheduleAtFixedRate(this::tick, sweep.toMillis(), sweep.toMillis(), TimeUnit.MILLISECONDS);
         changed();
-        LOG.info("session service of {} on http://{}:{} (max {} sessions)", host.id(), config.address(), port(),
+        LOG.info("session service of {} on {}://{}:{} (max {} sessions)", host.id(), config.tls() == null ? "http" : "https",
+                config.address(), port(),
                 config.maxSessions());
         return this;
     }

@@ -41,13 +41,28 @@ public final class JdbcClusterStore implements ClusterStore {
     private static final int BATCH = 10_000;
     /** Above this many new users PostgreSQL gets them through COPY rather than batched inserts. */
     private static final int COPY_FROM = 500;
-    /** Fail fast when the store is down: an admin write waits at most this long for a connection. */
+    /**
+     * Fail fast when the store is down: an admin write waits at most this long for a connection (docs/store.md).
+     * The same for H2: a node that cannot reach the file's server at start runs from its cache and its watcher
+     * tries again every second, so a slow AUTO_SERVER hand-over costs nothing a longer wait would save.
+     */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * H2 with AUTO_SERVER: a process opening the file while another holds it checks the lock and then connects to
-     * the holder's server, which takes a few seconds when several nodes start together.
+     * H2 over AUTO_SERVER: the process serving the file may stall (stopped, swapping) with its port still open, and
+     * a statement on it would wait for ever. A read on the socket gives up after this. It bounds a statement, not
+     * a write's wait for the store (that is {@link #borrow}'s): long enough for a healthy server to commit the
+     * largest import, so that a slow commit is never reported as not made.
      */
-    private static final Duration H2_CONNECT_TIMEOUT = Duration.ofSeconds(8);
+    private static final Duration H2_NETWORK_TIMEOUT = Duration.ofSeconds(30);
+
+    static {
+        // The pool checks a connection before it lends it only when it has been idle for half a second, unless
+        // told otherwise; a connection used a moment before a stall would then reach the writer unchecked, and
+        // its first statement would wait for the network timeout. Every lend is checked (a local round trip).
+        if (System.getProperty("com.zaxxer.hikari.aliveBypassWindowMs") == null) {
+            System.setProperty("com.zaxxer.hikari.aliveBypassWindowMs", "0");
+        }
+    }
 
     private final String url;
     private final String user;
@@ -57,6 +72,9 @@ public final class JdbcClusterStore implements ClusterStore {
     private final Flyway flyway;
     private volatile boolean migrated;
     private Connection listener;
+    /** Borrows connections for {@link #borrow}: a thread may wait on a stalled store while its writer has given up. */
+    private final java.util.concurrent.ExecutorService borrower = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("tandem-store-borrow").unstarted(r));
 
     private JdbcClusterStore(String url, String user, String password) {
         this.url = url;
@@ -64,14 +82,18 @@ public final class JdbcClusterStore implements ClusterStore {
         this.password = password;
         this.kind = kindOf(url);
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(kind.equals("h2") ? durableH2(url) : url);
+        cfg.setJdbcUrl(kind.equals("h2") ? boundedH2(durableH2(url)) : url);
         if (user != null) cfg.setUsername(user);
         if (password != null) cfg.setPassword(password);
         cfg.setPoolName("tandem-store");
         cfg.setMaximumPoolSize(4);
         cfg.setMinimumIdle(1);
-        cfg.setConnectionTimeout((kind.equals("h2") ? H2_CONNECT_TIMEOUT : CONNECT_TIMEOUT).toMillis());
+        cfg.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         cfg.setValidationTimeout(1000);
+        // Every use is one transaction. And H2 over AUTO_SERVER reconnects by itself only on a connection in
+        // auto-commit, by reading the lock file's server with no timeout at all: a stalled server would hold the
+        // writer (and every other connection of the process) for ever, where a broken connection fails in time.
+        cfg.setAutoCommit(false);
         // The store is not a critical dependency: the pool starts even while the store is down.
         cfg.setInitializationFailTimeout(-1);
         if (kind.equals("postgresql")) {
@@ -96,6 +118,15 @@ public final class JdbcClusterStore implements ClusterStore {
      */
     static String durableH2(String url) {
         return url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+    }
+
+    /** A stalled H2 server fails a statement after {@link #H2_NETWORK_TIMEOUT} rather than never; no trace file (unless the URL says). */
+    static String boundedH2(String url) {
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String bounded = upper.contains("NETWORK_TIMEOUT=") ? url : url + ";NETWORK_TIMEOUT=" + H2_NETWORK_TIMEOUT.toMillis();
+        // H2 writes every failed connection, stack trace and all, to a .trace.db file next to the store: hundreds of
+        // lines a minute during an outage. The node's own log says when the store goes and comes back.
+        return upper.contains("TRACE_LEVEL_FILE=") ? bounded : bounded + ";TRACE_LEVEL_FILE=0";
     }
 
     static String kindOf(String url) {
@@ -156,9 +187,49 @@ public final class JdbcClusterStore implements ClusterStore {
         return s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P");
     }
 
+    /**
+     * A checked connection within {@link #CONNECT_TIMEOUT}, however the store fails. The pool checks a connection
+     * on the borrowing thread, and H2 ignores the network timeout the pool sets for that check
+     * ({@code setNetworkTimeout} does nothing there), so a stalled AUTO_SERVER holder would keep the writer for the
+     * whole socket timeout. Past the bound the writer gives up before it has sent anything, so "nothing was
+     * changed" holds; a connection that arrives later goes back to the pool.
+     */
+    private Connection borrow() throws SQLException {
+        java.util.concurrent.CompletableFuture<Connection> lent = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return ds.getConnection();
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, borrower);
+        try {
+            return lent.get(CONNECT_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            lent.thenAccept(JdbcClusterStore::giveBack);
+            throw new java.sql.SQLTransientConnectionException("no connection within " + CONNECT_TIMEOUT.toMillis()
+                    + " ms: the store does not answer", "08001");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e.getCause();
+            if (cause instanceof SQLException sql) throw sql;
+            if (cause instanceof RuntimeException rt) throw rt;
+            throw new SQLException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lent.thenAccept(JdbcClusterStore::giveBack);
+            throw new java.sql.SQLTransientConnectionException("interrupted while waiting for a connection", "08001");
+        }
+    }
+
+    private static void giveBack(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // broken: the pool drops it
+        }
+    }
+
     private <T> T once(int isolation, Work<T> work) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+        try (Connection c = borrow()) {
             c.setTransactionIsolation(isolation);
             try {
                 T result = work.run(c);
@@ -815,6 +886,7 @@ public final class JdbcClusterStore implements ClusterStore {
     @Override
     public void close() {
         closeListener();
+        borrower.shutdownNow();
         ds.close();
     }
 

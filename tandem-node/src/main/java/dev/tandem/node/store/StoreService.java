@@ -44,6 +44,13 @@ public final class StoreService implements AutoCloseable {
     private volatile ClusterSettings settings;
     private volatile boolean reachable;
     private volatile String lastError = "";
+    /**
+     * While the store stays unreachable, the watcher says so again this often: one line when it goes, one when it
+     * comes back, and a reminder in between rather than a line a second.
+     */
+    static final Duration REMIND_EVERY = Duration.ofMinutes(5);
+    private long downSince;
+    private long lastReminder;
     private volatile Supplier<RmState> rm = () -> null;
     private volatile Consumer<ServiceParameters> applyParameters = p -> { };
     private volatile Consumer<NodeConfig.LoadBalancing> applyDevice = lb -> { };
@@ -201,8 +208,15 @@ public final class StoreService implements AutoCloseable {
                 users.reported(reportedStates());
                 report(lastSettingsEpoch);
             } catch (StoreUnavailable | UncheckedIOException e) {
-                if (reachable) LOG.warn("the store is unreachable; running on the settings of epoch {}: {}",
-                        settings.epoch(), e.getMessage());
+                if (closed) return; // the node is stopping: whatever broke under the watcher is no outage
+                if (reachable) {
+                    LOG.warn("the store is unreachable; running on the settings of epoch {}: {}", settings.epoch(),
+                            e.getMessage());
+                } else if (System.nanoTime() - lastReminder >= REMIND_EVERY.toNanos()) {
+                    LOG.warn("the store is still unreachable after {} s; running on the settings of epoch {}: {}",
+                            Duration.ofNanos(System.nanoTime() - downSince).toSeconds(), settings.epoch(), e.getMessage());
+                    lastReminder = System.nanoTime();
+                }
                 unreachable(e);
             } catch (RuntimeException e) {
                 LOG.warn("store watcher: {}", e.toString());
@@ -216,6 +230,10 @@ public final class StoreService implements AutoCloseable {
     }
 
     private void unreachable(RuntimeException e) {
+        if (reachable || downSince == 0) {
+            downSince = System.nanoTime();
+            lastReminder = downSince;
+        }
         reachable = false;
         lastError = e.getMessage();
     }

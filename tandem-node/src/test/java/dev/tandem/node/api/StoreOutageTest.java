@@ -76,6 +76,7 @@ class StoreOutageTest {
         Path file = Files.writeString(dir.resolve("n1.yaml"), AdminApiTest.config(admin, service, true)
                 + "store:\n  url: " + pg.newDatabase() + "\n  user: " + TestPostgres.user() + "\n");
 
+        StoreLog log = new StoreLog();
         TandemNode node = new TandemNode(ConfigLoader.load(file), Clock.systemUTC());
         node.start();
         AdminApi api = new AdminApi(node).start();
@@ -92,8 +93,11 @@ class StoreOutageTest {
             NodeId home = node.users().servingNode("user7").orElseThrow();
 
             pg.stop();
+            long t0 = System.nanoTime();
             Answer refused = call(base, "POST", "/api/v1/users", "{\"id\":\"during-outage\"}");
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            // docs/store.md: a write fails within about 2 s, the pool's connection timeout.
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(H2StoreOutageTest.WRITE_FAILS_WITHIN);
             assertThat(refused.json().get("error").asText()).startsWith("the store is unreachable (").endsWith("; nothing was changed");
             assertThat(call(base, "PUT", "/api/v1/cluster/parameters", "{\"keepAliveInterval\":\"3s\"}").status()).isEqualTo(503);
             // the configuration commands of [LB-CONFIG] are store writes like the others.
@@ -139,6 +143,11 @@ class StoreOutageTest {
             }
         } finally {
             again.close();
+            log.close();
         }
+        // One line when the store went away, one when it came back, and no stack trace for what is expected.
+        assertThat(log.withStackTraces()).as("stack traces logged during the outage").isEmpty();
+        assertThat(log.containing("the store is unreachable;")).hasSize(1);
+        assertThat(log.containing("the store is reachable again")).hasSize(1);
     }
 }

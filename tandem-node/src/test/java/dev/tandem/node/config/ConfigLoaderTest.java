@@ -914,6 +914,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAdminApiAndTheSessionServiceTakeACertificateAndKey() {
+        NodeConfig c = load(BASE + "admin:\n  certificate: tls/admin.pem\n  privateKey: tls/admin.key\n"
+                + "sessionService:\n  certificate: tls/service.pem\n  privateKey: tls/service.key\n");
+        Path base = dir.toAbsolutePath();
+        // Without a trust file a peer must present this node's own certificate (one certificate for the pair).
+        assertThat(c.admin().tls()).isEqualTo(new NodeConfig.Tls(base.resolve("tls/admin.pem"),
+                base.resolve("tls/admin.key"), base.resolve("tls/admin.pem")));
+        assertThat(c.sessionService().tls()).isEqualTo(new NodeConfig.Tls(base.resolve("tls/service.pem"),
+                base.resolve("tls/service.key"), null));
+        NodeConfig withCa = load(BASE + "admin:\n  certificate: a.pem\n  privateKey: a.key\n  trustFile: ca.pem\n");
+        assertThat(withCa.admin().tls().trustFile()).isEqualTo(base.resolve("ca.pem"));
+        assertThat(load(BASE).admin().tls()).isNull();
+    }
+
+    @Test
+    void badTlsSettingsAreNamedWithTheirLine() {
+        assertError(BASE + "admin:\n  certificate: a.pem\n", "admin.privateKey", "admin:", "both certificate and privateKey");
+        assertError(BASE + "admin:\n  trustFile: ca.pem\n", "admin.trustFile", "trustFile:", "only with certificate");
+        assertError(BASE + "sessionService:\n  privateKey: s.key\n", "sessionService.certificate", "sessionService:",
+                "both certificate and privateKey");
+        assertError(BASE + "sessionService:\n  trustFile: ca.pem\n", "sessionService.trustFile", "trustFile:");
+    }
+
+    @Test
     void badRedirectSettingsAreNamedWithTheirLine() {
         assertError(LB + "  redirect:\n    certificate: cert.pem\n", "loadBalancing.redirect.privateKey",
                 "redirect:", "both certificate and privateKey");
