@@ -42,6 +42,16 @@ public final class Formats {
                     n.path("reason").asText(), yesNo(n.path("alive")), yesNo(n.path("healthy")));
         }
         sb.append(t.render());
+        // docs/redundancy.md, Service addresses: each one follows its node's users.
+        List<String> addresses = new ArrayList<>();
+        for (JsonNode n : g.path("nodes")) {
+            String address = n.path("serviceAddress").asText("");
+            if (address.isEmpty() || n.path("serviceAddress").isNull()) continue;
+            JsonNode holder = n.path("serviceAddressHolder");
+            addresses.add(address + " (" + n.path("id").asText() + "'s) held by "
+                    + (holder.isNull() || holder.isMissingNode() ? "nobody" : holder.asText()));
+        }
+        if (!addresses.isEmpty()) sb.append("Service addresses: ").append(String.join("; ", addresses)).append('\n');
         List<String> actions = new ArrayList<>();
         g.path("actions").forEach(a -> actions.add(a.asText()));
         sb.append("Actions available now: ").append(actions.isEmpty() ? "none" : String.join(", ", actions)).append('\n');

@@ -193,6 +193,10 @@ public final class AdminApi implements AutoCloseable {
             Map<String, Object> n = new LinkedHashMap<>();
             n.put("id", id.value());
             n.put("address", address(id));
+            // docs/redundancy.md, Service addresses: where the address is now, as this node knows it.
+            n.put("serviceAddress", node.serviceAddressOf(id).orElse(null));
+            n.put("serviceAddressHolder", node.serviceAddressOf(id).isEmpty() ? null
+                    : dev.tandem.core.rm.ServiceAddresses.holderAsSeenBy(s, id).map(NodeId::value).orElse(null));
             if (id.equals(s.self())) {
                 n.put("state", s.state().display());
                 n.put("reason", s.reason().display());

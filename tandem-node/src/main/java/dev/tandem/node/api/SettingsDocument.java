@@ -38,8 +38,17 @@ final class SettingsDocument {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", g.name());
         m.put("description", g.description());
-        m.put("nodes", g.nodes().stream().map(n -> Map.of("id", n.id(), "address", n.address())).toList());
+        m.put("nodes", g.nodes().stream().map(SettingsDocument::member).toList());
         m.put("ha", g.ha());
+        return m;
+    }
+
+    /** A group's node as the API and YAML show it; the service address only when it has one. */
+    private static Map<String, Object> member(ClusterSettings.Member n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", n.id());
+        m.put("address", n.address());
+        if (n.serviceAddress() != null) m.put("serviceAddress", n.serviceAddress());
         return m;
     }
 
@@ -178,8 +187,9 @@ final class SettingsDocument {
             String p = path + ".nodes[" + i + "]";
             JsonNode m = nodes.get(i);
             if (!m.isObject()) throw bad(w, p, m, "{id, address}");
-            keys(m, p, Set.of("id", "address"), w);
-            members.add(new ClusterSettings.Member(text(m, "id", p + ".id", true, w), text(m, "address", p + ".address", true, w)));
+            keys(m, p, Set.of("id", "address", "serviceAddress"), w);
+            members.add(new ClusterSettings.Member(text(m, "id", p + ".id", true, w), text(m, "address", p + ".address", true, w),
+                    text(m, "serviceAddress", p + ".serviceAddress", false, w)));
         }
         ClusterSettings.Group out = new ClusterSettings.Group(name, description, members, ha);
         try {

@@ -25,7 +25,7 @@ import java.util.Set;
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("node", "admin", "cluster", "redundancyGroup", "parameters",
             "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing", "sessionService",
-            "store");
+            "store", "serviceAddresses");
     private static final Set<String> SESSION_KEYS = Set.of("address", "port", "maxSessions", "heartbeatInterval",
             "inactiveAfter", "endAfter", "userHeader", "certificate", "privateKey");
     private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
@@ -125,10 +125,18 @@ public final class ConfigLoader {
         NodeConfig.ServiceControl control = serviceControl();
         NodeConfig.Hooks hooks = hooks();
         NodeConfig.LoadBalancing lb = loadBalancing(id, address, group);
-        NodeConfig.SessionService sessions = sessionService(id, address, lb);
+        NodeConfig.SessionService sessions = sessionService(id, address, lb, group);
         NodeConfig.Store store = store(base, stateDir);
+        if (lb != null) {
+            for (NodeConfig.Member m : group.nodes()) {
+                if (lb.clusterAddress().equals(m.serviceAddress())) {
+                    throw error("redundancyGroup.nodes", "the service address of " + m.id() + " (" + m.serviceAddress()
+                            + ") is the cluster address; allowed: an address of its own");
+                }
+            }
+        }
         return new NodeConfig(base, id, address, admin, new NodeConfig.Cluster(keyFile, key8, master, encryption),
-                group, parameters, stateDir, checks, control, hooks, lb, sessions, store);
+                group, parameters, stateDir, checks, control, hooks, lb, sessions, store, serviceAddresses());
     }
 
     private NodeConfig.Group group(String self, String selfAddress) {
@@ -147,9 +155,21 @@ public final class ConfigLoader {
             String p = "redundancyGroup.nodes[" + i + "]";
             JsonNode m = nodes.get(i);
             if (!m.isObject()) throw error(p, "a mapping with id and address");
-            keys(p, m, Set.of("id", "address"));
+            keys(p, m, Set.of("id", "address", "serviceAddress"));
+            String service = m.has("serviceAddress") ? text(m, p + ".serviceAddress", true) : null;
+            if (service != null) checked(p + ".serviceAddress", () -> dev.tandem.core.lb.IpAddress.parse("service address", service));
             members.add(new NodeConfig.Member(nodeId(p + ".id", text(m, p + ".id", true)),
-                    address(p + ".address", text(m, p + ".address", true))));
+                    address(p + ".address", text(m, p + ".address", true)), service));
+        }
+        for (NodeConfig.Member m : members) {
+            if (m.serviceAddress() == null) continue;
+            for (NodeConfig.Member o : members) {
+                if (m.serviceAddress().equals(o.address()) || (o != m && m.serviceAddress().equals(o.serviceAddress()))) {
+                    throw error("redundancyGroup.nodes", "the service address " + m.serviceAddress() + " of " + m.id()
+                            + " is also " + (m.serviceAddress().equals(o.address()) ? "the address" : "the service address")
+                            + " of " + o.id() + "; allowed: an address of its own");
+                }
+            }
         }
         try {
             new RedundancyGroup(name, description, members.stream().map(m -> NodeId.of(m.id())).toList(), ha);
@@ -160,6 +180,26 @@ public final class ConfigLoader {
             throw error("redundancyGroup.nodes", "must list this node (" + self + ")");
         }
         return new NodeConfig.Group(name, description, ha, List.copyOf(members));
+    }
+
+    /** docs/node-config.yaml, serviceAddresses: how this node claims and releases service addresses. */
+    private NodeConfig.ServiceAddresses serviceAddresses() {
+        JsonNode s = object("serviceAddresses", false);
+        if (s.isEmpty()) return NodeConfig.ServiceAddresses.defaults();
+        String p = "serviceAddresses.";
+        keys("serviceAddresses", s, Set.of("driver", "interface", "claimCommand", "releaseCommand"));
+        String driver = s.has("driver") ? text(s, p + "driver", true) : "bind";
+        if (!List.of("bind", "linux", "script").contains(driver)) {
+            throw error(p + "driver", "'" + driver + "' is not allowed; allowed: bind, linux or script");
+        }
+        String iface = s.has("interface") ? text(s, p + "interface", true) : null;
+        if (driver.equals("linux") && iface == null) throw error(p + "interface", "required by the linux address driver (for example eth0)");
+        List<String> claim = s.has("claimCommand") ? command(p + "claimCommand", s.get("claimCommand")) : List.of();
+        List<String> release = s.has("releaseCommand") ? command(p + "releaseCommand", s.get("releaseCommand")) : List.of();
+        if (driver.equals("script") && (claim.isEmpty() || release.isEmpty())) {
+            throw error(p + "claimCommand", "the script address driver needs claimCommand and releaseCommand");
+        }
+        return new NodeConfig.ServiceAddresses(driver, iface, claim, release);
     }
 
     private Map<String, String> parameters() {
@@ -291,7 +331,12 @@ public final class ConfigLoader {
         boolean participate = lb.has("participate") && bool(p + "participate", lb.get("participate"));
         int priority = lb.has("priority") ? (int) integer(p + "priority", lb.get("priority"), 1, 10)
                 : dev.tandem.core.lb.DeviceSettings.DEFAULT_PRIORITY;
-        String pub = lb.has("publicAddress") ? text(lb, p + "publicAddress", true) : address;
+        // A member's public address is its service address when it has one: a redirect then points at an address
+        // that survives the member's failure (docs/redundancy.md, Service addresses).
+        String ownService = group.nodes().stream().filter(m -> m.id().equals(self)).findFirst()
+                .map(NodeConfig.Member::serviceAddress).orElse(null);
+        String pub = lb.has("publicAddress") ? text(lb, p + "publicAddress", true)
+                : ownService != null && lb.path("member").asText(self).equals(self) ? ownService : address;
         String priv = lb.has("privateAddress") ? text(lb, p + "privateAddress", true) : address;
         checked(p + "publicAddress", () -> dev.tandem.core.lb.IpAddress.parse("public address", pub));
         checked(p + "privateAddress", () -> dev.tandem.core.lb.IpAddress.parse("private address", priv));
@@ -397,7 +442,8 @@ public final class ConfigLoader {
         return new NodeConfig.Redirect(enabled, port, servicePort, cert, key, param, header, retry);
     }
 
-    private NodeConfig.SessionService sessionService(String self, String nodeAddress, NodeConfig.LoadBalancing lb) {
+    private NodeConfig.SessionService sessionService(String self, String nodeAddress, NodeConfig.LoadBalancing lb,
+                                                     NodeConfig.Group group) {
         JsonNode s = yaml.root.get("sessionService");
         if (s == null) return null;
         // An empty section ("sessionService:" alone) turns the service on with every default.
@@ -408,8 +454,17 @@ public final class ConfigLoader {
         // Clients are redirected to the member's public address, so that is where the service listens by default;
         // unless both nodes of a pair speak for one member: its public address is then the pair's, not this node's.
         boolean ownMember = lb != null && lb.member().equals(self);
+        // A service address is bound only while the node holds it (ServiceAddressShell), never for good.
+        java.util.Set<String> serviceAddresses = new java.util.HashSet<>();
+        for (NodeConfig.Member m : group.nodes()) {
+            if (m.serviceAddress() != null) serviceAddresses.add(m.serviceAddress());
+        }
         String address = s.has("address") ? address(p + "address", text(s, p + "address", true))
-                : ownMember ? lb.publicAddress() : nodeAddress;
+                : ownMember && !serviceAddresses.contains(lb.publicAddress()) ? lb.publicAddress() : nodeAddress;
+        if (serviceAddresses.contains(address)) {
+            throw error(p + "address", "'" + address + "' is a service address, which the service answers on only"
+                    + " while this node holds it; allowed: the node's own address or another that stays here");
+        }
         int port = s.has("port") ? port(p + "port", s.get("port")) : NodeConfig.SessionService.DEFAULT_PORT;
         int max = s.has("maxSessions")
                 ? (int) integer(p + "maxSessions", s.get("maxSessions"), 1, dev.tandem.core.lb.ClassLoad.MAX_SESSIONS)

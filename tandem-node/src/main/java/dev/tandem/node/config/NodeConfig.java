@@ -24,7 +24,23 @@ public record NodeConfig(
         Hooks hooks,
         LoadBalancing loadBalancing,
         SessionService sessionService,
-        Store store) {
+        Store store,
+        ServiceAddresses serviceAddresses) {
+
+    /** Without a serviceAddresses section: the bind driver. */
+    public NodeConfig(Path base, String id, String address, Admin admin, Cluster cluster, Group redundancyGroup,
+                      Map<String, String> parameters, Path stateDir, List<CheckConfig> criticalServices,
+                      ServiceControl serviceControl, Hooks hooks, LoadBalancing loadBalancing,
+                      SessionService sessionService, Store store) {
+        this(base, id, address, admin, cluster, redundancyGroup, parameters, stateDir, criticalServices, serviceControl,
+                hooks, loadBalancing, sessionService, store, ServiceAddresses.defaults());
+    }
+
+    /** This node's own service address, or null. */
+    public String serviceAddress() {
+        return redundancyGroup.nodes().stream().filter(m -> m.id().equals(id)).findFirst()
+                .map(Member::serviceAddress).orElse(null);
+    }
 
     /**
      * The admin API. {@code tls}: HTTPS only, or null for plain HTTP; a peer's admin API is then reached over HTTPS
@@ -46,7 +62,27 @@ public record NodeConfig(
     /** {@code keyFile}: a file holding the cluster key; {@code key8}: the key encrypted at rest ([LB-GROUP]: cluster key 8). */
     public record Cluster(Path keyFile, String key8, Path masterKeyFile, boolean encryption) {}
 
-    public record Member(String id, String address) {}
+    /**
+     * A node of the redundancy group: the address its peer and the admin API reach it on, and the service address
+     * that follows its users (docs/redundancy.md, Service addresses), or null when it has none.
+     */
+    public record Member(String id, String address, String serviceAddress) {
+        public Member(String id, String address) {
+            this(id, address, null);
+        }
+    }
+
+    /**
+     * How this node puts service addresses on its host and takes them off: {@code bind} (the address is routed here
+     * already, as 127.0.0.0/8 is, so binding the session service to it is enough), {@code linux} ({@code ip addr}
+     * on {@code interface} and a gratuitous ARP) or {@code script} (the operator's commands).
+     */
+    public record ServiceAddresses(String driver, String driverInterface, List<String> claimCommand,
+                                   List<String> releaseCommand) {
+        public static ServiceAddresses defaults() {
+            return new ServiceAddresses("bind", null, List.of(), List.of());
+        }
+    }
 
     public record Group(String name, String description, boolean highAvailability, List<Member> nodes) {}
 

@@ -44,6 +44,50 @@ public interface AddressDriver {
         };
     }
 
+    /**
+     * The driver for one service address (docs/redundancy.md, Service addresses): the same kinds as the cluster
+     * address's; the script driver's commands get the address in TANDEM_ADDRESS.
+     */
+    static AddressDriver forServiceAddress(NodeConfig.ServiceAddresses c, String address, HookRunner runner) {
+        return switch (c.driver()) {
+            case "bind" -> new AddressDriver() {
+                @Override
+                public boolean claim() {
+                    return true;
+                }
+
+                @Override
+                public void release() {
+                }
+
+                @Override
+                public String describe() {
+                    return "bind (" + address + ")";
+                }
+            };
+            case "linux" -> new Linux(address, c.driverInterface(), null, runner);
+            case "script" -> new AddressDriver() {
+                private final Map<String, String> env = Map.of("TANDEM_ADDRESS", address);
+
+                @Override
+                public boolean claim() {
+                    return runner.runNow("address-claim", c.claimCommand(), env, Duration.ofSeconds(30));
+                }
+
+                @Override
+                public void release() {
+                    runner.runNow("address-release", c.releaseCommand(), env, Duration.ofSeconds(30));
+                }
+
+                @Override
+                public String describe() {
+                    return "script (" + address + ")";
+                }
+            };
+            default -> throw new IllegalArgumentException("unknown address driver " + c.driver());
+        };
+    }
+
     /** {@code ip addr add|del ADDRESS dev IFACE}, then an unsolicited ARP (IPv4) so the network learns the move. */
     final class Linux implements AddressDriver {
         private final String address;

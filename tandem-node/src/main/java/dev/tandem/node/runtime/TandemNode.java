@@ -92,6 +92,8 @@ public final class TandemNode implements AutoCloseable {
     /** When the last recovery-manager message went to the peer (nanoTime), for the watchdog; IDLE before any. */
     private volatile long lastHeartbeat = ProtocolLoop.IDLE;
     private LoadBalancingShell lb;
+    /** The service addresses of the group's nodes this node holds (docs/redundancy.md, Service addresses). */
+    private final ServiceAddressShell serviceAddresses;
     /** Who may serve a user, for the director: the store's user directory unless a test gives another. */
     private volatile dev.tandem.node.redirect.UserLocator userLocator;
     private final UserHomes userHomes;
@@ -134,6 +136,7 @@ public final class TandemNode implements AutoCloseable {
         this.metrics = new NodeMetrics(this::snapshot);
         this.timers = new LoopTimers(loop, clock, name -> step(new RmEvent.TimerFired(name)));
         this.stateFile = new StateFile(config.stateDir());
+        this.serviceAddresses = new ServiceAddressShell(config, hooks);
         this.rm = RecoveryManager.initial(self, group, params);
         this.startedAt = clock.instant();
     }
@@ -184,6 +187,14 @@ public final class TandemNode implements AutoCloseable {
                 new StallResponse()).start();
         // Before the checks: the session service is usually one of the node's critical services.
         if (config.sessionService() != null) startSessions();
+        SessionService s = sessions;
+        serviceAddresses.listener(s == null ? new ServiceAddressShell.Listener() {
+            @Override public void listen(String address) { }
+            @Override public void unlisten(String address) { }
+        } : new ServiceAddressShell.Listener() {
+            @Override public void listen(String address) { s.listen(address); }
+            @Override public void unlisten(String address) { s.unlisten(address); }
+        });
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
         store.start(this::snapshot, this::parameters, this::deviceSettings);
@@ -274,6 +285,7 @@ public final class TandemNode implements AutoCloseable {
         }
         rm = t.state();
         for (Effect e : t.effects()) execute(e);
+        serviceAddresses.reconsider(rm);
         if (lb != null) lb.reconsider(rm);
     }
 
@@ -401,6 +413,16 @@ public final class TandemNode implements AutoCloseable {
         return metrics;
     }
 
+    /** The service address of {@code owner}, a node of this node's group, or empty when it has none. */
+    public Optional<String> serviceAddressOf(NodeId owner) {
+        return Optional.ofNullable(serviceAddresses.addressOf(owner));
+    }
+
+    /** Whether this node has {@code owner}'s service address on its host now. */
+    public boolean holdsServiceAddressOf(NodeId owner) {
+        return serviceAddresses.holds(owner);
+    }
+
     /** The session service this node runs, when its configuration has a sessionService section. */
     public Optional<SessionService> sessions() {
         return Optional.ofNullable(sessions);
@@ -505,6 +527,7 @@ public final class TandemNode implements AutoCloseable {
         try {
             if (watchdog != null) watchdog.close();
             if (lb != null) lb.releaseNow();
+            serviceAddresses.releaseNow();
             SessionService s = sessions;
             if (s != null) s.close();
             if (transport != null) transport.close();
@@ -549,6 +572,7 @@ public final class TandemNode implements AutoCloseable {
             }
         }
         if (checks != null) checks.close();
+        serviceAddresses.close();
         if (sessions != null) sessions.close();
         if (transport != null) transport.close();
         stateWriter.shutdown();

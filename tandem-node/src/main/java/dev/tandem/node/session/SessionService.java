@@ -53,6 +53,9 @@ public final class SessionService implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AtomicBoolean reportPending = new AtomicBoolean();
     private final Javalin app;
+    /** The service's TLS context when it serves HTTPS, or null. */
+    private final javax.net.ssl.SSLContext https;
+    private final Map<String, Javalin> onAddresses = new LinkedHashMap<>();
     private volatile Set<Serving.Side> served = Set.of();
     private volatile Load lastReported;
 
@@ -67,13 +70,22 @@ public final class SessionService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        javax.net.ssl.SSLContext https = config.tls() == null ? null
+        this.https = config.tls() == null ? null
                 : PemTls.server(config.tls().certificate(), config.tls().privateKey(), "sessionService");
-        this.app = Javalin.create(cfg -> {
+        this.app = server(config.address(), config.port());
+    }
+
+    /**
+     * One HTTP server with the service's routes. The node's own address has one for the service's life; each
+     * service address the node holds gets another while it holds it (docs/redundancy.md, Service addresses), all
+     * over the same sessions.
+     */
+    private Javalin server(String address, int port) {
+        return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             if (https != null) {
                 cfg.jetty.addConnector((server, httpConfig) -> PemTls.jettyConnector(server, httpConfig, https,
-                        config.address(), config.port()));
+                        address, port));
             }
             cfg.routes.post("/session/login", this::login);
             // GET too: a client that follows the cluster address's redirect arrives here with the same method.
@@ -342,9 +354,43 @@ public final class SessionService implements AutoCloseable {
         return book;
     }
 
+    /**
+     * Answers clients on {@code address} too, at the service's port: the node now holds that service address.
+     * Throws when the address cannot be bound (its previous holder has not let it go yet); the caller retries.
+     */
+    public synchronized void listen(String address) {
+        if (onAddresses.containsKey(address)) return;
+        Javalin extra = server(address, port());
+        try {
+            extra.start(address, port());
+        } catch (RuntimeException e) {
+            extra.stop();
+            throw e;
+        }
+        onAddresses.put(address, extra);
+        LOG.info("session service of {} also answers on {}:{}", host.id(), address, port());
+    }
+
+    /** Stops answering on {@code address}: the node gives that service address up. Its sessions stay. */
+    public synchronized void unlisten(String address) {
+        Javalin extra = onAddresses.remove(address);
+        if (extra == null) return;
+        extra.stop();
+        LOG.info("session service of {} no longer answers on {}:{}", host.id(), address, port());
+    }
+
+    /** The service addresses the service answers on now. */
+    public synchronized java.util.Set<String> listening() {
+        return java.util.Set.copyOf(onAddresses.keySet());
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
+        synchronized (this) {
+            onAddresses.values().forEach(Javalin::stop);
+            onAddresses.clear();
+        }
         app.stop();
     }
 

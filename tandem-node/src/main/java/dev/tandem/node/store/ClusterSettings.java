@@ -45,8 +45,15 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         return new ClusterSettings(0, false, AssignmentMode.BALANCED.display(), List.of(), Map.of(), null, List.of());
     }
 
-    /** One node of a redundancy group and the address its peer and the admin API reach it on. */
-    public record Member(String id, String address) {}
+    /**
+     * One node of a redundancy group, the address its peer and the admin API reach it on, and its service address
+     * (docs/redundancy.md, Service addresses), or null.
+     */
+    public record Member(String id, String address, String serviceAddress) {
+        public Member(String id, String address) {
+            this(id, address, null);
+        }
+    }
 
     /** [RG-OVER]: a presence redundancy group. */
     public record Group(String name, String description, List<Member> nodes, boolean ha) {
@@ -63,6 +70,15 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
                 ids.add(NodeId.of(m.id()));
                 if (m.address() == null || !m.address().matches("[0-9A-Za-z.:_-]{1,255}")) {
                     throw new Invalid("nodes[].address", m.address(), "an IP address or host name of the node " + m.id());
+                }
+                if (m.serviceAddress() != null) {
+                    dev.tandem.core.lb.IpAddress.parse("nodes[].serviceAddress", m.serviceAddress());
+                    for (Member o : nodes) {
+                        if (m.serviceAddress().equals(o.address()) || (o != m && m.serviceAddress().equals(o.serviceAddress()))) {
+                            throw new Invalid("nodes[].serviceAddress", m.serviceAddress(), "an address of its own,"
+                                    + " other than every node's address and the other node's service address");
+                        }
+                    }
                 }
             }
             return new RedundancyGroup(name, description, ids, ha);

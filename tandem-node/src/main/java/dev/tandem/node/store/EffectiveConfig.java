@@ -17,7 +17,7 @@ public final class EffectiveConfig {
         Optional<ClusterSettings.Group> g = s.groupOf(yaml.id());
         if (g.isPresent()) {
             group = new NodeConfig.Group(g.get().name(), g.get().description(), g.get().ha(), g.get().nodes().stream()
-                    .map(m -> new NodeConfig.Member(m.id(), m.address())).toList());
+                    .map(m -> new NodeConfig.Member(m.id(), m.address(), m.serviceAddress())).toList());
         }
         Map<String, String> params = s.seeded() ? s.parameters() : yaml.parameters();
         NodeConfig.LoadBalancing lb = yaml.loadBalancing();
@@ -32,6 +32,6 @@ public final class EffectiveConfig {
         }
         return new NodeConfig(yaml.base(), yaml.id(), yaml.address(), yaml.admin(), yaml.cluster(), group, params,
                 yaml.stateDir(), yaml.criticalServices(), yaml.serviceControl(), yaml.hooks(), lb, yaml.sessionService(),
-                yaml.store());
+                yaml.store(), yaml.serviceAddresses());
     }
 }

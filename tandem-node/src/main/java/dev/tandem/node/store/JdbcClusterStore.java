@@ -326,10 +326,10 @@ public final class JdbcClusterStore implements ClusterStore {
         }
         Map<String, List<ClusterSettings.Member>> members = new HashMap<>();
         try (Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT group_name, node_id, address FROM group_nodes ORDER BY group_name, ord")) {
+             ResultSet r = s.executeQuery("SELECT group_name, node_id, address, service_address FROM group_nodes ORDER BY group_name, ord")) {
             while (r.next()) {
                 members.computeIfAbsent(r.getString(1), k -> new ArrayList<>())
-                        .add(new ClusterSettings.Member(r.getString(2), r.getString(3)));
+                        .add(new ClusterSettings.Member(r.getString(2), r.getString(3), r.getString(4)));
             }
         }
         List<ClusterSettings.Group> groups = new ArrayList<>();
@@ -411,7 +411,7 @@ public final class JdbcClusterStore implements ClusterStore {
             p.executeUpdate();
         }
         try (PreparedStatement g = c.prepareStatement("INSERT INTO redundancy_groups (name, description, ha, ord) VALUES (?, ?, ?, ?)");
-             PreparedStatement n = c.prepareStatement("INSERT INTO group_nodes (node_id, group_name, address, ord) VALUES (?, ?, ?, ?)")) {
+             PreparedStatement n = c.prepareStatement("INSERT INTO group_nodes (node_id, group_name, address, ord, service_address) VALUES (?, ?, ?, ?, ?)")) {
             int i = 0;
             for (ClusterSettings.Group grp : s.groups()) {
                 g.setString(1, grp.name());
@@ -425,6 +425,7 @@ public final class JdbcClusterStore implements ClusterStore {
                     n.setString(2, grp.name());
                     n.setString(3, m.address());
                     n.setInt(4, j++);
+                    n.setString(5, m.serviceAddress());
                     n.executeUpdate();
                 }
             }

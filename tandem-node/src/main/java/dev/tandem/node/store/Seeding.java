@@ -36,6 +36,6 @@ final class Seeding {
 
     static ClusterSettings.Group group(NodeConfig.Group g) {
         return new ClusterSettings.Group(g.name(), g.description(), g.nodes().stream()
-                .map(m -> new ClusterSettings.Member(m.id(), m.address())).toList(), g.highAvailability());
+                .map(m -> new ClusterSettings.Member(m.id(), m.address(), m.serviceAddress())).toList(), g.highAvailability());
     }
 }

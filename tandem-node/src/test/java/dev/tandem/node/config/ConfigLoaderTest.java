@@ -136,6 +136,54 @@ class ConfigLoaderTest {
                 new NodeConfig.Member("n1", "10.0.0.11"), new NodeConfig.Member("n2", "10.0.0.12"))));
     }
 
+    // ---------------------------------------------------------------- service addresses (docs/redundancy.md)
+
+    private static final String WITH_SERVICE = PAIR
+            .replace("- id: n1\n      address: 10.0.0.11\n", "- id: n1\n      address: 10.0.0.11\n      serviceAddress: 10.0.1.11\n")
+            .replace("- id: n2\n      address: 10.0.0.12\n", "- id: n2\n      address: 10.0.0.12\n      serviceAddress: 10.0.1.12\n");
+
+    @Test
+    void serviceAddressesAreReadWithTheBindDriverByDefault() {
+        NodeConfig c = load(WITH_SERVICE);
+        assertThat(c.redundancyGroup().nodes()).containsExactly(new NodeConfig.Member("n1", "10.0.0.11", "10.0.1.11"),
+                new NodeConfig.Member("n2", "10.0.0.12", "10.0.1.12"));
+        assertThat(c.serviceAddress()).isEqualTo("10.0.1.11");
+        assertThat(c.serviceAddresses()).isEqualTo(NodeConfig.ServiceAddresses.defaults());
+    }
+
+    @Test
+    void aMemberOfItsOwnIsReachedAtItsServiceAddressAndItsSessionServiceStaysOnTheNodesAddress() {
+        NodeConfig c = load(WITH_SERVICE + "loadBalancing:\n  clusterAddress: 10.0.0.10\nsessionService:\n");
+        assertThat(c.loadBalancing().publicAddress()).isEqualTo("10.0.1.11");
+        assertThat(c.sessionService().address()).isEqualTo("10.0.0.11");
+    }
+
+    @Test
+    void aServiceAddressMustBeAnAddressOfItsOwn() {
+        assertError(WITH_SERVICE.replace("serviceAddress: 10.0.1.12", "serviceAddress: 10.0.0.11"), "redundancyGroup.nodes",
+                "  nodes:", "10.0.0.11", "an address of its own");
+        assertError(WITH_SERVICE.replace("serviceAddress: 10.0.1.12", "serviceAddress: 10.0.1.11"), "redundancyGroup.nodes",
+                "  nodes:", "10.0.1.11 of n1 is also the service address of n2", "an address of its own");
+        assertError(WITH_SERVICE.replace("serviceAddress: 10.0.1.12", "serviceAddress: next-door"),
+                "redundancyGroup.nodes[1].serviceAddress", "next-door", "'next-door' is not allowed", "IPv4 address");
+        assertError(WITH_SERVICE + "loadBalancing:\n  clusterAddress: 10.0.1.12\n", "redundancyGroup.nodes",
+                "  nodes:", "is the cluster address");
+        assertError(WITH_SERVICE + "sessionService:\n  address: 10.0.1.12\n", "sessionService.address",
+                "  address: 10.0.1.12", "is a service address");
+    }
+
+    @Test
+    void theServiceAddressDriverIsChecked() {
+        assertThat(load(WITH_SERVICE + "serviceAddresses:\n  driver: linux\n  interface: eth0\n").serviceAddresses())
+                .isEqualTo(new NodeConfig.ServiceAddresses("linux", "eth0", List.of(), List.of()));
+        assertError(WITH_SERVICE + "serviceAddresses:\n  driver: vrrp\n", "serviceAddresses.driver", "driver: vrrp",
+                "'vrrp' is not allowed", "bind, linux or script");
+        assertError(WITH_SERVICE + "serviceAddresses:\n  driver: linux\n", "serviceAddresses.interface",
+                "serviceAddresses:", "eth0");
+        assertError(WITH_SERVICE + "serviceAddresses:\n  driver: script\n", "serviceAddresses.claimCommand",
+                "serviceAddresses:", "claimCommand and releaseCommand");
+    }
+
     @Test
     void highAvailabilityIsOnUnlessSaidOtherwiseForAPair() {
         NodeConfig c = load(PAIR.replace("  highAvailability: true\n", ""));
