@@ -361,7 +361,8 @@ class ConfigLoaderTest {
         assertThat(c.admin()).isEqualTo(new NodeConfig.Admin("10.0.0.11", 20075, base.resolve("admin-token")));
         assertThat(c.cluster()).isEqualTo(new NodeConfig.Cluster(base.resolve("cluster-key"), null, null, true));
         assertThat(c.redundancyGroup()).isEqualTo(new NodeConfig.Group("g1", "east pair", true, List.of(
-                new NodeConfig.Member("n1", "10.0.0.11"), new NodeConfig.Member("n2", "10.0.0.12"))));
+                new NodeConfig.Member("n1", "10.0.0.11", "10.0.1.11"), new NodeConfig.Member("n2", "10.0.0.12", "10.0.1.12"))));
+        assertThat(c.serviceAddresses()).isEqualTo(NodeConfig.ServiceAddresses.defaults());
         // The sample shows the specification's [RG-HB] defaults for every service parameter.
         assertThat(c.parameters()).hasSize(ServiceParameters.NAMES.size());
         assertThat(ServiceParameters.fromText(c.parameters())).isEqualTo(ServiceParameters.defaults());
