@@ -61,7 +61,8 @@ final class Services {
     static Running start(String id, int max, UserHomes homes) {
         Host host = new Host(id);
         NodeConfig.SessionService cfg = new NodeConfig.SessionService("127.0.0.1", 0, max, Duration.ofMillis(100),
-                Duration.ofMillis(500), Duration.ofSeconds(30), "X-Tandem-User");
+                Duration.ofMillis(500), Duration.ofSeconds(30), "X-Tandem-User", max, max,
+                NodeConfig.Http.defaults(NodeConfig.SessionService.DEFAULT_MAX_BODY_BYTES)); // every client is on 127.0.0.1
         return new Running(host, new SessionService(cfg, host, homes, Clock.systemUTC()).start());
     }
 

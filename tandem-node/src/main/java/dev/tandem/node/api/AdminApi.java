@@ -14,11 +14,13 @@ import dev.tandem.core.lb.ClassLoad;
 import dev.tandem.core.lb.LbView;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
+import dev.tandem.node.http.JettyLimits;
 import dev.tandem.node.runtime.EventBus;
 import dev.tandem.node.runtime.LoadBalancingView;
 import dev.tandem.node.runtime.TandemNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.net.URI;
@@ -35,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +49,12 @@ public final class AdminApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String FORWARDED = "X-Tandem-Forwarded";
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final long MAX_REQUEST_BYTES = 256L * 1024 * 1024;
+    /** How long a request waits for the node's loop to carry out an action or a change. */
+    static final Duration LOOP_WAIT = Duration.ofSeconds(5);
 
     private final TandemNode node;
     private final byte[] token;
+    private final AuthFailures authFailures = new AuthFailures();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Javalin app;
 
@@ -61,8 +66,9 @@ public final class AdminApi implements AutoCloseable {
         if (token == null) LOG.warn("no admin.tokenFile: the admin API answers only /health and /metrics");
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            // A user import of a million lines is about 30 MB of CSV (docs/store.md).
-            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // Every body is capped (admin.http.maxBodyBytes); the user import reads its own stream under
+            // admin.maxImportBytes (docs/node.md, HTTP limits).
+            JettyLimits.install(cfg, admin.http(), "admin API");
             cfg.routes.before("/api/*", this::authenticate);
             cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "node", node.config().id())));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(node.metrics().scrape()));
@@ -86,6 +92,14 @@ public final class AdminApi implements AutoCloseable {
             });
             new ClusterApi(node).register(cfg.routes);
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getStatus() == 413
+                    ? tooLarge(admin.http().maxBodyBytes(), "admin.http.maxBodyBytes") : e.getMessage()));
+            cfg.routes.exception(TimeoutException.class, (e, ctx) -> {
+                // The loop is busy or stalled: the action may still be carried out, so the client checks, then retries.
+                ctx.header("Retry-After", Long.toString(LOOP_WAIT.toSeconds()));
+                error(ctx, 503, "the node did not carry out the request within " + LOOP_WAIT.toSeconds()
+                        + " s; it may still take effect: check the state before retrying");
+            });
             cfg.routes.exception(Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("admin API error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
@@ -113,14 +127,37 @@ public final class AdminApi implements AutoCloseable {
 
     // ---------------------------------------------------------------- handlers
 
+    /**
+     * Checks the bearer token. The scheme is case-insensitive (RFC 7235: {@code bearer} is {@code Bearer}). Every
+     * failure is logged with the client's address (never the token given); repeated wrong tokens from one address
+     * are answered more and more slowly ({@link AuthFailures}).
+     */
     private void authenticate(Context ctx) {
         if (token == null) throw new ApiError(401, "the admin API has no token configured (admin.tokenFile)");
+        String client = ctx.req().getRemoteAddr();
         String h = ctx.header("Authorization");
-        if (h == null || !h.startsWith("Bearer ")) {
+        if (h == null || h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            LOG.warn("admin API: no bearer token from {} on {} {}", client, ctx.method(), ctx.path());
             throw new ApiError(401, "missing bearer token: send 'Authorization: Bearer <token>'");
         }
-        byte[] given = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) throw new ApiError(401, "wrong bearer token");
+        if (MessageDigest.isEqual(h.substring(7).strip().getBytes(StandardCharsets.UTF_8), token)) {
+            authFailures.succeeded(client);
+            return;
+        }
+        int n = authFailures.failed(client);
+        Duration delay = AuthFailures.delay(n);
+        LOG.warn("admin API: wrong bearer token from {} on {} {} ({} in a row{})", client, ctx.method(), ctx.path(), n,
+                delay.isZero() ? "" : "; answered after " + delay.toMillis() + " ms");
+        if (!authFailures.hold(delay)) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, (delay.toMillis() + 999) / 1000)));
+            throw new ApiError(429, "too many wrong bearer tokens; wait before trying again");
+        }
+        throw new ApiError(401, "wrong bearer token");
+    }
+
+    /** A 413's message: the limit and the setting that raises it. */
+    static String tooLarge(long limit, String setting) {
+        return "the body is larger than the " + limit + " bytes allowed (" + setting + ")";
     }
 
     private void nodeInfo(Context ctx) {
@@ -206,7 +243,7 @@ public final class AdminApi implements AutoCloseable {
             forward(ctx, id);
             return;
         }
-        Effect.AdminResult r = node.admin(action).get(5, TimeUnit.SECONDS);
+        Effect.AdminResult r = node.admin(action).get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         ctx.status(r.accepted() ? HttpStatus.ACCEPTED : HttpStatus.CONFLICT);
         ctx.json(Map.of("accepted", r.accepted(), "message", r.message()));
     }
@@ -248,7 +285,7 @@ public final class AdminApi implements AutoCloseable {
                 || next.adminRpcPort() != node.snapshot().params().adminRpcPort()) {
             throw new ApiError(400, "servicePort and adminRpcPort change only with a restart of the node");
         }
-        node.parameters(next).get(5, TimeUnit.SECONDS);
+        node.parameters(next).get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         ctx.json(next.asText());
     }
 

@@ -102,6 +102,8 @@ public final class DemoCluster {
 
     /** The port of every node's session service, and of the director's redirect service on the cluster address. */
     public static final int SERVICE_PORT = 8443;
+    /** The demo's clients all come from loopback; this is more than a demo ever starts. */
+    static final int DEMO_SESSIONS_PER_ADDRESS = 100_000;
 
     /**
      * Every node runs the session service on its own address and port 8443, and watches it as a critical service
@@ -111,6 +113,8 @@ public final class DemoCluster {
         boolean fast = profile == Profile.FAST;
         StringBuilder y = new StringBuilder();
         y.append("sessionService:\n  port: ").append(SERVICE_PORT).append('\n');
+        // Every simulated client logs in from this machine: one address holds them all.
+        y.append("  maxSessionsPerAddress: ").append(DEMO_SESSIONS_PER_ADDRESS).append('\n');
         if (fast) y.append("  heartbeatInterval: 500ms\n  endAfter: 1m\n");
         y.append("criticalServices:\n  - name: session-service\n    kind: http\n    url: http://")
                 .append(address(i)).append(':').append(SERVICE_PORT).append("/session/health\n")

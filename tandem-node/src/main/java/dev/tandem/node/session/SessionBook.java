@@ -23,10 +23,10 @@ final class SessionBook {
     /** Every session is of one class; a web session service counts as SSL sessions in the group's table. */
     static final SessionClass CLASS = SessionClass.SSL;
 
-    /** One client's login. {@code user} is null for an anonymous client. */
-    record Entry(String token, String user, Serving.Side side, Instant since, Instant lastSeen) {
+    /** One client's login. {@code user} is null for an anonymous client; {@code address} is the client's. */
+    record Entry(String token, String user, String address, Serving.Side side, Instant since, Instant lastSeen) {
         Entry seen(Instant now) {
-            return new Entry(token, user, side, since, now);
+            return new Entry(token, user, address, side, since, now);
         }
     }
 
@@ -34,29 +34,52 @@ final class SessionBook {
         record In(Entry entry, Optional<Entry> loggedOff) implements Admission {}
 
         record Full(String reason) implements Admission {}
+
+        /** The client's address or the user holds as many sessions as it may; {@code code} says which. */
+        record OverLimit(String code, String reason) implements Admission {}
     }
 
     private final Duration inactiveAfter;
     private final Duration endAfter;
+    private final int maxPerAddress;
+    private final int maxPerUser;
     private final Map<String, Entry> entries = new HashMap<>();
+    /** Sessions by client address and by user, kept with {@code entries}: a login is checked without a scan. */
+    private final Map<String, Integer> byAddress = new HashMap<>();
+    private final Map<String, Integer> byUser = new HashMap<>();
     private SessionTable table;
     private long maxSeen;
 
-    SessionBook(int maxSessions, Duration inactiveAfter, Duration endAfter) {
+    SessionBook(int maxSessions, Duration inactiveAfter, Duration endAfter, int maxPerAddress, int maxPerUser) {
         this.table = SessionTable.empty(0, maxSessions);
         this.inactiveAfter = inactiveAfter;
         this.endAfter = endAfter;
+        this.maxPerAddress = maxPerAddress;
+        this.maxPerUser = maxPerUser;
     }
 
-    synchronized Admission admit(String token, String user, Serving.Side side, Instant now) {
+    /**
+     * A new login: refused when its address or its user already holds its most sessions (so that one client cannot
+     * take every licence, anonymous or not), then admitted by the licence rules of the core's table.
+     */
+    synchronized Admission admit(String token, String user, String address, Serving.Side side, Instant now) {
+        if (byAddress.getOrDefault(address, 0) >= maxPerAddress) {
+            return new Admission.OverLimit("too-many-sessions-from-address", "the address " + address + " holds "
+                    + maxPerAddress + " sessions, the most one address may hold (sessionService.maxSessionsPerAddress);"
+                    + " log out of one first");
+        }
+        if (user != null && byUser.getOrDefault(user, 0) >= maxPerUser) {
+            return new Admission.OverLimit("too-many-sessions-for-user", "user " + user + " holds " + maxPerUser
+                    + " sessions, the most one user may hold (sessionService.maxSessionsPerUser); log out of one first");
+        }
         SessionTable.Admission a = table.admit(Session.active(token, CLASS));
         return switch (a) {
             case SessionTable.Admission.Refused r -> new Admission.Full(r.reason());
             case SessionTable.Admission.Admitted in -> {
                 table = in.table();
-                Optional<Entry> off = in.loggedOff().map(s -> entries.remove(s.id()));
-                Entry e = new Entry(token, user, side, now, now);
-                entries.put(token, e);
+                Optional<Entry> off = in.loggedOff().map(s -> remove(s.id()));
+                Entry e = new Entry(token, user, address, side, now, now);
+                put(e);
                 maxSeen = Math.max(maxSeen, entries.size());
                 yield new Admission.In(e, off);
             }
@@ -78,7 +101,7 @@ final class SessionBook {
     }
 
     synchronized Optional<Entry> end(String token) {
-        Entry e = entries.remove(token);
+        Entry e = remove(token);
         if (e != null) table = table.ended(token);
         return Optional.ofNullable(e);
     }
@@ -88,7 +111,7 @@ final class SessionBook {
         List<Entry> out = new ArrayList<>();
         for (Entry e : List.copyOf(entries.values())) {
             if (e.side() == side) {
-                entries.remove(e.token());
+                remove(e.token());
                 table = table.ended(e.token());
                 out.add(e);
             }
@@ -112,7 +135,7 @@ final class SessionBook {
                 }
             } else if (!now.isBefore(s.inactiveSince().plus(endAfter))) {
                 table = table.ended(s.id());
-                entries.remove(s.id());
+                remove(s.id());
                 changed = true;
             }
         }
@@ -137,6 +160,21 @@ final class SessionBook {
         for (Entry e : entries.values()) if (e.side() == Serving.Side.OWN) own++;
         return new Counts(active, entries.size() - active, table.max(CLASS), maxSeen, own, entries.size() - own,
                 table.load());
+    }
+
+    private void put(Entry e) {
+        entries.put(e.token(), e);
+        byAddress.merge(e.address(), 1, Integer::sum);
+        if (e.user() != null) byUser.merge(e.user(), 1, Integer::sum);
+    }
+
+    private Entry remove(String token) {
+        Entry e = entries.remove(token);
+        if (e != null) {
+            byAddress.computeIfPresent(e.address(), (k, n) -> n <= 1 ? null : n - 1);
+            if (e.user() != null) byUser.computeIfPresent(e.user(), (k, n) -> n <= 1 ? null : n - 1);
+        }
+        return e;
     }
 
     private boolean isActive(String token) {

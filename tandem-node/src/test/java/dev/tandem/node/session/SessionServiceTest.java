@@ -72,8 +72,10 @@ class SessionServiceTest {
     private String base;
 
     private void start(int max, UserHomes homes) {
+        // Every test client comes from 127.0.0.1: the per-address and per-user caps are the licences here, and
+        // tested on their own below.
         NodeConfig.SessionService cfg = new NodeConfig.SessionService("127.0.0.1", 0, max, HEARTBEAT, INACTIVE, END,
-                "X-Tandem-User");
+                "X-Tandem-User", max, max, NodeConfig.Http.defaults(NodeConfig.SessionService.DEFAULT_MAX_BODY_BYTES));
         service = new SessionService(cfg, host, homes, clock).start();
         base = "http://127.0.0.1:" + service.port();
     }
