@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The live sessions of one node and their licences. Thread-safe: HTTP requests, the sweep and the node's state
@@ -44,9 +46,9 @@ final class SessionBook {
     private final int maxPerAddress;
     private final int maxPerUser;
     private final Map<String, Entry> entries = new HashMap<>();
-    /** Sessions by client address and by user, kept with {@code entries}: a login is checked without a scan. */
-    private final Map<String, Integer> byAddress = new HashMap<>();
-    private final Map<String, Integer> byUser = new HashMap<>();
+    /** Sessions (tokens) by client address and by user, kept with {@code entries}. */
+    private final Map<String, Set<String>> byAddress = new HashMap<>();
+    private final Map<String, Set<String>> byUser = new HashMap<>();
     private SessionTable table;
     private long maxSeen;
 
@@ -59,19 +61,37 @@ final class SessionBook {
     }
 
     /**
-     * A new login: refused when its address or its user already holds its most sessions (so that one client cannot
-     * take every licence, anonymous or not), then admitted by the licence rules of the core's table.
+     * A new login. Its client address and its user hold at most {@code maxPerAddress} and {@code maxPerUser}
+     * sessions, so that one client cannot take every licence, anonymous or not. At its cap, the address's (or user's)
+     * own session inactive the longest makes room, as the licence rule does for the whole table (seed 004), so a
+     * client that lost its sessions can always log in again; with every one of them active the login is refused. Then
+     * the core's table admits it by the licence rules.
      */
     synchronized Admission admit(String token, String user, String address, Serving.Side side, Instant now) {
-        if (byAddress.getOrDefault(address, 0) >= maxPerAddress) {
+        Set<String> ofAddress = byAddress.getOrDefault(address, Set.of());
+        Optional<String> addressRoom = ofAddress.size() < maxPerAddress ? Optional.empty() : longestInactive(ofAddress);
+        if (ofAddress.size() >= maxPerAddress && addressRoom.isEmpty()) {
             return new Admission.OverLimit("too-many-sessions-from-address", "the address " + address + " holds "
-                    + maxPerAddress + " sessions, the most one address may hold (sessionService.maxSessionsPerAddress);"
-                    + " log out of one first");
+                    + maxPerAddress + " active sessions, the most one address may hold"
+                    + " (sessionService.maxSessionsPerAddress); log out of one first");
         }
-        if (user != null && byUser.getOrDefault(user, 0) >= maxPerUser) {
+        Set<String> ofUser = user == null ? Set.of() : byUser.getOrDefault(user, Set.of());
+        Set<String> userLeft = new HashSet<>(ofUser);
+        addressRoom.ifPresent(userLeft::remove);
+        Optional<String> userRoom = userLeft.size() < maxPerUser ? Optional.empty() : longestInactive(userLeft);
+        if (userLeft.size() >= maxPerUser && userRoom.isEmpty()) {
             return new Admission.OverLimit("too-many-sessions-for-user", "user " + user + " holds " + maxPerUser
-                    + " sessions, the most one user may hold (sessionService.maxSessionsPerUser); log out of one first");
+                    + " active sessions, the most one user may hold (sessionService.maxSessionsPerUser); log out of"
+                    + " one first");
         }
+        Optional<Entry> madeRoom = Optional.empty();
+        for (Optional<String> room : List.of(addressRoom, userRoom)) {
+            if (room.isPresent()) {
+                table = table.ended(room.get());
+                madeRoom = Optional.ofNullable(remove(room.get()));
+            }
+        }
+        Optional<Entry> ownRoom = madeRoom;
         SessionTable.Admission a = table.admit(Session.active(token, CLASS));
         return switch (a) {
             case SessionTable.Admission.Refused r -> new Admission.Full(r.reason());
@@ -81,9 +101,21 @@ final class SessionBook {
                 Entry e = new Entry(token, user, address, side, now, now);
                 put(e);
                 maxSeen = Math.max(maxSeen, entries.size());
-                yield new Admission.In(e, off);
+                yield new Admission.In(e, off.isPresent() ? off : ownRoom);
             }
         };
+    }
+
+    /** Of {@code tokens}, the session inactive the longest, if any is inactive. */
+    private Optional<String> longestInactive(Set<String> tokens) {
+        Session oldest = null;
+        for (Session s : table.sessions()) {
+            if (!s.isActive() && tokens.contains(s.id())
+                    && (oldest == null || s.inactiveSince().isBefore(oldest.inactiveSince()))) {
+                oldest = s;
+            }
+        }
+        return Optional.ofNullable(oldest).map(Session::id);
     }
 
     /** A heartbeat's outcome: the session, and whether it was inactive until now (the load changed). */
@@ -164,17 +196,22 @@ final class SessionBook {
 
     private void put(Entry e) {
         entries.put(e.token(), e);
-        byAddress.merge(e.address(), 1, Integer::sum);
-        if (e.user() != null) byUser.merge(e.user(), 1, Integer::sum);
+        byAddress.computeIfAbsent(e.address(), k -> new HashSet<>()).add(e.token());
+        if (e.user() != null) byUser.computeIfAbsent(e.user(), k -> new HashSet<>()).add(e.token());
     }
 
     private Entry remove(String token) {
         Entry e = entries.remove(token);
         if (e != null) {
-            byAddress.computeIfPresent(e.address(), (k, n) -> n <= 1 ? null : n - 1);
-            if (e.user() != null) byUser.computeIfPresent(e.user(), (k, n) -> n <= 1 ? null : n - 1);
+            forget(byAddress, e.address(), token);
+            if (e.user() != null) forget(byUser, e.user(), token);
         }
         return e;
+    }
+
+    private static void forget(Map<String, Set<String>> index, String key, String token) {
+        Set<String> tokens = index.get(key);
+        if (tokens != null && tokens.remove(token) && tokens.isEmpty()) index.remove(key);
     }
 
     private boolean isActive(String token) {
