@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.Effect;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
+import dev.tandem.core.Quote;
 import dev.tandem.core.rm.Actions;
 import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.RmState;
@@ -176,7 +177,7 @@ public final class AdminApi implements AutoCloseable {
     private Map<String, Object> groupOr404(Context ctx) {
         String name = ctx.pathParam("name");
         if (!name.equals(node.snapshot().group().name())) {
-            throw new ApiError(404, "no redundancy group '" + name + "'; this node is in '"
+            throw new ApiError(404, "no redundancy group '" + Quote.prefix(name) + "'; this node is in '"
                     + node.snapshot().group().name() + "'");
         }
         return groupView();
@@ -237,7 +238,7 @@ public final class AdminApi implements AutoCloseable {
             throw new ApiError(400, e.getMessage());
         }
         if (!s.group().contains(id)) {
-            throw new ApiError(404, "no node '" + target + "' in group " + s.group().name() + "; nodes: " + s.group().nodes());
+            throw new ApiError(404, "no node '" + Quote.prefix(target) + "' in group " + s.group().name() + "; nodes: " + s.group().nodes());
         }
         if (!id.equals(s.self())) {
             forward(ctx, id);
@@ -276,7 +277,7 @@ public final class AdminApi implements AutoCloseable {
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!ServiceParameters.NAMES.contains(e.getKey())) {
-                throw new ApiError(400, "unknown parameter '" + e.getKey() + "'; allowed: " + ServiceParameters.NAMES);
+                throw new ApiError(400, "unknown parameter '" + Quote.prefix(e.getKey()) + "'; allowed: " + ServiceParameters.NAMES);
             }
             changes.put(e.getKey(), e.getValue().asText());
         }
@@ -333,7 +334,7 @@ public final class AdminApi implements AutoCloseable {
         if (body == null || !body.isObject()) throw new ApiError(400, "the body must be {\"ssl\":{\"active\":N,\"max\":M},\"ipsec\":{...}}");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("ssl") && !k.equals("ipsec")) throw new ApiError(400, "unknown session class '" + k + "'; allowed: ssl, ipsec");
+            if (!k.equals("ssl") && !k.equals("ipsec")) throw new ApiError(400, "unknown session class '" + Quote.prefix(k) + "'; allowed: ssl, ipsec");
         }
         Load load = new Load(classLoad(body, "ipsec"), classLoad(body, "ssl"));
         node.reportLoad(load);
@@ -359,7 +360,7 @@ public final class AdminApi implements AutoCloseable {
     private static int count(JsonNode c, String field) {
         JsonNode v = c.get(field.substring(field.indexOf('.') + 1));
         if (v == null || !v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > ClassLoad.MAX_SESSIONS) {
-            throw new ApiError(400, field + ": " + (v == null ? "missing" : "'" + v + "'") + " is not allowed; allowed: a whole"
+            throw new ApiError(400, field + ": " + (v == null ? "missing" : "'" + Quote.prefix(v.toString()) + "'") + " is not allowed; allowed: a whole"
                     + " number from 0 to " + ClassLoad.MAX_SESSIONS);
         }
         return v.asInt();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.tandem.core.Invalid;
+import dev.tandem.core.Quote;
 import dev.tandem.node.config.LocatedYaml;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.store.AdminRefused;
@@ -113,7 +114,7 @@ final class ClusterApi {
     }
 
     private static AdminApi.ApiError noGroup(String name) {
-        return new AdminApi.ApiError(404, "no redundancy group '" + name + "'");
+        return new AdminApi.ApiError(404, "no redundancy group '" + Quote.prefix(name) + "'");
     }
 
     /** One settings write: audited whether it succeeds or is refused. */

@@ -3,6 +3,7 @@ package dev.tandem.node.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
+import dev.tandem.core.Quote;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.store.StoreUnavailable;
 import dev.tandem.node.store.User;
@@ -103,7 +104,7 @@ final class UsersApi {
             u = d.placement(id).map(p -> new User(id, p.group(), p.home().value()));
             ctx.header("X-Tandem-Settings", "cache; the store is unreachable");
         }
-        ctx.json(view(u.orElseThrow(() -> new UserAdmin.NotFound("no user '" + id + "'"))));
+        ctx.json(view(u.orElseThrow(() -> new UserAdmin.NotFound("no user '" + Quote.prefix(id) + "'"))));
     }
 
     private void add(Context ctx) {

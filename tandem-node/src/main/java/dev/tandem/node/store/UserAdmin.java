@@ -2,6 +2,7 @@ package dev.tandem.node.store;
 
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
+import dev.tandem.core.Quote;
 import dev.tandem.core.rm.AssignmentMode;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.RedundancyGroup;
@@ -60,7 +61,7 @@ public final class UserAdmin {
     public void remove(String who, String id) {
         ClusterStore.Action action = new ClusterStore.Action(who, "user remove", id);
         audited(action, () -> store.writeUsers(action, view -> {
-            if (view.find(id).isEmpty()) throw new NotFound("no user '" + id + "'");
+            if (view.find(id).isEmpty()) throw new NotFound("no user '" + Quote.prefix(id) + "'");
             return new ClusterStore.UserWrite(List.of(), List.of(), List.of(id), "removed");
         }));
     }
@@ -74,7 +75,7 @@ public final class UserAdmin {
         refuseDuringFailover(action);
         User[] moved = new User[1];
         audited(action, () -> store.writeUsers(action, view -> {
-            User old = view.find(id).orElseThrow(() -> new NotFound("no user '" + id + "'"));
+            User old = view.find(id).orElseThrow(() -> new NotFound("no user '" + Quote.prefix(id) + "'"));
             if (group == null) throw new Invalid("group", null, "the name of the redundancy group to move the user to");
             Map<String, Integer> counts = new HashMap<>(view.counts());
             counts.merge(old.home(), -1, Integer::sum);

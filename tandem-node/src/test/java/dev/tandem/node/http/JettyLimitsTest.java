@@ -131,6 +131,13 @@ class JettyLimitsTest {
         RawHttp.Answer a = connect("127.0.32.7").send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
                 + "\r\n\r\n" + body).answer();
         assertThat(a.status()).isEqualTo(413);
+        // The same without a length (chunked): cut off as it streams.
+        StringBuilder chunked = new StringBuilder();
+        for (int i = 0; i < 20; i++) chunked.append("1000\r\n").append("y".repeat(4096)).append("\r\n");
+        chunked.append("0\r\n\r\n");
+        RawHttp.Answer c = connect("127.0.32.7").send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunked).answer();
+        assertThat(c.status()).as(c.body()).isEqualTo(413);
     }
 
     static JsonNode assertJsonError(RawHttp.Answer a, int status) throws Exception {
