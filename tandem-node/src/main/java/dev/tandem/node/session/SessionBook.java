@@ -62,10 +62,10 @@ final class SessionBook {
 
     /**
      * A new login. Its client address and its user hold at most {@code maxPerAddress} and {@code maxPerUser}
-     * sessions, so that one client cannot take every licence, anonymous or not. At its cap, the address's (or user's)
-     * own session inactive the longest makes room, as the licence rule does for the whole table (seed 004), so a
-     * client that lost its sessions can always log in again; with every one of them active the login is refused. Then
-     * the core's table admits it by the licence rules.
+     * sessions, so that one client cannot take every licence, anonymous or not. At its cap, the address's (or
+     * user's) own session inactive the longest makes room, as the licence rule does for the whole table
+     * (docs/load-balancing.md), so a client that lost its sessions can always log in again; with every one of them
+     * active the login is refused. Then the core's table admits it by the licence rules.
      */
     synchronized Admission admit(String token, String user, String address, Serving.Side side, Instant now) {
         Set<String> ofAddress = byAddress.getOrDefault(address, Set.of());
