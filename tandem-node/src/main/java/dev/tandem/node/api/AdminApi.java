@@ -394,7 +394,8 @@ public final class AdminApi implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("error", message, "status", status));
+        // "message" too, so that every error of every server of the node has it (docs/node.md, HTTP limits).
+        ctx.status(status).json(Map.of("error", message, "message", message, "status", status));
     }
 
     @Override

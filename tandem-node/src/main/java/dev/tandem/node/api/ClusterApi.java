@@ -72,6 +72,7 @@ final class ClusterApi {
         r.exception(ImportError.class, (e, ctx) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", e.getMessage());
+            m.put("message", e.getMessage());
             m.put("line", e.line());
             m.put("status", 400);
             ctx.status(400).json(m);
@@ -79,7 +80,7 @@ final class ClusterApi {
     }
 
     static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("error", message, "status", status));
+        ctx.status(status).json(Map.of("error", message, "message", message, "status", status));
     }
 
     static String who(Context ctx) {

@@ -91,6 +91,8 @@ class AdminApiLimitsTest {
     static JsonNode error(Answer a, int status) throws Exception {
         assertThat(a.status()).as(a.body()).isEqualTo(status);
         assertThat(a.raw().headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        // Every error of every server has "error" and "message" (docs/node.md).
+        assertThat(a.json().get("message").asText()).as(a.body()).isNotBlank();
         return a.json();
     }
 
