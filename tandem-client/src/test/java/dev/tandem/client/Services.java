@@ -61,7 +61,11 @@ final class Services {
     static Running start(String id, int max, UserHomes homes) {
         Host host = new Host(id);
         NodeConfig.SessionService cfg = new NodeConfig.SessionService("127.0.0.1", 0, max, Duration.ofMillis(100),
-                Duration.ofMillis(500), Duration.ofSeconds(30), "X-Tandem-User");
+                Duration.ofMillis(500), Duration.ofSeconds(30), "X-Tandem-User", max, max,
+                // Every client is on 127.0.0.1, sharing one HttpClient's connections: the per-address caps are set
+                // as the demo sets them, above anything a test starts.
+                new NodeConfig.Http(NodeConfig.Http.DEFAULT_HEADER_TIMEOUT, NodeConfig.Http.DEFAULT_IDLE_TIMEOUT, 100_000,
+                        NodeConfig.SessionService.DEFAULT_MAX_BODY_BYTES));
         return new Running(host, new SessionService(cfg, host, homes, Clock.systemUTC()).start());
     }
 

@@ -3,7 +3,8 @@ package dev.tandem.core;
 /**
  * A rejected input: names the field, the value given and what is allowed.
  * Every validation in Tandem throws this, so every front end (CLI, API, config file)
- * can report the same precise message.
+ * can report the same precise message. The value is quoted by {@link Quote#prefix}, so a huge input gives a short
+ * message.
  */
 public final class Invalid extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -19,7 +20,7 @@ public final class Invalid extends RuntimeException {
     }
 
     private static String render(Object value) {
-        return value == null ? "(missing)" : "'" + value + "'";
+        return value == null ? "(missing)" : "'" + Quote.prefix(value.toString()) + "'";
     }
 
     public String field() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.Effect;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
+import dev.tandem.core.Quote;
 import dev.tandem.core.rm.Actions;
 import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.RmState;
@@ -14,12 +15,14 @@ import dev.tandem.core.lb.ClassLoad;
 import dev.tandem.core.lb.LbView;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
+import dev.tandem.node.http.JettyLimits;
 import dev.tandem.node.runtime.EventBus;
 import dev.tandem.node.runtime.LoadBalancingView;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.tls.PemTls;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.net.URI;
@@ -36,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +51,12 @@ public final class AdminApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final String FORWARDED = "X-Tandem-Forwarded";
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final long MAX_REQUEST_BYTES = 256L * 1024 * 1024;
+    /** How long a request waits for the node's loop to carry out an action or a change. */
+    static final Duration LOOP_WAIT = Duration.ofSeconds(5);
 
     private final TandemNode node;
     private final byte[] token;
+    private final AuthFailures authFailures = new AuthFailures();
     /** Calls the peer's admin API: over HTTPS, checked against admin.trustFile, when this node serves HTTPS. */
     private final HttpClient http;
     private final String scheme;
@@ -79,8 +85,9 @@ public final class AdminApi implements AutoCloseable {
                 cfg.jetty.addConnector((server, httpConfig) -> PemTls.jettyConnector(server, httpConfig, https,
                         admin.address(), admin.port()));
             }
-            // A user import of a million lines is about 30 MB of CSV (docs/store.md).
-            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // Every body is capped (admin.http.maxBodyBytes); the user import reads its own stream under
+            // admin.maxImportBytes (docs/node.md, HTTP limits).
+            JettyLimits.install(cfg, admin.http(), "admin API");
             cfg.routes.before("/api/*", this::authenticate);
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(node.metrics().scrape()));
@@ -112,6 +119,14 @@ public final class AdminApi implements AutoCloseable {
             });
             new ClusterApi(node).register(cfg.routes);
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getStatus() == 413
+                    ? tooLarge(admin.http().maxBodyBytes(), "admin.http.maxBodyBytes") : e.getMessage()));
+            cfg.routes.exception(TimeoutException.class, (e, ctx) -> {
+                // The loop is busy or stalled: the action may still be carried out, so the client checks, then retries.
+                ctx.header("Retry-After", Long.toString(LOOP_WAIT.toSeconds()));
+                error(ctx, 503, "the node did not carry out the request within " + LOOP_WAIT.toSeconds()
+                        + " s; it may still take effect: check the state before retrying");
+            });
             cfg.routes.exception(Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("admin API error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
@@ -139,14 +154,37 @@ public final class AdminApi implements AutoCloseable {
 
     // ---------------------------------------------------------------- handlers
 
+    /**
+     * Checks the bearer token. The scheme is case-insensitive (RFC 7235: {@code bearer} is {@code Bearer}). Every
+     * failure is logged with the client's address (never the token given); repeated wrong tokens from one address
+     * are answered more and more slowly ({@link AuthFailures}).
+     */
     private void authenticate(Context ctx) {
         if (token == null) throw new ApiError(401, "the admin API has no token configured (admin.tokenFile)");
+        String client = ctx.req().getRemoteAddr();
         String h = ctx.header("Authorization");
-        if (h == null || !h.startsWith("Bearer ")) {
+        if (h == null || h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            LOG.warn("admin API: no bearer token from {} on {} {}", client, ctx.method(), ctx.path());
             throw new ApiError(401, "missing bearer token: send 'Authorization: Bearer <token>'");
         }
-        byte[] given = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) throw new ApiError(401, "wrong bearer token");
+        if (MessageDigest.isEqual(h.substring(7).strip().getBytes(StandardCharsets.UTF_8), token)) {
+            authFailures.succeeded(client);
+            return;
+        }
+        int n = authFailures.failed(client);
+        Duration delay = AuthFailures.delay(n);
+        LOG.warn("admin API: wrong bearer token from {} on {} {} ({} in a row{})", client, ctx.method(), ctx.path(), n,
+                delay.isZero() ? "" : "; answered after " + delay.toMillis() + " ms");
+        if (!authFailures.hold(delay)) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, (delay.toMillis() + 999) / 1000)));
+            throw new ApiError(429, "too many wrong bearer tokens; wait before trying again");
+        }
+        throw new ApiError(401, "wrong bearer token");
+    }
+
+    /** A 413's message: the limit and the setting that raises it. */
+    static String tooLarge(long limit, String setting) {
+        return "the body is larger than the " + limit + " bytes allowed (" + setting + ")";
     }
 
     /** 200 while the node answers clients; 503 while its protocol loop is stalled or after it failed. */
@@ -175,7 +213,7 @@ public final class AdminApi implements AutoCloseable {
     private Map<String, Object> groupOr404(Context ctx) {
         String name = ctx.pathParam("name");
         if (!name.equals(node.snapshot().group().name())) {
-            throw new ApiError(404, "no redundancy group '" + name + "'; this node is in '"
+            throw new ApiError(404, "no redundancy group '" + Quote.prefix(name) + "'; this node is in '"
                     + node.snapshot().group().name() + "'");
         }
         return groupView();
@@ -240,13 +278,13 @@ public final class AdminApi implements AutoCloseable {
             throw new ApiError(400, e.getMessage());
         }
         if (!s.group().contains(id)) {
-            throw new ApiError(404, "no node '" + target + "' in group " + s.group().name() + "; nodes: " + s.group().nodes());
+            throw new ApiError(404, "no node '" + Quote.prefix(target) + "' in group " + s.group().name() + "; nodes: " + s.group().nodes());
         }
         if (!id.equals(s.self())) {
             forward(ctx, id);
             return;
         }
-        Effect.AdminResult r = node.admin(action).get(5, TimeUnit.SECONDS);
+        Effect.AdminResult r = node.admin(action).get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         ctx.status(r.accepted() ? HttpStatus.ACCEPTED : HttpStatus.CONFLICT);
         ctx.json(Map.of("accepted", r.accepted(), "message", r.message()));
     }
@@ -279,7 +317,7 @@ public final class AdminApi implements AutoCloseable {
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!ServiceParameters.NAMES.contains(e.getKey())) {
-                throw new ApiError(400, "unknown parameter '" + e.getKey() + "'; allowed: " + ServiceParameters.NAMES);
+                throw new ApiError(400, "unknown parameter '" + Quote.prefix(e.getKey()) + "'; allowed: " + ServiceParameters.NAMES);
             }
             changes.put(e.getKey(), e.getValue().asText());
         }
@@ -288,7 +326,7 @@ public final class AdminApi implements AutoCloseable {
                 || next.adminRpcPort() != node.snapshot().params().adminRpcPort()) {
             throw new ApiError(400, "servicePort and adminRpcPort change only with a restart of the node");
         }
-        node.parameters(next).get(5, TimeUnit.SECONDS);
+        node.parameters(next).get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         ctx.json(next.asText());
     }
 
@@ -336,7 +374,7 @@ public final class AdminApi implements AutoCloseable {
         if (body == null || !body.isObject()) throw new ApiError(400, "the body must be {\"ssl\":{\"active\":N,\"max\":M},\"ipsec\":{...}}");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("ssl") && !k.equals("ipsec")) throw new ApiError(400, "unknown session class '" + k + "'; allowed: ssl, ipsec");
+            if (!k.equals("ssl") && !k.equals("ipsec")) throw new ApiError(400, "unknown session class '" + Quote.prefix(k) + "'; allowed: ssl, ipsec");
         }
         Load load = new Load(classLoad(body, "ipsec"), classLoad(body, "ssl"));
         node.reportLoad(load);
@@ -362,7 +400,7 @@ public final class AdminApi implements AutoCloseable {
     private static int count(JsonNode c, String field) {
         JsonNode v = c.get(field.substring(field.indexOf('.') + 1));
         if (v == null || !v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > ClassLoad.MAX_SESSIONS) {
-            throw new ApiError(400, field + ": " + (v == null ? "missing" : "'" + v + "'") + " is not allowed; allowed: a whole"
+            throw new ApiError(400, field + ": " + (v == null ? "missing" : "'" + Quote.prefix(v.toString()) + "'") + " is not allowed; allowed: a whole"
                     + " number from 0 to " + ClassLoad.MAX_SESSIONS);
         }
         return v.asInt();
@@ -396,7 +434,8 @@ public final class AdminApi implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("error", message, "status", status));
+        // "message" too, so that every error of every server of the node has it (docs/node.md, HTTP limits).
+        ctx.status(status).json(Map.of("error", message, "message", message, "status", status));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.tandem.core.Invalid;
+import dev.tandem.core.Quote;
 import dev.tandem.node.config.LocatedYaml;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.store.AdminRefused;
@@ -71,6 +72,7 @@ final class ClusterApi {
         r.exception(ImportError.class, (e, ctx) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", e.getMessage());
+            m.put("message", e.getMessage());
             m.put("line", e.line());
             m.put("status", 400);
             ctx.status(400).json(m);
@@ -78,7 +80,7 @@ final class ClusterApi {
     }
 
     static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("error", message, "status", status));
+        ctx.status(status).json(Map.of("error", message, "message", message, "status", status));
     }
 
     static String who(Context ctx) {
@@ -113,7 +115,7 @@ final class ClusterApi {
     }
 
     private static AdminApi.ApiError noGroup(String name) {
-        return new AdminApi.ApiError(404, "no redundancy group '" + name + "'");
+        return new AdminApi.ApiError(404, "no redundancy group '" + Quote.prefix(name) + "'");
     }
 
     /** One settings write: audited whether it succeeds or is refused. */

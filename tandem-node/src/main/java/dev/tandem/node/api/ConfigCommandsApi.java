@@ -56,6 +56,7 @@ final class ConfigCommandsApi {
         r.exception(ConfigError.class, (e, ctx) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", e.reason());
+            m.put("message", e.reason());
             m.put("line", e.line());
             m.put("command", e.command());
             m.put("status", 400);

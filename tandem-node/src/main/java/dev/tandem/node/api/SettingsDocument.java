@@ -2,6 +2,7 @@ package dev.tandem.node.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.Invalid;
+import dev.tandem.core.Quote;
 import dev.tandem.core.lb.ClusterKey;
 import dev.tandem.core.rm.AssignmentMode;
 import dev.tandem.core.rm.ServiceParameters;
@@ -132,7 +133,7 @@ final class SettingsDocument {
     }
 
     private static Bad bad(Where w, String path, Object value, String allowed) {
-        return new Bad(w.apply(path) + ": " + (value == null ? "(missing)" : "'" + value + "'") + " is not allowed; allowed: " + allowed);
+        return new Bad(w.apply(path) + ": " + (value == null ? "(missing)" : "'" + Quote.prefix(String.valueOf(value)) + "'") + " is not allowed; allowed: " + allowed);
     }
 
     /** The core's message already names its field: the path is added only when it says more than that. */

@@ -3,17 +3,22 @@ package dev.tandem.node.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
+import dev.tandem.core.Quote;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.store.StoreUnavailable;
 import dev.tandem.node.store.User;
 import dev.tandem.node.store.UserAdmin;
+import dev.tandem.node.store.UserCsv;
 import dev.tandem.node.store.UserDirectory;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +104,7 @@ final class UsersApi {
             u = d.placement(id).map(p -> new User(id, p.group(), p.home().value()));
             ctx.header("X-Tandem-Settings", "cache; the store is unreachable");
         }
-        ctx.json(view(u.orElseThrow(() -> new UserAdmin.NotFound("no user '" + id + "'"))));
+        ctx.json(view(u.orElseThrow(() -> new UserAdmin.NotFound("no user '" + Quote.prefix(id) + "'"))));
     }
 
     private void add(Context ctx) {
@@ -134,23 +139,38 @@ final class UsersApi {
         ctx.json(m);
     }
 
-    private void importCsv(Context ctx) {
-        UserAdmin.Imported r = admin().importCsv(ClusterApi.who(ctx), ctx.body());
+    /**
+     * Reads the CSV from the request stream (never the whole body as one string) under {@code admin.maxImportBytes};
+     * a body over it is refused with 413 before anything is written (the import is all or nothing).
+     */
+    private void importCsv(Context ctx) throws IOException {
+        long max = node.config().admin().maxImportBytes();
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) throw tooLarge(max);
+        InputStream body = new CappedInputStream(ctx.req().getInputStream(), max, () -> tooLarge(max));
+        UserAdmin.Imported r = admin().importCsv(ClusterApi.who(ctx),
+                new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
         ctx.json(Map.of("imported", r.imported(), "assigned", r.assigned(), "epoch", r.epoch()));
+    }
+
+    private static AdminApi.ApiError tooLarge(long max) {
+        return new AdminApi.ApiError(413, AdminApi.tooLarge(max, "admin.maxImportBytes"));
     }
 
     private void export(Context ctx) throws IOException {
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=users.csv");
         BufferedWriter w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
-        w.write("id,group,home\n");
+        w.write(UserCsv.HEADER + "\n");
         node.store().store().exportUsers(u -> {
             try {
-                w.write(u.id());
+                // Escaped so that a spreadsheet shows a cell starting with = + - @ as text (docs/store.md).
+                w.write(UserCsv.escape(u.id()));
                 w.write(',');
-                w.write(u.group());
+                w.write(UserCsv.escape(u.group()));
                 w.write(',');
-                w.write(u.home());
+                w.write(UserCsv.escape(u.home()));
                 w.write('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

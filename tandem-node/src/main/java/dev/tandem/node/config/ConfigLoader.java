@@ -27,13 +27,16 @@ public final class ConfigLoader {
             "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing", "sessionService",
             "store", "serviceAddresses");
     private static final Set<String> SESSION_KEYS = Set.of("address", "port", "maxSessions", "heartbeatInterval",
-            "inactiveAfter", "endAfter", "userHeader", "certificate", "privateKey");
+            "inactiveAfter", "endAfter", "userHeader", "certificate", "privateKey", "maxSessionsPerAddress",
+            "maxSessionsPerUser", "http");
     private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
             "priority", "publicAddress", "privateAddress", "nat", "redirectFqdn", "fqdn", "model", "maxSessions",
             "member", "peers", "addressDriver", "interface", "claimCommand", "releaseCommand", "timing",
             "onDirectorChange", "redirect");
     private static final Set<String> REDIRECT_KEYS = Set.of("enabled", "port", "servicePort", "certificate",
-            "privateKey", "userParameter", "userHeader", "retryAfter");
+            "privateKey", "userParameter", "userHeader", "retryAfter", "http");
+    private static final Set<String> HTTP_KEYS = Set.of("headerTimeout", "idleTimeout", "maxConnectionsPerClient",
+            "maxBodyBytes");
     private static final Set<String> TIMING_KEYS = Set.of("keepaliveInterval", "keepaliveWait", "keepaliveRetries",
             "helloInterval", "helloRetries", "discoveryWindow");
     private static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
@@ -95,12 +98,16 @@ public final class ConfigLoader {
         String address = address("node.address", text(node, "node.address", true));
 
         JsonNode adminNode = object("admin", false);
-        keys("admin", adminNode, Set.of("address", "port", "tokenFile", "certificate", "privateKey", "trustFile"));
+        keys("admin", adminNode, Set.of("address", "port", "tokenFile", "certificate", "privateKey", "trustFile",
+                "maxImportBytes", "http"));
         NodeConfig.Admin admin = new NodeConfig.Admin(
                 adminNode.has("address") ? address("admin.address", text(adminNode, "admin.address", true)) : address,
                 adminNode.has("port") ? port("admin.port", adminNode.get("port")) : ServiceParameters.DEFAULT_ADMIN_RPC_PORT,
                 adminNode.has("tokenFile") ? base.resolve(text(adminNode, "admin.tokenFile", true)) : null,
-                tls("admin.", adminNode, true));
+                tls("admin.", adminNode, true),
+                http("admin.http", adminNode.get("http"), NodeConfig.Admin.DEFAULT_MAX_BODY_BYTES),
+                adminNode.has("maxImportBytes") ? integer("admin.maxImportBytes", adminNode.get("maxImportBytes"),
+                        1024, MAX_BODY_BYTES) : NodeConfig.Admin.DEFAULT_MAX_IMPORT_BYTES);
 
         JsonNode clusterNode = object("cluster", false);
         keys("cluster", clusterNode, Set.of("keyFile", "key8", "masterKeyFile", "encryption"));
@@ -439,7 +446,34 @@ public final class ConfigLoader {
         if (retry.toSeconds() < 1 || retry.toSeconds() > 3600) {
             throw error(q + "retryAfter", "'" + r.get("retryAfter").asText() + "' is not allowed; allowed: 1s to 1h");
         }
-        return new NodeConfig.Redirect(enabled, port, servicePort, cert, key, param, header, retry);
+        return new NodeConfig.Redirect(enabled, port, servicePort, cert, key, param, header, retry,
+                http(q + "http", r.get("http"), NodeConfig.Redirect.DEFAULT_MAX_BODY_BYTES));
+    }
+
+    /** The largest body any server may be configured to take: 1 GiB. */
+    private static final long MAX_BODY_BYTES = 1L << 30;
+
+    /** An HTTP server's limits (docs/node.md, HTTP limits); a missing key keeps its default. */
+    private NodeConfig.Http http(String p, JsonNode h, long defaultBody) {
+        NodeConfig.Http d = NodeConfig.Http.defaults(defaultBody);
+        if (h == null || h.isNull()) return d;
+        if (!h.isObject()) throw error(p, "a mapping of keys " + new java.util.TreeSet<>(HTTP_KEYS));
+        keys(p, h, HTTP_KEYS);
+        String q = p + ".";
+        Duration header = h.has("headerTimeout") ? duration(q + "headerTimeout", h.get("headerTimeout")) : d.headerTimeout();
+        Duration idle = h.has("idleTimeout") ? duration(q + "idleTimeout", h.get("idleTimeout")) : d.idleTimeout();
+        if (header.toMillis() < 100 || header.toHours() > 1) {
+            throw error(q + "headerTimeout", "'" + Durations.format(header) + "' is not allowed; allowed: 100ms to 1h");
+        }
+        if (idle.toMillis() < 100 || idle.toHours() > 24) {
+            throw error(q + "idleTimeout", "'" + Durations.format(idle) + "' is not allowed; allowed: 100ms to 24h");
+        }
+        int perClient = h.has("maxConnectionsPerClient")
+                ? (int) integer(q + "maxConnectionsPerClient", h.get("maxConnectionsPerClient"), 1, 100_000)
+                : d.maxConnectionsPerClient();
+        long body = h.has("maxBodyBytes") ? integer(q + "maxBodyBytes", h.get("maxBodyBytes"), 1024, MAX_BODY_BYTES)
+                : d.maxBodyBytes();
+        return new NodeConfig.Http(header, idle, perClient, body);
     }
 
     private NodeConfig.SessionService sessionService(String self, String nodeAddress, NodeConfig.LoadBalancing lb,
@@ -485,7 +519,14 @@ public final class ConfigLoader {
         if (!header.matches("[A-Za-z0-9-]{1,64}")) {
             throw error(p + "userHeader", "'" + header + "' is not allowed; allowed: an HTTP header name (letters, digits and -)");
         }
-        return new NodeConfig.SessionService(address, port, max, heartbeat, inactive, end, header, tls(p, s, false));
+        int perAddress = s.has("maxSessionsPerAddress")
+                ? (int) integer(p + "maxSessionsPerAddress", s.get("maxSessionsPerAddress"), 1, dev.tandem.core.lb.ClassLoad.MAX_SESSIONS)
+                : NodeConfig.SessionService.DEFAULT_MAX_SESSIONS_PER_ADDRESS;
+        int perUser = s.has("maxSessionsPerUser")
+                ? (int) integer(p + "maxSessionsPerUser", s.get("maxSessionsPerUser"), 1, dev.tandem.core.lb.ClassLoad.MAX_SESSIONS)
+                : NodeConfig.SessionService.DEFAULT_MAX_SESSIONS_PER_USER;
+        return new NodeConfig.SessionService(address, port, max, heartbeat, inactive, end, header, perAddress, perUser,
+                http(p + "http", s.get("http"), NodeConfig.SessionService.DEFAULT_MAX_BODY_BYTES), tls(p, s, false));
     }
 
     /**

@@ -36,6 +36,30 @@ public record NodeConfig(
                 hooks, loadBalancing, sessionService, store, ServiceAddresses.defaults());
     }
 
+    /**
+     * The limits every HTTP server of the node (admin API, session service, redirect service) puts on its clients
+     * (docs/node.md, HTTP limits): a slow or hostile client holds a connection for a bounded time and a bounded
+     * number of connections, and sends a bounded body.
+     *
+     * @param headerTimeout           a request's header must arrive whole within this time of its first byte
+     * @param idleTimeout             a connection that sends and receives nothing for this long is closed
+     * @param maxConnectionsPerClient open connections one client address may hold; more are refused with 503
+     * @param maxBodyBytes            the largest request body (413 above it)
+     */
+    public record Http(java.time.Duration headerTimeout, java.time.Duration idleTimeout, int maxConnectionsPerClient,
+                       long maxBodyBytes) {
+        /** Ten seconds: a header is a few hundred bytes; even a slow mobile link sends it in well under a second. */
+        public static final java.time.Duration DEFAULT_HEADER_TIMEOUT = java.time.Duration.ofSeconds(10);
+        /** A minute: longer than a client's heartbeat interval (30 s by default), so a keep-alive client keeps its connection. */
+        public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofSeconds(60);
+        /** Enough for many clients behind one NAT address, far below what exhausts the server's file descriptors. */
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 100;
+
+        public static Http defaults(long maxBodyBytes) {
+            return new Http(DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, maxBodyBytes);
+        }
+    }
+
     /** This node's own service address, or null. */
     public String serviceAddress() {
         return redundancyGroup.nodes().stream().filter(m -> m.id().equals(id)).findFirst()
@@ -44,11 +68,26 @@ public record NodeConfig(
 
     /**
      * The admin API. {@code tls}: HTTPS only, or null for plain HTTP; a peer's admin API is then reached over HTTPS
-     * too, its certificate checked against {@code tls.trustFile()}.
+     * too, its certificate checked against {@code tls.trustFile()}. {@code maxImportBytes}: the largest user import
+     * (a million users are about 30 MB of CSV, docs/store.md); every other request body is capped by
+     * {@code http.maxBodyBytes}.
      */
-    public record Admin(String address, int port, Path tokenFile, Tls tls) {
+    public record Admin(String address, int port, Path tokenFile, Tls tls, Http http, long maxImportBytes) {
+        /** JSON documents (settings, users, parameters) are a few kilobytes; a megabyte leaves room to spare. */
+        public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
+        /** Twice a million users' CSV. */
+        public static final long DEFAULT_MAX_IMPORT_BYTES = 64L << 20;
+
         public Admin(String address, int port, Path tokenFile) {
             this(address, port, tokenFile, null);
+        }
+
+        public Admin(String address, int port, Path tokenFile, Tls tls) {
+            this(address, port, tokenFile, tls, Http.defaults(DEFAULT_MAX_BODY_BYTES), DEFAULT_MAX_IMPORT_BYTES);
+        }
+
+        public Admin(String address, int port, Path tokenFile, Http http, long maxImportBytes) {
+            this(address, port, tokenFile, null, http, maxImportBytes);
         }
     }
 
@@ -115,9 +154,17 @@ public record NodeConfig(
      * @param retryAfter    what a refused client is told to wait before it asks again
      */
     public record Redirect(boolean enabled, int port, int servicePort, Path certificate, Path privateKey,
-                           String userParameter, String userHeader, java.time.Duration retryAfter) {
+                           String userParameter, String userHeader, java.time.Duration retryAfter, Http http) {
         public static final int DEFAULT_TLS_PORT = 443;
         public static final int DEFAULT_PLAIN_PORT = 8443;
+        /** A redirect request has no body worth keeping; 64 KiB is what the service always accepted. */
+        public static final long DEFAULT_MAX_BODY_BYTES = 64L << 10;
+
+        public Redirect(boolean enabled, int port, int servicePort, Path certificate, Path privateKey,
+                        String userParameter, String userHeader, java.time.Duration retryAfter) {
+            this(enabled, port, servicePort, certificate, privateKey, userParameter, userHeader, retryAfter,
+                    Http.defaults(DEFAULT_MAX_BODY_BYTES));
+        }
 
         public boolean tls() {
             return certificate != null;
@@ -126,23 +173,52 @@ public record NodeConfig(
         /** The defaults: plain HTTP on 8443, clients sent to the same port on the member. */
         public static Redirect defaults() {
             return new Redirect(true, DEFAULT_PLAIN_PORT, DEFAULT_PLAIN_PORT, null, null, "user", "X-Tandem-User",
-                    java.time.Duration.ofSeconds(5));
+                    java.time.Duration.ofSeconds(5), Http.defaults(DEFAULT_MAX_BODY_BYTES));
         }
     }
 
     /**
      * The session service the node runs beside itself, or null when the configuration has no sessionService
      * section. Clients log in at {@code address:port}; a session without a heartbeat for {@code inactiveAfter}
-     * becomes inactive (it holds its licence but is not load, the specification ([LB-SHOW])) and ends after {@code endAfter} more.
-     * {@code tls}: HTTPS only (no trust file), or null for plain HTTP.
+     * becomes inactive (it holds its licence but is not load, the specification ([LB-SHOW])) and ends after
+     * {@code endAfter} more. One client address holds at most {@code maxSessionsPerAddress} sessions and one user at
+     * most {@code maxSessionsPerUser}, so that no single client can take every licence. {@code tls}: HTTPS only (no
+     * trust file), or null for plain HTTP.
      */
     public record SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
                                  java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader,
-                                 Tls tls) {
-        /** Plain HTTP. */
+                                 int maxSessionsPerAddress, int maxSessionsPerUser, Http http, Tls tls) {
+        /**
+         * A tenth of the default licences: a busy NAT address still logs in many clients, and one hostile address
+         * leaves nine tenths of the licences to everyone else.
+         */
+        public static final int DEFAULT_MAX_SESSIONS_PER_ADDRESS = 10;
+        /** A user on a few devices at once (laptop, phone, tablet) with room for a session that is still ending. */
+        public static final int DEFAULT_MAX_SESSIONS_PER_USER = 5;
+        /** Login, heartbeat and logout bodies are a few dozen bytes of JSON. */
+        public static final long DEFAULT_MAX_BODY_BYTES = 16L << 10;
+
+        /** Plain HTTP with the default limits. */
         public SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
                               java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader) {
             this(address, port, maxSessions, heartbeatInterval, inactiveAfter, endAfter, userHeader, null);
+        }
+
+        /** The default limits. */
+        public SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
+                              java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader,
+                              Tls tls) {
+            this(address, port, maxSessions, heartbeatInterval, inactiveAfter, endAfter, userHeader,
+                    DEFAULT_MAX_SESSIONS_PER_ADDRESS, DEFAULT_MAX_SESSIONS_PER_USER, Http.defaults(DEFAULT_MAX_BODY_BYTES),
+                    tls);
+        }
+
+        /** Plain HTTP. */
+        public SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
+                              java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader,
+                              int maxSessionsPerAddress, int maxSessionsPerUser, Http http) {
+            this(address, port, maxSessions, heartbeatInterval, inactiveAfter, endAfter, userHeader,
+                    maxSessionsPerAddress, maxSessionsPerUser, http, null);
         }
 
         /** The redirect service's port in the demo and tests (docs/architecture.md, Transport); members serve on the same port. */

@@ -92,6 +92,7 @@ public final class DemoCluster {
         for (int j = 0; j < nodes; j++) {
             if (j != i) y.append("    - id: ").append(nodeId(j)).append("\n      address: ").append(address(j)).append('\n');
         }
+        y.append("  redirect:\n    http:\n      maxConnectionsPerClient: ").append(DEMO_CONNECTIONS_PER_ADDRESS).append('\n');
         if (profile == Profile.FAST) {
             // Keepalives scaled down tenfold; discovery stays long enough for JVMs started one after another.
             y.append("  timing:\n    keepaliveInterval: 100ms\n    keepaliveWait: 300ms\n")
@@ -102,6 +103,12 @@ public final class DemoCluster {
 
     /** The port of every node's session service, and of the director's redirect service on the cluster address. */
     public static final int SERVICE_PORT = 8443;
+    /**
+     * The demo's clients all come from loopback, so the per-address caps (sessions, connections) are set above
+     * anything a demo starts (docs/node.md, HTTP limits).
+     */
+    static final int DEMO_SESSIONS_PER_ADDRESS = 100_000;
+    static final int DEMO_CONNECTIONS_PER_ADDRESS = 100_000;
 
     /**
      * Every node runs the session service on its own address and port 8443, and watches it as a critical service
@@ -111,6 +118,9 @@ public final class DemoCluster {
         boolean fast = profile == Profile.FAST;
         StringBuilder y = new StringBuilder();
         y.append("sessionService:\n  port: ").append(SERVICE_PORT).append('\n');
+        // Every simulated client logs in from this machine: one address holds them all.
+        y.append("  maxSessionsPerAddress: ").append(DEMO_SESSIONS_PER_ADDRESS).append('\n');
+        y.append("  http:\n    maxConnectionsPerClient: ").append(DEMO_CONNECTIONS_PER_ADDRESS).append('\n');
         if (fast) y.append("  heartbeatInterval: 500ms\n  endAfter: 1m\n");
         y.append("criticalServices:\n  - name: session-service\n    kind: http\n    url: http://")
                 .append(address(i)).append(':').append(SERVICE_PORT).append("/session/health\n")

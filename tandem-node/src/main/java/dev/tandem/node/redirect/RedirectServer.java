@@ -1,8 +1,11 @@
 package dev.tandem.node.redirect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.Quote;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.tls.PemTls;
+import dev.tandem.node.http.ClientConnections;
+import dev.tandem.node.http.HttpErrors;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,8 +32,11 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,10 +57,11 @@ public final class RedirectServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedirectServer.class);
     public static final String ASSIGN_PATH = "/.well-known/tandem/assign";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A connection that sends nothing for this long is closed. */
-    private static final int IDLE_SECONDS = 60;
     /** Users are identified by short printable names. */
     private static final int MAX_USER = 128;
+    /** The longest request line (method, target, version) and the largest header block. */
+    private static final int MAX_INITIAL_LINE = 4096;
+    private static final int MAX_HEADER_BYTES = 8192;
 
     /** Decides, on the node's event loop, where a client goes. */
     @FunctionalInterface
@@ -71,6 +78,7 @@ public final class RedirectServer implements AutoCloseable {
     private Channel channel;
     /** Every open client connection: closed with the server, so that no keep-alive client goes on talking to it. */
     private io.netty.channel.group.ChannelGroup clients;
+    private final ClientConnections perClient;
 
     public RedirectServer(NodeConfig.Redirect config, InetSocketAddress bind, Decider decider, RedirectMetrics metrics) {
         this.config = config;
@@ -78,6 +86,7 @@ public final class RedirectServer implements AutoCloseable {
         this.decider = decider;
         this.metrics = metrics;
         this.scheme = config.tls() ? "https" : "http";
+        this.perClient = new ClientConnections(config.http().maxConnectionsPerClient());
     }
 
     /** Binds the cluster address; fails when the address or port cannot be used. */
@@ -94,17 +103,32 @@ public final class RedirectServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         clients.add(ch);
+                        InetAddress client = ch.remoteAddress().getAddress();
+                        boolean overCap = !perClient.opened(client);
+                        ch.closeFuture().addListener(f -> perClient.closed(client));
+                        if (overCap) LOG.warn("redirect service: {}", perClient.refusal(client));
+                        NodeConfig.Http http = config.http();
                         if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, http.idleTimeout().toMillis(), TimeUnit.MILLISECONDS) {
                             @Override
                             protected void channelIdle(ChannelHandlerContext ctx, io.netty.handler.timeout.IdleStateEvent e) {
                                 ctx.close();
                             }
                         });
-                        ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
+                        NettyHeaderTimeout headerTimeout = new NettyHeaderTimeout(http.headerTimeout());
+                        ch.pipeline().addLast(headerTimeout.bytes());
+                        ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
+                        ch.pipeline().addLast(headerTimeout.heads());
                         ch.pipeline().addLast(new HttpServerKeepAliveHandler());
-                        ch.pipeline().addLast(new HttpObjectAggregator(64 * 1024));
-                        ch.pipeline().addLast(new Handler());
+                        ch.pipeline().addLast(new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, http.maxBodyBytes())) {
+                            @Override
+                            protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+                                json(ctx, false, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HttpErrors.body(413,
+                                        "the body is larger than the " + http.maxBodyBytes()
+                                                + " bytes allowed (loadBalancing.redirect.http.maxBodyBytes)"), null);
+                            }
+                        });
+                        ch.pipeline().addLast(new Handler(overCap ? perClient.refusal(client) : null));
                     }
                 });
         try {
@@ -139,17 +163,45 @@ public final class RedirectServer implements AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** Set when the connection is over the per-client cap: every request on it is refused with this. */
+        private final String overCap;
+
+        Handler(String overCap) {
+            this.overCap = overCap;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (!req.decoderResult().isSuccess()) {
-                refuse(ctx, false, new ClientAnswer.Refusal(400, "bad-request", "the request is not valid HTTP: "
-                        + req.decoderResult().cause().getMessage()));
+                Throwable cause = req.decoderResult().cause();
+                int status = cause instanceof TooLongHttpLineException ? 414
+                        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+                String what = switch (status) {
+                    case 414 -> "the request line is longer than " + MAX_INITIAL_LINE + " bytes";
+                    case 431 -> "the request header is larger than " + MAX_HEADER_BYTES + " bytes";
+                    default -> "the request is not valid HTTP: " + cause.getMessage();
+                };
+                error(ctx, status, what);
                 return;
             }
-            QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-            String target = req.uri().startsWith("/") ? req.uri()
-                    : uri.rawPath() + (uri.rawQuery().isEmpty() ? "" : "?" + uri.rawQuery());
+            if (overCap != null) {
+                metrics.refused("too-many-connections");
+                json(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, HttpErrors.body(503, overCap), "1");
+                return;
+            }
+            HttpVersion version = req.protocolVersion();
+            if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+                error(ctx, 505, "HTTP version " + version.text() + " is not supported; allowed: HTTP/1.0, HTTP/1.1");
+                return;
+            }
+            String target = originForm(req.uri());
+            if (target == null) {
+                error(ctx, 400, "the request target '" + Quote.prefix(req.uri()) + "' is not allowed; allowed: a path"
+                        + " (/login?user=alice) or an absolute http(s) URL");
+                return;
+            }
+            QueryStringDecoder uri = new QueryStringDecoder(target);
             Optional<String> user;
             try {
                 user = user(uri, req.headers().get(config.userHeader()));
@@ -175,12 +227,18 @@ public final class RedirectServer implements AutoCloseable {
             });
         }
 
+        /** A framework-level error ({@link HttpErrors}), answered and the connection closed. */
+        private void error(ChannelHandlerContext ctx, int status, String message) {
+            metrics.refused(HttpErrors.code(status));
+            json(ctx, false, HttpResponseStatus.valueOf(status), HttpErrors.body(status, message), null);
+        }
+
         private Optional<String> user(QueryStringDecoder uri, String header) {
             List<String> fromQuery = uri.parameters().get(config.userParameter());
             String u = fromQuery != null && !fromQuery.isEmpty() ? fromQuery.get(0) : header;
             if (u == null || u.isEmpty()) return Optional.empty();
             if (u.length() > MAX_USER || !u.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("user '" + printable(u) + "' is not allowed; allowed: 1 to "
+                throw new IllegalArgumentException("user '" + Quote.prefix(u) + "' is not allowed; allowed: 1 to "
                         + MAX_USER + " printable ASCII characters without spaces (query parameter '"
                         + config.userParameter() + "' or header '" + config.userHeader() + "')");
             }
@@ -210,6 +268,7 @@ public final class RedirectServer implements AutoCloseable {
             metrics.refused(f.reason());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", f.message());
+            m.put("message", f.message());
             m.put("reason", f.reason());
             json(ctx, keepAlive, HttpResponseStatus.valueOf(f.status()), m,
                     f.status() == 503 ? Long.toString(Math.max(1, config.retryAfter().toSeconds())) : null);
@@ -219,7 +278,34 @@ public final class RedirectServer implements AutoCloseable {
             return scheme + "://" + r.urlHost() + ":" + config.servicePort();
         }
 
-        private void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Map<String, Object> body,
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("redirect connection closed: {}", cause.getMessage());
+            ctx.close();
+        }
+    }
+
+    /**
+     * The path and query of a request target (RFC 9112, 3.2): an origin-form target as it is, an absolute-form one
+     * ({@code http://host/path?q}) reduced to its path and query; null for anything else.
+     */
+    static String originForm(String target) {
+        if (target.startsWith("/")) return target;
+        try {
+            java.net.URI u = new java.net.URI(target);
+            String scheme = u.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || u.getRawAuthority() == null) {
+                return null;
+            }
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            return u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Map<String, Object> body,
                           String retryAfter) {
             ByteBuf content;
             try {
@@ -235,7 +321,7 @@ public final class RedirectServer implements AutoCloseable {
             write(ctx, keepAlive, res);
         }
 
-        private void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse res) {
             if (keepAlive) {
                 HttpUtil.setKeepAlive(res, true);
                 ctx.writeAndFlush(res);
@@ -244,19 +330,4 @@ public final class RedirectServer implements AutoCloseable {
             }
         }
 
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("redirect connection closed: {}", cause.getMessage());
-            ctx.close();
-        }
-    }
-
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 40; i++) {
-            char c = s.charAt(i);
-            b.append(c > 0x20 && c < 0x7f ? c : '?');
-        }
-        return s.length() > 40 ? b + "..." : b.toString();
-    }
 }

@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The live sessions of one node and their licences. Thread-safe: HTTP requests, the sweep and the node's state
@@ -23,10 +25,10 @@ final class SessionBook {
     /** Every session is of one class; a web session service counts as SSL sessions in the group's table. */
     static final SessionClass CLASS = SessionClass.SSL;
 
-    /** One client's login. {@code user} is null for an anonymous client. */
-    record Entry(String token, String user, Serving.Side side, Instant since, Instant lastSeen) {
+    /** One client's login. {@code user} is null for an anonymous client; {@code address} is the client's. */
+    record Entry(String token, String user, String address, Serving.Side side, Instant since, Instant lastSeen) {
         Entry seen(Instant now) {
-            return new Entry(token, user, side, since, now);
+            return new Entry(token, user, address, side, since, now);
         }
     }
 
@@ -34,33 +36,86 @@ final class SessionBook {
         record In(Entry entry, Optional<Entry> loggedOff) implements Admission {}
 
         record Full(String reason) implements Admission {}
+
+        /** The client's address or the user holds as many sessions as it may; {@code code} says which. */
+        record OverLimit(String code, String reason) implements Admission {}
     }
 
     private final Duration inactiveAfter;
     private final Duration endAfter;
+    private final int maxPerAddress;
+    private final int maxPerUser;
     private final Map<String, Entry> entries = new HashMap<>();
+    /** Sessions (tokens) by client address and by user, kept with {@code entries}. */
+    private final Map<String, Set<String>> byAddress = new HashMap<>();
+    private final Map<String, Set<String>> byUser = new HashMap<>();
     private SessionTable table;
     private long maxSeen;
 
-    SessionBook(int maxSessions, Duration inactiveAfter, Duration endAfter) {
+    SessionBook(int maxSessions, Duration inactiveAfter, Duration endAfter, int maxPerAddress, int maxPerUser) {
         this.table = SessionTable.empty(0, maxSessions);
         this.inactiveAfter = inactiveAfter;
         this.endAfter = endAfter;
+        this.maxPerAddress = maxPerAddress;
+        this.maxPerUser = maxPerUser;
     }
 
-    synchronized Admission admit(String token, String user, Serving.Side side, Instant now) {
+    /**
+     * A new login. Its client address and its user hold at most {@code maxPerAddress} and {@code maxPerUser}
+     * sessions, so that one client cannot take every licence, anonymous or not. At its cap, the address's (or
+     * user's) own session inactive the longest makes room, as the licence rule does for the whole table
+     * (docs/load-balancing.md), so a client that lost its sessions can always log in again; with every one of them
+     * active the login is refused. Then the core's table admits it by the licence rules.
+     */
+    synchronized Admission admit(String token, String user, String address, Serving.Side side, Instant now) {
+        Set<String> ofAddress = byAddress.getOrDefault(address, Set.of());
+        Optional<String> addressRoom = ofAddress.size() < maxPerAddress ? Optional.empty() : longestInactive(ofAddress);
+        if (ofAddress.size() >= maxPerAddress && addressRoom.isEmpty()) {
+            return new Admission.OverLimit("too-many-sessions-from-address", "the address " + address + " holds "
+                    + maxPerAddress + " active sessions, the most one address may hold"
+                    + " (sessionService.maxSessionsPerAddress); log out of one first");
+        }
+        Set<String> ofUser = user == null ? Set.of() : byUser.getOrDefault(user, Set.of());
+        Set<String> userLeft = new HashSet<>(ofUser);
+        addressRoom.ifPresent(userLeft::remove);
+        Optional<String> userRoom = userLeft.size() < maxPerUser ? Optional.empty() : longestInactive(userLeft);
+        if (userLeft.size() >= maxPerUser && userRoom.isEmpty()) {
+            return new Admission.OverLimit("too-many-sessions-for-user", "user " + user + " holds " + maxPerUser
+                    + " active sessions, the most one user may hold (sessionService.maxSessionsPerUser); log out of"
+                    + " one first");
+        }
+        Optional<Entry> madeRoom = Optional.empty();
+        for (Optional<String> room : List.of(addressRoom, userRoom)) {
+            if (room.isPresent()) {
+                table = table.ended(room.get());
+                madeRoom = Optional.ofNullable(remove(room.get()));
+            }
+        }
+        Optional<Entry> ownRoom = madeRoom;
         SessionTable.Admission a = table.admit(Session.active(token, CLASS));
         return switch (a) {
             case SessionTable.Admission.Refused r -> new Admission.Full(r.reason());
             case SessionTable.Admission.Admitted in -> {
                 table = in.table();
-                Optional<Entry> off = in.loggedOff().map(s -> entries.remove(s.id()));
-                Entry e = new Entry(token, user, side, now, now);
-                entries.put(token, e);
+                Optional<Entry> off = in.loggedOff().map(s -> remove(s.id()));
+                Entry e = new Entry(token, user, address, side, now, now);
+                put(e);
                 maxSeen = Math.max(maxSeen, entries.size());
-                yield new Admission.In(e, off);
+                yield new Admission.In(e, off.isPresent() ? off : ownRoom);
             }
         };
+    }
+
+    /** Of {@code tokens}, the session inactive the longest, if any is inactive. */
+    private Optional<String> longestInactive(Set<String> tokens) {
+        Session oldest = null;
+        for (Session s : table.sessions()) {
+            if (!s.isActive() && tokens.contains(s.id())
+                    && (oldest == null || s.inactiveSince().isBefore(oldest.inactiveSince()))) {
+                oldest = s;
+            }
+        }
+        return Optional.ofNullable(oldest).map(Session::id);
     }
 
     /** A heartbeat's outcome: the session, and whether it was inactive until now (the load changed). */
@@ -78,7 +133,7 @@ final class SessionBook {
     }
 
     synchronized Optional<Entry> end(String token) {
-        Entry e = entries.remove(token);
+        Entry e = remove(token);
         if (e != null) table = table.ended(token);
         return Optional.ofNullable(e);
     }
@@ -88,7 +143,7 @@ final class SessionBook {
         List<Entry> out = new ArrayList<>();
         for (Entry e : List.copyOf(entries.values())) {
             if (e.side() == side) {
-                entries.remove(e.token());
+                remove(e.token());
                 table = table.ended(e.token());
                 out.add(e);
             }
@@ -112,7 +167,7 @@ final class SessionBook {
                 }
             } else if (!now.isBefore(s.inactiveSince().plus(endAfter))) {
                 table = table.ended(s.id());
-                entries.remove(s.id());
+                remove(s.id());
                 changed = true;
             }
         }
@@ -137,6 +192,26 @@ final class SessionBook {
         for (Entry e : entries.values()) if (e.side() == Serving.Side.OWN) own++;
         return new Counts(active, entries.size() - active, table.max(CLASS), maxSeen, own, entries.size() - own,
                 table.load());
+    }
+
+    private void put(Entry e) {
+        entries.put(e.token(), e);
+        byAddress.computeIfAbsent(e.address(), k -> new HashSet<>()).add(e.token());
+        if (e.user() != null) byUser.computeIfAbsent(e.user(), k -> new HashSet<>()).add(e.token());
+    }
+
+    private Entry remove(String token) {
+        Entry e = entries.remove(token);
+        if (e != null) {
+            forget(byAddress, e.address(), token);
+            if (e.user() != null) forget(byUser, e.user(), token);
+        }
+        return e;
+    }
+
+    private static void forget(Map<String, Set<String>> index, String key, String token) {
+        Set<String> tokens = index.get(key);
+        if (tokens != null && tokens.remove(token) && tokens.isEmpty()) index.remove(key);
     }
 
     private boolean isActive(String token) {

@@ -2,12 +2,17 @@ package dev.tandem.node.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.core.Quote;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.tls.PemTls;
+import dev.tandem.node.http.HttpErrors;
+import dev.tandem.node.http.JettyLimits;
+import dev.tandem.node.store.User;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +43,6 @@ public final class SessionService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The header a client may name its session in (besides ?session= and the JSON body). */
     public static final String SESSION_HEADER = "X-Tandem-Session";
-    /** The same rule as node ids and the specification's user ids: up to 128 characters, no spaces or markup. */
-    private static final Pattern USER = Pattern.compile("[A-Za-z0-9_.@+:-]{1,128}");
-    private static final String USER_ALLOWED = "1 to 128 of A-Z a-z 0-9 _ . @ + : -";
     private static final Duration LONGEST_SWEEP = Duration.ofSeconds(1);
 
     private final NodeConfig.SessionService config;
@@ -64,7 +65,8 @@ public final class SessionService implements AutoCloseable {
         this.host = host;
         this.homes = homes;
         this.clock = clock;
-        this.book = new SessionBook(config.maxSessions(), config.inactiveAfter(), config.endAfter());
+        this.book = new SessionBook(config.maxSessions(), config.inactiveAfter(), config.endAfter(),
+                config.maxSessionsPerAddress(), config.maxSessionsPerUser());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tandem-sessions-" + host.id());
             t.setDaemon(true);
@@ -87,6 +89,7 @@ public final class SessionService implements AutoCloseable {
                 cfg.jetty.addConnector((server, httpConfig) -> PemTls.jettyConnector(server, httpConfig, https,
                         address, port));
             }
+            JettyLimits.install(cfg, config.http(), "session service of " + host.id());
             cfg.routes.post("/session/login", this::login);
             // GET too: a client that follows the cluster address's redirect arrives here with the same method.
             cfg.routes.get("/session/login", this::login);
@@ -95,6 +98,9 @@ public final class SessionService implements AutoCloseable {
             cfg.routes.get("/session/health", this::health);
             cfg.routes.get("/session/stats", this::stats);
             cfg.routes.exception(Refusal.class, (e, ctx) -> refuse(ctx, e));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(),
+                    HttpErrors.code(e.getStatus()), e.getStatus() == 413 ? "the body is larger than the "
+                            + config.http().maxBodyBytes() + " bytes allowed (sessionService.http.maxBodyBytes)" : e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("session service error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
                 answer(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
@@ -155,8 +161,13 @@ public final class SessionService implements AutoCloseable {
         String user = user(ctx);
         Serving.Side side = sideFor(user);
         String token = newToken();
-        switch (book.admit(token, user, side, clock.instant())) {
+        String address = ctx.req().getRemoteAddr();
+        switch (book.admit(token, user, address, side, clock.instant())) {
             case SessionBook.Admission.Full f -> throw new Refusal(503, "full", f.reason(), retryAfter());
+            case SessionBook.Admission.OverLimit o -> {
+                LOG.info("{} refused a login: {}", host.id(), o.reason());
+                throw new Refusal(429, o.code(), o.reason(), retryAfter());
+            }
             case SessionBook.Admission.In in -> {
                 in.loggedOff().ifPresent(off -> LOG.info("{} logged off the session inactive the longest ({}) to admit"
                         + " a new one", host.id(), off.user() == null ? "anonymous" : off.user()));
@@ -236,8 +247,9 @@ public final class SessionService implements AutoCloseable {
         if (user == null) user = ctx.header(config.userHeader());
         if (user == null) user = bodyField(ctx, "user");
         if (user == null || user.isEmpty()) return null;
-        if (!USER.matcher(user).matches()) {
-            throw new Refusal(400, "bad-request", "user '" + printable(user) + "' is not allowed; allowed: " + USER_ALLOWED, null);
+        // The store's rule (User.checkId), so that every user the store accepts can log in.
+        if (!User.validId(user)) {
+            throw new Refusal(400, "bad-request", "user '" + Quote.prefix(user) + "' is not allowed; allowed: " + User.ID_ALLOWED, null);
         }
         return user;
     }
@@ -299,11 +311,6 @@ public final class SessionService implements AutoCloseable {
     private static List<String> sides(Set<Serving.Side> s) {
         return EnumSet.copyOf(s.isEmpty() ? EnumSet.noneOf(Serving.Side.class) : s).stream()
                 .map(x -> x.name().toLowerCase(Locale.ROOT)).toList();
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     // ---------------------------------------------------------------- load
@@ -421,6 +428,7 @@ public final class SessionService implements AutoCloseable {
     private static void answer(Context ctx, int status, String code, String reason) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", code);
+        m.put("message", reason);
         m.put("reason", reason);
         m.put("status", status);
         ctx.status(status).json(m);

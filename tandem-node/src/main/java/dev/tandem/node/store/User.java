@@ -1,24 +1,27 @@
 package dev.tandem.node.store;
 
 import dev.tandem.core.Invalid;
+import java.util.regex.Pattern;
 
 /** A user and the redundancy group and home node the assignment gave it ([RG-ASSIGN]). */
 public record User(String id, String group, String home) {
-    /** At most 255 printable characters without comma or quote, so an id is one CSV field as it stands. */
-    public static final int MAX_ID = 255;
+    /** The longest id: the session service's limit, so every stored user can log in. */
+    public static final int MAX_ID = 128;
+    /**
+     * The one rule for a user id, used by the store when users are added or imported and by the session service when
+     * a user logs in: a user the store accepts can always log in. No comma, quote, space or slash, so an id is one CSV
+     * field and one URL path segment as it stands.
+     */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.@+:-]{1," + MAX_ID + "}");
+    /** What {@link #checkId} allows, in the words of its errors. */
+    public static final String ID_ALLOWED = "1 to " + MAX_ID + " of A-Z a-z 0-9 _ . @ + : -";
 
-    public static String checkId(String id) {
-        if (id == null || id.isEmpty() || id.length() > MAX_ID || !plain(id)) {
-            throw new Invalid("id", id, "1 to 255 printable characters without spaces, commas, quotes or slashes");
-        }
-        return id;
+    public static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
     }
 
-    private static boolean plain(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c == ',' || c == '"' || c == '/' || c == '\\' || c == 127) return false;
-        }
-        return true;
+    public static String checkId(String id) {
+        if (!validId(id)) throw new Invalid("id", id, ID_ALLOWED);
+        return id;
     }
 }

@@ -2,6 +2,7 @@ package dev.tandem.node.store;
 
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
+import dev.tandem.core.Quote;
 import dev.tandem.core.rm.AssignmentMode;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.RedundancyGroup;
@@ -60,7 +61,7 @@ public final class UserAdmin {
     public void remove(String who, String id) {
         ClusterStore.Action action = new ClusterStore.Action(who, "user remove", id);
         audited(action, () -> store.writeUsers(action, view -> {
-            if (view.find(id).isEmpty()) throw new NotFound("no user '" + id + "'");
+            if (view.find(id).isEmpty()) throw new NotFound("no user '" + Quote.prefix(id) + "'");
             return new ClusterStore.UserWrite(List.of(), List.of(), List.of(id), "removed");
         }));
     }
@@ -74,7 +75,7 @@ public final class UserAdmin {
         refuseDuringFailover(action);
         User[] moved = new User[1];
         audited(action, () -> store.writeUsers(action, view -> {
-            User old = view.find(id).orElseThrow(() -> new NotFound("no user '" + id + "'"));
+            User old = view.find(id).orElseThrow(() -> new NotFound("no user '" + Quote.prefix(id) + "'"));
             if (group == null) throw new Invalid("group", null, "the name of the redundancy group to move the user to");
             Map<String, Integer> counts = new HashMap<>(view.counts());
             counts.merge(old.home(), -1, Integer::sum);
@@ -87,11 +88,19 @@ public final class UserAdmin {
 
     /** All or nothing: every line is checked before anything is written; an error names its line. */
     public Imported importCsv(String who, String csv) {
+        return importCsv(who, new java.io.StringReader(csv));
+    }
+
+    /**
+     * All or nothing: the CSV is read from the stream and every line checked before anything is written; an error
+     * names its line. The rows are held in memory, the text they came from is not.
+     */
+    public Imported importCsv(String who, java.io.Reader csv) {
         ClusterStore.Action action = new ClusterStore.Action(who, "user import", "csv");
         refuseDuringFailover(action);
-        List<String[]> rows = new ArrayList<>();
-        Map<String, Integer> lineOf = new HashMap<>();
-        parse(csv, rows, lineOf);
+        UserCsv.Rows parsed = UserCsv.parse(csv);
+        List<String[]> rows = parsed.rows();
+        Map<String, Integer> lineOf = parsed.lineOf();
         int[] assigned = new int[1];
         long epoch;
         try {
@@ -110,34 +119,12 @@ public final class UserAdmin {
                         "imported " + users.size() + " users, " + assigned[0] + " assigned by mode " + view.settings().mode().display());
             }));
         } catch (Invalid e) {
+            // Valid ids are never cut by the error's quoting (Quote.MAX is longer than User.MAX_ID).
             Integer line = e.field().equals("id") ? lineOf.get(e.value().replace("'", "")) : null;
             if (line != null) throw new ImportError(line, e.getMessage());
             throw e;
         }
         return new Imported(rows.size(), assigned[0], epoch);
-    }
-
-    private static void parse(String csv, List<String[]> rows, Map<String, Integer> lineOf) {
-        String[] lines = csv.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            int n = i + 1;
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            String[] f = line.split(",", -1);
-            if (rows.isEmpty() && lineOf.isEmpty() && f[0].strip().equalsIgnoreCase("id")) continue; // the header
-            if (f.length > 3) throw new ImportError(n, "'" + line + "' has " + f.length + " fields; allowed: id[,group[,home]]");
-            String[] r = new String[3];
-            for (int k = 0; k < f.length; k++) r[k] = f[k].strip().isEmpty() ? null : f[k].strip();
-            try {
-                User.checkId(r[0]);
-            } catch (Invalid e) {
-                throw new ImportError(n, e.getMessage());
-            }
-            Integer first = lineOf.putIfAbsent(r[0], n);
-            if (first != null) throw new ImportError(n, "id '" + r[0] + "' appears again (first on line " + first + ")");
-            rows.add(r);
-        }
-        if (rows.isEmpty()) throw new ImportError(1, "no users: expected lines of id[,group[,home]]");
     }
 
     /**

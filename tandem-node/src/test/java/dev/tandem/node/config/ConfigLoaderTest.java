@@ -1060,4 +1060,44 @@ class ConfigLoaderTest {
         assertError(S + "  userHeader: 'X User'\n", "sessionService.userHeader", "userHeader:", "'X User'", "header name");
         assertError(BASE + "sessionService: on\n", "sessionService", "sessionService:", "mapping");
     }
+
+    // ---------------------------------------------------------------- HTTP limits (docs/node.md, HTTP limits)
+
+    @Test
+    void httpLimitsTakeTheirDefaultsAndAreReadForEveryServer() {
+        NodeConfig dflt = load(LB + "sessionService:\n");
+        assertThat(dflt.admin().http()).isEqualTo(NodeConfig.Http.defaults(NodeConfig.Admin.DEFAULT_MAX_BODY_BYTES));
+        assertThat(dflt.admin().maxImportBytes()).isEqualTo(64L << 20);
+        assertThat(dflt.sessionService().http().maxBodyBytes()).isEqualTo(16L << 10);
+        assertThat(dflt.sessionService().maxSessionsPerAddress()).isEqualTo(10);
+        assertThat(dflt.sessionService().maxSessionsPerUser()).isEqualTo(5);
+        assertThat(dflt.loadBalancing().redirect().http().idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+
+        NodeConfig c = load(BASE + "admin:\n  maxImportBytes: 2048\n  http:\n    headerTimeout: 2s\n"
+                + "    idleTimeout: 5s\n    maxConnectionsPerClient: 7\n    maxBodyBytes: 4096\n"
+                + "sessionService:\n  maxSessionsPerAddress: 3\n  maxSessionsPerUser: 2\n  http: {headerTimeout: 500ms}\n");
+        assertThat(c.admin().http()).isEqualTo(new NodeConfig.Http(Duration.ofSeconds(2), Duration.ofSeconds(5), 7, 4096));
+        assertThat(c.admin().maxImportBytes()).isEqualTo(2048);
+        assertThat(c.sessionService().maxSessionsPerAddress()).isEqualTo(3);
+        assertThat(c.sessionService().maxSessionsPerUser()).isEqualTo(2);
+        assertThat(c.sessionService().http().headerTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.sessionService().http().idleTimeout()).isEqualTo(NodeConfig.Http.DEFAULT_IDLE_TIMEOUT);
+    }
+
+    @Test
+    void badHttpLimitsAreNamedAtTheirLine() {
+        String S = BASE + "sessionService:\n";
+        assertError(S + "  http:\n    colour: blue\n", "sessionService.http.colour", "colour:", "unknown key");
+        assertError(S + "  http:\n    headerTimeout: 1ms\n", "sessionService.http.headerTimeout", "headerTimeout:",
+                "'1ms'", "100ms to 1h");
+        assertError(S + "  http:\n    idleTimeout: 25h\n", "sessionService.http.idleTimeout", "idleTimeout:", "100ms to 24h");
+        assertError(S + "  http:\n    maxConnectionsPerClient: 0\n", "sessionService.http.maxConnectionsPerClient",
+                "maxConnectionsPerClient:", "'0'");
+        assertError(S + "  http:\n    maxBodyBytes: 10\n", "sessionService.http.maxBodyBytes", "maxBodyBytes:", "'10'", "1024");
+        assertError(S + "  maxSessionsPerAddress: 0\n", "sessionService.maxSessionsPerAddress", "maxSessionsPerAddress:", "'0'");
+        assertError(S + "  http: fast\n", "sessionService.http", "http: fast", "a mapping");
+        assertError(LB + "  redirect:\n    http:\n      maxBodyBytes: -1\n", "loadBalancing.redirect.http.maxBodyBytes",
+                "maxBodyBytes:", "'-1'");
+        assertError(BASE + "admin:\n  maxImportBytes: 12\n", "admin.maxImportBytes", "maxImportBytes:", "'12'");
+    }
 }

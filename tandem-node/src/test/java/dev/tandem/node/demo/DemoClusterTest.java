@@ -30,6 +30,10 @@ class DemoClusterTest {
                 assertThat(s.maxSessions()).isEqualTo(c.loadBalancing().maxSessions());
                 assertThat(s.heartbeatInterval()).isEqualTo(profile == DemoCluster.Profile.FAST
                         ? Duration.ofMillis(500) : Duration.ofSeconds(30));
+                // Every demo client comes from this machine: the per-address caps must not bind.
+                assertThat(s.maxSessionsPerAddress()).isGreaterThanOrEqualTo(10_000);
+                assertThat(s.http().maxConnectionsPerClient()).isGreaterThanOrEqualTo(10_000);
+                assertThat(c.loadBalancing().redirect().http().maxConnectionsPerClient()).isGreaterThanOrEqualTo(10_000);
                 CheckConfig check = c.criticalServices().get(0);
                 assertThat(check.kind()).isEqualTo("http");
                 assertThat(check.url()).isEqualTo("http://" + DemoCluster.address(i) + ":8443/session/health");

@@ -72,8 +72,10 @@ class SessionServiceTest {
     private String base;
 
     private void start(int max, UserHomes homes) {
+        // Every test client comes from 127.0.0.1: the per-address and per-user caps are above the licences here, so
+        // that only the licences count; the caps are tested on their own below.
         NodeConfig.SessionService cfg = new NodeConfig.SessionService("127.0.0.1", 0, max, HEARTBEAT, INACTIVE, END,
-                "X-Tandem-User");
+                "X-Tandem-User", max + 1, max + 1, NodeConfig.Http.defaults(NodeConfig.SessionService.DEFAULT_MAX_BODY_BYTES));
         service = new SessionService(cfg, host, homes, clock).start();
         base = "http://127.0.0.1:" + service.port();
     }
@@ -300,5 +302,95 @@ class SessionServiceTest {
         JsonNode s = stats();
         assertThat(s.get("peak").asInt()).isEqualTo(200);
         assertThat(s.get("reported").get("active").asInt()).isEqualTo(150);
+    }
+
+    // ---------------------------------------------------------------- limits (docs/session-service.md, Limits)
+
+    /** A login from a chosen client address (the test subnet 127.0.32.0/24). */
+    private Answer loginFrom(String address, String user) throws Exception {
+        HttpClient from = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(address))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/session/login" + (user == null ? "" : "?user=" + user)))
+                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> r = from.send(req, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers().firstValue("Retry-After"));
+    }
+
+    private void startLimited(int max, int perAddress, int perUser) {
+        NodeConfig.SessionService cfg = new NodeConfig.SessionService("127.0.0.1", 0, max, HEARTBEAT, INACTIVE, END,
+                "X-Tandem-User", perAddress, perUser, NodeConfig.Http.defaults(1024));
+        service = new SessionService(cfg, host, UserHomes.NONE, clock).start();
+        base = "http://127.0.0.1:" + service.port();
+    }
+
+    /** Issue 16: 20,000 anonymous logins from one client took all 100 licences. */
+    @Test
+    void oneAddressCannotTakeEveryLicence() throws Exception {
+        startLimited(100, 3, 100);
+        List<String> held = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Answer in = loginFrom("127.0.32.10", null);
+            assertThat(in.status()).isEqualTo(200);
+            held.add(in.json().get("session").asText());
+        }
+        for (int i = 0; i < 20; i++) {
+            Answer refused = loginFrom("127.0.32.10", i % 2 == 0 ? null : "u" + i);
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.json().get("error").asText()).isEqualTo("too-many-sessions-from-address");
+            assertThat(refused.json().get("message").asText()).contains("127.0.32.10").contains("3")
+                    .contains("sessionService.maxSessionsPerAddress");
+            assertThat(refused.retryAfter()).isPresent();
+        }
+        // Other clients are served; the licences are not gone.
+        assertThat(loginFrom("127.0.32.11", null).status()).isEqualTo(200);
+        assertThat(stats().get("active").asInt()).isEqualTo(4);
+        // A session ended frees its place.
+        send("POST", "/session/logout", null, SessionService.SESSION_HEADER, held.get(0));
+        assertThat(loginFrom("127.0.32.10", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void oneUserCannotHoldMoreThanItsSessions() throws Exception {
+        startLimited(100, 100, 2);
+        assertThat(loginFrom("127.0.32.12", "alice").status()).isEqualTo(200);
+        assertThat(loginFrom("127.0.32.13", "alice").status()).isEqualTo(200);
+        Answer refused = loginFrom("127.0.32.14", "alice");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().get("error").asText()).isEqualTo("too-many-sessions-for-user");
+        assertThat(refused.json().get("message").asText()).contains("alice").contains("sessionService.maxSessionsPerUser");
+        assertThat(loginFrom("127.0.32.14", "bob").status()).isEqualTo(200);
+    }
+
+    /** A client whose sessions went inactive (it lost them) can log in again: its own oldest makes room. */
+    @Test
+    void atItsCapAClientsOwnLongestInactiveSessionMakesRoom() throws Exception {
+        startLimited(100, 2, 100);
+        String first = loginFrom("127.0.32.15", null).json().get("session").asText();
+        clock.advance(Duration.ofSeconds(1));
+        String second = loginFrom("127.0.32.15", null).json().get("session").asText();
+        clock.advance(INACTIVE.plusSeconds(1));
+        service.sweepNow(); // both inactive, the first since longer
+        assertThat(loginFrom("127.0.32.15", null).status()).isEqualTo(200);
+        assertThat(heartbeat(first)).isEqualTo(404);
+        assertThat(heartbeat(second)).isEqualTo(200);
+        // Now both of its sessions are active: refused.
+        assertThat(loginFrom("127.0.32.15", null).status()).isEqualTo(429);
+    }
+
+    @Test
+    void aBodyOverTheCapIs413NamingTheLimit() throws Exception {
+        startLimited(10, 10, 10);
+        Answer a = send("POST", "/session/login", "{\"user\":\"" + "a".repeat(5000) + "\"}");
+        assertThat(a.status()).isEqualTo(413);
+        assertThat(a.json().get("message").asText()).contains("1024").contains("sessionService.http.maxBodyBytes");
+    }
+
+    @Test
+    void aHugeUserNameIsQuotedShort() throws Exception {
+        startLimited(10, 10, 10);
+        Answer a = send("POST", "/session/login?user=" + "x".repeat(5000) + "!", null);
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.json().toString().length()).isLessThan(1000); // not the 5,000 characters sent
     }
 }
