@@ -175,6 +175,7 @@ public final class ConfigInterpreter {
             Statement s = e.getValue();
             warnings.add(new ConfigWarning(s == null ? 0 : s.line(), s == null ? "" : s.text(), e.getKey()));
         }
+        warnings.sort(java.util.Comparator.comparingInt(ConfigWarning::line));
         return new Result(c, applied, mode, warnings);
     }
 

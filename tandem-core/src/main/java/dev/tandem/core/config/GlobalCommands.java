@@ -134,7 +134,7 @@ final class GlobalCommands {
         if (words.isEmpty() || words.size() > 2 || !id.matches("[A-Za-z][A-Za-z0-9/.:_-]{0,63}")) {
             throw new Invalid("interface", words.isEmpty() ? null : String.join(" ", words), HARDWARE_ALLOWED);
         }
-        String lower = id.toLowerCase(Locale.ROOT);
+        String lower = words.get(0).toLowerCase(Locale.ROOT);
         if (lower.equals("lbpublic") || lower.equals("lbprivate")) {
             throw new Invalid("interface", String.join(" ", words), HARDWARE_ALLOWED + "; 'interface " + lower
                     + "' is a command of vpn-load-balancing configuration mode: enter 'vpn load-balancing' first");
