@@ -63,7 +63,7 @@ abstract class StoreContractTest {
         assertThat(s.groups()).isEmpty();
         assertThat(s.mode().display()).isEqualTo("balanced"); // seed 000: Balanced is the default
         assertThat(s.serviceParameters().keepAliveInterval()).hasSeconds(15);
-        assertThat(store.schemaVersion()).isEqualTo("1");
+        assertThat(store.schemaVersion()).isEqualTo("2");
     }
 
     @Test
