@@ -28,4 +28,9 @@ public final class ClusterDocument {
             throw new IllegalArgumentException(e.getMessage());
         }
     }
+
+    /** The assignment mode as the document spells it (Balanced, Active-Standby, None). */
+    public static String modeName(ClusterSettings s) {
+        return SettingsDocument.modeName(s.mode());
+    }
 }
