@@ -104,7 +104,7 @@ public final class ConfigCheckCommand implements Callable<Integer> {
             out.println(file + ": refused; applying the file would change nothing");
             return CliFailure.FAILURE;
         }
-        out.println(file + ": " + s.groups().size() + " redundancy group(s), assignment mode " + s.assignmentMode()
+        out.println(file + ": " + s.groups().size() + " redundancy group(s), assignment mode " + ClusterDocument.modeName(s)
                 + ", load-balancing group " + (s.lbGroup() == null ? "none" : s.lbGroup().clusterAddress())
                 + ", " + s.devices().size() + " device(s)");
         int warnings = 0;
