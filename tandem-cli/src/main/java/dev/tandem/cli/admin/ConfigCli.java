@@ -131,7 +131,14 @@ public final class ConfigCli extends AdminCommand {
             }
             AdminHttp.Answer a = api().exchange("POST", ConfigShell.commandsPath(node), "text/plain", text);
             JsonNode body = answer(a);
-            print(body, "applied " + body.path("applied").asInt() + " command(s) from " + file
+            StringBuilder warnings = new StringBuilder();
+            body.path("warnings").forEach(w -> {
+                if (w.path("line").asInt() > 0) {
+                    warnings.append(file).append(':').append(w.path("line").asInt()).append(": warning: ")
+                            .append(w.path("warning").asText()).append('\n');
+                }
+            });
+            print(body, warnings + "applied " + body.path("applied").asInt() + " command(s) from " + file
                     + (body.hasNonNull("epoch") ? "; settings epoch " + body.get("epoch").asText() : "") + "\n"
                     + restartNote(body));
             return 0;

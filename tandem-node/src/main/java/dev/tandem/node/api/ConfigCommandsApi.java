@@ -75,11 +75,14 @@ final class ConfigCommandsApi {
         String device = device(ctx, cluster.settings(ctx));
         int[] applied = new int[1];
         List<ConfigWarning> warnings = new ArrayList<>();
-        LbConfig[] result = new LbConfig[1];
+        LbConfig[] result = new LbConfig[2];
+        int[] lastLine = new int[1];
         Set<String> affected = new LinkedHashSet<>();
         ClusterSettings after = cluster.write(ctx, "config commands", device, s -> {
             List<ConfigInterpreter.Statement> statements = ConfigInterpreter.parse(script);
-            ConfigInterpreter.Result r = run(section(s, device), statements);
+            result[1] = section(s, device);
+            ConfigInterpreter.Result r = run(result[1], statements);
+            lastLine[0] = statements.isEmpty() ? 0 : statements.get(statements.size() - 1).line();
             applied[0] = r.applied();
             warnings.clear();
             warnings.addAll(r.warnings());
@@ -108,11 +111,16 @@ final class ConfigCommandsApi {
             one.put("warning", x.message());
             w.add(one);
         }
-        // This node checks its own device's addresses: the others are checked where they run (decision 0065).
+        // This node checks its own device's addresses, those this input gave (decision 0065); the others are
+        // checked where they run.
         if (device.equals(node.config().id())) {
-            for (String x : HostAddresses.notHere(result[0])) {
-                w.add(Map.of("line", 0, "command", "", "warning", x + " (node " + device + ")"));
-            }
+            Map<dev.tandem.core.lb.IpAddress, String> before = HostAddresses.named(result[1]);
+            HostAddresses.named(result[0]).forEach((address, what) -> {
+                if (!before.containsKey(address) && !HostAddresses.isLocal(address)) {
+                    w.add(Map.of("line", lastLine[0], "command", "", "warning", what + ": " + address.text()
+                            + " is not an address of this host (node " + device + ")"));
+                }
+            });
         }
         m.put("warnings", w);
         ctx.json(m);

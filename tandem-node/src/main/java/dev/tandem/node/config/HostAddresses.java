@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Whether the addresses a device's configuration names are this host's: an interface's {@code ip address}, and the
- * addresses {@code interface lbpublic|lbprivate} use. The test is the one the node's sockets face: an address can be
+ * Whether the addresses a device's named interfaces have ({@code ip address}, {@code ipv6 address}) are this
+ * host's. The test is the one the node's sockets face: an address can be
  * bound here or not. Used where settings are applied on a host ({@code tandem config check}, and a node applying
  * commands for its own device); an address elsewhere is a warning, since a file is often checked on another machine.
  */
@@ -31,7 +31,11 @@ public final class HostAddresses {
         }
     }
 
-    /** Each address of {@code c} with what names it, in the order of the configuration. */
+    /**
+     * Each named interface's address in {@code c} with the interface, in the order of the configuration. Addresses
+     * given to {@code interface lbpublic|lbprivate} directly are the node's bootstrap addresses, which it binds at
+     * start and reports itself.
+     */
     public static Map<IpAddress, String> named(LbConfig c) {
         Map<IpAddress, String> out = new LinkedHashMap<>();
         for (GlobalConfig.NamedInterface i : c.global().interfaces()) {
@@ -39,8 +43,6 @@ public final class HostAddresses {
             if (i.ipv4() != null) out.putIfAbsent(i.ipv4().address(), what);
             if (i.ipv6() != null) out.putIfAbsent(i.ipv6().address(), what);
         }
-        if (c.publicAddress() != null) out.putIfAbsent(c.publicAddress(), "interface lbpublic");
-        if (c.privateAddress() != null) out.putIfAbsent(c.privateAddress(), "interface lbprivate");
         return out;
     }
 

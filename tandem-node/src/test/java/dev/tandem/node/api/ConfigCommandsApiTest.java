@@ -275,7 +275,7 @@ class ConfigCommandsApiTest {
         assertThat(warnings).anyMatch(w -> w.startsWith("16: cluster encryption: IKEv1 is not enabled on the inside interface foo"))
                 .anyMatch(w -> w.startsWith("18: redirect-fqdn enable: the outside interface test"))
                 // The example's addresses are not this host's: the node answering for its own device says so.
-                .anyMatch(w -> w.equals("0: interface GigabitEthernet0/1 (test): 209.165.202.159 is not an address of this host (node n1)"));
+                .anyMatch(w -> w.equals("19: interface GigabitEthernet0/1 (test): 209.165.202.159 is not an address of this host (node n1)"));
 
         ClusterSettings s = stored();
         assertThat(s.lbGroup()).isEqualTo(new ClusterSettings.LbGroup("209.165.202.224", 9023, true,
