@@ -63,10 +63,18 @@ final class GlobalCommands {
             new ConfigCommand(GLOBAL, List.of("tunnel-group"), "<name> {general-attributes | type remote-access}",
                     List.of(), "A connection profile: 'type remote-access' declares it, 'general-attributes' enters"
                     + " its group URLs", SET, GlobalCommands::tunnelGroup,
-                    (c, v, t) -> v instanceof Entry ? c : c.withGlobal(c.global().mapTunnelGroup(((TunnelType) v).name(),
-                            g -> new GlobalConfig.TunnelGroup(g.name(), true, g.urls()))),
-                    (c, v, t) -> c.withGlobal(c.global().withoutTunnelGroup(v instanceof Entry e ? e.target()
-                            : ((TunnelType) v).name())), null, true),
+                    (c, v, t) -> switch (v) {
+                        case Entry e -> c;
+                        case TunnelType type -> c.withGlobal(c.global().mapTunnelGroup(type.name(),
+                                g -> new GlobalConfig.TunnelGroup(g.name(), true, g.urls())));
+                        default -> throw new Invalid("tunnel-group", ((TunnelName) v).name(), "a name followed by"
+                                + " 'general-attributes' or 'type remote-access'");
+                    },
+                    (c, v, t) -> c.withGlobal(c.global().withoutTunnelGroup(switch (v) {
+                        case Entry e -> e.target();
+                        case TunnelType type -> type.name();
+                        default -> ((TunnelName) v).name();
+                    })), null, true),
 
             // config-if
             new ConfigCommand(INTERFACE, List.of("ip", "address"), "<A.B.C.D> <mask>", List.of(),
@@ -113,6 +121,9 @@ final class GlobalCommands {
 
     /** {@code tunnel-group NAME type remote-access}. */
     record TunnelType(String name) {}
+
+    /** {@code tunnel-group NAME} alone: only its {@code no} form means something. */
+    record TunnelName(String name) {}
 
     // ------------------------------------------------------------- syntax
 
@@ -169,7 +180,7 @@ final class GlobalCommands {
             throw new Invalid("tunnel-group " + name + " type", rest.get(1), "remote-access (Tandem has no LAN-to-LAN"
                     + " profiles)");
         }
-        if (rest.isEmpty()) return new TunnelType(name); // 'no tunnel-group NAME'
+        if (rest.isEmpty()) return new TunnelName(name); // 'no tunnel-group NAME'; refused without 'no'
         throw new Invalid("tunnel-group", String.join(" ", words), allowed);
     }
 

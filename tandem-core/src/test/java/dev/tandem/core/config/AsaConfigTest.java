@@ -249,6 +249,10 @@ class AsaConfigTest {
                     .reason()).isEqualTo("group-url: 'maybe' is not allowed; allowed: enable or disable after the URL");
             assertThat(refused("tunnel-group sales type lan-to-lan\n").reason()).isEqualTo("tunnel-group sales type:"
                     + " 'lan-to-lan' is not allowed; allowed: remote-access (Tandem has no LAN-to-LAN profiles)");
+            assertThat(refused("tunnel-group sales\n").reason()).isEqualTo("tunnel-group: 'sales' is not allowed;"
+                    + " allowed: a name followed by 'general-attributes' or 'type remote-access'");
+            assertThat(result("tunnel-group sales type remote-access\nno tunnel-group sales\n").config().global()
+                    .tunnelGroups()).isEmpty();
             assertThat(result("tunnel-group s general-attributes\ngroup-url https://[2001:DB8::1]:8443/s\n").config()
                     .global().tunnelGroup("s").orElseThrow().urls().get(0).host()).isEqualTo("2001:db8::1");
         }
