@@ -40,7 +40,7 @@ public final class ConfigCommands {
             new ConfigCommand(GLOBAL, List.of("exit"), "", List.of(), "Leave configuration mode", EXIT, NONE,
                     (c, v) -> c, null),
 
-            // seed 004, Configure the Public and Private Interfaces, steps 1 and 2: "the name or IP address of the
+            // The specification, Configure the Public and Private Interfaces, steps 1 and 2: "the name or IP address of the
             // public interface" (decision 0065; names come from nameif).
             new ConfigCommand(LOAD_BALANCING, List.of("interface", "lbpublic"), "<A.B.C.D | X:X::X | interface-name>",
                     List.of(), "This device's public (outside) interface, where clients are redirected", SET,
@@ -138,7 +138,7 @@ public final class ConfigCommands {
         }
     }
 
-    /** The name must be defined, and its interface must have an address (seed 004, Prerequisites). */
+    /** The name must be defined, and its interface must have an address (the specification's Prerequisites). */
     private static String named(LbConfig c, String field, Object v) {
         String name = ((InterfaceName) v).name();
         GlobalConfig.NamedInterface i = c.global().byName(c.global().requireName(field, name)).orElseThrow();

@@ -185,7 +185,7 @@ public final class ConfigInterpreter {
     // ------------------------------------------------------------- show running-config
 
     /**
-     * The section as {@code show running-config} prints it, in the order of seed 004's configuration example, after
+     * The section as {@code show running-config} prints it, in the order of the specification's configuration example, after
      * the device's global-mode commands; defaults are left out and the key is shown as asterisks. Applying this text
      * (with the real key) gives back the same section.
      */
