@@ -185,9 +185,9 @@ public final class ConfigInterpreter {
     // ------------------------------------------------------------- show running-config
 
     /**
-     * The section as {@code show running-config} prints it, in the order of the specification's configuration example, after
-     * the device's global-mode commands; defaults are left out and the key is shown as asterisks. Applying this text
-     * (with the real key) gives back the same section.
+     * The section as {@code show running-config} prints it, in the order of the specification's configuration
+     * example, after the device's global-mode commands; defaults are left out and the key is shown as asterisks.
+     * Applying this text (with the real key) gives back the same section.
      */
     public static String runningConfig(LbConfig c) {
         return RunningConfig.of(c);
