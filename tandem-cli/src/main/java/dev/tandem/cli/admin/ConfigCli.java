@@ -31,8 +31,9 @@ import picocli.CommandLine.Parameters;
         description = {"Configure the cluster: without a subcommand, an interactive shell of the specification's [LB-CONFIG] commands",
                 "(vpn load-balancing, interface lbpublic|lbprivate, priority, nat, cluster ip address, cluster port,",
                 "cluster encryption, cluster key [8], redirect-fqdn enable|disable, participate, no ..., exit,",
-                "show running-config). Tab completes, '?' lists what may come next."},
-        subcommands = {ConfigCli.Apply.class, ConfigCli.Export.class})
+                "show running-config; in global mode also interface, ip address, nameif, crypto ikev1 enable, dns",
+                "domain-lookup, dns name-server, tunnel-group, group-url). Tab completes, '?' lists what may come next."},
+        subcommands = {ConfigCli.Apply.class, ConfigCli.Export.class, ConfigCheckCommand.class})
 public final class ConfigCli extends AdminCommand {
     @Option(names = "--node", paramLabel = "ID",
             description = "The device that interface, priority and nat configure (default: the node answering).")
@@ -130,7 +131,14 @@ public final class ConfigCli extends AdminCommand {
             }
             AdminHttp.Answer a = api().exchange("POST", ConfigShell.commandsPath(node), "text/plain", text);
             JsonNode body = answer(a);
-            print(body, "applied " + body.path("applied").asInt() + " command(s) from " + file
+            StringBuilder warnings = new StringBuilder();
+            body.path("warnings").forEach(w -> {
+                if (w.path("line").asInt() > 0) {
+                    warnings.append(file).append(':').append(w.path("line").asInt()).append(": warning: ")
+                            .append(w.path("warning").asText()).append('\n');
+                }
+            });
+            print(body, warnings + "applied " + body.path("applied").asInt() + " command(s) from " + file
                     + (body.hasNonNull("epoch") ? "; settings epoch " + body.get("epoch").asText() : "") + "\n"
                     + restartNote(body));
             return 0;

@@ -22,6 +22,10 @@ public final class ConfigShell {
     private final String hostname;
     private final String node;
     private ConfigMode mode = ConfigMode.GLOBAL;
+    /** What the sub-mode configures: the interface after {@code interface X}, the tunnel group after {@code tunnel-group X general-attributes}. */
+    private String target;
+    /** The line that entered the sub-mode, sent again before each line typed in it. */
+    private String entry;
     private int applied;
     private int refused;
     /** Nodes that apply what was changed at their next restart, told once when the session ends. */
@@ -76,16 +80,23 @@ public final class ConfigShell {
         }
         ConfigInterpreter.Statement s;
         try {
-            s = ConfigInterpreter.parseLine(mode, typed, 1);
+            s = ConfigInterpreter.parseLine(mode, target, typed, 1);
         } catch (ConfigError e) {
             error(e.reason());
             return true;
         }
         if (s == null) return true;
+        ConfigMode before = mode;
+        if (s.command().mode() != mode) {
+            // A global command typed in a sub-mode leaves it, as on the appliances.
+            mode = ConfigMode.GLOBAL;
+            entry = null;
+        }
         switch (s.command().action()) {
             case EXIT -> {
-                if (mode == ConfigMode.GLOBAL) return false;
+                if (before == ConfigMode.GLOBAL) return false;
                 mode = ConfigMode.GLOBAL;
+                entry = null;
             }
             case SHOW -> {
                 try {
@@ -98,8 +109,16 @@ public final class ConfigShell {
                 if (s.negated()) send(typed);
                 else mode = ConfigMode.LOAD_BALANCING;
             }
-            case SET -> send(typed);
+            case SET -> {
+                if (s.entersTarget()) {
+                    mode = s.modeAfter(ConfigMode.GLOBAL);
+                    entry = typed.strip();
+                } else {
+                    send(typed);
+                }
+            }
         }
+        target = s.targetAfter(before);
         out.flush();
         return true;
     }
@@ -107,7 +126,8 @@ public final class ConfigShell {
     /** Sends the line as typed (a statement's text has the key masked). */
     private void send(String typed) {
         // The node reads commands from global configuration mode, so a line typed in the section carries its mode.
-        String body = (mode == ConfigMode.LOAD_BALANCING ? "vpn load-balancing\n" : "") + typed.strip() + "\n";
+        String context = mode == ConfigMode.LOAD_BALANCING ? "vpn load-balancing\n" : entry != null ? entry + "\n" : "";
+        String body = context + typed.strip() + "\n";
         AdminHttp.Answer a;
         try {
             a = api.exchange("POST", commandsPath(node), "text/plain", body);
@@ -118,6 +138,11 @@ public final class ConfigShell {
         if (a.status() >= 200 && a.status() < 300) {
             applied++;
             a.json().path("restartRequired").forEach(n -> restartRequired.add(n.asText()));
+            // The specification's advice the settings now break, and addresses not on the node's host.
+            // Line 0 is advice the stored settings broke before this line: said when it arose.
+            a.json().path("warnings").forEach(w -> {
+                if (w.path("line").asInt() > 0) out.println("% warning: " + w.path("warning").asText());
+            });
             return;
         }
         error(AdminHttp.errorText(a));

@@ -105,6 +105,45 @@ class ConfigCliTest {
     }
 
     @Test
+    void namedInterfacesTypedInTheShell() {
+        Session s = session(null);
+        List<String> lines = List.of("interface GigabitEthernet 0/1", "ip address 127.0.34.11 255.255.255.0",
+                "nameif outside", "interface GigabitEthernet 0/2", "ip address 127.0.34.21 255.255.255.0", "nameif inside",
+                "vpn load-balancing", "interface lbpublic outside", "interface lbprivate inside",
+                "cluster ip address 127.0.34.10", "priority 7", "exit", "tunnel-group sales general-attributes",
+                "group-url https://127.0.34.10/sales", "group-url https://127.0.34.11/sales", "exit");
+        ArrayDeque<String> q = new ArrayDeque<>(lines);
+        List<String> prompts = new java.util.ArrayList<>();
+        try {
+            s.shell().run(() -> {
+                prompts.add(s.shell().prompt());
+                return q.poll();
+            });
+            // interface enters config-if, where ip address and nameif configure the interface entered; a global
+            // command (the next interface, vpn load-balancing) leaves it.
+            assertThat(prompts.subList(0, 9)).containsExactly("n1(config)# ", "n1(config-if)# ", "n1(config-if)# ",
+                    "n1(config-if)# ", "n1(config-if)# ", "n1(config-if)# ", "n1(config-if)# ",
+                    "n1(config-load-balancing)# ", "n1(config-load-balancing)# ");
+            assertThat(prompts.get(14)).isEqualTo("n1(config-tunnel-general)# ");
+            assertThat(s.shell().refused()).as(s.printed().toString()).isZero();
+            assertThat(s.shell().applied()).isEqualTo(10);
+            // After the first group URL the one for the public address is still missing; the second adds it.
+            assertThat(s.printed().toString()).isEqualTo("% warning: tunnel-group sales: no enabled group-url for this"
+                    + " device's public address 127.0.34.11; the specification asks for one, so a redirected client keeps"
+                    + " its group\nnode n1 applies it at its next restart\n");
+            assertThat(stored().device("n1")).contains(new ClusterSettings.Device("n1", 7, "127.0.34.11",
+                    "127.0.34.21", List.of(), false, false, null));
+            assertThat(stored().deviceConfig("n1")).contains("interface GigabitEthernet0/2\n nameif inside\n")
+                    .contains(" group-url https://127.0.34.11/sales enable\n");
+        } finally {
+            Session clean = session(null);
+            shell(clean.shell(), "no vpn load-balancing", "no tunnel-group sales", "no interface GigabitEthernet0/1",
+                    "no interface GigabitEthernet0/2");
+            assertThat(stored().deviceConfig("n1")).isEmpty();
+        }
+    }
+
+    @Test
     void theShellPrintsTheSpecificationsRefusalAndGoesOn() {
         // [LB-GROUP], step 4: encryption needs the shared secret first.
         Session s = session(null);

@@ -24,32 +24,33 @@ public final class ConfigCommands {
     /** The text form of a key sealed by {@code tandem key seal}: {@code 8$} and base64. */
     private static final String SEALED_PREFIX = "8$";
 
-    private static final Function<List<String>, Object> NONE = words -> {
+    static final Function<List<String>, Object> NONE = words -> {
         if (!words.isEmpty()) throw new Invalid("arguments", String.join(" ", words), "none");
         return Boolean.TRUE;
     };
 
-    public static final List<ConfigCommand> ALL = List.of(
+    private static final List<ConfigCommand> SECTION = List.of(
             // [LB-GROUP], step 1.
             new ConfigCommand(GLOBAL, List.of("vpn", "load-balancing"), "", List.of(),
                     "Enter vpn-load-balancing configuration mode ('no' removes the whole section)", ENTER, NONE,
                     (c, v) -> c, LbConfig::cleared),
             new ConfigCommand(GLOBAL, List.of("show", "running-config"), "", List.of(),
-                    "Show the vpn load-balancing section as it is now", SHOW, NONE, (c, v) -> c, null),
+                    "Show the configuration as it is now: interfaces, crypto, dns, tunnel groups, vpn load-balancing",
+                    SHOW, NONE, (c, v) -> c, null),
             new ConfigCommand(GLOBAL, List.of("exit"), "", List.of(), "Leave configuration mode", EXIT, NONE,
                     (c, v) -> c, null),
 
-            // [LB-DEVICE], steps 1 and 2. Tandem has no named
-            // interfaces: an interface is given by its address (see docs/decisions/0030).
-            new ConfigCommand(LOAD_BALANCING, List.of("interface", "lbpublic"), "<A.B.C.D | X:X::X>", List.of(),
-                    "This device's public (outside) address, where clients are redirected", SET,
-                    one("interface lbpublic", w -> IpAddress.parse("interface lbpublic", w)),
-                    (c, v) -> c.withPublicAddress((IpAddress) v),
+            // The specification, Configure the Public and Private Interfaces, steps 1 and 2: "the name or IP address of the
+            // public interface" (decision 0065; names come from nameif).
+            new ConfigCommand(LOAD_BALANCING, List.of("interface", "lbpublic"), "<A.B.C.D | X:X::X | interface-name>",
+                    List.of(), "This device's public (outside) interface, where clients are redirected", SET,
+                    one("interface lbpublic", w -> addressOrName("interface lbpublic", w)),
+                    (c, v) -> v instanceof IpAddress a ? c.withPublicAddress(a) : c.withPublicName(named(c, "interface lbpublic", v)),
                     c -> neededWhileParticipating(c, "interface lbpublic").withPublicAddress(null)),
-            new ConfigCommand(LOAD_BALANCING, List.of("interface", "lbprivate"), "<A.B.C.D | X:X::X>", List.of(),
-                    "This device's private (inside) address, where the group talks", SET,
-                    one("interface lbprivate", w -> IpAddress.parse("interface lbprivate", w)),
-                    (c, v) -> c.withPrivateAddress((IpAddress) v),
+            new ConfigCommand(LOAD_BALANCING, List.of("interface", "lbprivate"), "<A.B.C.D | X:X::X | interface-name>",
+                    List.of(), "This device's private (inside) interface, where the group talks", SET,
+                    one("interface lbprivate", w -> addressOrName("interface lbprivate", w)),
+                    (c, v) -> v instanceof IpAddress a ? c.withPrivateAddress(a) : c.withPrivateName(named(c, "interface lbprivate", v)),
                     c -> neededWhileParticipating(c, "interface lbprivate").withPrivateAddress(null)),
             // step 3: "The range is from 1 to 10."
             new ConfigCommand(LOAD_BALANCING, List.of("priority"), "<1-10>", List.of(),
@@ -108,6 +109,10 @@ public final class ConfigCommands {
             new ConfigCommand(LOAD_BALANCING, List.of("exit"), "", List.of(),
                     "Leave vpn-load-balancing configuration mode", EXIT, NONE, (c, v) -> c, null));
 
+    /** Every command: the section's, then those of global mode and its sub-modes. */
+    public static final List<ConfigCommand> ALL = java.util.stream.Stream.concat(SECTION.stream(),
+            GlobalCommands.ALL.stream()).toList();
+
     private ConfigCommands() {}
 
     public static List<ConfigCommand> in(ConfigMode mode) {
@@ -122,6 +127,30 @@ public final class ConfigCommands {
             return parse.apply(words.isEmpty() ? "" : words.get(0));
         };
     }
+
+    /** An address when it looks like one (digits and dots, or a colon), else a {@code nameif} name. */
+    private static Object addressOrName(String field, String w) {
+        if (w.indexOf(':') >= 0 || w.matches("[0-9.]+")) return IpAddress.parse(field, w);
+        try {
+            return new InterfaceName(GlobalCommands.name(field, w));
+        } catch (Invalid e) {
+            throw new Invalid(field, w, "an IPv4 or IPv6 address, or the name of an interface given with 'nameif'");
+        }
+    }
+
+    /** The name must be defined, and its interface must have an address (the specification's Prerequisites). */
+    private static String named(LbConfig c, String field, Object v) {
+        String name = ((InterfaceName) v).name();
+        GlobalConfig.NamedInterface i = c.global().byName(c.global().requireName(field, name)).orElseThrow();
+        if (i.address().isEmpty()) {
+            throw new Refusal(field + " " + name + ": interface " + i.hardwareId() + " (" + name + ") has no address:"
+                    + " enter 'interface " + i.hardwareId() + "' and 'ip address <address> <mask>' first");
+        }
+        return name;
+    }
+
+    /** {@code interface lbpublic|lbprivate NAME}. */
+    record InterfaceName(String name) {}
 
     private static Object priority(String w) {
         Integer n = wholeNumber(w);

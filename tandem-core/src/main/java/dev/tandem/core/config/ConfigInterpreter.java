@@ -1,7 +1,6 @@
 package dev.tandem.core.config;
 
 import dev.tandem.core.Invalid;
-import dev.tandem.core.lb.Nat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,26 +21,61 @@ public final class ConfigInterpreter {
 
     private ConfigInterpreter() {}
 
-    /** One command read from a line; {@code text} is the line with a key masked, fit for messages, not for sending. */
-    public record Statement(int line, String text, ConfigCommand command, boolean negated, Object value) {
-        /** The mode after this statement: {@code no vpn load-balancing} removes the section without entering it. */
+    /**
+     * One command read from a line; {@code text} is the line with a key masked, fit for messages, not for sending.
+     * {@code target} is what the mode it was typed in configures: the interface in {@code config-if}, the tunnel
+     * group in {@code config-tunnel-general}, else null.
+     */
+    public record Statement(int line, String text, ConfigCommand command, boolean negated, Object value, String target) {
+        public Statement(int line, String text, ConfigCommand command, boolean negated, Object value) {
+            this(line, text, command, negated, value, null);
+        }
+
+        /**
+         * The mode after this statement: {@code no vpn load-balancing} removes the section without entering it; a
+         * global command typed in a sub-mode leaves it ({@link ConfigMode#fallsBackToGlobal()}).
+         */
         public ConfigMode modeAfter(ConfigMode before) {
-            return negated ? before : command.next(before);
+            ConfigMode here = command.mode() == before ? before : command.mode();
+            if (negated) return here;
+            if (value instanceof GlobalCommands.Entry e) return e.mode();
+            return command.next(here);
+        }
+
+        /** The target in force after this statement. */
+        public String targetAfter(ConfigMode before) {
+            if (!negated && value instanceof GlobalCommands.Entry e) return e.target();
+            ConfigMode after = modeAfter(before);
+            return after.fallsBackToGlobal() && after == before ? target : null;
+        }
+
+        /** Whether this statement enters a sub-mode that names what it configures ({@code interface X}). */
+        public boolean entersTarget() {
+            return !negated && value instanceof GlobalCommands.Entry;
         }
 
         public boolean changesSettings() {
-            return command.action() == ConfigCommand.Action.SET || (negated && command.action() == ConfigCommand.Action.ENTER);
+            return negated || (command.action() == ConfigCommand.Action.SET && !entersTarget());
         }
     }
 
     /**
      * The outcome of a script.
      *
-     * @param config  the section after every line
-     * @param applied how many commands changed settings (mode changes and show are not counted)
-     * @param mode    the mode the last line left the input in
+     * @param config   the section after every line
+     * @param applied  how many commands changed settings (mode changes and show are not counted)
+     * @param mode     the mode the last line left the input in
+     * @param warnings the specification's advice the result breaks, each at the line that brought it about
      */
-    public record Result(LbConfig config, int applied, ConfigMode mode) {}
+    public record Result(LbConfig config, int applied, ConfigMode mode, List<ConfigWarning> warnings) {
+        public Result {
+            warnings = List.copyOf(warnings);
+        }
+
+        public Result(LbConfig config, int applied, ConfigMode mode) {
+            this(config, applied, mode, List.of());
+        }
+    }
 
     /** A word {@code ?} offers and what it does. */
     public record HelpEntry(String word, String help) {}
@@ -50,23 +84,31 @@ public final class ConfigInterpreter {
 
     /** Reads one line typed in {@code mode}; null for a blank line or a comment. Checks syntax only. */
     public static Statement parseLine(ConfigMode mode, String text, int line) {
+        return parseLine(mode, null, text, line);
+    }
+
+    /** Reads one line typed in {@code mode} whose target (interface, tunnel group) is {@code target}. */
+    public static Statement parseLine(ConfigMode mode, String target, String text, int line) {
         String trimmed = text.strip();
         if (trimmed.isEmpty() || trimmed.startsWith("!") || trimmed.startsWith("#")) return null;
         List<String> words = List.of(trimmed.split("\\s+"));
         boolean negated = words.get(0).equalsIgnoreCase(NO);
         List<String> rest = negated ? words.subList(1, words.size()) : words;
         if (rest.isEmpty()) throw new ConfigError(line, shown(trimmed), "'no' needs a command after it; " + allowed(mode));
-        ConfigCommand cmd = find(mode, rest, line, trimmed);
+        ConfigCommand cmd = mode.fallsBackToGlobal() && matching(mode, rest).isEmpty()
+                && !matching(ConfigMode.GLOBAL, rest).isEmpty()
+                ? find(ConfigMode.GLOBAL, rest, line, trimmed) : find(mode, rest, line, trimmed);
+        String in = cmd.mode() == mode ? target : null;
         List<String> args = rest.subList(cmd.keywords().size(), rest.size());
-        if (negated) {
-            if (cmd.unset() == null) throw new ConfigError(line, shown(trimmed), "'" + cmd.name() + "' has no 'no' form");
-            if (!args.isEmpty()) {
-                throw new ConfigError(line, shown(trimmed), "'no " + cmd.name() + "' takes no arguments");
-            }
-            return new Statement(line, shown(trimmed), cmd, true, null);
-        }
         try {
-            return new Statement(line, shown(trimmed), cmd, false, cmd.parser().apply(args));
+            if (negated) {
+                if (cmd.unset() == null) throw new ConfigError(line, shown(trimmed), "'" + cmd.name() + "' has no 'no' form");
+                if (!cmd.noArguments() && !args.isEmpty()) {
+                    throw new ConfigError(line, shown(trimmed), "'no " + cmd.name() + "' takes no arguments");
+                }
+                return new Statement(line, shown(trimmed), cmd, true, args.isEmpty() ? null : cmd.parser().apply(args), in);
+            }
+            return new Statement(line, shown(trimmed), cmd, false, cmd.parser().apply(args), in);
         } catch (Invalid e) {
             throw new ConfigError(line, shown(trimmed), e.getMessage());
         }
@@ -76,11 +118,13 @@ public final class ConfigInterpreter {
     public static List<Statement> parse(String script) {
         List<Statement> out = new ArrayList<>();
         ConfigMode mode = ConfigMode.GLOBAL;
+        String target = null;
         String[] lines = script.split("\\R", -1);
         for (int i = 0; i < lines.length; i++) {
-            Statement s = parseLine(mode, lines[i], i + 1);
+            Statement s = parseLine(mode, target, lines[i], i + 1);
             if (s == null) continue;
             out.add(s);
+            target = s.targetAfter(mode);
             mode = s.modeAfter(mode);
         }
         return out;
@@ -88,11 +132,11 @@ public final class ConfigInterpreter {
 
     // ------------------------------------------------------------- applying
 
-    /** Applies one statement; a specification rule between settings (for example encryption without a key) refuses it. */
+    /** Applies one statement; a rule between settings (for example encryption without a key) refuses it. */
     public static LbConfig apply(LbConfig config, Statement s) {
         try {
-            if (s.negated()) return s.command().unset().apply(config);
-            return s.command().apply().apply(config, s.value());
+            if (s.negated()) return s.command().unset().apply(config, s.value(), s.target());
+            return s.command().apply().apply(config, s.value(), s.target());
         } catch (ConfigCommands.Refusal | Invalid e) {
             throw new ConfigError(s.line(), s.text(), e.getMessage());
         }
@@ -100,15 +144,37 @@ public final class ConfigInterpreter {
 
     /** Applies statements in order, all or nothing. */
     public static Result apply(LbConfig start, List<Statement> statements) {
+        return apply(start, statements, ConfigInterpreter::apply);
+    }
+
+    /**
+     * Applies statements in order with {@code step} (a caller may add to each step, as the node does to open a
+     * sealed key), all or nothing, and collects the advice the result breaks at the line that first brought it
+     * about (decision 0066).
+     */
+    public static Result apply(LbConfig start, List<Statement> statements,
+                               java.util.function.BiFunction<LbConfig, Statement, LbConfig> step) {
         LbConfig c = start;
         int applied = 0;
         ConfigMode mode = ConfigMode.GLOBAL;
+        Map<String, Statement> since = new LinkedHashMap<>();
+        for (String advice : ConfigAdvice.of(start)) since.put(advice, null);
         for (Statement s : statements) {
-            c = apply(c, s);
+            c = step.apply(c, s);
             if (s.changesSettings()) applied++;
             mode = s.modeAfter(mode);
+            List<String> now = ConfigAdvice.of(c);
+            since.keySet().retainAll(now);
+            for (String advice : now) since.putIfAbsent(advice, s);
         }
-        return new Result(c, applied, mode);
+        List<ConfigWarning> warnings = new ArrayList<>();
+        for (Map.Entry<String, Statement> e : since.entrySet()) {
+            // Advice that held before the first line is the stored settings', not this input's: line 0.
+            Statement s = e.getValue();
+            warnings.add(new ConfigWarning(s == null ? 0 : s.line(), s == null ? "" : s.text(), e.getKey()));
+        }
+        warnings.sort(java.util.Comparator.comparingInt(ConfigWarning::line));
+        return new Result(c, applied, mode, warnings);
     }
 
     /** Reads and applies a script that starts in global configuration mode. */
@@ -119,31 +185,26 @@ public final class ConfigInterpreter {
     // ------------------------------------------------------------- show running-config
 
     /**
-     * The section as {@code show running-config} prints it, in the order of the specification's [LB-CONFIG] configuration example;
-     * defaults are left out and the key is shown as asterisks. Applying this text (with the real key) gives back
-     * the same section.
+     * The section as {@code show running-config} prints it, in the order of the specification's configuration
+     * example, after the device's global-mode commands; defaults are left out and the key is shown as asterisks.
+     * Applying this text (with the real key) gives back the same section.
      */
     public static String runningConfig(LbConfig c) {
-        StringBuilder sb = new StringBuilder("vpn load-balancing\n");
-        if (c.nat().isSet()) sb.append(" nat ").append(natText(c.nat())).append('\n');
-        if (c.priority() != LbConfig.defaults().priority()) sb.append(" priority ").append(c.priority()).append('\n');
-        if (c.publicAddress() != null) sb.append(" interface lbpublic ").append(c.publicAddress().text()).append('\n');
-        if (c.privateAddress() != null) sb.append(" interface lbprivate ").append(c.privateAddress().text()).append('\n');
-        if (c.clusterAddress() != null) sb.append(" cluster ip address ").append(c.clusterAddress().text()).append('\n');
-        if (c.keySet()) sb.append(" cluster key ").append(ConfigCommands.MASKED_KEY).append('\n');
-        if (c.encryption()) sb.append(" cluster encryption\n");
-        if (c.clusterPort() != LbConfig.defaults().clusterPort()) sb.append(" cluster port ").append(c.clusterPort()).append('\n');
-        if (c.redirectFqdn()) sb.append(" redirect-fqdn enable\n");
-        if (c.participate()) sb.append(" participate\n");
-        return sb.toString();
+        return RunningConfig.of(c);
     }
 
-    private static String natText(Nat n) {
-        if (n.hostname() != null) return n.hostname().text();
-        List<String> parts = new ArrayList<>();
-        if (n.ipv4() != null) parts.add(n.ipv4().text());
-        if (n.ipv6() != null) parts.add(n.ipv6().text());
-        return String.join(" ", parts);
+    /** The device's global-mode settings as commands: interfaces, crypto, dns, tunnel groups; "" when none. */
+    public static String globalText(GlobalConfig g) {
+        return RunningConfig.globalText(g);
+    }
+
+    /**
+     * What a store keeps of a device besides its addresses and section settings: its global-mode settings and the
+     * interface names {@code interface lbpublic|lbprivate} were given (decision 0068). Applying this text to the
+     * section rebuilt from the stored addresses gives back the same section.
+     */
+    public static String deviceText(LbConfig c) {
+        return RunningConfig.deviceText(c);
     }
 
     // ------------------------------------------------------------- ? help and completion
@@ -238,9 +299,13 @@ public final class ConfigInterpreter {
             if (other == mode) continue;
             List<ConfigCommand> elsewhere = matching(other, words);
             if (elsewhere.size() == 1 && elsewhere.get(0).action() != ConfigCommand.Action.EXIT) {
-                String where = other == ConfigMode.LOAD_BALANCING
-                        ? "vpn-load-balancing configuration mode: enter 'vpn load-balancing' first"
-                        : "global configuration mode: enter 'exit' first";
+                String where = switch (other) {
+                    case LOAD_BALANCING -> "vpn-load-balancing configuration mode: enter 'vpn load-balancing' first";
+                    case INTERFACE -> "interface configuration mode: enter 'interface <hardware-id>' first";
+                    case TUNNEL_GENERAL -> "tunnel-group configuration mode: enter 'tunnel-group <name>"
+                            + " general-attributes' first";
+                    case GLOBAL -> "global configuration mode: enter 'exit' first";
+                };
                 throw new ConfigError(line, shown(text), "'" + elsewhere.get(0).name() + "' is a command of " + where);
             }
         }

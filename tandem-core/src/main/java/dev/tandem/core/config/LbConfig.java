@@ -28,17 +28,31 @@ import java.util.Optional;
  * @param nat            {@code nat}, {@link Nat#none()} when unset
  * @param participate    {@code participate}
  * @param redirectFqdn   {@code redirect-fqdn enable}
+ * @param publicName     the {@code nameif} name {@code interface lbpublic} was given, or null when it was given an
+ *                       address; {@code publicAddress} is then that interface's address (decision 0065)
+ * @param privateName    the same for {@code interface lbprivate}
+ * @param global         this device's global-mode settings: named interfaces, IKEv1, DNS, group URLs
  */
 public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encryption, ClusterKey key, String sealedKey,
                        VpnMode mode, int priority, IpAddress publicAddress, IpAddress privateAddress, Nat nat,
-                       boolean participate, boolean redirectFqdn) {
+                       boolean participate, boolean redirectFqdn, String publicName, String privateName,
+                       GlobalConfig global) {
 
     public LbConfig {
         if (nat == null) nat = Nat.none();
         if (mode == null) mode = GroupSettings.DEFAULT_MODE;
+        if (global == null) global = GlobalConfig.empty();
         if (key != null && sealedKey != null) {
             throw new IllegalArgumentException("a plain key and a sealed key at once");
         }
+    }
+
+    /** The section without named interfaces, as it was before they existed. */
+    public LbConfig(NetAddress clusterAddress, int clusterPort, boolean encryption, ClusterKey key, String sealedKey,
+                    VpnMode mode, int priority, IpAddress publicAddress, IpAddress privateAddress, Nat nat,
+                    boolean participate, boolean redirectFqdn) {
+        this(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress, privateAddress,
+                nat, participate, redirectFqdn, null, null, GlobalConfig.empty());
     }
 
     /** Nothing configured: the specification's defaults (port 9023, no encryption, not participating, redirect by address). */
@@ -67,7 +81,7 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
     public LbConfig cleared() {
         LbConfig d = defaults();
         return new LbConfig(null, d.clusterPort, d.encryption, null, null, mode, d.priority, null, null, d.nat,
-                d.participate, d.redirectFqdn);
+                d.participate, d.redirectFqdn, null, null, global);
     }
 
     public boolean keySet() {
@@ -100,30 +114,30 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
 
     public LbConfig withClusterAddress(NetAddress a) {
         return new LbConfig(a, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress, privateAddress,
-                nat, participate, redirectFqdn);
+                nat, participate, redirectFqdn, publicName, privateName, global);
     }
 
     public LbConfig withClusterPort(int p) {
         if (p < 1 || p > 65535) throw new Invalid("cluster port", p, "a UDP port from 1 to 65535 (default 9023)");
         return new LbConfig(clusterAddress, p, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn);
+                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
     }
 
     public LbConfig withEncryption(boolean on) {
         return new LbConfig(clusterAddress, clusterPort, on, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn);
+                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
     }
 
     /** A plain key; replaces a sealed one. Null removes the key. */
     public LbConfig withKey(ClusterKey k) {
         return new LbConfig(clusterAddress, clusterPort, encryption, k, null, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn);
+                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
     }
 
     /** An already encrypted key ({@code cluster key 8}); replaces a plain one. */
     public LbConfig withSealedKey(String sealed) {
         return new LbConfig(clusterAddress, clusterPort, encryption, null, sealed, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn);
+                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
     }
 
     public LbConfig withPriority(int p) {
@@ -131,32 +145,74 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
             throw new Invalid("priority", p, "a whole number from 1 to 10 (default 5)");
         }
         return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, p, publicAddress,
-                privateAddress, nat, participate, redirectFqdn);
+                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
     }
 
+    /** {@code interface lbpublic ADDRESS}: the address itself, no interface name. */
     public LbConfig withPublicAddress(IpAddress a) {
         return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, a,
-                privateAddress, nat, participate, redirectFqdn);
+                privateAddress, nat, participate, redirectFqdn, null, privateName, global);
     }
 
+    /** {@code interface lbprivate ADDRESS}: the address itself, no interface name. */
     public LbConfig withPrivateAddress(IpAddress a) {
         return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress, a,
-                nat, participate, redirectFqdn);
+                nat, participate, redirectFqdn, publicName, null, global);
+    }
+
+    /** {@code interface lbpublic NAME}: the named interface, whose address becomes the public address. */
+    public LbConfig withPublicName(String name) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, nat, participate, redirectFqdn, name, privateName, global).resolved();
+    }
+
+    /** {@code interface lbprivate NAME}. */
+    public LbConfig withPrivateName(String name) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, nat, participate, redirectFqdn, publicName, name, global).resolved();
     }
 
     public LbConfig withNat(Nat n) {
         return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, n, participate, redirectFqdn);
+                privateAddress, n, participate, redirectFqdn, publicName, privateName, global);
     }
 
     public LbConfig withParticipate(boolean on) {
         return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, on, redirectFqdn);
+                privateAddress, nat, on, redirectFqdn, publicName, privateName, global);
     }
 
     public LbConfig withRedirectFqdn(boolean on) {
         return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, on);
+                privateAddress, nat, participate, on, publicName, privateName, global);
+    }
+
+    /** Global-mode settings changed: interfaces named by lbpublic and lbprivate give their addresses again. */
+    public LbConfig withGlobal(GlobalConfig g) {
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
+                privateAddress, nat, participate, redirectFqdn, publicName, privateName, g).resolved();
+    }
+
+    /** The addresses of the interfaces named by lbpublic and lbprivate; null when the name has no address (yet). */
+    private LbConfig resolved() {
+        IpAddress pub = publicName == null ? publicAddress
+                : global.byName(publicName).flatMap(GlobalConfig.NamedInterface::address).orElse(null);
+        IpAddress priv = privateName == null ? privateAddress
+                : global.byName(privateName).flatMap(GlobalConfig.NamedInterface::address).orElse(null);
+        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, pub, priv, nat,
+                participate, redirectFqdn, publicName, privateName, global);
+    }
+
+    /** The named interface the public address is on: by its name, or the one holding the address. */
+    public java.util.Optional<GlobalConfig.NamedInterface> publicInterface() {
+        if (publicName != null) return global.byName(publicName);
+        return publicAddress == null ? java.util.Optional.empty() : global.byAddress(publicAddress);
+    }
+
+    /** The named interface the private address is on. */
+    public java.util.Optional<GlobalConfig.NamedInterface> privateInterface() {
+        if (privateName != null) return global.byName(privateName);
+        return privateAddress == null ? java.util.Optional.empty() : global.byAddress(privateAddress);
     }
 
     @Override
@@ -167,6 +223,7 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
                 + ", key=" + (key != null ? "fingerprint " + key.fingerprint() : sealedKey != null ? "sealed" : "none")
                 + ", mode=" + mode.display() + ", priority=" + priority + ", publicAddress=" + publicAddress
                 + ", privateAddress=" + privateAddress + ", nat=" + nat + ", participate=" + participate
-                + ", redirectFqdn=" + redirectFqdn + "]";
+                + ", redirectFqdn=" + redirectFqdn + ", publicName=" + publicName + ", privateName=" + privateName
+                + ", global=" + global + "]";
     }
 }

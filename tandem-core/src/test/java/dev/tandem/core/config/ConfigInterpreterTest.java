@@ -245,10 +245,15 @@ class ConfigInterpreterTest {
         }
 
         @Test
-        void interfacesAreAddresses() {
+        void interfacesAreAddressesOrDefinedNames() {
+            // The specification: "the name or IP address of the public interface" (decision 0065, replacing 0030).
             ConfigError e = refused("vpn load-balancing\ninterface lbpublic outside\n");
-            assertThat(e.reason()).isEqualTo("interface lbpublic: 'outside' is not allowed; allowed: an IPv4 address:"
-                    + " four numbers from 0 to 255 separated by dots, without leading zeros");
+            assertThat(e.reason()).isEqualTo("interface lbpublic: 'outside' is not allowed; allowed: the name of an"
+                    + " interface given with 'nameif' (none is defined yet: enter 'interface <hardware-id>', then"
+                    + " 'nameif <name>')");
+            assertThat(refused("vpn load-balancing\ninterface lbpublic 10.0.0.300\n").reason())
+                    .isEqualTo("interface lbpublic: '10.0.0.300' is not allowed; allowed: an IPv4 address:"
+                            + " four numbers from 0 to 255 separated by dots, without leading zeros");
             assertThat(run("vpn load-balancing\ninterface lbprivate 2001:DB8::7\n").privateAddress())
                     .isEqualTo(ip("2001:db8::7"));
         }
@@ -425,7 +430,7 @@ class ConfigInterpreterTest {
                     .containsExactly("no", "interface", "priority", "nat", "cluster", "redirect-fqdn", "participate",
                             "show", "exit");
             assertThat(ConfigInterpreter.help(ConfigMode.GLOBAL, "")).extracting(ConfigInterpreter.HelpEntry::word)
-                    .containsExactly("no", "vpn", "show", "exit");
+                    .containsExactly("no", "vpn", "show", "exit", "interface", "crypto", "dns", "tunnel-group");
         }
 
         @Test
@@ -453,10 +458,14 @@ class ConfigInterpreterTest {
         @Test
         void helpTextIsAColumn() {
             assertThat(ConfigInterpreter.helpText(ConfigMode.GLOBAL, "")).isEqualTo("""
-                      no    Negate a command or set its default
-                      vpn   Enter vpn-load-balancing configuration mode ('no' removes the whole section)
-                      show  Show the vpn load-balancing section as it is now
-                      exit  Leave configuration mode
+                      no            Negate a command or set its default
+                      vpn           Enter vpn-load-balancing configuration mode ('no' removes the whole section)
+                      show          Show the configuration as it is now: interfaces, crypto, dns, tunnel groups, vpn load-balancing
+                      exit          Leave configuration mode
+                      interface     Configure an interface: its address (ip address, ipv6 address) and name (nameif)
+                      crypto        Permit cluster encryption on this interface (Tandem's envelope stands in for IKEv1 and IPsec)
+                      dns           dns domain-lookup | dns name-server
+                      tunnel-group  A connection profile: 'type remote-access' declares it, 'general-attributes' enters its group URLs
                     """);
             assertThat(ConfigInterpreter.helpText(ConfigMode.GLOBAL, "frob")).isEqualTo("% Unrecognized command\n");
         }

@@ -4,13 +4,14 @@ import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.config.ConfigError;
 import dev.tandem.core.config.ConfigInterpreter;
-import dev.tandem.core.config.ConfigMode;
+import dev.tandem.core.config.ConfigWarning;
 import dev.tandem.core.config.LbConfig;
 import dev.tandem.core.lb.ClusterKey;
 import dev.tandem.core.lb.DeviceSettings;
 import dev.tandem.core.lb.Nat;
 import dev.tandem.core.lb.NetAddress;
 import dev.tandem.core.lb.VpnMode;
+import dev.tandem.node.config.HostAddresses;
 import dev.tandem.node.crypto.SealedSecret;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.store.ClusterSettings;
@@ -74,12 +75,20 @@ final class ConfigCommandsApi {
         String script = ctx.body();
         String device = device(ctx, cluster.settings(ctx));
         int[] applied = new int[1];
+        List<ConfigWarning> warnings = new ArrayList<>();
+        LbConfig[] result = new LbConfig[2];
+        int[] lastLine = new int[1];
         Set<String> affected = new LinkedHashSet<>();
         ClusterSettings after = cluster.write(ctx, "config commands", device, s -> {
             List<ConfigInterpreter.Statement> statements = ConfigInterpreter.parse(script);
-            ConfigInterpreter.Result result = run(section(s, device), statements);
-            applied[0] = result.applied();
-            ClusterSettings next = stored(s, device, result.config(),
+            result[1] = section(s, device);
+            ConfigInterpreter.Result r = run(result[1], statements);
+            lastLine[0] = statements.isEmpty() ? 0 : statements.get(statements.size() - 1).line();
+            applied[0] = r.applied();
+            warnings.clear();
+            warnings.addAll(r.warnings());
+            result[0] = r.config();
+            ClusterSettings next = stored(s, device, r.config(),
                     statements.isEmpty() ? null : statements.get(statements.size() - 1));
             if (!java.util.Objects.equals(s.lbGroup(), next.lbGroup())) {
                 next.devices().forEach(d -> affected.add(d.node()));
@@ -95,6 +104,26 @@ final class ConfigCommandsApi {
         // As with PUT .../load-balancing/settings: the group's address, port and key and the device's addresses and
         // participate are bound at a node's start; priority, NAT and redirect-fqdn apply at once.
         m.put("restartRequired", List.copyOf(affected));
+        List<Map<String, Object>> w = new ArrayList<>();
+        for (ConfigWarning x : warnings) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("line", x.line());
+            one.put("command", x.command());
+            one.put("warning", x.message());
+            w.add(one);
+        }
+        // This node checks its own device's addresses, those this input gave (decision 0065); the others are
+        // checked where they run.
+        if (device.equals(node.config().id())) {
+            Map<dev.tandem.core.lb.IpAddress, String> before = HostAddresses.named(result[1]);
+            HostAddresses.named(result[0]).forEach((address, what) -> {
+                if (!before.containsKey(address) && !HostAddresses.isLocal(address)) {
+                    w.add(Map.of("line", lastLine[0], "command", "", "warning", what + ": " + address.text()
+                            + " is not an address of this host (node " + device + ")"));
+                }
+            });
+        }
+        m.put("warnings", w);
         ctx.json(m);
     }
 
@@ -113,16 +142,11 @@ final class ConfigCommandsApi {
 
     /** Line by line, so that a sealed key is opened at its own line and a wrong one is named by it. */
     private ConfigInterpreter.Result run(LbConfig start, List<ConfigInterpreter.Statement> statements) {
-        LbConfig c = start;
-        int applied = 0;
-        ConfigMode mode = ConfigMode.GLOBAL;
-        for (ConfigInterpreter.Statement st : statements) {
-            c = ConfigInterpreter.apply(c, st);
-            if (c.sealedKey() != null && !c.sealedKey().startsWith(STORED_KEY)) c = c.withKey(unseal(c.sealedKey(), st));
-            if (st.changesSettings()) applied++;
-            mode = st.modeAfter(mode);
-        }
-        return new ConfigInterpreter.Result(c, applied, mode);
+        return ConfigInterpreter.apply(start, statements, (c, st) -> {
+            LbConfig next = ConfigInterpreter.apply(c, st);
+            if (next.sealedKey() != null && !next.sealedKey().startsWith(STORED_KEY)) next = next.withKey(unseal(next.sealedKey(), st));
+            return next;
+        });
     }
 
     /** [LB-GROUP], step 5: "cluster key 8" takes an already encrypted key; this node's master key opens it. */
@@ -165,7 +189,9 @@ final class ConfigCommandsApi {
             c = c.withPriority(ds.priority()).withPublicAddress(ds.publicAddress()).withPrivateAddress(ds.privateAddress())
                     .withNat(ds.nat()).withParticipate(ds.participate()).withRedirectFqdn(ds.redirectFqdn());
         }
-        return c;
+        // The device's named interfaces, crypto, dns and group URLs, and the names its section uses (decision 0068).
+        String text = s.deviceConfig(device);
+        return text.isEmpty() ? c : ConfigInterpreter.run(c, text).config();
     }
 
     /**
@@ -208,7 +234,7 @@ final class ConfigCommandsApi {
             devices.stream().filter(x -> x.node().equals(d.node())).findFirst().ifPresent(ordered::add);
         }
         devices.stream().filter(x -> s.device(x.node()).isEmpty()).forEach(ordered::add);
-        return s.withLoadBalancing(g, ordered);
+        return s.withLoadBalancing(g, ordered).withDeviceConfig(device, ConfigInterpreter.deviceText(c));
     }
 
     private static List<String> natWords(Nat n) {

@@ -69,6 +69,8 @@ final class SettingsDocument {
             m.put("group", gm);
         }
         m.put("devices", s.devices().stream().map(SettingsDocument::device).toList());
+        // Each device's global-mode commands (named interfaces, crypto, dns, group URLs), when any has some.
+        if (!s.deviceConfig().isEmpty()) m.put("deviceConfig", s.deviceConfig());
         return m;
     }
 
@@ -297,7 +299,7 @@ final class SettingsDocument {
     /** Reads {group, devices} over the current settings: the group merged, each listed device merged or added. */
     static ClusterSettings readLoadBalancing(JsonNode body, String path, ClusterSettings current, Where w) {
         if (body == null || !body.isObject()) throw bad(w, path, body, "{group: {...}, devices: [...]}");
-        keys(body, path, Set.of("group", "devices"), w);
+        keys(body, path, Set.of("group", "devices", "deviceConfig"), w);
         String prefix = path.isEmpty() ? "" : path + ".";
         ClusterSettings out = current;
         if (body.has("group") && !body.get("group").isNull()) {
@@ -314,6 +316,25 @@ final class SettingsDocument {
             if (!devices.isArray()) throw bad(w, prefix + "devices", devices, "a list of devices");
             for (int i = 0; i < devices.size(); i++) {
                 out = out.withDevice(readDevice(devices.get(i), prefix + "devices[" + i + "]", out, w));
+            }
+        }
+        JsonNode config = body.get("deviceConfig");
+        if (config != null && !config.isNull()) {
+            if (!config.isObject()) throw bad(w, prefix + "deviceConfig", config, "a map of node: configuration commands");
+            for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String at = prefix + "deviceConfig." + e.getKey();
+                if (!e.getValue().isTextual()) throw bad(w, at, e.getValue(), "the device's configuration commands as text");
+                try {
+                    dev.tandem.core.NodeId.of(e.getKey());
+                    dev.tandem.core.config.ConfigInterpreter.run(dev.tandem.core.config.LbConfig.defaults(), e.getValue().asText());
+                } catch (Invalid x) {
+                    throw bad(w, at, x);
+                } catch (dev.tandem.core.config.ConfigError x) {
+                    throw new Bad(w.apply(at) + ": line " + x.line() + " of the commands: " + x.reason()
+                            + " (in '" + x.command() + "')");
+                }
+                out = out.withDeviceConfig(e.getKey(), e.getValue().asText());
             }
         }
         return out;
@@ -355,7 +376,8 @@ final class SettingsDocument {
         if (root.has("loadBalancing") && !root.get("loadBalancing").isNull()) {
             out = readLoadBalancing(root.get("loadBalancing"), "loadBalancing", out, w);
         } else {
-            out = out.withLoadBalancing(current.lbGroup(), current.devices());
+            out = new ClusterSettings(out.epoch(), out.seeded(), out.assignmentMode(), out.groups(), out.parameters(),
+                    current.lbGroup(), current.devices(), current.deviceConfig());
         }
         return out;
     }

@@ -2,6 +2,9 @@ package dev.tandem.node.store;
 
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
+import dev.tandem.core.config.ConfigError;
+import dev.tandem.core.config.ConfigInterpreter;
+import dev.tandem.core.config.LbConfig;
 import dev.tandem.core.lb.DeviceSettings;
 import dev.tandem.core.lb.GroupSettings;
 import dev.tandem.core.lb.HostName;
@@ -29,15 +32,26 @@ import java.util.function.UnaryOperator;
  * @param epoch      the version: every write to the store bumps it in the same transaction
  * @param seeded     a node has filled the store from its configuration file at least once
  * @param lbGroup    the load-balancing group's shared settings, or null when there is no group
+ * @param deviceConfig each device's global-mode commands (named interfaces, crypto ikev1, dns, group URLs) and the
+ *                   interface names its section uses, as {@link ConfigInterpreter#deviceText} prints them; by node
  */
 public record ClusterSettings(long epoch, boolean seeded, String assignmentMode, List<Group> groups,
-                              Map<String, String> parameters, LbGroup lbGroup, List<Device> devices) {
+                              Map<String, String> parameters, LbGroup lbGroup, List<Device> devices,
+                              Map<String, String> deviceConfig) {
 
     public ClusterSettings {
         assignmentMode = assignmentMode == null ? AssignmentMode.BALANCED.display() : assignmentMode;
         groups = groups == null ? List.of() : List.copyOf(groups);
         parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         devices = devices == null ? List.of() : List.copyOf(devices);
+        deviceConfig = deviceConfig == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(deviceConfig));
+    }
+
+    /** Settings without any device's global-mode commands. */
+    public ClusterSettings(long epoch, boolean seeded, String assignmentMode, List<Group> groups,
+                           Map<String, String> parameters, LbGroup lbGroup, List<Device> devices) {
+        this(epoch, seeded, assignmentMode, groups, parameters, lbGroup, devices, Map.of());
     }
 
     /** A store nobody has written to: no groups, the specification's defaults. */
@@ -159,7 +173,40 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
             d.toCore();
             if (!seen.add(d.node())) throw new Invalid("devices[].node", d.node(), "each node once");
         }
+        for (Map.Entry<String, String> e : deviceConfig.entrySet()) {
+            NodeId.of(e.getKey());
+            LbConfig c;
+            try {
+                c = ConfigInterpreter.run(LbConfig.defaults(), e.getValue()).config();
+            } catch (ConfigError x) {
+                throw new Invalid("deviceConfig." + e.getKey(), x.command(), "configuration commands that apply: line "
+                        + x.line() + ": " + x.reason());
+            }
+            // The section's names and the stored addresses must agree: the address is what the node binds.
+            Optional<Device> d = device(e.getKey());
+            if (c.publicName() != null && d.isPresent() && !c.publicAddress().text().equals(d.get().publicAddress())) {
+                throw new Invalid("devices[].publicAddress", d.get().publicAddress(), "the address of interface "
+                        + c.publicName() + " (" + c.publicAddress().text() + "), which 'interface lbpublic' names");
+            }
+            if (c.privateName() != null && d.isPresent() && !c.privateAddress().text().equals(d.get().privateAddress())) {
+                throw new Invalid("devices[].privateAddress", d.get().privateAddress(), "the address of interface "
+                        + c.privateName() + " (" + c.privateAddress().text() + "), which 'interface lbprivate' names");
+            }
+        }
         return this;
+    }
+
+    /** The global-mode commands of that node's device, or "" when it has none. */
+    public String deviceConfig(String nodeId) {
+        return deviceConfig.getOrDefault(nodeId, "");
+    }
+
+    /** Replaces that node's global-mode commands; blank removes them. */
+    public ClusterSettings withDeviceConfig(String nodeId, String commands) {
+        Map<String, String> m = new java.util.TreeMap<>(deviceConfig);
+        if (commands == null || commands.isBlank()) m.remove(nodeId);
+        else m.put(nodeId, commands);
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, lbGroup, devices, m);
     }
 
     public AssignmentMode mode() {
@@ -189,19 +236,19 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
     // ---------------------------------------------------------------- copies with one part changed
 
     public ClusterSettings withEpoch(long e) {
-        return new ClusterSettings(e, seeded, assignmentMode, groups, parameters, lbGroup, devices);
+        return new ClusterSettings(e, seeded, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig);
     }
 
     public ClusterSettings withSeeded(boolean s) {
-        return new ClusterSettings(epoch, s, assignmentMode, groups, parameters, lbGroup, devices);
+        return new ClusterSettings(epoch, s, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig);
     }
 
     public ClusterSettings withAssignmentMode(String m) {
-        return new ClusterSettings(epoch, seeded, m, groups, parameters, lbGroup, devices);
+        return new ClusterSettings(epoch, seeded, m, groups, parameters, lbGroup, devices, deviceConfig);
     }
 
     public ClusterSettings withGroups(List<Group> g) {
-        return new ClusterSettings(epoch, seeded, assignmentMode, g, parameters, lbGroup, devices);
+        return new ClusterSettings(epoch, seeded, assignmentMode, g, parameters, lbGroup, devices, deviceConfig);
     }
 
     /** Replaces the group of that name, or adds it at the end. */
@@ -229,11 +276,11 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
     }
 
     public ClusterSettings withParameters(Map<String, String> p) {
-        return new ClusterSettings(epoch, seeded, assignmentMode, groups, p, lbGroup, devices);
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, p, lbGroup, devices, deviceConfig);
     }
 
     public ClusterSettings withLoadBalancing(LbGroup g, List<Device> d) {
-        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, g, d);
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, g, d, deviceConfig);
     }
 
     /** Replaces that node's device settings, or adds them. */

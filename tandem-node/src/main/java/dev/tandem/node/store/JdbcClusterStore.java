@@ -363,7 +363,12 @@ public final class JdbcClusterStore implements ClusterStore {
                         r.getString(8)));
             }
         }
-        return new ClusterSettings(epoch, seeded, mode, groups, params, lb, devices);
+        Map<String, String> deviceConfig = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT node_id, commands FROM lb_device_config ORDER BY node_id")) {
+            while (r.next()) deviceConfig.put(r.getString(1), r.getString(2));
+        }
+        return new ClusterSettings(epoch, seeded, mode, groups, params, lb, devices, deviceConfig);
     }
 
     @Override
@@ -403,6 +408,7 @@ public final class JdbcClusterStore implements ClusterStore {
             st.executeUpdate("DELETE FROM service_parameters");
             st.executeUpdate("DELETE FROM lb_group");
             st.executeUpdate("DELETE FROM lb_devices");
+            st.executeUpdate("DELETE FROM lb_device_config");
         }
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE cluster_state SET assignment_mode = ?, seeded = ? WHERE id = 1")) {
@@ -461,6 +467,13 @@ public final class JdbcClusterStore implements ClusterStore {
                 p.setBoolean(6, d.participate());
                 p.setBoolean(7, d.redirectFqdn());
                 p.setString(8, d.fqdn());
+                p.executeUpdate();
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO lb_device_config (node_id, commands) VALUES (?, ?)")) {
+            for (Map.Entry<String, String> e : s.deviceConfig().entrySet()) {
+                p.setString(1, e.getKey());
+                p.setString(2, e.getValue());
                 p.executeUpdate();
             }
         }

@@ -262,4 +262,92 @@ class ConfigCommandsApiTest {
         assertThat(stored().device("n3")).isPresent();
         assertThat(call("GET", "/api/v1/config/running", null, null).body()).isEqualTo("vpn load-balancing\n");
     }
+
+    @Test
+    @Order(9)
+    void theSpecificationsExampleAppliesAsPrintedAndStaysWhenReadBack() throws Exception {
+        String example = Files.readString(Path.of("..", "docs", "examples", "asa-basic.cfg"));
+        Answer a = commands("", example);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("applied").asInt()).isEqualTo(14);
+        List<String> warnings = new ArrayList<>();
+        a.json().get("warnings").forEach(w -> warnings.add(w.get("line").asInt() + ": " + w.get("warning").asText()));
+        assertThat(warnings).anyMatch(w -> w.startsWith("16: cluster encryption: IKEv1 is not enabled on the inside interface foo"))
+                .anyMatch(w -> w.startsWith("18: redirect-fqdn enable: the outside interface test"))
+                // The example's addresses are not this host's: the node answering for its own device says so.
+                .anyMatch(w -> w.equals("19: interface GigabitEthernet0/1 (test): 209.165.202.159 is not an address of this host (node n1)"));
+
+        ClusterSettings s = stored();
+        assertThat(s.lbGroup()).isEqualTo(new ClusterSettings.LbGroup("209.165.202.224", 9023, true,
+                ClusterKey.of("key", "123456789").fingerprint(), "distributed", 443));
+        assertThat(s.device("n1")).contains(new ClusterSettings.Device("n1", 9, "209.165.202.159", "209.165.201.30",
+                List.of("192.168.10.10"), true, true, null));
+        assertThat(s.deviceConfig("n1")).isEqualTo("""
+                interface GigabitEthernet0/1
+                 nameif test
+                 ip address 209.165.202.159 255.255.255.0
+                interface GigabitEthernet0/2
+                 nameif foo
+                 ip address 209.165.201.30 255.255.255.0
+                vpn load-balancing
+                 interface lbpublic test
+                 interface lbprivate foo
+                """);
+        String running = call("GET", "/api/v1/config/running", null, null).body();
+        assertThat(running).isEqualTo("""
+                interface GigabitEthernet0/1
+                 nameif test
+                 ip address 209.165.202.159 255.255.255.0
+                interface GigabitEthernet0/2
+                 nameif foo
+                 ip address 209.165.201.30 255.255.255.0
+                vpn load-balancing
+                 nat 192.168.10.10
+                 priority 9
+                 interface lbpublic test
+                 interface lbprivate foo
+                 cluster ip address 209.165.202.224
+                 cluster key *****
+                 cluster encryption
+                 redirect-fqdn enable
+                 participate
+                """);
+
+        // The prerequisites and group URLs typed afterwards, as the shell sends them: the warning goes away.
+        Answer more = commands("", "crypto ikev1 enable foo\ndns domain-lookup foo\ndns name-server 10.2.3.4\n"
+                + "tunnel-group sales general-attributes\n group-url https://209.165.202.224/sales enable\n"
+                + " group-url https://209.165.202.159/sales enable\n");
+        assertThat(more.status()).as(more.body()).isEqualTo(200);
+        assertThat(more.json().get("warnings").toString()).doesNotContain("IKEv1").doesNotContain("group-url");
+        assertThat(call("GET", "/api/v1/config/running", null, null).body()).contains("""
+                crypto ikev1 enable foo
+                dns domain-lookup foo
+                dns name-server 10.2.3.4
+                tunnel-group sales general-attributes
+                 group-url https://209.165.202.224/sales enable
+                 group-url https://209.165.202.159/sales enable
+                vpn load-balancing
+                """);
+        // The settings cache and the store agree after a reload.
+        assertThat(node.store().store().settings().deviceConfig("n1")).contains("tunnel-group sales general-attributes");
+    }
+
+    @Test
+    @Order(10)
+    void aFileWithARefusedLineChangesNothing() throws Exception {
+        ClusterSettings before = stored();
+        String example = Files.readString(Path.of("..", "docs", "examples", "asa-basic.cfg"))
+                .replace("interface lbpublic test", "interface lbpublic outside");
+        Answer a = commands("", example);
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.json().get("line").asInt()).isEqualTo(12);
+        assertThat(a.json().get("error").asText()).isEqualTo("interface lbpublic: 'outside' is not allowed; allowed:"
+                + " the name of an interface given with 'nameif' (defined: test, foo)");
+        assertThat(stored()).isEqualTo(before);
+        // Nor can a line take away the interface the section uses.
+        Answer b = commands("", "interface GigabitEthernet0/1\n no ip address\n");
+        assertThat(b.status()).isEqualTo(400);
+        assertThat(b.json().get("error").asText()).contains("is used by 'interface lbpublic test'");
+        assertThat(stored()).isEqualTo(before);
+    }
 }

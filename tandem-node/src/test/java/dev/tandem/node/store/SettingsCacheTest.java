@@ -22,7 +22,8 @@ class SettingsCacheTest {
                 .withGroup(StoreContractTest.pair("g1", "n1", "n2")).withParameters(Map.of("keepAliveInterval", "5s",
                         "keepAliveTimeout", "20s"))
                 .withLoadBalancing(new ClusterSettings.LbGroup("192.0.2.10", 9023, true, "abcd", "distributed", 443),
-                        List.of(new ClusterSettings.Device("n1", 3, "192.0.2.11", "10.0.0.1", List.of("203.0.113.1"), true, false, null)));
+                        List.of(new ClusterSettings.Device("n1", 3, "192.0.2.11", "10.0.0.1", List.of("203.0.113.1"), true, false, null)))
+                .withDeviceConfig("n1", "interface GigabitEthernet0/1\n nameif outside\n ip address 192.0.2.11 255.255.255.0\n");
         cache.settings(s);
         assertThat(new SettingsCache(dir).settings()).contains(s);
 
