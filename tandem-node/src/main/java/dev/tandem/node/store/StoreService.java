@@ -118,7 +118,8 @@ public final class StoreService implements AutoCloseable {
             reachable = true;
         } catch (StoreUnavailable | UncheckedIOException e) {
             unreachable(e);
-            LOG.warn("the store is unreachable; this node's configuration is added to it when it is back: {}",
+            // Said once, at start; the watcher says when the store comes back (and adds the configuration then).
+            LOG.warn("the store cannot be reached at start; this node's configuration is added to it when it is back: {}",
                     e.getMessage());
         } catch (dev.tandem.core.Invalid e) {
             LOG.warn("the configuration file's settings were not added to the store: {}", e.getMessage());

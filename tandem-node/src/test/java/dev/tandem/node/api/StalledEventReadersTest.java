@@ -112,7 +112,9 @@ class StalledEventReadersTest {
         TandemNode n2 = start("n2", B, service, admin);
         await().atMost(Duration.ofSeconds(60)).until(() -> normal(n1) && normal(n2));
 
-        for (int i = 0; i < READERS; i++) readers.add(stalledReader(A, admin));
+        // From two client addresses, 50 readers each: the admin API caps the connections of one client address
+        // (http.maxConnectionsPerClient, 100), and the storm below comes from a third.
+        for (int i = 0; i < READERS; i++) readers.add(stalledReader(i % 2 == 0 ? "127.0.30.201" : "127.0.30.202", A, admin));
         await().atMost(Duration.ofSeconds(10)).until(() -> n1.events().subscribers() >= READERS);
 
         long seconds = Long.getLong("tandem.stalledReaders.seconds", 10);
@@ -166,9 +168,10 @@ class StalledEventReadersTest {
     }
 
     /** Subscribes to the event stream with the smallest receive window and never reads a byte. */
-    private static Socket stalledReader(String host, int port) throws Exception {
+    private static Socket stalledReader(String from, String host, int port) throws Exception {
         Socket s = new Socket();
         s.setReceiveBufferSize(1024);
+        s.bind(new InetSocketAddress(from, 0));
         s.connect(new InetSocketAddress(host, port), 5000);
         OutputStream out = s.getOutputStream();
         out.write(("GET /api/v1/events HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + TOKEN

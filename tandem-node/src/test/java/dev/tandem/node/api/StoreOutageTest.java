@@ -148,6 +148,8 @@ class StoreOutageTest {
         // One line when the store went away, one when it came back, and no stack trace for what is expected.
         assertThat(log.withStackTraces()).as("stack traces logged during the outage").isEmpty();
         assertThat(log.containing("the store is unreachable;")).hasSize(1);
+        // The node started again during the outage says so once, at its start.
+        assertThat(log.containing("the store cannot be reached at start;")).hasSize(1);
         assertThat(log.containing("the store is reachable again")).hasSize(1);
     }
 }
