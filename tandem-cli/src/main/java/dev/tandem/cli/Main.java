@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
                 CertsCommand.class, ShowCommand.class, HaCommand.class, ConfigCli.class, GroupsCommand.class,
                 UsersCommand.class, ParametersCommand.class, DbCommand.class, CompletionCommand.class,
-                BenchCommand.class,
+                BenchCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -48,6 +48,12 @@ public final class NodeMetrics {
         }
         Gauge.builder("tandem_redundancy_healthy", () -> rm.get().healthy() ? 1 : 0)
                 .description("1 when every critical service and the database are up").register(registry);
+        // Counters of rare events exist at 0 from the start: Prometheus's increase() sees nothing in a series whose
+        // first sample is already 1, so an alert on the first stall or failed write would never fire.
+        registry.counter("tandem_loop_stalls");
+        registry.counter("tandem_state_write_failures");
+        registry.counter("tandem_director_elections");
+        registry.counter("tandem_peer_refusals", "protocol", "redundancy");
     }
 
     void sent() {
