@@ -101,6 +101,20 @@ public record GlobalConfig(List<NamedInterface> interfaces, List<String> ikev1, 
                 || (i.ipv6() != null && i.ipv6().address().equals(a))).findFirst();
     }
 
+    /**
+     * The address reverse lookups are sent from: that of the first interface {@code dns domain-lookup} names which has
+     * one (IPv4 first), or empty to let the host choose.
+     */
+    public Optional<IpAddress> lookupSource() {
+        for (String name : domainLookup) {
+            Optional<NamedInterface> i = byName(name);
+            if (i.isEmpty()) continue;
+            if (i.get().ipv4() != null) return Optional.of(i.get().ipv4().address());
+            if (i.get().ipv6() != null) return Optional.of(i.get().ipv6().address());
+        }
+        return Optional.empty();
+    }
+
     public List<String> names() {
         return interfaces.stream().map(NamedInterface::name).filter(n -> n != null).toList();
     }

@@ -58,7 +58,16 @@ final class LoadBalancingShell {
     private final HookRunner hooks;
     private final GroupSettings group;
     /** This device's settings: its file's, then the store's; priority, NAT and redirect-fqdn change while running. */
-    private DeviceSettings device;
+    private volatile DeviceSettings device;
+    /** The device's settings as last given (the file's, then the store's), for the periodic reverse lookup. */
+    private volatile NodeConfig.LoadBalancing given;
+    private final FqdnLookup fqdn;
+    /**
+     * Looks the device's name up again every {@link #RELOOK}: {@link FqdnLookup} asks the name server only when the
+     * last answer's time to live has run out, so a member renamed in DNS is redirected to by its new name.
+     */
+    private final ScheduledExecutorService dnsWorker;
+    private static final Duration RELOOK = Duration.ofSeconds(5);
     private final Envelope envelope;
     private final AddressDriver driver;
     private final ExecutorService addressWorker = Executors.newSingleThreadExecutor(r -> {
@@ -94,7 +103,7 @@ final class LoadBalancingShell {
 
     LoadBalancingShell(NodeConfig.LoadBalancing config, NodeId self, Optional<ClusterKey> key, Optional<String> secret,
                        boolean encryption, long epoch, Clock clock, ScheduledExecutorService loop, NodeMetrics metrics,
-                       EventBus events, HookRunner hooks) {
+                       EventBus events, HookRunner hooks, FqdnLookup fqdn) {
         this.config = config;
         this.self = self;
         this.clock = clock;
@@ -103,7 +112,15 @@ final class LoadBalancingShell {
         this.events = events;
         this.hooks = hooks;
         this.group = LbTimings.group(config, encryption, secret);
+        this.fqdn = fqdn;
+        this.given = config;
         this.device = deviceOf(config);
+        this.dnsWorker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tandem-dns-" + self.value());
+            t.setDaemon(true);
+            return t;
+        });
+        dnsWorker.scheduleWithFixedDelay(this::relook, RELOOK.toMillis(), RELOOK.toMillis(), TimeUnit.MILLISECONDS);
         this.envelope = new Envelope(key, encryption, self.value(), epoch);
         this.driver = AddressDriver.of(config, hooks);
         this.redirectMetrics = new RedirectMetrics(metrics.registry());
@@ -119,9 +136,25 @@ final class LoadBalancingShell {
         }
     }
 
-    /** The device settings of {@code config}, with its reverse DNS name when redirect-fqdn has no configured name. */
-    static DeviceSettings deviceOf(NodeConfig.LoadBalancing config) {
+    /**
+     * The device settings of {@code config}, with its reverse DNS name when redirect-fqdn has no configured name.
+     * Off the loop: the lookup may wait for a name server.
+     */
+    DeviceSettings deviceOf(NodeConfig.LoadBalancing config) {
+        given = config;
         return withReverseName(LbTimings.device(config));
+    }
+
+    /** On the DNS worker: the device again, with its name as DNS says it now; the loop takes it if it changed. */
+    private void relook() {
+        try {
+            DeviceSettings d = LbTimings.device(given);
+            if (!d.redirectFqdn() || d.fqdn() != null) return;
+            DeviceSettings fresh = withReverseName(d);
+            if (!fresh.equals(device)) loop.execute(() -> deviceChanged(fresh));
+        } catch (RuntimeException e) {
+            LOG.warn("redirect-fqdn: looking this device up again failed: {}", e.toString());
+        }
     }
 
     /**
@@ -138,19 +171,19 @@ final class LoadBalancingShell {
      * [LB-FQDN], Enable Redirection Using a FQDN: the director "can send a fully qualified domain name (FQDN), using
      * reverse DNS lookup, of a member device". Without a configured name, this member looks its own up once at start.
      */
-    private static DeviceSettings withReverseName(DeviceSettings d) {
+    private DeviceSettings withReverseName(DeviceSettings d) {
         if (!d.redirectFqdn() || d.fqdn() != null) return d;
-        try {
-            String name = java.net.InetAddress.getByName(d.publicAddress().text()).getCanonicalHostName();
-            if (!name.equals(d.publicAddress().text()) && name.contains(".")) {
-                LOG.info("redirect-fqdn: clients are sent to {} (reverse DNS of {})", name, d.publicAddress().text());
-                return d.withRedirectFqdn(true, dev.tandem.core.lb.HostName.parseFqdn("fqdn", name));
+        Optional<dev.tandem.core.lb.HostName> name = fqdn.name(d.publicAddress());
+        if (name.isPresent()) {
+            if (device == null || !name.get().equals(device.fqdn())) {
+                LOG.info("redirect-fqdn: clients are sent to {} (reverse DNS of {})", name.get(), d.publicAddress().text());
             }
-        } catch (java.io.IOException | dev.tandem.core.Invalid e) {
-            LOG.warn("redirect-fqdn: no usable reverse DNS name for {}: {}", d.publicAddress().text(), e.getMessage());
+            return d.withRedirectFqdn(true, name.get());
         }
-        LOG.warn("redirect-fqdn is enabled but {} has no FQDN in reverse DNS; clients are sent to the address."
-                + " Set loadBalancing.fqdn.", d.publicAddress().text());
+        if (device == null || device.fqdn() != null) {
+            LOG.warn("redirect-fqdn is enabled but {} has no FQDN in reverse DNS; clients are sent to the address."
+                    + " Set loadBalancing.fqdn, or a name server with 'dns name-server'.", d.publicAddress().text());
+        }
         return d;
     }
 
@@ -480,6 +513,7 @@ final class LoadBalancingShell {
         timers.cancelAll();
         if (clusterSocket != null || holdsAddress) release();
         if (transport != null) transport.close();
+        dnsWorker.shutdownNow();
         addressWorker.shutdown();
         try {
             addressWorker.awaitTermination(5, TimeUnit.SECONDS);

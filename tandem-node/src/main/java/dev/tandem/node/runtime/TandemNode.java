@@ -172,7 +172,8 @@ public final class TandemNode implements AutoCloseable {
         }
         if (config.loadBalancing() != null) {
             lb = new LoadBalancingShell(config.loadBalancing(), self, key, keys.map(Keys.Loaded::secret),
-                    config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks);
+                    config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks,
+                    new FqdnLookup(() -> store.settings().deviceConfig(self.value()), clock));
             lb.users(userLocator);
             lb.answering(this::answering);
             lb.open();
@@ -267,7 +268,7 @@ public final class TandemNode implements AutoCloseable {
     void deviceSettings(NodeConfig.LoadBalancing next) {
         LoadBalancingShell s = lb;
         if (s == null) return;
-        dev.tandem.core.lb.DeviceSettings device = LoadBalancingShell.deviceOf(next);
+        dev.tandem.core.lb.DeviceSettings device = s.deviceOf(next);
         loop.execute(() -> s.deviceChanged(device));
     }
 

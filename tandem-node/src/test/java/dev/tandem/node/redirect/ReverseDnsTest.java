@@ -38,7 +38,12 @@ class ReverseDnsTest {
         final Thread thread;
 
         FakeDns() throws Exception {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.34.53"), 0));
+            this(0);
+        }
+
+        /** @param port 0 for any; 53 (as root) where the code under test asks the DNS port itself */
+        FakeDns(int port) throws Exception {
+            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.34.53"), port));
             thread = new Thread(this::serve, "fake-dns");
             thread.setDaemon(true);
             thread.start();
