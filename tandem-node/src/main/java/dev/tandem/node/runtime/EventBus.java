@@ -54,6 +54,11 @@ public final class EventBus {
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private final Deque<Event> recent = new ArrayDeque<>();
     private final AtomicLong dropped = new AtomicLong();
+    /**
+     * Closes dropped subscribers' connections. Its thread is started with the bus: starting a thread where a drop is
+     * noticed, on the protocol loop, once took a quarter of a second.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor closer;
     private long seq;
 
     public EventBus() {
@@ -63,6 +68,13 @@ public final class EventBus {
     /** @param name names the delivery threads, for thread dumps */
     public EventBus(String name) {
         this.name = name;
+        this.closer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "tandem-events-drop-" + name);
+                    t.setDaemon(true);
+                    return t;
+                });
+        closer.prestartCoreThread();
     }
 
     /** Never blocks: the event goes on each subscriber's queue, or drops a subscriber whose queue is full. */
@@ -96,6 +108,12 @@ public final class EventBus {
         }
         s.thread.start();
         return s::cancel;
+    }
+
+    /** Ends every subscription and the closer's thread: the node is stopping. */
+    public void close() {
+        for (Subscription s : subscribers) s.cancel();
+        closer.shutdown();
     }
 
     /** The newest events first. */
@@ -153,9 +171,13 @@ public final class EventBus {
             if (!end()) return;
             dropped.incrementAndGet();
             LOG.warn("an event subscriber fell {} events behind and was dropped (a reader that stopped reading)", QUEUE);
-            Thread closer = new Thread(onDropped, "tandem-events-drop-" + name);
-            closer.setDaemon(true);
-            closer.start();
+            closer.execute(() -> {
+                try {
+                    onDropped.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing a dropped event subscriber failed: {}", e.toString());
+                }
+            });
         }
 
         void cancel() {

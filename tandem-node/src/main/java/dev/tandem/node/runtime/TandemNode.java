@@ -584,6 +584,7 @@ public final class TandemNode implements AutoCloseable {
         }
         hooks.close();
         store.close();
+        events.close();
         loop.shutdownNow();
         LOG.info("node {} stopped", self);
     }
