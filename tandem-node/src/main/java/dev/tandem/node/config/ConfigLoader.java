@@ -193,16 +193,23 @@ public final class ConfigLoader {
     private NodeConfig.ServiceAddresses serviceAddresses() {
         JsonNode s = object("serviceAddresses", false);
         if (s.isEmpty()) return NodeConfig.ServiceAddresses.defaults();
-        String p = "serviceAddresses.";
         keys("serviceAddresses", s, Set.of("driver", "interface", "claimCommand", "releaseCommand"));
-        String driver = s.has("driver") ? text(s, p + "driver", true) : "bind";
+        return addressDriver("serviceAddresses.", s, "driver");
+    }
+
+    /**
+     * An address driver's settings (the cluster address's in loadBalancing, the service addresses' in
+     * serviceAddresses): bind by default; linux needs an interface, script both commands.
+     */
+    private NodeConfig.ServiceAddresses addressDriver(String p, JsonNode section, String driverKey) {
+        String driver = section.has(driverKey) ? text(section, p + driverKey, true) : "bind";
         if (!List.of("bind", "linux", "script").contains(driver)) {
-            throw error(p + "driver", "'" + driver + "' is not allowed; allowed: bind, linux or script");
+            throw error(p + driverKey, "'" + driver + "' is not allowed; allowed: bind, linux or script");
         }
-        String iface = s.has("interface") ? text(s, p + "interface", true) : null;
+        String iface = section.has("interface") ? text(section, p + "interface", true) : null;
         if (driver.equals("linux") && iface == null) throw error(p + "interface", "required by the linux address driver (for example eth0)");
-        List<String> claim = s.has("claimCommand") ? command(p + "claimCommand", s.get("claimCommand")) : List.of();
-        List<String> release = s.has("releaseCommand") ? command(p + "releaseCommand", s.get("releaseCommand")) : List.of();
+        List<String> claim = section.has("claimCommand") ? command(p + "claimCommand", section.get("claimCommand")) : List.of();
+        List<String> release = section.has("releaseCommand") ? command(p + "releaseCommand", section.get("releaseCommand")) : List.of();
         if (driver.equals("script") && (claim.isEmpty() || release.isEmpty())) {
             throw error(p + "claimCommand", "the script address driver needs claimCommand and releaseCommand");
         }
@@ -376,17 +383,11 @@ public final class ConfigLoader {
                 peers.add(new NodeConfig.Member(nodeId(pp + ".id", text(m, pp + ".id", true)), a));
             }
         }
-        String driver = lb.has("addressDriver") ? text(lb, p + "addressDriver", true) : "bind";
-        if (!List.of("bind", "linux", "script").contains(driver)) {
-            throw error(p + "addressDriver", "'" + driver + "' is not allowed; allowed: bind, linux or script");
-        }
-        String iface = lb.has("interface") ? text(lb, p + "interface", true) : null;
-        if (driver.equals("linux") && iface == null) throw error(p + "interface", "required by the linux address driver (for example eth0)");
-        List<String> claim = lb.has("claimCommand") ? command(p + "claimCommand", lb.get("claimCommand")) : List.of();
-        List<String> release = lb.has("releaseCommand") ? command(p + "releaseCommand", lb.get("releaseCommand")) : List.of();
-        if (driver.equals("script") && (claim.isEmpty() || release.isEmpty())) {
-            throw error(p + "claimCommand", "the script address driver needs claimCommand and releaseCommand");
-        }
+        NodeConfig.ServiceAddresses d = addressDriver(p, lb, "addressDriver");
+        String driver = d.driver();
+        String iface = d.driverInterface();
+        List<String> claim = d.claimCommand();
+        List<String> release = d.releaseCommand();
         Map<String, String> timing = new LinkedHashMap<>();
         JsonNode t = lb.get("timing");
         if (t != null) {

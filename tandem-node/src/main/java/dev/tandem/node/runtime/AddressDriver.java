@@ -23,21 +23,7 @@ public interface AddressDriver {
 
     static AddressDriver of(NodeConfig.LoadBalancing lb, HookRunner runner) {
         return switch (lb.addressDriver()) {
-            case "bind" -> new AddressDriver() {
-                @Override
-                public boolean claim() {
-                    return true;
-                }
-
-                @Override
-                public void release() {
-                }
-
-                @Override
-                public String describe() {
-                    return "bind";
-                }
-            };
+            case "bind" -> bind("bind");
             case "linux" -> new Linux(lb.clusterAddress(), lb.driverInterface(), null, runner);
             case "script" -> new Script(lb, runner);
             default -> throw new IllegalArgumentException("unknown address driver " + lb.addressDriver());
@@ -50,21 +36,7 @@ public interface AddressDriver {
      */
     static AddressDriver forServiceAddress(NodeConfig.ServiceAddresses c, String address, HookRunner runner) {
         return switch (c.driver()) {
-            case "bind" -> new AddressDriver() {
-                @Override
-                public boolean claim() {
-                    return true;
-                }
-
-                @Override
-                public void release() {
-                }
-
-                @Override
-                public String describe() {
-                    return "bind (" + address + ")";
-                }
-            };
+            case "bind" -> bind("bind (" + address + ")");
             case "linux" -> new Linux(address, c.driverInterface(), null, runner);
             case "script" -> new AddressDriver() {
                 private final Map<String, String> env = Map.of("TANDEM_ADDRESS", address);
@@ -85,6 +57,25 @@ public interface AddressDriver {
                 }
             };
             default -> throw new IllegalArgumentException("unknown address driver " + c.driver());
+        };
+    }
+
+    /** The address is routed to this host already (as 127.0.0.0/8 is): binding a socket to it is all there is to do. */
+    private static AddressDriver bind(String description) {
+        return new AddressDriver() {
+            @Override
+            public boolean claim() {
+                return true;
+            }
+
+            @Override
+            public void release() {
+            }
+
+            @Override
+            public String describe() {
+                return description;
+            }
         };
     }
 
