@@ -36,7 +36,7 @@ class MonitoringFilesTest {
         List<String> exprs = MonitoredNames.ruleExpressions(MONITORING.resolve("tandem-alerts.yml"));
         String rules = Files.readString(MONITORING.resolve("tandem-alerts.yml"));
         assertThat(rules).contains("alert: TandemPeerDown", "alert: TandemFailoverHappened", "alert: TandemNoDirector",
-                "alert: TandemClusterAddressHeldTwice", "alert: TandemPacketsDropped");
+                "alert: TandemClusterAddressHeldTwice", "alert: TandemPacketsDropped", "alert: TandemStoreUnreachable");
         // The ones without a metric are named in a comment, never given an invented metric.
         assertThat(rules).contains("standby not ready", "replication lag", "store");
         assertThat(MonitoredNames.namesIn(exprs)).allMatch(n -> n.startsWith("tandem_"));

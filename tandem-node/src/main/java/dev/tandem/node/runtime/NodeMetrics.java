@@ -56,6 +56,13 @@ public final class NodeMetrics {
         registry.counter("tandem_peer_refusals", "protocol", "redundancy");
     }
 
+    /** The cluster store as this node sees it (docs/store.md, During a store outage). */
+    void store(java.util.function.BooleanSupplier reachable) {
+        Gauge.builder("tandem_store_reachable", () -> reachable.getAsBoolean() ? 1 : 0)
+                .description("1 while this node reaches the cluster store; 0 while it runs on its local copy")
+                .register(registry);
+    }
+
     void sent() {
         sent.increment();
     }

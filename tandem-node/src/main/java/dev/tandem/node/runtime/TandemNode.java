@@ -134,6 +134,7 @@ public final class TandemNode implements AutoCloseable {
             return t;
         });
         this.metrics = new NodeMetrics(this::snapshot);
+        metrics.store(store::reachable);
         this.timers = new LoopTimers(loop, clock, name -> step(new RmEvent.TimerFired(name)));
         this.stateFile = new StateFile(config.stateDir());
         this.serviceAddresses = new ServiceAddressShell(config, hooks);

@@ -127,10 +127,12 @@ class StoreOutageTest {
             again.start();
             assertThat(again.snapshot().params().keepAliveInterval()).isEqualTo(Duration.ofSeconds(2));
             assertThat(again.store().reachable()).isFalse();
+            assertThat(again.metrics().scrape()).contains("tandem_store_reachable 0.0");
             assertThat(again.users().size()).isEqualTo(1000);
             assertThat(again.users().servingNode("user7")).isPresent();
             pg.restart();
             await().atMost(Duration.ofSeconds(15)).until(() -> again.store().reachable());
+            assertThat(again.metrics().scrape()).contains("tandem_store_reachable 1.0");
             AdminApi api2 = new AdminApi(again).start();
             try {
                 String base2 = "http://127.0.0.1:" + api2.port();
