@@ -2,7 +2,6 @@ package dev.tandem.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tandem.core.HookKind;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.AssignmentMode;
@@ -114,31 +113,7 @@ class ServiceAddressPropertiesTest {
     }
 
     private static String fault(Sim sim, Random r, boolean network) {
-        NodeId n = r.nextBoolean() ? N1 : N2;
-        NodeId other = n.equals(N1) ? N2 : N1;
-        boolean up = sim.isUp(n);
-        switch (r.nextInt(network ? 16 : 13)) {
-            case 0 -> { if (up) { sim.crash(n); return "crash " + n; } sim.start(n); return "start " + n; }
-            case 1 -> { if (up) { sim.stop(n); return "stop " + n; } sim.start(n); return "start " + n; }
-            case 2 -> { if (up) { sim.restart(n); return "restart " + n; } return "noop"; }
-            case 3 -> { if (up) { sim.kill(n); return "kill " + n; } sim.start(n); return "start " + n; }
-            case 4 -> { sim.serviceDown(n, "svc"); return "service-down " + n; }
-            case 5 -> { sim.serviceUp(n, "svc"); return "service-up " + n; }
-            case 6 -> { sim.databaseDown(n); return "db-down " + n; }
-            case 7 -> { sim.databaseUp(n); return "db-up " + n; }
-            case 8 -> {
-                HookKind k = HookKind.values()[r.nextInt(HookKind.values().length)];
-                sim.failNext(n, k);
-                return "fail-next " + n + " " + k;
-            }
-            case 9 -> { return "admin failover " + n + ": " + sim.admin(n, AdminAction.FAILOVER).accepted(); }
-            case 10 -> { return "admin fallback " + n + ": " + sim.admin(n, AdminAction.FALLBACK).accepted(); }
-            case 11 -> { return "admin recover: " + sim.recover("g1").accepted(); }
-            case 13 -> { sim.partition(n, other); return "partition"; }
-            case 14 -> { sim.heal(); return "heal"; }
-            case 15 -> { if (up) { sim.reboot(n, Duration.ofMillis(r.nextInt(10_000))); return "reboot " + n; } return "noop"; }
-            default -> { return "quiet"; }
-        }
+        return PairFaults.apply(sim, r, "g1", N1, N2, network);
     }
 
     private static String story(Sim sim, long seed, List<String> schedule) {
