@@ -48,6 +48,8 @@ public final class TandemClient implements AutoCloseable {
     public static final String SESSION_HEADER = "X-Tandem-Session";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SHORTEST_HEARTBEAT = Duration.ofMillis(10);
+    /** While a failover is under way a heartbeat is repeated at least this often (or each interval, if shorter). */
+    private static final Duration LONGEST_HEARTBEAT_RETRY = Duration.ofSeconds(1);
 
     private final URI cluster;
     private final String user;
@@ -203,12 +205,16 @@ public final class TandemClient implements AutoCloseable {
             return;
         }
         ClientState.LoggedIn in;
+        Duration hold;
         try {
             JsonNode a = JSON.readTree(r.body());
             long millis = a.hasNonNull("heartbeatMillis") ? a.get("heartbeatMillis").asLong()
                     : Math.round(a.get("heartbeatSeconds").asDouble() * 1000);
             Duration heartbeat = Duration.ofMillis(Math.max(millis, SHORTEST_HEARTBEAT.toMillis()));
             in = new ClientState.LoggedIn(a.get("node").asText(), base(r.uri()), a.get("session").asText(), heartbeat);
+            hold = a.hasNonNull("inactiveAfterSeconds")
+                    ? Duration.ofMillis(Math.round(a.get("inactiveAfterSeconds").asDouble() * 1000))
+                    : heartbeat.multipliedBy(3);
         } catch (Exception e) {
             retryLater(gen, "the login answer of " + base(r.uri()) + " is not understood: " + e.getMessage(), Duration.ZERO);
             return;
@@ -218,7 +224,8 @@ public final class TandemClient implements AutoCloseable {
             notHereInRow = 0;
         }
         change(gen, in);
-        schedule(gen, in.heartbeat(), () -> heartbeat(gen, in));
+        long now = System.nanoTime();
+        schedule(gen, in.heartbeat(), () -> heartbeat(gen, in, hold, now));
     }
 
     /**
@@ -245,18 +252,59 @@ public final class TandemClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- holding the session
 
-    private void heartbeat(long gen, ClientState.LoggedIn in) {
+    /**
+     * One heartbeat. The session is kept through a failover (docs/client.md, Failover): while the member's address
+     * does not answer, or answers 503 {@code moving} or {@code node-unavailable}, the client tries again every
+     * heartbeat interval (at most a second) at the same address, for as long as the session stays active on the
+     * service ({@code hold}, the service's inactiveAfter, since the last answered heartbeat). The node that answers
+     * may be another one now: the survivor of the pair, which took the session over with its user.
+     */
+    private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered) {
         HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).header(SESSION_HEADER, in.session())
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         send(req).whenComplete((r, e) -> {
-            if (e != null) {
-                lost(gen, in, "node " + in.node() + " did not answer the heartbeat: " + describe(e), Duration.ZERO);
-            } else if (r.statusCode() != 200) {
-                lost(gen, in, "node " + in.node() + " answered the heartbeat " + r.statusCode() + reasonOf(r), retryAfter(r));
-            } else {
-                schedule(gen, in.heartbeat(), () -> heartbeat(gen, in));
+            long now = System.nanoTime();
+            if (e == null && r.statusCode() == 200) {
+                ClientState.LoggedIn next = in;
+                String node = nodeOf(r);
+                if (node != null && !node.equals(in.node())) {
+                    next = new ClientState.LoggedIn(node, in.member(), in.session(), in.heartbeat());
+                    if (!change(gen, next)) return;
+                }
+                ClientState.LoggedIn held = next;
+                schedule(gen, in.heartbeat(), () -> heartbeat(gen, held, hold, now));
+                return;
             }
+            String why = e != null ? "node " + in.node() + " did not answer the heartbeat: " + describe(e)
+                    : "node " + in.node() + " answered the heartbeat " + r.statusCode() + reasonOf(r);
+            boolean passing = e != null || r.statusCode() == 503 && transientCode(r);
+            if (passing && now - lastAnswered < hold.toNanos()) {
+                Duration again = in.heartbeat().compareTo(LONGEST_HEARTBEAT_RETRY) < 0 ? in.heartbeat() : LONGEST_HEARTBEAT_RETRY;
+                schedule(gen, again, () -> heartbeat(gen, in, hold, lastAnswered));
+                return;
+            }
+            lost(gen, in, why, e != null ? Duration.ZERO : retryAfter(r));
         });
+    }
+
+    /** The 503s a failover answers with while the session moves: the session is kept and the heartbeat repeated. */
+    private static boolean transientCode(HttpResponse<String> r) {
+        try {
+            JsonNode a = JSON.readTree(r.body());
+            String code = a == null || !a.hasNonNull("error") ? "" : a.get("error").asText();
+            return code.equals("moving") || code.equals("node-unavailable");
+        } catch (Exception ex) {
+            return false;
+        }
+    }
+
+    private static String nodeOf(HttpResponse<String> r) {
+        try {
+            JsonNode a = JSON.readTree(r.body());
+            return a != null && a.hasNonNull("node") ? a.get("node").asText() : null;
+        } catch (Exception ex) {
+            return null;
+        }
     }
 
     private void lost(long gen, ClientState.LoggedIn in, String reason, Duration retryAfter) {

@@ -97,6 +97,7 @@ public final class AdminApi implements AutoCloseable {
             cfg.routes.post("/api/v1/redundancy-groups/{name}/failover", ctx -> action(ctx, AdminAction.FAILOVER));
             cfg.routes.post("/api/v1/redundancy-groups/{name}/fallback", ctx -> action(ctx, AdminAction.FALLBACK));
             cfg.routes.post("/api/v1/redundancy-groups/{name}/recover", ctx -> action(ctx, AdminAction.RECOVER));
+            cfg.routes.get("/api/v1/failover", ctx -> ctx.json(FailoverView.of(node)));
             cfg.routes.get("/api/v1/parameters", ctx -> ctx.json(node.snapshot().params().asText()));
             cfg.routes.put("/api/v1/parameters", this::putParameters);
             cfg.routes.get("/api/v1/critical-services", this::criticalServices);
@@ -241,6 +242,9 @@ public final class AdminApi implements AutoCloseable {
                 n.put("alive", s.running());
                 n.put("healthy", s.healthy());
                 n.put("seenBy", s.self().value());
+                // docs/session-service.md, Stateful failover: null without replication.
+                n.put("standbyReady", node.sessions().flatMap(dev.tandem.node.session.SessionService::replication)
+                        .map(dev.tandem.node.session.SessionService.Replication::standbyReady).orElse(null));
                 views.add(new Actions.NodeView(id, s.state(), s.running(), s.healthy()));
             } else {
                 boolean alive = s.peer().alive();
@@ -249,6 +253,9 @@ public final class AdminApi implements AutoCloseable {
                 n.put("alive", alive);
                 n.put("healthy", alive && s.peer().healthy());
                 n.put("seenBy", s.self().value());
+                // docs/session-service.md, Stateful failover: null without replication.
+                n.put("standbyReady", node.sessions().flatMap(dev.tandem.node.session.SessionService::replication)
+                        .map(dev.tandem.node.session.SessionService.Replication::standbyReady).orElse(null));
                 views.add(new Actions.NodeView(id, s.peer().state(), alive, s.peer().healthy()));
             }
             nodes.add(n);

@@ -28,7 +28,7 @@ public final class ConfigLoader {
             "store", "serviceAddresses");
     private static final Set<String> SESSION_KEYS = Set.of("address", "port", "maxSessions", "heartbeatInterval",
             "inactiveAfter", "endAfter", "userHeader", "certificate", "privateKey", "maxSessionsPerAddress",
-            "maxSessionsPerUser", "http");
+            "maxSessionsPerUser", "http", "handover", "replicationPort", "replicationAckTimeout");
     private static final Set<String> LB_KEYS = Set.of("clusterAddress", "clusterPort", "mode", "participate",
             "priority", "publicAddress", "privateAddress", "nat", "redirectFqdn", "fqdn", "model", "maxSessions",
             "member", "peers", "addressDriver", "interface", "claimCommand", "releaseCommand", "timing",
@@ -526,8 +526,32 @@ public final class ConfigLoader {
         int perUser = s.has("maxSessionsPerUser")
                 ? (int) integer(p + "maxSessionsPerUser", s.get("maxSessionsPerUser"), 1, dev.tandem.core.lb.ClassLoad.MAX_SESSIONS)
                 : NodeConfig.SessionService.DEFAULT_MAX_SESSIONS_PER_USER;
+        NodeConfig.Handover handover = NodeConfig.Handover.KEEP;
+        if (s.has("handover")) {
+            String h = text(s, p + "handover", true);
+            handover = switch (h) {
+                case "keep" -> NodeConfig.Handover.KEEP;
+                case "relogin" -> NodeConfig.Handover.RELOGIN;
+                default -> throw error(p + "handover", "'" + h + "' is not allowed; allowed: keep (sessions move with"
+                        + " their users) or relogin (they end and clients log in again)");
+            };
+        }
+        int replicationPort = s.has("replicationPort") ? port(p + "replicationPort", s.get("replicationPort"))
+                : NodeConfig.Replication.DEFAULT_PORT;
+        if (replicationPort == port && address.equals(nodeAddress)) {
+            throw error(p + "replicationPort", "'" + replicationPort + "' is not allowed; allowed: a port other than"
+                    + " sessionService.port (" + port + "), both are TCP on the node address");
+        }
+        Duration ackTimeout = s.has("replicationAckTimeout")
+                ? duration(p + "replicationAckTimeout", s.get("replicationAckTimeout"))
+                : NodeConfig.Replication.DEFAULT_ACK_TIMEOUT;
+        if (ackTimeout.toMillis() < 1 || ackTimeout.toMillis() > 10_000) {
+            throw error(p + "replicationAckTimeout", "'" + Durations.format(ackTimeout) + "' is not allowed; allowed:"
+                    + " 1ms to 10s (a login waits at most this long for the peer)");
+        }
         return new NodeConfig.SessionService(address, port, max, heartbeat, inactive, end, header, perAddress, perUser,
-                http(p + "http", s.get("http"), NodeConfig.SessionService.DEFAULT_MAX_BODY_BYTES), tls(p, s, false));
+                http(p + "http", s.get("http"), NodeConfig.SessionService.DEFAULT_MAX_BODY_BYTES), tls(p, s, false),
+                new NodeConfig.Replication(handover, replicationPort, ackTimeout));
     }
 
     /**

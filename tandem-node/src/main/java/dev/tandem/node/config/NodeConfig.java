@@ -183,11 +183,27 @@ public record NodeConfig(
      * becomes inactive (it holds its licence but is not load, the specification ([LB-SHOW])) and ends after
      * {@code endAfter} more. One client address holds at most {@code maxSessionsPerAddress} sessions and one user at
      * most {@code maxSessionsPerUser}, so that no single client can take every licence. {@code tls}: HTTPS only (no
-     * trust file), or null for plain HTTP.
+     * trust file), or null for plain HTTP. {@code replication}: what happens to sessions when the users move to the
+     * peer (docs/session-service.md, Stateful failover).
      */
     public record SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
                                  java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader,
-                                 int maxSessionsPerAddress, int maxSessionsPerUser, Http http, Tls tls) {
+                                 int maxSessionsPerAddress, int maxSessionsPerUser, Http http, Tls tls,
+                                 Replication replication) {
+        /** The default replication. */
+        public SessionService(String address, int port, int maxSessions, java.time.Duration heartbeatInterval,
+                              java.time.Duration inactiveAfter, java.time.Duration endAfter, String userHeader,
+                              int maxSessionsPerAddress, int maxSessionsPerUser, Http http, Tls tls) {
+            this(address, port, maxSessions, heartbeatInterval, inactiveAfter, endAfter, userHeader,
+                    maxSessionsPerAddress, maxSessionsPerUser, http, tls, Replication.defaults());
+        }
+
+        /** This configuration with another replication. */
+        public SessionService withReplication(Replication r) {
+            return new SessionService(address, port, maxSessions, heartbeatInterval, inactiveAfter, endAfter, userHeader,
+                    maxSessionsPerAddress, maxSessionsPerUser, http, tls, r);
+        }
+
         /**
          * A tenth of the default licences: a busy NAT address still logs in many clients, and one hostile address
          * leaves nine tenths of the licences to everyone else.
@@ -230,6 +246,36 @@ public record NodeConfig(
         public static final int DEFAULT_MISSED_HEARTBEATS = 3;
         public static final java.time.Duration DEFAULT_END_AFTER = java.time.Duration.ofMinutes(30);
         public static final String DEFAULT_USER_HEADER = "X-Tandem-User";
+    }
+
+    /** What a pair does with its sessions when users move between its nodes (docs/session-service.md). */
+    public enum Handover {
+        /** The peer keeps a copy of every session and the sessions move with the users: clients keep their tokens. */
+        KEEP,
+        /** Sessions end when their users move and clients log in again ([RG-MANUAL]); nothing is replicated. */
+        RELOGIN
+    }
+
+    /**
+     * Session replication to the redundancy peer (docs/decisions/0071-sessions-follow-their-users.md).
+     *
+     * @param handover   keep (replicate, sessions survive a move) or relogin (the specification's behaviour)
+     * @param port       the TCP port this node takes copies on, at its node address; the same on both nodes
+     * @param ackTimeout the longest a login waits for the peer's acknowledgement before it is answered anyway and the
+     *                   standby is reported not ready
+     */
+    public record Replication(Handover handover, int port, java.time.Duration ackTimeout) {
+        /** The port after the specification's service port (22001) and admin RPC port's neighbourhood. */
+        public static final int DEFAULT_PORT = 22002;
+        /**
+         * A quarter second: hundreds of times a loopback or LAN round trip, so a healthy peer always answers within
+         * it, and short enough that a login while the peer hangs is slowed by no more than a client barely notices.
+         */
+        public static final java.time.Duration DEFAULT_ACK_TIMEOUT = java.time.Duration.ofMillis(250);
+
+        public static Replication defaults() {
+            return new Replication(Handover.KEEP, DEFAULT_PORT, DEFAULT_ACK_TIMEOUT);
+        }
     }
 
     /**

@@ -37,6 +37,24 @@ public final class NodeMetrics {
                 .description("members in this node's topology database").register(registry);
     }
 
+    /** The session replication to and from the redundancy peer (docs/metrics.md). */
+    void replication(Supplier<java.util.Optional<dev.tandem.node.session.SessionService.Replication>> r) {
+        Gauge.builder("tandem_standby_ready", () -> r.get().map(v -> v.standbyReady() ? 1 : 0).orElse(0))
+                .description("1 while the peer holds a complete copy of this node's sessions").register(registry);
+        Gauge.builder("tandem_replication_connected", () -> r.get().map(v -> v.peerConnected() ? 1 : 0).orElse(0))
+                .description("1 while this node's sessions stream to the peer").register(registry);
+        Gauge.builder("tandem_replication_lag_seconds", () -> r.get().map(v -> v.lagMillis() / 1000.0).orElse(0.0))
+                .description("age of the oldest change the peer has not acknowledged").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("tandem_replication_sessions_sent", r,
+                        x -> x.get().map(v -> (double) v.sessionsReplicated()).orElse(0.0))
+                .description("session copies sent to the peer (snapshots and changes)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("tandem_replication_errors", r,
+                        x -> x.get().map(v -> (double) v.errors()).orElse(0.0))
+                .description("broken links and acknowledgements that came too late").register(registry);
+        Gauge.builder("tandem_standby_copies", () -> r.get().map(v -> v.copies()).orElse(0))
+                .description("standby copies this node holds of the peer's sessions").register(registry);
+    }
+
     NodeMetrics(Supplier<RmState> rm) {
         sent = Counter.builder("tandem_heartbeats_sent").description("recovery-manager messages sent").register(registry);
         received = Counter.builder("tandem_heartbeats_received")
@@ -92,7 +110,7 @@ public final class NodeMetrics {
     }
 
     /** A packet dropped: counted by cause; logged at most once per cause every ten seconds. */
-    void dropped(String cause, String detail) {
+    public void dropped(String cause, String detail) {
         registry.counter("tandem_packets_dropped", "cause", cause).increment();
         long now = System.currentTimeMillis();
         Long last = lastLogged.get(cause);

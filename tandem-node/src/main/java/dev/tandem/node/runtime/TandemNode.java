@@ -98,6 +98,7 @@ public final class TandemNode implements AutoCloseable {
     private volatile dev.tandem.node.redirect.UserLocator userLocator;
     private final UserHomes userHomes;
     private volatile SessionService sessions;
+    private volatile ServingChange lastServingChange;
     private final StoreService store;
 
     /**
@@ -188,7 +189,7 @@ public final class TandemNode implements AutoCloseable {
         watchdog = new LoopWatchdog(self.value(), loop, () -> LoopStall.of(rm.params()), () -> lastHeartbeat,
                 new StallResponse()).start();
         // Before the checks: the session service is usually one of the node's critical services.
-        if (config.sessionService() != null) startSessions();
+        if (config.sessionService() != null) startSessions(key);
         SessionService s = sessions;
         serviceAddresses.listener(s == null ? new ServiceAddressShell.Listener() {
             @Override public void listen(String address) { }
@@ -211,7 +212,7 @@ public final class TandemNode implements AutoCloseable {
         }
     }
 
-    private void startSessions() {
+    private void startSessions(Optional<ClusterKey> key) throws java.io.IOException {
         SessionHost host = new SessionHost() {
             @Override public String id() { return self.value(); }
             @Override public Optional<String> peer() { return group.peerOf(self).map(NodeId::value); }
@@ -221,8 +222,23 @@ public final class TandemNode implements AutoCloseable {
             @Override public void reportLoad(dev.tandem.core.lb.Load load) {
                 if (lb != null) TandemNode.this.reportLoad(load);
             }
+            @Override public void sessionsTakenOver(String whose, int kept, int lost) {
+                events.publish("sessions-taken-over", clock.instant(), Map.of("node", self.value(), "users", whose,
+                        "kept", kept, "lost", lost));
+            }
         };
         SessionService s = new SessionService(config.sessionService(), host, userHomes, clock);
+        NodeConfig.Replication r = config.sessionService().replication();
+        Optional<NodeConfig.Member> peer = config.redundancyGroup().nodes().stream()
+                .filter(m -> !m.id().equals(self.value())).findFirst();
+        if (r.handover() == NodeConfig.Handover.KEEP && peer.isPresent()) {
+            // The peer's copies come in on this node's address; this node's go to the peer's, on the same port.
+            s.replicate(new InetSocketAddress(config.address(), r.port()),
+                    new InetSocketAddress(peer.get().address(), r.port()), config.address(),
+                    () -> new Envelope(key, config.cluster().encryption(), self.value(), envelopeEpoch),
+                    metrics::dropped);
+            metrics.replication(s::replication);
+        }
         // Published from the event loop right after the step, so the snapshot the service reads is the new state.
         events.subscribe(e -> {
             if (e.kind().equals("transition")) s.servingChanged();
@@ -286,6 +302,10 @@ public final class TandemNode implements AutoCloseable {
             throw e;
         }
         rm = t.state();
+        if (!rm.serving().equals(before.serving())) {
+            lastServingChange = new ServingChange(clock.instant(), before.serving(), rm.serving(), rm.state().display(),
+                    rm.reason().display());
+        }
         for (Effect e : t.effects()) execute(e);
         serviceAddresses.reconsider(rm);
         if (lb != null) lb.reconsider(rm);
@@ -399,6 +419,17 @@ public final class TandemNode implements AutoCloseable {
     // ---------------------------------------------------------------- reading
 
     /** The recovery manager's state after the last step (safe from any thread). */
+    /**
+     * When this node last began or stopped serving a side's users, and the state and reason it moved to: the last
+     * failover or fallback as this node took part in it (docs/cli.md, show failover).
+     */
+    public record ServingChange(java.time.Instant at, java.util.Set<dev.tandem.core.rm.Serving.Side> from,
+                                java.util.Set<dev.tandem.core.rm.Serving.Side> to, String state, String reason) {}
+
+    public Optional<ServingChange> lastServingChange() {
+        return Optional.ofNullable(lastServingChange);
+    }
+
     public RmState snapshot() {
         return rm;
     }
@@ -519,7 +550,7 @@ public final class TandemNode implements AutoCloseable {
      * process (the node command exits {@link #EXIT_FAILED}; the service manager brings it back from its persisted
      * state). Safe from any thread, including a stalled loop's watchdog; only the first call acts.
      */
-    void failStop(String why, Throwable cause) {
+    public void failStop(String why, Throwable cause) {
         if (!failing.compareAndSet(false, true)) return;
         deaf = true;
         stopped = true;

@@ -5,6 +5,7 @@ import dev.tandem.core.lb.Session;
 import dev.tandem.core.lb.SessionClass;
 import dev.tandem.core.lb.SessionTable;
 import dev.tandem.core.rm.Serving;
+import dev.tandem.node.wire.ReplicationCodec.Copy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,12 @@ import java.util.Set;
  * changes all come through its synchronized methods, each short. The licence rules are the core's
  * {@link SessionTable} ([LB-SHOW]: inactive sessions hold a licence but are not load; a new session takes the licence
  * of the session inactive the longest when every licence is held).
+ *
+ * <p>Besides its live sessions the book keeps the standby copies of the sessions its redundancy peer serves
+ * (docs/session-service.md, Stateful failover): when this node takes over a side's users, their copies become live
+ * sessions with the same tokens ({@link #promote}); when it gives a side up, its sessions become copies
+ * ({@link #demote}). Every change to a live session is told to the {@link Journal} inside the lock, in order, so the
+ * peer's copies follow.
  */
 final class SessionBook {
     /** Every session is of one class; a web session service counts as SSL sessions in the group's table. */
@@ -41,6 +48,20 @@ final class SessionBook {
         record OverLimit(String code, String reason) implements Admission {}
     }
 
+    /** Where the changes to live sessions go (the replication to the peer), called inside the book's lock. */
+    interface Journal {
+        Journal NONE = new Journal() {
+            @Override public void changed(Copy copy) { }
+            @Override public void ended(String token) { }
+        };
+
+        void changed(Copy copy);
+
+        void ended(String token);
+    }
+
+    private final String self;
+    private final String peer;
     private final Duration inactiveAfter;
     private final Duration endAfter;
     private final int maxPerAddress;
@@ -49,10 +70,21 @@ final class SessionBook {
     /** Sessions (tokens) by client address and by user, kept with {@code entries}. */
     private final Map<String, Set<String>> byAddress = new HashMap<>();
     private final Map<String, Set<String>> byUser = new HashMap<>();
+    /** The peer's sessions as it last told them, by token (docs/session-service.md, Stateful failover). */
+    private final Map<String, Copy> copies = new HashMap<>();
     private SessionTable table;
     private long maxSeen;
+    private Journal journal = Journal.NONE;
 
     SessionBook(int maxSessions, Duration inactiveAfter, Duration endAfter, int maxPerAddress, int maxPerUser) {
+        this(null, null, maxSessions, inactiveAfter, endAfter, maxPerAddress, maxPerUser);
+    }
+
+    /** {@code self} and {@code peer}: the node ids whose users the sides are, for the copies (peer null: no pair). */
+    SessionBook(String self, String peer, int maxSessions, Duration inactiveAfter, Duration endAfter, int maxPerAddress,
+                int maxPerUser) {
+        this.self = self;
+        this.peer = peer;
         this.table = SessionTable.empty(0, maxSessions);
         this.inactiveAfter = inactiveAfter;
         this.endAfter = endAfter;
@@ -101,6 +133,7 @@ final class SessionBook {
                 Entry e = new Entry(token, user, address, side, now, now);
                 put(e);
                 maxSeen = Math.max(maxSeen, entries.size());
+                journal.changed(copyOf(e, null));
                 yield new Admission.In(e, off.isPresent() ? off : ownRoom);
             }
         };
@@ -128,7 +161,10 @@ final class SessionBook {
         Entry seen = e.seen(now);
         entries.put(token, seen);
         boolean resumed = !isActive(token);
-        if (resumed) table = table.resumed(token);
+        if (resumed) {
+            table = table.resumed(token);
+            journal.changed(copyOf(seen, null)); // a plain heartbeat is not replicated (decision 0071)
+        }
         return Optional.of(new Beat(seen, resumed));
     }
 
@@ -163,6 +199,7 @@ final class SessionBook {
                 Instant idleFrom = e.lastSeen().plus(inactiveAfter);
                 if (!now.isBefore(idleFrom)) {
                     table = table.inactive(s.id(), idleFrom);
+                    journal.changed(copyOf(e, idleFrom));
                     changed = true;
                 }
             } else if (!now.isBefore(s.inactiveSince().plus(endAfter))) {
@@ -172,6 +209,120 @@ final class SessionBook {
             }
         }
         return changed;
+    }
+
+    // ---------------------------------------------------------------- standby copies
+
+    synchronized void journal(Journal j) {
+        this.journal = j;
+    }
+
+    /** Every live session as a copy, for a snapshot; called by the journal's owner under {@link #locked}. */
+    List<Copy> liveCopies() {
+        Map<String, Instant> inactive = new HashMap<>();
+        for (Session s : table.sessions()) if (!s.isActive()) inactive.put(s.id(), s.inactiveSince());
+        List<Copy> out = new ArrayList<>(entries.size());
+        for (Entry e : entries.values()) out.add(copyOf(e, inactive.get(e.token())));
+        return out;
+    }
+
+    /** Runs {@code action} holding the book's lock: nothing changes meanwhile (a snapshot and the stream after it). */
+    synchronized <T> T locked(java.util.function.Supplier<T> action) {
+        return action.get();
+    }
+
+    synchronized int liveCount() {
+        return entries.size();
+    }
+
+    /** The peer's changes to its sessions. A token live here stays live: this node serves it (a partition). */
+    synchronized void applyCopies(List<Copy> upserts, List<String> ended) {
+        for (Copy c : upserts) if (!entries.containsKey(c.token())) copies.put(c.token(), c);
+        for (String t : ended) copies.remove(t);
+    }
+
+    /** The peer's whole set of sessions, replacing what was known of it (a snapshot). */
+    synchronized void replaceCopies(Map<String, Copy> all) {
+        copies.clear();
+        for (Copy c : all.values()) if (!entries.containsKey(c.token())) copies.put(c.token(), c);
+    }
+
+    synchronized int copyCount() {
+        return copies.size();
+    }
+
+    /** The standby copy of a session, if the book holds one. */
+    synchronized Optional<Copy> copy(String token) {
+        return Optional.ofNullable(copies.get(token));
+    }
+
+    /** What a take-over made of the copies of one side's users. */
+    record Promotion(int promoted, int refused, List<Entry> loggedOff) {}
+
+    /**
+     * This node now serves {@code side}'s users: their copies become live sessions with the same tokens. An active
+     * copy is seen {@code now}, so its client has a whole {@code inactiveAfter} to reach this node (its last
+     * heartbeat time is not replicated, decision 0071); an inactive one keeps the time it went inactive. The licence
+     * rules apply as to a login; a copy the table cannot admit (every licence held by an active session) is lost
+     * and counted in {@code refused}.
+     */
+    synchronized Promotion promote(Serving.Side side, Instant now) {
+        List<Copy> mine = new ArrayList<>();
+        for (Copy c : copies.values()) if (sideOf(c.home()) == side) mine.add(c);
+        // The active ones first, then the most recently inactive: if licences run short, the least useful are lost.
+        mine.sort(java.util.Comparator.comparing(Copy::active).reversed()
+                .thenComparing(java.util.Comparator.comparingLong(Copy::inactiveSinceMillis).reversed()));
+        int promoted = 0;
+        int refused = 0;
+        List<Entry> loggedOff = new ArrayList<>();
+        for (Copy c : mine) {
+            copies.remove(c.token());
+            if (entries.containsKey(c.token())) continue;
+            SessionTable.Admission a = table.admit(Session.active(c.token(), CLASS));
+            if (a instanceof SessionTable.Admission.Admitted in) {
+                table = in.table();
+                in.loggedOff().map(s -> remove(s.id())).ifPresent(loggedOff::add);
+                Entry e = new Entry(c.token(), c.user(), c.address(), side, Instant.ofEpochMilli(c.sinceMillis()),
+                        c.active() ? now : Instant.ofEpochMilli(c.lastSeenMillis()));
+                put(e);
+                Instant inactiveSince = c.active() ? null : Instant.ofEpochMilli(c.inactiveSinceMillis());
+                if (inactiveSince != null) table = table.inactive(c.token(), inactiveSince);
+                journal.changed(copyOf(e, inactiveSince));
+                promoted++;
+            } else {
+                refused++;
+            }
+        }
+        maxSeen = Math.max(maxSeen, entries.size());
+        return new Promotion(promoted, refused, loggedOff);
+    }
+
+    /**
+     * This node no longer serves {@code side}'s users and their sessions move with them: each becomes a copy, which
+     * the peer (now serving them) holds live. Returns how many moved.
+     */
+    synchronized int demote(Serving.Side side) {
+        Map<String, Instant> inactive = new HashMap<>();
+        for (Session s : table.sessions()) if (!s.isActive()) inactive.put(s.id(), s.inactiveSince());
+        int moved = 0;
+        for (Entry e : List.copyOf(entries.values())) {
+            if (e.side() != side) continue;
+            unlist(e.token());
+            table = table.ended(e.token());
+            copies.put(e.token(), copyOf(e, inactive.get(e.token())));
+            moved++;
+        }
+        return moved;
+    }
+
+    private Copy copyOf(Entry e, Instant inactiveSince) {
+        String home = e.side() == Serving.Side.OWN || peer == null ? self : peer;
+        return new Copy(e.token(), e.user(), e.address(), home == null ? "-" : home, e.since().toEpochMilli(),
+                e.lastSeen().toEpochMilli(), inactiveSince == null ? -1 : inactiveSince.toEpochMilli());
+    }
+
+    private Serving.Side sideOf(String home) {
+        return home.equals(self) ? Serving.Side.OWN : Serving.Side.PEER;
     }
 
     synchronized Load load() {
@@ -200,7 +351,14 @@ final class SessionBook {
         if (e.user() != null) byUser.computeIfAbsent(e.user(), k -> new HashSet<>()).add(e.token());
     }
 
+    /** Ends a live session (the table is the caller's): the peer's copy ends with it. */
     private Entry remove(String token) {
+        Entry e = unlist(token);
+        if (e != null) journal.ended(token);
+        return e;
+    }
+
+    private Entry unlist(String token) {
         Entry e = entries.remove(token);
         if (e != null) {
             forget(byAddress, e.address(), token);

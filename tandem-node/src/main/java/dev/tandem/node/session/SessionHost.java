@@ -29,6 +29,12 @@ public interface SessionHost {
         return true;
     }
 
+    /**
+     * The node took over a side's users with their sessions ({@code whose}: "its own" or "its peer's"): how many
+     * sessions it kept and about how many were lost (an incomplete standby copy, or licences run out).
+     */
+    default void sessionsTakenOver(String whose, int kept, int lost) {}
+
     /** The sessions as load for the load-balancing group ([LB-SHOW]: inactive sessions left out). */
     void reportLoad(Load load);
 }

@@ -6,6 +6,7 @@ import dev.tandem.core.Quote;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.tls.PemTls;
 import dev.tandem.node.http.HttpErrors;
 import dev.tandem.node.http.JettyLimits;
@@ -14,6 +15,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,14 +63,19 @@ public final class SessionService implements AutoCloseable {
     private final Map<String, Javalin> onAddresses = new LinkedHashMap<>();
     private volatile Set<Serving.Side> served = Set.of();
     private volatile Load lastReported;
+    private final Object servingLock = new Object();
+    /** The replication to and from the peer, when the node has one and keeps sessions on a handover. */
+    private volatile ReplicationSender sender;
+    private volatile ReplicationReceiver receiver;
+    private volatile Handover lastHandover;
 
     public SessionService(NodeConfig.SessionService config, SessionHost host, UserHomes homes, Clock clock) {
         this.config = config;
         this.host = host;
         this.homes = homes;
         this.clock = clock;
-        this.book = new SessionBook(config.maxSessions(), config.inactiveAfter(), config.endAfter(),
-                config.maxSessionsPerAddress(), config.maxSessionsPerUser());
+        this.book = new SessionBook(host.id(), host.peer().orElse(null), config.maxSessions(), config.inactiveAfter(),
+                config.endAfter(), config.maxSessionsPerAddress(), config.maxSessionsPerUser());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tandem-sessions-" + host.id());
             t.setDaemon(true);
@@ -117,6 +126,7 @@ public final class SessionService implements AutoCloseable {
     public SessionService start() {
         served = Set.copyOf(host.serving());
         app.start(config.address(), config.port());
+        if (sender != null) sender.start();
         Duration sweep = config.inactiveAfter().dividedBy(4);
         if (sweep.compareTo(LONGEST_SWEEP) > 0) sweep = LONGEST_SWEEP;
         if (sweep.toMillis() < 5) sweep = Duration.ofMillis(5);
@@ -134,30 +144,115 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * The node's state changed: sessions of users it no longer serves end now. The specification ([RG-MANUAL]), Manual failover: "All users
-     * from the failed node are disconnected and must re-login to the backup node"; Manual fallback: the backup
-     * "disconnects all users that had been failed over". Taking over needs nothing here: logins of the peer's users
-     * are accepted from now on.
+     * Replicates this node's sessions to its redundancy peer and takes the peer's as standby copies
+     * (docs/session-service.md, Stateful failover): copies arrive on {@code listenAt}; this node's go to
+     * {@code peerAt}. {@code envelopes} makes a new envelope of the cluster key for each direction;
+     * {@code dropped} counts a rejected frame by cause. Call before {@link #start}.
+     */
+    public void replicate(InetSocketAddress listenAt, InetSocketAddress peerAt, String bindFrom,
+                          Supplier<Envelope> envelopes, BiConsumer<String, String> dropped) throws IOException {
+        String peer = host.peer().orElseThrow(() -> new IllegalStateException("replication needs a peer"));
+        if (!keeps()) throw new IllegalStateException("sessionService.handover is relogin: nothing to replicate");
+        receiver = new ReplicationReceiver(host.id(), peer, listenAt, book, envelopes.get(), dropped).start();
+        sender = new ReplicationSender(host.id(), peer, peerAt, bindFrom, book, config.replication().ackTimeout(),
+                envelopes.get(), envelopes.get(), dropped);
+        book.journal(sender);
+    }
+
+    private boolean keeps() {
+        return config.replication().handover() == NodeConfig.Handover.KEEP;
+    }
+
+    /**
+     * The node's state changed. Sessions of users the node no longer serves either move to the peer with them
+     * (handover keep: they become standby copies here while the peer promotes its copies) or end
+     * (handover relogin, the specification ([RG-MANUAL]), Manual failover: "All users from the failed node are
+     * disconnected and must re-login to the backup node"; Manual fallback: the backup "disconnects all users that
+     * had been failed over"). Users the node now serves too: with keep, their copies become live sessions with the
+     * same tokens, so their clients go on heartbeating with no new login.
      */
     public void servingChanged() {
-        Set<Serving.Side> now = Set.copyOf(host.serving());
-        Set<Serving.Side> before = served;
-        served = now;
-        for (Serving.Side side : before) {
-            if (now.contains(side)) continue;
-            List<SessionBook.Entry> dropped = book.drop(side);
-            if (!dropped.isEmpty()) {
-                LOG.info("{} dropped {} session(s) of {} users: the node no longer serves them", host.id(),
-                        dropped.size(), side == Serving.Side.OWN ? "its own" : "its peer's");
-                changed();
+        synchronized (servingLock) {
+            Set<Serving.Side> now = Set.copyOf(host.serving());
+            Set<Serving.Side> before = served;
+            if (now.equals(before)) return;
+            served = now;
+            boolean changed = false;
+            for (Serving.Side side : before) {
+                if (now.contains(side)) continue;
+                if (keeps() && sender != null) {
+                    int moved = book.demote(side);
+                    if (moved > 0) {
+                        LOG.info("{} handed {} session(s) of {} users to {}: the node no longer serves them", host.id(),
+                                moved, whose(side), host.peer().orElse("its peer"));
+                        changed = true;
+                    }
+                    continue;
+                }
+                List<SessionBook.Entry> dropped = book.drop(side);
+                if (!dropped.isEmpty()) {
+                    LOG.info("{} dropped {} session(s) of {} users: the node no longer serves them", host.id(),
+                            dropped.size(), whose(side));
+                    changed = true;
+                }
             }
+            for (Serving.Side side : now) {
+                if (before.contains(side) || sender == null) continue;
+                ReplicationReceiver.Status copies = receiver.status();
+                int lackedBefore = copies.complete() ? 0 : Math.max(0, copies.peerSessions() - copies.copies());
+                SessionBook.Promotion p = book.promote(side, clock.instant());
+                int lost = lackedBefore + p.refused();
+                lastHandover = new Handover(clock.instant().toString(), side, p.promoted(), lost, copies.complete());
+                if (p.promoted() == 0 && lost == 0) continue; // a start, or a side with no sessions
+                if (lost > 0) {
+                    LOG.warn("{} took over {} users with {} session(s) kept and about {} lost: its standby copy was {}",
+                            host.id(), whose(side), p.promoted(), lost,
+                            copies.complete() ? "complete but licences ran out" : "not complete");
+                } else {
+                    LOG.info("{} took over {} users with their {} session(s)", host.id(), whose(side), p.promoted());
+                }
+                host.sessionsTakenOver(whose(side), p.promoted(), lost);
+                changed = true;
+            }
+            if (changed) changed();
         }
+    }
+
+    private static String whose(Serving.Side side) {
+        return side == Serving.Side.OWN ? "its own" : "its peer's";
+    }
+
+    /** The last time this node took users over with their sessions: how many it kept and about how many were lost. */
+    public record Handover(String at, Serving.Side side, int kept, int lost, boolean standbyComplete) {}
+
+    /** The replication as the API and the CLI show it (docs/session-service.md, Stateful failover). */
+    public record Replication(String handover, boolean peerConnected, boolean standbyReady, long sessionsReplicated,
+                              long batchesSent, long errors, long snapshots, long lastSnapshotMillis, long lagMillis,
+                              int queued, boolean copiesComplete, int copies, int peerSessions, long batchesReceived,
+                              long framesRejected, Handover lastHandover) {}
+
+    /** Empty without a peer to replicate to (or with handover relogin). */
+    public Optional<Replication> replication() {
+        ReplicationSender s = sender;
+        ReplicationReceiver r = receiver;
+        if (s == null || r == null) return Optional.empty();
+        ReplicationSender.Status out = s.status();
+        ReplicationReceiver.Status in = r.status();
+        return Optional.of(new Replication("keep", out.connected(), out.ready(), out.sessionsSent(), out.batchesSent(),
+                out.errors(), out.snapshots(), out.lastSnapshotMillis(), out.lagMillis(), out.pending(), in.complete(),
+                in.copies(), in.peerSessions(), in.batches(), in.rejected(), lastHandover));
+    }
+
+    /** A state change the service has not seen yet is acted on before a client's request is. */
+    private void syncServing() {
+        if (!Set.copyOf(host.serving()).equals(served)) servingChanged();
     }
 
     // ---------------------------------------------------------------- handlers
 
     private void login(Context ctx) {
         requireAnswering();
+        syncServing();
         String user = user(ctx);
         Serving.Side side = sideFor(user);
         String token = newToken();
@@ -172,6 +267,10 @@ public final class SessionService implements AutoCloseable {
                 in.loggedOff().ifPresent(off -> LOG.info("{} logged off the session inactive the longest ({}) to admit"
                         + " a new one", host.id(), off.user() == null ? "anonymous" : off.user()));
                 changed();
+                ReplicationSender s = sender;
+                // Answered once the peer holds a copy, so that a login answered is never lost to one failure; a peer
+                // that does not answer in time is marked not ready and the login answered anyway (decision 0071).
+                if (s != null) s.acknowledged(s.mark()).join();
                 ctx.json(sessionAnswer(in.entry(), "active"));
             }
         }
@@ -206,8 +305,16 @@ public final class SessionService implements AutoCloseable {
 
     private void heartbeat(Context ctx) {
         requireAnswering();
+        syncServing();
         String token = token(ctx);
-        SessionBook.Beat beat = book.heartbeat(token, clock.instant()).orElseThrow(this::noSession);
+        Optional<SessionBook.Beat> seen = book.heartbeat(token, clock.instant());
+        if (seen.isEmpty() && book.copy(token).isPresent()) {
+            // The session moves to the peer with its user (or this node has not taken it over yet): the service
+            // address follows within moments, so the client heartbeats again rather than logging in.
+            throw new Refusal(503, "moving", "the session is served by " + host.peer().orElse("the peer")
+                    + " now or in a moment; heartbeat again at the same address", null);
+        }
+        SessionBook.Beat beat = seen.orElseThrow(this::noSession);
         if (beat.resumed()) changed(); // an active session's heartbeat leaves the load as it was
         ctx.json(sessionAnswer(beat.entry(), "active"));
     }
@@ -237,6 +344,9 @@ public final class SessionService implements AutoCloseable {
         m.put("loadPercent", c.load().percent());
         Load reported = lastReported;
         m.put("reported", reported == null ? null : Map.of("active", reported.sessions(), "max", reported.max()));
+        m.put("handover", keeps() ? "keep" : "relogin");
+        m.put("standbyCopies", book.copyCount());
+        m.put("replication", replication().orElse(null));
         ctx.json(m);
     }
 
@@ -394,6 +504,8 @@ public final class SessionService implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        if (sender != null) sender.close();
+        if (receiver != null) receiver.close();
         synchronized (this) {
             onAddresses.values().forEach(Javalin::stop);
             onAddresses.clear();

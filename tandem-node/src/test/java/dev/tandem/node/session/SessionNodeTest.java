@@ -119,6 +119,7 @@ class SessionNodeTest {
                 sessionService:
                   port: %d
                   heartbeatInterval: 200ms
+                  handover: relogin
                 """.formatted(id, address, admin, A, B, service, admin, id, sessions);
     }
 
@@ -157,12 +158,13 @@ class SessionNodeTest {
     }
 
     /**
-     * [RG-MANUAL], Manual failover: "All users from the failed node are disconnected and must re-login to the backup
-     * node"; Manual fallback: the backup "disconnects all users that had been failed over. Those users must then
-     * re-login to their assigned node."
+     * Handover relogin, the specification's behaviour. [RG-MANUAL], Manual failover: "All users from the failed node
+     * are disconnected and must re-login to the backup node"; Manual fallback: the backup "disconnects all users that
+     * had been failed over. Those users must then re-login to their assigned node." (Handover keep, the default, is
+     * StatefulFailoverNodeTest's.)
      */
     @Test
-    void aPairsSessionsFollowFailoverAndFallback() throws Exception {
+    void withReloginAPairsSessionsEndOnFailoverAndFallback() throws Exception {
         int service = freeUdp(A, B);
         int admin = freeTcp(A, B);
         int sessions = freeTcp(A, B);
