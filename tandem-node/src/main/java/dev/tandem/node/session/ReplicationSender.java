@@ -147,8 +147,10 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
     CompletableFuture<Boolean> acknowledged(long mark) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         synchronized (lock) {
+            // Not streaming: the change was not even queued (the next connection's snapshot carries it).
+            if (!streaming) return CompletableFuture.completedFuture(false);
             if (ackedOp >= mark) return CompletableFuture.completedFuture(true);
-            if (!ready || !streaming) return CompletableFuture.completedFuture(false);
+            if (!ready) return CompletableFuture.completedFuture(false);
             waiters.computeIfAbsent(mark, k -> new ArrayList<>(1)).add(f);
         }
         f.completeOnTimeout(false, ackTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(ok -> {

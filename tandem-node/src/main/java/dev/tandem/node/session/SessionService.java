@@ -202,8 +202,8 @@ public final class SessionService implements AutoCloseable {
                 int lackedBefore = copies.complete() ? 0 : Math.max(0, copies.peerSessions() - copies.copies());
                 SessionBook.Promotion p = book.promote(side, clock.instant());
                 int lost = lackedBefore + p.refused();
-                lastHandover = new Handover(clock.instant().toString(), side, p.promoted(), lost, copies.complete());
                 if (p.promoted() == 0 && lost == 0) continue; // a start, or a side with no sessions
+                lastHandover = new Handover(clock.instant().toString(), side, p.promoted(), lost, copies.complete());
                 if (lost > 0) {
                     LOG.warn("{} took over {} users with {} session(s) kept and about {} lost: its standby copy was {}",
                             host.id(), whose(side), p.promoted(), lost,
