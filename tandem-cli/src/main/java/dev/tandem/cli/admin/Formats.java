@@ -58,6 +58,76 @@ public final class Formats {
         return sb.toString();
     }
 
+    /**
+     * {@code show failover} (docs/cli.md): this node and its peer, active or standby for each node's users, whether
+     * the standby holds every session, the last failover and the replication link's counters.
+     */
+    public static String failover(JsonNode f) {
+        StringBuilder sb = new StringBuilder();
+        String peer = f.path("peer").isNull() ? null : f.path("peer").asText();
+        sb.append("Failover ").append(peer == null ? "Off (no peer)" : "On").append('\n');
+        sb.append("This node: ").append(f.path("node").asText()).append(", ").append(f.path("state").asText())
+                .append(" / ").append(f.path("reason").asText()).append('\n');
+        if (peer != null) {
+            sb.append("Peer: ").append(peer).append(", ").append(f.path("peerAlive").asBoolean() ? "heard" : "not heard")
+                    .append('\n');
+        }
+        Table t = new Table("Users of", "Active on", "This node");
+        for (JsonNode u : f.path("users")) {
+            t.row(u.path("usersOf").asText(), u.path("activeOn").isNull() ? "nobody" : u.path("activeOn").asText(),
+                    capitalised(u.path("thisNode").asText()));
+        }
+        sb.append(t.render());
+        if (!f.path("loadBalancing").isNull() && !f.path("loadBalancing").isMissingNode()) {
+            sb.append("Load-balancing member: ").append(f.path("loadBalancing").asText()).append('\n');
+        }
+        JsonNode last = f.path("lastFailover");
+        sb.append("Last failover: ").append(last.isNull() || last.isMissingNode() ? "none since start"
+                : last.path("at").asText() + ", serving " + sides(last.path("from")) + " -> " + sides(last.path("to"))
+                + " (" + last.path("state").asText() + " / " + last.path("reason").asText() + ")").append('\n');
+        JsonNode handover = f.path("handover");
+        if (handover.isNull() || handover.isMissingNode()) {
+            sb.append("Session handover: no session service\n");
+            return sb.toString();
+        }
+        sb.append("Session handover: ").append(handover.asText()).append('\n');
+        JsonNode r = f.path("replication");
+        if (r.isNull() || r.isMissingNode()) return sb.toString();
+        sb.append("Standby Ready: ").append(f.path("standbyReady").asBoolean() ? "yes" : "no").append('\n');
+        sb.append("Stateful failover link: ").append(r.path("peerConnected").asBoolean() ? "connected" : "down")
+                .append('\n');
+        sb.append("  Sessions replicated: ").append(r.path("sessionsReplicated").asLong())
+                .append(", batches: ").append(r.path("batchesSent").asLong())
+                .append(", snapshots: ").append(r.path("snapshots").asLong())
+                .append(r.path("lastSnapshotMillis").asLong() >= 0
+                        ? " (last " + r.path("lastSnapshotMillis").asLong() + " ms)" : "")
+                .append('\n');
+        sb.append("  Lag: ").append(r.path("lagMillis").asLong()).append(" ms, queued: ").append(r.path("queued").asInt())
+                .append(", errors: ").append(r.path("errors").asLong()).append('\n');
+        sb.append("  Standby copies of ").append(peer).append("'s sessions: ").append(r.path("copies").asInt())
+                .append(" of ").append(r.path("peerSessions").asInt())
+                .append(r.path("copiesComplete").asBoolean() ? " (complete)" : " (incomplete)")
+                .append(", frames rejected: ").append(r.path("framesRejected").asLong()).append('\n');
+        JsonNode h = r.path("lastHandover");
+        if (!h.isNull() && !h.isMissingNode()) {
+            sb.append("  Last take-over: ").append(h.path("at").asText()).append(", ")
+                    .append(h.path("side").asText().equals("OWN") ? "own" : "peer's").append(" users, ")
+                    .append(h.path("kept").asInt()).append(" session(s) kept, ").append(h.path("lost").asInt())
+                    .append(" lost\n");
+        }
+        return sb.toString();
+    }
+
+    private static String sides(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : list) out.add(x.asText());
+        return out.isEmpty() ? "nobody" : String.join("+", out);
+    }
+
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     public static String redundancyGroups(JsonNode groups) {
         List<String> parts = new ArrayList<>();
         for (JsonNode g : groups) parts.add(redundancyGroup(g));

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code tandem show ...}: what a node sees now. */
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show what a node sees now.",
         subcommands = {ShowCommand.Vpn.class, ShowCommand.Lb.class, ShowCommand.Redundancy.class,
-                ShowCommand.RunningConfig.class})
+                ShowCommand.Failover.class, ShowCommand.RunningConfig.class})
 public final class ShowCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -65,6 +65,19 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
                 JsonNode g = api().get("/api/v1/redundancy-groups/" + encode(group));
                 print(g, Formats.redundancyGroup(g));
             }
+            return 0;
+        }
+    }
+
+    /** {@code show failover}: the pair as a failover pair ([LB-FAILOVER]), with the replication of its sessions. */
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "This node and its peer: which is active for each node's users, whether the standby holds"
+                    + " every session (Standby Ready), the last failover and the stateful failover link's counters.")
+    public static final class Failover extends AdminCommand {
+        @Override
+        protected int execute() {
+            JsonNode f = api().get("/api/v1/failover");
+            print(f, Formats.failover(f));
             return 0;
         }
     }

@@ -80,6 +80,18 @@ class ShowAndHaTest {
     }
 
     @Test
+    void showFailoverShowsTheLoneNodeAndItsJsonIsTheApisAnswer() throws Exception {
+        CliRun r = tandem("show", "failover");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("Failover Off (no peer)\nThis node: n1, ");
+        CliRun json = tandem("show", "failover", "--json");
+        assertThat(json.code()).isZero();
+        var f = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(f.get("node").asText()).isEqualTo("n1");
+        assertThat(f.get("users").get(0).get("thisNode").asText()).isEqualTo("active");
+    }
+
+    @Test
     void anUnknownGroupIsNamedAndExitsOne() {
         CliRun r = tandem("show", "redundancy", "other");
         assertThat(r.code()).isEqualTo(1);

@@ -253,9 +253,6 @@ public final class AdminApi implements AutoCloseable {
                 n.put("alive", alive);
                 n.put("healthy", alive && s.peer().healthy());
                 n.put("seenBy", s.self().value());
-                // docs/session-service.md, Stateful failover: null without replication.
-                n.put("standbyReady", node.sessions().flatMap(dev.tandem.node.session.SessionService::replication)
-                        .map(dev.tandem.node.session.SessionService.Replication::standbyReady).orElse(null));
                 views.add(new Actions.NodeView(id, s.peer().state(), alive, s.peer().healthy()));
             }
             nodes.add(n);
@@ -342,7 +339,7 @@ public final class AdminApi implements AutoCloseable {
         LoadBalancingView v = node.loadBalancing()
                 .orElseThrow(() -> new ApiError(404, "this node takes no part in a load-balancing group"));
         RmState rm = node.snapshot();
-        String failover = !rm.group().highAvailability() ? "n/a" : v.speaking() ? "Active" : "Standby";
+        String failover = FailoverView.column(rm, v.speaking());
         LbView view = LoadBalancer.view(v.state(), failover);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", view.status());

@@ -29,6 +29,7 @@ final class FailoverView {
         m.put("peerAlive", s.peerId().isPresent() && s.peer().alive());
         m.put("state", s.state().display());
         m.put("reason", s.reason().display());
+        m.put("loadBalancing", node.loadBalancing().map(v -> column(s, v.speaking())).orElse(null));
         List<Map<String, Object>> users = new ArrayList<>();
         for (NodeId owner : s.group().nodes()) {
             Map<String, Object> u = new LinkedHashMap<>();
@@ -55,6 +56,15 @@ final class FailoverView {
         }).orElse(null));
         m.put("replication", r.orElse(null));
         return m;
+    }
+
+    /**
+     * The Failover column of {@code show vpn load-balancing} ([LB-SHOW]): n/a without high availability; else
+     * Active while this node speaks for the member (it serves the users the member's sessions belong to) and
+     * Standby while its peer does.
+     */
+    static String column(RmState rm, boolean speaking) {
+        return !rm.group().highAvailability() ? "n/a" : speaking ? "Active" : "Standby";
     }
 
     private static List<String> sides(java.util.Set<dev.tandem.core.rm.Serving.Side> sides) {
