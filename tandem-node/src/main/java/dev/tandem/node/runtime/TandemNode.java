@@ -222,6 +222,7 @@ public final class TandemNode implements AutoCloseable {
             @Override public void reportLoad(dev.tandem.core.lb.Load load) {
                 if (lb != null) TandemNode.this.reportLoad(load);
             }
+            @Override public boolean addressesFollowUsers() { return serviceAddresses.any(); }
             @Override public void sessionsTakenOver(String whose, int kept, int lost) {
                 events.publish("sessions-taken-over", clock.instant(), Map.of("node", self.value(), "users", whose,
                         "kept", kept, "lost", lost));

@@ -35,6 +35,14 @@ public interface SessionHost {
      */
     default void sessionsTakenOver(String whose, int kept, int lost) {}
 
+    /**
+     * True when the pair's nodes have service addresses (docs/redundancy.md): a session's address moves with its
+     * users, so a client whose session moves heartbeats again at the same address.
+     */
+    default boolean addressesFollowUsers() {
+        return false;
+    }
+
     /** The sessions as load for the load-balancing group ([LB-SHOW]: inactive sessions left out). */
     void reportLoad(Load load);
 }

@@ -309,10 +309,15 @@ public final class SessionService implements AutoCloseable {
         String token = token(ctx);
         Optional<SessionBook.Beat> seen = book.heartbeat(token, clock.instant());
         if (seen.isEmpty() && book.copy(token).isPresent()) {
+            String peer = host.peer().orElse("the peer");
             // The session moves to the peer with its user (or this node has not taken it over yet): the service
             // address follows within moments, so the client heartbeats again rather than logging in.
-            throw new Refusal(503, "moving", "the session is served by " + host.peer().orElse("the peer")
-                    + " now or in a moment; heartbeat again at the same address", null);
+            if (host.addressesFollowUsers()) {
+                throw new Refusal(503, "moving", "the session is served by " + peer
+                        + " now or in a moment; heartbeat again at the same address", null);
+            }
+            throw new Refusal(409, "not-here", "the session is served by " + peer + " now; log in through the"
+                    + " cluster address", null);
         }
         SessionBook.Beat beat = seen.orElseThrow(this::noSession);
         if (beat.resumed()) changed(); // an active session's heartbeat leaves the load as it was
