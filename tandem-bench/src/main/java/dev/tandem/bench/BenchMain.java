@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {dev.tandem.bench.failover.PairFailoverScenario.class,
                 dev.tandem.bench.failover.DirectorFailoverScenario.class, dev.tandem.bench.protocol.ProtocolScenario.class,
                 dev.tandem.bench.footprint.FootprintScenario.class, dev.tandem.bench.redirect.RedirectScenario.class,
-                dev.tandem.bench.users.UsersScenario.class, DecisionScenario.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                dev.tandem.bench.users.UsersScenario.class, DecisionScenario.class,
+                dev.tandem.bench.stateful.StatefulFailoverScenario.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
     private static String commandLine = "./tandem bench";
 

@@ -26,7 +26,8 @@ public final class ReportCommand implements Callable<Integer> {
             new String[] {"decision", "4. Decision cost", "./tandem bench decision"},
             new String[] {"protocol", "5. Protocol cost", "./tandem bench protocol"},
             new String[] {"users", "6. Users", "./tandem bench users"},
-            new String[] {"footprint", "7. Footprint", "./tandem bench footprint"});
+            new String[] {"footprint", "7. Footprint", "./tandem bench footprint"},
+            new String[] {"stateful-failover", "8. Stateful failover", "./tandem bench stateful-failover"});
 
     @Option(names = "--results", paramLabel = "DIR", description = "where the result files are (default: tandem-bench/results)")
     Path results;

@@ -85,6 +85,11 @@ public final class NodeProc implements AutoCloseable {
         stopped = true;
     }
 
+    /** SIGCONT: a frozen process runs again. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
     private void signal(String name) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
         if (p.waitFor() != 0) throw new IOException("kill -" + name + " " + process.pid() + " failed");

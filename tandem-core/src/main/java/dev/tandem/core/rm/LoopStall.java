@@ -17,13 +17,23 @@ import java.time.Duration;
  *       never serve the same users, and comes back from its persisted state.</li>
  * </ul>
  * A loop that is stuck for a moment (a slow disk, the process descheduled) but sent a heartbeat recently is only
- * fenced: the peer has not lost it, so ending the process would cause the very failover it avoids.
+ * fenced: the peer has not lost it, so ending the process would cause the very failover it avoids. Nor does a node
+ * whose peer is down (or that has none) fail: nobody is about to take its users over, and ending the survivor of a
+ * pair would leave every user unserved ({@link #peerMayTakeOver}).
  *
  * @param fenceAfter        stop answering clients after the loop has been in one task this long
  * @param failAfterSilence  end the process when, stuck, this long has passed since the last heartbeat sent
  * @param checkEvery        how often the watchdog looks; {@code failAfterSilence} leaves one look of margin
  */
 public record LoopStall(Duration fenceAfter, Duration failAfterSilence, Duration checkEvery) {
+
+    /**
+     * Whether a stuck node's peer may take its users over, so that failing clean is needed: only while the peer is
+     * alive as the node last knew it. A node alone, or whose peer is down, is fenced while stuck but never ended.
+     */
+    public static boolean peerMayTakeOver(RmState s) {
+        return s.peerId().isPresent() && s.peer().alive();
+    }
 
     /** The bounds for a pair's heartbeat parameters. */
     public static LoopStall of(ServiceParameters p) {

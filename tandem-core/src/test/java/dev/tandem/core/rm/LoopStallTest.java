@@ -1,5 +1,7 @@
 package dev.tandem.core.rm;
 
+import dev.tandem.core.NodeId;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -26,5 +28,20 @@ class LoopStallTest {
         // The watchdog sees the bound at most one look late: still within the peer's timeout.
         assertThat(s.failAfterSilence().plus(s.checkEvery())).isLessThanOrEqualTo(Duration.ofMillis(500));
         assertThat(s.fenceAfter()).isLessThan(s.failAfterSilence());
+    }
+
+    @Test
+    void onlyANodeWhosePeerIsAliveMayBeEndedByAStall() {
+        RmPair pair = RmPair.of(true);
+        NodeId n1 = NodeId.of("n1");
+        NodeId n2 = NodeId.of("n2");
+        pair.startBoth();
+        pair.settle();
+        assertThat(LoopStall.peerMayTakeOver(pair.state(n2))).as("both Normal: the peer would take over").isTrue();
+        pair.crash(n1);
+        pair.advance(Duration.ofMinutes(3));
+        // The survivor serves every user now: ending it on a stall would leave them with nobody.
+        assertThat(pair.state(n2).state()).isEqualTo(NodeState.RUNNING_IN_BACKUP_MODE);
+        assertThat(LoopStall.peerMayTakeOver(pair.state(n2))).isFalse();
     }
 }

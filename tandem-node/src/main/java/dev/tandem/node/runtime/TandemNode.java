@@ -186,7 +186,9 @@ public final class TandemNode implements AutoCloseable {
         // (docs/decisions/0050-incarnation-survives-a-lost-state-file.md).
         long floor = envelopeEpoch;
         onLoop(() -> step(new RmEvent.Start(persisted, floor))).get(10, TimeUnit.SECONDS);
-        watchdog = new LoopWatchdog(self.value(), loop, () -> LoopStall.of(rm.params()), () -> lastHeartbeat,
+        watchdog = new LoopWatchdog(self.value(), loop, () -> LoopStall.of(rm.params()),
+                // With the peer down nobody is about to take over: a stuck survivor is fenced, never ended.
+                () -> LoopStall.peerMayTakeOver(rm) ? lastHeartbeat : ProtocolLoop.IDLE,
                 new StallResponse()).start();
         // Before the checks: the session service is usually one of the node's critical services.
         if (config.sessionService() != null) startSessions(key);

@@ -79,7 +79,9 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
     private final AtomicLong batchesSent = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong snapshots = new AtomicLong();
+    /** From the start of the last snapshot until the peer acknowledged its last frame. */
     private volatile long lastSnapshotMillis = -1;
+    private volatile long snapshotStartNanos;
 
     /**
      * @param bindFrom this node's address, the source of the connection (the peer checks nothing by it, but the
@@ -229,6 +231,7 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
         acks.setDaemon(true);
         acks.start();
         long began = System.nanoTime();
+        snapshotStartNanos = began;
         List<List<Copy>> parts = split(snapshot);
         for (int i = 0; i < parts.size(); i++) {
             boolean last = i == parts.size() - 1;
@@ -238,7 +241,6 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
         snapshots.incrementAndGet();
         LOG.info("{}: sent a snapshot of {} session(s) to {} in {} ms", self, snapshot.size(), peer,
                 (System.nanoTime() - began) / 1_000_000);
-        lastSnapshotMillis = (System.nanoTime() - began) / 1_000_000;
         while (true) {
             List<Copy> upserts = new ArrayList<>();
             List<String> ended = new ArrayList<>();
@@ -350,7 +352,10 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
             while (!inFlight.isEmpty() && inFlight.peek().seq() <= seq) {
                 InFlight f = inFlight.poll();
                 if (f.lastOp() > ackedOp) ackedOp = f.lastOp();
-                if (f.snapshotEnd()) ready = true;
+                if (f.snapshotEnd()) {
+                    ready = true;
+                    lastSnapshotMillis = (System.nanoTime() - snapshotStartNanos) / 1_000_000;
+                }
             }
             // A standby that lagged is ready again once it has caught up with everything sent.
             if (!ready && streaming && inFlight.isEmpty() && pending.isEmpty() && ackedOp >= 0) ready = true;

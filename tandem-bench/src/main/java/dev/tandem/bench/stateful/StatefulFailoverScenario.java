@@ -1,0 +1,261 @@
+package dev.tandem.bench.stateful;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.bench.BenchEnv;
+import dev.tandem.bench.Result;
+import dev.tandem.bench.Samples;
+import dev.tandem.bench.ScenarioOptions;
+import dev.tandem.bench.failover.PairFailoverScenario;
+import dev.tandem.bench.proc.Admin;
+import dev.tandem.bench.proc.LocalCluster;
+import dev.tandem.bench.proc.LoopbackLock;
+import dev.tandem.bench.proc.NodeProc;
+import dev.tandem.bench.proc.RealProcessOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Stateful failover on real processes (docs/session-service.md, Stateful failover): a pair with service addresses,
+ * N clients logged in at n1's service address heartbeating every interval, then n1 killed (SIGKILL), its users
+ * taken back (fallback), moved by a manual failover, and n1 frozen (SIGSTOP) until n2 takes over, then thawed. For
+ * each: sessions lost and each client's interruption; with both session handovers (keep and relogin), and the
+ * login latency with synchronous replication and the time a snapshot of many sessions takes.
+ */
+@Command(name = "stateful-failover", mixinStandardHelpOptions = true,
+        description = "Sessions through failures: a pair with service addresses, N clients heartbeating at n1's"
+                + " address; kill -9, fallback, manual failover and SIGSTOP; sessions lost and interruption per client,"
+                + " handover keep beside relogin; login latency and snapshot time.")
+public final class StatefulFailoverScenario implements Callable<Integer> {
+    @Mixin
+    ScenarioOptions options;
+
+    @Mixin
+    RealProcessOptions real;
+
+    @Option(names = "--clients", defaultValue = "1000", description = "clients logged in at n1's address (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--heartbeat", defaultValue = "100", description = "client heartbeat interval in ms (default ${DEFAULT-VALUE})")
+    int heartbeatMs;
+
+    @Option(names = "--handover", defaultValue = "both", description = "keep, relogin or both (default ${DEFAULT-VALUE})")
+    String handover;
+
+    @Option(names = "--snapshot-sessions", defaultValue = "100000",
+            description = "sessions in the snapshot measured at the end (keep only; 0: none; default ${DEFAULT-VALUE})")
+    int snapshotSessions;
+
+    private static final int ADMIN_PORT = 20075;
+    private static final int SESSION_PORT = 8443;
+    private static final Duration BOUND = Duration.ofSeconds(60);
+
+    @Override
+    public Integer call() throws Exception {
+        BenchEnv env = options.env();
+        if (clients < 1) throw new IllegalArgumentException("--clients: " + clients + " is not allowed; allowed: 1 or more");
+        if (heartbeatMs < 10) throw new IllegalArgumentException("--heartbeat: " + heartbeatMs + " is not allowed; allowed: 10 ms or more");
+        if (snapshotSessions < 0) throw new IllegalArgumentException("--snapshot-sessions: " + snapshotSessions + " is not allowed; allowed: 0 or more");
+        List<String> modes = switch (handover) {
+            case "keep" -> List.of("keep");
+            case "relogin" -> List.of("relogin");
+            case "both" -> List.of("keep", "relogin");
+            default -> throw new IllegalArgumentException("--handover: '" + handover + "' is not allowed; allowed: keep, relogin, both");
+        };
+        Path jar = env.requireJar();
+        Result r = new Result("stateful-failover", "Stateful failover", env.command())
+                .parameter("clients", clients).parameter("heartbeatMs", heartbeatMs).parameter("subnet", real.subnet)
+                .parameter("snapshotSessions", snapshotSessions).parameter("nodeJvm", String.join(" ", NodeProc.JVM_OPTIONS));
+        Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (last answered"
+                + " heartbeat before to first answered after)", "handover", "event", "clients", "sessions lost", "min",
+                "median", "p99", "max", "answered by");
+        Result.Table logins = r.table("Login latency in milliseconds (32 logins in flight)", "handover", "logins",
+                "median", "p99", "max");
+        Result.Table snapshot = r.table("Snapshot: a returning peer receives every session", "sessions",
+                "snapshot to acknowledged (ms)");
+        r.note("The pair: fast profile (100 ms heartbeats, 500 ms Keep Alive Timeout), service addresses with the bind"
+                + " driver, session handover keep or relogin; every client logs in at n1's service address and"
+                + " heartbeats every " + heartbeatMs + " ms with a timeout of two intervals.");
+        r.note("Killed: SIGKILL to n1; n2 declares it down and claims its address. Fallback: n1 restarted, then"
+                + " taken back by the API. Manual failover: n1's users moved to n2 by the API. Silent: SIGSTOP to n1"
+                + " until n2 has taken over (the Keep Alive Timeout), then SIGCONT; on one host the bind driver cannot"
+                + " take an address from a stopped process, so the woken n1 answers again (a real host's linux driver"
+                + " moves it with a gratuitous ARP).");
+        r.note("With relogin a client whose session is gone logs in again at once at the same address; a real client"
+                + " waits the Client Re-Login delay first (120 to 537 s by default), so its interruption is that much"
+                + " longer.");
+        try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock)) {
+            lock.hold();
+            for (String mode : modes) {
+                run(jar, mode, t, logins, snapshot);
+                r.write(env.results());
+            }
+        }
+        System.out.println("wrote " + r.write(env.results()));
+        return 0;
+    }
+
+    private String host(int i) {
+        return "127.0." + real.subnet + "." + (11 + i);
+    }
+
+    private String serviceAddress(int i) {
+        return "127.0." + real.subnet + "." + (21 + i);
+    }
+
+    private Path config(Path dir, int i, String mode, int maxSessions) throws Exception {
+        String yaml = """
+                node: {id: n%d, address: %s}
+                admin: {address: %s, port: %d, tokenFile: admin-token}
+                cluster: {keyFile: cluster-key, encryption: true}
+                redundancyGroup:
+                  name: g1
+                  highAvailability: true
+                  nodes:
+                    - {id: n1, address: %s, serviceAddress: %s}
+                    - {id: n2, address: %s, serviceAddress: %s}
+                parameters: {keepAliveInterval: 100ms, keepAliveTimeout: 500ms, initKeepAliveTimeout: 15s}
+                stateDir: state/n%d
+                sessionService:
+                  port: %d
+                  maxSessions: %d
+                  heartbeatInterval: %dms
+                  inactiveAfter: 30s
+                  handover: %s
+                  maxSessionsPerAddress: %d
+                  http: {maxConnectionsPerClient: 100000}
+                """.formatted(i + 1, host(i), host(i), ADMIN_PORT, host(0), serviceAddress(0), host(1), serviceAddress(1),
+                i + 1, SESSION_PORT, maxSessions, heartbeatMs, mode, maxSessions);
+        return Files.writeString(dir.resolve("n" + (i + 1) + ".yaml"), yaml);
+    }
+
+    private void run(Path jar, String mode, Result.Table t, Result.Table logins, Result.Table snapshot) throws Exception {
+        Path dir = Files.createTempDirectory("tandem-bench-stateful");
+        Files.writeString(dir.resolve("admin-token"), "bench-token-of-stateful-failover\n");
+        Files.writeString(dir.resolve("cluster-key"), "bench-cluster-key-of-stateful-failover\n");
+        Admin admin = new Admin("bench-token-of-stateful-failover", ADMIN_PORT);
+        int max = Math.max(100, clients * 2 + snapshotSessions);
+        Path[] configs = {config(dir, 0, mode, max), config(dir, 1, mode, max)};
+        NodeProc[] nodes = new NodeProc[2];
+        List<String> heap = List.of("-Xmx512m", "-XX:+UseSerialGC");
+        boolean keep = mode.equals("keep");
+        try (HeartbeatingClients c = new HeartbeatingClients(Duration.ofMillis(heartbeatMs), SESSION_PORT)) {
+            nodes[0] = new NodeProc(jar, configs[0], heap).start();
+            nodes[1] = new NodeProc(jar, configs[1], heap).start();
+            await("the pair Normal / Normal" + (keep ? " with both standbys ready" : ""), () -> normal(admin, 0)
+                    && normal(admin, 1) && (!keep || standbyReady(admin, 0) && standbyReady(admin, 1)), nodes);
+            c.login(serviceAddress(0), clients, 32);
+            logins.row(mode, c.loginMillis.count(), Result.round(c.loginMillis.median(), 2),
+                    Result.round(c.loginMillis.p99(), 2), Result.round(c.loginMillis.max(), 2));
+            c.start();
+            Thread.sleep(3L * heartbeatMs);
+
+            // 1. n1 killed.
+            measure(t, mode, "killed (SIGKILL)", c, () -> nodes[0].kill(), "n2", nodes);
+            nodes[0] = new NodeProc(jar, configs[0], heap).start();
+            await("n1 back, Failed Over", () -> admin.stateOf(host(0), "n1").orElse("").startsWith("Failed Over")
+                    && (!keep || standbyReady(admin, 1)), nodes);
+            // 2. n1 takes its users back.
+            measure(t, mode, "fallback", c, () -> admin.post(host(1), "/api/v1/redundancy-groups/g1/fallback?node=n1",
+                    "application/json", ""), "n1", nodes);
+            await("Normal / Normal", () -> normal(admin, 0) && normal(admin, 1) && (!keep || standbyReady(admin, 0)), nodes);
+            // 3. n1's users moved by hand.
+            measure(t, mode, "manual failover", c, () -> admin.post(host(0), "/api/v1/redundancy-groups/g1/failover?node=n1",
+                    "application/json", ""), "n2", nodes);
+            admin.post(host(1), "/api/v1/redundancy-groups/g1/fallback?node=n1", "application/json", "");
+            long back = System.nanoTime();
+            await("n1 serving again", () -> c.allAnsweredBy("n1", back) && normal(admin, 0) && normal(admin, 1)
+                    && (!keep || standbyReady(admin, 0)), nodes);
+            // 4. n1 silent until n2 takes over, then awake.
+            measure(t, mode, "silent (SIGSTOP, then SIGCONT)", c, () -> {
+                nodes[0].freeze();
+                await("n2 in backup mode", () -> admin.stateOf(host(1), "n2").orElse("").startsWith("Running in Backup Mode"), nodes);
+                nodes[0].thaw();
+            }, null, nodes);
+        } finally {
+            for (NodeProc n : nodes) if (n != null) n.close();
+        }
+        if (keep && snapshotSessions > 0) snapshot(jar, dir, configs, heap, admin, snapshot);
+        PairFailoverScenario.deleteTree(dir);
+    }
+
+    /** The peer restarts and receives a snapshot of {@code snapshotSessions} sessions held by n2. */
+    private void snapshot(Path jar, Path dir, Path[] configs, List<String> heap, Admin admin, Result.Table table)
+            throws Exception {
+        NodeProc[] nodes = new NodeProc[2];
+        try (HeartbeatingClients c = new HeartbeatingClients(Duration.ofSeconds(20), SESSION_PORT)) {
+            nodes[1] = new NodeProc(jar, configs[1], heap).start();
+            await("n2 up", () -> admin.stateOf(host(1), "n2").isPresent(), nodes);
+            c.login(serviceAddress(1), snapshotSessions, 64);
+            nodes[0] = new NodeProc(jar, configs[0], heap).start();
+            await("n2's standby ready", () -> standbyReady(admin, 1), nodes);
+            JsonNode f = admin.get(host(1), "/api/v1/failover").orElseThrow();
+            table.row(snapshotSessions, f.at("/replication/lastSnapshotMillis").asLong());
+            System.out.printf("stateful-failover snapshot of %d sessions: %d ms%n", snapshotSessions,
+                    f.at("/replication/lastSnapshotMillis").asLong());
+        } finally {
+            for (NodeProc n : nodes) if (n != null) n.close();
+        }
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private void measure(Result.Table t, String mode, String event, HeartbeatingClients c, Action action, String by,
+                         NodeProc[] nodes) throws Exception {
+        int lostBefore = c.lost();
+        long mark = c.mark();
+        Thread.sleep(2L * heartbeatMs); // every client answered once since the mark
+        long t0 = System.nanoTime();
+        action.run();
+        await(event + ": every client answered" + (by == null ? "" : " by " + by),
+                () -> by == null ? everyoneAnsweredSince(c, t0) : c.allAnsweredBy(by, t0), nodes);
+        Thread.sleep(2L * heartbeatMs);
+        Samples s = c.interruptions(mark, t0);
+        int lost = c.lost() - lostBefore;
+        String answeredBy = by != null ? by : c.clients().get(0).answeredBy;
+        t.row(mode, event, s.count(), lost, Result.round(s.min(), 1), Result.round(s.median(), 1),
+                Result.round(s.p99(), 1), Result.round(s.max(), 1), answeredBy);
+        System.out.printf("stateful-failover %s %s: %d lost, interruption median %.1f ms, p99 %.1f ms%n", mode, event,
+                lost, s.median(), s.p99());
+    }
+
+    private static boolean everyoneAnsweredSince(HeartbeatingClients c, long t0) {
+        for (HeartbeatingClients.Client x : c.clients()) if (x.lastAnsweredNanos < t0) return false;
+        return true;
+    }
+
+    private boolean normal(Admin admin, int i) {
+        return admin.stateOf(host(i), "n" + (i + 1)).map(s -> s.equals("Normal / Normal")).orElse(false);
+    }
+
+    private boolean standbyReady(Admin admin, int i) {
+        Optional<JsonNode> f = admin.get(host(i), "/api/v1/failover");
+        return f.isPresent() && f.get().path("standbyReady").asBoolean(false);
+    }
+
+    private void await(String what, java.util.function.BooleanSupplier condition, NodeProc[] nodes) throws Exception {
+        if (!LocalCluster.await(() -> {
+            for (NodeProc n : nodes) {
+                if (n != null && !n.alive() && !n.killedOnPurpose()) throw new IllegalStateException("a node exited: " + n.log());
+            }
+            return condition.getAsBoolean();
+        }, BOUND.toMillis(), 10)) {
+            StringBuilder logs = new StringBuilder();
+            for (NodeProc n : nodes) if (n != null) logs.append("\n--- ").append(n.logFile()).append('\n').append(tail(n.log()));
+            throw new IllegalStateException("not within " + BOUND.toSeconds() + " s: " + what + logs);
+        }
+    }
+
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+}
