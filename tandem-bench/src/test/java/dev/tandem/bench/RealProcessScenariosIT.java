@@ -66,6 +66,32 @@ class RealProcessScenariosIT {
         assertThat(rows.get(0).get(3).asDouble()).as("min ms").isPositive();
     }
 
+    /**
+     * The stateful failover scenario at a tiny size. Beside the shape of the result it checks the one thing that is
+     * not a speed: with handover keep not one session is lost, in any of the four events; with relogin the killed
+     * node's sessions are.
+     */
+    @Test
+    void statefulFailoverLosesNoSessionWithKeep() throws Exception {
+        assertThat(run("stateful-failover", "--clients", "20", "--handover", "both", "--snapshot-sessions", "300",
+                "--subnet", "38")).isZero();
+        JsonNode r = ResultFiles.read(dir, "stateful-failover");
+        JsonNode rows = ResultFiles.rows(r, "Sessions through failures");
+        assertThat(rows).hasSize(8);
+        for (JsonNode row : rows) {
+            String mode = row.get(0).asText();
+            assertThat(row.get(2).asInt()).as("clients measured in %s %s", mode, row.get(1).asText()).isEqualTo(20);
+            if (mode.equals("keep")) assertThat(row.get(3).asInt()).as("lost: keep, %s", row.get(1).asText()).isZero();
+        }
+        assertThat(rows.get(4).get(1).asText()).startsWith("killed");
+        assertThat(rows.get(4).get(3).asInt()).as("relogin: the killed node's sessions are lost").isEqualTo(20);
+        JsonNode logins = ResultFiles.rows(r, "Login latency");
+        assertThat(logins.get(0).get(1).asInt()).isEqualTo(20);
+        JsonNode snapshot = ResultFiles.rows(r, "Snapshot");
+        assertThat(snapshot.get(0).get(0).asInt()).isEqualTo(300);
+        assertThat(snapshot.get(0).get(1).asLong()).as("snapshot ms").isGreaterThanOrEqualTo(0);
+    }
+
     @Test
     void footprintReadsStartUpAndMemory() throws Exception {
         assertThat(run("footprint", "--trials", "1", "--idle", "1", "--members", "3", "--subnet", "33")).isZero();
