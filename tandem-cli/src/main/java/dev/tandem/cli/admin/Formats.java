@@ -108,6 +108,16 @@ public final class Formats {
                 .append(" of ").append(r.path("peerSessions").asInt())
                 .append(r.path("copiesComplete").asBoolean() ? " (complete)" : " (incomplete)")
                 .append(", frames rejected: ").append(r.path("framesRejected").asLong()).append('\n');
+        JsonNode cap = f.path("capacity");
+        if (!cap.isNull() && !cap.isMissingNode()) {
+            int own = cap.path("own").asInt();
+            int peerSessions = cap.path("peer").asInt();
+            int max = cap.path("max").asInt();
+            sb.append("Capacity: ").append(own).append(" own + ").append(peerSessions).append(" of ").append(peer)
+                    .append(cap.path("enough").asBoolean() ? " <= " : " > ").append(max).append(" licences")
+                    .append(cap.path("enough").asBoolean() ? "\n" : ": WARNING, a take-over would refuse "
+                            + (own + peerSessions - max) + " session(s)\n");
+        }
         JsonNode h = r.path("lastHandover");
         if (!h.isNull() && !h.isMissingNode()) {
             sb.append("  Last take-over: ").append(h.path("at").asText()).append(", ")

@@ -21,7 +21,8 @@ class FormatsFailoverTest {
                  "replication":{"handover":"keep","peerConnected":false,"standbyReady":false,"sessionsReplicated":120,
                    "batchesSent":40,"errors":1,"snapshots":2,"lastSnapshotMillis":12,"lagMillis":0,"queued":0,
                    "copiesComplete":false,"copies":0,"peerSessions":0,"batchesReceived":33,"framesRejected":0,
-                   "lastHandover":{"at":"2026-12-04T10:00:00.4Z","side":"PEER","kept":57,"lost":0,"standbyComplete":true}}}
+                   "lastHandover":{"at":"2026-12-04T10:00:00.4Z","side":"PEER","kept":57,"lost":0,"standbyComplete":true}},
+                 "capacity":{"own":80,"peer":57,"max":100,"enough":false}}
                 """);
         String text = Formats.failover(f);
         assertThat(text).startsWith("Failover On\nThis node: n2, Running in Backup Mode / Peer Down\nPeer: n1, not heard\n");
@@ -33,6 +34,7 @@ class FormatsFailoverTest {
         assertThat(text).contains("  Lag: 0 ms, queued: 0, errors: 1\n");
         assertThat(text).contains("  Standby copies of n1's sessions: 0 of 0 (incomplete), frames rejected: 0\n");
         assertThat(text).contains("  Last take-over: 2026-12-04T10:00:00.4Z, peer's users, 57 session(s) kept, 0 lost\n");
+        assertThat(text).contains("Capacity: 80 own + 57 of n1 > 100 licences: WARNING, a take-over would refuse 37 session(s)\n");
     }
 
     @Test

@@ -55,6 +55,7 @@ final class FailoverView {
             return f;
         }).orElse(null));
         m.put("replication", r.orElse(null));
+        m.put("capacity", node.sessions().flatMap(SessionService::capacity).orElse(null));
         return m;
     }
 

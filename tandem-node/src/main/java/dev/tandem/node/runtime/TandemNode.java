@@ -225,6 +225,10 @@ public final class TandemNode implements AutoCloseable {
                 if (lb != null) TandemNode.this.reportLoad(load);
             }
             @Override public boolean addressesFollowUsers() { return serviceAddresses.any(); }
+            @Override public void capacityChanged(boolean over, int own, int peer, int max) {
+                events.publish("capacity", clock.instant(), Map.of("node", self.value(), "enough", !over,
+                        "own", own, "peer", peer, "max", max));
+            }
             @Override public void sessionsTakenOver(String whose, int kept, int lost) {
                 events.publish("sessions-taken-over", clock.instant(), Map.of("node", self.value(), "users", whose,
                         "kept", kept, "lost", lost));

@@ -43,6 +43,13 @@ public interface SessionHost {
         return false;
     }
 
+    /**
+     * The node could not take over every session of its peer: its own sessions and the peer's are more than its
+     * licences ({@code over} true), or that is no longer so ({@code over} false). [LB-FAILOVER] asks the operator
+     * of an Active/Active pair to make sure either unit can carry both units' sessions.
+     */
+    default void capacityChanged(boolean over, int own, int peer, int max) {}
+
     /** The sessions as load for the load-balancing group ([LB-SHOW]: inactive sessions left out). */
     void reportLoad(Load load);
 }

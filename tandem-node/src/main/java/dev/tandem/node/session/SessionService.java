@@ -68,6 +68,7 @@ public final class SessionService implements AutoCloseable {
     private volatile ReplicationSender sender;
     private volatile ReplicationReceiver receiver;
     private volatile Handover lastHandover;
+    private volatile boolean overCapacity;
 
     public SessionService(NodeConfig.SessionService config, SessionHost host, UserHomes homes, Clock clock) {
         this.config = config;
@@ -230,6 +231,39 @@ public final class SessionService implements AutoCloseable {
                               long batchesSent, long errors, long snapshots, long lastSnapshotMillis, long lagMillis,
                               int queued, boolean copiesComplete, int copies, int peerSessions, long batchesReceived,
                               long framesRejected, Handover lastHandover) {}
+
+    /**
+     * Whether this node could carry its peer's sessions on top of its own (docs/session-service.md, Capacity):
+     * known only with replication, from the peer's own count.
+     */
+    public record Capacity(int own, int peer, int max, boolean enough) {}
+
+    public Optional<Capacity> capacity() {
+        ReplicationReceiver r = receiver;
+        if (r == null) return Optional.empty();
+        int own = book.liveCount();
+        int peer = r.status().peerSessions();
+        int max = config.maxSessions();
+        return Optional.of(new Capacity(own, peer, max, own + peer <= max));
+    }
+
+    /** Warns once when the node could no longer carry both nodes' sessions, and once when it can again. */
+    private void checkCapacity() {
+        Optional<Capacity> c = capacity();
+        if (c.isEmpty()) return;
+        boolean over = !c.get().enough();
+        if (over == overCapacity) return;
+        overCapacity = over;
+        if (over) {
+            LOG.warn("{} could not take over every session of its peer: {} of its own and {} of the peer's are more"
+                    + " than its {} licences; a failover now would refuse {} of them", host.id(), c.get().own(),
+                    c.get().peer(), c.get().max(), c.get().own() + c.get().peer() - c.get().max());
+        } else {
+            LOG.info("{} can again take over every session of its peer ({} + {} of {} licences)", host.id(),
+                    c.get().own(), c.get().peer(), c.get().max());
+        }
+        host.capacityChanged(over, c.get().own(), c.get().peer(), c.get().max());
+    }
 
     /** Empty without a peer to replicate to (or with handover relogin). */
     public Optional<Replication> replication() {
@@ -461,6 +495,7 @@ public final class SessionService implements AutoCloseable {
             // A state change is acted on when the node announces it; this catches one that came without a transition
             // (for example the hand-off inside Failing Over).
             if (!Set.copyOf(host.serving()).equals(served)) servingChanged();
+            checkCapacity();
             report();
         } catch (RuntimeException e) {
             LOG.warn("session sweep of {} failed: {}", host.id(), e.toString());

@@ -58,6 +58,10 @@ class StatefulFailoverNodeTest {
     }
 
     private TandemNode start(String id, String address, int service, int replication) throws Exception {
+        return start(id, address, service, replication, 100);
+    }
+
+    private TandemNode start(String id, String address, int service, int replication, int maxSessions) throws Exception {
         String yaml = """
                 node:
                   id: %s
@@ -91,8 +95,9 @@ class StatefulFailoverNodeTest {
                   port: %d
                   heartbeatInterval: 200ms
                   replicationPort: %d
+                  maxSessions: %d
                 """.formatted(id, address, address, adminPort, A, SA, B, SB, service, adminPort, id, sessionPort,
-                replication);
+                replication, maxSessions);
         Path f = Files.writeString(dir.resolve(id + ".yaml"), yaml);
         TandemNode n = new TandemNode(ConfigLoader.load(f), Clock.systemUTC(), u -> Optional.ofNullable(HOMES.get(u)));
         open.add(n);
@@ -203,6 +208,37 @@ class StatefulFailoverNodeTest {
         assertThat(after.at("/replication/lastHandover/kept").asInt()).isEqualTo(2);
         assertThat(after.at("/replication/lastHandover/lost").asInt()).isZero();
         assertThat(after.get("standbyReady").asBoolean()).isFalse(); // nobody to copy to now
+    }
+
+    /**
+     * [LB-FAILOVER] asks that either unit of an Active/Active pair can carry both units' sessions: with 3 licences
+     * each and 2 sessions on each node, neither could take the other's over, and each says so (API, event).
+     */
+    @Test
+    void aNodeThatCouldNotCarryItsPeersSessionsIsWarned() throws Exception {
+        Files.writeString(dir.resolve("admin-token"), TOKEN + "\n");
+        Files.writeString(dir.resolve("cluster-key"), "cluster-secret-of-stateful-failover\n");
+        int service = SessionNodeTest.freeUdp(A, B);
+        adminPort = SessionNodeTest.freeTcp(A, B);
+        sessionPort = SessionNodeTest.freeTcp(SA, SB, A, B);
+        int replication = SessionNodeTest.freeTcp(A, B);
+        TandemNode n1 = start("n1", A, service, replication, 3);
+        TandemNode n2 = start("n2", B, service, replication, 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> standbyReady(A) && standbyReady(B));
+        assertThat(api(A, "/api/v1/failover").at("/capacity/enough").asBoolean()).isTrue();
+        login(SA, "alice");
+        login(SA, "carol");
+        login(SB, "bob");
+        assertThat(api(A, "/api/v1/failover").at("/capacity/enough").asBoolean()).isTrue(); // 2 + 1 <= 3
+        login(SB, null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !api(A, "/api/v1/failover").at("/capacity/enough").asBoolean(true));
+        JsonNode c = api(A, "/api/v1/failover").get("capacity");
+        assertThat(c.get("own").asInt()).isEqualTo(2);
+        assertThat(c.get("peer").asInt()).isEqualTo(2);
+        assertThat(c.get("max").asInt()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(5)).until(() -> n1.events().recent().stream()
+                .anyMatch(e -> e.kind().equals("capacity") && e.fields().get("enough").equals(false)));
+        assertThat(n2.events().recent()).anyMatch(e -> e.kind().equals("capacity"));
     }
 
     private boolean standbyReady(String host) throws Exception {
