@@ -405,6 +405,16 @@ public final class Sim {
         return node(id).up;
     }
 
+    /** Grows every time the node's process starts or ends: a node whose count changed has lost its memory. */
+    public long process(NodeId id) {
+        return node(id).process;
+    }
+
+    /** Whether messages between {@code a} and {@code b} are cut by a partition. */
+    public boolean partitioned(NodeId a, NodeId b) {
+        return partitions.contains(Set.of(a, b));
+    }
+
     /** The recovery manager's state (the last one, for a node that is down). */
     public RmState rm(NodeId id) {
         return node(id).rm;

@@ -526,12 +526,12 @@ public final class ConfigLoader {
         int perUser = s.has("maxSessionsPerUser")
                 ? (int) integer(p + "maxSessionsPerUser", s.get("maxSessionsPerUser"), 1, dev.tandem.core.lb.ClassLoad.MAX_SESSIONS)
                 : NodeConfig.SessionService.DEFAULT_MAX_SESSIONS_PER_USER;
-        NodeConfig.Handover handover = NodeConfig.Handover.KEEP;
+        dev.tandem.core.rm.SessionHandover.Mode handover = dev.tandem.core.rm.SessionHandover.Mode.KEEP;
         if (s.has("handover")) {
             String h = text(s, p + "handover", true);
             handover = switch (h) {
-                case "keep" -> NodeConfig.Handover.KEEP;
-                case "relogin" -> NodeConfig.Handover.RELOGIN;
+                case "keep" -> dev.tandem.core.rm.SessionHandover.Mode.KEEP;
+                case "relogin" -> dev.tandem.core.rm.SessionHandover.Mode.RELOGIN;
                 default -> throw error(p + "handover", "'" + h + "' is not allowed; allowed: keep (sessions move with"
                         + " their users) or relogin (they end and clients log in again)");
             };

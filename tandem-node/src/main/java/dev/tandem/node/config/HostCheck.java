@@ -41,7 +41,7 @@ final class HostCheck {
             NodeConfig.SessionService s = c.sessionService();
             InetAddress at = s.address().equals(c.address()) ? node : local("sessionService.address", s.address());
             tcpFree("sessionService.port", at, s.port());
-            if (s.replication().handover() == NodeConfig.Handover.KEEP && c.redundancyGroup().nodes().size() > 1) {
+            if (s.replication().handover() == dev.tandem.core.rm.SessionHandover.Mode.KEEP && c.redundancyGroup().nodes().size() > 1) {
                 // The peer's copies of this node's sessions arrive here (docs/session-service.md, Stateful failover).
                 tcpFree("sessionService.replicationPort", node, s.replication().port());
             }

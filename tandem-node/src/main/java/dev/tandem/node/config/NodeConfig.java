@@ -248,14 +248,6 @@ public record NodeConfig(
         public static final String DEFAULT_USER_HEADER = "X-Tandem-User";
     }
 
-    /** What a pair does with its sessions when users move between its nodes (docs/session-service.md). */
-    public enum Handover {
-        /** The peer keeps a copy of every session and the sessions move with the users: clients keep their tokens. */
-        KEEP,
-        /** Sessions end when their users move and clients log in again ([RG-MANUAL]); nothing is replicated. */
-        RELOGIN
-    }
-
     /**
      * Session replication to the redundancy peer (docs/decisions/0071-sessions-follow-their-users.md).
      *
@@ -264,7 +256,8 @@ public record NodeConfig(
      * @param ackTimeout the longest a login waits for the peer's acknowledgement before it is answered anyway and the
      *                   standby is reported not ready
      */
-    public record Replication(Handover handover, int port, java.time.Duration ackTimeout) {
+    public record Replication(dev.tandem.core.rm.SessionHandover.Mode handover, int port,
+                              java.time.Duration ackTimeout) {
         /** The port after the specification's service port (22001) and admin RPC port's neighbourhood. */
         public static final int DEFAULT_PORT = 22002;
         /**
@@ -274,7 +267,7 @@ public record NodeConfig(
         public static final java.time.Duration DEFAULT_ACK_TIMEOUT = java.time.Duration.ofMillis(250);
 
         public static Replication defaults() {
-            return new Replication(Handover.KEEP, DEFAULT_PORT, DEFAULT_ACK_TIMEOUT);
+            return new Replication(dev.tandem.core.rm.SessionHandover.Mode.KEEP, DEFAULT_PORT, DEFAULT_ACK_TIMEOUT);
         }
     }
 

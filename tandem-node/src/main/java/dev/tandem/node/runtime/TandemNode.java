@@ -238,12 +238,12 @@ public final class TandemNode implements AutoCloseable {
         NodeConfig.Replication r = config.sessionService().replication();
         Optional<NodeConfig.Member> peer = config.redundancyGroup().nodes().stream()
                 .filter(m -> !m.id().equals(self.value())).findFirst();
-        if (r.handover() == NodeConfig.Handover.KEEP && peer.isPresent()) {
+        if (r.handover() == dev.tandem.core.rm.SessionHandover.Mode.KEEP && peer.isPresent()) {
             // The peer's copies come in on this node's address; this node's go to the peer's, on the same port.
             s.replicate(new InetSocketAddress(config.address(), r.port()),
                     new InetSocketAddress(peer.get().address(), r.port()), config.address(),
                     () -> new Envelope(key, config.cluster().encryption(), self.value(), envelopeEpoch),
-                    metrics::dropped);
+                    metrics::dropped, envelopeEpoch);
             metrics.replication(s::replication);
         }
         // Published from the event loop right after the step, so the snapshot the service reads is the new state.

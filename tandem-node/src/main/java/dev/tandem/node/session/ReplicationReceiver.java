@@ -44,10 +44,18 @@ final class ReplicationReceiver implements AutoCloseable {
     /** How many sessions the peer said it holds, in its last batch. */
     private volatile int announced;
     private final AtomicLong batches = new AtomicLong();
+    /** The peer's process the copies came from, or 0 before the first snapshot. */
+    private long peerIncarnation;
+    private final java.util.function.Supplier<java.util.Set<dev.tandem.core.rm.Serving.Side>> serving;
+    private final java.time.Clock clock;
     private final AtomicLong rejected = new AtomicLong();
 
     ReplicationReceiver(String self, String peer, InetSocketAddress listenAt, SessionBook book, Envelope envelope,
-                        BiConsumer<String, String> dropped) throws IOException {
+                        BiConsumer<String, String> dropped,
+                        java.util.function.Supplier<java.util.Set<dev.tandem.core.rm.Serving.Side>> serving,
+                        java.time.Clock clock) throws IOException {
+        this.serving = serving;
+        this.clock = clock;
         this.self = self;
         this.peer = peer;
         this.book = book;
@@ -120,10 +128,14 @@ final class ReplicationReceiver implements AutoCloseable {
                     for (Copy c : b.upserts()) staging.put(c.token(), c);
                     for (String t : b.ended()) staging.remove(t);
                     if (b.snapshotEnd()) {
-                        book.replaceCopies(staging);
+                        boolean restarted = b.incarnation() != peerIncarnation;
+                        peerIncarnation = b.incarnation();
+                        SessionBook.Merge m = book.mergeSnapshot(staging, restarted, serving.get(), clock.instant());
                         staging = null;
                         complete = true;
-                        LOG.info("{} holds a standby copy of {}'s {} session(s)", self, peer, book.copyCount());
+                        LOG.info("{} holds a standby copy of {}'s {} session(s){}{}", self, peer, book.copyCount(),
+                                m.adopted() > 0 ? "; " + m.adopted() + " it serves became live here" : "",
+                                m.orphansKept() > 0 ? "; " + m.orphansKept() + " the peer lost are kept" : "");
                     }
                 } else {
                     book.applyCopies(b.upserts(), b.ended());

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends this node's sessions to its redundancy peer (docs/session-service.md, Stateful failover): on every
- * connection a snapshot of all of them, then every change in the order the book made it. The book calls it inside
+ * connection a snapshot of every session it knows (live, and the copies it holds, which a peer that lost its memory
+ * needs back), then every change in the order the book made it. The book calls it inside
  * its lock ({@link SessionBook.Journal}), so a change is only queued there; one thread writes, another reads the
  * peer's acknowledgements. A login asks {@link #acknowledged} whether the peer holds it; the answer comes by the ack
  * or, at the latest, after the ack timeout (docs/decisions/0071-sessions-follow-their-users.md).
@@ -60,6 +61,8 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
     private final Envelope sealer;
     private final Envelope opener;
     private final Thread writer;
+    /** This process, new with every start (the envelope epoch): tells the peer whether this node lost its memory. */
+    private final long incarnation;
 
     private final Object lock = new Object();
     // Guarded by lock.
@@ -88,7 +91,9 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
      *                 path is the heartbeats' own)
      */
     ReplicationSender(String self, String peer, InetSocketAddress peerAt, String bindFrom, SessionBook book,
-                      Duration ackTimeout, Envelope sealer, Envelope opener, BiConsumer<String, String> dropped) {
+                      Duration ackTimeout, Envelope sealer, Envelope opener, BiConsumer<String, String> dropped,
+                      long incarnation) {
+        this.incarnation = incarnation;
         this.self = self;
         this.peer = peer;
         this.peerAt = peerAt;
@@ -221,7 +226,7 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
             synchronized (lock) {
                 pending.clear();
                 streaming = true;
-                return new Start(book.liveCopies(), lastOp);
+                return new Start(book.knownCopies(), lastOp);
             }
         });
         snapshot = start.copies();
@@ -286,7 +291,7 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
             seq = ++batchSeq;
             inFlight.add(new InFlight(seq, lastOpIn, snapshotEnd, System.nanoTime()));
         }
-        var batch = new ReplicationCodec.Batch(seq, snapshotStart, snapshotEnd, book.liveCount(), upserts, ended);
+        var batch = new ReplicationCodec.Batch(seq, incarnation, snapshotStart, snapshotEnd, book.liveCount(), upserts, ended);
         Frames.write(out, sealer.seal(ReplicationCodec.KIND, ReplicationCodec.encode(batch)));
         batchesSent.incrementAndGet();
         sessionsSent.addAndGet(upserts.size());

@@ -241,10 +241,61 @@ final class SessionBook {
         for (String t : ended) copies.remove(t);
     }
 
-    /** The peer's whole set of sessions, replacing what was known of it (a snapshot). */
-    synchronized void replaceCopies(Map<String, Copy> all) {
+    /** Every session this node knows, live and copies, for a snapshot; called under {@link #locked}. */
+    List<Copy> knownCopies() {
+        List<Copy> out = liveCopies();
+        out.addAll(copies.values());
+        return out;
+    }
+
+    /** What a snapshot did: sessions made live here (this node serves their users) and copies kept as orphans. */
+    record Merge(int adopted, int orphansKept) {}
+
+    /**
+     * The peer's snapshot: every session it knows. A session live here stays live; one whose users this node serves
+     * now ({@code serving}) becomes live here (the peer held it as a copy, or this node lost it); the rest are the
+     * copies. Copies this node held that the snapshot lacks are dropped when the peer is the same process (it ended
+     * them), but kept when the peer restarted ({@code peerRestarted}): then the peer lost them, and this node's copy
+     * may be the only one left (it goes back to the peer in this node's own snapshot).
+     */
+    synchronized Merge mergeSnapshot(Map<String, Copy> all, boolean peerRestarted, Set<Serving.Side> serving,
+                                     Instant now) {
+        Map<String, Copy> before = new HashMap<>(copies);
         copies.clear();
-        for (Copy c : all.values()) if (!entries.containsKey(c.token())) copies.put(c.token(), c);
+        int adopted = 0;
+        for (Copy c : all.values()) {
+            if (entries.containsKey(c.token())) continue;
+            if (serving.contains(sideOf(c.home())) && adopt(c, now)) {
+                adopted++;
+                continue;
+            }
+            copies.put(c.token(), c);
+        }
+        int orphans = 0;
+        if (peerRestarted) {
+            for (Copy c : before.values()) {
+                if (entries.containsKey(c.token()) || copies.containsKey(c.token())) continue;
+                copies.put(c.token(), c);
+                orphans++;
+            }
+        }
+        maxSeen = Math.max(maxSeen, entries.size());
+        return new Merge(adopted, orphans);
+    }
+
+    /** A copy becomes a live session here, under the licence rules; false when no licence is free for it. */
+    private boolean adopt(Copy c, Instant now) {
+        SessionTable.Admission a = table.admit(Session.active(c.token(), CLASS));
+        if (!(a instanceof SessionTable.Admission.Admitted in)) return false;
+        table = in.table();
+        in.loggedOff().ifPresent(s -> remove(s.id()));
+        Entry e = new Entry(c.token(), c.user(), c.address(), sideOf(c.home()), Instant.ofEpochMilli(c.sinceMillis()),
+                c.active() ? now : Instant.ofEpochMilli(c.lastSeenMillis()));
+        put(e);
+        Instant inactiveSince = c.active() ? null : Instant.ofEpochMilli(c.inactiveSinceMillis());
+        if (inactiveSince != null) table = table.inactive(c.token(), inactiveSince);
+        journal.changed(copyOf(e, inactiveSince));
+        return true;
     }
 
     synchronized int copyCount() {
@@ -257,7 +308,7 @@ final class SessionBook {
     }
 
     /** What a take-over made of the copies of one side's users. */
-    record Promotion(int promoted, int refused, List<Entry> loggedOff) {}
+    record Promotion(int promoted, int refused, int loggedOff) {}
 
     /**
      * This node now serves {@code side}'s users: their copies become live sessions with the same tokens. An active
@@ -274,27 +325,20 @@ final class SessionBook {
                 .thenComparing(java.util.Comparator.comparingLong(Copy::inactiveSinceMillis).reversed()));
         int promoted = 0;
         int refused = 0;
-        List<Entry> loggedOff = new ArrayList<>();
+        int loggedOffCount = 0;
         for (Copy c : mine) {
             copies.remove(c.token());
             if (entries.containsKey(c.token())) continue;
-            SessionTable.Admission a = table.admit(Session.active(c.token(), CLASS));
-            if (a instanceof SessionTable.Admission.Admitted in) {
-                table = in.table();
-                in.loggedOff().map(s -> remove(s.id())).ifPresent(loggedOff::add);
-                Entry e = new Entry(c.token(), c.user(), c.address(), side, Instant.ofEpochMilli(c.sinceMillis()),
-                        c.active() ? now : Instant.ofEpochMilli(c.lastSeenMillis()));
-                put(e);
-                Instant inactiveSince = c.active() ? null : Instant.ofEpochMilli(c.inactiveSinceMillis());
-                if (inactiveSince != null) table = table.inactive(c.token(), inactiveSince);
-                journal.changed(copyOf(e, inactiveSince));
+            int before = entries.size();
+            if (adopt(c, now)) {
                 promoted++;
+                if (entries.size() == before) loggedOffCount++; // the licence of a session inactive the longest
             } else {
                 refused++;
             }
         }
         maxSeen = Math.max(maxSeen, entries.size());
-        return new Promotion(promoted, refused, loggedOff);
+        return new Promotion(promoted, refused, loggedOffCount);
     }
 
     /**

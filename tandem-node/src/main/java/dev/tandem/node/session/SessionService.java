@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.Quote;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
+import dev.tandem.core.rm.SessionHandover;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.tls.PemTls;
@@ -148,20 +149,24 @@ public final class SessionService implements AutoCloseable {
      * Replicates this node's sessions to its redundancy peer and takes the peer's as standby copies
      * (docs/session-service.md, Stateful failover): copies arrive on {@code listenAt}; this node's go to
      * {@code peerAt}. {@code envelopes} makes a new envelope of the cluster key for each direction;
-     * {@code dropped} counts a rejected frame by cause. Call before {@link #start}.
+     * {@code dropped} counts a rejected frame by cause; {@code incarnation} is new with every start of the node.
+     * Call before {@link #start}.
      */
     public void replicate(InetSocketAddress listenAt, InetSocketAddress peerAt, String bindFrom,
-                          Supplier<Envelope> envelopes, BiConsumer<String, String> dropped) throws IOException {
+                          Supplier<Envelope> envelopes, BiConsumer<String, String> dropped, long incarnation)
+            throws IOException {
         String peer = host.peer().orElseThrow(() -> new IllegalStateException("replication needs a peer"));
         if (!keeps()) throw new IllegalStateException("sessionService.handover is relogin: nothing to replicate");
-        receiver = new ReplicationReceiver(host.id(), peer, listenAt, book, envelopes.get(), dropped).start();
+        // What a snapshot adopts as live follows what the service serves now (servingChanged keeps it current).
+        receiver = new ReplicationReceiver(host.id(), peer, listenAt, book, envelopes.get(), dropped, () -> served,
+                clock).start();
         sender = new ReplicationSender(host.id(), peer, peerAt, bindFrom, book, config.replication().ackTimeout(),
-                envelopes.get(), envelopes.get(), dropped);
+                envelopes.get(), envelopes.get(), dropped, incarnation);
         book.journal(sender);
     }
 
     private boolean keeps() {
-        return config.replication().handover() == NodeConfig.Handover.KEEP;
+        return config.replication().handover() == SessionHandover.Mode.KEEP;
     }
 
     /**
@@ -178,18 +183,19 @@ public final class SessionService implements AutoCloseable {
             Set<Serving.Side> before = served;
             if (now.equals(before)) return;
             served = now;
+            // Without a peer to copy to, keep has nothing to move: sessions of a side let go end, as with relogin.
+            SessionHandover.Mode mode = keeps() && sender != null ? SessionHandover.Mode.KEEP : SessionHandover.Mode.RELOGIN;
+            SessionHandover.Plan plan = SessionHandover.plan(before, now, mode);
             boolean changed = false;
-            for (Serving.Side side : before) {
-                if (now.contains(side)) continue;
-                if (keeps() && sender != null) {
-                    int moved = book.demote(side);
-                    if (moved > 0) {
-                        LOG.info("{} handed {} session(s) of {} users to {}: the node no longer serves them", host.id(),
-                                moved, whose(side), host.peer().orElse("its peer"));
-                        changed = true;
-                    }
-                    continue;
+            for (Serving.Side side : plan.demote()) {
+                int moved = book.demote(side);
+                if (moved > 0) {
+                    LOG.info("{} handed {} session(s) of {} users to {}: the node no longer serves them", host.id(),
+                            moved, whose(side), host.peer().orElse("its peer"));
+                    changed = true;
                 }
+            }
+            for (Serving.Side side : plan.end()) {
                 List<SessionBook.Entry> dropped = book.drop(side);
                 if (!dropped.isEmpty()) {
                     LOG.info("{} dropped {} session(s) of {} users: the node no longer serves them", host.id(),
@@ -197,8 +203,7 @@ public final class SessionService implements AutoCloseable {
                     changed = true;
                 }
             }
-            for (Serving.Side side : now) {
-                if (before.contains(side) || sender == null) continue;
+            for (Serving.Side side : plan.promote()) {
                 ReplicationReceiver.Status copies = receiver.status();
                 int lackedBefore = copies.complete() ? 0 : Math.max(0, copies.peerSessions() - copies.copies());
                 SessionBook.Promotion p = book.promote(side, clock.instant());

@@ -45,9 +45,11 @@ public final class ReplicationCodec {
      * Changes to the sender's sessions. {@code snapshotStart}: the receiver's copies of the sender are replaced by
      * what follows up to and including the batch with {@code snapshotEnd}. {@code sessions}: how many sessions the
      * sender holds after this batch, so that a receiver with an incomplete copy knows how many it lacks.
+     * {@code incarnation}: the sender's process, new with every start, so that a receiver can tell a peer that lost
+     * its memory from one that reconnected.
      */
-    public record Batch(long seq, boolean snapshotStart, boolean snapshotEnd, int sessions, List<Copy> upserts,
-                        List<String> ended) implements Message {
+    public record Batch(long seq, long incarnation, boolean snapshotStart, boolean snapshotEnd, int sessions,
+                        List<Copy> upserts, List<String> ended) implements Message {
         public Batch {
             upserts = List.copyOf(upserts);
             ended = List.copyOf(ended);
@@ -61,7 +63,7 @@ public final class ReplicationCodec {
         WireWriter w = new WireWriter();
         switch (m) {
             case Batch b -> {
-                w.u8(BATCH).i64(b.seq()).u8((b.snapshotStart() ? FLAG_SNAPSHOT_START : 0)
+                w.u8(BATCH).i64(b.seq()).i64(b.incarnation()).u8((b.snapshotStart() ? FLAG_SNAPSHOT_START : 0)
                         | (b.snapshotEnd() ? FLAG_SNAPSHOT_END : 0)).i32(b.sessions()).i32(b.upserts().size());
                 for (Copy c : b.upserts()) {
                     w.str(c.token()).str(c.user() == null ? "" : c.user()).str(c.address()).str(c.home())
@@ -81,6 +83,7 @@ public final class ReplicationCodec {
         Message m = switch (type) {
             case BATCH -> {
                 long seq = r.i64();
+                long incarnation = r.i64();
                 int flags = r.u8();
                 if ((flags & ~(FLAG_SNAPSHOT_START | FLAG_SNAPSHOT_END)) != 0) throw new Malformed("unknown flags " + flags);
                 int sessions = r.i32();
@@ -101,7 +104,7 @@ public final class ReplicationCodec {
                 int e = count(r);
                 List<String> ended = new ArrayList<>(e);
                 for (int i = 0; i < e; i++) ended.add(nonEmpty(r.str(), "session token"));
-                yield new Batch(seq, (flags & FLAG_SNAPSHOT_START) != 0, (flags & FLAG_SNAPSHOT_END) != 0, sessions,
+                yield new Batch(seq, incarnation, (flags & FLAG_SNAPSHOT_START) != 0, (flags & FLAG_SNAPSHOT_END) != 0, sessions,
                         upserts, ended);
             }
             case ACK -> new Ack(r.i64());

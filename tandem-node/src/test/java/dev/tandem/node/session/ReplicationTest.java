@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,8 @@ class ReplicationTest {
 
     private ReplicationReceiver receiver(SessionBook book) throws IOException {
         ReplicationReceiver r = new ReplicationReceiver("n2", "n1", new InetSocketAddress(HOST, 0), book,
-                new Envelope(Optional.of(KEY), true, "n2", 1), (cause, detail) -> drops.add(cause)).start();
+                new Envelope(Optional.of(KEY), true, "n2", 1), (cause, detail) -> drops.add(cause), () -> Set.of(),
+                java.time.Clock.systemUTC()).start();
         open.add(r);
         return r;
     }
@@ -62,7 +64,7 @@ class ReplicationTest {
 
     private static byte[] batch(Envelope sender, long seq, boolean start, boolean end, List<Copy> up, List<String> ended) {
         return sender.seal(ReplicationCodec.KIND, ReplicationCodec.encode(
-                new ReplicationCodec.Batch(seq, start, end, up.size(), up, ended)));
+                new ReplicationCodec.Batch(seq, 1, start, end, up.size(), up, ended)));
     }
 
     private static void send(Socket s, byte[] frame) throws IOException {
@@ -185,7 +187,7 @@ class ReplicationTest {
 
     @Test
     void everyTruncationOfABatchIsMalformed() throws Exception {
-        byte[] whole = ReplicationCodec.encode(new ReplicationCodec.Batch(5, true, false, 2,
+        byte[] whole = ReplicationCodec.encode(new ReplicationCodec.Batch(5, 9, true, false, 2,
                 List.of(copy("t1", "alice"), copy("t2", null)), List.of("t0")));
         ReplicationCodec.Batch b = (ReplicationCodec.Batch) ReplicationCodec.decode(whole);
         assertThat(b.upserts()).extracting(Copy::token).containsExactly("t1", "t2");
@@ -209,7 +211,7 @@ class ReplicationTest {
         SessionBook n1book = book("n1", "n2");
         ReplicationSender sender = new ReplicationSender("n1", "n2", new InetSocketAddress(HOST, r.port()), HOST,
                 n1book, Duration.ofMillis(200), new Envelope(Optional.of(KEY), true, "n1", 3),
-                new Envelope(Optional.of(KEY), true, "n1", 3), (c, d) -> drops.add(c));
+                new Envelope(Optional.of(KEY), true, "n1", 3), (c, d) -> drops.add(c), 3);
         open.add(sender);
         n1book.journal(sender);
         n1book.admit("before", "alice", "10.0.0.1", Serving.Side.OWN, Instant.now()); // goes in the snapshot
@@ -237,5 +239,32 @@ class ReplicationTest {
         n1book.admit("after", null, "10.0.2.1", Serving.Side.OWN, Instant.now());
         assertThat(sender.acknowledged(sender.mark()).get(1, TimeUnit.SECONDS)).isFalse();
         assertThat(drops).isEmpty();
+    }
+
+    /**
+     * A peer that lost its memory gets back what only this node still held: its snapshot lacks the session, this
+     * node keeps its copy (an orphan) and sends it in its own snapshot; a peer that merely reconnected and lacks a
+     * copy has ended it. A snapshot's session whose users this node serves becomes live here.
+     */
+    @Test
+    void aSnapshotKeepsOrphansOfARestartedPeerAndAdoptsWhatThisNodeServes() {
+        SessionBook n2 = book("n2", "n1");
+        Instant now = Instant.now();
+        n2.mergeSnapshot(java.util.Map.of("a", copy("a", "alice"), "b", copy("b", "bob")), true, Set.of(), now);
+        assertThat(n2.copyCount()).isEqualTo(2);
+        // The same process again, without b: b ended.
+        SessionBook.Merge same = n2.mergeSnapshot(java.util.Map.of("a", copy("a", "alice")), false, Set.of(), now);
+        assertThat(same.orphansKept()).isZero();
+        assertThat(n2.copy("b")).isEmpty();
+        // n1 restarted with nothing: a is kept, and goes back in n2's own snapshot.
+        SessionBook.Merge restarted = n2.mergeSnapshot(java.util.Map.of(), true, Set.of(), now);
+        assertThat(restarted.orphansKept()).isEqualTo(1);
+        assertThat(n2.knownCopies()).extracting(Copy::token).containsExactly("a");
+        // n2 serves n1's users now: n1's snapshot's session becomes live here with its token.
+        SessionBook.Merge adopted = n2.mergeSnapshot(java.util.Map.of("c", copy("c", "carol")), true,
+                Set.of(Serving.Side.OWN, Serving.Side.PEER), now);
+        assertThat(adopted.adopted()).isEqualTo(1);
+        assertThat(n2.find("c")).isPresent();
+        assertThat(n2.heartbeat("c", now)).isPresent();
     }
 }
