@@ -68,6 +68,9 @@ final class HeartbeatPaths {
         }
     };
     private volatile List<View> views;
+    /** Messages sent so far, and the last of them whose refusal the recovery manager was told of. */
+    private long round;
+    private long forwardedRound = -1;
 
     HeartbeatPaths(String self, String peer, List<Path> paths, Clock clock, NodeMetrics metrics, EventBus events) {
         if (paths.isEmpty() || paths.size() > Integer.SIZE - 1) throw new IllegalArgumentException("1 to 31 paths");
@@ -129,14 +132,18 @@ final class HeartbeatPaths {
         publishViews();
     }
 
+    /** A message went out on every path: a new round, whose refusals count once. */
+    void sent() {
+        round++;
+    }
+
     /**
      * The peer's host refused a message sent on path {@code index}. Returns whether the recovery manager is told
-     * (decision 0012's crash detection): only when no path is up, and only for the first path refused, so that a
-     * round of messages sent on every path to a dead process counts as one refusal, as with one path.
+     * (decision 0012's crash detection): only when no path is up, and once a round, so that a message sent on every
+     * path to a dead process counts as one refusal, as with one path.
      */
     boolean refused(int index, Duration keepAliveTimeout) {
-        Instant now = clock.instant();
-        lastRefused[index] = now;
+        lastRefused[index] = clock.instant();
         refusals[index]++;
         metrics.heartbeatPathRefused(paths.get(index).label());
         reconsider(keepAliveTimeout);
@@ -144,9 +151,8 @@ final class HeartbeatPaths {
         for (int i = 0; i < paths.size(); i++) {
             if (up[i]) return false;
         }
-        for (int i = 0; i < index; i++) {
-            if (refusedWithin(i, now, keepAliveTimeout)) return false;
-        }
+        if (forwardedRound == round) return false;
+        forwardedRound = round;
         return true;
     }
 

@@ -290,7 +290,7 @@ public final class TandemNode implements AutoCloseable {
     // ---------------------------------------------------------------- events in
 
     private void packet(int path, byte[] bytes) {
-        if (stopped) return;
+        if (stopped || (dropping & 1 << path) != 0) return;
         HeartbeatPaths paths = heartbeatPaths;
         Inbound.open(envelope, bytes, RmCodec.KIND, RmCodec::decode, metrics, "recovery manager",
                 paths == null ? Inbound.Copies.NONE : paths.on(path)).ifPresent(m -> {
@@ -421,6 +421,8 @@ public final class TandemNode implements AutoCloseable {
         // Sealed once: the copies on the other paths are the same message, which the peer accepts once.
         byte[] sealed = envelope.seal(RmCodec.KIND, RmCodec.encode(m));
         for (io.netty.channel.Channel link : paths) UdpTransport.sendOn(link, sealed);
+        HeartbeatPaths hp = heartbeatPaths;
+        if (hp != null) hp.sent();
         lastHeartbeat = System.nanoTime();
         metrics.sent();
     }
@@ -536,6 +538,14 @@ public final class TandemNode implements AutoCloseable {
         } else {
             transport.closeListener();
         }
+    }
+
+    /** Heartbeat paths whose messages this node drops unread, as a firewall would (bit i: path i). For tests. */
+    private volatile int dropping;
+
+    /** Drops every message that comes on heartbeat path {@code index} from now on, unrefused and unread. For tests. */
+    void dropHeartbeatPath(int index) {
+        dropping |= 1 << index;
     }
 
     /** The session service this node runs, when its configuration has a sessionService section. */

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/redundancy.md, Heartbeat paths, on a real pair in this JVM: n1 on 127.0.42.1 with a second path on .11, n2 on
- * .2 with .12. Every heartbeat goes out on both paths and is accepted once. A path that fails is reported down (an
- * event, a metric, the API) and is no failover while the other carries the heartbeats; when both fail, the peer is
- * down. With a keep-alive interval of 100 ms and a timeout of 1 s, every wait below is a few timeouts.
+ * .2 with .12. Every heartbeat goes out on both paths and is accepted once. A path that fails (n2 stops listening on
+ * it: n1 is refused there, n2 hears nothing) is reported down (an event, a metric, the API) and is no failover while
+ * the other carries the heartbeats; when n1 hears nothing on either (a firewall drops it all), its peer is down. With a keep-alive interval of 100 ms and a timeout of 1 s, every wait below is a few timeouts.
  */
 class HeartbeatPathsNodeTest {
     private static final String TOKEN = "token-of-heartbeat-paths";
@@ -163,11 +163,14 @@ class HeartbeatPathsNodeTest {
         assertThat(peer.at("/heartbeatPaths/1/reason").asText()).isEqualTo("refused");
         assertThat(peer.at("/heartbeatPaths/1/peer").asText()).isEqualTo("127.0.42.12");
 
-        // The last path goes too: n1 is refused on every path, and n2 is its peer no more.
-        n2.closeHeartbeatPath(0);
+        // The last path goes too (a firewall drops all that n1 receives): nothing from n2 for keepAliveTimeout, and
+        // n1 takes over n2's users.
+        n1.dropHeartbeatPath(0);
+        n1.dropHeartbeatPath(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> n1.snapshot().state() == NodeState.RUNNING_IN_BACKUP_MODE);
         assertThat(n1.snapshot().reason()).isEqualTo(Reason.PEER_DOWN);
         assertThat(up(n1)).containsExactly(false, false);
+        assertThat(n1.heartbeatPaths()).extracting(TandemNode.HeartbeatPath::reason).containsExactly("silent", "refused");
     }
 
     private static JsonNode groups(int adminPort, String host) throws Exception {
