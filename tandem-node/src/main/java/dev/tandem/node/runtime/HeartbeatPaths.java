@@ -151,6 +151,9 @@ final class HeartbeatPaths {
         for (int i = 0; i < paths.size(); i++) {
             if (up[i]) return false;
         }
+        // One path: every refusal, exactly as before paths existed (a refusal that comes after the next send is not
+        // lost to the round count).
+        if (paths.size() == 1) return true;
         if (forwardedRound == round) return false;
         forwardedRound = round;
         return true;
