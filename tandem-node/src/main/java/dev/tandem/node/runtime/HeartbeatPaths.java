@@ -38,15 +38,6 @@ final class HeartbeatPaths {
         }
     }
 
-    /**
-     * What the admin API shows of one path.
-     *
-     * @param reason {@code up}, {@code not heard yet}, {@code silent} (nothing for keepAliveTimeout) or {@code refused}
-     *               (the peer's host refused a message sent on it)
-     */
-    record View(String local, String peer, boolean up, String reason, Instant lastHeard, long received,
-                long duplicates, long refusals) {}
-
     private final String self;
     private final String peer;
     private final List<Path> paths;
@@ -67,7 +58,7 @@ final class HeartbeatPaths {
             return size() > REMEMBERED;
         }
     };
-    private volatile List<View> views;
+    private volatile List<TandemNode.HeartbeatPath> views;
     /** Messages sent so far, and the last of them whose refusal the recovery manager was told of. */
     private long round;
     private long forwardedRound = -1;
@@ -204,16 +195,17 @@ final class HeartbeatPaths {
     }
 
     private void publishViews() {
-        List<View> out = new ArrayList<>();
+        List<TandemNode.HeartbeatPath> out = new ArrayList<>();
         for (Path p : paths) {
             int i = p.index();
-            out.add(new View(p.local(), p.peer(), up[i], reason[i], lastHeard[i], received[i], duplicates[i], refusals[i]));
+            out.add(new TandemNode.HeartbeatPath(p.local(), p.peer(), up[i], reason[i],
+                    lastHeard[i] == null ? null : lastHeard[i].toString(), received[i], duplicates[i], refusals[i]));
         }
         views = List.copyOf(out);
     }
 
     /** The paths as of the last message or change (safe from any thread). */
-    List<View> views() {
+    List<TandemNode.HeartbeatPath> views() {
         return views;
     }
 }

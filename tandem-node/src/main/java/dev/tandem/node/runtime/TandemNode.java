@@ -513,16 +513,19 @@ public final class TandemNode implements AutoCloseable {
     /** The heartbeat paths to the peer and whether each works now; empty without a peer. */
     public List<HeartbeatPath> heartbeatPaths() {
         HeartbeatPaths p = heartbeatPaths;
-        if (p == null) return List.of();
-        return p.views().stream().map(v -> new HeartbeatPath(v.local(), v.peer(), v.up(), v.reason(),
-                v.lastHeard() == null ? null : v.lastHeard().toString(), v.received(), v.duplicates(), v.refusals())).toList();
+        return p == null ? List.of() : p.views();
     }
 
     /**
      * One heartbeat path as the admin API shows it (docs/redundancy.md, Heartbeat paths).
      *
-     * @param reason    up, not heard yet, silent (nothing for keepAliveTimeout) or refused (the peer's host refused)
-     * @param lastHeard when the last message from the peer came on it, or null
+     * @param local      this node's address on the path
+     * @param peer       the peer's address on it, the path's name in metrics and events
+     * @param reason     up, not heard yet, silent (nothing for keepAliveTimeout) or refused (the peer's host refused a
+     *                   message sent on it within keepAliveTimeout)
+     * @param lastHeard  when the last message from the peer came on it (ISO-8601), or null
+     * @param received   messages from the peer that came on it, first copies and copies alike
+     * @param duplicates copies of messages that came first on another path
      */
     public record HeartbeatPath(String local, String peer, boolean up, String reason, String lastHeard, long received,
                                 long duplicates, long refusals) {}

@@ -446,7 +446,8 @@ class ConfigLoaderTest {
         assertThat(c.admin()).isEqualTo(new NodeConfig.Admin("10.0.0.11", 20075, base.resolve("admin-token")));
         assertThat(c.cluster()).isEqualTo(new NodeConfig.Cluster(base.resolve("cluster-key"), null, null, true));
         assertThat(c.redundancyGroup()).isEqualTo(new NodeConfig.Group("g1", "east pair", true, List.of(
-                new NodeConfig.Member("n1", "10.0.0.11", "10.0.1.11"), new NodeConfig.Member("n2", "10.0.0.12", "10.0.1.12"))));
+                new NodeConfig.Member("n1", "10.0.0.11", "10.0.1.11", List.of("10.0.9.11")),
+                new NodeConfig.Member("n2", "10.0.0.12", "10.0.1.12", List.of("10.0.9.12")))));
         assertThat(c.serviceAddresses()).isEqualTo(NodeConfig.ServiceAddresses.defaults());
         // The sample shows the specification's [RG-HB] defaults for every service parameter.
         assertThat(c.parameters()).hasSize(ServiceParameters.NAMES.size());
@@ -455,8 +456,9 @@ class ConfigLoaderTest {
 
         List<CheckConfig> checks = c.criticalServices();
         assertThat(checks).extracting(CheckConfig::name)
-                .containsExactly("xcp-router", "web", "presence-engine", "replication", "db");
-        assertThat(checks).extracting(CheckConfig::kind).containsExactly("tcp", "http", "process", "command", "database");
+                .containsExactly("xcp-router", "web", "presence-engine", "replication", "db", "eth0");
+        assertThat(checks).extracting(CheckConfig::kind)
+                .containsExactly("tcp", "http", "process", "command", "database", "interface");
         assertThat(checks.get(0).target()).isEqualTo("127.0.0.1:5222");
         assertThat(checks.get(0).interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(checks.get(0).timeout()).isEqualTo(Duration.ofSeconds(2));
@@ -467,6 +469,7 @@ class ConfigLoaderTest {
         assertThat(checks.get(3).command()).containsExactly("/usr/local/bin/check-replication");
         assertThat(checks.get(4).jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1/presence?user=monitor");
         assertThat(checks.get(4).isDatabase()).isTrue();
+        assertThat(checks.get(5).interfaceName()).isEqualTo("eth0");
 
         assertThat(c.serviceControl()).isEqualTo(new NodeConfig.ServiceControl(
                 List.of("systemctl", "stop", "presence.target"), List.of("systemctl", "start", "presence.target"),
