@@ -51,6 +51,7 @@ final class HeartbeatPaths {
     private final long[] received;
     private final long[] duplicates;
     private final long[] refusals;
+    private final Inbound.Copies[] copies;
     /** Messages accepted lately and the paths a copy of each came on (bit i: path i). */
     private final Map<Envelope.Copy, Integer> seen = new LinkedHashMap<>(REMEMBERED * 2, 0.75f, false) {
         @Override
@@ -80,6 +81,8 @@ final class HeartbeatPaths {
         duplicates = new long[n];
         refusals = new long[n];
         java.util.Arrays.fill(reason, "not heard yet");
+        copies = new Inbound.Copies[n];
+        for (int i = 0; i < n; i++) copies[i] = copies(i);
         for (Path p : paths) metrics.heartbeatPath(p.label(), () -> views().get(p.index()).up());
         publishViews();
     }
@@ -90,6 +93,10 @@ final class HeartbeatPaths {
 
     /** How the messages that came on path {@code index} are told apart from replays, and counted for the path. */
     Inbound.Copies on(int index) {
+        return copies[index];
+    }
+
+    private Inbound.Copies copies(int index) {
         int bit = 1 << index;
         return new Inbound.Copies() {
             @Override
