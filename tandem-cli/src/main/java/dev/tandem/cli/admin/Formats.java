@@ -52,6 +52,12 @@ public final class Formats {
                     + (holder.isNull() || holder.isMissingNode() ? "nobody" : holder.asText()));
         }
         if (!addresses.isEmpty()) sb.append("Service addresses: ").append(String.join("; ", addresses)).append('\n');
+        for (JsonNode n : g.path("nodes")) {
+            if (n.path("heartbeatPaths").size() > 0) {
+                sb.append("Heartbeat paths to ").append(n.path("id").asText()).append(": ")
+                        .append(heartbeatPaths(n.path("heartbeatPaths"))).append('\n');
+            }
+        }
         List<String> actions = new ArrayList<>();
         g.path("actions").forEach(a -> actions.add(a.asText()));
         sb.append("Actions available now: ").append(actions.isEmpty() ? "none" : String.join(", ", actions)).append('\n');
@@ -71,6 +77,9 @@ public final class Formats {
         if (peer != null) {
             sb.append("Peer: ").append(peer).append(", ").append(f.path("peerAlive").asBoolean() ? "heard" : "not heard")
                     .append('\n');
+        }
+        if (f.path("heartbeatPaths").size() > 0) {
+            sb.append("Heartbeat paths: ").append(heartbeatPaths(f.path("heartbeatPaths"))).append('\n');
         }
         Table t = new Table("Users of", "Active on", "This node");
         for (JsonNode u : f.path("users")) {
@@ -126,6 +135,22 @@ public final class Formats {
                     .append(" lost\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * Each heartbeat path to the peer and its state (docs/redundancy.md, Heartbeat paths), for example
+     * {@code 10.0.0.11 -> 10.0.0.12 up; 10.0.9.11 -> 10.0.9.12 DOWN (silent)}.
+     */
+    static String heartbeatPaths(JsonNode paths) {
+        List<String> out = new ArrayList<>();
+        int up = 0;
+        for (JsonNode p : paths) {
+            boolean isUp = p.path("up").asBoolean();
+            if (isUp) up++;
+            out.add(p.path("local").asText() + " -> " + p.path("peer").asText()
+                    + (isUp ? " up" : " DOWN (" + p.path("reason").asText() + ")"));
+        }
+        return String.join("; ", out) + " [" + up + " of " + out.size() + " up]";
     }
 
     private static String sides(JsonNode list) {

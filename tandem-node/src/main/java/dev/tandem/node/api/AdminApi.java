@@ -253,6 +253,8 @@ public final class AdminApi implements AutoCloseable {
                 n.put("alive", alive);
                 n.put("healthy", alive && s.peer().healthy());
                 n.put("seenBy", s.self().value());
+                // docs/redundancy.md, Heartbeat paths: each path to this peer and whether it works now.
+                n.put("heartbeatPaths", node.heartbeatPaths());
                 views.add(new Actions.NodeView(id, s.peer().state(), alive, s.peer().healthy()));
             }
             nodes.add(n);

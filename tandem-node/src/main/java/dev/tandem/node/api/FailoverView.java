@@ -27,6 +27,8 @@ final class FailoverView {
         m.put("node", s.self().value());
         m.put("peer", s.peerId().map(NodeId::value).orElse(null));
         m.put("peerAlive", s.peerId().isPresent() && s.peer().alive());
+        // docs/redundancy.md, Heartbeat paths: a path down is shown here, and is no failover while another works.
+        m.put("heartbeatPaths", node.heartbeatPaths());
         m.put("state", s.state().display());
         m.put("reason", s.reason().display());
         m.put("loadBalancing", node.loadBalancing().map(v -> column(s, v.speaking())).orElse(null));

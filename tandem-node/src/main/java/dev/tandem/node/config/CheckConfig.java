@@ -6,12 +6,21 @@ import java.util.List;
 /**
  * One critical service check. {@code kind}: tcp (target host:port), http (url, expectStatus, bodyContains),
  * process (pidFile or processName), command (command; exit 0 means up), database (jdbcUrl; a failure is
- * the specification's [RG-T2] Database Failure).
+ * the specification's [RG-T2] Database Failure), interface ({@code interfaceName}, the check's name unless given:
+ * the link of a network interface, [LB-FAILOVER]; docs/decisions/0079-interface-checks-read-link-state.md).
  */
 public record CheckConfig(String name, String kind, String target, String url, Integer expectStatus,
                           String bodyContains, String pidFile, String processName, List<String> command,
-                          String jdbcUrl, Duration interval, Duration timeout) {
-    public static final List<String> KINDS = List.of("tcp", "http", "process", "command", "database");
+                          String jdbcUrl, Duration interval, Duration timeout, String interfaceName) {
+    public static final List<String> KINDS = List.of("tcp", "http", "process", "command", "database", "interface");
+
+    /** A check of any kind but interface. */
+    public CheckConfig(String name, String kind, String target, String url, Integer expectStatus, String bodyContains,
+                       String pidFile, String processName, List<String> command, String jdbcUrl, Duration interval,
+                       Duration timeout) {
+        this(name, kind, target, url, expectStatus, bodyContains, pidFile, processName, command, jdbcUrl, interval,
+                timeout, null);
+    }
 
     public boolean isDatabase() {
         return "database".equals(kind);

@@ -162,12 +162,14 @@ public final class ConfigLoader {
             String p = "redundancyGroup.nodes[" + i + "]";
             JsonNode m = nodes.get(i);
             if (!m.isObject()) throw error(p, "a mapping with id and address");
-            keys(p, m, Set.of("id", "address", "serviceAddress"));
+            keys(p, m, Set.of("id", "address", "serviceAddress", "heartbeatAddresses"));
             String service = m.has("serviceAddress") ? text(m, p + ".serviceAddress", true) : null;
             if (service != null) checked(p + ".serviceAddress", () -> dev.tandem.core.lb.IpAddress.parse("service address", service));
             members.add(new NodeConfig.Member(nodeId(p + ".id", text(m, p + ".id", true)),
-                    address(p + ".address", text(m, p + ".address", true)), service));
+                    address(p + ".address", text(m, p + ".address", true)), service,
+                    heartbeatAddresses(p + ".heartbeatAddresses", m.get("heartbeatAddresses"))));
         }
+        heartbeatPaths(members);
         for (NodeConfig.Member m : members) {
             if (m.serviceAddress() == null) continue;
             for (NodeConfig.Member o : members) {
@@ -187,6 +189,62 @@ public final class ConfigLoader {
             throw error("redundancyGroup.nodes", "must list this node (" + self + ")");
         }
         return new NodeConfig.Group(name, description, ha, List.copyOf(members));
+    }
+
+    /** More heartbeat paths than this is a mistake: two or three links are what a pair is ever cabled with. */
+    static final int MAX_HEARTBEAT_ADDRESSES = 4;
+
+    /** A node's further heartbeat addresses (docs/redundancy.md, Heartbeat paths): a list of distinct IP addresses. */
+    private List<String> heartbeatAddresses(String p, JsonNode n) {
+        if (n == null || n.isNull()) return List.of();
+        if (!n.isArray()) throw error(p, "a list of IP addresses, the node's heartbeat paths besides its address (for example [10.0.9.11])");
+        if (n.size() > MAX_HEARTBEAT_ADDRESSES) {
+            throw error(p, n.size() + " addresses are not allowed; allowed: at most " + MAX_HEARTBEAT_ADDRESSES);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode a = n.get(i);
+            String q = p + "[" + i + "]";
+            if (!a.isValueNode() || a.asText().isBlank()) throw error(q, "must be an IP address");
+            String v = a.asText();
+            checked(q, () -> dev.tandem.core.lb.IpAddress.parse("heartbeat address", v));
+            if (out.contains(v)) throw error(q, "'" + v + "' is listed twice; allowed: each path once");
+            out.add(v);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The group's heartbeat paths: every address of every node is its own (a path shared with another address would
+     * be one path counted twice), and a pair lists as many paths on both nodes, since the paths are paired in order.
+     */
+    private void heartbeatPaths(List<NodeConfig.Member> members) {
+        Map<String, String> owner = new LinkedHashMap<>();
+        for (int i = 0; i < members.size(); i++) {
+            NodeConfig.Member m = members.get(i);
+            owner.putIfAbsent(m.address(), "the address of " + m.id());
+            if (m.serviceAddress() != null) owner.putIfAbsent(m.serviceAddress(), "the service address of " + m.id());
+        }
+        for (int i = 0; i < members.size(); i++) {
+            NodeConfig.Member m = members.get(i);
+            String p = "redundancyGroup.nodes[" + i + "].heartbeatAddresses";
+            for (int k = 0; k < m.heartbeatAddresses().size(); k++) {
+                String a = m.heartbeatAddresses().get(k);
+                String taken = owner.putIfAbsent(a, "a heartbeat address of " + m.id());
+                if (taken != null) {
+                    throw error(p + "[" + k + "]", "'" + a + "' is also " + taken + "; allowed: an address of its own for each path");
+                }
+            }
+        }
+        if (members.size() == 2 && members.get(0).heartbeatAddresses().size() != members.get(1).heartbeatAddresses().size()) {
+            int shorter = members.get(0).heartbeatAddresses().size() < members.get(1).heartbeatAddresses().size() ? 0 : 1;
+            NodeConfig.Member s = members.get(shorter);
+            NodeConfig.Member l = members.get(1 - shorter);
+            String p = "redundancyGroup.nodes[" + (1 - shorter) + "].heartbeatAddresses";
+            throw error(p, l.id() + " lists " + l.heartbeatAddresses().size() + " heartbeat address(es) and " + s.id()
+                    + " lists " + s.heartbeatAddresses().size() + "; allowed: as many on both nodes, since each path"
+                    + " pairs one address of each node in the order given");
+        }
     }
 
     /** docs/node-config.yaml, serviceAddresses: how this node claims and releases service addresses. */
@@ -243,7 +301,7 @@ public final class ConfigLoader {
             JsonNode c = list.get(i);
             if (!c.isObject()) throw error(p, "a mapping with name and kind");
             keys(p, c, Set.of("name", "kind", "target", "url", "expectStatus", "bodyContains", "pidFile",
-                    "processName", "command", "jdbcUrl", "interval", "timeout"));
+                    "processName", "command", "jdbcUrl", "interval", "timeout", "interface"));
             String name = text(c, p + ".name", true);
             if (!names.add(name)) throw error(p + ".name", "'" + name + "' is used twice; each check needs its own name");
             String kind = text(c, p + ".kind", true);
@@ -256,12 +314,25 @@ public final class ConfigLoader {
             String processName = c.has("processName") ? text(c, p + ".processName", true) : null;
             List<String> command = c.has("command") ? command(p + ".command", c.get("command")) : null;
             String jdbc = c.has("jdbcUrl") ? text(c, p + ".jdbcUrl", true) : null;
+            String iface = c.has("interface") ? text(c, p + ".interface", true) : null;
+            if (iface != null && !kind.equals("interface")) {
+                throw error(p + ".interface", "only for a check of kind interface; this one is " + kind);
+            }
             switch (kind) {
                 case "tcp" -> { if (target == null || !target.matches(".+:\\d{1,5}")) throw error(p + ".target", "host:port for a tcp check"); }
                 case "http" -> { if (url == null || !url.matches("https?://.+")) throw error(p + ".url", "an http:// or https:// URL for an http check"); }
                 case "process" -> { if (pidFile == null && processName == null) throw error(p, "a process check needs pidFile or processName"); }
                 case "command" -> { if (command == null) throw error(p + ".command", "a command (a list of words) for a command check"); }
                 case "database" -> { if (jdbc == null || !jdbc.startsWith("jdbc:")) throw error(p + ".jdbcUrl", "a jdbc: URL for a database check"); }
+                case "interface" -> {
+                    // The interface is the check's name unless given: {name: eth0, kind: interface}.
+                    if (iface == null) iface = name;
+                    if (!iface.matches(INTERFACE_NAME)) {
+                        throw error(p + (c.has("interface") ? ".interface" : ".name"), "'" + iface + "' is not a network"
+                                + " interface name; allowed: 1 to 15 characters, none of them / : or a space, not . or .."
+                                + (c.has("interface") ? "" : " (or give the interface in the key interface)"));
+                    }
+                }
                 default -> throw new IllegalStateException(kind);
             }
             Duration interval = c.has("interval") ? duration(p + ".interval", c.get("interval")) : DEFAULT_CHECK_INTERVAL;
@@ -269,10 +340,16 @@ public final class ConfigLoader {
             if (interval.toMillis() < 10) throw error(p + ".interval", "at least 10ms");
             if (timeout.toMillis() < 1 || timeout.compareTo(interval) > 0) throw error(p + ".timeout", "from 1ms up to the interval (" + Durations.format(interval) + ")");
             out.add(new CheckConfig(name, kind, target, url, status, body,
-                    pidFile, processName, command, jdbc, interval, timeout));
+                    pidFile, processName, command, jdbc, interval, timeout, iface));
         }
         return List.copyOf(out);
     }
+
+    /**
+     * A Linux network interface name: at most 15 bytes (IFNAMSIZ less the terminating zero), and never a name that
+     * would leave /sys/class/net when read as a path.
+     */
+    private static final String INTERFACE_NAME = "(?!\\.{1,2}$)[^/:\\s]{1,15}";
 
     /** Where an H2 store lives unless configured: a file in the node's state directory. */
     static final String DEFAULT_H2_FILE = "store/tandem";

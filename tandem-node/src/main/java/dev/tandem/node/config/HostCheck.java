@@ -35,6 +35,12 @@ final class HostCheck {
         // The recovery manager's heartbeats: UDP on the node's address.
         InetAddress node = local("node.address", c.address());
         udpFree("parameters.servicePort", node, params.servicePort());
+        // Further heartbeat paths: UDP on each of this node's heartbeat addresses (docs/redundancy.md, Heartbeat paths).
+        java.util.List<NodeConfig.Member> me = c.redundancyGroup().nodes().stream().filter(m -> m.id().equals(c.id())).toList();
+        for (int i = 0; !me.isEmpty() && i < me.get(0).heartbeatAddresses().size(); i++) {
+            String key = "redundancyGroup.nodes[" + c.redundancyGroup().nodes().indexOf(me.get(0)) + "].heartbeatAddresses[" + i + "]";
+            udpFree(key, local(key, me.get(0).heartbeatAddresses().get(i)), params.servicePort());
+        }
         InetAddress admin = c.admin().address().equals(c.address()) ? node : local("admin.address", c.admin().address());
         tcpFree("admin.port", admin, c.admin().port());
         if (c.sessionService() != null) {

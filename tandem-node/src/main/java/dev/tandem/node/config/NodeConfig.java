@@ -104,10 +104,29 @@ public record NodeConfig(
     /**
      * A node of the redundancy group: the address its peer and the admin API reach it on, and the service address
      * that follows its users (docs/redundancy.md, Service addresses), or null when it has none.
+     * {@code heartbeatAddresses}: its further heartbeat paths besides {@code address} (a dedicated failover link, the
+     * data network), paired in order with the peer's; read from this node's file only, never from the store
+     * (docs/redundancy.md, Heartbeat paths; docs/decisions/0078-heartbeat-paths-are-node-local.md).
      */
-    public record Member(String id, String address, String serviceAddress) {
+    public record Member(String id, String address, String serviceAddress, List<String> heartbeatAddresses) {
+        public Member {
+            heartbeatAddresses = heartbeatAddresses == null ? List.of() : List.copyOf(heartbeatAddresses);
+        }
+
+        public Member(String id, String address, String serviceAddress) {
+            this(id, address, serviceAddress, List.of());
+        }
+
         public Member(String id, String address) {
             this(id, address, null);
+        }
+
+        /** Every heartbeat path's address on this node, {@code address} first. */
+        public List<String> heartbeatPaths() {
+            List<String> out = new java.util.ArrayList<>();
+            out.add(address);
+            out.addAll(heartbeatAddresses);
+            return List.copyOf(out);
         }
     }
 

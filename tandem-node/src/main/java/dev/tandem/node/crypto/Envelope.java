@@ -35,19 +35,36 @@ public final class Envelope {
     public static final class Dropped extends Exception {
         private static final long serialVersionUID = 1L;
         private final Drop cause;
+        private final Copy copy;
 
         Dropped(Drop cause, String detail) {
+            this(cause, detail, null);
+        }
+
+        Dropped(Drop cause, String detail, Copy copy) {
             super(cause + ": " + detail, null, false, false);
             this.cause = cause;
+            this.copy = copy;
         }
 
         public Drop drop() {
             return cause;
         }
+
+        /**
+         * For {@link Drop#REPLAYED}: which authenticated message this is a second copy of, so that a copy that came
+         * on another heartbeat path can be told from a replay (docs/redundancy.md, Heartbeat paths); else null.
+         */
+        public Copy copy() {
+            return copy;
+        }
     }
 
-    /** An accepted message. */
-    public record Opened(String sender, byte kind, byte[] payload) {}
+    /** Names one sealed message: its sender and the (epoch, counter) pair the replay window keeps. */
+    public record Copy(String sender, long epoch, long counter) {}
+
+    /** An accepted message; {@code copy} names it, as a later copy of it is named when it is dropped. */
+    public record Opened(String sender, byte kind, byte[] payload, Copy copy) {}
 
     private final Optional<ClusterKey> key;
     private final boolean encrypt;
@@ -127,8 +144,9 @@ public final class Envelope {
             payload = authenticate(packet, headerLen, (flags & FLAG_ENCRYPTED) != 0, salt, c, sender);
         }
         ReplayWindow w = windows.computeIfAbsent(sender, s -> new ReplayWindow());
-        if (!w.accept(msgEpoch, c)) throw new Dropped(Drop.REPLAYED, "from " + sender + " epoch " + msgEpoch + " #" + c);
-        return new Opened(sender, kind, payload);
+        Copy copy = new Copy(sender, msgEpoch, c);
+        if (!w.accept(msgEpoch, c)) throw new Dropped(Drop.REPLAYED, "from " + sender + " epoch " + msgEpoch + " #" + c, copy);
+        return new Opened(sender, kind, payload, copy);
     }
 
     private byte[] authenticate(byte[] packet, int headerLen, boolean encrypted, int salt, long c, String sender)

@@ -48,11 +48,18 @@ public final class HealthChecks implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
     private volatile boolean running = true;
+    private final InterfaceLink links;
 
     public HealthChecks(List<CheckConfig> checks, Listener listener, Clock clock) {
+        this(checks, listener, clock, InterfaceLink.SYSFS);
+    }
+
+    /** @param netClass where interface checks read link state: /sys/class/net, or a fake tree in tests */
+    HealthChecks(List<CheckConfig> checks, Listener listener, Clock clock, Path netClass) {
         this.checks = checks;
         this.listener = listener;
         this.clock = clock;
+        this.links = new InterfaceLink(netClass);
     }
 
     public void start() {
@@ -126,6 +133,7 @@ public final class HealthChecks implements AutoCloseable {
                     yield conn.isValid(Math.max(1, timeoutMs / 1000)) ? null : "connection not valid";
                 }
             }
+            case "interface" -> links.down(c.interfaceName() == null ? c.name() : c.interfaceName());
             default -> throw new IllegalStateException("unknown check kind " + c.kind());
         };
     }

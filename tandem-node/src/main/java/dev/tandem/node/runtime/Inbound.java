@@ -16,17 +16,42 @@ final class Inbound {
         M decode(byte[] payload) throws Malformed;
     }
 
+    /**
+     * Where one message may come more than once, each copy on its own path (docs/redundancy.md, Heartbeat paths): the
+     * replay window drops every copy after the first, and this tells such a copy from a replay.
+     */
+    interface Copies {
+        /** Copies of nothing: every message comes once, and a second copy is a replay. */
+        Copies NONE = new Copies() {
+            @Override public void accepted(Envelope.Copy copy) { }
+            @Override public boolean duplicate(Envelope.Copy copy) { return false; }
+        };
+
+        /** The envelope accepted this message (its first copy). */
+        void accepted(Envelope.Copy copy);
+
+        /** Whether a message the replay window refused is a copy that came on another path; if so it is no drop. */
+        boolean duplicate(Envelope.Copy copy);
+    }
+
     private Inbound() {}
 
     static <M extends Message> Optional<M> open(Envelope envelope, byte[] bytes, byte kind, Decoder<M> decoder,
                                                 NodeMetrics metrics, String protocol) {
+        return open(envelope, bytes, kind, decoder, metrics, protocol, Copies.NONE);
+    }
+
+    static <M extends Message> Optional<M> open(Envelope envelope, byte[] bytes, byte kind, Decoder<M> decoder,
+                                                NodeMetrics metrics, String protocol, Copies copies) {
         Envelope.Opened opened;
         try {
             opened = envelope.open(bytes);
         } catch (Envelope.Dropped d) {
+            if (d.drop() == Envelope.Drop.REPLAYED && copies.duplicate(d.copy())) return Optional.empty();
             metrics.dropped(d.drop().name().toLowerCase(), protocol + ": " + d.getMessage());
             return Optional.empty();
         }
+        copies.accepted(opened.copy());
         if (opened.kind() != kind) {
             metrics.dropped("unknown_kind", protocol + ": message kind " + opened.kind() + " from " + opened.sender());
             return Optional.empty();

@@ -74,6 +74,28 @@ public final class NodeMetrics {
         registry.counter("tandem_peer_refusals", "protocol", "redundancy");
     }
 
+    /** One heartbeat path to the peer (docs/metrics.md; docs/redundancy.md, Heartbeat paths), its series at 0 from the start. */
+    void heartbeatPath(String path, java.util.function.BooleanSupplier up) {
+        Gauge.builder("tandem_heartbeat_path_up", () -> up.getAsBoolean() ? 1 : 0).tag("path", path)
+                .description("1 while the peer is heard on this heartbeat path and nothing sent on it is refused")
+                .register(registry);
+        registry.counter("tandem_heartbeat_path_received", "path", path);
+        registry.counter("tandem_heartbeat_duplicates", "path", path);
+        registry.counter("tandem_heartbeat_path_refusals", "path", path);
+    }
+
+    void heartbeatPathReceived(String path) {
+        registry.counter("tandem_heartbeat_path_received", "path", path).increment();
+    }
+
+    void heartbeatDuplicate(String path) {
+        registry.counter("tandem_heartbeat_duplicates", "path", path).increment();
+    }
+
+    void heartbeatPathRefused(String path) {
+        registry.counter("tandem_heartbeat_path_refusals", "path", path).increment();
+    }
+
     /** The cluster store as this node sees it (docs/store.md, During a store outage). */
     void store(java.util.function.BooleanSupplier reachable) {
         Gauge.builder("tandem_store_reachable", () -> reachable.getAsBoolean() ? 1 : 0)

@@ -58,7 +58,12 @@ public final class TandemNode implements AutoCloseable {
     private final NodeId self;
     private final RedundancyGroup group;
     private final Map<NodeId, InetSocketAddress> peers = new HashMap<>();
-    private final Map<NodeId, io.netty.channel.Channel> links = new HashMap<>();
+    /** For each peer, a connected socket per heartbeat path, in the order of the paths. */
+    private final Map<NodeId, List<io.netty.channel.Channel>> links = new HashMap<>();
+    /** This node's receiving socket of each heartbeat path, path 0 (the node address) first. */
+    private final List<io.netty.channel.Channel> listening = new java.util.ArrayList<>();
+    /** The heartbeat paths to the peer (docs/redundancy.md, Heartbeat paths); null without a peer. */
+    private volatile HeartbeatPaths heartbeatPaths;
     private final ProtocolLoop loop;
     /**
      * Writes the state file off the loop, the newest state only (a slow or full disk never holds the loop), and
@@ -160,18 +165,7 @@ public final class TandemNode implements AutoCloseable {
         envelope = new Envelope(key, config.cluster().encryption(), self.value(), envelopeEpoch);
         Optional<PersistedRm> persisted = saved.map(StateFile.Content::rm).filter(p -> p != null);
         if (persisted.isPresent()) stateFile.write(new StateFile.Content(persisted.get(), envelopeEpoch));
-        InetSocketAddress bind = new InetSocketAddress(config.address(), rm.params().servicePort());
-        transport = new UdpTransport(bind, (bytes, from) -> loop.execute(() -> packet(bytes)));
-        LOG.info("node {} of group {} listening on UDP {}:{}", self, group.name(), config.address(),
-                rm.params().servicePort());
-        for (Map.Entry<NodeId, InetSocketAddress> p : peers.entrySet()) {
-            if (p.getKey().equals(self)) continue;
-            links.put(p.getKey(), transport.connect(new InetSocketAddress(config.address(), 0), p.getValue(),
-                    () -> loop.execute(() -> {
-                        metrics.refused();
-                        step(new RmEvent.PeerRefused());
-                    })));
-        }
+        openHeartbeatPaths();
         if (config.loadBalancing() != null) {
             lb = new LoadBalancingShell(config.loadBalancing(), self, key, keys.map(Keys.Loaded::secret),
                     config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks,
@@ -253,14 +247,69 @@ public final class TandemNode implements AutoCloseable {
         sessions = s.start();
     }
 
+    /**
+     * Binds this node's end of every heartbeat path and connects each to the peer's end (docs/redundancy.md,
+     * Heartbeat paths): path 0 is the node address, then the heartbeatAddresses of both nodes, paired in order.
+     */
+    private void openHeartbeatPaths() throws InterruptedException {
+        int port = rm.params().servicePort();
+        NodeConfig.Member me = config.redundancyGroup().nodes().stream().filter(m -> m.id().equals(self.value()))
+                .findFirst().orElseThrow();
+        List<String> mine = new java.util.ArrayList<>(me.heartbeatPaths());
+        mine.set(0, config.address());
+        transport = new UdpTransport(new InetSocketAddress(mine.get(0), port),
+                (bytes, from) -> loop.execute(() -> packet(0, bytes)));
+        listening.add(null); // path 0's socket is the transport's own
+        Optional<NodeConfig.Member> peer = config.redundancyGroup().nodes().stream()
+                .filter(m -> !m.id().equals(self.value())).findFirst();
+        int n = peer.map(p -> Math.min(p.heartbeatPaths().size(), mine.size())).orElse(1);
+        if (peer.isPresent() && peer.get().heartbeatPaths().size() != mine.size()) {
+            LOG.warn("this node lists {} heartbeat path(s) and its file lists {} for the peer {}: only the first {} are"
+                    + " used", mine.size(), peer.get().heartbeatPaths().size(), peer.get().id(), n);
+        }
+        for (int i = 1; i < n; i++) {
+            int path = i;
+            listening.add(transport.listen(new InetSocketAddress(mine.get(i), port),
+                    (bytes, from) -> loop.execute(() -> packet(path, bytes))));
+        }
+        LOG.info("node {} of group {} listening on UDP {} port {}", self, group.name(),
+                String.join(", ", mine.subList(0, n)), port);
+        if (peer.isEmpty()) return;
+        NodeId peerId = NodeId.of(peer.get().id());
+        List<HeartbeatPaths.Path> paths = new java.util.ArrayList<>();
+        List<io.netty.channel.Channel> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int path = i;
+            String to = i == 0 ? peers.get(peerId).getHostString() : peer.get().heartbeatPaths().get(i);
+            paths.add(new HeartbeatPaths.Path(i, mine.get(i), to));
+            out.add(transport.connect(new InetSocketAddress(mine.get(i), 0), new InetSocketAddress(to, port),
+                    () -> loop.execute(() -> refused(path))));
+        }
+        links.put(peerId, List.copyOf(out));
+        heartbeatPaths = new HeartbeatPaths(self.value(), peerId.value(), paths, clock, metrics, events);
+        long tick = RecoveryManager.probeInterval(rm.params()).toMillis();
+        loop.scheduleWithFixedDelay(() -> {
+            if (!stopped) heartbeatPaths.reconsider(rm.params().keepAliveTimeout());
+        }, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
     // ---------------------------------------------------------------- events in
 
-    private void packet(byte[] bytes) {
-        if (stopped) return;
-        Inbound.open(envelope, bytes, RmCodec.KIND, RmCodec::decode, metrics, "recovery manager").ifPresent(m -> {
+    private void packet(int path, byte[] bytes) {
+        if (stopped || (dropping & 1 << path) != 0) return;
+        HeartbeatPaths paths = heartbeatPaths;
+        Inbound.open(envelope, bytes, RmCodec.KIND, RmCodec::decode, metrics, "recovery manager",
+                paths == null ? Inbound.Copies.NONE : paths.on(path)).ifPresent(m -> {
             metrics.received();
             step(new RmEvent.Received(m));
         });
+    }
+
+    /** The peer's host refused a message on a heartbeat path: the recovery manager hears of it only if no path works. */
+    private void refused(int path) {
+        if (stopped) return;
+        metrics.refused();
+        if (heartbeatPaths.refused(path, rm.params().keepAliveTimeout())) step(new RmEvent.PeerRefused());
     }
 
     private void checkChanged(CheckConfig check, boolean up) {
@@ -373,9 +422,13 @@ public final class TandemNode implements AutoCloseable {
 
     private void send(Effect.Send s) {
         if (!(s.message() instanceof RmMessage m)) return;
-        io.netty.channel.Channel link = links.get(s.to());
-        if (link == null) return;
-        UdpTransport.sendOn(link, envelope.seal(RmCodec.KIND, RmCodec.encode(m)));
+        List<io.netty.channel.Channel> paths = links.get(s.to());
+        if (paths == null) return;
+        // Sealed once: the copies on the other paths are the same message, which the peer accepts once.
+        byte[] sealed = envelope.seal(RmCodec.KIND, RmCodec.encode(m));
+        for (io.netty.channel.Channel link : paths) UdpTransport.sendOn(link, sealed);
+        HeartbeatPaths hp = heartbeatPaths;
+        if (hp != null) hp.sent();
         lastHeartbeat = System.nanoTime();
         metrics.sent();
     }
@@ -461,6 +514,47 @@ public final class TandemNode implements AutoCloseable {
     /** Whether this node has {@code owner}'s service address on its host now. */
     public boolean holdsServiceAddressOf(NodeId owner) {
         return serviceAddresses.holds(owner);
+    }
+
+    /** The heartbeat paths to the peer and whether each works now; empty without a peer. */
+    public List<HeartbeatPath> heartbeatPaths() {
+        HeartbeatPaths p = heartbeatPaths;
+        return p == null ? List.of() : p.views();
+    }
+
+    /**
+     * One heartbeat path as the admin API shows it (docs/redundancy.md, Heartbeat paths).
+     *
+     * @param local      this node's address on the path
+     * @param peer       the peer's address on it, the path's name in metrics and events
+     * @param reason     up, not heard yet, silent (nothing for keepAliveTimeout) or refused (the peer's host refused a
+     *                   message sent on it within keepAliveTimeout)
+     * @param lastHeard  when the last message from the peer came on it (ISO-8601), or null
+     * @param received   messages from the peer that came on it, first copies and copies alike
+     * @param duplicates copies of messages that came first on another path
+     */
+    public record HeartbeatPath(String local, String peer, boolean up, String reason, String lastHeard, long received,
+                                long duplicates, long refusals) {}
+
+    /**
+     * Closes this node's receiving socket of heartbeat path {@code index}, as a cut link or a stopped listener would:
+     * the peer's messages on it are refused and this node hears nothing there. For tests.
+     */
+    void closeHeartbeatPath(int index) {
+        io.netty.channel.Channel c = index == 0 ? null : listening.get(index);
+        if (c != null) {
+            c.close().awaitUninterruptibly();
+        } else {
+            transport.closeListener();
+        }
+    }
+
+    /** Heartbeat paths whose messages this node drops unread, as a firewall would (bit i: path i). For tests. */
+    private volatile int dropping;
+
+    /** Drops every message that comes on heartbeat path {@code index} from now on, unrefused and unread. For tests. */
+    void dropHeartbeatPath(int index) {
+        dropping |= 1 << index;
     }
 
     /** The session service this node runs, when its configuration has a sessionService section. */

@@ -16,8 +16,12 @@ public final class EffectiveConfig {
         NodeConfig.Group group = yaml.redundancyGroup();
         Optional<ClusterSettings.Group> g = s.groupOf(yaml.id());
         if (g.isPresent()) {
+            // Heartbeat paths are the file's, never the store's (docs/decisions/0078-heartbeat-paths-are-node-local.md).
+            Map<String, java.util.List<String>> paths = new java.util.HashMap<>();
+            for (NodeConfig.Member m : yaml.redundancyGroup().nodes()) paths.put(m.id(), m.heartbeatAddresses());
             group = new NodeConfig.Group(g.get().name(), g.get().description(), g.get().ha(), g.get().nodes().stream()
-                    .map(m -> new NodeConfig.Member(m.id(), m.address(), m.serviceAddress())).toList());
+                    .map(m -> new NodeConfig.Member(m.id(), m.address(), m.serviceAddress(),
+                            paths.getOrDefault(m.id(), java.util.List.of()))).toList());
         }
         Map<String, String> params = s.seeded() ? s.parameters() : yaml.parameters();
         NodeConfig.LoadBalancing lb = yaml.loadBalancing();

@@ -28,6 +28,28 @@ public final class UdpTransport implements AutoCloseable {
     public UdpTransport(InetSocketAddress bind, BiConsumer<byte[], InetSocketAddress> onPacket)
             throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            channel = bind(bind, onPacket);
+        } catch (IllegalStateException e) {
+            group.shutdownGracefully();
+            throw e;
+        }
+    }
+
+    /**
+     * One more socket on the same I/O thread, receiving on another address (a further heartbeat path, docs/redundancy.md,
+     * Heartbeat paths); it closes with the transport's I/O thread.
+     */
+    public Channel listen(InetSocketAddress bind, BiConsumer<byte[], InetSocketAddress> onPacket) {
+        return bind(bind, onPacket);
+    }
+
+    /** Closes the first socket, the one given at construction; the others and the connected ones stay open. */
+    public void closeListener() {
+        channel.close().awaitUninterruptibly();
+    }
+
+    private Channel bind(InetSocketAddress bind, BiConsumer<byte[], InetSocketAddress> onPacket) {
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, false)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
@@ -40,9 +62,9 @@ public final class UdpTransport implements AutoCloseable {
                     }
                 });
         try {
-            channel = b.bind(bind).sync().channel();
+            return b.bind(bind).sync().channel();
         } catch (Exception e) {
-            group.shutdownGracefully();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             throw new IllegalStateException("cannot listen on UDP " + bind.getHostString() + ":" + bind.getPort()
                     + ": " + e.getMessage(), e);
         }

@@ -184,6 +184,91 @@ class ConfigLoaderTest {
                 "serviceAddresses:", "claimCommand and releaseCommand");
     }
 
+    // ---------------------------------------------------------------- heartbeat paths (docs/redundancy.md)
+
+    private static final String WITH_PATHS = PAIR
+            .replace("- id: n1\n      address: 10.0.0.11\n", "- id: n1\n      address: 10.0.0.11\n"
+                    + "      heartbeatAddresses:\n        - 10.0.9.11\n        - 192.168.5.11\n")
+            .replace("- id: n2\n      address: 10.0.0.12\n", "- id: n2\n      address: 10.0.0.12\n"
+                    + "      heartbeatAddresses: [10.0.9.12, 192.168.5.12]\n");
+
+    @Test
+    void heartbeatAddressesAreReadAsFurtherPathsInOrder() {
+        NodeConfig c = load(WITH_PATHS);
+        assertThat(c.redundancyGroup().nodes()).containsExactly(
+                new NodeConfig.Member("n1", "10.0.0.11", null, List.of("10.0.9.11", "192.168.5.11")),
+                new NodeConfig.Member("n2", "10.0.0.12", null, List.of("10.0.9.12", "192.168.5.12")));
+        assertThat(c.redundancyGroup().nodes().get(1).heartbeatPaths())
+                .containsExactly("10.0.0.12", "10.0.9.12", "192.168.5.12");
+        assertThat(load(PAIR).redundancyGroup().nodes().get(0).heartbeatAddresses()).isEmpty();
+    }
+
+    @Test
+    void badHeartbeatAddressesAreNamedByLineAndKey() {
+        assertError(WITH_PATHS.replace("heartbeatAddresses: [10.0.9.12, 192.168.5.12]", "heartbeatAddresses: 10.0.9.12"),
+                "redundancyGroup.nodes[1].heartbeatAddresses", "heartbeatAddresses: 10.0.9.12", "a list of IP addresses");
+        assertError(WITH_PATHS.replace("        - 192.168.5.11\n", "        - link-b\n"),
+                "redundancyGroup.nodes[0].heartbeatAddresses[1]", "- link-b", "'link-b' is not allowed");
+        assertError(WITH_PATHS.replace("[10.0.9.12, 192.168.5.12]", "[10.0.9.12, 10.0.9.12]"),
+                "redundancyGroup.nodes[1].heartbeatAddresses[1]", "[10.0.9.12, 10.0.9.12]", "'10.0.9.12' is listed twice");
+    }
+
+    @Test
+    void aHeartbeatAddressMustBeAnAddressOfItsOwn() {
+        assertError(WITH_PATHS.replace("[10.0.9.12, 192.168.5.12]", "[10.0.9.12, 10.0.0.11]"),
+                "redundancyGroup.nodes[1].heartbeatAddresses[1]", "[10.0.9.12, 10.0.0.11]",
+                "'10.0.0.11' is also the address of n1", "an address of its own");
+        assertError(WITH_PATHS.replace("[10.0.9.12, 192.168.5.12]", "[10.0.9.11, 192.168.5.12]"),
+                "redundancyGroup.nodes[1].heartbeatAddresses[0]", "[10.0.9.11, 192.168.5.12]",
+                "'10.0.9.11' is also a heartbeat address of n1");
+        assertError(WITH_SERVICE.replace("serviceAddress: 10.0.1.12", "serviceAddress: 10.0.1.12\n      heartbeatAddresses: [10.0.1.11]")
+                        .replace("serviceAddress: 10.0.1.11", "serviceAddress: 10.0.1.11\n      heartbeatAddresses: [10.0.9.11]"),
+                "redundancyGroup.nodes[1].heartbeatAddresses[0]", "heartbeatAddresses: [10.0.1.11]",
+                "is also the service address of n1");
+    }
+
+    @Test
+    void bothNodesListAsManyHeartbeatPaths() {
+        assertError(WITH_PATHS.replace("        - 192.168.5.11\n", ""),
+                "redundancyGroup.nodes[1].heartbeatAddresses", "[10.0.9.12, 192.168.5.12]",
+                "n2 lists 2 heartbeat address(es) and n1 lists 1", "as many on both nodes");
+    }
+
+    @Test
+    void atMostFourHeartbeatAddresses() {
+        assertError(WITH_PATHS.replace("[10.0.9.12, 192.168.5.12]", "[10.0.9.12, 10.0.9.13, 10.0.9.14, 10.0.9.15, 10.0.9.16]"),
+                "redundancyGroup.nodes[1].heartbeatAddresses", "10.0.9.16", "5 addresses are not allowed", "at most 4");
+    }
+
+    // ---------------------------------------------------------------- interface checks ([LB-FAILOVER])
+
+    @Test
+    void anInterfaceCheckWatchesTheInterfaceItIsNamedAfterOrTheOneGiven() {
+        NodeConfig c = load(BASE + """
+                criticalServices:
+                  - {name: eth0, kind: interface}
+                  - name: uplink
+                    kind: interface
+                    interface: bond0
+                """);
+        assertThat(c.criticalServices()).extracting(CheckConfig::interfaceName).containsExactly("eth0", "bond0");
+        assertThat(c.criticalServices().get(0).interval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void badInterfaceChecksAreNamedByLineAndKey() {
+        assertError(BASE + "criticalServices:\n  - name: uplink\n    kind: interface\n    interface: eth0/../../etc\n",
+                "criticalServices[0].interface", "interface: eth0", "'eth0/../../etc' is not a network interface name",
+                "1 to 15 characters");
+        assertError(BASE + "criticalServices:\n  - name: the uplink of the east pair\n    kind: interface\n",
+                "criticalServices[0].name", "name: the uplink", "is not a network interface name",
+                "give the interface in the key interface");
+        assertError(BASE + "criticalServices:\n  - name: web\n    kind: tcp\n    target: h:1\n    interface: eth0\n",
+                "criticalServices[0].interface", "interface: eth0", "only for a check of kind interface");
+        assertError(BASE + "criticalServices:\n  - name: x\n    kind: link\n", "criticalServices[0].kind", "kind: link",
+                "interface");
+    }
+
     @Test
     void highAvailabilityIsOnUnlessSaidOtherwiseForAPair() {
         NodeConfig c = load(PAIR.replace("  highAvailability: true\n", ""));
@@ -361,7 +446,8 @@ class ConfigLoaderTest {
         assertThat(c.admin()).isEqualTo(new NodeConfig.Admin("10.0.0.11", 20075, base.resolve("admin-token")));
         assertThat(c.cluster()).isEqualTo(new NodeConfig.Cluster(base.resolve("cluster-key"), null, null, true));
         assertThat(c.redundancyGroup()).isEqualTo(new NodeConfig.Group("g1", "east pair", true, List.of(
-                new NodeConfig.Member("n1", "10.0.0.11", "10.0.1.11"), new NodeConfig.Member("n2", "10.0.0.12", "10.0.1.12"))));
+                new NodeConfig.Member("n1", "10.0.0.11", "10.0.1.11", List.of("10.0.9.11")),
+                new NodeConfig.Member("n2", "10.0.0.12", "10.0.1.12", List.of("10.0.9.12")))));
         assertThat(c.serviceAddresses()).isEqualTo(NodeConfig.ServiceAddresses.defaults());
         // The sample shows the specification's [RG-HB] defaults for every service parameter.
         assertThat(c.parameters()).hasSize(ServiceParameters.NAMES.size());
@@ -370,8 +456,9 @@ class ConfigLoaderTest {
 
         List<CheckConfig> checks = c.criticalServices();
         assertThat(checks).extracting(CheckConfig::name)
-                .containsExactly("xcp-router", "web", "presence-engine", "replication", "db");
-        assertThat(checks).extracting(CheckConfig::kind).containsExactly("tcp", "http", "process", "command", "database");
+                .containsExactly("xcp-router", "web", "presence-engine", "replication", "db", "eth0");
+        assertThat(checks).extracting(CheckConfig::kind)
+                .containsExactly("tcp", "http", "process", "command", "database", "interface");
         assertThat(checks.get(0).target()).isEqualTo("127.0.0.1:5222");
         assertThat(checks.get(0).interval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(checks.get(0).timeout()).isEqualTo(Duration.ofSeconds(2));
@@ -382,6 +469,7 @@ class ConfigLoaderTest {
         assertThat(checks.get(3).command()).containsExactly("/usr/local/bin/check-replication");
         assertThat(checks.get(4).jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1/presence?user=monitor");
         assertThat(checks.get(4).isDatabase()).isTrue();
+        assertThat(checks.get(5).interfaceName()).isEqualTo("eth0");
 
         assertThat(c.serviceControl()).isEqualTo(new NodeConfig.ServiceControl(
                 List.of("systemctl", "stop", "presence.target"), List.of("systemctl", "start", "presence.target"),

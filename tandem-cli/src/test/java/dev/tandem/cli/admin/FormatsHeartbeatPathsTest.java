@@ -1,0 +1,43 @@
+package dev.tandem.cli.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** `show redundancy` and `show failover` show each heartbeat path to the peer and whether it works (docs/redundancy.md, Heartbeat paths). */
+class FormatsHeartbeatPathsTest {
+    private static final String PATHS = """
+            [{"local":"10.0.0.1","peer":"10.0.0.2","up":true,"reason":"up","received":40,"duplicates":0,"refusals":0},
+             {"local":"10.0.9.1","peer":"10.0.9.2","up":false,"reason":"silent","received":12,"duplicates":12,"refusals":0}]""";
+
+    private static JsonNode json(String text) throws Exception {
+        return new ObjectMapper().readTree(text);
+    }
+
+    @Test
+    void showRedundancyHasALineForThePathsToThePeer() throws Exception {
+        JsonNode g = json("""
+                {"name":"g1","ha":true,"nodes":[{"id":"n1","address":"10.0.0.1","state":"Normal"},
+                 {"id":"n2","address":"10.0.0.2","state":"Normal","heartbeatPaths":%s}]}""".formatted(PATHS));
+        assertThat(Formats.redundancyGroup(g)).contains("Heartbeat paths to n2: 10.0.0.1 -> 10.0.0.2 up;"
+                + " 10.0.9.1 -> 10.0.9.2 DOWN (silent) [1 of 2 up]\n");
+    }
+
+    @Test
+    void showFailoverHasTheSameLine() throws Exception {
+        JsonNode f = json("""
+                {"node":"n1","peer":"n2","peerAlive":true,"state":"Normal","reason":"Normal","heartbeatPaths":%s,
+                 "users":[],"handover":null}""".formatted(PATHS));
+        assertThat(Formats.failover(f)).contains("Heartbeat paths: 10.0.0.1 -> 10.0.0.2 up; 10.0.9.1 -> 10.0.9.2 DOWN"
+                + " (silent) [1 of 2 up]\n");
+    }
+
+    @Test
+    void aNodeWithoutPeerShowsNoPaths() throws Exception {
+        JsonNode g = json("""
+                {"name":"g1","ha":false,"nodes":[{"id":"n1","address":"10.0.0.1","state":"Normal"}]}""");
+        assertThat(Formats.redundancyGroup(g)).doesNotContain("Heartbeat paths");
+    }
+}
