@@ -3,6 +3,7 @@ package dev.tandem.node.session;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.Session;
 import dev.tandem.core.lb.SessionClass;
+import dev.tandem.core.lb.Licences;
 import dev.tandem.core.lb.SessionTable;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.wire.ReplicationCodec.Copy;
@@ -19,7 +20,7 @@ import java.util.Set;
 /**
  * The live sessions of one node and their licences. Thread-safe: HTTP requests, the sweep and the node's state
  * changes all come through its synchronized methods, each short. The licence rules are the core's
- * {@link SessionTable} ([LB-SHOW]: inactive sessions hold a licence but are not load; a new session takes the licence
+ * {@link Licences} (the indexed form of {@link SessionTable}, each operation O(log n)) ([LB-SHOW]: inactive sessions hold a licence but are not load; a new session takes the licence
  * of the session inactive the longest when every licence is held).
  *
  * <p>Besides its live sessions the book keeps the standby copies of the sessions its redundancy peer serves
@@ -72,7 +73,7 @@ final class SessionBook {
     private final Map<String, Set<String>> byUser = new HashMap<>();
     /** The peer's sessions as it last told them, by token (docs/session-service.md, Stateful failover). */
     private final Map<String, Copy> copies = new HashMap<>();
-    private SessionTable table;
+    private final Licences licences;
     private long maxSeen;
     private Journal journal = Journal.NONE;
 
@@ -85,7 +86,7 @@ final class SessionBook {
                 int maxPerUser) {
         this.self = self;
         this.peer = peer;
-        this.table = SessionTable.empty(0, maxSessions);
+        this.licences = new Licences(0, maxSessions);
         this.inactiveAfter = inactiveAfter;
         this.endAfter = endAfter;
         this.maxPerAddress = maxPerAddress;
@@ -119,16 +120,15 @@ final class SessionBook {
         Optional<Entry> madeRoom = Optional.empty();
         for (Optional<String> room : List.of(addressRoom, userRoom)) {
             if (room.isPresent()) {
-                table = table.ended(room.get());
+                licences.ended(room.get());
                 madeRoom = Optional.ofNullable(remove(room.get()));
             }
         }
         Optional<Entry> ownRoom = madeRoom;
-        SessionTable.Admission a = table.admit(Session.active(token, CLASS));
+        Licences.Admission a = licences.admit(Session.active(token, CLASS));
         return switch (a) {
-            case SessionTable.Admission.Refused r -> new Admission.Full(r.reason());
-            case SessionTable.Admission.Admitted in -> {
-                table = in.table();
+            case Licences.Admission.Refused r -> new Admission.Full(r.reason());
+            case Licences.Admission.Admitted in -> {
                 Optional<Entry> off = in.loggedOff().map(s -> remove(s.id()));
                 Entry e = new Entry(token, user, address, side, now, now);
                 put(e);
@@ -142,9 +142,11 @@ final class SessionBook {
     /** Of {@code tokens}, the session inactive the longest, if any is inactive. */
     private Optional<String> longestInactive(Set<String> tokens) {
         Session oldest = null;
-        for (Session s : table.sessions()) {
-            if (!s.isActive() && tokens.contains(s.id())
-                    && (oldest == null || s.inactiveSince().isBefore(oldest.inactiveSince()))) {
+        for (String t : tokens) {
+            Session s = licences.find(t).orElse(null);
+            if (s == null || s.isActive()) continue;
+            if (oldest == null || s.inactiveSince().isBefore(oldest.inactiveSince())
+                    || s.inactiveSince().equals(oldest.inactiveSince()) && s.id().compareTo(oldest.id()) < 0) {
                 oldest = s;
             }
         }
@@ -160,9 +162,9 @@ final class SessionBook {
         if (e == null) return Optional.empty();
         Entry seen = e.seen(now);
         entries.put(token, seen);
-        boolean resumed = !isActive(token);
+        boolean resumed = !licences.isActive(token);
         if (resumed) {
-            table = table.resumed(token);
+            licences.resumed(token);
             journal.changed(copyOf(seen, null)); // a plain heartbeat is not replicated (decision 0071)
         }
         return Optional.of(new Beat(seen, resumed));
@@ -170,7 +172,7 @@ final class SessionBook {
 
     synchronized Optional<Entry> end(String token) {
         Entry e = remove(token);
-        if (e != null) table = table.ended(token);
+        if (e != null) licences.ended(token);
         return Optional.ofNullable(e);
     }
 
@@ -180,7 +182,7 @@ final class SessionBook {
         for (Entry e : List.copyOf(entries.values())) {
             if (e.side() == side) {
                 remove(e.token());
-                table = table.ended(e.token());
+                licences.ended(e.token());
                 out.add(e);
             }
         }
@@ -193,17 +195,17 @@ final class SessionBook {
      */
     synchronized boolean sweep(Instant now) {
         boolean changed = false;
-        for (Session s : table.sessions()) {
+        for (Session s : List.copyOf(licences.sessions())) {
             Entry e = entries.get(s.id());
             if (s.isActive()) {
                 Instant idleFrom = e.lastSeen().plus(inactiveAfter);
                 if (!now.isBefore(idleFrom)) {
-                    table = table.inactive(s.id(), idleFrom);
+                    licences.inactive(s.id(), idleFrom);
                     journal.changed(copyOf(e, idleFrom));
                     changed = true;
                 }
             } else if (!now.isBefore(s.inactiveSince().plus(endAfter))) {
-                table = table.ended(s.id());
+                licences.ended(s.id());
                 remove(s.id());
                 changed = true;
             }
@@ -219,10 +221,8 @@ final class SessionBook {
 
     /** Every live session as a copy, for a snapshot; called by the journal's owner under {@link #locked}. */
     List<Copy> liveCopies() {
-        Map<String, Instant> inactive = new HashMap<>();
-        for (Session s : table.sessions()) if (!s.isActive()) inactive.put(s.id(), s.inactiveSince());
         List<Copy> out = new ArrayList<>(entries.size());
-        for (Entry e : entries.values()) out.add(copyOf(e, inactive.get(e.token())));
+        for (Entry e : entries.values()) out.add(copyOf(e, inactiveSince(e.token())));
         return out;
     }
 
@@ -285,15 +285,14 @@ final class SessionBook {
 
     /** A copy becomes a live session here, under the licence rules; false when no licence is free for it. */
     private boolean adopt(Copy c, Instant now) {
-        SessionTable.Admission a = table.admit(Session.active(c.token(), CLASS));
-        if (!(a instanceof SessionTable.Admission.Admitted in)) return false;
-        table = in.table();
+        Licences.Admission a = licences.admit(Session.active(c.token(), CLASS));
+        if (!(a instanceof Licences.Admission.Admitted in)) return false;
         in.loggedOff().ifPresent(s -> remove(s.id()));
         Entry e = new Entry(c.token(), c.user(), c.address(), sideOf(c.home()), Instant.ofEpochMilli(c.sinceMillis()),
                 c.active() ? now : Instant.ofEpochMilli(c.lastSeenMillis()));
         put(e);
         Instant inactiveSince = c.active() ? null : Instant.ofEpochMilli(c.inactiveSinceMillis());
-        if (inactiveSince != null) table = table.inactive(c.token(), inactiveSince);
+        if (inactiveSince != null) licences.inactive(c.token(), inactiveSince);
         journal.changed(copyOf(e, inactiveSince));
         return true;
     }
@@ -346,14 +345,13 @@ final class SessionBook {
      * the peer (now serving them) holds live. Returns how many moved.
      */
     synchronized int demote(Serving.Side side) {
-        Map<String, Instant> inactive = new HashMap<>();
-        for (Session s : table.sessions()) if (!s.isActive()) inactive.put(s.id(), s.inactiveSince());
         int moved = 0;
         for (Entry e : List.copyOf(entries.values())) {
             if (e.side() != side) continue;
+            Instant inactiveSince = inactiveSince(e.token());
             unlist(e.token());
-            table = table.ended(e.token());
-            copies.put(e.token(), copyOf(e, inactive.get(e.token())));
+            licences.ended(e.token());
+            copies.put(e.token(), copyOf(e, inactiveSince));
             moved++;
         }
         return moved;
@@ -370,7 +368,7 @@ final class SessionBook {
     }
 
     synchronized Load load() {
-        return table.load();
+        return licences.load();
     }
 
     synchronized Optional<Entry> find(String token) {
@@ -381,12 +379,12 @@ final class SessionBook {
     record Counts(int active, int inactive, int max, long maxSeen, int own, int peer, Load load) {}
 
     synchronized Counts counts() {
-        int active = 0;
         int own = 0;
-        for (Session s : table.sessions()) if (s.isActive()) active++;
+        Load load = licences.load();
+        int active = load.ssl().active();
         for (Entry e : entries.values()) if (e.side() == Serving.Side.OWN) own++;
-        return new Counts(active, entries.size() - active, table.max(CLASS), maxSeen, own, entries.size() - own,
-                table.load());
+        return new Counts(active, entries.size() - active, licences.max(CLASS), maxSeen, own, entries.size() - own,
+                load);
     }
 
     private void put(Entry e) {
@@ -416,8 +414,8 @@ final class SessionBook {
         if (tokens != null && tokens.remove(token) && tokens.isEmpty()) index.remove(key);
     }
 
-    private boolean isActive(String token) {
-        for (Session s : table.sessions()) if (s.id().equals(token)) return s.isActive();
-        return false;
+    /** When the session went inactive, or null while it is active. */
+    private Instant inactiveSince(String token) {
+        return licences.find(token).map(Session::inactiveSince).orElse(null);
     }
 }
