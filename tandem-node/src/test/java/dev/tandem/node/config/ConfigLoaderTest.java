@@ -1172,6 +1172,25 @@ class ConfigLoaderTest {
         assertThat(c.sessionService().http().idleTimeout()).isEqualTo(NodeConfig.Http.DEFAULT_IDLE_TIMEOUT);
     }
 
+    /** docs/session-service.md, Stateful failover: the handover and the replication link's keys. */
+    @Test
+    void sessionHandoverAndReplicationTakeDefaultsAndAreChecked() {
+        NodeConfig dflt = load(BASE + "sessionService:\n");
+        assertThat(dflt.sessionService().replication()).isEqualTo(new NodeConfig.Replication(
+                dev.tandem.core.rm.SessionHandover.Mode.KEEP, 22002, Duration.ofMillis(250)));
+        NodeConfig c = load(BASE + "sessionService:\n  handover: relogin\n  replicationPort: 23000\n"
+                + "  replicationAckTimeout: 1s\n");
+        assertThat(c.sessionService().replication()).isEqualTo(new NodeConfig.Replication(
+                dev.tandem.core.rm.SessionHandover.Mode.RELOGIN, 23000, Duration.ofSeconds(1)));
+        String S = BASE + "sessionService:\n";
+        assertError(S + "  handover: sometimes\n", "sessionService.handover", "handover:", "'sometimes'", "keep", "relogin");
+        assertError(S + "  replicationPort: 0\n", "sessionService.replicationPort", "replicationPort:", "1 to 65535");
+        assertError(S + "  port: 9000\n  replicationPort: 9000\n", "sessionService.replicationPort", "replicationPort:",
+                "a port other than sessionService.port (9000)");
+        assertError(S + "  replicationAckTimeout: 11s\n", "sessionService.replicationAckTimeout",
+                "replicationAckTimeout:", "'11s'", "1ms to 10s");
+    }
+
     @Test
     void badHttpLimitsAreNamedAtTheirLine() {
         String S = BASE + "sessionService:\n";
