@@ -244,7 +244,7 @@ public final class AdminApi implements AutoCloseable {
                 n.put("seenBy", s.self().value());
                 // docs/session-service.md, Stateful failover: null without replication.
                 n.put("standbyReady", node.sessions().flatMap(dev.tandem.node.session.SessionService::replication)
-                        .map(dev.tandem.node.session.SessionService.Replication::standbyReady).orElse(null));
+                        .map(dev.tandem.node.session.Standby.Replication::standbyReady).orElse(null));
                 views.add(new Actions.NodeView(id, s.state(), s.running(), s.healthy()));
             } else {
                 boolean alive = s.peer().alive();

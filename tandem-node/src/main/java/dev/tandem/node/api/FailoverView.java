@@ -5,6 +5,7 @@ import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.ServiceAddresses;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.session.SessionService;
+import dev.tandem.node.session.Standby;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,10 +44,10 @@ final class FailoverView {
             users.add(u);
         }
         m.put("users", users);
-        Optional<SessionService.Replication> r = node.sessions().flatMap(SessionService::replication);
+        Optional<Standby.Replication> r = node.sessions().flatMap(SessionService::replication);
         m.put("handover", node.sessions().isEmpty() ? null : r.isPresent() ? "keep"
                 : node.config().sessionService().replication().handover().name().toLowerCase(Locale.ROOT));
-        m.put("standbyReady", r.map(SessionService.Replication::standbyReady).orElse(null));
+        m.put("standbyReady", r.map(Standby.Replication::standbyReady).orElse(null));
         m.put("lastFailover", node.lastServingChange().map(c -> {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("at", c.at().toString());

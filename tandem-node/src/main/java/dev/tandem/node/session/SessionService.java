@@ -65,11 +65,8 @@ public final class SessionService implements AutoCloseable {
     private volatile Set<Serving.Side> served = Set.of();
     private volatile Load lastReported;
     private final Object servingLock = new Object();
-    /** The replication to and from the peer, when the node has one and keeps sessions on a handover. */
-    private volatile ReplicationSender sender;
-    private volatile ReplicationReceiver receiver;
-    private volatile Handover lastHandover;
-    private volatile boolean overCapacity;
+    /** What happens to sessions when users move, and the replication to and from the peer. */
+    private final Standby standby;
 
     public SessionService(NodeConfig.SessionService config, SessionHost host, UserHomes homes, Clock clock) {
         this.config = config;
@@ -78,6 +75,7 @@ public final class SessionService implements AutoCloseable {
         this.clock = clock;
         this.book = new SessionBook(host.id(), host.peer().orElse(null), config.maxSessions(), config.inactiveAfter(),
                 config.endAfter(), config.maxSessionsPerAddress(), config.maxSessionsPerUser());
+        this.standby = new Standby(config, host, book, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tandem-sessions-" + host.id());
             t.setDaemon(true);
@@ -128,7 +126,7 @@ public final class SessionService implements AutoCloseable {
     public SessionService start() {
         served = Set.copyOf(host.serving());
         app.start(config.address(), config.port());
-        if (sender != null) sender.start();
+        standby.start();
         Duration sweep = config.inactiveAfter().dividedBy(4);
         if (sweep.compareTo(LONGEST_SWEEP) > 0) sweep = LONGEST_SWEEP;
         if (sweep.toMillis() < 5) sweep = Duration.ofMillis(5);
@@ -155,27 +153,13 @@ public final class SessionService implements AutoCloseable {
     public void replicate(InetSocketAddress listenAt, InetSocketAddress peerAt, String bindFrom,
                           Supplier<Envelope> envelopes, BiConsumer<String, String> dropped, long incarnation)
             throws IOException {
-        String peer = host.peer().orElseThrow(() -> new IllegalStateException("replication needs a peer"));
-        if (!keeps()) throw new IllegalStateException("sessionService.handover is relogin: nothing to replicate");
         // What a snapshot adopts as live follows what the service serves now (servingChanged keeps it current).
-        receiver = new ReplicationReceiver(host.id(), peer, listenAt, book, envelopes.get(), dropped, () -> served,
-                clock).start();
-        sender = new ReplicationSender(host.id(), peer, peerAt, bindFrom, book, config.replication().ackTimeout(),
-                envelopes.get(), envelopes.get(), dropped, incarnation);
-        book.journal(sender);
-    }
-
-    private boolean keeps() {
-        return config.replication().handover() == SessionHandover.Mode.KEEP;
+        standby.replicate(listenAt, peerAt, bindFrom, envelopes, dropped, incarnation, () -> served);
     }
 
     /**
-     * The node's state changed. Sessions of users the node no longer serves either move to the peer with them
-     * (handover keep: they become standby copies here while the peer promotes its copies) or end
-     * (handover relogin, the specification ([RG-MANUAL]), Manual failover: "All users from the failed node are
-     * disconnected and must re-login to the backup node"; Manual fallback: the backup "disconnects all users that
-     * had been failed over"). Users the node now serves too: with keep, their copies become live sessions with the
-     * same tokens, so their clients go on heartbeating with no new login.
+     * The node's state changed: the sessions of the users it serves no longer, and of those it serves now, follow
+     * tandem-core's {@link SessionHandover} plan ({@link Standby#apply}).
      */
     public void servingChanged() {
         synchronized (servingLock) {
@@ -183,103 +167,18 @@ public final class SessionService implements AutoCloseable {
             Set<Serving.Side> before = served;
             if (now.equals(before)) return;
             served = now;
-            // Without a peer to copy to, keep has nothing to move: sessions of a side let go end, as with relogin.
-            SessionHandover.Mode mode = keeps() && sender != null ? SessionHandover.Mode.KEEP : SessionHandover.Mode.RELOGIN;
-            SessionHandover.Plan plan = SessionHandover.plan(before, now, mode);
-            boolean changed = false;
-            for (Serving.Side side : plan.demote()) {
-                int moved = book.demote(side);
-                if (moved > 0) {
-                    LOG.info("{} handed {} session(s) of {} users to {}: the node no longer serves them", host.id(),
-                            moved, whose(side), host.peer().orElse("its peer"));
-                    changed = true;
-                }
-            }
-            for (Serving.Side side : plan.end()) {
-                List<SessionBook.Entry> dropped = book.drop(side);
-                if (!dropped.isEmpty()) {
-                    LOG.info("{} dropped {} session(s) of {} users: the node no longer serves them", host.id(),
-                            dropped.size(), whose(side));
-                    changed = true;
-                }
-            }
-            for (Serving.Side side : plan.promote()) {
-                ReplicationReceiver.Status copies = receiver.status();
-                int lackedBefore = copies.complete() ? 0 : Math.max(0, copies.peerSessions() - copies.copies());
-                SessionBook.Promotion p = book.promote(side, clock.instant());
-                int lost = lackedBefore + p.refused();
-                if (p.promoted() == 0 && lost == 0) continue; // a start, or a side with no sessions
-                lastHandover = new Handover(clock.instant().toString(), side, p.promoted(), lost, copies.complete());
-                if (lost > 0) {
-                    LOG.warn("{} took over {} users with {} session(s) kept and about {} lost: its standby copy was {}",
-                            host.id(), whose(side), p.promoted(), lost,
-                            copies.complete() ? "complete but licences ran out" : "not complete");
-                } else {
-                    LOG.info("{} took over {} users with their {} session(s)", host.id(), whose(side), p.promoted());
-                }
-                host.sessionsTakenOver(whose(side), p.promoted(), lost);
-                changed = true;
-            }
-            if (changed) changed();
+            if (standby.apply(before, now)) changed();
         }
-    }
-
-    private static String whose(Serving.Side side) {
-        return side == Serving.Side.OWN ? "its own" : "its peer's";
-    }
-
-    /** The last time this node took users over with their sessions: how many it kept and about how many were lost. */
-    public record Handover(String at, Serving.Side side, int kept, int lost, boolean standbyComplete) {}
-
-    /** The replication as the API and the CLI show it (docs/session-service.md, Stateful failover). */
-    public record Replication(String handover, boolean peerConnected, boolean standbyReady, long sessionsReplicated,
-                              long batchesSent, long errors, long snapshots, long lastSnapshotMillis, long lagMillis,
-                              int queued, boolean copiesComplete, int copies, int peerSessions, long batchesReceived,
-                              long framesRejected, Handover lastHandover) {}
-
-    /**
-     * Whether this node could carry its peer's sessions on top of its own (docs/session-service.md, Capacity):
-     * known only with replication, from the peer's own count.
-     */
-    public record Capacity(int own, int peer, int max, boolean enough) {}
-
-    public Optional<Capacity> capacity() {
-        ReplicationReceiver r = receiver;
-        if (r == null) return Optional.empty();
-        int own = book.liveCount();
-        int peer = r.status().peerSessions();
-        int max = config.maxSessions();
-        return Optional.of(new Capacity(own, peer, max, own + peer <= max));
-    }
-
-    /** Warns once when the node could no longer carry both nodes' sessions, and once when it can again. */
-    private void checkCapacity() {
-        Optional<Capacity> c = capacity();
-        if (c.isEmpty()) return;
-        boolean over = !c.get().enough();
-        if (over == overCapacity) return;
-        overCapacity = over;
-        if (over) {
-            LOG.warn("{} could not take over every session of its peer: {} of its own and {} of the peer's are more"
-                    + " than its {} licences; a failover now would refuse {} of them", host.id(), c.get().own(),
-                    c.get().peer(), c.get().max(), c.get().own() + c.get().peer() - c.get().max());
-        } else {
-            LOG.info("{} can again take over every session of its peer ({} + {} of {} licences)", host.id(),
-                    c.get().own(), c.get().peer(), c.get().max());
-        }
-        host.capacityChanged(over, c.get().own(), c.get().peer(), c.get().max());
     }
 
     /** Empty without a peer to replicate to (or with handover relogin). */
-    public Optional<Replication> replication() {
-        ReplicationSender s = sender;
-        ReplicationReceiver r = receiver;
-        if (s == null || r == null) return Optional.empty();
-        ReplicationSender.Status out = s.status();
-        ReplicationReceiver.Status in = r.status();
-        return Optional.of(new Replication("keep", out.connected(), out.ready(), out.sessionsSent(), out.batchesSent(),
-                out.errors(), out.snapshots(), out.lastSnapshotMillis(), out.lagMillis(), out.pending(), in.complete(),
-                in.copies(), in.peerSessions(), in.batches(), in.rejected(), lastHandover));
+    public Optional<Standby.Replication> replication() {
+        return standby.replication();
+    }
+
+    /** Whether this node could carry its peer's sessions on top of its own; empty without replication. */
+    public Optional<Standby.Capacity> capacity() {
+        return standby.capacity();
     }
 
     /** A state change the service has not seen yet is acted on before a client's request is. */
@@ -306,10 +205,9 @@ public final class SessionService implements AutoCloseable {
                 in.loggedOff().ifPresent(off -> LOG.info("{} logged off the session inactive the longest ({}) to admit"
                         + " a new one", host.id(), off.user() == null ? "anonymous" : off.user()));
                 changed();
-                ReplicationSender s = sender;
                 // Answered once the peer holds a copy, so that a login answered is never lost to one failure; a peer
                 // that does not answer in time is marked not ready and the login answered anyway (decision 0071).
-                if (s != null) s.acknowledged(s.mark()).join();
+                standby.acknowledged().join();
                 ctx.json(sessionAnswer(in.entry(), "active"));
             }
         }
@@ -388,7 +286,7 @@ public final class SessionService implements AutoCloseable {
         m.put("loadPercent", c.load().percent());
         Load reported = lastReported;
         m.put("reported", reported == null ? null : Map.of("active", reported.sessions(), "max", reported.max()));
-        m.put("handover", keeps() ? "keep" : "relogin");
+        m.put("handover", config.replication().handover().name().toLowerCase(Locale.ROOT));
         m.put("standbyCopies", book.copyCount());
         m.put("replication", replication().orElse(null));
         ctx.json(m);
@@ -500,7 +398,7 @@ public final class SessionService implements AutoCloseable {
             // A state change is acted on when the node announces it; this catches one that came without a transition
             // (for example the hand-off inside Failing Over).
             if (!Set.copyOf(host.serving()).equals(served)) servingChanged();
-            checkCapacity();
+            standby.checkCapacity();
             report();
         } catch (RuntimeException e) {
             LOG.warn("session sweep of {} failed: {}", host.id(), e.toString());
@@ -549,8 +447,7 @@ public final class SessionService implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        if (sender != null) sender.close();
-        if (receiver != null) receiver.close();
+        standby.close();
         synchronized (this) {
             onAddresses.values().forEach(Javalin::stop);
             onAddresses.clear();
