@@ -90,8 +90,10 @@ class HeartbeatPathsTest {
         }
         assertThat(up()).containsExactly(true, false);
         assertThat(paths.views().get(1).reason()).isEqualTo("silent");
-        assertThat(published).filteredOn(e -> e.kind().equals("heartbeat-path")).extracting(e -> e.fields().get("up"))
-                .containsExactly(true, true, false);
+        // Each subscriber reads on a thread of its own (EventBus): the events arrive a moment later.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertThat(published)
+                .filteredOn(e -> e.kind().equals("heartbeat-path")).extracting(e -> e.fields().get("up"))
+                .containsExactly(true, true, false));
         assertThat(metrics.scrape()).contains("tandem_heartbeat_path_up{path=\"10.0.9.12\"} 0.0")
                 .contains("tandem_heartbeat_path_up{path=\"10.0.0.12\"} 1.0");
     }
