@@ -51,7 +51,7 @@ class Ipv6PairIT {
                 && read(log2).contains("Initializing -> Normal (Normal)"));
         p1.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).until(() -> read(log2).contains("-> Running in Backup Mode (Peer Down)"));
-        assertThat(read(log2)).contains("listening on UDP fd00::12:22001");
+        assertThat(read(log2)).contains("listening on UDP fd00::12 port 22001");
         assertThat(p2.isAlive()).isTrue();
     }
 
