@@ -75,6 +75,21 @@ public final class Admin {
         });
     }
 
+    /**
+     * The id of the node that holds {@code id}'s service address now, as {@code host} sees it (docs/redundancy.md,
+     * Service addresses); empty while nobody holds it or {@code host} does not answer.
+     */
+    public Optional<String> serviceAddressHolderOf(String host, String id) {
+        return get(host, "/api/v1/redundancy-groups").flatMap(groups -> {
+            for (JsonNode n : groups.get(0).get("nodes")) {
+                if (n.get("id").asText().equals(id) && n.path("serviceAddressHolder").isTextual()) {
+                    return Optional.of(n.get("serviceAddressHolder").asText());
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
     /** The load-balancing view of {@code host}: {@code director}, {@code holdsClusterAddress}, ... */
     public Optional<JsonNode> loadBalancing(String host) {
         return get(host, "/api/v1/load-balancing");

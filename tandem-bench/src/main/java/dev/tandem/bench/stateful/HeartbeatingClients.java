@@ -36,6 +36,8 @@ final class HeartbeatingClients implements AutoCloseable {
         final List<Long> answers = new ArrayList<>();
         volatile int lost;
         volatile boolean inFlight;
+        /** Why the last login failed: the status and body, or the exception. */
+        volatile String refusal = "";
 
         Client(String address) {
             this.address = address;
@@ -70,7 +72,7 @@ final class HeartbeatingClients implements AutoCloseable {
                 Client c = batch.get(j);
                 long t0 = System.nanoTime();
                 inFlight.add(loginOf(c).thenAccept(ok -> {
-                    if (!ok) throw new IllegalStateException("a login at " + address + " was refused");
+                    if (!ok) throw new IllegalStateException("a login at " + address + " was refused: " + c.refusal);
                     synchronized (loginMillis) {
                         loginMillis.add((System.nanoTime() - t0) / 1e6);
                     }
@@ -85,13 +87,19 @@ final class HeartbeatingClients implements AutoCloseable {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://" + c.address + ":" + port + "/session/login"))
                 .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
         return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(a -> {
-            if (a.statusCode() != 200) return false;
+            if (a.statusCode() != 200) {
+                c.refusal = a.statusCode() + " " + a.body();
+                return false;
+            }
             JsonNode j = read(a.body());
             c.session = j.get("session").asText();
             c.answeredBy = j.get("node").asText();
             c.lastAnsweredNanos = System.nanoTime();
             return true;
-        }).exceptionally(e -> false);
+        }).exceptionally(e -> {
+            c.refusal = e.toString();
+            return false;
+        });
     }
 
     /** Starts every client's heartbeats, each at a random phase of the interval. */

@@ -153,7 +153,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             nodes[1] = new NodeProc(jar, configs[1], heap).start();
             await("the pair Normal / Normal" + (keep ? " with both standbys ready" : ""), () -> {
                 recoverIfSplit(admin);
-                return normal(admin, 0) && normal(admin, 1) && (!keep || standbyReady(admin, 0) && standbyReady(admin, 1));
+                return normal(admin, 0) && normal(admin, 1) && holds(admin, 0, 0)
+                        && (!keep || standbyReady(admin, 0) && standbyReady(admin, 1));
             }, nodes);
             c.login(serviceAddress(0), clients, 32);
             logins.row(mode, c.loginMillis.count(), Result.round(c.loginMillis.median(), 2),
@@ -196,7 +197,9 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         NodeProc[] nodes = new NodeProc[2];
         try (HeartbeatingClients c = new HeartbeatingClients(Duration.ofSeconds(20), SESSION_PORT)) {
             nodes[1] = new NodeProc(jar, configs[1], heap).start();
-            await("n2 up", () -> admin.stateOf(host(1), "n2").isPresent(), nodes);
+            // n2's admin API answers before n2 serves its users and before its driver has bound its service
+            // address: a login sent then finds nothing listening.
+            await("n2 holding its own service address", () -> holds(admin, 1, 1), nodes);
             c.login(serviceAddress(1), snapshotSessions, 64);
             nodes[0] = new NodeProc(jar, configs[0], heap).start();
             await("n2's standby ready", () -> standbyReady(admin, 1), nodes);
@@ -250,6 +253,12 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
 
     private boolean normal(Admin admin, int i) {
         return admin.stateOf(host(i), "n" + (i + 1)).map(s -> s.equals("Normal / Normal")).orElse(false);
+    }
+
+    /** Whether node {@code holder} holds node {@code owner}'s service address, as the holder sees it. */
+    private boolean holds(Admin admin, int holder, int owner) {
+        String id = "n" + (holder + 1);
+        return admin.serviceAddressHolderOf(host(holder), "n" + (owner + 1)).map(id::equals).orElse(false);
     }
 
     private boolean standbyReady(Admin admin, int i) {
