@@ -47,7 +47,8 @@ public final class Formats {
         for (JsonNode n : g.path("nodes")) {
             if (n.path("protocol").isNumber()) versions.add(n.path("id").asText() + " " + versions(n));
         }
-        if (!versions.isEmpty()) sb.append("Versions: ").append(String.join("; ", versions)).append('\n');
+        // Versions matter between the two nodes of a pair: a lone node has nobody to interoperate with.
+        if (g.path("nodes").size() > 1 && !versions.isEmpty()) sb.append("Versions: ").append(String.join("; ", versions)).append('\n');
         for (JsonNode n : g.path("nodes")) {
             if (n.path("detail").isTextual()) sb.append("Detail: ").append(n.path("detail").asText()).append('\n');
         }
