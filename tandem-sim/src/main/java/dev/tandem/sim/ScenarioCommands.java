@@ -12,6 +12,7 @@ import dev.tandem.core.rm.Reason;
 import dev.tandem.core.rm.RedundancyGroup;
 import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.ServiceParameters;
+import dev.tandem.core.rm.Versions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,7 +40,8 @@ public final class ScenarioCommands {
             "reboot", "crash", "kill", "partition", "heal", "service-down", "service-up", "db-down", "db-up", "fail-next",
             "kill-during", "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
             "hook-time", "network", "seed", "lb", "lb-cluster", "lb-start", "connect", "disconnect", "idle",
-            "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused", "expect-lb");
+            "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused", "expect-lb",
+            "version");
 
     static Parsed parse(List<String> w) {
         String cmd = w.get(0).toLowerCase(Locale.ROOT);
@@ -175,6 +177,23 @@ public final class ScenarioCommands {
                 });
             }
             case "network" -> setup(network(a));
+            case "version" -> {
+                arity(cmd, a, 2, 3, "version <node> <protocol> [<software>]");
+                NodeId node = NodeId.of(a.get(0));
+                long protocol = number("protocol", a.get(1));
+                if (protocol < Versions.PREVIOUS || protocol > Versions.MAX_PROTOCOL) {
+                    throw new Invalid("protocol", a.get(1), "a whole number from 1 to " + Versions.MAX_PROTOCOL);
+                }
+                String software = a.size() == 3 ? a.get(2) : "";
+                if (!Versions.validSoftware(software)) {
+                    throw new Invalid("software", software, "up to 64 letters, digits and . _ + -");
+                }
+                Versions v = new Versions((int) protocol, software);
+                yield setup(ctx -> {
+                    ctx.sim().versions(node, v);
+                    return ok();
+                });
+            }
             case "seed" -> {
                 arity(cmd, a, 1, 1, "seed <number>");
                 long seed = number("seed", a.get(0));

@@ -203,11 +203,16 @@ public final class Sim {
         n.reportedDatabase = null;
         log(id + " starts" + (n.persisted == null ? "" : " (persisted " + n.persisted.state() + ")"));
         if (n.rm != null) {
-            n.rm = RecoveryManager.initial(id, groupOf(id), parameters);
+            n.rm = RecoveryManager.initial(id, groupOf(id), parameters, n.versions);
             deliver(n, new RmEvent.Start(Optional.ofNullable(n.persisted)));
             reportHealth(n);
         }
         lb.reconsiderAll();
+    }
+
+    /** The build node {@code id} runs from its next start (an upgrade or a downgrade installed, not yet started). */
+    public void versions(NodeId id, dev.tandem.core.rm.Versions versions) {
+        node(id).versions = versions;
     }
 
     /** Graceful stop of the recovery manager: it says goodbye (the peer sees Peer Reboot). */

@@ -5,6 +5,7 @@ import dev.tandem.core.NodeId;
 import dev.tandem.core.rm.PersistedRm;
 import dev.tandem.core.lb.LbState;
 import dev.tandem.core.rm.RmState;
+import dev.tandem.core.rm.Versions;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,6 +43,8 @@ final class SimNode {
     /** What the recovery manager last heard about each service, to report only changes. */
     final Map<String, Boolean> reportedRunning = new HashMap<>();
     Boolean reportedDatabase;
+    /** The build the node runs from its next start: its protocol and software (docs/redundancy.md, Versions). */
+    Versions versions = Versions.current("");
 
     SimNode(NodeId id, RmState rm) {
         this.id = id;

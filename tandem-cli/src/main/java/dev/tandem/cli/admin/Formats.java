@@ -42,6 +42,16 @@ public final class Formats {
                     n.path("reason").asText(), yesNo(n.path("alive")), yesNo(n.path("healthy")));
         }
         sb.append(t.render());
+        // docs/redundancy.md, Versions: what each node runs, and what Unknown disagrees on.
+        List<String> versions = new ArrayList<>();
+        for (JsonNode n : g.path("nodes")) {
+            if (n.path("protocol").isNumber()) versions.add(n.path("id").asText() + " " + versions(n));
+        }
+        // Versions matter between the two nodes of a pair: a lone node has nobody to interoperate with.
+        if (g.path("nodes").size() > 1 && !versions.isEmpty()) sb.append("Versions: ").append(String.join("; ", versions)).append('\n');
+        for (JsonNode n : g.path("nodes")) {
+            if (n.path("detail").isTextual()) sb.append("Detail: ").append(n.path("detail").asText()).append('\n');
+        }
         // docs/redundancy.md, Service addresses: each one follows its node's users.
         List<String> addresses = new ArrayList<>();
         for (JsonNode n : g.path("nodes")) {
@@ -74,9 +84,19 @@ public final class Formats {
         sb.append("Failover ").append(peer == null ? "Off (no peer)" : "On").append('\n');
         sb.append("This node: ").append(f.path("node").asText()).append(", ").append(f.path("state").asText())
                 .append(" / ").append(f.path("reason").asText()).append('\n');
+        if (f.path("detail").isTextual()) sb.append("Detail: ").append(f.path("detail").asText()).append('\n');
         if (peer != null) {
             sb.append("Peer: ").append(peer).append(", ").append(f.path("peerAlive").asBoolean() ? "heard" : "not heard")
                     .append('\n');
+        }
+        JsonNode v = f.path("versions");
+        if (v.path("node").isObject()) {
+            sb.append("Versions: this node ").append(versions(v.path("node")));
+            if (v.path("peer").isObject()) {
+                sb.append("; peer ").append(versions(v.path("peer")))
+                        .append(v.path("peer").path("compatible").asBoolean(true) ? "" : " (INCOMPATIBLE)");
+            }
+            sb.append('\n');
         }
         if (f.path("heartbeatPaths").size() > 0) {
             sb.append("Heartbeat paths: ").append(heartbeatPaths(f.path("heartbeatPaths"))).append('\n');
@@ -151,6 +171,12 @@ public final class Formats {
                     + (isUp ? " up" : " DOWN (" + p.path("reason").asText() + ")"));
         }
         return String.join("; ", out) + " [" + up + " of " + out.size() + " up]";
+    }
+
+    /** "protocol 2, software 1.3.0" (docs/redundancy.md, Versions); a build before versions sends no software. */
+    private static String versions(JsonNode n) {
+        String software = n.path("software").asText("");
+        return "protocol " + n.path("protocol").asInt() + ", software " + (software.isEmpty() ? "not sent" : software);
     }
 
     private static String sides(JsonNode list) {

@@ -150,7 +150,8 @@ class RedundancyPairIT {
     }
 
     private static RmMessage.Heartbeat heartbeat(String from, NodeState state) {
-        return new RmMessage.Heartbeat(NodeId.of(from), "g1", "x", 99, 1, state, Reason.UNKNOWN, null, true, true, 0);
+        return new RmMessage.Heartbeat(NodeId.of(from), "g1", "x", 99, 1, state, Reason.UNKNOWN, null, true, true, 0,
+                dev.tandem.core.rm.Versions.current("it"));
     }
 
     private static double counter(String metrics, String cause) {

@@ -5,11 +5,13 @@ import java.time.Instant;
 /**
  * What this recovery manager knows of its peer, from the peer's heartbeats of one incarnation.
  * {@code refusals}: how many of our messages in a row the peer's host refused (its port is closed) since
- * the peer was last heard.
+ * the peer was last heard. {@code versions}: the peer's protocol and software as it last sent them, null until it is
+ * heard; they stay after it goes silent, to show what it ran. A peer of a protocol this node does not interoperate with
+ * is known only by its versions and incarnation (docs/decisions/0075-versions-in-the-heartbeat.md).
  */
 public record PeerView(Status status, long incarnation, long seq, NodeState state, Reason reason,
                        NodeState resuming, boolean healthy, boolean handoffReady, long recoveryEpoch,
-                       String fingerprint, Instant lastHeard, int refusals) {
+                       String fingerprint, Instant lastHeard, int refusals, Versions versions) {
 
     public enum Status {
         /** Nothing heard since this recovery manager started. */
@@ -23,7 +25,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
     }
 
     public static PeerView notHeard() {
-        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0);
+        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null);
     }
 
     public boolean alive() {
@@ -32,16 +34,30 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
 
     public PeerView withStatus(Status s) {
         return new PeerView(s, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, refusals);
+                fingerprint, lastHeard, refusals, versions);
     }
 
     public PeerView withRefusals(int n) {
         return new PeerView(status, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, n);
+                fingerprint, lastHeard, n, versions);
     }
 
     public static PeerView from(RmMessage.Heartbeat h, Instant now) {
         return new PeerView(Status.ALIVE, h.incarnation(), h.seq(), h.state(), h.reason(), h.resuming(), h.healthy(),
-                h.handoffReady(), h.recoveryEpoch(), h.fingerprint(), now, 0);
+                h.handoffReady(), h.recoveryEpoch(), h.fingerprint(), now, 0, h.versions());
+    }
+
+    /**
+     * A peer heard only through heartbeats it cannot read: alive, of that incarnation and versions; the rest says
+     * nothing (Unknown, unhealthy, no fingerprint), so no rule can act on it.
+     */
+    public static PeerView unreadable(long incarnation, Versions versions, Instant now) {
+        return new PeerView(Status.ALIVE, incarnation, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0,
+                "", now, 0, versions);
+    }
+
+    /** Heard, and speaking a protocol that {@code mine} does not interoperate with. */
+    public boolean incompatibleWith(Versions mine) {
+        return versions != null && !mine.interoperatesWith(versions);
     }
 }

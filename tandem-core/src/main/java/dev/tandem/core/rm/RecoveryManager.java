@@ -40,14 +40,40 @@ public final class RecoveryManager {
 
     private RecoveryManager() {}
 
-    /** A recovery manager that has not started yet. */
+    /** A recovery manager of this build's protocol that has not started yet, its software version not named. */
     public static RmState initial(NodeId self, RedundancyGroup group, ServiceParameters params) {
+        return initial(self, group, params, Versions.current(""));
+    }
+
+    /** A recovery manager that has not started yet, speaking {@code versions} (the shell names its build). */
+    public static RmState initial(NodeId self, RedundancyGroup group, ServiceParameters params, Versions versions) {
         if (!group.contains(self)) {
             throw new IllegalArgumentException(self + " is not a node of group " + group.name());
         }
         return new RmState(self, group, params, false, NodeState.INITIALIZING, Reason.INITIALIZATION, 0, 0,
                 Map.of(), null, false, PeerView.notHeard(), 0, null, 0, false, Set.of(), null, null, null, null,
-                0, null, Map.of());
+                0, null, Map.of(), versions);
+    }
+
+    /**
+     * Why the node is Unknown, in words that name what disagrees: the two nodes' protocol and software versions when
+     * they do not interoperate (docs/decisions/0075-versions-in-the-heartbeat.md), or their group configuration
+     * (docs/decisions/0009-unknown-is-a-configuration-disagreement.md). Empty in every other state: the state and
+     * reason of the specification say it all.
+     */
+    public static Optional<String> detail(RmState s) {
+        if (!s.running() || s.state() != NodeState.UNKNOWN || s.peerId().isEmpty()) return Optional.empty();
+        String peer = s.peerId().get().value();
+        if (s.peer().incompatibleWith(s.versions())) {
+            return Optional.of("incompatible redundancy protocol: " + peer + " runs " + s.peer().versions().describe()
+                    + ", " + s.self() + " runs " + s.versions().describe() + "; protocols interoperate when they differ"
+                    + " by at most 1 (docs/redundancy.md, Versions)");
+        }
+        if (s.peer().status() != PeerView.Status.NOT_HEARD && !s.peer().fingerprint().equals(s.group().fingerprint())) {
+            return Optional.of("group configuration differs: " + peer + " runs group " + s.group().name()
+                    + " as \"" + s.peer().fingerprint() + "\", " + s.self() + " as \"" + s.group().fingerprint() + "\"");
+        }
+        return Optional.empty();
     }
 
     /** Applies one event at {@code now}: the next state and the effects to execute, in order. */

@@ -21,10 +21,18 @@ public sealed interface RmMessage extends Message {
      * @param healthy       all critical services and the database are up
      * @param handoffReady  the sender's half of the current transition is done
      * @param recoveryEpoch grows with every Recover; a higher one makes the peer recover too
+     * @param versions      the sender's protocol and software; {@link Versions#previous()} when it sent none
      */
     record Heartbeat(NodeId from, String group, String fingerprint, long incarnation, long seq,
                      NodeState state, Reason reason, NodeState resuming, boolean healthy,
-                     boolean handoffReady, long recoveryEpoch) implements RmMessage {}
+                     boolean handoffReady, long recoveryEpoch, Versions versions) implements RmMessage {}
+
+    /**
+     * A heartbeat of a protocol the receiver does not interoperate with: only its fixed beginning can be read (who
+     * sends it, its group and incarnation, its versions); what it says of its state is not understood. It proves the
+     * peer is alive, so it is never a Peer Down (docs/decisions/0075-versions-in-the-heartbeat.md).
+     */
+    record Unreadable(NodeId from, String group, long incarnation, Versions versions) implements RmMessage {}
 
     /** A graceful stop: the peer sees Peer Reboot rather than waiting for the timeout ([RG-T2]). */
     record Goodbye(NodeId from, String group, long incarnation) implements RmMessage {}

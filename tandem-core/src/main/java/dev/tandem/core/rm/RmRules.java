@@ -31,6 +31,8 @@ import java.util.Set;
 final class RmRules {
     private final Instant now;
     private final RmState before;
+    /** The protocol and software of this node: fixed for the life of the process. */
+    private final Versions versions;
     private final List<Effect> effects = new ArrayList<>();
 
     private NodeState state;
@@ -62,6 +64,7 @@ final class RmRules {
     RmRules(RmState s, Instant now) {
         this.now = now;
         this.before = s;
+        this.versions = s.versions();
         state = s.state();
         reason = s.reason();
         running = s.running();
@@ -194,7 +197,12 @@ final class RmRules {
         Optional<NodeId> peerId = group.peerOf(before.self());
         if (peerId.isEmpty() || !peerId.get().equals(message.from())) return;
         switch (message) {
+            // A heartbeat of a protocol we do not interoperate with says nothing we may act on but who sent it and
+            // that it is alive (decision 0075), however it reached us.
+            case RmMessage.Heartbeat h when !versions.interoperatesWith(h.versions()) ->
+                    unreadable(new RmMessage.Unreadable(h.from(), h.group(), h.incarnation(), h.versions()));
             case RmMessage.Heartbeat h -> heartbeat(h);
+            case RmMessage.Unreadable u -> unreadable(u);
             case RmMessage.Goodbye g -> {
                 if (peer.status() != Status.NOT_HEARD && g.incarnation() == peer.incarnation()
                         && peer.status() != Status.GONE) {
@@ -214,7 +222,7 @@ final class RmRules {
         boolean changed = !known || restarted || peer.status() != Status.ALIVE || peer.state() != h.state()
                 || peer.reason() != h.reason() || peer.healthy() != h.healthy()
                 || peer.handoffReady() != h.handoffReady() || peer.recoveryEpoch() != h.recoveryEpoch()
-                || !peer.fingerprint().equals(h.fingerprint());
+                || !peer.fingerprint().equals(h.fingerprint()) || !h.versions().equals(peer.versions());
         peer = PeerView.from(h, now);
         // [RG-T2], Running in Failed Mode / Unknown: "the SRM on a node restarts while the
         // SRM on the other node is in a failed state".
@@ -223,6 +231,19 @@ final class RmRules {
             setState(RUNNING_IN_FAILED_MODE, Reason.UNKNOWN);
         }
         if (changed) announce = true; // answer at once, so the pair converges in one round trip
+    }
+
+    /**
+     * The peer speaks a protocol we do not interoperate with (decision 0075). It is alive -- never a Peer Down, which
+     * would make both nodes serve the same users -- and nothing else it says is understood.
+     */
+    private void unreadable(RmMessage.Unreadable u) {
+        boolean known = peer.status() != Status.NOT_HEARD;
+        if (known && u.incarnation() < peer.incarnation()) return; // from before its last restart
+        boolean changed = !known || peer.status() != Status.ALIVE || u.incarnation() != peer.incarnation()
+                || !u.versions().equals(peer.versions());
+        peer = PeerView.unreadable(u.incarnation(), u.versions(), now);
+        if (changed) announce = true; // tell it at once: it reaches the same verdict from our versions
     }
 
     private void hookCompleted(HookCompleted hc) {
@@ -311,7 +332,7 @@ final class RmRules {
         return new RmState(before.self(), group, params, running, state, reason, incarnation, recoveryEpoch,
                 servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, lastHookId,
                 handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq, nextHeartbeat,
-                before.timers());
+                before.timers(), versions);
     }
 
     private void groupChanged(RedundancyGroup next) {
@@ -371,6 +392,16 @@ final class RmRules {
     /** Applies the first rule that fires; true when something changed. */
     private boolean rule() {
         if (group.nodes().size() < 2) return false;
+        if (peer.alive() && peer.incompatibleWith(versions)) {
+            // docs/decisions/0075-versions-in-the-heartbeat.md: the peer speaks a protocol we cannot read. It is
+            // there, so it is no Peer Down; neither can act for the other, so each serves its own users, as in a
+            // configuration disagreement: Unknown / Unknown until the versions interoperate (RecoveryManager.detail
+            // names both).
+            if (state == UNKNOWN) return false;
+            held = EnumSet.of(Serving.Side.OWN);
+            setStateKeepHeld(UNKNOWN, Reason.UNKNOWN);
+            return true;
+        }
         if (peer.alive() && !peer.fingerprint().equals(group.fingerprint())) {
             // [RG-T1], Unknown: "high availability was not enabled properly" -- the two nodes disagree
             // on their group (one has high availability on, the other off); both show Unknown until they agree.
@@ -885,7 +916,7 @@ final class RmRules {
             out.add(new Effect.Send(peerId.get(), new RmMessage.Heartbeat(before.self(), group.name(),
                     group.fingerprint(), incarnation, heartbeatSeq, state, reason,
                     state == INITIALIZING && resuming != null ? resuming.state() : null,
-                    nowHealthy, handoffReady, recoveryEpoch)));
+                    nowHealthy, handoffReady, recoveryEpoch, versions)));
         }
         Map<String, Instant> timers = desiredTimers();
         Map<String, Instant> held = new HashMap<>(before.timers());
@@ -928,6 +959,7 @@ final class RmRules {
     private RmState build(Map<String, Instant> timers) {
         return new RmState(before.self(), group, params, running, state, reason, incarnation, recoveryEpoch,
                 servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, lastHookId,
-                handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq, nextHeartbeat, timers);
+                handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq, nextHeartbeat, timers,
+                versions);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param healthySince    since when every critical service and the database are up, or null
  * @param nextHeartbeat   when the next periodic heartbeat is due
  * @param timers          the deadlines the shell holds for us, by name
+ * @param versions        the protocol this node speaks and the software it runs, sent in every heartbeat
  */
 public record RmState(
         NodeId self,
@@ -46,7 +47,8 @@ public record RmState(
         Instant healthySince,
         long heartbeatSeq,
         Instant nextHeartbeat,
-        Map<String, Instant> timers) {
+        Map<String, Instant> timers,
+        Versions versions) {
 
     public RmState {
         servicesDown = Map.copyOf(servicesDown);

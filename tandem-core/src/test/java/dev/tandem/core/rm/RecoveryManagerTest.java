@@ -62,7 +62,7 @@ class RecoveryManagerTest {
 
     private static RmMessage.Heartbeat heartbeat(NodeId from, String group, long incarnation, long seq, NodeState s,
                                                  Reason r) {
-        return new RmMessage.Heartbeat(from, group, FINGERPRINT, incarnation, seq, s, r, null, true, false, 0);
+        return new RmMessage.Heartbeat(from, group, FINGERPRINT, incarnation, seq, s, r, null, true, false, 0, Versions.current(""));
     }
 
     private static ServiceParameters params(String... kv) {
@@ -98,7 +98,7 @@ class RecoveryManagerTest {
                 new Effect.Persist(new PersistedRm(INITIALIZING, Reason.INITIALIZATION, 1, 0, false)),
                 record(N1, "Stopped", "Initializing", "Initialization"),
                 new Effect.Send(N2, new RmMessage.Heartbeat(N1, "g1", FINGERPRINT, 1, 1, INITIALIZING,
-                        Reason.INITIALIZATION, null, true, false, 0)),
+                        Reason.INITIALIZATION, null, true, false, 0, Versions.current(""))),
                 new Effect.SetTimer(TIMER_HEARTBEAT, T0.plusSeconds(15)),
                 new Effect.SetTimer(TIMER_PEER, T0.plusSeconds(120)));
         assertThat(t.state().running()).isTrue();
@@ -270,7 +270,7 @@ class RecoveryManagerTest {
         RmState before = p.state(N1);
         // An old heartbeat that says the peer was failing over: it is older than what n1 knows, so it is dropped.
         RmMessage.Heartbeat stale = new RmMessage.Heartbeat(N2, "g1", FINGERPRINT, last.incarnation(), last.seq() - 1,
-                FAILING_OVER, Reason.ON_ADMIN_REQUEST, null, true, true, 0);
+                FAILING_OVER, Reason.ON_ADMIN_REQUEST, null, true, true, 0, Versions.current(""));
         Transition<RmState> t = p.step(N1, new RmEvent.Received(stale));
         assertThat(t.effects()).isEmpty();
         assertThat(t.state()).isEqualTo(before);
@@ -284,7 +284,7 @@ class RecoveryManagerTest {
         RmMessage.Heartbeat last = lastHeartbeatFrom(p, N2);
         RmState before = p.state(N1);
         RmMessage.Heartbeat old = new RmMessage.Heartbeat(N2, "g1", FINGERPRINT, last.incarnation() - 1, 1_000,
-                RUNNING_IN_BACKUP_MODE, Reason.PEER_DOWN, null, true, false, 0);
+                RUNNING_IN_BACKUP_MODE, Reason.PEER_DOWN, null, true, false, 0, Versions.current(""));
         Transition<RmState> t = p.step(N1, new RmEvent.Received(old));
         assertThat(t.effects()).isEmpty();
         assertThat(t.state()).isEqualTo(before);
@@ -296,7 +296,7 @@ class RecoveryManagerTest {
         p.startBoth();
         RmMessage.Heartbeat last = lastHeartbeatFrom(p, N2);
         RmMessage.Heartbeat restarted = new RmMessage.Heartbeat(N2, "g1", FINGERPRINT, last.incarnation() + 1, 1,
-                INITIALIZING, Reason.INITIALIZATION, NORMAL, true, false, 0);
+                INITIALIZING, Reason.INITIALIZATION, NORMAL, true, false, 0, Versions.current(""));
         p.now = T0.plusSeconds(5);
         Transition<RmState> t = p.step(N1, new RmEvent.Received(restarted));
         assertThat(t.state().peer().incarnation()).isEqualTo(last.incarnation() + 1);

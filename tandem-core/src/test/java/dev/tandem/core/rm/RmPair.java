@@ -55,6 +55,13 @@ final class RmPair {
         return new RmPair(RedundancyGroup.pair("g1", NodeId.of("n1"), NodeId.of("n2"), ha), ServiceParameters.defaults());
     }
 
+    /** Before it starts: node {@code n} runs a build speaking {@code versions}. */
+    void speak(NodeId n, Versions versions) {
+        RmState s = states.get(n);
+        if (s.running()) throw new IllegalStateException(n + " runs already");
+        states.put(n, RecoveryManager.initial(n, group, s.params(), versions));
+    }
+
     RmState state(NodeId n) {
         return states.get(n);
     }

@@ -239,6 +239,10 @@ public final class AdminApi implements AutoCloseable {
             if (id.equals(s.self())) {
                 n.put("state", s.state().display());
                 n.put("reason", s.reason().display());
+                // docs/redundancy.md, Versions: what Unknown disagrees on, naming both versions; null otherwise.
+                n.put("detail", dev.tandem.core.rm.RecoveryManager.detail(s).orElse(null));
+                n.put("protocol", s.versions().protocol());
+                n.put("software", s.versions().software());
                 n.put("alive", s.running());
                 n.put("healthy", s.healthy());
                 n.put("seenBy", s.self().value());
@@ -252,6 +256,10 @@ public final class AdminApi implements AutoCloseable {
                 n.put("reason", alive ? s.peer().reason().display() : "");
                 n.put("alive", alive);
                 n.put("healthy", alive && s.peer().healthy());
+                // As the peer last sent them: null before it is heard; software "" from a build that sends none.
+                n.put("protocol", s.peer().versions() == null ? null : s.peer().versions().protocol());
+                n.put("software", s.peer().versions() == null ? null : s.peer().versions().software());
+                n.put("compatible", s.peer().versions() == null ? null : !s.peer().incompatibleWith(s.versions()));
                 n.put("seenBy", s.self().value());
                 // docs/redundancy.md, Heartbeat paths: each path to this peer and whether it works now.
                 n.put("heartbeatPaths", node.heartbeatPaths());

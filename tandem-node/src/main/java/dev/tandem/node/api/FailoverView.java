@@ -32,6 +32,9 @@ final class FailoverView {
         m.put("heartbeatPaths", node.heartbeatPaths());
         m.put("state", s.state().display());
         m.put("reason", s.reason().display());
+        // docs/redundancy.md, Versions: why the pair cannot fail over (Unknown), naming both versions; else null.
+        m.put("detail", dev.tandem.core.rm.RecoveryManager.detail(s).orElse(null));
+        m.put("versions", versions(s));
         m.put("loadBalancing", node.loadBalancing().map(v -> column(s, v.speaking())).orElse(null));
         List<Map<String, Object>> users = new ArrayList<>();
         for (NodeId owner : s.group().nodes()) {
@@ -69,6 +72,15 @@ final class FailoverView {
      */
     static String column(RmState rm, boolean speaking) {
         return !rm.group().highAvailability() ? "n/a" : speaking ? "Active" : "Standby";
+    }
+
+    private static Map<String, Object> versions(RmState s) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("node", Map.of("protocol", s.versions().protocol(), "software", s.versions().software()));
+        dev.tandem.core.rm.Versions peer = s.peer().versions();
+        v.put("peer", peer == null ? null : Map.of("protocol", peer.protocol(), "software", peer.software(),
+                "compatible", !s.peer().incompatibleWith(s.versions())));
+        return v;
     }
 
     private static List<String> sides(java.util.Set<dev.tandem.core.rm.Serving.Side> sides) {

@@ -1,11 +1,12 @@
 package dev.tandem.node.api;
 
+import dev.tandem.node.runtime.BuildVersion;
+
 /** The version of the running build. */
 public final class Version {
     private Version() {}
 
     public static String get() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "development" : v;
+        return BuildVersion.get();
     }
 }

@@ -66,6 +66,16 @@ public final class NodeMetrics {
         }
         Gauge.builder("tandem_redundancy_healthy", () -> rm.get().healthy() ? 1 : 0)
                 .description("1 when every critical service and the database are up").register(registry);
+        // docs/redundancy.md, Versions: what the peer speaks, and whether the pair can work together at all.
+        Gauge.builder("tandem_peer_protocol", () -> {
+            dev.tandem.core.rm.Versions v = rm.get().peer().versions();
+            return v == null ? 0 : v.protocol();
+        }).description("the redundancy protocol the peer last sent (1: a build that sends no versions; 0: not heard)")
+                .register(registry);
+        Gauge.builder("tandem_peer_protocol_incompatible",
+                        () -> rm.get().peer().incompatibleWith(rm.get().versions()) ? 1 : 0)
+                .description("1 while the peer speaks a redundancy protocol this node does not interoperate with")
+                .register(registry);
         // Counters of rare events exist at 0 from the start: Prometheus's increase() sees nothing in a series whose
         // first sample is already 1, so an alert on the first stall or failed write would never fire.
         registry.counter("tandem_loop_stalls");

@@ -13,6 +13,7 @@ import dev.tandem.core.rm.RmEvent;
 import dev.tandem.core.rm.RmMessage;
 import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.ServiceParameters;
+import dev.tandem.core.rm.Versions;
 import dev.tandem.node.config.CheckConfig;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
@@ -144,7 +145,7 @@ public final class TandemNode implements AutoCloseable {
         this.timers = new LoopTimers(loop, clock, name -> step(new RmEvent.TimerFired(name)));
         this.stateFile = new StateFile(config.stateDir());
         this.serviceAddresses = new ServiceAddressShell(config, hooks);
-        this.rm = RecoveryManager.initial(self, group, params);
+        this.rm = RecoveryManager.initial(self, group, params, Versions.current(BuildVersion.get()));
         this.startedAt = clock.instant();
     }
 
@@ -298,7 +299,7 @@ public final class TandemNode implements AutoCloseable {
     private void packet(int path, byte[] bytes) {
         if (stopped || (dropping & 1 << path) != 0) return;
         HeartbeatPaths paths = heartbeatPaths;
-        Inbound.open(envelope, bytes, RmCodec.KIND, RmCodec::decode, metrics, "recovery manager",
+        Inbound.open(envelope, bytes, RmCodec.KIND, wire::decode, metrics, "recovery manager",
                 paths == null ? Inbound.Copies.NONE : paths.on(path)).ifPresent(m -> {
             metrics.received();
             step(new RmEvent.Received(m));
@@ -358,6 +359,7 @@ public final class TandemNode implements AutoCloseable {
             throw e;
         }
         rm = t.state();
+        PeerVersions.reconsider(before, rm, events, clock.instant());
         if (!rm.serving().equals(before.serving())) {
             lastServingChange = new ServingChange(clock.instant(), before.serving(), rm.serving(), rm.state().display(),
                     rm.reason().display());
@@ -425,7 +427,7 @@ public final class TandemNode implements AutoCloseable {
         List<io.netty.channel.Channel> paths = links.get(s.to());
         if (paths == null) return;
         // Sealed once: the copies on the other paths are the same message, which the peer accepts once.
-        byte[] sealed = envelope.seal(RmCodec.KIND, RmCodec.encode(m));
+        byte[] sealed = envelope.seal(RmCodec.KIND, wire.encode(m, rm.peer().versions()));
         for (io.netty.channel.Channel link : paths) UdpTransport.sendOn(link, sealed);
         HeartbeatPaths hp = heartbeatPaths;
         if (hp != null) hp.sent();
@@ -456,8 +458,11 @@ public final class TandemNode implements AutoCloseable {
         // One log line per state transition: node, from, to, reason (docs/architecture.md).
         LOG.info("{} {}: {} -> {} ({})", r.node(), r.protocol(), r.from(), r.to(), r.reason());
         metrics.transition(r.protocol(), r.to());
-        events.publish("transition", clock.instant(), Map.of("node", r.node().value(), "protocol", r.protocol(),
+        Map<String, Object> event = new LinkedHashMap<>(Map.of("node", r.node().value(), "protocol", r.protocol(),
                 "from", r.from(), "to", r.to(), "reason", r.reason()));
+        // Unknown names what disagrees (docs/redundancy.md, Versions): the state and reason alone cannot.
+        RecoveryManager.detail(rm).ifPresent(d -> event.put("detail", d));
+        events.publish("transition", clock.instant(), event);
         List<String> notify = config.hooks().onStateChange();
         if (!notify.isEmpty()) {
             Map<String, String> env = hookEnv();
@@ -547,6 +552,33 @@ public final class TandemNode implements AutoCloseable {
         } else {
             transport.closeListener();
         }
+    }
+
+    /** How this node writes and reads recovery-manager messages: this build's codec unless a test speaks another's. */
+    interface RmWire {
+        RmWire CURRENT = new RmWire() {
+            @Override public byte[] encode(RmMessage m, Versions peer) { return RmCodec.encode(m, peer); }
+            @Override public RmMessage decode(byte[] payload) throws dev.tandem.node.wire.Malformed {
+                return RmCodec.decode(payload);
+            }
+        };
+
+        /** @param peer the peer's versions as last heard, null before */
+        byte[] encode(RmMessage m, Versions peer);
+
+        RmMessage decode(byte[] payload) throws dev.tandem.node.wire.Malformed;
+    }
+
+    private volatile RmWire wire = RmWire.CURRENT;
+
+    /**
+     * Makes this node, before it starts, speak another build's messages with that build's versions: the previous
+     * build's, for the rolling-upgrade tests (docs/redundancy.md, Versions). For tests.
+     */
+    void speak(RmWire other, Versions versions) {
+        if (envelope != null) throw new IllegalStateException("speak() is for a node that has not started");
+        wire = other;
+        rm = RecoveryManager.initial(self, group, rm.params(), versions);
     }
 
     /** Heartbeat paths whose messages this node drops unread, as a firewall would (bit i: path i). For tests. */

@@ -2,11 +2,13 @@ package dev.tandem.node.wire;
 
 import static dev.tandem.node.wire.Payloads.assertMalformed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.core.NodeId;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.Reason;
 import dev.tandem.core.rm.RmMessage;
+import dev.tandem.core.rm.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,21 +23,27 @@ class RmCodecTest {
 
     static RmMessage.Heartbeat heartbeat() {
         return new RmMessage.Heartbeat(NodeId.of("n1"), "east_pair-1", "east|[n1, n2]|ha=true", 3, 1234,
-                NodeState.RUNNING_IN_BACKUP_MODE, Reason.PEER_DOWN, null, true, false, 2);
+                NodeState.RUNNING_IN_BACKUP_MODE, Reason.PEER_DOWN, null, true, false, 2, Versions.current("1.2.0"));
     }
 
     static List<RmMessage> samples() {
         List<RmMessage> out = new ArrayList<>();
         out.add(heartbeat());
-        out.add(new RmMessage.Heartbeat(NodeId.of("node.b:2_x-y"), "g", "", Long.MIN_VALUE, Long.MAX_VALUE,
-                NodeState.INITIALIZING, Reason.INITIALIZATION, NodeState.FAILED_OVER, false, true, -1));
+        out.add(new RmMessage.Heartbeat(NodeId.of("node.b:2_x-y"), "g", "", Long.MIN_VALUE, RmCodec.MAX_SEQ,
+                NodeState.INITIALIZING, Reason.INITIALIZATION, NodeState.FAILED_OVER, false, true, -1,
+                Versions.previous()));
+        out.add(new RmMessage.Heartbeat(NodeId.of("n3"), "g", "fp", 7, 0, NodeState.NORMAL, Reason.NORMAL, null, true,
+                false, 0, new Versions(Versions.PROTOCOL + 1, "")));
         out.add(new RmMessage.Goodbye(NodeId.of("n2"), "east", 99));
         out.add(new RmMessage.Goodbye(NodeId.of("n".repeat(128)), "", 0));
         return out;
     }
 
+    /** In the layout the message came in: a peer of protocol 2 or later gets the versioned one. */
     private static RmMessage roundTrip(RmMessage m) throws Malformed {
-        return RmCodec.decode(RmCodec.encode(m));
+        Versions v = m instanceof RmMessage.Heartbeat h ? h.versions()
+                : m instanceof RmMessage.Unreadable u ? u.versions() : null;
+        return RmCodec.decode(RmCodec.encode(m, v));
     }
 
     @Test
@@ -52,7 +60,7 @@ class RmCodecTest {
         for (NodeState s : NodeState.values()) {
             for (Reason r : Reason.values()) {
                 RmMessage.Heartbeat m = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
-                        h.seq(), s, r, s, !h.healthy(), h.handoffReady(), h.recoveryEpoch());
+                        h.seq(), s, r, s, !h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions());
                 assertThat(roundTrip(m)).isEqualTo(m);
             }
         }
@@ -62,7 +70,7 @@ class RmCodecTest {
     void nonAsciiGroupAndFingerprintRoundTrip() throws Exception {
         RmMessage.Heartbeat h = heartbeat();
         RmMessage m = new RmMessage.Heartbeat(h.from(), "grüppe ✓", "fp 鍵", 1, 1, NodeState.NORMAL, Reason.NORMAL,
-                null, true, true, 0);
+                null, true, true, 0, h.versions());
         assertThat(roundTrip(m)).isEqualTo(m);
     }
 
@@ -73,7 +81,7 @@ class RmCodecTest {
 
     @Test
     void anUnknownTypeIsMalformed() {
-        for (int type : new int[] {0, 3, 4, 100, -1, -128}) {
+        for (int type : new int[] {0, 4, 100, -1, -128}) { // 3 is the versioned heartbeat (decision 0075)
             byte[] p = RmCodec.encode(heartbeat());
             p[0] = (byte) type;
             assertMalformed(DECODE, p, "type " + type);
@@ -85,6 +93,8 @@ class RmCodecTest {
     void everyTruncationOfEveryMessageIsMalformed() {
         for (RmMessage m : samples()) {
             Payloads.everyTruncationIsMalformed(DECODE, RmCodec.encode(m), m.getClass().getSimpleName());
+            Payloads.everyTruncationIsMalformed(DECODE, RmCodec.encode(m, Versions.current("x")),
+                    m.getClass().getSimpleName() + " versioned");
         }
     }
 
@@ -92,6 +102,9 @@ class RmCodecTest {
     void trailingBytesAreMalformed() {
         for (RmMessage m : samples()) {
             Payloads.trailingBytesAreMalformed(DECODE, RmCodec.encode(m), m.getClass().getSimpleName());
+            if (m instanceof RmMessage.Heartbeat h && h.versions().protocol() <= Versions.PROTOCOL) {
+                Payloads.trailingBytesAreMalformed(DECODE, RmCodec.encode(m, Versions.current("x")), "versioned");
+            }
         }
     }
 
@@ -156,10 +169,11 @@ class RmCodecTest {
         for (int i = 0; i < 3000; i++) {
             byte[] p = new byte[r.nextInt(120)];
             r.nextBytes(p);
-            if (p.length > 0 && r.nextBoolean()) p[0] = (byte) (1 + r.nextInt(2));
+            if (p.length > 0 && r.nextBoolean()) p[0] = (byte) (1 + r.nextInt(3));
             checkDecodedRoundTrips(Payloads.decodeOrMalformed(DECODE, p, "random #" + i));
         }
-        List<byte[]> valid = samples().stream().map(RmCodec::encode).toList();
+        List<byte[]> valid = new ArrayList<>(samples().stream().map(RmCodec::encode).toList());
+        for (RmMessage m : samples()) valid.add(RmCodec.encode(m, Versions.current("x")));
         for (int seed = 0; seed < 3; seed++) {
             Random m = new Random(seed);
             for (int i = 0; i < 3000; i++) {
@@ -177,5 +191,92 @@ class RmCodecTest {
     private static byte[] heartbeatWith(String from, String state, String reason, String resuming) {
         return new WireWriter().u8(1).str(from).str("g").str("fp").i64(1).i64(2).str(state).str(reason).str(resuming)
                 .bool(true).bool(false).i64(0).bytes();
+    }
+
+    // ---------------------------------------------------------------- versions (decision 0075)
+
+    @Test
+    void thePreviousBuildReadsEveryHeartbeatSentToAPeerNotKnownToSpeakVersions() throws Exception {
+        RmMessage.Heartbeat h = heartbeat();
+        byte[] p = RmCodec.encode(h, Versions.previous());
+        RmMessage.Heartbeat old = (RmMessage.Heartbeat) PreviousRmCodec.decode(p);
+        assertThat(old.state()).isEqualTo(h.state());
+        assertThat(old.fingerprint()).isEqualTo(h.fingerprint());
+        // The protocol rides in the top 16 bits: the previous build only orders by the number, and the order holds.
+        assertThat(old.seq()).isEqualTo((long) Versions.PROTOCOL << 48 | h.seq());
+        byte[] next = RmCodec.encode(new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
+                h.seq() + 1, h.state(), h.reason(), null, true, false, 2, h.versions()), null);
+        assertThat(((RmMessage.Heartbeat) PreviousRmCodec.decode(next)).seq()).isGreaterThan(old.seq());
+    }
+
+    @Test
+    void aHeartbeatOfThePreviousBuildIsReadAsProtocolOneWithoutSoftware() throws Exception {
+        RmMessage.Heartbeat h = heartbeat();
+        RmMessage m = RmCodec.decode(PreviousRmCodec.encode(h));
+        assertThat(m).isEqualTo(new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(), h.seq(),
+                h.state(), h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(),
+                Versions.previous()));
+        // And this build writes a protocol-1 heartbeat byte for byte as the previous build did.
+        RmMessage.Heartbeat asOld = (RmMessage.Heartbeat) m;
+        assertThat(RmCodec.encode(asOld, null)).isEqualTo(PreviousRmCodec.encode(asOld));
+    }
+
+    @Test
+    void theVersionedHeartbeatCarriesTheSoftwareVersion() throws Exception {
+        RmMessage.Heartbeat h = heartbeat();
+        byte[] p = RmCodec.encode(h, Versions.current("9.9"));
+        assertThat(p[0]).isEqualTo((byte) 3);
+        assertThat(RmCodec.decode(p)).isEqualTo(h);
+        assertThat(((RmMessage.Heartbeat) RmCodec.decode(p)).versions().software()).isEqualTo("1.2.0");
+    }
+
+    @Test
+    void aHeartbeatOfAForeignProtocolIsReadOnlyAsFarAsItsVersions() throws Exception {
+        Versions foreign = new Versions(Versions.PROTOCOL + 2, "7.0.0");
+        // Versioned: whatever body follows is not ours to read.
+        byte[] p = new WireWriter().u8(3).str("n2").str("g").i64(5).i32(foreign.protocol()).str("7.0.0")
+                .str("a body of another shape").i64(-1).u8(9).bytes();
+        assertThat(RmCodec.decode(p)).isEqualTo(new RmMessage.Unreadable(NodeId.of("n2"), "g", 5, foreign));
+        // The first layout, marked with the foreign protocol in the sequence number.
+        byte[] q = new WireWriter().u8(1).str("n2").str("g").str("fp").i64(5).i64((long) foreign.protocol() << 48 | 3)
+                .str("ANOTHER_STATE").bytes();
+        assertThat(RmCodec.decode(q)).isEqualTo(new RmMessage.Unreadable(NodeId.of("n2"), "g", 5,
+                new Versions(foreign.protocol(), "")));
+    }
+
+    @Test
+    void aNewerInteroperatingProtocolMayAppendFields() throws Exception {
+        RmMessage.Heartbeat h = new RmMessage.Heartbeat(NodeId.of("n2"), "g", "fp", 1, 1, NodeState.NORMAL,
+                Reason.NORMAL, null, true, false, 0, new Versions(Versions.PROTOCOL + 1, "3.0"));
+        byte[] p = RmCodec.encode(h, Versions.current("x"));
+        byte[] longer = java.util.Arrays.copyOf(p, p.length + 5);
+        assertThat(RmCodec.decode(longer)).isEqualTo(h);
+    }
+
+    @Test
+    void badVersionFieldsAreMalformedNamingWhatIsAllowed() {
+        for (int protocol : new int[] {0, -1, Versions.MAX_PROTOCOL + 1, Integer.MIN_VALUE}) {
+            byte[] p = new WireWriter().u8(3).str("n2").str("g").i64(1).i32(protocol).str("1.0").bytes();
+            assertThatThrownBy(() -> RmCodec.decode(p)).isInstanceOf(Malformed.class)
+                    .hasMessage("bad protocol version " + protocol + " (allowed 1 to 65535)");
+        }
+        for (String software : new String[] {"1.0 beta", "x".repeat(65), "1.0\n", "ü", "${project.version}"}) {
+            byte[] p = new WireWriter().u8(3).str("n2").str("g").i64(1).i32(Versions.PROTOCOL).str(software).bytes();
+            assertThatThrownBy(() -> RmCodec.decode(p)).as(software).isInstanceOf(Malformed.class)
+                    .hasMessageContaining("bad software version");
+        }
+        byte[] negativeSeq = new WireWriter().u8(3).str("n2").str("g").i64(1).i32(Versions.PROTOCOL).str("1")
+                .str("fp").i64(-1).str("NORMAL").str("NORMAL").str("").bool(true).bool(true).i64(0).bytes();
+        assertThatThrownBy(() -> RmCodec.decode(negativeSeq)).isInstanceOf(Malformed.class)
+                .hasMessageContaining("bad heartbeat sequence -1");
+    }
+
+    @Test
+    void aSequenceBeyondFortyEightBitsIsNeverSent() {
+        RmMessage.Heartbeat h = heartbeat();
+        RmMessage.Heartbeat far = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
+                RmCodec.MAX_SEQ + 1, h.state(), h.reason(), null, true, false, 0, h.versions());
+        assertThatThrownBy(() -> RmCodec.encode(far)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("beyond 0..");
     }
 }
