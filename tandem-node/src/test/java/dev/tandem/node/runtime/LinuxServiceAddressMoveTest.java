@@ -22,10 +22,14 @@ import org.junit.jupiter.api.Test;
  * touched. Without root, iproute2, arping or a bridge the test is skipped and says why.
  */
 class LinuxServiceAddressMoveTest {
-    /** The prefix the namespaces this test makes must carry; each is removed after every test, failed or not. */
-    private static final String A = "tdm-h13d-a";
-    private static final String B = "tdm-h13d-b";
-    private static final String CLIENT = "tdm-h13d-c";
+    /**
+     * The namespaces this test makes (the prefix its runs must carry, then this JVM's pid, so two builds on one machine
+     * never share one); each is removed after every test, failed or not.
+     */
+    private static final String RUN = "tdm-h13d-" + ProcessHandle.current().pid();
+    private static final String A = RUN + "-a";
+    private static final String B = RUN + "-b";
+    private static final String CLIENT = RUN + "-c";
     private static final String SERVICE = "192.0.2.100";
     /** Locally administered MACs (the 0x02 bit of the first byte), fixed so the neighbour table can be compared. */
     private static final String MAC_A = "02:00:00:00:00:0a";
@@ -41,7 +45,6 @@ class LinuxServiceAddressMoveTest {
         assumeTrue(run("ip", "-V") == 0, "needs iproute2 (apt-get install iproute2)");
         assumeTrue(run("arping", "-V") == 0, "needs arping, which the linux driver runs (apt-get install iputils-arping)");
         assumeTrue(run("bash", "--version") == 0, "needs bash, whose /dev/udp sends the client's datagram");
-        removeNamespaces(); // a run killed half-way may have left them
         for (String ns : List.of(A, B, CLIENT)) {
             assumeTrue(run("ip", "netns", "add", ns) == 0, "cannot create the network namespace " + ns + " here");
         }
