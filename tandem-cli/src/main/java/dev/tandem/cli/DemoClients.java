@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The demo's clients: Java clients (tandem-client) that log in through the cluster address as users u0001, u0002,
  * ... (or as guests), keep their sessions alive and log in again after the fast profile's re-login delay when they lose them. They
- * share one HTTP client and one scheduler, and arrive a few at a time, as users do.
+ * share one HTTP client and one scheduler, and arrive a few at a time, as users do. The director redirects each to a
+ * member's public address, which in the demo is that node's service address: a client goes on heartbeating there
+ * when the node fails and its peer takes the address and the session over (docs/redundancy.md, Service addresses).
  */
 final class DemoClients implements LiveDemo.Clients {
     /** The fast profile's Client Re-Login Lower and Upper Limits (DemoCluster writes the same). */

@@ -27,15 +27,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tandem demo}: a working cluster on this machine. Real node processes on 127.0.0.11, .12, ... with the fast
- * profile, a session service on each, a crowd of clients logging in through the cluster address 127.0.0.10, and a
- * live table; keys (or a script) kill and restart nodes, fail over, fall back and recover. Ctrl-C or q stops
- * everything it started.
+ * profile, each with a service address 127.0.0.111, .112, ... that follows its users (bind driver), a session service
+ * on each, a crowd of clients logging in through the cluster address 127.0.0.10 (redirected to the service addresses),
+ * and a live table that shows which node holds each service address; keys (or a script) kill and restart nodes,
+ * fail over, fall back and recover. Ctrl-C or q stops everything it started.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, subcommands = {DemoInitCommand.class},
         description = {"Run a local cluster with clients and watch it: nodes on 127.0.0.11 and up (pairs g1, g2, ...),"
-                + " the cluster address 127.0.0.10, a session service on every node and simulated clients that log in"
-                + " through the cluster address. Keys: k<N> kill, s<N> start, f<N> fail over, b<N> fall back,"
-                + " r<G> recover (each followed by Enter), q quit. Needs no root.",
+                + " each with a service address on 127.0.0.111 and up that follows its users, the cluster address"
+                + " 127.0.0.10, a session service on every node and simulated clients that log in through the cluster"
+                + " address and are sent to the service addresses. Keys: k<N> kill, s<N> start, f<N> fail over,"
+                + " b<N> fall back, r<G> recover (each followed by Enter), q quit. Needs no root.",
                 "--script FILE runs timed actions instead of keys (see docs/demo.md); --simulated shows the protocol"
                         + " alone in the simulator, in virtual time."})
 public final class DemoCommand implements Callable<Integer> {
@@ -77,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         boolean temporary = dir == null;
         Path where = temporary ? Files.createTempDirectory("tandem-demo-") : dir;
-        DemoCluster.write(where, nodes, DemoCluster.Profile.FAST);
+        DemoCluster.write(where, nodes, DemoCluster.Profile.FAST, true);
         System.out.println("Tandem demo: " + nodes + " nodes, " + clients + " clients, cluster files in " + where);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         LocalCluster cluster = new LocalCluster(where, nodes, LocalCluster.selfCommand());

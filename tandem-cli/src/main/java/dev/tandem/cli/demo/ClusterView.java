@@ -23,14 +23,33 @@ public final class ClusterView {
     /**
      * One node as the cluster sees it.
      *
+     * @param serviceAddress its service address (docs/redundancy.md, Service addresses), "" when it has none
+     * @param holders  the nodes that say they hold that address now: one while the pair agrees, none while nobody
+     *                 that answers holds it, two during a partition
      * @param up       its admin API answered
      * @param state    its recovery-manager state, from itself, or from its peer when it does not answer
      * @param role     Director or Member while it takes part in the load-balancing group, "" when it does not
      * @param load     its load (%) in the director's table, or -1 when the director does not list it
      * @param sessions its sessions in the director's table, or -1
      */
-    public record NodeRow(String id, String address, String group, boolean up, String state, String reason,
-                          String role, int load, int sessions) {}
+    public record NodeRow(String id, String address, String serviceAddress, List<String> holders, String group,
+                          boolean up, String state, String reason, String role, int load, int sessions) {
+        public NodeRow {
+            holders = List.copyOf(holders);
+        }
+
+        /**
+         * Where the director sends this node's clients: its service address when it has one (the default public
+         * address, docs/redundancy.md), else its own address.
+         */
+        public String publicAddress() {
+            return publicAddress(address, serviceAddress);
+        }
+
+        static String publicAddress(String address, String serviceAddress) {
+            return serviceAddress.isEmpty() ? address : serviceAddress;
+        }
+    }
 
     /** The whole cluster at one moment; {@code director} is empty while no node directs. */
     public record Snapshot(List<NodeRow> nodes, Optional<String> director) {
@@ -60,12 +79,20 @@ public final class ClusterView {
         Map<String, String[]> own = new HashMap<>();
         Map<String, String[]> seenByPeer = new HashMap<>();
         Map<String, String> groupOf = new HashMap<>();
+        // Each node's service address, and the nodes that say they hold it themselves: a node that does not answer
+        // cannot say, and what a node believes of its peer's sockets is not what the table should claim.
+        Map<String, String> serviceOf = new HashMap<>();
+        Map<String, List<String>> holdersOf = new HashMap<>();
         for (String n : cluster.nodes()) {
             groups.get(n).join().ifPresent(list -> {
                 for (JsonNode g : list) {
                     for (JsonNode m : g.path("nodes")) {
                         String id = m.path("id").asText();
                         groupOf.put(id, g.path("name").asText());
+                        serviceOf.put(id, m.path("serviceAddress").isTextual() ? m.path("serviceAddress").asText() : "");
+                        if (m.path("serviceAddressHolder").asText("").equals(n)) {
+                            holdersOf.computeIfAbsent(id, k -> new ArrayList<>()).add(n);
+                        }
                         String[] sr = {m.path("state").asText(), m.path("reason").asText()};
                         if (id.equals(n)) own.put(id, sr);
                         else seenByPeer.put(id, sr);
@@ -99,9 +126,12 @@ public final class ClusterView {
             if (lb != null && lb.path("speaking").asBoolean()) {
                 role = director.filter(n::equals).isPresent() ? "Director" : "Member";
             }
-            int[] lt = table.getOrDefault(cluster.address(n), new int[] {-1, -1});
+            // With neither node of its pair answering, the address is still the one the demo wrote.
+            String service = serviceOf.getOrDefault(n, cluster.serviceAddress(n));
+            List<String> holders = holdersOf.getOrDefault(n, List.of()).stream().sorted().toList();
+            int[] lt = table.getOrDefault(NodeRow.publicAddress(cluster.address(n), service), new int[] {-1, -1});
             // A node that does not answer is shown down, with what its peer last saw of it.
-            rows.add(new NodeRow(n, cluster.address(n), groupOf.getOrDefault(n, ""), up,
+            rows.add(new NodeRow(n, cluster.address(n), service, holders, groupOf.getOrDefault(n, ""), up,
                     up ? sr[0] : "down (peer sees " + sr[0] + ")", up ? sr[1] : "", role, lt[0], lt[1]));
         }
         return new Snapshot(List.copyOf(rows), director);

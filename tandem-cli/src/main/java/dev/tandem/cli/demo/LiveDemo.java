@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * {@code tandem demo}: a local cluster of real node processes with the fast profile, session services on every node,
- * a crowd of clients logging in through the cluster address, and a live table. Actions come from keys or a script.
+ * a crowd of clients logging in through the cluster address (which sends them to the nodes' service addresses), and
+ * a live table. Actions come from keys or a script.
  */
 public final class LiveDemo implements AutoCloseable {
     private static final Duration REFRESH = Duration.ofMillis(500);
@@ -61,7 +62,8 @@ public final class LiveDemo implements AutoCloseable {
     public boolean startCluster() throws IOException, InterruptedException {
         for (String n : cluster.nodes()) {
             cluster.start(n);
-            log.println("started " + n + " on " + cluster.address(n) + " (log: " + cluster.log(n) + ")");
+            log.println("started " + n + " on " + cluster.address(n) + ", service address " + cluster.serviceAddress(n)
+                    + " (log: " + cluster.log(n) + ")");
         }
         long deadline = System.nanoTime() + DIRECTOR_WAIT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -54,6 +54,11 @@ public final class LocalCluster implements AutoCloseable {
         return DemoCluster.address(index(node));
     }
 
+    /** The service address {@link DemoCluster} gives the node: it follows the node's users. */
+    public String serviceAddress(String node) {
+        return DemoCluster.serviceAddress(index(node));
+    }
+
     public String adminUrl(String node) {
         return "http://" + address(node) + ":20075";
     }

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The demo's live table as text: the load-balancing group, each redundancy group, the clients, the last events. */
+/**
+ * The demo's live table as text: the load-balancing group (with each node's service address and the node that holds
+ * it now), each redundancy group, the clients, the last events.
+ */
 public final class StatusTable {
     private StatusTable() {}
 
@@ -16,11 +19,15 @@ public final class StatusTable {
         out.add("");
         out.add("Load-balancing group: " + s.director().map(d -> "director " + d + " holds the cluster address")
                 .orElse("no director yet: clients wait"));
-        out.add(String.format("  %-5s %-12s %-9s %6s %9s %8s", "node", "address", "role", "load", "sessions", "clients"));
+        out.add(String.format("  %-5s %-12s %-12s %-7s %-9s %6s %9s %8s", "node", "address", "service", "held by",
+                "role", "load", "sessions", "clients"));
         for (ClusterView.NodeRow n : s.nodes()) {
-            out.add(String.format("  %-5s %-12s %-9s %6s %9s %8d  %s", n.id(), n.address(), n.role().isEmpty() ? "-" : n.role(),
+            // The clients column counts the clients at the node's public address, which is its service address when
+            // it has one: after a failover its peer serves them there.
+            out.add(String.format("  %-5s %-12s %-12s %-7s %-9s %6s %9s %8d  %s", n.id(), n.address(),
+                    n.serviceAddress().isEmpty() ? "-" : n.serviceAddress(), heldBy(n), n.role().isEmpty() ? "-" : n.role(),
                     n.load() < 0 ? "-" : n.load() + "%", n.sessions() < 0 ? "-" : Integer.toString(n.sessions()),
-                    clients.byAddress().getOrDefault(n.address(), 0), bar(n.load())));
+                    clients.byAddress().getOrDefault(n.publicAddress(), 0), bar(n.load())));
         }
         out.add("");
         out.add("Redundancy groups (state / reason, [RG-T2]):");
@@ -48,6 +55,12 @@ public final class StatusTable {
         return out;
     }
 
+    /** Who holds the node's service address: "-" without one, "nobody" while no node that answers holds it. */
+    private static String heldBy(ClusterView.NodeRow n) {
+        if (n.serviceAddress().isEmpty()) return "-";
+        return n.holders().isEmpty() ? "nobody" : String.join("+", n.holders());
+    }
+
     private static String bar(int load) {
         if (load < 0) return "";
         int n = Math.min(20, (load + 4) / 5);
@@ -65,6 +78,10 @@ public final class StatusTable {
             before.node(n.id()).ifPresent(b -> {
                 if (!b.state().equals(n.state()) || !b.reason().equals(n.reason())) {
                     out.add(n.id() + ": " + b.state() + " -> " + n.state() + (n.reason().isEmpty() ? "" : " (" + n.reason() + ")"));
+                }
+                if (!n.serviceAddress().isEmpty() && !b.holders().equals(n.holders())) {
+                    out.add(n.id() + "'s service address " + n.serviceAddress() + ": held by " + heldBy(b) + " -> "
+                            + heldBy(n));
                 }
             });
         }

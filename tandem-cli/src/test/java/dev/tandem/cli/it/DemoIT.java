@@ -77,6 +77,15 @@ class DemoIT {
                 .contains("stopped every node the demo started");
         assertThat(processesOf(where)).isEmpty();
         assertThat(Files.readString(where.resolve("logs").resolve("n1.log"))).contains("redirect service on http://127.0.0.10:8443");
+        // Every node has a service address on loopback with the bind driver, and the table says who holds it: at
+        // the end n2 is back but failed over (the demo falls back only when asked), so n1 still holds n2's address.
+        assertThat(Files.readString(where.resolve("n2.yaml"))).contains("serviceAddress: 127.0.0.111")
+                .contains("serviceAddress: 127.0.0.112").contains("serviceAddresses:\n  driver: bind");
+        assertThat(out).contains("started n1 on 127.0.0.11, service address 127.0.0.111")
+                .containsPattern("node +address +service +held by");
+        String last = out.substring(out.lastIndexOf("Load-balancing group:"));
+        assertThat(last).as(out).containsPattern("n1 +127\\.0\\.0\\.11 +127\\.0\\.0\\.111 +n1 ")
+                .containsPattern("n2 +127\\.0\\.0\\.12 +127\\.0\\.0\\.112 +n1 ");
     }
 
     @Test

@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Writes a runnable local cluster: one YAML file per node on 127.0.0.11, .12, ... (Linux routes all of
  * 127.0.0.0/8 to loopback, so each node has its own address without root), nodes paired into redundancy
- * groups, a shared cluster key and an admin token.
+ * groups, a shared cluster key and an admin token. What {@code tandem demo init} and {@code tandem demo} write also
+ * gives every node a service address on loopback, 127.0.0.111, .112, ..., with the bind driver
+ * (docs/redundancy.md, Service addresses), so the addresses that follow the users move without root.
  */
 public final class DemoCluster {
     /** The first node's address is 127.0.0.{FIRST_HOST}; the cluster address is 127.0.0.10. */
@@ -37,13 +39,39 @@ public final class DemoCluster {
         return "127.0.0." + (FIRST_HOST + i);
     }
 
-    /** Writes the cluster and returns the configuration files, one per node. */
+    /**
+     * The first node's service address is 127.0.0.{FIRST_SERVICE_HOST}: just past the last node address a cluster
+     * of {@link #MAX_NODES} can have (127.0.0.110), so no service address is ever a node's, and the last one
+     * (127.0.0.210) stays below the broadcast host 255. The cluster address, 127.0.0.10, is below them all.
+     */
+    public static final int FIRST_SERVICE_HOST = FIRST_HOST + MAX_NODES;
+
+    /** Node i's service address: it follows the node's users to whichever node serves them. */
+    public static String serviceAddress(int i) {
+        return "127.0.0." + (FIRST_SERVICE_HOST + i);
+    }
+
     /** The cluster address of every demo cluster: the director binds it. */
     public static final String CLUSTER_ADDRESS = "127.0.0.10";
     /** The demo cluster's shared store: an H2 file next to the configuration files. */
     public static final String STORE_URL = "jdbc:h2:file:store/tandem;AUTO_SERVER=TRUE";
 
+    /**
+     * Writes the cluster without service addresses and returns the configuration files, one per node: each
+     * member's public address is then its node address, as the tests and benchmarks that start such a cluster
+     * expect.
+     */
     public static List<Path> write(Path dir, int nodes, Profile profile) throws IOException {
+        return write(dir, nodes, profile, false);
+    }
+
+    /**
+     * Writes the cluster and returns the configuration files, one per node; with {@code serviceAddresses} (what
+     * {@code tandem demo init} and {@code tandem demo} write) every node has the service address
+     * {@link #serviceAddress}, claimed by the bind driver, and that address is its public address, where the
+     * director redirects clients.
+     */
+    public static List<Path> write(Path dir, int nodes, Profile profile, boolean serviceAddresses) throws IOException {
         if (nodes < 1 || nodes > MAX_NODES) throw new Invalid("--nodes", nodes, "from 1 to " + MAX_NODES);
         Files.createDirectories(dir);
         writeSecret(dir.resolve("cluster-key"), randomSecret());
@@ -53,13 +81,13 @@ public final class DemoCluster {
             int first = i - i % 2;
             boolean pair = first + 1 < nodes;
             Path f = dir.resolve(nodeId(i) + ".yaml");
-            Files.writeString(f, yaml(i, first, pair, profile) + loadBalancing(i, nodes, profile) + sessionService(i, profile));
+            Files.writeString(f, yaml(i, first, pair, profile, serviceAddresses) + loadBalancing(i, nodes, profile) + sessionService(i, profile));
             files.add(f);
         }
         return files;
     }
 
-    private static String yaml(int i, int first, boolean pair, Profile profile) {
+    private static String yaml(int i, int first, boolean pair, Profile profile, boolean serviceAddresses) {
         StringBuilder y = new StringBuilder();
         y.append("# Node ").append(nodeId(i)).append(" of a local demo cluster (docs/node-config.yaml explains every key).\n");
         y.append("node:\n  id: ").append(nodeId(i)).append("\n  address: ").append(address(i)).append('\n');
@@ -68,8 +96,14 @@ public final class DemoCluster {
         y.append("redundancyGroup:\n  name: g").append(first / 2 + 1).append('\n');
         y.append("  highAvailability: ").append(pair).append("\n  nodes:\n");
         y.append("    - id: ").append(nodeId(first)).append("\n      address: ").append(address(first)).append('\n');
+        if (serviceAddresses) y.append("      serviceAddress: ").append(serviceAddress(first)).append('\n');
         if (pair) {
             y.append("    - id: ").append(nodeId(first + 1)).append("\n      address: ").append(address(first + 1)).append('\n');
+            if (serviceAddresses) y.append("      serviceAddress: ").append(serviceAddress(first + 1)).append('\n');
+        }
+        if (serviceAddresses) {
+            // 127.0.0.0/8 is routed to loopback already: binding the address is all a claim needs, so no root.
+            y.append("serviceAddresses:\n  driver: bind\n");
         }
         if (profile == Profile.FAST) {
             // The initialization timeout stays long enough for JVMs started one after another to find each other.
@@ -111,8 +145,9 @@ public final class DemoCluster {
     static final int DEMO_CONNECTIONS_PER_ADDRESS = 100_000;
 
     /**
-     * Every node runs the session service on its own address and port 8443, and watches it as a critical service
-     * ([RG-HB]: a critical service down for the Critical Service Delay fails the node over).
+     * Every node runs the session service on its own address and port 8443 (and on each service address it holds),
+     * and watches it on its own address as a critical service ([RG-HB]: a critical service down for the Critical
+     * Service Delay fails the node over).
      */
     private static String sessionService(int i, Profile profile) {
         boolean fast = profile == Profile.FAST;

@@ -42,6 +42,47 @@ class DemoClusterTest {
     }
 
     @Test
+    void theDemosClusterGivesEveryNodeALoopbackServiceAddressWithTheBindDriver() throws Exception {
+        List<Path> files = DemoCluster.write(dir.resolve("service"), 3, DemoCluster.Profile.FAST, true);
+        java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
+        for (int i = 0; i < DemoCluster.MAX_NODES; i++) nodeAddresses.add(DemoCluster.address(i));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < files.size(); i++) {
+            NodeConfig c = ConfigLoader.load(files.get(i));
+            String mine = c.serviceAddress();
+            assertThat(mine).as(files.get(i).toString()).isEqualTo("127.0.0.11" + (i + 1))
+                    .isEqualTo(DemoCluster.serviceAddress(i));
+            assertThat(seen.add(mine)).as("each node's service address is its own").isTrue();
+            assertThat(c.serviceAddresses().driver()).isEqualTo("bind");
+            // Distinct from every address the demo uses otherwise.
+            assertThat(mine).isNotIn(nodeAddresses).isNotEqualTo(DemoCluster.CLUSTER_ADDRESS)
+                    .isNotEqualTo(c.loadBalancing().privateAddress());
+            // Clients are redirected to the address that follows the users; the service's own socket and its
+            // health check stay on the node's address.
+            assertThat(c.loadBalancing().publicAddress()).isEqualTo(mine);
+            assertThat(c.sessionService().address()).isEqualTo(DemoCluster.address(i));
+            // The pair lists both nodes' service addresses; n3 alone has its own only.
+            for (NodeConfig.Member m : c.redundancyGroup().nodes()) {
+                int k = Integer.parseInt(m.id().substring(1)) - 1;
+                assertThat(m.serviceAddress()).isEqualTo(DemoCluster.serviceAddress(k));
+            }
+        }
+        // The largest cluster's addresses stay distinct and on the host part of 127.0.0.0/24.
+        assertThat(DemoCluster.serviceAddress(DemoCluster.MAX_NODES - 1)).isEqualTo("127.0.0.210");
+        assertThat(DemoCluster.serviceAddress(0)).isNotIn(nodeAddresses);
+    }
+
+    @Test
+    void withoutServiceAddressesThePublicAddressIsTheNodes() throws Exception {
+        List<Path> files = DemoCluster.write(dir.resolve("plain"), 2, DemoCluster.Profile.FAST);
+        for (int i = 0; i < files.size(); i++) {
+            NodeConfig c = ConfigLoader.load(files.get(i));
+            assertThat(c.serviceAddress()).isNull();
+            assertThat(c.loadBalancing().publicAddress()).isEqualTo(DemoCluster.address(i));
+        }
+    }
+
+    @Test
     void aClusterOfOneNodeLoadsWithNoPeers() throws Exception {
         List<Path> files = DemoCluster.write(dir.resolve("one"), 1, DemoCluster.Profile.FAST);
         NodeConfig c = ConfigLoader.load(files.get(0));
