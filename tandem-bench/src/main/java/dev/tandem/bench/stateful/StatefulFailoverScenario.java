@@ -52,6 +52,9 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             description = "sessions in the snapshot measured at the end (keep only; 0: none; default ${DEFAULT-VALUE})")
     int snapshotSessions;
 
+    @Option(names = "--keep-files", description = "keep each run's directory (configurations and node logs) and print where it is")
+    boolean keepFiles;
+
     private static final int ADMIN_PORT = 20075;
     private static final int SESSION_PORT = 8443;
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -189,7 +192,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             for (NodeProc n : nodes) if (n != null) n.close();
         }
         if (keep && snapshotSessions > 0) snapshot(jar, dir, configs, heap, admin, snapshot);
-        PairFailoverScenario.deleteTree(dir);
+        if (keepFiles) System.out.println("stateful-failover " + mode + ": configurations and node logs kept in " + dir);
+        else PairFailoverScenario.deleteTree(dir);
     }
 
     /** The peer restarts and receives a snapshot of {@code snapshotSessions} sessions held by n2. */
@@ -223,6 +227,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         long mark = c.mark();
         Thread.sleep(2L * heartbeatMs); // every client answered once since the mark
         long t0 = System.nanoTime();
+        System.out.printf("stateful-failover %s %s: starts at %s%n", mode, event, java.time.Instant.now());
         action.run();
         await(event + ": every client answered" + (by == null ? "" : " by " + by),
                 () -> by == null ? everyoneAnsweredSince(c, t0) : c.allAnsweredBy(by, t0), nodes);
