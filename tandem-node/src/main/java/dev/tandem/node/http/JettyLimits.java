@@ -68,8 +68,11 @@ public final class JettyLimits {
         this.clients = new ClientConnections(http.maxConnectionsPerClient());
     }
 
-    /** Applies {@code http} to the server {@code cfg} configures; {@code server} names it in logs. */
-    public static void install(JavalinConfig cfg, NodeConfig.Http http, String server) {
+    /**
+     * Applies {@code http} to the server {@code cfg} configures; {@code server} names it in logs. A connector added
+     * to the running server later is put under the same limits with {@link #watch}.
+     */
+    public static JettyLimits install(JavalinConfig cfg, NodeConfig.Http http, String server) {
         JettyLimits limits = new JettyLimits(server, http);
         cfg.http.maxRequestSize = http.maxBodyBytes();
         cfg.jetty.modifyServer(s -> {
@@ -87,25 +90,11 @@ public final class JettyLimits {
                 }
             });
         });
+        return limits;
     }
 
     private void starting(Server s) {
-        for (Connector c : s.getConnectors()) {
-            if (c instanceof AbstractConnector a) {
-                a.setIdleTimeout(http.idleTimeout().toMillis());
-                a.addEventListener(new Connection.Listener() {
-                    @Override
-                    public void onOpened(Connection connection) {
-                        opened(connection);
-                    }
-
-                    @Override
-                    public void onClosed(Connection connection) {
-                        closed(connection);
-                    }
-                });
-            }
-        }
+        for (Connector c : s.getConnectors()) watch(c);
         s.setHandler(new Guard(s.getHandler()));
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tandem-http-limits-" + server);
@@ -114,6 +103,23 @@ public final class JettyLimits {
         });
         long every = Math.max(10, Math.min(LONGEST_SWEEP_MS, http.headerTimeout().toMillis() / 4));
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Puts a connector under these limits: its idle timeout, the per-client cap and the header timeout. */
+    public void watch(Connector c) {
+        if (!(c instanceof AbstractConnector a)) return;
+        a.setIdleTimeout(http.idleTimeout().toMillis());
+        a.addEventListener(new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                opened(connection);
+            }
+
+            @Override
+            public void onClosed(Connection connection) {
+                closed(connection);
+            }
+        });
     }
 
     private void stopped() {

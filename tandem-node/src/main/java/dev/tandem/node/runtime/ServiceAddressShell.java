@@ -26,9 +26,13 @@ import org.slf4j.LoggerFactory;
 final class ServiceAddressShell implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceAddressShell.class);
     /**
-     * A claim that could not bind is tried again after 10 ms (a tenth of the fast profile's heartbeat interval: a
-     * planned move's release lands within it), then twice as long each time up to a second.
+     * A claim whose address is claimed but not yet free to listen on is tried again every 5 ms for a second: a
+     * planned move's release lands within a few milliseconds, and every one of them is a client waiting. Anything
+     * slower (a driver that failed, an address held by something else) is tried again after 10 ms, then twice as
+     * long each time up to a second.
      */
+    private static final Duration LISTEN_RETRY = Duration.ofMillis(5);
+    private static final int LISTEN_RETRIES = 200;
     private static final Duration FIRST_RETRY = Duration.ofMillis(10);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(1);
     /** After this many tries (about five seconds) the wait is worth a warning: something else holds the address. */
@@ -54,6 +58,8 @@ final class ServiceAddressShell implements AutoCloseable {
     private volatile Set<NodeId> wanted = Set.of();
     /** What is on this host now; written by the worker only. */
     private final Set<NodeId> held = ConcurrentHashMap.newKeySet();
+    /** Claimed by the driver but not listened on yet (its previous holder still has it open); written by the worker, and by releaseNow. */
+    private final Set<NodeId> claimedOnly = ConcurrentHashMap.newKeySet();
 
     ServiceAddressShell(NodeConfig config, HookRunner hooks) {
         this.self = NodeId.of(config.id());
@@ -104,27 +110,38 @@ final class ServiceAddressShell implements AutoCloseable {
     }
 
     private void claim(NodeId owner, int attempt) {
-        if (!wanted.contains(owner) || held.contains(owner)) return;
+        if (held.contains(owner)) return;
         String address = addressOf.get(owner);
         AddressDriver driver = drivers.get(address);
+        if (!wanted.contains(owner)) {
+            if (claimedOnly.remove(owner)) driver.release();
+            return;
+        }
         Listener l = listener;
         String problem = null;
+        boolean listening = false;
         if (l == NOBODY) {
             problem = "the node is still starting";
-        } else if (!driver.claim()) {
+        } else if (!claimedOnly.contains(owner) && !driver.claim()) {
             problem = "the " + driver.describe() + " address driver could not claim it";
         } else {
+            claimedOnly.add(owner);
             try {
                 l.listen(address);
+                listening = true;
             } catch (RuntimeException e) {
                 // Its previous holder has not closed it yet: a planned move releases a moment after it tells us.
-                driver.release();
                 problem = "it is not free yet (" + e.getMessage() + ")";
             }
         }
-        if (problem != null) {
-            if (attempt == WARN_AFTER) LOG.warn("{} cannot claim the service address {} of {}: {}; trying on", self, address, owner, problem);
-            long delay = Math.min(LONGEST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt, 10));
+        if (!listening) {
+            // Waiting for the previous holder to close: quick tries first. Otherwise, or after a second of them,
+            // the n-th slow try waits 10 ms * 2^n, at most a second.
+            boolean waitingToListen = claimedOnly.contains(owner);
+            int slow = waitingToListen ? attempt - LISTEN_RETRIES : attempt;
+            if (slow == WARN_AFTER) LOG.warn("{} cannot claim the service address {} of {}: {}; trying on", self, address, owner, problem);
+            long delay = slow < 0 ? LISTEN_RETRY.toMillis()
+                    : Math.min(LONGEST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(slow, 10));
             try {
                 worker.schedule(() -> claim(owner, attempt + 1), delay, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -133,12 +150,17 @@ final class ServiceAddressShell implements AutoCloseable {
             return;
         }
         held.add(owner);
+        claimedOnly.remove(owner);
         LOG.info("{} holds the service address {} of {}", self, address, owner);
     }
 
     private void release(NodeId owner) {
-        if (!held.remove(owner)) return;
         String address = addressOf.get(owner);
+        if (claimedOnly.remove(owner)) {
+            drivers.get(address).release(); // claimed, never listened on
+            return;
+        }
+        if (!held.remove(owner)) return;
         Listener l = listener;
         if (l != null) l.unlisten(address);
         drivers.get(address).release();
@@ -148,6 +170,9 @@ final class ServiceAddressShell implements AutoCloseable {
     /** The node failed: from any thread, give every address up now, without waiting for the worker. */
     void releaseNow() {
         wanted = Set.of();
+        for (NodeId owner : Set.copyOf(claimedOnly)) {
+            if (claimedOnly.remove(owner)) drivers.get(addressOf.get(owner)).release();
+        }
         for (NodeId owner : Set.copyOf(held)) {
             held.remove(owner);
             String address = addressOf.get(owner);

@@ -34,6 +34,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +65,12 @@ public final class SessionService implements AutoCloseable {
     private final Javalin app;
     /** The service's TLS context when it serves HTTPS, or null. */
     private final javax.net.ssl.SSLContext https;
-    private final Map<String, Javalin> onAddresses = new LinkedHashMap<>();
+    /** The limits of the service's HTTP server, which the connectors of service addresses are put under too. */
+    private JettyLimits limits;
+    /** The HTTP configuration Javalin gave the server, for the connectors of service addresses. */
+    private volatile HttpConfiguration httpConfiguration;
+    /** A connector of the one server for each service address the node holds now. */
+    private final Map<String, ServerConnector> onAddresses = new LinkedHashMap<>();
     private volatile Set<Serving.Side> served = Set.of();
     private volatile Load lastReported;
     private final Object servingLock = new Object();
@@ -87,18 +96,20 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * One HTTP server with the service's routes. The node's own address has one for the service's life; each
-     * service address the node holds gets another while it holds it (docs/redundancy.md, Service addresses), all
-     * over the same sessions.
+     * The HTTP server with the service's routes, on the node's own address for the service's life. Each service
+     * address the node holds gets a connector of its own on this server while it holds it (docs/redundancy.md,
+     * Service addresses): opening or closing one takes a few milliseconds, where a server of its own took tens.
      */
     private Javalin server(String address, int port) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             if (https != null) {
-                cfg.jetty.addConnector((server, httpConfig) -> PemTls.jettyConnector(server, httpConfig, https,
-                        address, port));
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    httpConfiguration = httpConfig;
+                    return PemTls.jettyConnector(server, httpConfig, https, address, port);
+                });
             }
-            JettyLimits.install(cfg, config.http(), "session service of " + host.id());
+            limits = JettyLimits.install(cfg, config.http(), "session service of " + host.id());
             cfg.routes.post("/session/login", this::login);
             // GET too: a client that follows the cluster address's redirect arrives here with the same method.
             cfg.routes.get("/session/login", this::login);
@@ -420,23 +431,48 @@ public final class SessionService implements AutoCloseable {
      */
     public synchronized void listen(String address) {
         if (onAddresses.containsKey(address)) return;
-        Javalin extra = server(address, port());
+        Server server = app.jettyServer().server();
+        ServerConnector c = https != null
+                ? (ServerConnector) PemTls.jettyConnector(server, baseConfiguration(server), https, address, port())
+                : new ServerConnector(server, new HttpConnectionFactory(baseConfiguration(server)));
+        c.setHost(address);
+        c.setPort(port());
+        limits.watch(c);
+        server.addConnector(c);
         try {
-            extra.start(address, port());
-        } catch (RuntimeException e) {
-            extra.stop();
-            throw e;
+            c.start();
+        } catch (Exception e) {
+            server.removeConnector(c);
+            stopQuietly(c);
+            throw new IllegalStateException("cannot listen on " + address + ":" + port() + ": " + e.getMessage(), e);
         }
-        onAddresses.put(address, extra);
+        onAddresses.put(address, c);
         LOG.info("session service of {} also answers on {}:{}", host.id(), address, port());
+    }
+
+    /** The HTTP configuration of the service's own connector: a service address is answered the same way. */
+    private HttpConfiguration baseConfiguration(Server server) {
+        HttpConfiguration given = httpConfiguration;
+        if (given != null) return given;
+        HttpConnectionFactory f = server.getConnectors()[0].getConnectionFactory(HttpConnectionFactory.class);
+        return f != null ? f.getHttpConfiguration() : new HttpConfiguration();
     }
 
     /** Stops answering on {@code address}: the node gives that service address up. Its sessions stay. */
     public synchronized void unlisten(String address) {
-        Javalin extra = onAddresses.remove(address);
-        if (extra == null) return;
-        extra.stop();
+        ServerConnector c = onAddresses.remove(address);
+        if (c == null) return;
+        stopQuietly(c);
+        app.jettyServer().server().removeConnector(c);
         LOG.info("session service of {} no longer answers on {}:{}", host.id(), address, port());
+    }
+
+    private void stopQuietly(ServerConnector c) {
+        try {
+            c.stop();
+        } catch (Exception e) {
+            LOG.warn("session service of {}: closing {}:{} failed: {}", host.id(), c.getHost(), c.getPort(), e.toString());
+        }
     }
 
     /** The service addresses the service answers on now. */
@@ -449,7 +485,7 @@ public final class SessionService implements AutoCloseable {
         timer.shutdownNow();
         standby.close();
         synchronized (this) {
-            onAddresses.values().forEach(Javalin::stop);
+            onAddresses.values().forEach(this::stopQuietly);
             onAddresses.clear();
         }
         app.stop();

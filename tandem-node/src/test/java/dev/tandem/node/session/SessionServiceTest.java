@@ -1,6 +1,7 @@
 package dev.tandem.node.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,9 @@ import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.config.NodeConfig;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,6 +110,39 @@ class SessionServiceTest {
 
     private JsonNode stats() throws Exception {
         return send("GET", "/session/stats", null).json();
+    }
+
+    @Test
+    void aServiceAddressIsAnsweredWhileHeldOverTheSameSessionsAndClosedAlone() throws Exception {
+        start(10, UserHomes.NONE);
+        String session = login("alice");
+        String held = "127.0.52.77";
+        String busy = "127.0.52.78";
+        service.listen(held);
+        String own = base;
+        base = "http://" + held + ":" + service.port();
+        assertThat(heartbeat(session)).isEqualTo(200); // the same session, at the service address
+        assertThat(service.listening()).containsExactly(held);
+
+        // Something else has the other address open at the service's port: listening there fails, and says so.
+        try (ServerSocket other = new ServerSocket()) {
+            other.bind(new InetSocketAddress(busy, service.port()));
+            assertThatThrownBy(() -> service.listen(busy))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(busy + ":" + service.port());
+        }
+        assertThat(service.listening()).containsExactly(held);
+        service.listen(busy); // free now
+        assertThat(service.listening()).containsExactlyInAnyOrder(held, busy);
+
+        service.unlisten(held);
+        assertThatThrownBy(() -> heartbeat(session)).isInstanceOf(ConnectException.class);
+        base = "http://" + busy + ":" + service.port();
+        assertThat(heartbeat(session)).isEqualTo(200);
+        base = own;
+        assertThat(heartbeat(session)).isEqualTo(200); // the node's own address never closed
+        service.listen(held); // and it can be held again
+        base = "http://" + held + ":" + service.port();
+        assertThat(heartbeat(session)).isEqualTo(200);
     }
 
     @Test
