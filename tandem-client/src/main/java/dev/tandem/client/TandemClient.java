@@ -254,12 +254,16 @@ public final class TandemClient implements AutoCloseable {
 
     /**
      * One heartbeat. The session is kept through a failover (docs/client.md, Failover): while the member's address
-     * does not answer, or answers 503 {@code moving} or {@code node-unavailable}, the client tries again every
-     * heartbeat interval (at most a second) at the same address, for as long as the session stays active on the
+     * does not answer, or answers 503 {@code moving} or {@code node-unavailable}, the client tries again at the same
+     * address ({@link #retryAfterFailure}: first after a quarter interval, then each interval), for as long as the session stays active on the
      * service ({@code hold}, the service's inactiveAfter, since the last answered heartbeat). The node that answers
      * may be another one now: the survivor of the pair, which took the session over with its user.
      */
     private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered) {
+        heartbeat(gen, in, hold, lastAnswered, true);
+    }
+
+    private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered, boolean firstFailure) {
         HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).header(SESSION_HEADER, in.session())
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         send(req).whenComplete((r, e) -> {
@@ -279,12 +283,23 @@ public final class TandemClient implements AutoCloseable {
                     : "node " + in.node() + " answered the heartbeat " + r.statusCode() + reasonOf(r);
             boolean passing = e != null || r.statusCode() == 503 && transientCode(r);
             if (passing && now - lastAnswered < hold.toNanos()) {
-                Duration again = in.heartbeat().compareTo(LONGEST_HEARTBEAT_RETRY) < 0 ? in.heartbeat() : LONGEST_HEARTBEAT_RETRY;
-                schedule(gen, again, () -> heartbeat(gen, in, hold, lastAnswered));
+                schedule(gen, retryAfterFailure(in.heartbeat(), firstFailure), () -> heartbeat(gen, in, hold, lastAnswered, false));
                 return;
             }
             lost(gen, in, why, e != null ? Duration.ZERO : retryAfter(r));
         });
+    }
+
+    /**
+     * When a heartbeat that found no answer is repeated: the first time after a quarter of the interval (a planned
+     * move or a takeover is over within tens of milliseconds, so most clients then miss no more than that), later
+     * ones each interval, so a long outage costs the nodes no more requests than heartbeats do; never less than
+     * 10 ms apart nor more than a second.
+     */
+    static Duration retryAfterFailure(Duration heartbeat, boolean firstFailure) {
+        Duration d = firstFailure ? heartbeat.dividedBy(4) : heartbeat;
+        if (d.compareTo(SHORTEST_HEARTBEAT) < 0) d = SHORTEST_HEARTBEAT;
+        return d.compareTo(LONGEST_HEARTBEAT_RETRY) > 0 ? LONGEST_HEARTBEAT_RETRY : d;
     }
 
     /** The 503s a failover answers with while the session moves: the session is kept and the heartbeat repeated. */

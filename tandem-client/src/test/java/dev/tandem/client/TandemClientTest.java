@@ -81,6 +81,16 @@ class TandemClientTest {
     }
 
     @Test
+    void aHeartbeatThatFoundNoAnswerIsRepeatedSoonOnceThenEachInterval() {
+        assertThat(TandemClient.retryAfterFailure(Duration.ofMillis(100), true)).isEqualTo(Duration.ofMillis(25));
+        assertThat(TandemClient.retryAfterFailure(Duration.ofMillis(100), false)).isEqualTo(Duration.ofMillis(100));
+        assertThat(TandemClient.retryAfterFailure(Duration.ofMillis(20), true)).isEqualTo(Duration.ofMillis(10));
+        assertThat(TandemClient.retryAfterFailure(Duration.ofSeconds(2), true)).isEqualTo(Duration.ofMillis(500));
+        assertThat(TandemClient.retryAfterFailure(Duration.ofSeconds(30), true)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(TandemClient.retryAfterFailure(Duration.ofSeconds(30), false)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void usesTheDirectorsJsonAnswerWhenAskedTo() throws Exception {
         Services.Running n2 = keep(Services.start("n2"));
         FakeDirector director = keep(new FakeDirector());
