@@ -41,7 +41,7 @@ public final class ScenarioCommands {
             "kill-during", "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
             "hook-time", "network", "seed", "lb", "lb-cluster", "lb-start", "connect", "disconnect", "idle",
             "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused", "expect-lb",
-            "version");
+            "version", "replication-links");
 
     static Parsed parse(List<String> w) {
         String cmd = w.get(0).toLowerCase(Locale.ROOT);
@@ -94,6 +94,17 @@ public final class ScenarioCommands {
                         case "db-down" -> s.databaseDown(node);
                         default -> s.databaseUp(node);
                     }
+                    return ok();
+                });
+            }
+            case "replication-links" -> {
+                arity(cmd, a, 1, 1, "replication-links on|off");
+                String v = a.get(0).toLowerCase(Locale.ROOT);
+                if (!v.equals("on") && !v.equals("off")) {
+                    throw new Invalid("replication-links", a.get(0), "on, off");
+                }
+                yield setup(ctx -> {
+                    ctx.sim().replicationLinks(v.equals("on"));
                     return ok();
                 });
             }

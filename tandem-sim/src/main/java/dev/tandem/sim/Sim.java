@@ -49,6 +49,7 @@ public final class Sim {
     private final Map<NodeId, SimNode> nodes = new LinkedHashMap<>();
     private final Map<String, RedundancyGroup> groups = new LinkedHashMap<>();
     private final Set<Set<NodeId>> partitions = new HashSet<>();
+    private boolean replicationLinks;
     private final Map<NodeId, Integer> usersByHome = new LinkedHashMap<>();
     private final List<String> trace = new ArrayList<>();
     private Instant now = EPOCH;
@@ -246,6 +247,16 @@ public final class Sim {
         });
     }
 
+    /**
+     * Whether the nodes keep a connection to their peer's process (the session replication link of handover keep),
+     * which the host of a killed process resets: the peer then probes at once ({@link RmEvent.PeerLinkLost}).
+     * Off by default, as without replication (the specification's relogin).
+     */
+    public void replicationLinks(boolean on) {
+        replicationLinks = on;
+        log("replication links " + (on ? "on" : "off"));
+    }
+
     /** Dies silently: power or network loss. Nothing is sent; what it persisted stays. */
     public void crash(NodeId id) {
         SimNode n = running(id, "crash");
@@ -258,6 +269,16 @@ public final class Sim {
     public void kill(NodeId id) {
         SimNode n = running(id, "kill");
         down(n, "is killed");
+        if (!replicationLinks) return;
+        // Its host resets the connections the process had (a pair's session replication link): each node at the
+        // other end hears of it after a network delay (the recovery manager filters out all but its peer).
+        for (SimNode other : nodes.values()) {
+            if (other == n || !other.up || cut(id, other.id)) continue;
+            long process = other.process;
+            queue.schedule(now.plus(delay()), () -> {
+                if (other.up && other.process == process && !cut(id, other.id)) deliver(other, new RmEvent.PeerLinkLost(id));
+            });
+        }
     }
 
     private void down(SimNode n, String how) {

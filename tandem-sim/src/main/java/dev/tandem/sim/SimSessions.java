@@ -40,6 +40,8 @@ public final class SimSessions {
         this.a = a;
         this.b = b;
         this.mode = mode;
+        // With keep the nodes replicate over a connection, which a killed process's host resets (as the node's does).
+        sim.replicationLinks(mode == SessionHandover.Mode.KEEP);
         for (NodeId n : List.of(a, b)) {
             live.put(n, new HashMap<>());
             copies.put(n, new HashMap<>());

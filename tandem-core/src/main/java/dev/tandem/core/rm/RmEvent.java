@@ -32,6 +32,13 @@ public sealed interface RmEvent {
      */
     record PeerRefused() implements RmEvent {}
 
+    /**
+     * A connection to node {@code from}'s process was reset (the node's session replication link): the process may
+     * be gone. A heartbeat sent at once tells: a dead process's host refuses it, which starts crash detection without
+     * waiting out the keep-alive interval; a live peer just hears from us (docs/decisions/0080-a-reset-link-probes-the-peer.md).
+     */
+    record PeerLinkLost(dev.tandem.core.NodeId from) implements RmEvent {}
+
     record Received(RmMessage message) implements RmEvent {}
 
     /** A critical service check changed its verdict. */

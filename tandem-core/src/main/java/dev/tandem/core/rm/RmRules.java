@@ -105,6 +105,9 @@ final class RmRules {
                 }
             }
             case PeerRefused pr -> refused();
+            case PeerLinkLost l -> {
+                if (running && group.peerOf(before.self()).filter(l.from()::equals).isPresent()) announce = true; // probe now
+            }
             case Received r -> received(r.message());
             case ServiceChanged sc -> serviceChanged(sc.service(), sc.running());
             case DatabaseChanged dc -> databaseDownSince = dc.up() ? null

@@ -306,6 +306,22 @@ class RecoveryManagerTest {
     }
 
     @Test
+    void aResetLinkToThePeerSendsAHeartbeatAtOnceAndDecidesNothing() {
+        RmPair p = RmPair.of(true);
+        p.startBoth();
+        p.now = T0.plusSeconds(5); // between two scheduled heartbeats
+        RmState before = p.state(N1);
+        Transition<RmState> t = p.step(N1, new RmEvent.PeerLinkLost(N2));
+        assertThat(RmPair.of(t, Effect.Send.class)).as("a probe, now").singleElement()
+                .satisfies(s -> assertThat(s.message()).isInstanceOf(RmMessage.Heartbeat.class));
+        assertThat(t.state().state()).isEqualTo(before.state());
+        assertThat(t.state().peer().alive()).as("a hint, not a verdict").isTrue();
+
+        // A node that is not its peer: nothing is sent.
+        assertThat(RmPair.of(p.step(N1, new RmEvent.PeerLinkLost(N3)), Effect.Send.class)).isEmpty();
+    }
+
+    @Test
     void aHeartbeatFromAnotherGroupIsIgnored() {
         RmPair p = RmPair.of(true);
         p.startBoth();

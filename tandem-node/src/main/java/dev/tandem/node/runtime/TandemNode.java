@@ -220,6 +220,15 @@ public final class TandemNode implements AutoCloseable {
                 if (lb != null) TandemNode.this.reportLoad(load);
             }
             @Override public boolean addressesFollowUsers() { return serviceAddresses.any(); }
+            @Override public void peerLinkLost() {
+                Optional<NodeId> peer = group.peerOf(self);
+                if (peer.isEmpty()) return;
+                try {
+                    loop.execute(() -> step(new RmEvent.PeerLinkLost(peer.get())));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the node is stopping: nothing to probe for
+                }
+            }
             @Override public void capacityChanged(boolean over, int own, int peer, int max) {
                 events.publish("capacity", clock.instant(), Map.of("node", self.value(), "enough", !over,
                         "own", own, "peer", peer, "max", max));

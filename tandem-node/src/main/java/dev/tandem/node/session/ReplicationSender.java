@@ -51,6 +51,8 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
     /** A batch on its way: its number, the last change it carries (or -1), and when it was sent. */
     private record InFlight(long seq, long lastOp, boolean snapshotEnd, long sentNanos) {}
 
+    /** Told when a link that was up breaks: the node probes its peer at once (decision 0080). */
+    private final Runnable linkLost;
     private final String self;
     private final String peer;
     private final InetSocketAddress peerAt;
@@ -92,8 +94,9 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
      */
     ReplicationSender(String self, String peer, InetSocketAddress peerAt, String bindFrom, SessionBook book,
                       Duration ackTimeout, Envelope sealer, Envelope opener, BiConsumer<String, String> dropped,
-                      long incarnation) {
+                      long incarnation, Runnable linkLost) {
         this.incarnation = incarnation;
+        this.linkLost = linkLost;
         this.self = self;
         this.peer = peer;
         this.peerAt = peerAt;
@@ -376,6 +379,7 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
     /** Ends the connection; a snapshot goes on the next. Called with or without {@code lock} held. */
     private void breakLink(String why) {
         List<CompletableFuture<Boolean>> left = new ArrayList<>();
+        boolean lost = false;
         synchronized (lock) {
             Socket s = socket;
             boolean wasUp = streaming;
@@ -392,9 +396,11 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
             if (why != null && wasUp) {
                 errors.incrementAndGet();
                 LOG.warn("{}: session replication to {} dropped: {}; a snapshot follows on reconnecting", self, peer, why);
+                lost = true;
             }
         }
         left.forEach(f -> f.complete(false));
+        if (lost) linkLost.run(); // the peer's process may be gone: probe it now (decision 0080)
     }
 
     /** What the link is doing, for the API, the CLI and the metrics. */

@@ -51,7 +51,7 @@ public final class Standby implements AutoCloseable {
         receiver = new ReplicationReceiver(host.id(), peer, listenAt, book, envelopes.get(), dropped, serving, clock)
                 .start();
         sender = new ReplicationSender(host.id(), peer, peerAt, bindFrom, book, config.replication().ackTimeout(),
-                envelopes.get(), envelopes.get(), dropped, incarnation);
+                envelopes.get(), envelopes.get(), dropped, incarnation, host::peerLinkLost);
         book.journal(sender);
     }
 

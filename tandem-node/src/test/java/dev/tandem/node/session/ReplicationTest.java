@@ -206,12 +206,13 @@ class ReplicationTest {
     /** n1's book streams to n2's: a login is acknowledged once n2 holds it; without n2 the standby is not ready. */
     @Test
     void theSenderStreamsTheBookAndALoginWaitsForItsAcknowledgement() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger linkLost = new java.util.concurrent.atomic.AtomicInteger();
         SessionBook n2book = book("n2", "n1");
         ReplicationReceiver r = receiver(n2book);
         SessionBook n1book = book("n1", "n2");
         ReplicationSender sender = new ReplicationSender("n1", "n2", new InetSocketAddress(HOST, r.port()), HOST,
                 n1book, Duration.ofMillis(200), new Envelope(Optional.of(KEY), true, "n1", 3),
-                new Envelope(Optional.of(KEY), true, "n1", 3), (c, d) -> drops.add(c), 3);
+                new Envelope(Optional.of(KEY), true, "n1", 3), (c, d) -> drops.add(c), 3, linkLost::incrementAndGet);
         open.add(sender);
         n1book.journal(sender);
         n1book.admit("before", "alice", "10.0.0.1", Serving.Side.OWN, Instant.now()); // goes in the snapshot
@@ -233,9 +234,13 @@ class ReplicationTest {
         assertThat(n2book.heartbeat("t7", Instant.now())).isPresent();
         assertThat(n2book.find("before").orElseThrow().side()).isEqualTo(Serving.Side.PEER);
 
-        // The peer goes away: logins no longer wait, the standby is not ready.
+        assertThat(linkLost).hasValue(0);
+
+        // The peer goes away: logins no longer wait, the standby is not ready, and the node is told once, so that it
+        // probes its peer at once (decision 0080).
         r.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> !sender.status().ready());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(linkLost).hasValue(1));
         n1book.admit("after", null, "10.0.2.1", Serving.Side.OWN, Instant.now());
         assertThat(sender.acknowledged(sender.mark()).get(1, TimeUnit.SECONDS)).isFalse();
         assertThat(drops).isEmpty();
