@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -41,6 +42,8 @@ public final class JettyLimits {
     private static final Logger LOG = LoggerFactory.getLogger(JettyLimits.class);
     /** The sweep runs at least this often, so a short header timeout in a test is kept to about this much. */
     private static final long LONGEST_SWEEP_MS = 1000;
+
+    private static final int ACCEPT_QUEUE = 4096;
 
     private final String server;
     private final NodeConfig.Http http;
@@ -105,9 +108,15 @@ public final class JettyLimits {
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Puts a connector under these limits: its idle timeout, the per-client cap and the header timeout. */
+    /**
+     * Puts a connector under these limits: its idle timeout, the per-client cap and the header timeout, and a
+     * listen backlog for a crowd: when a service address moves, every client of it connects to the new holder within
+     * a heartbeat interval, and the JDK's default backlog of 50 dropped the rest of a thousand, whose connects then
+     * waited seconds for the kernel's SYN retransmission. The kernel caps it at net.core.somaxconn.
+     */
     public void watch(Connector c) {
         if (!(c instanceof AbstractConnector a)) return;
+        if (c instanceof ServerConnector s) s.setAcceptQueueSize(ACCEPT_QUEUE);
         a.setIdleTimeout(http.idleTimeout().toMillis());
         a.addEventListener(new Connection.Listener() {
             @Override

@@ -508,6 +508,10 @@ public final class SessionService implements AutoCloseable {
     }
 
     private static void refuse(Context ctx, Refusal r) {
+        // The session's service address is moving to the peer: the client's connection still reaches this node,
+        // which will close it when it lets the address go, maybe a while later with many clients. Closed now, the
+        // client's next heartbeat opens a new connection, and that reaches whoever holds the address by then.
+        if (r.code.equals("moving")) ctx.header("Connection", "close");
         if (r.retryAfter != null) {
             long s = Math.max(1, (r.retryAfter.toMillis() + 999) / 1000);
             ctx.header("Retry-After", Long.toString(s));

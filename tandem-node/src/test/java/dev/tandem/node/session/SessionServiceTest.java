@@ -55,6 +55,7 @@ class SessionServiceTest {
     /** The node as the service sees it: n1, paired with n2, serving what the test says. */
     static final class FakeHost implements SessionHost {
         volatile Set<Serving.Side> serving = EnumSet.of(Serving.Side.OWN);
+        volatile boolean addressesFollowUsers;
         final List<Load> reports = new CopyOnWriteArrayList<>();
 
         @Override public String id() { return "n1"; }
@@ -62,6 +63,7 @@ class SessionServiceTest {
         @Override public Set<Serving.Side> serving() { return serving; }
         @Override public Duration reloginLower() { return Duration.ofSeconds(120); }
         @Override public void reportLoad(Load load) { reports.add(load); }
+        @Override public boolean addressesFollowUsers() { return addressesFollowUsers; }
 
         Load last() {
             return reports.get(reports.size() - 1);
@@ -142,6 +144,24 @@ class SessionServiceTest {
         assertThat(heartbeat(session)).isEqualTo(200); // the node's own address never closed
         service.listen(held); // and it can be held again
         base = "http://" + held + ":" + service.port();
+        assertThat(heartbeat(session)).isEqualTo(200);
+    }
+
+    @Test
+    void aSessionMovingWithItsAddressIsAnswered503MovingAndTheConnectionClosed() throws Exception {
+        start(10, UserHomes.NONE);
+        host.addressesFollowUsers = true;
+        String session = login("alice");
+        service.book().demote(Serving.Side.OWN); // as a planned move does: the session is a copy, the peer's soon
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/session/heartbeat"))
+                .header(SessionService.SESSION_HEADER, session).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("moving");
+        // The next heartbeat must open a new connection: that one reaches whoever holds the address then.
+        assertThat(r.headers().firstValue("Connection")).hasValue("close");
+
+        service.book().promote(Serving.Side.OWN, clock.instant()); // the move taken back: served here again
         assertThat(heartbeat(session)).isEqualTo(200);
     }
 
