@@ -3,53 +3,177 @@ package dev.tandem.bench.stateful;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.bench.Samples;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * N session clients that log in at one address and then heartbeat every interval, each at its own phase, recording
- * when a heartbeat was last answered 200 with the client's own session, and by which node. A client whose session
- * is answered 404 (lost) logs in again at once at the same address (the relogin handover's clients, without the
- * Client Re-Login delay, which a real client adds on top). Nothing waits on a node: requests are asynchronous,
- * with a timeout of two intervals.
+ * when a heartbeat was last answered 200 with the client's own session, and by which node. They behave as
+ * TandemClient does through a failover: a heartbeat that found no answer (refused, closed, timed out, 503) is
+ * repeated after a quarter of the interval once, then at the interval. A client whose session is answered 404 (lost)
+ * logs in again at once at the same address (the relogin handover's clients, without the Client Re-Login delay,
+ * which a real client adds on top).
+ *
+ * <p>One Netty event loop thread carries every client, each on a keep-alive connection of its own, so that a
+ * thousand clients at ten heartbeats a second cost the machine a fraction of a core and leave the rest to the nodes
+ * being measured (the JDK's HttpClient took about a core for this). A request waits at most a second for its
+ * answer, then its connection is closed and the next heartbeat opens another (TandemClient waits ten by default): a
+ * timeout of a couple of 100 ms intervals closed hundreds of connections whenever a node was briefly slow, and the
+ * node then spent itself on reconnections.
  */
 final class HeartbeatingClients implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("tandem-bench-conn");
+
+    /** What a request came to: the status and body, or a failure (status -1 and why). */
+    private record Answer(int status, String body) {
+        boolean failed() {
+            return status < 0;
+        }
+    }
+
+    private interface Callback {
+        void answered(Answer a);
+    }
+
+    /** One keep-alive connection to an address, one request at a time; the event loop's only. */
+    private final class Conn {
+        final String address;
+        Channel channel;
+        Callback pending;
+        ScheduledFuture<?> timeout;
+
+        Conn(String address) {
+            this.address = address;
+        }
+
+        void send(String path, String session, Duration limit, Callback callback) {
+            if (pending != null) throw new IllegalStateException("a request is still waiting on this connection");
+            pending = callback;
+            timeout = loop.schedule(() -> {
+                if (pending == callback) fail("timed out", true);
+            }, limit.toNanos(), TimeUnit.NANOSECONDS);
+            if (channel != null && channel.isActive()) {
+                write(path, session);
+                return;
+            }
+            ChannelFuture f = bootstrap.connect(address, port);
+            channel = f.channel();
+            channel.attr(CONN).set(this);
+            f.addListener(done -> {
+                if (pending != callback) return;
+                if (done.isSuccess()) write(path, session);
+                else fail(String.valueOf(done.cause()), true);
+            });
+        }
+
+        private void write(String path, String session) {
+            FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.EMPTY_BUFFER);
+            r.headers().set(HttpHeaderNames.HOST, address).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            if (session != null) r.headers().set(SESSION_HEADER, session);
+            channel.writeAndFlush(r).addListener(w -> {
+                if (!w.isSuccess()) fail(String.valueOf(w.cause()), true);
+            });
+        }
+
+        void answered(int status, String body) {
+            Callback c = pending;
+            if (c == null) return;
+            pending = null;
+            timeout.cancel(false);
+            c.answered(new Answer(status, body));
+        }
+
+        /** The server closes this connection after its answer: the next request opens a new one. */
+        void forget() {
+            if (channel != null) channel.close();
+            channel = null;
+        }
+
+        void fail(String why, boolean close) {
+            Callback c = pending;
+            pending = null;
+            if (timeout != null) timeout.cancel(false);
+            if (close && channel != null) channel.close();
+            channel = null;
+            if (c != null) c.answered(new Answer(-1, why));
+        }
+    }
+
+    /** Hands each response to its connection's waiting request; a connection that closes fails it. */
+    @ChannelHandler.Sharable
+    private static final class Responses extends SimpleChannelInboundHandler<FullHttpResponse> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+            Conn c = ctx.channel().attr(CONN).get();
+            if (c == null) return;
+            if (!HttpUtil.isKeepAlive(r)) c.forget(); // Connection: close; the next request opens another
+            c.answered(r.status().code(), r.content().toString(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            Conn c = ctx.channel().attr(CONN).get();
+            if (c != null && c.channel == ctx.channel()) c.fail("closed", false);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
 
     /** One client: its session now, and the answers it saw. */
     static final class Client {
-        final String address;
         volatile String session;
         volatile long lastAnsweredNanos;
         volatile String answeredBy;
         /** Answered heartbeats (nanos) since the mark, for the interruption of the last event. */
         final List<Long> answers = new ArrayList<>();
         volatile int lost;
-        volatile boolean inFlight;
-        /** Why the last login failed: the status and body, or the exception. */
+        /** Why the last login failed: the status and body, or the failure. */
         volatile String refusal = "";
-
-        Client(String address) {
-            this.address = address;
-        }
+        /** The event loop's: its connection, and whether a heartbeat failed since the last answered one. */
+        private Conn conn;
+        private boolean failing;
     }
 
-    private final HttpClient http;
-    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "bench-heartbeats");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final String SESSION_HEADER = "X-Tandem-Session";
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoop loop = group.next();
+    private final Bootstrap bootstrap;
     private final Duration interval;
     private final int port;
     private final List<Client> clients = new ArrayList<>();
@@ -58,47 +182,89 @@ final class HeartbeatingClients implements AutoCloseable {
     HeartbeatingClients(Duration interval, int port) {
         this.interval = interval;
         this.port = port;
-        this.http = HttpClient.newBuilder().connectTimeout(interval.multipliedBy(2))
-                .executor(Executors.newFixedThreadPool(4)).build();
+        Responses responses = new Responses();
+        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) REQUEST_TIMEOUT.toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), responses);
+                    }
+                });
     }
 
-    /** Logs {@code n} clients in at {@code address}, {@code parallel} at a time, timing each login. */
+    /**
+     * Logs {@code n} sessions in at {@code address} one at a time, untimed and never heartbeating: the node's code
+     * for a login and its replication runs compiled afterwards, so the timed logins measure the steady state, not the
+     * JVM's warm-up (a cold node's first hundreds of logins take several times longer).
+     */
+    void warmUp(String address, int n) throws Exception {
+        logins(address, n, 1, null);
+    }
+
+    /**
+     * Logs {@code n} clients in at {@code address}, {@code parallel} at a time over as many connections, timing each
+     * login; each client heartbeats on a connection of its own once started.
+     */
     void login(String address, int n, int parallel) throws Exception {
+        List<Client> batch = logins(address, n, parallel, loginMillis);
+        for (Client c : batch) c.conn = new Conn(address);
+        clients.addAll(batch);
+    }
+
+    /** {@code n} logins, {@code parallel} at a time, each timed into {@code times} unless it is null. */
+    private List<Client> logins(String address, int n, int parallel, Samples times) throws Exception {
         List<Client> batch = new ArrayList<>();
-        for (int i = 0; i < n; i++) batch.add(new Client(address));
+        for (int i = 0; i < n; i++) batch.add(new Client());
+        List<Conn> lanes = new ArrayList<>();
+        for (int i = 0; i < parallel; i++) lanes.add(new Conn(address));
         for (int i = 0; i < n; i += parallel) {
             List<CompletableFuture<Void>> inFlight = new ArrayList<>();
             for (int j = i; j < Math.min(n, i + parallel); j++) {
                 Client c = batch.get(j);
-                long t0 = System.nanoTime();
-                inFlight.add(loginOf(c).thenAccept(ok -> {
-                    if (!ok) throw new IllegalStateException("a login at " + address + " was refused: " + c.refusal);
-                    synchronized (loginMillis) {
-                        loginMillis.add((System.nanoTime() - t0) / 1e6);
-                    }
-                }));
+                Conn lane = lanes.get(j - i);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                loop.execute(() -> {
+                    long t0 = System.nanoTime();
+                    loginOf(c, lane, ok -> {
+                        if (!ok) {
+                            done.completeExceptionally(new IllegalStateException("a login at " + address + " was refused: " + c.refusal));
+                            return;
+                        }
+                        if (times != null) {
+                            synchronized (times) {
+                                times.add((System.nanoTime() - t0) / 1e6);
+                            }
+                        }
+                        done.complete(null);
+                    });
+                });
+                inFlight.add(done);
             }
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         }
-        clients.addAll(batch);
+        loop.submit(() -> lanes.forEach(l -> l.fail("logins done", true))).get(5, TimeUnit.SECONDS);
+        return batch;
     }
 
-    private CompletableFuture<Boolean> loginOf(Client c) {
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://" + c.address + ":" + port + "/session/login"))
-                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
-        return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(a -> {
-            if (a.statusCode() != 200) {
-                c.refusal = a.statusCode() + " " + a.body();
-                return false;
+    private interface Done {
+        void accept(boolean ok);
+    }
+
+    /** On the loop: a login over {@code conn}; the client holds the new session when it succeeds. */
+    private void loginOf(Client c, Conn conn, Done done) {
+        conn.send("/session/login", null, Duration.ofSeconds(5), a -> {
+            if (a.status() != 200) {
+                c.refusal = a.failed() ? a.body() : a.status() + " " + a.body();
+                done.accept(false);
+                return;
             }
             JsonNode j = read(a.body());
             c.session = j.get("session").asText();
             c.answeredBy = j.get("node").asText();
             c.lastAnsweredNanos = System.nanoTime();
-            return true;
-        }).exceptionally(e -> {
-            c.refusal = e.toString();
-            return false;
+            done.accept(true);
         });
     }
 
@@ -107,35 +273,32 @@ final class HeartbeatingClients implements AutoCloseable {
         long period = interval.toNanos();
         for (Client c : clients) {
             long phase = ThreadLocalRandom.current().nextLong(period);
-            timer.scheduleAtFixedRate(() -> beat(c), phase, period, TimeUnit.NANOSECONDS);
+            loop.scheduleAtFixedRate(() -> beat(c), phase, period, TimeUnit.NANOSECONDS);
         }
     }
 
+    /** On the loop: one heartbeat, unless the one before still waits. */
     private void beat(Client c) {
-        if (c.inFlight) return; // the one before is still waiting for its timeout
-        c.inFlight = true;
+        if (c.conn.pending != null) return;
         String session = c.session;
-        HttpRequest r = HttpRequest.newBuilder(URI.create("http://" + c.address + ":" + port + "/session/heartbeat"))
-                .timeout(interval.multipliedBy(2)).header("X-Tandem-Session", session)
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).whenComplete((a, e) -> {
-            try {
-                if (e != null || a == null) return;
-                if (a.statusCode() == 200) {
-                    JsonNode j = read(a.body());
-                    if (!session.equals(j.path("session").asText())) return;
-                    long now = System.nanoTime();
-                    c.lastAnsweredNanos = now;
-                    c.answeredBy = j.path("node").asText();
-                    synchronized (c.answers) {
-                        c.answers.add(now);
-                    }
-                } else if (a.statusCode() == 404 && session.equals(c.session)) {
-                    c.lost++;
-                    loginOf(c).join(); // the relogin handover's client logs in again at once
+        c.conn.send("/session/heartbeat", session, REQUEST_TIMEOUT, a -> {
+            if (a.status() == 200) {
+                JsonNode j = read(a.body());
+                if (!session.equals(j.path("session").asText())) return;
+                long now = System.nanoTime();
+                c.failing = false;
+                c.lastAnsweredNanos = now;
+                c.answeredBy = j.path("node").asText();
+                synchronized (c.answers) {
+                    c.answers.add(now);
                 }
-            } finally {
-                c.inFlight = false;
+            } else if (a.status() == 404 && session.equals(c.session)) {
+                c.lost++;
+                loginOf(c, c.conn, ok -> { }); // the relogin handover's client logs in again at once
+            } else if (!c.failing) {
+                // As TandemClient does: the first failure is repeated after a quarter interval, later ones wait.
+                c.failing = true;
+                loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
             }
         });
     }
@@ -199,6 +362,6 @@ final class HeartbeatingClients implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -56,6 +56,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
     boolean keepFiles;
 
     private static final int ADMIN_PORT = 20075;
+    /** Untimed logins before the timed ones; they stay logged in without heartbeats, counted in maxSessions. */
+    private static final int WARM_UP_LOGINS = 2000;
     private static final int SESSION_PORT = 8443;
     private static final Duration BOUND = Duration.ofSeconds(60);
 
@@ -78,13 +80,16 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (last answered"
                 + " heartbeat before to first answered after)", "handover", "event", "clients", "sessions lost", "min",
                 "median", "p99", "max", "answered by");
-        Result.Table logins = r.table("Login latency in milliseconds (one login at a time, each answered after the peer acknowledged it)", "handover", "logins",
+        Result.Table logins = r.table("Login latency in milliseconds (one login at a time after " + WARM_UP_LOGINS
+                + " untimed ones; with keep each is answered after the peer acknowledged it)", "handover", "logins",
                 "median", "p99", "max");
         Result.Table snapshot = r.table("Snapshot: a returning peer receives every session", "sessions",
                 "snapshot to acknowledged (ms)");
         r.note("The pair: fast profile (100 ms heartbeats, 500 ms Keep Alive Timeout), service addresses with the bind"
                 + " driver, session handover keep or relogin; every client logs in at n1's service address and"
-                + " heartbeats every " + heartbeatMs + " ms with a timeout of two intervals.");
+                + " heartbeats every " + heartbeatMs + " ms on a keep-alive connection of its own, waiting at most a second for"
+                + " an answer; a heartbeat that found none is repeated after a quarter interval once, then each"
+                + " interval, as TandemClient does.");
         r.note("Killed: SIGKILL to n1; n2 declares it down and claims its address. Fallback: n1 restarted, then"
                 + " taken back by the API. Manual failover: n1's users moved to n2 by the API. Silent: SIGSTOP to n1"
                 + " until n2 has taken over (the Keep Alive Timeout), then SIGCONT; on one host the bind driver cannot"
@@ -143,7 +148,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         Files.writeString(dir.resolve("admin-token"), "bench-token-of-stateful-failover\n");
         Files.writeString(dir.resolve("cluster-key"), "bench-cluster-key-of-stateful-failover\n");
         Admin admin = new Admin("bench-token-of-stateful-failover", ADMIN_PORT);
-        int max = Math.max(100, clients * 2 + snapshotSessions);
+        // Room for both nodes' sessions on either one, so that a takeover never refuses a session for licences.
+        int max = Math.max(100, 2 * (clients + WARM_UP_LOGINS) + snapshotSessions);
         Path[] configs = {config(dir, 0, mode, max), config(dir, 1, mode, max)};
         NodeProc[] nodes = new NodeProc[2];
         List<String> heap = List.of("-Xmx512m", "-XX:+UseSerialGC");
@@ -159,7 +165,10 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                 return normal(admin, 0) && normal(admin, 1) && holds(admin, 0, 0)
                         && (!keep || standbyReady(admin, 0) && standbyReady(admin, 1));
             }, nodes);
-            // One at a time: the latency of a login and its replication, not the queue of many in flight.
+            // One at a time: the latency of a login and its replication, not the queue of many in flight; after
+            // as many untimed ones, so that it is the nodes' steady state and not their JIT's warm-up.
+            c.warmUp(serviceAddress(0), WARM_UP_LOGINS);
+            c.warmUp(serviceAddress(1), WARM_UP_LOGINS);
             c.login(serviceAddress(0), clients, 1);
             logins.row(mode, c.loginMillis.count(), Result.round(c.loginMillis.median(), 2),
                     Result.round(c.loginMillis.p99(), 2), Result.round(c.loginMillis.max(), 2));
