@@ -95,6 +95,9 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                 + " until n2 has taken over (the Keep Alive Timeout), then SIGCONT; on one host the bind driver cannot"
                 + " take an address from a stopped process, so the woken n1 answers again (a real host's linux driver"
                 + " moves it with a gratuitous ARP).");
+        r.note("Before the timed logins, " + WARM_UP_LOGINS + " untimed ones at each node's service address, so that"
+                + " the figures are the nodes' steady state rather than their JIT's warm-up; those sessions stay"
+                + " logged in without heartbeats and move with their users like the others.");
         r.note("With relogin a client whose session is gone logs in again at once at the same address; a real client"
                 + " waits the Client Re-Login delay first (120 to 537 s by default), so its interruption is that much"
                 + " longer.");
