@@ -58,7 +58,10 @@ final class ServiceAddressShell implements AutoCloseable {
     private volatile Set<NodeId> wanted = Set.of();
     /** What is on this host now; written by the worker only. */
     private final Set<NodeId> held = ConcurrentHashMap.newKeySet();
-    /** Claimed by the driver but not listened on yet (its previous holder still has it open); written by the worker, and by releaseNow. */
+    /**
+     * Claimed by the driver but not listened on yet (its previous holder still has it open); written by the worker,
+     * and by releaseNow.
+     */
     private final Set<NodeId> claimedOnly = ConcurrentHashMap.newKeySet();
 
     ServiceAddressShell(NodeConfig config, HookRunner hooks) {
@@ -119,7 +122,6 @@ final class ServiceAddressShell implements AutoCloseable {
         }
         Listener l = listener;
         String problem = null;
-        boolean listening = false;
         if (l == NOBODY) {
             problem = "the node is still starting";
         } else if (!claimedOnly.contains(owner) && !driver.claim()) {
@@ -128,13 +130,12 @@ final class ServiceAddressShell implements AutoCloseable {
             claimedOnly.add(owner);
             try {
                 l.listen(address);
-                listening = true;
             } catch (RuntimeException e) {
                 // Its previous holder has not closed it yet: a planned move releases a moment after it tells us.
                 problem = "it is not free yet (" + e.getMessage() + ")";
             }
         }
-        if (!listening) {
+        if (problem != null) {
             // Waiting for the previous holder to close: quick tries first. Otherwise, or after a second of them,
             // the n-th slow try waits 10 ms * 2^n, at most a second.
             boolean waitingToListen = claimedOnly.contains(owner);

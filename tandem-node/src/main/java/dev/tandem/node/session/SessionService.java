@@ -432,11 +432,14 @@ public final class SessionService implements AutoCloseable {
     public synchronized void listen(String address) {
         if (onAddresses.containsKey(address)) return;
         Server server = app.jettyServer().server();
-        ServerConnector c = https != null
-                ? (ServerConnector) PemTls.jettyConnector(server, baseConfiguration(server), https, address, port())
-                : new ServerConnector(server, new HttpConnectionFactory(baseConfiguration(server)));
-        c.setHost(address);
-        c.setPort(port());
+        ServerConnector c;
+        if (https != null) {
+            c = PemTls.jettyConnector(server, baseConfiguration(server), https, address, port());
+        } else {
+            c = new ServerConnector(server, new HttpConnectionFactory(baseConfiguration(server)));
+            c.setHost(address);
+            c.setPort(port());
+        }
         limits.watch(c);
         server.addConnector(c);
         try {

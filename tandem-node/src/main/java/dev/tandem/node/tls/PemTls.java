@@ -7,7 +7,6 @@ import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -50,7 +49,7 @@ public final class PemTls {
     }
 
     /** A Jetty connector speaking HTTPS only on {@code host:port} (0: any free port). */
-    public static Connector jettyConnector(Server server, HttpConfiguration http, SSLContext context, String host, int port) {
+    public static ServerConnector jettyConnector(Server server, HttpConfiguration http, SSLContext context, String host, int port) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(context);
         HttpConfiguration https = new HttpConfiguration(http);
