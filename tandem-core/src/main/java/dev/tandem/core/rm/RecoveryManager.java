@@ -51,7 +51,7 @@ public final class RecoveryManager {
             throw new IllegalArgumentException(self + " is not a node of group " + group.name());
         }
         return new RmState(self, group, params, false, NodeState.INITIALIZING, Reason.INITIALIZATION, 0, 0,
-                Map.of(), null, false, PeerView.notHeard(), 0, null, 0, false, Set.of(), null, null, null, null,
+                Map.of(), null, false, PeerView.notHeard(), 0, null, null, 0, false, Set.of(), null, null, null, null,
                 0, null, Map.of(), versions);
     }
 
@@ -85,7 +85,7 @@ public final class RecoveryManager {
 
     /** The persisted form of a state. */
     public static PersistedRm persisted(RmState s) {
-        HookKind hook = s.pendingHook() != null && s.pendingHook().controlsServices() ? s.pendingHook() : null;
+        HookKind hook = s.servicesHook() == null ? null : s.servicesHook().kind();
         return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch(), s.servicesStopped(), hook);
     }
 

@@ -48,6 +48,7 @@ final class RmRules {
     private PeerView peer;
     private long pendingHookId;
     private HookKind pendingHook;
+    private RmState.ServicesHook servicesHook;
     private long lastHookId;
     private boolean handoffReady;
     private Set<Serving.Side> held;
@@ -78,6 +79,7 @@ final class RmRules {
         peer = s.peer();
         pendingHookId = s.pendingHookId();
         pendingHook = s.pendingHook();
+        servicesHook = s.servicesHook();
         lastHookId = s.lastHookId();
         handoffReady = s.handoffReady();
         held = s.held();
@@ -133,6 +135,7 @@ final class RmRules {
         recoveryEpoch = persisted.map(PersistedRm::recoveryEpoch).orElse(0L);
         resuming = persisted.orElse(null);
         servicesStopped = persisted.map(PersistedRm::servicesStopped).orElse(false);
+        servicesHook = null; // the last run's hooks ended with its process
         beginInitializing();
         // A start or stop of the critical services that the last run did not see end (the process was killed or
         // stopped while it ran) left them in a state nobody knows: run it again and decide only once it has ended,
@@ -254,6 +257,7 @@ final class RmRules {
         // Hooks run to their end, one at a time and in order: a start or stop of the services changed the host even
         // when the node no longer waits for it (its state moved on meanwhile). Record that, or a node would believe
         // services run that it stopped itself, and wait for them for ever (decision 0051).
+        if (servicesHook != null && hc.hookId() == servicesHook.id()) servicesHook = null;
         if (hc.kind() == HookKind.STOP_SERVICES) servicesStopped = true;
         if (hc.kind() == HookKind.START_SERVICES && hc.success()) {
             servicesStopped = false;
@@ -333,9 +337,9 @@ final class RmRules {
 
     private RmState snapshotForAdmin() {
         return new RmState(before.self(), group, params, running, state, reason, incarnation, recoveryEpoch,
-                servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, lastHookId,
-                handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq, nextHeartbeat,
-                before.timers(), versions);
+                servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, servicesHook,
+                lastHookId, handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq,
+                nextHeartbeat, before.timers(), versions);
     }
 
     private void groupChanged(RedundancyGroup next) {
@@ -888,6 +892,7 @@ final class RmRules {
         lastHookId++;
         pendingHookId = lastHookId;
         pendingHook = kind;
+        if (kind.controlsServices()) servicesHook = new RmState.ServicesHook(pendingHookId, kind);
         effects.add(new Effect.RunHook(kind, List.of(usersOf), pendingHookId));
     }
 
@@ -961,8 +966,8 @@ final class RmRules {
 
     private RmState build(Map<String, Instant> timers) {
         return new RmState(before.self(), group, params, running, state, reason, incarnation, recoveryEpoch,
-                servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, lastHookId,
-                handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq, nextHeartbeat, timers,
-                versions);
+                servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, servicesHook,
+                lastHookId, handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq,
+                nextHeartbeat, timers, versions);
     }
 }

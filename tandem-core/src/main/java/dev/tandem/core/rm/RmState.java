@@ -15,6 +15,8 @@ import java.util.Set;
  * @param databaseDownSince when the database went down, or null while it is up
  * @param servicesStopped the recovery manager itself stopped the critical services (manual failover)
  * @param pendingHookId   the hook running now (0: none); its completion with another id is stale
+ * @param servicesHook    the start or stop of the critical services running on the host, or null: it runs to its
+ *                        end even when the state moves on and the node no longer waits for it (decision 0051)
  * @param handoffReady    this node's half of the current transition is done
  * @param held            in Running in Failed Mode or Unknown: whose users it keeps serving
  * @param resuming        the persisted state being resumed while Initializing, or null
@@ -38,6 +40,7 @@ public record RmState(
         PeerView peer,
         long pendingHookId,
         HookKind pendingHook,
+        ServicesHook servicesHook,
         long lastHookId,
         boolean handoffReady,
         Set<Serving.Side> held,
@@ -54,6 +57,13 @@ public record RmState(
         servicesDown = Map.copyOf(servicesDown);
         held = Set.copyOf(held);
         timers = Map.copyOf(timers);
+    }
+
+    /** A start or stop of the critical services, with the id of its run. */
+    public record ServicesHook(long id, HookKind kind) {
+        public ServicesHook {
+            if (!kind.controlsServices()) throw new IllegalArgumentException(kind + " does not control the services");
+        }
     }
 
     public Optional<NodeId> peerId() {

@@ -94,6 +94,26 @@ class HookCutShortTest {
     }
 
     @Test
+    void aServiceHookStillRunningWhenTheStateMovesOnStaysWrittenUntilItEnds() {
+        RmPair p = RmPair.of(true);
+        p.startBoth();
+        p.step(N1, new RmEvent.Admin(1, AdminAction.FAILOVER));
+        long stopId = p.state(N1).pendingHookId();
+        // The state moves on while the stop runs on the host: a kill now must still find it written, or the next
+        // start would not know its services were being stopped (and they would stay stopped with nobody to start them).
+        Transition<RmState> moved = p.step(N1, new RmEvent.GroupChanged(RedundancyGroup.pair("g1", N1, N2, false)));
+        assertThat(moved.state().state()).isNotEqualTo(FAILING_OVER);
+        assertThat(moved.state().pendingHook()).as("no longer waited for").isNull();
+        assertThat(((PersistedRm) RmPair.of(moved, Effect.Persist.class).getLast().snapshot()).hook())
+                .isEqualTo(HookKind.STOP_SERVICES);
+
+        Transition<RmState> ended = p.step(N1, new RmEvent.HookCompleted(stopId, HookKind.STOP_SERVICES, true));
+        PersistedRm written = (PersistedRm) RmPair.of(ended, Effect.Persist.class).getLast().snapshot();
+        assertThat(written.servicesStopped()).isTrue();
+        assertThat(written.hook()).isNull();
+    }
+
+    @Test
     void onlyAServiceHookIsPersisted() {
         assertThatThrownBy(() -> new PersistedRm(NORMAL, Reason.NORMAL, 1, 0, false, HookKind.TAKE_OVER_USERS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TAKE_OVER_USERS");
