@@ -36,9 +36,8 @@ class MonitoringFilesTest {
         List<String> exprs = MonitoredNames.ruleExpressions(MONITORING.resolve("tandem-alerts.yml"));
         String rules = Files.readString(MONITORING.resolve("tandem-alerts.yml"));
         assertThat(rules).contains("alert: TandemPeerDown", "alert: TandemFailoverHappened", "alert: TandemNoDirector",
-                "alert: TandemClusterAddressHeldTwice", "alert: TandemPacketsDropped", "alert: TandemStoreUnreachable");
-        // The ones without a metric are named in a comment, never given an invented metric.
-        assertThat(rules).contains("standby not ready", "replication lag", "store");
+                "alert: TandemClusterAddressHeldTwice", "alert: TandemPacketsDropped", "alert: TandemStoreUnreachable",
+                "alert: TandemStandbyNotReady", "alert: TandemReplicationLagging");
         assertThat(MonitoredNames.namesIn(exprs)).allMatch(n -> n.startsWith("tandem_"));
     }
 
@@ -47,7 +46,8 @@ class MonitoringFilesTest {
         List<String> exprs = MonitoredNames.dashboardExpressions(MONITORING.resolve("tandem-dashboard.json"));
         assertThat(exprs).hasSizeGreaterThan(10);
         Set<String> names = MonitoredNames.namesIn(exprs);
-        assertThat(names).contains("tandem_redundancy_state", "tandem_lb_load_percent", "tandem_redirects_total");
+        assertThat(names).contains("tandem_redundancy_state", "tandem_lb_load_percent", "tandem_redirects_total",
+                "tandem_standby_ready", "tandem_replication_lag_seconds");
         // Every expression names a Tandem metric: no panel left querying nothing or another exporter.
         assertThat(exprs).allMatch(e -> e.contains("tandem_"));
     }
