@@ -72,6 +72,8 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final TreeMap<Long, List<CompletableFuture<Boolean>>> waiters = new TreeMap<>();
     private boolean streaming;
+    /** The peer acknowledged something on this connection: only then is its loss news to the node. */
+    private boolean heard;
     private long lastOp;
     private long batchSeq;
     private long ackedOp = -1;
@@ -197,11 +199,9 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
                     warned = true;
                 }
                 sleep(retry);
-                retry = retry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : retry.multipliedBy(2);
+                retry = longer(retry);
                 continue;
             }
-            retry = FIRST_RETRY;
-            warned = false;
             try {
                 stream(s);
             } catch (IOException | RuntimeException e) {
@@ -212,7 +212,23 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
             } finally {
                 breakLink(null);
             }
+            boolean worked;
+            synchronized (lock) {
+                worked = heard;
+            }
+            if (worked) {
+                retry = FIRST_RETRY; // a link that worked is tried again at once
+                warned = false;
+            } else {
+                sleep(retry); // a peer that takes connections and answers none is not hammered
+                retry = longer(retry);
+            }
         }
+    }
+
+    private static Duration longer(Duration retry) {
+        Duration twice = retry.multipliedBy(2);
+        return twice.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : twice;
     }
 
     private void stream(Socket s) throws IOException {
@@ -222,6 +238,7 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
         synchronized (lock) {
             if (closed) return;
             socket = s;
+            heard = false;
         }
         // The snapshot and the stream after it: taken with the book's lock held, so no change falls between them.
         record Start(List<Copy> copies, long mark) {}
@@ -357,6 +374,7 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
     private void acked(long seq) {
         List<CompletableFuture<Boolean>> done = new ArrayList<>();
         synchronized (lock) {
+            heard = true;
             while (!inFlight.isEmpty() && inFlight.peek().seq() <= seq) {
                 InFlight f = inFlight.poll();
                 if (f.lastOp() > ackedOp) ackedOp = f.lastOp();
@@ -383,6 +401,9 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
         synchronized (lock) {
             Socket s = socket;
             boolean wasUp = streaming;
+            // A connection the peer never acknowledged on (its listener closing as we reconnected, say) tells the
+            // node nothing the loss before it did not: one probe per link that worked (decision 0080).
+            boolean wasHeard = wasUp && heard;
             socket = null;
             streaming = false;
             ready = false;
@@ -396,7 +417,7 @@ final class ReplicationSender implements SessionBook.Journal, AutoCloseable {
             if (why != null && wasUp) {
                 errors.incrementAndGet();
                 LOG.warn("{}: session replication to {} dropped: {}; a snapshot follows on reconnecting", self, peer, why);
-                lost = true;
+                lost = wasHeard;
             }
         }
         left.forEach(f -> f.complete(false));

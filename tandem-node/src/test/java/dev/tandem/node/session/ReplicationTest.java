@@ -247,6 +247,47 @@ class ReplicationTest {
     }
 
     /**
+     * A listener that takes the connection and closes it before acknowledging anything (a receiver closing as the
+     * sender reconnects, or a process that is not a Tandem peer): that is not a link the node lost, so it is not told,
+     * and the sender waits longer between such connections instead of reconnecting at once.
+     */
+    @Test
+    void aConnectionThePeerNeverAcknowledgesIsNotALostLinkAndIsRetriedWithBackoff() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger linkLost = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        java.net.ServerSocket rude = new java.net.ServerSocket();
+        rude.bind(new InetSocketAddress(HOST, 0));
+        open.add(rude);
+        Thread taker = new Thread(() -> {
+            try {
+                while (true) {
+                    try (Socket s = rude.accept()) {
+                        accepted.incrementAndGet();
+                        s.getInputStream().read(); // the snapshot's first byte, then hang up
+                    }
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        taker.setDaemon(true);
+        taker.start();
+        SessionBook n1book = book("n1", "n2");
+        ReplicationSender sender = new ReplicationSender("n1", "n2", new InetSocketAddress(HOST, rude.getLocalPort()),
+                HOST, n1book, Duration.ofMillis(200), new Envelope(Optional.of(KEY), true, "n1", 3),
+                new Envelope(Optional.of(KEY), true, "n1", 3), (c, d) -> drops.add(c), 3, linkLost::incrementAndGet);
+        open.add(sender);
+        n1book.journal(sender);
+        sender.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> accepted.get() >= 3);
+        Thread.sleep(1_000);
+        // Retried at 50, 100, 200, 400, 800 ms and then every second: a handful in this time, not thousands.
+        assertThat(accepted.get()).isBetween(3, 12);
+        assertThat(linkLost).hasValue(0);
+        assertThat(sender.status().ready()).isFalse();
+    }
+
+    /**
      * A peer that lost its memory gets back what only this node still held: its snapshot lacks the session, this
      * node keeps its copy (an orphan) and sends it in its own snapshot; a peer that merely reconnected and lacks a
      * copy has ended it. A snapshot's session whose users this node serves becomes live here.
