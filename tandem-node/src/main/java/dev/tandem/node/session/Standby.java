@@ -105,7 +105,9 @@ public final class Standby implements AutoCloseable {
         for (Serving.Side side : plan.promote()) {
             ReplicationReceiver.Status copies = receiver.status();
             int lackedBefore = copies.complete() ? 0 : Math.max(0, copies.peerSessions() - copies.copies());
+            long began = System.nanoTime();
             SessionBook.Promotion p = book.promote(side, clock.instant());
+            long tookMillis = (System.nanoTime() - began) / 1_000_000;
             int lost = lackedBefore + p.refused();
             if (p.promoted() == 0 && lost == 0) continue; // a start, or a side with no sessions
             lastHandover = new Handover(clock.instant().toString(), side, p.promoted(), lost, copies.complete());
@@ -114,7 +116,8 @@ public final class Standby implements AutoCloseable {
                         host.id(), whose(side), p.promoted(), lost,
                         copies.complete() ? "complete but licences ran out" : "not complete");
             } else {
-                LOG.info("{} took over {} users with their {} session(s)", host.id(), whose(side), p.promoted());
+                LOG.info("{} took over {} users with their {} session(s) in {} ms", host.id(), whose(side), p.promoted(),
+                        tookMillis);
             }
             host.sessionsTakenOver(whose(side), p.promoted(), lost);
             changed = true;
