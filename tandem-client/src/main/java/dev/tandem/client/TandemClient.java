@@ -281,9 +281,15 @@ public final class TandemClient implements AutoCloseable {
             }
             String why = e != null ? "node " + in.node() + " did not answer the heartbeat: " + describe(e)
                     : "node " + in.node() + " answered the heartbeat " + r.statusCode() + reasonOf(r);
-            boolean passing = e != null || r.statusCode() == 503 && transientCode(r);
+            String code = e == null && r.statusCode() == 503 ? errorCode(r) : "";
+            boolean passing = e != null || code.equals("moving") || code.equals("node-unavailable");
             if (passing && now - lastAnswered < hold.toNanos()) {
-                schedule(gen, retryAfterFailure(in.heartbeat(), firstFailure), () -> heartbeat(gen, in, hold, lastAnswered, false));
+                // "moving" says the session is at its next node within moments: the failure after it is repeated
+                // as quickly as a first one, so a client that met the move's last milliseconds does not wait an
+                // interval more (docs/client.md, Failover).
+                boolean moving = code.equals("moving");
+                schedule(gen, retryAfterFailure(in.heartbeat(), firstFailure || moving),
+                        () -> heartbeat(gen, in, hold, lastAnswered, moving));
                 return;
             }
             lost(gen, in, why, e != null ? Duration.ZERO : retryAfter(r));
@@ -302,14 +308,16 @@ public final class TandemClient implements AutoCloseable {
         return d.compareTo(LONGEST_HEARTBEAT_RETRY) > 0 ? LONGEST_HEARTBEAT_RETRY : d;
     }
 
-    /** The 503s a failover answers with while the session moves: the session is kept and the heartbeat repeated. */
-    private static boolean transientCode(HttpResponse<String> r) {
+    /**
+     * The error code of an answer ("" when it has none). The 503s a failover answers with while the session moves,
+     * {@code moving} and {@code node-unavailable}, keep the session and repeat the heartbeat.
+     */
+    private static String errorCode(HttpResponse<String> r) {
         try {
             JsonNode a = JSON.readTree(r.body());
-            String code = a == null || !a.hasNonNull("error") ? "" : a.get("error").asText();
-            return code.equals("moving") || code.equals("node-unavailable");
+            return a == null || !a.hasNonNull("error") ? "" : a.get("error").asText();
         } catch (Exception ex) {
-            return false;
+            return "";
         }
     }
 

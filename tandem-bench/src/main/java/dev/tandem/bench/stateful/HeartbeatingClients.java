@@ -295,10 +295,13 @@ final class HeartbeatingClients implements AutoCloseable {
             } else if (a.status() == 404 && session.equals(c.session)) {
                 c.lost++;
                 loginOf(c, c.conn, ok -> { }); // the relogin handover's client logs in again at once
-            } else if (!c.failing) {
-                // As TandemClient does: the first failure is repeated after a quarter interval, later ones wait.
-                c.failing = true;
-                loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
+            } else {
+                // As TandemClient does: a first failure, and any 503 moving, is repeated after a quarter interval;
+                // the failure after a moving counts as a first one; other repeated failures wait for the interval.
+                boolean moving = a.status() == 503 && errorOf(a.body()).equals("moving");
+                boolean quick = moving || !c.failing;
+                c.failing = !moving;
+                if (quick) loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
             }
         });
     }
@@ -350,6 +353,15 @@ final class HeartbeatingClients implements AutoCloseable {
         int n = 0;
         for (Client c : clients) n += c.lost;
         return n;
+    }
+
+    /** The error code of an answer's JSON body, "" when it has none or is not JSON (a proxy's page, say). */
+    private static String errorOf(String body) {
+        try {
+            return JSON.readTree(body).path("error").asText();
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     private static JsonNode read(String body) {

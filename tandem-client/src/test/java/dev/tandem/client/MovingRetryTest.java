@@ -1,0 +1,106 @@
+package dev.tandem.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How soon a heartbeat that found no answer is repeated (docs/client.md, Failover): after {@code 503 moving}, which
+ * says the session is at its next node within moments, always after a quarter of the interval; after other
+ * failures, a quarter interval the first time and then each interval. A member that answers from a script, with a
+ * one-second heartbeat so that a quarter (250 ms) and a whole interval (1 s) are far apart.
+ */
+class MovingRetryTest {
+    private final Queue<String> script = new ConcurrentLinkedQueue<>();
+    private final List<Long> heartbeatsAt = new CopyOnWriteArrayList<>();
+    private HttpServer member;
+    private FakeDirector director;
+    private TandemClient client;
+
+    @AfterEach
+    void stop() {
+        if (client != null) client.close();
+        if (director != null) director.close();
+        if (member != null) member.stop(0);
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            if (x.getRequestURI().getPath().equals("/session/login")) {
+                json(x, 200, "{\"session\":\"s1\",\"node\":\"n1\",\"heartbeatMillis\":1000,\"inactiveAfterSeconds\":30}");
+                return;
+            }
+            heartbeatsAt.add(System.nanoTime());
+            String next = script.poll();
+            if (next == null || next.equals("ok")) json(x, 200, "{\"session\":\"s1\",\"node\":\"n1\",\"state\":\"active\"}");
+            else json(x, 503, "{\"error\":\"" + next + "\",\"reason\":\"scripted\"}");
+        }
+    }
+
+    private static void json(HttpExchange x, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders(status, b.length);
+        x.getResponseBody().write(b);
+    }
+
+    /**
+     * The member answers each heartbeat with the next of {@code answers} ("ok" for 200, else a 503 with that error
+     * code) and 200 once they are used up; the gaps in milliseconds between consecutive heartbeats, one more than
+     * there are answers.
+     */
+    private List<Long> gaps(String... answers) throws IOException {
+        script.addAll(List.of(answers));
+        member = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        member.createContext("/", this::handle);
+        member.start();
+        director = new FakeDirector();
+        director.member = new FakeDirector.Member("n1", URI.create("http://127.0.0.1:" + member.getAddress().getPort()));
+        client = TandemClient.builder(director.url()).user("alice").build().start();
+        int n = answers.length + 2;
+        await().atMost(Duration.ofSeconds(15)).until(() -> heartbeatsAt.size() >= n);
+        List<Long> gaps = new java.util.ArrayList<>();
+        for (int i = 1; i < n; i++) gaps.add((heartbeatsAt.get(i) - heartbeatsAt.get(i - 1)) / 1_000_000);
+        assertThat(client.state()).isInstanceOf(ClientState.LoggedIn.class);
+        assertThat(client.session().orElseThrow().session()).isEqualTo("s1");
+        return gaps;
+    }
+
+    @Test
+    void afterMovingEveryRepeatIsAQuarterInterval() throws Exception {
+        // 200, moving, moving, moving, then 200 again: each repeat after a quarter interval.
+        List<Long> g = gaps("ok", "moving", "moving", "moving");
+        assertThat(g.get(0)).as("the interval after an answered heartbeat").isBetween(900L, 1_600L);
+        assertThat(g.subList(1, 4)).as("repeats after moving").allSatisfy(d -> assertThat(d).isBetween(200L, 700L));
+    }
+
+    @Test
+    void afterOtherFailuresOnlyTheFirstRepeatIsQuick() throws Exception {
+        List<Long> g = gaps("ok", "node-unavailable", "node-unavailable", "node-unavailable");
+        assertThat(g.get(0)).as("the interval after an answered heartbeat").isBetween(900L, 1_600L);
+        assertThat(g.get(1)).as("the first repeat").isBetween(200L, 700L);
+        assertThat(g.subList(2, 4)).as("later repeats").allSatisfy(d -> assertThat(d).isBetween(900L, 1_600L));
+    }
+
+    @Test
+    void aFailureAfterMovingIsRepeatedAsQuicklyAsAFirstOne() throws Exception {
+        // The move ends at the next node, which is not ready yet the first time: still a quick repeat.
+        List<Long> g = gaps("ok", "moving", "node-unavailable", "node-unavailable");
+        assertThat(g.subList(1, 3)).as("repeats after moving and the failure after it")
+                .allSatisfy(d -> assertThat(d).isBetween(200L, 700L));
+        assertThat(g.get(3)).as("the second failure in a row not after moving").isBetween(900L, 1_600L);
+    }
+}
