@@ -264,8 +264,8 @@ public final class TandemClient implements AutoCloseable {
     }
 
     private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered, boolean firstFailure) {
-        HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).header(SESSION_HEADER, in.session())
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).timeout(heartbeatTimeout(in.heartbeat(), requestTimeout))
+                .header(SESSION_HEADER, in.session()).POST(HttpRequest.BodyPublishers.noBody()).build();
         send(req).whenComplete((r, e) -> {
             long now = System.nanoTime();
             if (e == null && r.statusCode() == 200) {
@@ -294,6 +294,17 @@ public final class TandemClient implements AutoCloseable {
             }
             lost(gen, in, why, e != null ? Duration.ZERO : retryAfter(r));
         });
+    }
+
+    /**
+     * How long a heartbeat waits for its answer: twice the interval, at least a second, at most the request timeout.
+     * A node answers a heartbeat in milliseconds; one whose connection went with the address in a move may never
+     * be answered, and waiting the whole request timeout for it would cost the client that much of the move.
+     */
+    static Duration heartbeatTimeout(Duration heartbeat, Duration requestTimeout) {
+        Duration d = heartbeat.multipliedBy(2);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) d = Duration.ofSeconds(1);
+        return d.compareTo(requestTimeout) > 0 ? requestTimeout : d;
     }
 
     /**

@@ -27,6 +27,7 @@ class MovingRetryTest {
     private final Queue<String> script = new ConcurrentLinkedQueue<>();
     private final List<Long> heartbeatsAt = new CopyOnWriteArrayList<>();
     private HttpServer member;
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool();
     private FakeDirector director;
     private TandemClient client;
 
@@ -35,6 +36,7 @@ class MovingRetryTest {
         if (client != null) client.close();
         if (director != null) director.close();
         if (member != null) member.stop(0);
+        handlers.shutdownNow();
     }
 
     private void handle(HttpExchange x) throws IOException {
@@ -45,8 +47,21 @@ class MovingRetryTest {
             }
             heartbeatsAt.add(System.nanoTime());
             String next = script.poll();
+            if ("silent".equals(next)) {
+                // Never answered while the client waits (an answer lost with its connection in a move).
+                sleep(Duration.ofSeconds(12));
+                return;
+            }
             if (next == null || next.equals("ok")) json(x, 200, "{\"session\":\"s1\",\"node\":\"n1\",\"state\":\"active\"}");
             else json(x, 503, "{\"error\":\"" + next + "\",\"reason\":\"scripted\"}");
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -66,6 +81,7 @@ class MovingRetryTest {
         script.addAll(List.of(answers));
         member = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         member.createContext("/", this::handle);
+        member.setExecutor(handlers);
         member.start();
         director = new FakeDirector();
         director.member = new FakeDirector.Member("n1", URI.create("http://127.0.0.1:" + member.getAddress().getPort()));
@@ -102,5 +118,21 @@ class MovingRetryTest {
         assertThat(g.subList(1, 3)).as("repeats after moving and the failure after it")
                 .allSatisfy(d -> assertThat(d).isBetween(200L, 700L));
         assertThat(g.get(3)).as("the second failure in a row not after moving").isBetween(900L, 1_600L);
+    }
+
+    @Test
+    void aHeartbeatNeverAnsweredIsGivenUpAfterTwoIntervalsAndRepeated() throws Exception {
+        // The request timeout is ten seconds; a heartbeat waits two intervals (2 s here), then is repeated after
+        // a quarter interval like any first failure, and the session is kept.
+        List<Long> g = gaps("ok", "silent");
+        assertThat(g.get(1)).as("the silent heartbeat to the next one").isBetween(2_000L, 3_500L);
+    }
+
+    @Test
+    void theHeartbeatTimeoutIsTwoIntervalsWithinASecondAndTheRequestTimeout() {
+        Duration ten = Duration.ofSeconds(10);
+        assertThat(TandemClient.heartbeatTimeout(Duration.ofMillis(100), ten)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(TandemClient.heartbeatTimeout(Duration.ofSeconds(3), ten)).isEqualTo(Duration.ofSeconds(6));
+        assertThat(TandemClient.heartbeatTimeout(Duration.ofSeconds(30), ten)).isEqualTo(ten);
     }
 }
