@@ -22,6 +22,30 @@ public final class Machine {
         return m;
     }
 
+    /**
+     * The share of the machine's CPU time, in percent, that was idle while {@code during} ran (from /proc/stat:
+     * idle and iowait over all jiffies); NaN where /proc/stat cannot be read.
+     */
+    public static double idlePercent(Runnable during) {
+        long[] before = cpuTimes();
+        during.run();
+        long[] after = cpuTimes();
+        if (before == null || after == null || after[0] == before[0]) return Double.NaN;
+        return 100.0 * (after[1] - before[1]) / (after[0] - before[0]);
+    }
+
+    /** All jiffies and idle ones (idle + iowait) from the first line of /proc/stat, or null. */
+    private static long[] cpuTimes() {
+        for (String line : lines(Path.of("/proc/stat"))) {
+            if (!line.startsWith("cpu ")) continue;
+            String[] f = line.trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) total += Long.parseLong(f[i]);
+            return new long[] {total, Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0)};
+        }
+        return null;
+    }
+
     /** One line naming the machine, as BENCHMARKS.md shows it. */
     public static String describe(Map<?, ?> facts) {
         return facts.get("cpu") + ", " + facts.get("cores") + " cores, " + facts.get("memoryGiB") + " GiB, "

@@ -86,7 +86,12 @@ class RealProcessScenariosIT {
         assertThat(rows.get(4).get(1).asText()).startsWith("killed");
         assertThat(rows.get(4).get(3).asInt()).as("relogin: the killed node's sessions are lost").isEqualTo(20);
         JsonNode logins = ResultFiles.rows(r, "Login latency");
-        assertThat(logins.get(0).get(1).asInt()).isEqualTo(20);
+        assertThat(logins.get(0).get(1).asInt()).as("clients").isEqualTo(20);
+        assertThat(logins.get(0).get(2).asInt()).as("timed logins").isEqualTo(20);
+        JsonNode load = ResultFiles.rows(r, "The machine while the clients heartbeat");
+        assertThat(load).hasSize(2);
+        assertThat(load.get(0).get(2).asLong()).as("20 clients every 100 ms").isEqualTo(200);
+        assertThat(load.get(0).get(3).asDouble()).as("idle CPU %").isBetween(0.0, 100.0);
         JsonNode snapshot = ResultFiles.rows(r, "Snapshot");
         assertThat(snapshot.get(0).get(0).asInt()).isEqualTo(300);
         assertThat(snapshot.get(0).get(1).asLong()).as("snapshot ms").isGreaterThanOrEqualTo(0);

@@ -2,6 +2,7 @@ package dev.tandem.bench.stateful;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.bench.BenchEnv;
+import dev.tandem.bench.Machine;
 import dev.tandem.bench.Result;
 import dev.tandem.bench.Samples;
 import dev.tandem.bench.ScenarioOptions;
@@ -39,8 +40,9 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
     @Mixin
     RealProcessOptions real;
 
-    @Option(names = "--clients", defaultValue = "1000", description = "clients logged in at n1's address (default ${DEFAULT-VALUE})")
-    int clients;
+    @Option(names = "--clients", defaultValue = "50,200,1000", split = ",",
+            description = "clients logged in at n1's address, one run per count (default ${DEFAULT-VALUE})")
+    List<Integer> clientCounts;
 
     @Option(names = "--heartbeat", defaultValue = "100", description = "client heartbeat interval in ms (default ${DEFAULT-VALUE})")
     int heartbeatMs;
@@ -60,11 +62,15 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
     private static final int WARM_UP_LOGINS = 2000;
     private static final int SESSION_PORT = 8443;
     private static final Duration BOUND = Duration.ofSeconds(60);
+    /** The nodes' JVM: room for the snapshot's sessions on both nodes. */
+    private static final List<String> NODE_JVM = List.of("-Xmx512m", "-XX:+UseSerialGC");
 
     @Override
     public Integer call() throws Exception {
         BenchEnv env = options.env();
-        if (clients < 1) throw new IllegalArgumentException("--clients: " + clients + " is not allowed; allowed: 1 or more");
+        for (int n : clientCounts) {
+            if (n < 1) throw new IllegalArgumentException("--clients: " + n + " is not allowed; allowed: 1 or more");
+        }
         if (heartbeatMs < 10) throw new IllegalArgumentException("--heartbeat: " + heartbeatMs + " is not allowed; allowed: 10 ms or more");
         if (snapshotSessions < 0) throw new IllegalArgumentException("--snapshot-sessions: " + snapshotSessions + " is not allowed; allowed: 0 or more");
         List<String> modes = switch (handover) {
@@ -75,21 +81,25 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         };
         Path jar = env.requireJar();
         Result r = new Result("stateful-failover", "Stateful failover", env.command())
-                .parameter("clients", clients).parameter("heartbeatMs", heartbeatMs).parameter("subnet", real.subnet)
-                .parameter("snapshotSessions", snapshotSessions).parameter("nodeJvm", String.join(" ", NodeProc.JVM_OPTIONS));
+                .parameter("clients", clientCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
+                .parameter("heartbeatMs", heartbeatMs).parameter("subnet", real.subnet)
+                .parameter("snapshotSessions", snapshotSessions).parameter("nodeJvm", String.join(" ", NODE_JVM));
         Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (last answered"
                 + " heartbeat before to first answered after)", "handover", "event", "clients", "sessions lost", "min",
                 "median", "p99", "max", "answered by");
         Result.Table logins = r.table("Login latency in milliseconds (one login at a time after " + WARM_UP_LOGINS
-                + " untimed ones; with keep each is answered after the peer acknowledged it)", "handover", "logins",
+                + " untimed ones; with keep each is answered after the peer acknowledged it)", "handover", "clients", "logins",
                 "median", "p99", "max");
+        Result.Table load = r.table("The machine while the clients heartbeat (one second before the first event; the"
+                + " nodes and the clients share its cores)", "handover", "clients", "heartbeats per second",
+                "idle CPU (%)");
         Result.Table snapshot = r.table("Snapshot: a returning peer receives every session", "sessions",
                 "snapshot to acknowledged (ms)");
         r.note("The pair: fast profile (100 ms heartbeats, 500 ms Keep Alive Timeout), service addresses with the bind"
                 + " driver, session handover keep or relogin; every client logs in at n1's service address and"
                 + " heartbeats every " + heartbeatMs + " ms on a keep-alive connection of its own, waiting at most a second for"
                 + " an answer; a heartbeat that found none is repeated after a quarter interval once, then each"
-                + " interval, as TandemClient does.");
+                + " interval, and after a quarter interval whenever the answer was 503 moving, as TandemClient does.");
         r.note("Killed: SIGKILL to n1; n2 declares it down and claims its address. Fallback: n1 restarted, then"
                 + " taken back by the API. Manual failover: n1's users moved to n2 by the API. Silent: SIGSTOP to n1"
                 + " until n2 has taken over (the Keep Alive Timeout), then SIGCONT; on one host the bind driver cannot"
@@ -104,8 +114,12 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock)) {
             lock.hold();
             for (String mode : modes) {
-                run(jar, mode, t, logins, snapshot);
-                r.write(env.results());
+                for (int i = 0; i < clientCounts.size(); i++) {
+                    // The snapshot once per handover, after the last count.
+                    boolean last = i == clientCounts.size() - 1;
+                    run(jar, mode, clientCounts.get(i), last && snapshotSessions > 0, t, logins, load, snapshot);
+                    r.write(env.results());
+                }
             }
         }
         System.out.println("wrote " + r.write(env.results()));
@@ -146,7 +160,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         return Files.writeString(dir.resolve("n" + (i + 1) + ".yaml"), yaml);
     }
 
-    private void run(Path jar, String mode, Result.Table t, Result.Table logins, Result.Table snapshot) throws Exception {
+    private void run(Path jar, String mode, int clients, boolean measureSnapshot, Result.Table t, Result.Table logins,
+                     Result.Table load, Result.Table snapshot) throws Exception {
         Path dir = Files.createTempDirectory("tandem-bench-stateful");
         Files.writeString(dir.resolve("admin-token"), "bench-token-of-stateful-failover\n");
         Files.writeString(dir.resolve("cluster-key"), "bench-cluster-key-of-stateful-failover\n");
@@ -155,7 +170,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         int max = Math.max(100, 2 * (clients + WARM_UP_LOGINS) + snapshotSessions);
         Path[] configs = {config(dir, 0, mode, max), config(dir, 1, mode, max)};
         NodeProc[] nodes = new NodeProc[2];
-        List<String> heap = List.of("-Xmx512m", "-XX:+UseSerialGC");
+        List<String> heap = NODE_JVM;
         boolean keep = mode.equals("keep");
         try (HeartbeatingClients c = new HeartbeatingClients(Duration.ofMillis(heartbeatMs), SESSION_PORT)) {
             // One after the other: two JVMs starting at once on a small machine can miss the fast profile's
@@ -165,7 +180,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             nodes[1] = new NodeProc(jar, configs[1], heap).start();
             await("the pair Normal / Normal" + (keep ? " with both standbys ready" : ""), () -> {
                 recoverIfSplit(admin);
-                return normal(admin, 0) && normal(admin, 1) && holds(admin, 0, 0)
+                return normal(admin, 0) && normal(admin, 1) && holds(admin, 0, 0) && accepting(serviceAddress(0))
+                        && accepting(serviceAddress(1))
                         && (!keep || standbyReady(admin, 0) && standbyReady(admin, 1));
             }, nodes);
             // One at a time: the latency of a login and its replication, not the queue of many in flight; after
@@ -173,10 +189,20 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             c.warmUp(serviceAddress(0), WARM_UP_LOGINS);
             c.warmUp(serviceAddress(1), WARM_UP_LOGINS);
             c.login(serviceAddress(0), clients, 1);
-            logins.row(mode, c.loginMillis.count(), Result.round(c.loginMillis.median(), 2),
+            logins.row(mode, clients, c.loginMillis.count(), Result.round(c.loginMillis.median(), 2),
                     Result.round(c.loginMillis.p99(), 2), Result.round(c.loginMillis.max(), 2));
             c.start();
             Thread.sleep(3L * heartbeatMs);
+            double idle = Machine.idlePercent(() -> {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            load.row(mode, clients, Math.round(clients * 1000.0 / heartbeatMs), Result.round(idle, 0));
+            System.out.printf("stateful-failover %s %d clients: %.0f%% of the CPU idle while they heartbeat%n", mode,
+                    clients, idle);
 
             // 1. n1 killed.
             measure(t, mode, "killed (SIGKILL)", c, () -> nodes[0].kill(), "n2", nodes);
@@ -203,7 +229,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         } finally {
             for (NodeProc n : nodes) if (n != null) n.close();
         }
-        if (keep && snapshotSessions > 0) snapshot(jar, dir, configs, heap, admin, snapshot);
+        if (keep && measureSnapshot) snapshot(jar, dir, configs, heap, admin, snapshot);
         if (keepFiles) System.out.println("stateful-failover " + mode + ": configurations and node logs kept in " + dir);
         else PairFailoverScenario.deleteTree(dir);
     }
@@ -216,7 +242,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             nodes[1] = new NodeProc(jar, configs[1], heap).start();
             // n2's admin API answers before n2 serves its users and before its driver has bound its service
             // address: a login sent then finds nothing listening.
-            await("n2 holding its own service address", () -> holds(admin, 1, 1), nodes);
+            await("n2 holding its own service address", () -> holds(admin, 1, 1) && accepting(serviceAddress(1)), nodes);
             c.login(serviceAddress(1), snapshotSessions, 64);
             nodes[0] = new NodeProc(jar, configs[0], heap).start();
             await("n2's standby ready", () -> standbyReady(admin, 1), nodes);
@@ -249,8 +275,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         String answeredBy = by != null ? by : c.clients().get(0).answeredBy;
         t.row(mode, event, s.count(), lost, Result.round(s.min(), 1), Result.round(s.median(), 1),
                 Result.round(s.p99(), 1), Result.round(s.max(), 1), answeredBy);
-        System.out.printf("stateful-failover %s %s: %d lost, interruption median %.1f ms, p99 %.1f ms%n", mode, event,
-                lost, s.median(), s.p99());
+        System.out.printf("stateful-failover %s %s, %d clients: %d lost, interruption median %.1f ms, p99 %.1f ms%n",
+                mode, event, s.count(), lost, s.median(), s.p99());
     }
 
     private static boolean everyoneAnsweredSince(HeartbeatingClients c, long t0) {
@@ -277,6 +303,19 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
     private boolean holds(Admin admin, int holder, int owner) {
         String id = "n" + (holder + 1);
         return admin.serviceAddressHolderOf(host(holder), "n" + (owner + 1)).map(id::equals).orElse(false);
+    }
+
+    /**
+     * The session service accepts connections at {@code address}. The API names the holder the pair's state
+     * chooses as soon as it does; the holder binds the address a moment later.
+     */
+    private static boolean accepting(String address) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, SESSION_PORT), 200);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private boolean standbyReady(Admin admin, int i) {
