@@ -1,0 +1,82 @@
+package dev.tandem.node.store;
+
+import dev.tandem.node.store.ClusterStore.NodeReport;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the nodes report to the store (the epoch each applied, its state) and the database's own replication. */
+final class StatusRepository {
+    private final Transactions tx;
+    private final Dialect dialect;
+
+    StatusRepository(Transactions tx, Dialect dialect) {
+        this.tx = tx;
+        this.dialect = dialect;
+    }
+
+    /** The node's last report: the epoch it applied and its state, seen now. */
+    void report(String node, long epoch, String state) {
+        tx.write(c -> {
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE node_status SET epoch = ?, state = ?, seen_at = CURRENT_TIMESTAMP WHERE node_id = ?")) {
+                u.setLong(1, epoch);
+                u.setString(2, state);
+                u.setString(3, node);
+                if (u.executeUpdate() > 0) return null;
+            }
+            try (PreparedStatement i = c.prepareStatement(
+                    "INSERT INTO node_status (node_id, epoch, state, seen_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+                i.setString(1, node);
+                i.setLong(2, epoch);
+                i.setString(3, state);
+                i.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    List<NodeReport> reports() {
+        return tx.read(c -> {
+            List<NodeReport> out = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                    "SELECT node_id, epoch, state, seen_at, CURRENT_TIMESTAMP FROM node_status ORDER BY node_id")) {
+                while (r.next()) {
+                    OffsetDateTime seen = r.getObject(4, OffsetDateTime.class);
+                    OffsetDateTime now = r.getObject(5, OffsetDateTime.class);
+                    out.add(new NodeReport(r.getString(1), r.getLong(2), r.getString(3),
+                            Math.max(0, Duration.between(seen, now).toSeconds())));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** PostgreSQL's standbys as the primary sees them (pg_stat_replication); none for H2. */
+    List<Map<String, Object>> replication() {
+        if (dialect != Dialect.POSTGRESQL) return List.of();
+        return tx.read(c -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                    "SELECT application_name, CAST(client_addr AS TEXT), state, sync_state,"
+                            + " CAST(replay_lag AS TEXT) FROM pg_stat_replication ORDER BY application_name")) {
+                while (r.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("standby", r.getString(1));
+                    m.put("address", r.getString(2));
+                    m.put("state", r.getString(3));
+                    m.put("sync", r.getString(4));
+                    m.put("replayLag", r.getString(5));
+                    out.add(m);
+                }
+            }
+            return out;
+        });
+    }
+}
