@@ -188,6 +188,20 @@ final class LbCommands {
         };
     }
 
+    /** {@code expect-speakers <member> <node>[,<node>]|none}: exactly these nodes speak for the member now. */
+    static ScenarioCommands.Action expectSpeakers(List<String> a) {
+        if (a.size() != 2) throw usage("expect-speakers <member> <node>[,<node>]|none");
+        String member = a.get(0);
+        List<NodeId> want = a.get(1).equalsIgnoreCase("none") ? List.of()
+                : java.util.Arrays.stream(a.get(1).split(",")).map(NodeId::of).toList();
+        return ctx -> {
+            List<NodeId> got = ctx.sim().lb().speakers(member);
+            return java.util.Set.copyOf(got).equals(java.util.Set.copyOf(want)) && got.size() == want.size() ? ok()
+                    : fail("expected " + (want.isEmpty() ? "nobody" : want) + " to speak for " + member + ", got "
+                    + (got.isEmpty() ? "nobody" : got));
+        };
+    }
+
     static ScenarioCommands.Action expectRefusedClients(List<String> a) {
         if (a.size() != 1) throw usage("expect-clients-refused <count>");
         long want = number("count", a.get(0));

@@ -41,7 +41,7 @@ public final class ScenarioCommands {
             "kill-during", "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
             "hook-time", "network", "seed", "lb", "lb-cluster", "lb-start", "connect", "disconnect", "idle",
             "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused", "expect-lb",
-            "version", "replication-links");
+            "expect-speakers", "version", "replication-links");
 
     static Parsed parse(List<String> w) {
         String cmd = w.get(0).toLowerCase(Locale.ROOT);
@@ -223,6 +223,7 @@ public final class ScenarioCommands {
             case "expect-last-client" -> new Parsed(LbCommands.expectLastClient(a), true);
             case "expect-clients-refused" -> new Parsed(LbCommands.expectRefusedClients(a), true);
             case "expect-lb" -> new Parsed(LbCommands.expectPhase(a), true);
+            case "expect-speakers" -> new Parsed(LbCommands.expectSpeakers(a), true);
             case "expect" -> new Parsed(expect(a), true);
             case "expect-users" -> {
                 arity(cmd, a, 2, 2, "expect-users <node> <count>");

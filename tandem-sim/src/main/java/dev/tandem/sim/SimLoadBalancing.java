@@ -16,6 +16,7 @@ import dev.tandem.core.lb.LbTiming;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.core.lb.MemberName;
+import dev.tandem.core.lb.MemberSpeaking;
 import dev.tandem.core.lb.NetAddress;
 import dev.tandem.core.lb.SessionClass;
 import dev.tandem.core.lb.VpnMode;
@@ -49,8 +50,7 @@ public final class SimLoadBalancing {
         final DeviceSettings device;
         final int max;
         boolean enabled;
-        NodeId speaker;
-        /** What the speaker last published for its pair's other node (carried by the pair's heartbeats). */
+        /** What a speaker last published for its pair's other node (carried by the pair's heartbeats). */
         LbHandover published;
         int active;
         final ArrayDeque<Instant> inactiveSince = new ArrayDeque<>();
@@ -144,47 +144,51 @@ public final class SimLoadBalancing {
         for (Member m : members.values()) reconsider(m);
     }
 
+    /**
+     * Each node of the member decides alone whether it speaks, by the rule the node runs ({@link MemberSpeaking})
+     * on its own recovery-manager state: under a partition both nodes of a pair may speak. The stops go first, so
+     * that a node starting in the same instant gets what the stopping one published.
+     */
     private void reconsider(Member m) {
-        NodeId want = m.enabled ? speakerOf(m) : null;
-        if (want == null && m.enabled && m.speaker != null && sim.isUp(m.speaker) && sim.node(m.speaker).lbRunning) {
-            return; // the pair is between two states (falling back, taking over): the current speaker goes on
-        }
-        if (java.util.Objects.equals(want, m.speaker)) {
-            // As the node's shell does: a pair that holds its peer down tells the member (decision 0037).
-            SimNode n = want == null ? null : sim.node(want);
-            if (n != null && n.rm != null && n.lbRunning) LbEvent.PeerDown.of(n.rm).ifPresent(e -> deliver(n, e));
-            return;
-        }
-        Optional<LbHandover> handover = Optional.ofNullable(m.nodes.size() > 1 ? m.published : null);
-        if (m.speaker != null) {
-            SimNode old = sim.node(m.speaker);
-            if (old.up && old.lbRunning) {
-                handover = Optional.of(LoadBalancer.handover(old.lb));
-                deliver(old, new LbEvent.Stop(want != null));
-                old.lbRunning = false;
+        List<SimNode> starting = new ArrayList<>();
+        for (NodeId id : m.nodes) {
+            SimNode n = sim.node(id);
+            boolean speaking = n.up && n.lbRunning;
+            MemberSpeaking.Change change;
+            if (!m.enabled || !n.up) change = speaking ? MemberSpeaking.Change.STOP : MemberSpeaking.Change.NONE;
+            else if (n.rm == null) change = speaking ? MemberSpeaking.Change.NONE : MemberSpeaking.Change.START; // alone, no group
+            else change = MemberSpeaking.next(m.name.value(), id, n.rm, speaking);
+            switch (change) {
+                case STOP -> {
+                    if (m.nodes.size() > 1) m.published = LoadBalancer.handover(n.lb);
+                    deliver(n, new LbEvent.Stop(n.rm != null && n.rm.running()));
+                    n.lbRunning = false;
+                    if (m.nodes.size() > 1) sim.log(id + " no longer speaks for member " + m.name);
+                }
+                case START -> starting.add(n);
+                case NONE -> {
+                    // As the node's shell does: a pair that holds its peer down tells the member (decision 0037).
+                    if (speaking && n.rm != null) LbEvent.PeerDown.of(n.rm).ifPresent(e -> deliver(n, e));
+                }
             }
         }
-        m.speaker = want;
-        if (want != null) {
-            SimNode n = sim.node(want);
+        for (SimNode n : starting) {
             n.lb = LoadBalancer.initial(n.id, m.name, group, m.device, timing);
             n.lbRunning = true;
-            if (m.nodes.size() > 1) sim.log(want + " speaks for member " + m.name);
-            deliver(n, new LbEvent.Start(handover));
+            if (m.nodes.size() > 1) sim.log(n.id + " speaks for member " + m.name);
+            deliver(n, new LbEvent.Start(Optional.ofNullable(m.nodes.size() > 1 ? m.published : null)));
             deliver(n, new LbEvent.LoadChanged(m.load()));
         }
     }
 
-    /**
-     * A node alone speaks for itself while it runs. A pair's speaker is its running node that serves the first
-     * node's users: the first node normally, its peer while it is failed over.
-     */
-    private NodeId speakerOf(Member m) {
-        if (m.nodes.size() == 1) return sim.isUp(m.nodes.get(0)) ? m.nodes.get(0) : null;
-        for (NodeId server : sim.serversOf(m.nodes.get(0))) {
-            if (sim.isUp(server)) return server;
+    /** The nodes speaking for the member now: one, or both nodes of a pair under a partition, or none. */
+    private List<NodeId> speakers(Member m) {
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId id : m.nodes) {
+            SimNode n = sim.node(id);
+            if (n.up && n.lbRunning) out.add(id);
         }
-        return null;
+        return out;
     }
 
     // ---------------------------------------------------------------- the machine's lifecycle
@@ -215,7 +219,7 @@ public final class SimLoadBalancing {
         Transition<LbState> t = LoadBalancer.step(n.lb, event, sim.now());
         n.lb = t.state();
         Member m = memberOf(n.id);
-        if (m != null && n.id.equals(m.speaker) && n.lbRunning) m.published = LoadBalancer.handover(n.lb);
+        if (m != null && m.nodes.size() > 1 && n.lbRunning) m.published = LoadBalancer.handover(n.lb);
         sim.execute(n, t.effects());
     }
 
@@ -289,9 +293,9 @@ public final class SimLoadBalancing {
         if (d.chosen().isEmpty()) return refusal(d.reason());
         IpAddress ip = d.chosen().get();
         Member member = byAddress(ip);
-        if (member == null || member.speaker == null) return refusal("redirected to " + ip.text() + ", which does not answer");
+        if (member == null || speakers(member).isEmpty()) return refusal("redirected to " + ip.text() + ", which does not answer");
         if (!admit(member)) return refusal(member.name + " is full of active sessions");
-        if (!member.speaker.equals(director.id)) deliver(director, new LbEvent.Redirected(ip, CLASS));
+        if (!speakers(member).contains(director.id)) deliver(director, new LbEvent.Redirected(ip, CLASS));
         Optional<Integer> rule = d.rule().isPresent() ? Optional.of(d.rule().getAsInt()) : Optional.empty();
         return new Arrival(Optional.of(member.name.value()), rule, d.reason());
     }
@@ -332,9 +336,7 @@ public final class SimLoadBalancing {
     }
 
     private void reportLoad(Member m) {
-        if (m.speaker == null) return;
-        SimNode n = sim.node(m.speaker);
-        if (n.up && n.lbRunning) deliver(n, new LbEvent.LoadChanged(m.load()));
+        for (NodeId id : speakers(m)) deliver(sim.node(id), new LbEvent.LoadChanged(m.load()));
     }
 
     // ---------------------------------------------------------------- observations
@@ -361,14 +363,20 @@ public final class SimLoadBalancing {
         return new ClassLoad(m.active, m.max).percent();
     }
 
-    /** The machine of the node speaking for the member, or of its first node when none speaks. */
+    /** The machine of the (first) node speaking for the member, or of its first node when none speaks. */
     public LbState state(String name) {
         Member m = memberNamed(name);
-        return sim.node(m.speaker != null ? m.speaker : m.nodes.get(0)).lb;
+        return sim.node(speaker(name).orElse(m.nodes.get(0))).lb;
     }
 
+    /** The node speaking for the member; the first of them when both nodes of a pair speak. */
     public Optional<NodeId> speaker(String name) {
-        return Optional.ofNullable(memberNamed(name).speaker);
+        return speakers(memberNamed(name)).stream().findFirst();
+    }
+
+    /** Every node speaking for the member now. */
+    public List<NodeId> speakers(String name) {
+        return speakers(memberNamed(name));
     }
 
     public long refused() {

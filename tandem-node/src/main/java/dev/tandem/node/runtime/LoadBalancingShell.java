@@ -13,8 +13,8 @@ import dev.tandem.core.lb.LbState;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.core.lb.MemberName;
+import dev.tandem.core.lb.MemberSpeaking;
 import dev.tandem.core.rm.RmState;
-import dev.tandem.core.rm.Serving;
 import dev.tandem.node.config.LbTimings;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
@@ -199,47 +199,33 @@ final class LoadBalancingShell {
                 config.privateAddress(), config.clusterPort(), config.member(), config.clusterAddress(), driver.describe());
     }
 
-    /** Called on the loop after every recovery-manager step: does this node speak for its member now? */
+    /**
+     * Called on the loop after every recovery-manager step: does this node speak for its member now? The rule is
+     * the core's ({@link MemberSpeaking}), the same the simulator runs.
+     */
     void reconsider(RmState rm) {
         if (!config.participate()) return;
-        boolean want = speaks(rm);
-        boolean pairMember = config.member().equals(rm.group().name()) && rm.group().nodes().size() >= 2;
-        if (pairMember && !want && speaking && rm.running() && !rm.state().isFailedOver()
-                && rm.state() != dev.tandem.core.rm.NodeState.INITIALIZING) {
-            return; // the pair is between two states: the current speaker goes on until the other node serves
+        // The pair's other node, which keeps what this one publishes for when it speaks.
+        if (rm.running() && MemberSpeaking.forPair(config.member(), rm)) pairPeer = rm.peerId().orElse(null);
+        switch (MemberSpeaking.next(config.member(), self, rm, speaking)) {
+            case NONE -> {
+                // The pair saw its peer go down: if that node directed the group, this member need not wait for its
+                // keepalives to go unanswered five times.
+                if (speaking) LbEvent.PeerDown.of(rm).ifPresent(this::step);
+            }
+            case START -> {
+                speaking = true;
+                state = initial();
+                LOG.info("this node speaks for load-balancing member {}{}", config.member(),
+                        received == null ? "" : " (taking over " + received.phase().display() + " from " + pairPeer + ")");
+                step(new LbEvent.Start(Optional.ofNullable(received)));
+                step(new LbEvent.LoadChanged(load));
+            }
+            case STOP -> {
+                speaking = false;
+                step(new LbEvent.Stop(rm.running()));
+            }
         }
-        if (want == speaking) {
-            // The pair saw its peer go down: if that node directed the group, this member need not wait for its
-            // keepalives to go unanswered five times.
-            if (speaking) LbEvent.PeerDown.of(rm).ifPresent(this::step);
-            return;
-        }
-        speaking = want;
-        if (want) {
-            state = initial();
-            LOG.info("this node speaks for load-balancing member {}{}", config.member(),
-                    received == null ? "" : " (taking over " + received.phase().display() + " from " + pairPeer + ")");
-            step(new LbEvent.Start(Optional.ofNullable(received)));
-            step(new LbEvent.LoadChanged(load));
-        } else {
-            step(new LbEvent.Stop(rm.running()));
-        }
-    }
-
-    /**
-     * A node alone speaks for itself while it runs; a node of a pair speaks while it serves the users of the pair's
-     * first node (the first node normally, its peer while the first is failed over).
-     */
-    private boolean speaks(RmState rm) {
-        if (!rm.running()) return false;
-        // A member on its own takes clients only while it serves its own users: a node that is failed over, idle,
-        // initializing or failed leaves the group, so the director never sends it a client.
-        if (!config.member().equals(rm.group().name()) || rm.group().nodes().size() < 2) {
-            return rm.serving().contains(Serving.Side.OWN);
-        }
-        pairPeer = rm.peerId().orElse(null);
-        boolean first = rm.group().nodes().get(0).equals(self);
-        return rm.serving().contains(first ? Serving.Side.OWN : Serving.Side.PEER);
     }
 
     /** The session service's report: active and maximum sessions (inactive ones are never counted, the specification ([LB-SHOW])). */
