@@ -33,16 +33,7 @@ class PairMemberIT {
 
     @Test
     void theDirectorRoleStaysWithTheMemberWhenItsSpeakerIsKilled() throws Exception {
-        List<Path> configs = DemoCluster.write(dir, 4, DemoCluster.Profile.FAST);
-        for (int i = 0; i < 4; i++) {
-            String group = i < 2 ? "g1" : "g2";
-            String publicAddress = i < 2 ? "127.0.0.21" : "127.0.0.22";
-            String yaml = Files.readString(configs.get(i)).replace("loadBalancing:\n",
-                    "loadBalancing:\n  member: " + group + "\n  publicAddress: " + publicAddress + "\n");
-            Files.writeString(configs.get(i), yaml);
-        }
-        AdminClient admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
-        for (Path c : configs) nodes.add(new NodeProcess(c).start());
+        AdminClient admin = startTwoPairs();
         // g1 has the higher priority (10 from n1), but a node that starts late (its store slow to open) may find
         // g2 already directing, and a director is not pre-empted: take whichever member directs.
         awaitView(admin, HOSTS[0], v -> text(v, "director") != null && v.get("members").size() == 2);
@@ -62,6 +53,41 @@ class PairMemberIT {
         awaitView(admin, observer, v -> director.equals(text(v, "director")) && v.get("members").size() == 2);
         // No election happened because of the kill.
         assertThat(elections()).isEqualTo(electionsBefore);
+    }
+
+    /**
+     * A manual failover and a fallback inside the pair g1: the member's machine moves to the backup and back, and
+     * once fallen back to Normal the backup no longer speaks beside the first node (decision 113).
+     */
+    @Test
+    void theBackupStopsSpeakingForThePairOnceItHasFallenBack() throws Exception {
+        AdminClient admin = startTwoPairs();
+        awaitView(admin, HOSTS[0], v -> v.get("speaking").asBoolean() && text(v, "director") != null);
+        assertThat(admin.post(HOSTS[0], "/api/v1/redundancy-groups/g1/failover?node=n1").status()).isEqualTo(202);
+        awaitView(admin, HOSTS[1], v -> v.get("speaking").asBoolean());
+        awaitView(admin, HOSTS[0], v -> !v.get("speaking").asBoolean());
+        assertThat(admin.post(HOSTS[1], "/api/v1/redundancy-groups/g1/fallback?node=n1").status()).isEqualTo(202);
+        awaitView(admin, HOSTS[0], v -> v.get("speaking").asBoolean());
+        awaitView(admin, HOSTS[1], v -> !v.get("speaking").asBoolean());
+        // And it stays so: both nodes Normal, one speaker.
+        Thread.sleep(1_000);
+        assertThat(admin.get(HOSTS[1], "/api/v1/load-balancing").body().get("speaking").asBoolean()).isFalse();
+        assertThat(admin.get(HOSTS[0], "/api/v1/load-balancing").body().get("speaking").asBoolean()).isTrue();
+    }
+
+    /** The 4-node demo layout with each redundancy pair (g1: n1, n2; g2: n3, n4) one load-balancing member. */
+    private AdminClient startTwoPairs() throws Exception {
+        List<Path> configs = DemoCluster.write(dir, 4, DemoCluster.Profile.FAST);
+        for (int i = 0; i < 4; i++) {
+            String group = i < 2 ? "g1" : "g2";
+            String publicAddress = i < 2 ? "127.0.0.21" : "127.0.0.22";
+            String yaml = Files.readString(configs.get(i)).replace("loadBalancing:\n",
+                    "loadBalancing:\n  member: " + group + "\n  publicAddress: " + publicAddress + "\n");
+            Files.writeString(configs.get(i), yaml);
+        }
+        AdminClient admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        for (Path c : configs) nodes.add(new NodeProcess(c).start());
+        return admin;
     }
 
     private int elections() {
