@@ -329,7 +329,13 @@ final class RmRules {
                 && !w.state.isBroken()) {
             // [RG-T2]: failure rows show both nodes in Running in Failed Mode with the same reason; a node
             // that starts while its peer is failed shows Unknown.
-            w.enterFailedMode(w.state == INITIALIZING ? Reason.UNKNOWN : w.peer.reason());
+            if (w.state.isBackup() && w.peer.reason() == Reason.PEER_DOWN) {
+                // A healed partition (the Peer Down row) that the peer found first, hearing us in backup mode: it
+                // kept its own users. Freezing would keep serving them here too; keep only ours, as it did.
+                w.enterConflict();
+            } else {
+                w.enterFailedMode(w.state == INITIALIZING ? Reason.UNKNOWN : w.peer.reason());
+            }
             return true;
         }
         return switch (w.state) {

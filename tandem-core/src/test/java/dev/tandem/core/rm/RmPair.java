@@ -38,6 +38,8 @@ final class RmPair {
     private final Deque<Envelope> inFlight = new ArrayDeque<>();
     private final List<PendingHook> hooks = new ArrayList<>();
     private final Set<NodeId> unreachable = new HashSet<>();
+    /** The network between the two is cut: both run and keep their timers, no message crosses. */
+    private boolean partitioned;
     final List<Step> log = new ArrayList<>();
     Instant now = T0;
 
@@ -87,7 +89,7 @@ final class RmPair {
         for (Effect e : t.effects()) {
             switch (e) {
                 case Effect.Send s -> {
-                    if (!unreachable.contains(n) && !unreachable.contains(s.to())) {
+                    if (!partitioned && !unreachable.contains(n) && !unreachable.contains(s.to())) {
                         inFlight.add(new Envelope(s.to(), (RmMessage) s.message()));
                     }
                 }
@@ -175,6 +177,12 @@ final class RmPair {
             settle();
         }
         now = until;
+    }
+
+    /** Cuts the network between the two nodes (messages in flight are lost) or heals it. */
+    void partition(boolean cut) {
+        partitioned = cut;
+        if (cut) inFlight.clear();
     }
 
     /** The node dies silently: nothing reaches it, nothing leaves it, its timers never fire. */
