@@ -34,10 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,12 +62,8 @@ public final class SessionService implements AutoCloseable {
     private final Javalin app;
     /** The service's TLS context when it serves HTTPS, or null. */
     private final javax.net.ssl.SSLContext https;
-    /** The limits of the service's HTTP server, which the connectors of service addresses are put under too. */
-    private JettyLimits limits;
-    /** The HTTP configuration Javalin gave the server, for the connectors of service addresses. */
-    private volatile HttpConfiguration httpConfiguration;
     /** A connector of the one server for each service address the node holds now. */
-    private final Map<String, ServerConnector> onAddresses = new LinkedHashMap<>();
+    private final AddressConnectors onAddresses;
     private volatile Set<Serving.Side> served = Set.of();
     private volatile Load lastReported;
     private final Object servingLock = new Object();
@@ -92,24 +85,24 @@ public final class SessionService implements AutoCloseable {
         });
         this.https = config.tls() == null ? null
                 : PemTls.server(config.tls().certificate(), config.tls().privateKey(), "sessionService");
+        this.onAddresses = new AddressConnectors("session service of " + host.id(), this::jettyServer, this::port, https);
         this.app = server(config.address(), config.port());
     }
 
     /**
      * The HTTP server with the service's routes, on the node's own address for the service's life. Each service
-     * address the node holds gets a connector of its own on this server while it holds it (docs/redundancy.md,
-     * Service addresses): opening or closing one takes a few milliseconds, where a server of its own took tens.
+     * address the node holds gets a connector of its own on this server while it holds it ({@link AddressConnectors}).
      */
     private Javalin server(String address, int port) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             if (https != null) {
                 cfg.jetty.addConnector((server, httpConfig) -> {
-                    httpConfiguration = httpConfig;
+                    onAddresses.httpConfiguration(httpConfig);
                     return PemTls.jettyConnector(server, httpConfig, https, address, port);
                 });
             }
-            limits = JettyLimits.install(cfg, config.http(), "session service of " + host.id());
+            onAddresses.limits(JettyLimits.install(cfg, config.http(), "session service of " + host.id()));
             cfg.routes.post("/session/login", this::login);
             // GET too: a client that follows the cluster address's redirect arrives here with the same method.
             cfg.routes.get("/session/login", this::login);
@@ -152,6 +145,10 @@ public final class SessionService implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    private Server jettyServer() {
+        return app.jettyServer().server();
     }
 
     /**
@@ -429,68 +426,25 @@ public final class SessionService implements AutoCloseable {
      * Answers clients on {@code address} too, at the service's port: the node now holds that service address.
      * Throws when the address cannot be bound (its previous holder has not let it go yet); the caller retries.
      */
-    public synchronized void listen(String address) {
-        if (onAddresses.containsKey(address)) return;
-        Server server = app.jettyServer().server();
-        ServerConnector c;
-        if (https != null) {
-            c = PemTls.jettyConnector(server, baseConfiguration(server), https, address, port());
-        } else {
-            c = new ServerConnector(server, new HttpConnectionFactory(baseConfiguration(server)));
-            c.setHost(address);
-            c.setPort(port());
-        }
-        limits.watch(c);
-        server.addConnector(c);
-        try {
-            c.start();
-        } catch (Exception e) {
-            server.removeConnector(c);
-            stopQuietly(c);
-            throw new IllegalStateException("cannot listen on " + address + ":" + port() + ": " + e.getMessage(), e);
-        }
-        onAddresses.put(address, c);
-        LOG.info("session service of {} also answers on {}:{}", host.id(), address, port());
-    }
-
-    /** The HTTP configuration of the service's own connector: a service address is answered the same way. */
-    private HttpConfiguration baseConfiguration(Server server) {
-        HttpConfiguration given = httpConfiguration;
-        if (given != null) return given;
-        HttpConnectionFactory f = server.getConnectors()[0].getConnectionFactory(HttpConnectionFactory.class);
-        return f != null ? f.getHttpConfiguration() : new HttpConfiguration();
+    public void listen(String address) {
+        onAddresses.listen(address);
     }
 
     /** Stops answering on {@code address}: the node gives that service address up. Its sessions stay. */
-    public synchronized void unlisten(String address) {
-        ServerConnector c = onAddresses.remove(address);
-        if (c == null) return;
-        stopQuietly(c);
-        app.jettyServer().server().removeConnector(c);
-        LOG.info("session service of {} no longer answers on {}:{}", host.id(), address, port());
-    }
-
-    private void stopQuietly(ServerConnector c) {
-        try {
-            c.stop();
-        } catch (Exception e) {
-            LOG.warn("session service of {}: closing {}:{} failed: {}", host.id(), c.getHost(), c.getPort(), e.toString());
-        }
+    public void unlisten(String address) {
+        onAddresses.unlisten(address);
     }
 
     /** The service addresses the service answers on now. */
-    public synchronized java.util.Set<String> listening() {
-        return java.util.Set.copyOf(onAddresses.keySet());
+    public Set<String> listening() {
+        return onAddresses.listening();
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
         standby.close();
-        synchronized (this) {
-            onAddresses.values().forEach(this::stopQuietly);
-            onAddresses.clear();
-        }
+        onAddresses.closeAll();
         app.stop();
     }
 
