@@ -92,6 +92,7 @@ class RealProcessScenariosIT {
         assertThat(load).hasSize(2);
         assertThat(load.get(0).get(2).asLong()).as("20 clients every 100 ms").isEqualTo(200);
         assertThat(load.get(0).get(3).asDouble()).as("idle CPU %").isBetween(0.0, 100.0);
+        assertThat(load.get(0).get(4).asInt()).as("pair splits recovered").isBetween(0, 10);
         JsonNode snapshot = ResultFiles.rows(r, "Snapshot");
         assertThat(snapshot.get(0).get(0).asInt()).isEqualTo(300);
         assertThat(snapshot.get(0).get(1).asLong()).as("snapshot ms").isGreaterThanOrEqualTo(0);
