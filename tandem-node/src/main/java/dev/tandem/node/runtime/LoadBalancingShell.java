@@ -59,15 +59,8 @@ final class LoadBalancingShell {
     private final GroupSettings group;
     /** This device's settings: its file's, then the store's; priority, NAT and redirect-fqdn change while running. */
     private volatile DeviceSettings device;
-    /** The device's settings as last given (the file's, then the store's), for the periodic reverse lookup. */
-    private volatile NodeConfig.LoadBalancing given;
-    private final FqdnLookup fqdn;
-    /**
-     * Looks the device's name up again every {@link #RELOOK}: {@link FqdnLookup} asks the name server only when the
-     * last answer's time to live has run out, so a member renamed in DNS is redirected to by its new name.
-     */
-    private final ScheduledExecutorService dnsWorker;
-    private static final Duration RELOOK = Duration.ofSeconds(5);
+    /** The device's name from reverse DNS when redirect-fqdn has no configured one, looked up again now and then. */
+    private final DeviceNames names;
     private final Envelope envelope;
     private final AddressDriver driver;
     private final ExecutorService addressWorker = Executors.newSingleThreadExecutor(r -> {
@@ -112,15 +105,10 @@ final class LoadBalancingShell {
         this.events = events;
         this.hooks = hooks;
         this.group = LbTimings.group(config, encryption, secret);
-        this.fqdn = fqdn;
-        this.given = config;
-        this.device = deviceOf(config);
-        this.dnsWorker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tandem-dns-" + self.value());
-            t.setDaemon(true);
-            return t;
-        });
-        dnsWorker.scheduleWithFixedDelay(this::relook, RELOOK.toMillis(), RELOOK.toMillis(), TimeUnit.MILLISECONDS);
+        this.names = new DeviceNames(self.value(), config, fqdn, () -> device,
+                fresh -> loop.execute(() -> deviceChanged(fresh)));
+        this.device = names.deviceOf(config);
+        names.start();
         this.envelope = new Envelope(key, encryption, self.value(), epoch);
         this.driver = AddressDriver.of(config, hooks);
         this.redirectMetrics = new RedirectMetrics(metrics.registry());
@@ -141,20 +129,7 @@ final class LoadBalancingShell {
      * Off the loop: the lookup may wait for a name server.
      */
     DeviceSettings deviceOf(NodeConfig.LoadBalancing config) {
-        given = config;
-        return withReverseName(LbTimings.device(config));
-    }
-
-    /** On the DNS worker: the device again, with its name as DNS says it now; the loop takes it if it changed. */
-    private void relook() {
-        try {
-            DeviceSettings d = LbTimings.device(given);
-            if (!d.redirectFqdn() || d.fqdn() != null) return;
-            DeviceSettings fresh = withReverseName(d);
-            if (!fresh.equals(device)) loop.execute(() -> deviceChanged(fresh));
-        } catch (RuntimeException e) {
-            LOG.warn("redirect-fqdn: looking this device up again failed: {}", e.toString());
-        }
+        return names.deviceOf(config);
     }
 
     /**
@@ -165,26 +140,6 @@ final class LoadBalancingShell {
         if (next.equals(device)) return;
         device = next;
         step(new LbEvent.SettingsChanged(group, next));
-    }
-
-    /**
-     * [LB-FQDN], Enable Redirection Using a FQDN: the director "can send a fully qualified domain name (FQDN), using
-     * reverse DNS lookup, of a member device". Without a configured name, this member looks its own up once at start.
-     */
-    private DeviceSettings withReverseName(DeviceSettings d) {
-        if (!d.redirectFqdn() || d.fqdn() != null) return d;
-        Optional<dev.tandem.core.lb.HostName> name = fqdn.name(d.publicAddress());
-        if (name.isPresent()) {
-            if (device == null || !name.get().equals(device.fqdn())) {
-                LOG.info("redirect-fqdn: clients are sent to {} (reverse DNS of {})", name.get(), d.publicAddress().text());
-            }
-            return d.withRedirectFqdn(true, name.get());
-        }
-        if (device == null || device.fqdn() != null) {
-            LOG.warn("redirect-fqdn is enabled but {} has no FQDN in reverse DNS; clients are sent to the address."
-                    + " Set loadBalancing.fqdn, or a name server with 'dns name-server'.", d.publicAddress().text());
-        }
-        return d;
     }
 
     private LbState initial() {
@@ -499,7 +454,7 @@ final class LoadBalancingShell {
         timers.cancelAll();
         if (clusterSocket != null || holdsAddress) release();
         if (transport != null) transport.close();
-        dnsWorker.shutdownNow();
+        names.close();
         addressWorker.shutdown();
         try {
             addressWorker.awaitTermination(5, TimeUnit.SECONDS);
