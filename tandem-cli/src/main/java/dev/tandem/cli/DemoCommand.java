@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("Tandem demo: " + nodes + " nodes, " + clients + " clients, cluster files in " + where);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         LocalCluster cluster = new LocalCluster(where, nodes, LocalCluster.selfCommand());
-        LiveDemo demo = new LiveDemo(cluster, http, System.out);
+        LiveDemo demo = new LiveDemo(cluster, System.out);
         Thread cleanup = new Thread(() -> {
             demo.close();
             if (temporary) delete(where);

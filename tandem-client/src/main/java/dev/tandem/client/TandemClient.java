@@ -1,7 +1,6 @@
 package dev.tandem.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.SessionAnswers;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.net.URI;
@@ -46,10 +45,6 @@ public final class TandemClient implements AutoCloseable {
     public static final String LOGOUT_PATH = "/session/logout";
     public static final String ASSIGN_PATH = "/.well-known/tandem/assign";
     public static final String SESSION_HEADER = "X-Tandem-Session";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration SHORTEST_HEARTBEAT = Duration.ofMillis(10);
-    /** While a failover is under way a heartbeat is repeated at least this often (or each interval, if shorter). */
-    private static final Duration LONGEST_HEARTBEAT_RETRY = Duration.ofSeconds(1);
 
     private final URI cluster;
     private final String user;
@@ -179,13 +174,7 @@ public final class TandemClient implements AutoCloseable {
         }
         URI member;
         try {
-            JsonNode a = JSON.readTree(r.body());
-            if (a.hasNonNull("url")) {
-                member = base(URI.create(a.get("url").asText()));
-            } else {
-                String host = a.get("host").asText();
-                member = new URI(cluster.getScheme(), null, host, a.get("port").asInt(), null, null, null);
-            }
+            member = base(Replies.assigned(r, cluster.getScheme()));
         } catch (Exception e) {
             retryLater(gen, "the cluster address's assignment is not understood: " + e.getMessage(), Duration.ZERO);
             return;
@@ -207,13 +196,13 @@ public final class TandemClient implements AutoCloseable {
         ClientState.LoggedIn in;
         Duration hold;
         try {
-            JsonNode a = JSON.readTree(r.body());
-            long millis = a.hasNonNull("heartbeatMillis") ? a.get("heartbeatMillis").asLong()
-                    : Math.round(a.get("heartbeatSeconds").asDouble() * 1000);
-            Duration heartbeat = Duration.ofMillis(Math.max(millis, SHORTEST_HEARTBEAT.toMillis()));
-            in = new ClientState.LoggedIn(a.get("node").asText(), base(r.uri()), a.get("session").asText(), heartbeat);
-            hold = a.hasNonNull("inactiveAfterSeconds")
-                    ? Duration.ofMillis(Math.round(a.get("inactiveAfterSeconds").asDouble() * 1000))
+            SessionAnswers.Session a = Replies.session(r);
+            if (a.session() == null || a.node() == null) throw new IOException("no session or node in it");
+            // A service before heartbeatMillis says the interval in seconds only.
+            long millis = a.heartbeatMillis() > 0 ? a.heartbeatMillis() : Math.round(a.heartbeatSeconds() * 1000);
+            Duration heartbeat = Duration.ofMillis(Math.max(millis, HeartbeatTiming.SHORTEST.toMillis()));
+            in = new ClientState.LoggedIn(a.node(), base(r.uri()), a.session(), heartbeat);
+            hold = a.inactiveAfterSeconds() > 0 ? Duration.ofMillis(Math.round(a.inactiveAfterSeconds() * 1000))
                     : heartbeat.multipliedBy(3);
         } catch (Exception e) {
             retryLater(gen, "the login answer of " + base(r.uri()) + " is not understood: " + e.getMessage(), Duration.ZERO);
@@ -233,7 +222,7 @@ public final class TandemClient implements AutoCloseable {
      * moved, so the client asks once more at once, and waits the re-login delay only if it is sent away twice.
      */
     private void refused(long gen, HttpResponse<String> r, String who) {
-        String reason = who + " answered " + r.statusCode() + reasonOf(r);
+        String reason = who + " answered " + r.statusCode() + Replies.reasonOf(r);
         if (r.statusCode() == 409) {
             boolean again;
             synchronized (lock) {
@@ -247,7 +236,7 @@ public final class TandemClient implements AutoCloseable {
                 return;
             }
         }
-        retryLater(gen, reason, retryAfter(r));
+        retryLater(gen, reason, Replies.retryAfter(r));
     }
 
     // ---------------------------------------------------------------- holding the session
@@ -264,13 +253,13 @@ public final class TandemClient implements AutoCloseable {
     }
 
     private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered, boolean firstFailure) {
-        HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).timeout(heartbeatTimeout(in.heartbeat(), requestTimeout))
+        HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).timeout(HeartbeatTiming.heartbeatTimeout(in.heartbeat(), requestTimeout))
                 .header(SESSION_HEADER, in.session()).POST(HttpRequest.BodyPublishers.noBody()).build();
         send(req).whenComplete((r, e) -> {
             long now = System.nanoTime();
             if (e == null && r.statusCode() == 200) {
                 ClientState.LoggedIn next = in;
-                String node = nodeOf(r);
+                String node = Replies.nodeOf(r);
                 if (node != null && !node.equals(in.node())) {
                     next = new ClientState.LoggedIn(node, in.member(), in.session(), in.heartbeat());
                     if (!change(gen, next)) return;
@@ -279,67 +268,26 @@ public final class TandemClient implements AutoCloseable {
                 schedule(gen, in.heartbeat(), () -> heartbeat(gen, held, hold, now));
                 return;
             }
-            String why = e != null ? "node " + in.node() + " did not answer the heartbeat: " + describe(e)
-                    : "node " + in.node() + " answered the heartbeat " + r.statusCode() + reasonOf(r);
-            String code = e == null && r.statusCode() == 503 ? errorCode(r) : "";
+            String why = e != null ? "node " + in.node() + " did not answer the heartbeat: " + Replies.describe(e)
+                    : "node " + in.node() + " answered the heartbeat " + r.statusCode() + Replies.reasonOf(r);
+            String code = e == null && r.statusCode() == 503 ? Replies.errorCode(r) : "";
             boolean passing = e != null || code.equals("moving") || code.equals("node-unavailable");
             if (passing && now - lastAnswered < hold.toNanos()) {
                 // "moving" says the session is at its next node within moments: the failure after it is repeated
                 // as quickly as a first one, so a client that met the move's last milliseconds does not wait an
                 // interval more (docs/client.md, Failover).
                 boolean moving = code.equals("moving");
-                schedule(gen, retryAfterFailure(in.heartbeat(), firstFailure || moving),
+                schedule(gen, HeartbeatTiming.retryAfterFailure(in.heartbeat(), firstFailure || moving),
                         () -> heartbeat(gen, in, hold, lastAnswered, moving));
                 return;
             }
-            lost(gen, in, why, e != null ? Duration.ZERO : retryAfter(r));
+            lost(gen, in, why, e != null ? Duration.ZERO : Replies.retryAfter(r));
         });
     }
 
-    /**
-     * How long a heartbeat waits for its answer: twice the interval, at least a second, at most the request timeout.
-     * A node answers a heartbeat in milliseconds; one whose connection went with the address in a move may never
-     * be answered, and waiting the whole request timeout for it would cost the client that much of the move.
-     */
-    static Duration heartbeatTimeout(Duration heartbeat, Duration requestTimeout) {
-        Duration d = heartbeat.multipliedBy(2);
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) d = Duration.ofSeconds(1);
-        return d.compareTo(requestTimeout) > 0 ? requestTimeout : d;
-    }
 
-    /**
-     * When a heartbeat that found no answer is repeated: the first time after a quarter of the interval (a planned
-     * move or a takeover is over within tens of milliseconds, so most clients then miss no more than that), later
-     * ones each interval, so a long outage costs the nodes no more requests than heartbeats do; never less than
-     * 10 ms apart nor more than a second.
-     */
-    static Duration retryAfterFailure(Duration heartbeat, boolean firstFailure) {
-        Duration d = firstFailure ? heartbeat.dividedBy(4) : heartbeat;
-        if (d.compareTo(SHORTEST_HEARTBEAT) < 0) d = SHORTEST_HEARTBEAT;
-        return d.compareTo(LONGEST_HEARTBEAT_RETRY) > 0 ? LONGEST_HEARTBEAT_RETRY : d;
-    }
 
-    /**
-     * The error code of an answer ("" when it has none). The 503s a failover answers with while the session moves,
-     * {@code moving} and {@code node-unavailable}, keep the session and repeat the heartbeat.
-     */
-    private static String errorCode(HttpResponse<String> r) {
-        try {
-            JsonNode a = JSON.readTree(r.body());
-            return a == null || !a.hasNonNull("error") ? "" : a.get("error").asText();
-        } catch (Exception ex) {
-            return "";
-        }
-    }
 
-    private static String nodeOf(HttpResponse<String> r) {
-        try {
-            JsonNode a = JSON.readTree(r.body());
-            return a != null && a.hasNonNull("node") ? a.get("node").asText() : null;
-        } catch (Exception ex) {
-            return null;
-        }
-    }
 
     private void lost(long gen, ClientState.LoggedIn in, String reason, Duration retryAfter) {
         if (!change(gen, new ClientState.Lost(in.node(), reason))) return;
@@ -347,7 +295,7 @@ public final class TandemClient implements AutoCloseable {
     }
 
     private void unreachable(long gen, String who, Throwable e) {
-        retryLater(gen, who + " did not answer: " + describe(e), Duration.ZERO);
+        retryLater(gen, who + " did not answer: " + Replies.describe(e), Duration.ZERO);
     }
 
     /** [RG-RELOGIN]: log in again after a random delay between the re-login limits, or the server's Retry-After if longer. */
@@ -454,32 +402,9 @@ public final class TandemClient implements AutoCloseable {
         }
     }
 
-    private static String reasonOf(HttpResponse<String> r) {
-        try {
-            JsonNode a = JSON.readTree(r.body());
-            if (a != null && a.hasNonNull("reason")) return ": " + a.get("reason").asText();
-            if (a != null && a.hasNonNull("error")) return ": " + a.get("error").asText();
-        } catch (IOException | RuntimeException e) {
-            // not JSON: the status says enough
-        }
-        return "";
-    }
 
-    /** Retry-After in seconds (RFC 9110); a date or nonsense counts as none. */
-    static Duration retryAfter(HttpResponse<?> r) {
-        Optional<String> v = r.headers().firstValue("Retry-After");
-        if (v.isEmpty() || !v.get().strip().matches("\\d{1,9}")) return Duration.ZERO;
-        return Duration.ofSeconds(Long.parseLong(v.get().strip()));
-    }
 
-    private static String describe(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException || c.getMessage() == null)) {
-            c = c.getCause();
-        }
-        String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " (" + m + ")");
-    }
+
 
     @Override
     public String toString() {

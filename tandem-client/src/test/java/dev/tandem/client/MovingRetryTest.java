@@ -131,8 +131,8 @@ class MovingRetryTest {
     @Test
     void theHeartbeatTimeoutIsTwoIntervalsWithinASecondAndTheRequestTimeout() {
         Duration ten = Duration.ofSeconds(10);
-        assertThat(TandemClient.heartbeatTimeout(Duration.ofMillis(100), ten)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(TandemClient.heartbeatTimeout(Duration.ofSeconds(3), ten)).isEqualTo(Duration.ofSeconds(6));
-        assertThat(TandemClient.heartbeatTimeout(Duration.ofSeconds(30), ten)).isEqualTo(ten);
+        assertThat(HeartbeatTiming.heartbeatTimeout(Duration.ofMillis(100), ten)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(HeartbeatTiming.heartbeatTimeout(Duration.ofSeconds(3), ten)).isEqualTo(Duration.ofSeconds(6));
+        assertThat(HeartbeatTiming.heartbeatTimeout(Duration.ofSeconds(30), ten)).isEqualTo(ten);
     }
 }

@@ -82,12 +82,12 @@ class TandemClientTest {
 
     @Test
     void aHeartbeatThatFoundNoAnswerIsRepeatedSoonOnceThenEachInterval() {
-        assertThat(TandemClient.retryAfterFailure(Duration.ofMillis(100), true)).isEqualTo(Duration.ofMillis(25));
-        assertThat(TandemClient.retryAfterFailure(Duration.ofMillis(100), false)).isEqualTo(Duration.ofMillis(100));
-        assertThat(TandemClient.retryAfterFailure(Duration.ofMillis(20), true)).isEqualTo(Duration.ofMillis(10));
-        assertThat(TandemClient.retryAfterFailure(Duration.ofSeconds(2), true)).isEqualTo(Duration.ofMillis(500));
-        assertThat(TandemClient.retryAfterFailure(Duration.ofSeconds(30), true)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(TandemClient.retryAfterFailure(Duration.ofSeconds(30), false)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(HeartbeatTiming.retryAfterFailure(Duration.ofMillis(100), true)).isEqualTo(Duration.ofMillis(25));
+        assertThat(HeartbeatTiming.retryAfterFailure(Duration.ofMillis(100), false)).isEqualTo(Duration.ofMillis(100));
+        assertThat(HeartbeatTiming.retryAfterFailure(Duration.ofMillis(20), true)).isEqualTo(Duration.ofMillis(10));
+        assertThat(HeartbeatTiming.retryAfterFailure(Duration.ofSeconds(2), true)).isEqualTo(Duration.ofMillis(500));
+        assertThat(HeartbeatTiming.retryAfterFailure(Duration.ofSeconds(30), true)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(HeartbeatTiming.retryAfterFailure(Duration.ofSeconds(30), false)).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

@@ -77,7 +77,7 @@ class DebianPackageIT {
                     .failFast("the node exited", () -> !n1.alive())
                     .ignoreExceptions()
                     .untilAsserted(() -> {
-                        assertThat(n1.get("/health", null).statusCode()).isEqualTo(200);
+                        assertThat(n1.get("/health", null).status()).isEqualTo(200);
                         assertThat(n1.get("/api/v1/node", "token-for-this-test").body()).contains("\"n1\"");
                     });
             assertThat(n1.stop()).isIn(0, 143);

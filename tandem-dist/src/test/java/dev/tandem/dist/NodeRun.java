@@ -1,12 +1,9 @@
 package dev.tandem.dist;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.AdminClient;
+
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 /** A node started by an installed launcher ({@code bin/tandem node --config FILE}), and its admin API. */
 final class NodeRun implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     final String address;
     final Path log;
@@ -39,22 +34,21 @@ final class NodeRun implements AutoCloseable {
         return new NodeRun(address, log, pb.start());
     }
 
-    HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + address + ":20075" + path))
-                .timeout(Duration.ofSeconds(5)).GET();
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    /** The admin API's answer to {@code path}, whatever its status. */
+    AdminClient.Answer get(String path, String token) {
+        return client(token).exchange("GET", path, null, null);
+    }
+
+    private AdminClient client(String token) {
+        return new AdminClient(URI.create("http://" + address + ":20075"), token, null, Duration.ofSeconds(1),
+                Duration.ofSeconds(5));
     }
 
     /** "State / Reason" of the node with this id as this node reports it, or "down". */
     String stateOf(String id, String token) {
         try {
-            JsonNode groups = JSON.readTree(get("/api/v1/redundancy-groups", token).body());
-            for (JsonNode n : groups.get(0).get("nodes")) {
-                if (n.get("id").asText().equals(id)) return n.get("state").asText() + " / " + n.get("reason").asText();
-            }
-            return "missing";
-        } catch (IOException | InterruptedException | RuntimeException e) {
+            return client(token).groupNode(id).map(n -> n.state() + " / " + n.reason()).orElse("missing");
+        } catch (AdminClient.Failure e) {
             return "down";
         }
     }

@@ -226,8 +226,21 @@ public final class SimLoadBalancing {
     // ---------------------------------------------------------------- the network
 
     void transmit(NodeId from, SimNode dest, LbMessage m) {
-        sim.at(sim.now().plus(sim.delay()), () -> {
-            if (dest.up && dest.lbRunning && !sim.cut(from, dest.id)) deliver(dest, new LbEvent.Received(m));
+        SimNode source = sim.node(from);
+        long sourceProcess = source.process;
+        java.time.Duration there = sim.delay();
+        sim.at(sim.now().plus(there), () -> {
+            if (sim.cut(from, dest.id)) return;
+            if (dest.up && dest.lbRunning) {
+                deliver(dest, new LbEvent.Received(m));
+            } else if (!dest.up && dest.hostUp) {
+                // Killed: its host answers "port unreachable" on the way back (decision 0083).
+                sim.at(sim.now().plus(there), () -> {
+                    if (source.up && source.process == sourceProcess && source.lbRunning) {
+                        deliver(source, new LbEvent.Refused(dest.id));
+                    }
+                });
+            }
         });
     }
 

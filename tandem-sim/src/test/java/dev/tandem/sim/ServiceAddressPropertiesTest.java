@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -24,7 +25,8 @@ import net.jqwik.api.constraints.LongRange;
  *       databases failing, hooks failing), no address is ever held by two live nodes at the same virtual instant:
  *       planned moves release before they claim, and a survivor claims only a peer that is really gone;</li>
  *   <li>with every fault, lossy networks and partitions included, once the faults stop and the pair has settled
- *       every address has exactly one holder, at every instant from then on.</li>
+ *       no address has two holders, even before an administrator's Recover; after it every address has exactly one
+ *       holder, at every instant from then on.</li>
  * </ul>
  */
 class ServiceAddressPropertiesTest {
@@ -81,6 +83,11 @@ class ServiceAddressPropertiesTest {
             if (!sim.isUp(n)) sim.start(n);
         }
         sim.run(SETTLE);
+        // Settled, and before any Recover: a healed partition ends dual holding on its own (decisions 0005, 0081).
+        for (NodeId owner : BOTH) {
+            assertThat(sim.serviceAddressHolders(owner)).as("holders of %s's address once settled, before Recover\n%s",
+                    owner, story(sim, seed, schedule)).hasSizeLessThanOrEqualTo(1);
+        }
         if (sim.actions("g1").contains(AdminAction.RECOVER)) {
             schedule.add(sim.elapsed() + " admin recover");
             sim.recover("g1");
@@ -96,6 +103,35 @@ class ServiceAddressPropertiesTest {
         for (NodeId owner : BOTH) {
             assertThat(sim.serviceAddressHolders(owner)).as("%s\n%s", owner, story(sim, seed, schedule)).hasSize(1);
         }
+    }
+
+    /**
+     * Found by the property above: during a partition n1 (serving everyone) also lost a critical service and froze
+     * with every user; at the heal n2 froze with every user too, until Recover (docs/decisions/0081).
+     */
+    @Example
+    void aNodeFrozenWithEveryUserDuringAPartitionGivesThePeersBackAtTheHeal() {
+        afterThePairSettlesEveryAddressHasExactlyOneHolder(592033L);
+    }
+
+    /**
+     * Found by the property above: n1's automatic fallback fell due as n2, its backup, failed a critical service; n1
+     * waited for n2 to fall back, n2 for n1 to take over, and nobody held n1's address or served anyone
+     * (scenario seed-000/automatic-fallback-crosses-backup-failure).
+     */
+    @Example
+    void anAutomaticFallbackThatCrossesTheBackupsFailureEndsWithTheFailedOverNodeServingEveryone() {
+        afterThePairSettlesEveryAddressHasExactlyOneHolder(1999L);
+    }
+
+    /**
+     * Found by the property above: n2, persisted Running in Backup Mode, restarted as n1's keep-alive timeout fired;
+     * n1 took everyone over while n2 resumed backup mode from n1's older Failed Over heartbeat, and both held n1's
+     * address for an instant.
+     */
+    @Example
+    void aBackupRestartingAsItsPeerTimesOutNeverHoldsThePeersAddressTwice() {
+        withoutLossOrPartitionNoAddressIsEverHeldTwice(32648L);
     }
 
     private static Sim pair(long seed, Random r) {

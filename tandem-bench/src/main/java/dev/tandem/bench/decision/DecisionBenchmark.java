@@ -1,6 +1,8 @@
 package dev.tandem.bench.decision;
 
+import dev.tandem.core.lb.DecisionIndex;
 import dev.tandem.core.lb.LbDecision;
+import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.core.lb.SessionClass;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +17,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Decision cost (issue 7, scenario 4): how many decisions per second the director makes, by the specification's [LB-RULES] rules
- * 1 to 4, for a topology of 10, 100 and 1000 members, and what each decision allocates.
+ * Decision cost (scenario 4): how many decisions per second the director makes, by the specification's [LB-RULES] rules
+ * 1 to 4, for a topology of 10, 100 and 1000 members, and what each decision allocates: straight from the director's
+ * state ({@link LoadBalancer#decide}, what {@code lb explain} and the simulator use) and from the {@link DecisionIndex}
+ * the redirect service keeps.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -26,10 +30,17 @@ public class DecisionBenchmark {
     public int members;
 
     private DirectorFixture fixture;
+    private DecisionIndex index;
+    private long now;
+    private Load[] loads;
+    private int nextKeepalive;
 
     @Setup(Level.Trial)
     public void setUp() {
         fixture = DirectorFixture.build(members);
+        index = fixture.index();
+        now = fixture.nanos();
+        loads = fixture.loads();
     }
 
     /** A session of any class: what a redirect of the cluster address asks. */
@@ -42,5 +53,25 @@ public class DecisionBenchmark {
     @Benchmark
     public LbDecision decideSslSession() {
         return LoadBalancer.decide(fixture.state(), fixture.now(), SessionClass.SSL);
+    }
+
+    /** The index's answer for a session of any class, nothing changing between two. */
+    @Benchmark
+    public int indexDecide() {
+        return index.decide(null, now);
+    }
+
+    /**
+     * What a redirect costs the index in a login storm: the decision, the redirect counted in the chosen member's load,
+     * and one member's keepalive (round robin) bringing its reported load back, so the loads stay where they were.
+     */
+    @Benchmark
+    public int indexRedirectAndKeepalive() {
+        int chosen = index.decide(null, now);
+        if (chosen >= 0) index.redirected(chosen, SessionClass.SSL);
+        int k = nextKeepalive;
+        nextKeepalive = k + 1 == loads.length ? 0 : k + 1;
+        index.update(k, loads[k], true, now);
+        return chosen;
     }
 }

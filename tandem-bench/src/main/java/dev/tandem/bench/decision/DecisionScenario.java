@@ -63,7 +63,7 @@ public final class DecisionScenario implements Callable<Integer> {
         r.parameter("members", members).parameter("forks", forks).parameter("warmupIterations", warmups)
                 .parameter("iterations", iterations).parameter("iterationMillis", millis).parameter("threads", 1);
         Result.Table t = r.table("Decisions per second on one thread (JMH throughput; error is the 99.9% interval)",
-                "members", "session class", "decisions/s", "error ±", "ns/decision", "bytes allocated/decision");
+                "members", "what", "decisions/s", "error ±", "ns/decision", "bytes allocated/decision");
         List<RunResult> sorted = new ArrayList<>(runs);
         sorted.sort((x, y) -> {
             int c = Integer.compare(Integer.parseInt(x.getParams().getParam("members")),
@@ -77,14 +77,21 @@ public final class DecisionScenario implements Callable<Integer> {
             var alloc = run.getSecondaryResults().get("gc.alloc.rate.norm");
             double bytes = alloc == null ? Double.NaN : alloc.getScore();
             String bench = run.getParams().getBenchmark();
-            String cls = bench.endsWith("decideAnyClass") ? "any" : "SSL";
+            String cls = bench.endsWith("decideAnyClass") ? "rules on the state, any class"
+                    : bench.endsWith("decideSslSession") ? "rules on the state, SSL"
+                    : bench.endsWith("indexDecide") ? "index, any class"
+                    : "index: decision, redirect counted, one keepalive";
             t.row(Integer.parseInt(run.getParams().getParam("members")), cls, Result.round(ops, 0),
                     Result.round(err, 0), Result.round(1e9 / ops, 1), Result.round(bytes, 1));
         }
         r.note("LoadBalancer.decide on a director's state: a director elected by the real machines in the simulator,"
                 + " its member table filled to the size, every member heard just now with a seeded load of 0-99%.");
-        r.note("Allocation per decision is JMH's gc.alloc.rate.norm: the decision's result, its candidate list and"
-                + " the reason text.");
+        r.note("Rules on the state: LoadBalancer.decide, the reference the simulator and lb explain use; it allocates"
+                + " the decision's result, its candidate list and the reason text.");
+        r.note("Index: the DecisionIndex the redirect service keeps, built from the same table; 'redirect counted, one"
+                + " keepalive' is one decision, the redirect added to the chosen member's load and one member's report"
+                + " (round robin) taking it back, each O(log n).");
+        r.note("Allocation per decision is JMH's gc.alloc.rate.norm.");
         System.out.println("wrote " + r.write(env.results()));
         return 0;
     }

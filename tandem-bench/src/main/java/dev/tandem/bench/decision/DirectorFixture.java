@@ -1,6 +1,7 @@
 package dev.tandem.bench.decision;
 
 import dev.tandem.core.NodeId;
+import dev.tandem.core.lb.DecisionIndex;
 import dev.tandem.core.lb.DeviceSettings;
 import dev.tandem.core.lb.IpAddress;
 import dev.tandem.core.lb.LbState;
@@ -60,6 +61,38 @@ public record DirectorFixture(LbState state, Instant now) {
                 d.keepalive(), d.pushDue(), d.announceDue(), d.warned(), d.timers());
         if (!s.isDirector() || s.members().size() != members) throw new IllegalStateException("fixture: " + s.members().size());
         return new DirectorFixture(s, now);
+    }
+
+    /** The state's instant on the index's scale (nanoseconds since the epoch). */
+    public long nanos() {
+        return nanos(now);
+    }
+
+    /** The decision index of this director's table, as the redirect service builds it from the published state. */
+    public DecisionIndex index() {
+        DecisionIndex index = new DecisionIndex(state.device().publicAddress(), state.group().mode(),
+                state.timing().memberStaleAfter().toNanos());
+        index.director(state.device().publicAddress(), state.load());
+        for (MemberRecord r : others()) {
+            boolean heard = r.joined() && r.lastHeard() != null;
+            index.update(index.slot(r.info().publicAddress()), r.load(), heard, heard ? nanos(r.lastHeard()) : 0);
+        }
+        return index;
+    }
+
+    /** Each member's seeded load by its slot in {@link #index()}: what its keepalives report. */
+    public Load[] loads() {
+        return others().stream().map(MemberRecord::load).toArray(Load[]::new);
+    }
+
+    private List<MemberRecord> others() {
+        List<MemberRecord> list = new java.util.ArrayList<>(state.members().values());
+        list.removeIf(r -> r.name().equals(state.member()));
+        return list;
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /** 10.0.x.y: the IP order (the decision's rule 4) differs from the naming order. */

@@ -1,6 +1,5 @@
 package dev.tandem.bench.failover;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.bench.BenchEnv;
 import dev.tandem.bench.Result;
 import dev.tandem.bench.Samples;
@@ -73,9 +72,11 @@ public final class DirectorFailoverScenario implements Callable<Integer> {
         r.note("Specification timing: keepalive every 1 s, 3 s wait, resent at the 4th second, five times ([LB-KA]"
                 + " Messages); fast profile: every 100 ms, 300 ms wait.");
         r.note("The director killed is the one the group elected, one row each. In the demo's layout n1 and n2 are a"
-                + " redundancy pair and join the group only once their pair is initialized, so the lone n3 often directs:"
-                + " its members find it gone only after the five resends. When n1 directs, n2's pair detection (Peer"
-                + " Down, from refused heartbeats) ends its wait and it elects at once (decision 0037).");
+                + " redundancy pair and join the group only once their pair is initialized, so the lone n3 sometimes"
+                + " directs. Either way the killed director's host refuses the members' keepalives: three refusals,"
+                + " probed a quarter of a keepalive interval apart, and a member elects at once (decision 0083); when"
+                + " n1 directs, n2's pair detection (Peer Down, from refused heartbeats) may end the wait first"
+                + " (decision 0037).");
         r.note("With the specification's timing up to " + seedParallel + " groups run at once, each on its own loopback subnet,"
                 + " each failed at its own random moment; the fast profile runs one group at a time.");
         r.note(probe.equals("admin")

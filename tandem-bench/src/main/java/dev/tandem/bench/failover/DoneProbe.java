@@ -1,5 +1,6 @@
 package dev.tandem.bench.failover;
 
+import dev.tandem.api.LoadBalancingAnswers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.bench.proc.LocalCluster;
@@ -43,9 +44,8 @@ public interface DoneProbe {
         return () -> {
             for (int i = 0; i < c.size(); i++) {
                 if (i == killed) continue;
-                Optional<JsonNode> lb = c.admin().loadBalancing(c.host(i));
-                if (lb.isPresent() && lb.get().path("holdsClusterAddress").asBoolean()
-                        && "Master".equals(lb.get().path("role").asText())) {
+                Optional<LoadBalancingAnswers.LoadBalancing> lb = c.admin().loadBalancing(c.host(i));
+                if (lb.isPresent() && lb.get().holdsClusterAddress() && "Master".equals(lb.get().role())) {
                     return true;
                 }
             }

@@ -109,7 +109,7 @@ public final class FootprintScenario implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 e.start();
                 if (!LocalCluster.await(() -> e.joined() == members - 1
-                        && c.admin().loadBalancing(c.host(0)).map(j -> j.path("members").size()).orElse(-1) == members,
+                        && c.admin().loadBalancing(c.host(0)).map(j -> j.members().size()).orElse(-1) == members,
                         180_000, 50)) {
                     throw new IllegalStateException("only " + e.joined() + " of " + (members - 1) + " members joined" + c.logs());
                 }

@@ -1,78 +1,81 @@
 package dev.tandem.bench.proc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.AdminClient;
+import dev.tandem.api.FailoverAnswers;
+import dev.tandem.api.LoadBalancingAnswers;
+import dev.tandem.api.RedundancyAnswers;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
-/** A node's admin API as scripts call it; every call gives up quickly, so a probe loop never hangs. */
+/**
+ * The admin API of a benchmark's nodes, through the project's admin client ({@link AdminClient}), one per host.
+ * A probe gives up quickly and reads "no answer" as empty, so a probe loop never hangs; a set-up step that fails
+ * throws, because it must stop the run, not be polled again.
+ */
 public final class Admin {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private static final Duration CONNECT = Duration.ofMillis(500);
+    private static final Duration PROBE = Duration.ofSeconds(2);
+    private static final Duration STEP = Duration.ofMinutes(10);
     private final String token;
     private final int port;
+    private final Map<String, AdminClient[]> clients = new ConcurrentHashMap<>();
 
     public Admin(String token, int port) {
         this.token = token;
         this.port = port;
     }
 
-    /** GET a JSON resource, or empty when the node does not answer (yet) or answers an error. */
-    public Optional<JsonNode> get(String host, String path) {
+    /** [0] probes, [1] set-up steps (imports of a million users take minutes). */
+    private AdminClient[] clients(String host) {
+        return clients.computeIfAbsent(host, h -> {
+            URI base = URI.create("http://" + h + ":" + port);
+            return new AdminClient[] {new AdminClient(base, token, null, CONNECT, PROBE),
+                    new AdminClient(base, token, null, CONNECT, STEP)};
+        });
+    }
+
+    /** A probe: the answer, or empty when the node does not answer (yet) or refuses. */
+    private <T> Optional<T> probe(String host, Function<AdminClient, T> request) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-                    .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer " + token).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) return Optional.empty();
-            return Optional.of(JSON.readTree(r.body()));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Optional.ofNullable(request.apply(clients(host)[0]));
+        } catch (AdminClient.Failure | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
-    /**
-     * POST a body and read the JSON answer; a refusal or an unreachable node is an exception naming what the node said,
-     * because a benchmark's set-up step that fails must stop the run, not be polled again.
-     */
-    public JsonNode post(String host, String path, String contentType, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-                .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) throw new IOException("POST " + path + " on " + host + ": HTTP " + r.statusCode() + " " + r.body());
-        return JSON.readTree(r.body());
+    /** A set-up step: the answer's body; a refusal or an unreachable node is an exception naming what the node said. */
+    public String post(String host, String path, String contentType, String body) throws IOException {
+        try {
+            return clients(host)[1].send("POST", path, contentType, body).body();
+        } catch (AdminClient.Failure f) {
+            throw new IOException("POST " + path + " on " + host + ": " + (f.status() == 0 ? "" : "HTTP " + f.status()
+                    + " ") + f.getMessage());
+        }
     }
 
     /** GET a text resource (an export), failing as {@link #post} does. */
-    public String text(String host, String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-                .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + token).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IOException("GET " + path + " on " + host + ": HTTP " + r.statusCode() + " " + r.body());
-        return r.body();
+    public String text(String host, String path) throws IOException {
+        try {
+            return clients(host)[1].text(path);
+        } catch (AdminClient.Failure f) {
+            throw new IOException("GET " + path + " on " + host + ": " + f.getMessage());
+        }
     }
 
     /** True once /health answers 200. */
     public boolean healthy(String host) {
-        return get(host, "/health").isPresent();
+        return probe(host, c -> c.send("GET", "/health", null, null)).isPresent();
     }
 
     /** "State / Reason" of a node of the group as {@code host} reports it; empty when it does not answer. */
     public Optional<String> stateOf(String host, String id) {
-        return get(host, "/api/v1/redundancy-groups").map(groups -> {
-            for (JsonNode n : groups.get(0).get("nodes")) {
-                if (n.get("id").asText().equals(id)) return n.get("state").asText() + " / " + n.get("reason").asText();
-            }
-            return "missing";
-        });
+        return probe(host, c -> c.groupNode(id).map(n -> n.state() + " / " + n.reason()).orElse("missing"));
     }
 
     /**
@@ -80,18 +83,21 @@ public final class Admin {
      * Service addresses); empty while nobody holds it or {@code host} does not answer.
      */
     public Optional<String> serviceAddressHolderOf(String host, String id) {
-        return get(host, "/api/v1/redundancy-groups").flatMap(groups -> {
-            for (JsonNode n : groups.get(0).get("nodes")) {
-                if (n.get("id").asText().equals(id) && n.path("serviceAddressHolder").isTextual()) {
-                    return Optional.of(n.get("serviceAddressHolder").asText());
-                }
-            }
-            return Optional.empty();
-        });
+        return probe(host, c -> c.groupNode(id).map(RedundancyAnswers.GroupNode::serviceAddressHolder).orElse(null));
     }
 
-    /** The load-balancing view of {@code host}: {@code director}, {@code holdsClusterAddress}, ... */
-    public Optional<JsonNode> loadBalancing(String host) {
-        return get(host, "/api/v1/load-balancing");
+    /** The load-balancing view of {@code host}: its director, whether it holds the cluster address, its members. */
+    public Optional<LoadBalancingAnswers.LoadBalancing> loadBalancing(String host) {
+        return probe(host, AdminClient::loadBalancing);
+    }
+
+    /** {@code host} as a failover pair: standby readiness, the replication link's counters. */
+    public Optional<FailoverAnswers.Failover> failover(String host) {
+        return probe(host, AdminClient::failover);
+    }
+
+    /** Every redundancy group {@code host} is in, as it sees them. */
+    public Optional<List<RedundancyAnswers.Group>> groups(String host) {
+        return probe(host, AdminClient::redundancyGroups);
     }
 }

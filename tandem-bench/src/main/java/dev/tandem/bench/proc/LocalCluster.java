@@ -1,5 +1,6 @@
 package dev.tandem.bench.proc;
 
+import dev.tandem.api.LoadBalancingAnswers;
 import dev.tandem.node.demo.DemoCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -111,15 +111,15 @@ public final class LocalCluster implements AutoCloseable {
         requireAlive();
         String d = null;
         for (int i = 0; i < size(); i++) {
-            Optional<JsonNode> lb = admin().loadBalancing(host(i));
-            if (lb.isEmpty() || lb.get().path("director").isNull() || lb.get().path("director").isMissingNode()) return -1;
-            String seen = lb.get().path("director").asText();
+            Optional<LoadBalancingAnswers.LoadBalancing> lb = admin().loadBalancing(host(i));
+            if (lb.isEmpty() || lb.get().director() == null) return -1;
+            String seen = lb.get().director();
             if (d != null && !d.equals(seen)) return -1;
             d = seen;
         }
         for (int i = 0; i < size(); i++) {
-            Optional<JsonNode> lb = admin().loadBalancing(host(i));
-            if (lb.isPresent() && lb.get().path("holdsClusterAddress").asBoolean()) return i;
+            Optional<LoadBalancingAnswers.LoadBalancing> lb = admin().loadBalancing(host(i));
+            if (lb.isPresent() && lb.get().holdsClusterAddress()) return i;
         }
         return -1;
     }

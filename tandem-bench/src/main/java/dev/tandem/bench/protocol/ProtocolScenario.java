@@ -1,6 +1,5 @@
 package dev.tandem.bench.protocol;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.bench.BenchEnv;
 import dev.tandem.bench.Result;
 import dev.tandem.bench.ScenarioOptions;
@@ -166,7 +165,7 @@ public final class ProtocolScenario implements Callable<Integer> {
 
     /** How many members the director at index {@code d} lists. */
     private static int members(LocalCluster c, int d) {
-        return c.admin().loadBalancing(c.host(d)).map(j -> j.path("members").size()).orElse(-1);
+        return c.admin().loadBalancing(c.host(d)).map(j -> j.members().size()).orElse(-1);
     }
 
     /** Udp InDatagrams and OutDatagrams of this machine's network namespace. */

@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
                 + " (apt-get install -y wrk nginx).")
 public final class RedirectScenario implements Callable<Integer> {
     static final int PORT = 8443;
+    /** Unmeasured load before each measured run. */
+    private static final int WARMUP_SECONDS = 3;
 
     @Mixin
     ScenarioOptions options;
@@ -77,6 +79,10 @@ public final class RedirectScenario implements Callable<Integer> {
                 .parameter("durationSeconds", duration).parameter("connections", connections).parameter("wrkThreads", threads)
                 .parameter("wrk", wrk.get()).parameter("nginx", nginx.map(Path::toString).orElse("not installed"))
                 .parameter("nodeJvm", String.join(" ", NodeProc.JVM_OPTIONS));
+        r.note("Each server first answers " + WARMUP_SECONDS + " s of the same load that is not measured: the director's"
+                + " JVM has compiled its hot code by then, as a director that has run for a while has.");
+        r.note("nginx is measured right after Tandem, with the same group still running (the director and the emulated"
+                + " members exchanging keepalives and pushes), so both servers share the machine with the same work.");
         r.note("wrk, the director, the emulated members and nginx share the machine's cores: figures compare the two"
                 + " servers under the same conditions, one right after the other; they are not a capacity rating.");
         r.note("nginx: `return 302` to a member's address, worker_processes auto, access log off, on another loopback"
@@ -97,29 +103,35 @@ public final class RedirectScenario implements Callable<Integer> {
                     if (e != null && !LocalCluster.await(() -> e.joined() == m - 1, 180_000, 200)) {
                         throw new IllegalStateException("only " + e.joined() + " of " + (m - 1) + " members joined" + c.logs());
                     }
-                    if (answers(c.clusterAddress(), PORT)) {
-                        tandem = Wrk.run("http://" + c.clusterAddress() + ":" + PORT + "/", threads, connections, duration);
+                    // The director opens the redirect service once it holds the cluster address: give it a moment.
+                    if (LocalCluster.await(() -> answers(c.clusterAddress(), PORT), 10_000, 50)) {
+                        String url = "http://" + c.clusterAddress() + ":" + PORT + "/";
+                        Wrk.run(url, threads, connections, WARMUP_SECONDS); // compiled hot code, as a running director has
+                        tandem = Wrk.run(url, threads, connections, duration);
                         row(t, m, "Tandem (cluster address)", tandem);
                     } else {
                         t.row(m, "Tandem (cluster address)", null, null, null, null, null);
                         r.note(m + " members: the cluster address did not accept HTTP connections on port " + PORT
                                 + ": this build has no redirect service, so Tandem's figures are not measured.");
                     }
-                }
-                c.close();
-                if (nginx.isPresent()) {
-                    String host = "127.0." + real.subnet + ".9";
-                    try (Nginx n = Nginx.start(nginx.get(), dir.resolve("nginx"), host, PORT,
-                            "http://" + c.host(0) + ":" + PORT, "auto")) {
-                        if (!LocalCluster.await(() -> answers(host, PORT), 10_000, 50)) {
-                            throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx/error.log")));
+                    // nginx right after, while the group still runs: the members' keepalives and the director's
+                    // pushes take the same share of the machine from both servers.
+                    if (nginx.isPresent()) {
+                        String host = "127.0." + real.subnet + ".9";
+                        try (Nginx n = Nginx.start(nginx.get(), dir.resolve("nginx"), host, PORT,
+                                "http://" + c.host(0) + ":" + PORT, "auto")) {
+                            if (!LocalCluster.await(() -> answers(host, PORT), 10_000, 50)) {
+                                throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx/error.log")));
+                            }
+                            Wrk.run("http://" + host + ":" + PORT + "/", threads, connections, WARMUP_SECONDS);
+                            Wrk.Run ng = Wrk.run("http://" + host + ":" + PORT + "/", threads, connections, duration);
+                            row(t, m, "nginx return 302", ng);
+                            ratio.row(m, tandem == null ? null : Result.round(tandem.requestsPerSecond() / ng.requestsPerSecond(), 3),
+                                    tandem == null ? null : Result.round(tandem.p99Millis() / ng.p99Millis(), 2));
                         }
-                        Wrk.Run ng = Wrk.run("http://" + host + ":" + PORT + "/", threads, connections, duration);
-                        row(t, m, "nginx return 302", ng);
-                        ratio.row(m, tandem == null ? null : Result.round(tandem.requestsPerSecond() / ng.requestsPerSecond(), 3),
-                                tandem == null ? null : Result.round(tandem.p99Millis() / ng.p99Millis(), 2));
                     }
                 }
+                c.close();
             } finally {
                 PairFailoverScenario.deleteTree(dir);
             }

@@ -1,6 +1,5 @@
 package dev.tandem.bench.stateful;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.bench.BenchEnv;
 import dev.tandem.bench.Machine;
 import dev.tandem.bench.Result;
@@ -256,10 +255,9 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             c.login(serviceAddress(1), snapshotSessions, 64);
             nodes[0] = new NodeProc(jar, configs[0], heap).start();
             await("n2's standby ready", () -> standbyReady(admin, 1), nodes);
-            JsonNode f = admin.get(host(1), "/api/v1/failover").orElseThrow();
-            table.row(snapshotSessions, f.at("/replication/lastSnapshotMillis").asLong());
-            System.out.printf("stateful-failover snapshot of %d sessions: %d ms%n", snapshotSessions,
-                    f.at("/replication/lastSnapshotMillis").asLong());
+            long millis = admin.failover(host(1)).orElseThrow().replication().lastSnapshotMillis();
+            table.row(snapshotSessions, millis);
+            System.out.printf("stateful-failover snapshot of %d sessions: %d ms%n", snapshotSessions, millis);
         } finally {
             for (NodeProc n : nodes) if (n != null) n.close();
         }
@@ -341,8 +339,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
     }
 
     private boolean standbyReady(Admin admin, int i) {
-        Optional<JsonNode> f = admin.get(host(i), "/api/v1/failover");
-        return f.isPresent() && f.get().path("standbyReady").asBoolean(false);
+        return admin.failover(host(i)).map(f -> Boolean.TRUE.equals(f.standbyReady())).orElse(false);
     }
 
     private void await(String what, java.util.function.BooleanSupplier condition, NodeProc[] nodes) throws Exception {

@@ -69,9 +69,10 @@ final class FailedHomeTrial {
             int backup = home ^ 1; // pairs are (0, 1) and (2, 3)
 
             long t0 = System.nanoTime();
-            var answer = c.admin().post(c.host(director), "/api/v1/users/import", "text/csv", StoreScale.csv(users));
+            var answer = dev.tandem.api.AdminClient.JSON.readValue(c.admin().post(c.host(director),
+                    "/api/v1/users/import", "text/csv", StoreScale.csv(users)), dev.tandem.api.UsersAnswers.Imported.class);
             double importSeconds = (System.nanoTime() - t0) / 1e9;
-            if (answer.path("imported").asInt() != users) throw new IllegalStateException("import answered " + answer);
+            if (answer.imported() != users) throw new IllegalStateException("import answered " + answer);
             String last = StoreScale.userId(users - 1);
             if (!LocalCluster.await(() -> address.assign(last).map(a -> a.rule().equals("user")).orElse(false), 300_000, 50)) {
                 throw new IllegalStateException("the director did not learn the imported users within 5 minutes" + c.logs());

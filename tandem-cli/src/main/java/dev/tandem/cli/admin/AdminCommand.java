@@ -1,5 +1,7 @@
 package dev.tandem.cli.admin;
 
+import dev.tandem.api.RedundancyAnswers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -32,6 +34,11 @@ public abstract class AdminCommand implements Callable<Integer> {
         out().flush();
     }
 
+    /** An answer of the admin API's records (docs/api.md): as JSON with --json, else as people read it. */
+    protected void print(Object answer, String human) {
+        print((JsonNode) AdminHttp.JSON.valueToTree(answer), human);
+    }
+
     @Override
     public final Integer call() throws Exception {
         return execute();
@@ -43,22 +50,18 @@ public abstract class AdminCommand implements Callable<Integer> {
      * Posts a manual action: accepted (HTTP 202) exits 0; refused by the specification's rules (HTTP 409) prints the node's
      * reason and exits 1; anything else is a failure as usual.
      */
-    protected int act(String path, String what) {
-        AdminHttp.Answer a = api().exchange("POST", path, null, null);
-        if (a.status() != 202 && a.status() != 200 && a.status() != 409) throw api().refusal(a);
-        JsonNode body = a.json();
-        String message = body.path("message").asText(body.path("error").asText(""));
-        boolean accepted = a.status() != 409 && body.path("accepted").asBoolean(true);
+    protected int act(String group, String action, String node, String what) {
+        RedundancyAnswers.ActionAnswer a = api().call(c -> c.action(group, action, node));
         if (options.json()) {
-            print(body, "");
-        } else if (accepted) {
-            out().println(what + ": accepted" + (message.isEmpty() ? "" : ": " + message));
+            print(a, "");
+        } else if (a.accepted()) {
+            out().println(what + ": accepted" + (a.message().isEmpty() ? "" : ": " + a.message()));
             out().flush();
         } else {
-            spec.commandLine().getErr().println("tandem: " + what + " refused: " + message);
+            spec.commandLine().getErr().println("tandem: " + what + " refused: " + a.message());
             spec.commandLine().getErr().flush();
         }
-        return accepted ? 0 : CliFailure.FAILURE;
+        return a.accepted() ? 0 : CliFailure.FAILURE;
     }
 
     /** A parent command run without a subcommand: its usage. */

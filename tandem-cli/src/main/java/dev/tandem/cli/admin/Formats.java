@@ -1,76 +1,67 @@
 package dev.tandem.cli.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.api.FailoverAnswers;
+import dev.tandem.api.LoadBalancingAnswers;
+import dev.tandem.api.RedundancyAnswers;
+import dev.tandem.api.RedundancyAnswers.GroupNode;
+import dev.tandem.api.RedundancyAnswers.HeartbeatPath;
 import dev.tandem.core.lb.LbView;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the admin commands print for people, computed from the admin API's JSON. */
+/** What the admin commands print for people, computed from the admin API's answers (docs/api.md). */
 public final class Formats {
     private Formats() {}
 
     /**
-     * {@code show vpn load-balancing} ([LB-SHOW]): the same {@link LbView}
-     * rendering the node uses, rebuilt from GET /api/v1/load-balancing.
+     * {@code show vpn load-balancing} ([LB-SHOW]): the same {@link LbView} rendering the node uses, rebuilt from GET
+     * /api/v1/load-balancing.
      */
-    public static String loadBalancing(JsonNode lb) {
-        List<LbView.Row> rows = new ArrayList<>();
-        for (JsonNode r : lb.path("members")) {
-            rows.add(new LbView.Row(r.path("publicIp").asText(), r.path("role").asText(), r.path("priority").asInt(),
-                    r.path("model").asText(), r.path("ipsecLoad").asInt(), r.path("sslLoad").asInt(),
-                    r.path("ipsecSessions").asInt(), r.path("sslSessions").asInt()));
-        }
-        return new LbView(lb.path("status").asText(), lb.path("role").asText(), lb.path("phase").asText(),
-                lb.path("failover").asText(), lb.path("encryption").asText(), lb.path("clusterIp").asText(),
-                lb.path("peers").asInt(), rows).render();
+    public static String loadBalancing(LoadBalancingAnswers.LoadBalancing lb) {
+        List<LbView.Row> rows = lb.members().stream().map(r -> new LbView.Row(r.publicIp(), r.role(), r.priority(),
+                r.model(), r.ipsecLoad(), r.sslLoad(), r.ipsecSessions(), r.sslSessions())).toList();
+        return new LbView(lb.status(), lb.role(), lb.phase(), lb.failover(), lb.encryption(), lb.clusterIp(), lb.peers(),
+                rows).render();
     }
 
-    /**
-     * One redundancy group ([RG-T2]: each node's state and reason) and the actions available now
-     * ([RG-MANUAL]).
-     */
-    public static String redundancyGroup(JsonNode g) {
+    /** One redundancy group ([RG-T2]: each node's state and reason) and the actions available now ([RG-MANUAL]). */
+    public static String redundancyGroup(RedundancyAnswers.Group g) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Redundancy group: ").append(g.path("name").asText());
-        String description = g.path("description").asText("");
-        if (!description.isEmpty()) sb.append(" (").append(description).append(')');
+        sb.append("Redundancy group: ").append(g.name());
+        if (g.description() != null && !g.description().isEmpty()) sb.append(" (").append(g.description()).append(')');
         sb.append('\n');
-        sb.append("High availability: ").append(g.path("ha").asBoolean() ? "enabled" : "disabled").append('\n');
+        sb.append("High availability: ").append(g.ha() ? "enabled" : "disabled").append('\n');
         Table t = new Table("Node", "Address", "State", "Reason", "Alive", "Healthy");
-        for (JsonNode n : g.path("nodes")) {
-            t.row(n.path("id").asText(), n.path("address").asText(), n.path("state").asText(),
-                    n.path("reason").asText(), yesNo(n.path("alive")), yesNo(n.path("healthy")));
+        for (GroupNode n : g.nodes()) {
+            t.row(n.id(), n.address(), n.state(), n.reason(), yesNo(n.alive()), yesNo(n.healthy()));
         }
         sb.append(t.render());
         // docs/redundancy.md, Versions: what each node runs, and what Unknown disagrees on.
         List<String> versions = new ArrayList<>();
-        for (JsonNode n : g.path("nodes")) {
-            if (n.path("protocol").isNumber()) versions.add(n.path("id").asText() + " " + versions(n));
+        for (GroupNode n : g.nodes()) {
+            if (n.protocol() != null) versions.add(n.id() + " " + versions(n.protocol(), n.software()));
         }
         // Versions matter between the two nodes of a pair: a lone node has nobody to interoperate with.
-        if (g.path("nodes").size() > 1 && !versions.isEmpty()) sb.append("Versions: ").append(String.join("; ", versions)).append('\n');
-        for (JsonNode n : g.path("nodes")) {
-            if (n.path("detail").isTextual()) sb.append("Detail: ").append(n.path("detail").asText()).append('\n');
+        if (g.nodes().size() > 1 && !versions.isEmpty()) sb.append("Versions: ").append(String.join("; ", versions)).append('\n');
+        for (GroupNode n : g.nodes()) {
+            if (n.detail() != null) sb.append("Detail: ").append(n.detail()).append('\n');
         }
         // docs/redundancy.md, Service addresses: each one follows its node's users.
         List<String> addresses = new ArrayList<>();
-        for (JsonNode n : g.path("nodes")) {
-            String address = n.path("serviceAddress").asText("");
-            if (address.isEmpty() || n.path("serviceAddress").isNull()) continue;
-            JsonNode holder = n.path("serviceAddressHolder");
-            addresses.add(address + " (" + n.path("id").asText() + "'s) held by "
-                    + (holder.isNull() || holder.isMissingNode() ? "nobody" : holder.asText()));
+        for (GroupNode n : g.nodes()) {
+            if (n.serviceAddress() == null || n.serviceAddress().isEmpty()) continue;
+            addresses.add(n.serviceAddress() + " (" + n.id() + "'s) held by "
+                    + (n.serviceAddressHolder() == null ? "nobody" : n.serviceAddressHolder()));
         }
         if (!addresses.isEmpty()) sb.append("Service addresses: ").append(String.join("; ", addresses)).append('\n');
-        for (JsonNode n : g.path("nodes")) {
-            if (n.path("heartbeatPaths").size() > 0) {
-                sb.append("Heartbeat paths to ").append(n.path("id").asText()).append(": ")
-                        .append(heartbeatPaths(n.path("heartbeatPaths"))).append('\n');
+        for (GroupNode n : g.nodes()) {
+            if (n.heartbeatPaths() != null && !n.heartbeatPaths().isEmpty()) {
+                sb.append("Heartbeat paths to ").append(n.id()).append(": ").append(heartbeatPaths(n.heartbeatPaths()))
+                        .append('\n');
             }
         }
-        List<String> actions = new ArrayList<>();
-        g.path("actions").forEach(a -> actions.add(a.asText()));
-        sb.append("Actions available now: ").append(actions.isEmpty() ? "none" : String.join(", ", actions)).append('\n');
+        sb.append("Actions available now: ").append(g.actions().isEmpty() ? "none" : String.join(", ", g.actions()))
+                .append('\n');
         return sb.toString();
     }
 
@@ -78,81 +69,64 @@ public final class Formats {
      * {@code show failover} (docs/cli.md): this node and its peer, active or standby for each node's users, whether
      * the standby holds every session, the last failover and the replication link's counters.
      */
-    public static String failover(JsonNode f) {
+    public static String failover(FailoverAnswers.Failover f) {
         StringBuilder sb = new StringBuilder();
-        String peer = f.path("peer").isNull() ? null : f.path("peer").asText();
+        String peer = f.peer();
         sb.append("Failover ").append(peer == null ? "Off (no peer)" : "On").append('\n');
-        sb.append("This node: ").append(f.path("node").asText()).append(", ").append(f.path("state").asText())
-                .append(" / ").append(f.path("reason").asText()).append('\n');
-        if (f.path("detail").isTextual()) sb.append("Detail: ").append(f.path("detail").asText()).append('\n');
-        if (peer != null) {
-            sb.append("Peer: ").append(peer).append(", ").append(f.path("peerAlive").asBoolean() ? "heard" : "not heard")
-                    .append('\n');
-        }
-        JsonNode v = f.path("versions");
-        if (v.path("node").isObject()) {
-            sb.append("Versions: this node ").append(versions(v.path("node")));
-            if (v.path("peer").isObject()) {
-                sb.append("; peer ").append(versions(v.path("peer")))
-                        .append(v.path("peer").path("compatible").asBoolean(true) ? "" : " (INCOMPATIBLE)");
+        sb.append("This node: ").append(f.node()).append(", ").append(f.state()).append(" / ").append(f.reason())
+                .append('\n');
+        if (f.detail() != null) sb.append("Detail: ").append(f.detail()).append('\n');
+        if (peer != null) sb.append("Peer: ").append(peer).append(", ").append(f.peerAlive() ? "heard" : "not heard").append('\n');
+        FailoverAnswers.PairVersions v = f.versions();
+        if (v != null && v.node() != null) {
+            sb.append("Versions: this node ").append(versions(v.node().protocol(), v.node().software()));
+            if (v.peer() != null) {
+                sb.append("; peer ").append(versions(v.peer().protocol(), v.peer().software()))
+                        .append(v.peer().compatible() ? "" : " (INCOMPATIBLE)");
             }
             sb.append('\n');
         }
-        if (f.path("heartbeatPaths").size() > 0) {
-            sb.append("Heartbeat paths: ").append(heartbeatPaths(f.path("heartbeatPaths"))).append('\n');
+        if (f.heartbeatPaths() != null && !f.heartbeatPaths().isEmpty()) {
+            sb.append("Heartbeat paths: ").append(heartbeatPaths(f.heartbeatPaths())).append('\n');
         }
         Table t = new Table("Users of", "Active on", "This node");
-        for (JsonNode u : f.path("users")) {
-            t.row(u.path("usersOf").asText(), u.path("activeOn").isNull() ? "nobody" : u.path("activeOn").asText(),
-                    capitalised(u.path("thisNode").asText()));
+        for (FailoverAnswers.UsersSide u : f.users()) {
+            t.row(u.usersOf(), u.activeOn() == null ? "nobody" : u.activeOn(), capitalised(u.thisNode()));
         }
         sb.append(t.render());
-        if (!f.path("loadBalancing").isNull() && !f.path("loadBalancing").isMissingNode()) {
-            sb.append("Load-balancing member: ").append(f.path("loadBalancing").asText()).append('\n');
-        }
-        JsonNode last = f.path("lastFailover");
-        sb.append("Last failover: ").append(last.isNull() || last.isMissingNode() ? "none since start"
-                : last.path("at").asText() + ", serving " + sides(last.path("from")) + " -> " + sides(last.path("to"))
-                + " (" + last.path("state").asText() + " / " + last.path("reason").asText() + ")").append('\n');
-        JsonNode handover = f.path("handover");
-        if (handover.isNull() || handover.isMissingNode()) {
+        if (f.loadBalancing() != null) sb.append("Load-balancing member: ").append(f.loadBalancing()).append('\n');
+        FailoverAnswers.LastFailover last = f.lastFailover();
+        sb.append("Last failover: ").append(last == null ? "none since start"
+                : last.at() + ", serving " + sides(last.from()) + " -> " + sides(last.to()) + " (" + last.state()
+                + " / " + last.reason() + ")").append('\n');
+        if (f.handover() == null) {
             sb.append("Session handover: no session service\n");
             return sb.toString();
         }
-        sb.append("Session handover: ").append(handover.asText()).append('\n');
-        JsonNode r = f.path("replication");
-        if (r.isNull() || r.isMissingNode()) return sb.toString();
-        sb.append("Standby Ready: ").append(f.path("standbyReady").asBoolean() ? "yes" : "no").append('\n');
-        sb.append("Stateful failover link: ").append(r.path("peerConnected").asBoolean() ? "connected" : "down")
-                .append('\n');
-        sb.append("  Sessions replicated: ").append(r.path("sessionsReplicated").asLong())
-                .append(", batches: ").append(r.path("batchesSent").asLong())
-                .append(", snapshots: ").append(r.path("snapshots").asLong())
-                .append(r.path("lastSnapshotMillis").asLong() >= 0
-                        ? " (last " + r.path("lastSnapshotMillis").asLong() + " ms)" : "")
-                .append('\n');
-        sb.append("  Lag: ").append(r.path("lagMillis").asLong()).append(" ms, queued: ").append(r.path("queued").asInt())
-                .append(", errors: ").append(r.path("errors").asLong()).append('\n');
-        sb.append("  Standby copies of ").append(peer).append("'s sessions: ").append(r.path("copies").asInt())
-                .append(" of ").append(r.path("peerSessions").asInt())
-                .append(r.path("copiesComplete").asBoolean() ? " (complete)" : " (incomplete)")
-                .append(", frames rejected: ").append(r.path("framesRejected").asLong()).append('\n');
-        JsonNode cap = f.path("capacity");
-        if (!cap.isNull() && !cap.isMissingNode()) {
-            int own = cap.path("own").asInt();
-            int peerSessions = cap.path("peer").asInt();
-            int max = cap.path("max").asInt();
-            sb.append("Capacity: ").append(own).append(" own + ").append(peerSessions).append(" of ").append(peer)
-                    .append(cap.path("enough").asBoolean() ? " <= " : " > ").append(max).append(" licences")
-                    .append(cap.path("enough").asBoolean() ? "\n" : ": WARNING, a take-over would refuse "
-                            + (own + peerSessions - max) + " session(s)\n");
+        sb.append("Session handover: ").append(f.handover()).append('\n');
+        FailoverAnswers.Replication r = f.replication();
+        if (r == null) return sb.toString();
+        sb.append("Standby Ready: ").append(Boolean.TRUE.equals(f.standbyReady()) ? "yes" : "no").append('\n');
+        sb.append("Stateful failover link: ").append(r.peerConnected() ? "connected" : "down").append('\n');
+        sb.append("  Sessions replicated: ").append(r.sessionsReplicated()).append(", batches: ").append(r.batchesSent())
+                .append(", snapshots: ").append(r.snapshots())
+                .append(r.lastSnapshotMillis() >= 0 ? " (last " + r.lastSnapshotMillis() + " ms)" : "").append('\n');
+        sb.append("  Lag: ").append(r.lagMillis()).append(" ms, queued: ").append(r.queued()).append(", errors: ")
+                .append(r.errors()).append('\n');
+        sb.append("  Standby copies of ").append(peer).append("'s sessions: ").append(r.copies()).append(" of ")
+                .append(r.peerSessions()).append(r.copiesComplete() ? " (complete)" : " (incomplete)")
+                .append(", frames rejected: ").append(r.framesRejected()).append('\n');
+        FailoverAnswers.Capacity cap = f.capacity();
+        if (cap != null) {
+            sb.append("Capacity: ").append(cap.own()).append(" own + ").append(cap.peer()).append(" of ").append(peer)
+                    .append(cap.enough() ? " <= " : " > ").append(cap.max()).append(" licences")
+                    .append(cap.enough() ? "\n" : ": WARNING, a take-over would refuse "
+                            + (cap.own() + cap.peer() - cap.max()) + " session(s)\n");
         }
-        JsonNode h = r.path("lastHandover");
-        if (!h.isNull() && !h.isMissingNode()) {
-            sb.append("  Last take-over: ").append(h.path("at").asText()).append(", ")
-                    .append(h.path("side").asText().equals("OWN") ? "own" : "peer's").append(" users, ")
-                    .append(h.path("kept").asInt()).append(" session(s) kept, ").append(h.path("lost").asInt())
-                    .append(" lost\n");
+        FailoverAnswers.Handover h = r.lastHandover();
+        if (h != null) {
+            sb.append("  Last take-over: ").append(h.at()).append(", ").append(h.side().equals("OWN") ? "own" : "peer's")
+                    .append(" users, ").append(h.kept()).append(" session(s) kept, ").append(h.lost()).append(" lost\n");
         }
         return sb.toString();
     }
@@ -161,41 +135,36 @@ public final class Formats {
      * Each heartbeat path to the peer and its state (docs/redundancy.md, Heartbeat paths), for example
      * {@code 10.0.0.11 -> 10.0.0.12 up; 10.0.9.11 -> 10.0.9.12 DOWN (silent)}.
      */
-    static String heartbeatPaths(JsonNode paths) {
+    static String heartbeatPaths(List<HeartbeatPath> paths) {
         List<String> out = new ArrayList<>();
         int up = 0;
-        for (JsonNode p : paths) {
-            boolean isUp = p.path("up").asBoolean();
-            if (isUp) up++;
-            out.add(p.path("local").asText() + " -> " + p.path("peer").asText()
-                    + (isUp ? " up" : " DOWN (" + p.path("reason").asText() + ")"));
+        for (HeartbeatPath p : paths) {
+            if (p.up()) up++;
+            out.add(p.local() + " -> " + p.peer() + (p.up() ? " up" : " DOWN (" + p.reason() + ")"));
         }
         return String.join("; ", out) + " [" + up + " of " + out.size() + " up]";
     }
 
-    /** "protocol 2, software 1.3.0" (docs/redundancy.md, Versions); a build before versions sends no software. */
-    private static String versions(JsonNode n) {
-        String software = n.path("software").asText("");
-        return "protocol " + n.path("protocol").asInt() + ", software " + (software.isEmpty() ? "not sent" : software);
+    /** "protocol 3, software 1.3.0" (docs/redundancy.md, Versions); a build before versions sends no software. */
+    private static String versions(int protocol, String software) {
+        return "protocol " + protocol + ", software " + (software == null || software.isEmpty() ? "not sent" : software);
     }
 
-    private static String sides(JsonNode list) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode x : list) out.add(x.asText());
-        return out.isEmpty() ? "nobody" : String.join("+", out);
+    private static String sides(List<String> sides) {
+        return sides == null || sides.isEmpty() ? "nobody" : String.join("+", sides);
     }
 
     private static String capitalised(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    public static String redundancyGroups(JsonNode groups) {
+    public static String redundancyGroups(List<RedundancyAnswers.Group> groups) {
         List<String> parts = new ArrayList<>();
-        for (JsonNode g : groups) parts.add(redundancyGroup(g));
+        for (RedundancyAnswers.Group g : groups) parts.add(redundancyGroup(g));
         return parts.isEmpty() ? "No redundancy groups.\n" : String.join("\n", parts);
     }
 
-    private static String yesNo(JsonNode b) {
-        return b.isMissingNode() || b.isNull() ? "" : b.asBoolean() ? "yes" : "no";
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
     }
 }

@@ -1,6 +1,6 @@
 package dev.tandem.cli.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.api.RedundancyAnswers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -26,7 +26,7 @@ public final class HaCommand implements java.util.concurrent.Callable<Integer> {
     public static final class Status extends AdminCommand {
         @Override
         protected int execute() {
-            JsonNode all = api().get("/api/v1/redundancy-groups");
+            var all = api().call(c -> c.redundancyGroups());
             print(all, Formats.redundancyGroups(all));
             return 0;
         }
@@ -42,17 +42,15 @@ public final class HaCommand implements java.util.concurrent.Callable<Integer> {
         @Override
         protected int execute() {
             String group = groupOf(node);
-            return act("/api/v1/redundancy-groups/" + encode(group) + "/" + action() + "?node=" + encode(node),
-                    action() + " of " + node);
+            return act(group, action(), node, action() + " of " + node);
         }
 
         private String groupOf(String id) {
-            JsonNode all = api().get("/api/v1/redundancy-groups");
             java.util.List<String> known = new java.util.ArrayList<>();
-            for (JsonNode g : all) {
-                for (JsonNode n : g.path("nodes")) {
-                    if (n.path("id").asText().equals(id)) return g.path("name").asText();
-                    known.add(n.path("id").asText());
+            for (RedundancyAnswers.Group g : api().call(c -> c.redundancyGroups())) {
+                for (RedundancyAnswers.GroupNode n : g.nodes()) {
+                    if (n.id().equals(id)) return g.name();
+                    known.add(n.id());
                 }
             }
             throw new CliFailure(CliFailure.USAGE, "node: '" + id + "' is not allowed; allowed: a node of a redundancy"
@@ -86,7 +84,7 @@ public final class HaCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         protected int execute() {
-            return act("/api/v1/redundancy-groups/" + encode(group) + "/recover", "recovery of " + group);
+            return act(group, "recover", null, "recovery of " + group);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.tandem.cli.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.api.RedundancyAnswers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -38,7 +38,7 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
     public static class LoadBalancing extends AdminCommand {
         @Override
         protected int execute() {
-            JsonNode lb = api().get("/api/v1/load-balancing");
+            var lb = api().call(c -> c.loadBalancing());
             print(lb, Formats.loadBalancing(lb));
             return 0;
         }
@@ -59,10 +59,11 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
         @Override
         protected int execute() {
             if (group == null) {
-                JsonNode all = api().get("/api/v1/redundancy-groups");
+                var all = api().call(c -> c.redundancyGroups());
                 print(all, Formats.redundancyGroups(all));
             } else {
-                JsonNode g = api().get("/api/v1/redundancy-groups/" + encode(group));
+                var g = api().call(c -> c.get("/api/v1/redundancy-groups/" + encode(group),
+                        RedundancyAnswers.Group.class));
                 print(g, Formats.redundancyGroup(g));
             }
             return 0;
@@ -76,7 +77,7 @@ public final class ShowCommand implements java.util.concurrent.Callable<Integer>
     public static final class Failover extends AdminCommand {
         @Override
         protected int execute() {
-            JsonNode f = api().get("/api/v1/failover");
+            var f = api().call(c -> c.failover());
             print(f, Formats.failover(f));
             return 0;
         }

@@ -1,11 +1,9 @@
 package dev.tandem.cli.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.AdminClient;
+import dev.tandem.api.LoadBalancingAnswers;
+import dev.tandem.api.RedundancyAnswers;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,11 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /** What the demo shows of the cluster, read from every node's admin API at once. */
 public final class ClusterView {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofMillis(800);
+    /** Every node is asked at once: one that does not answer costs the refresh its timeout, not one per node. */
+    private static final ExecutorService ASK = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
      * One node as the cluster sees it.
@@ -59,21 +62,29 @@ public final class ClusterView {
     }
 
     private final LocalCluster cluster;
-    private final HttpClient http;
     private final String token;
+    /** Per node: [0] reads of the view (short), [1] actions and imports. */
+    private final Map<String, AdminClient[]> clients = new ConcurrentHashMap<>();
 
-    public ClusterView(LocalCluster cluster, HttpClient http, String token) {
+    public ClusterView(LocalCluster cluster, String token) {
         this.cluster = cluster;
-        this.http = http;
         this.token = token;
     }
 
+    private AdminClient[] client(String node) {
+        return clients.computeIfAbsent(node, n -> {
+            URI base = URI.create(cluster.adminUrl(n));
+            return new AdminClient[] {new AdminClient(base, token, null, TIMEOUT, TIMEOUT),
+                    new AdminClient(base, token, null, Duration.ofSeconds(1), Duration.ofSeconds(30))};
+        });
+    }
+
     public Snapshot read() {
-        Map<String, CompletableFuture<Optional<JsonNode>>> groups = new LinkedHashMap<>();
-        Map<String, CompletableFuture<Optional<JsonNode>>> lbs = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Optional<List<RedundancyAnswers.Group>>>> groups = new LinkedHashMap<>();
+        Map<String, CompletableFuture<Optional<LoadBalancingAnswers.LoadBalancing>>> lbs = new LinkedHashMap<>();
         for (String n : cluster.nodes()) {
-            groups.put(n, get(n, "/api/v1/redundancy-groups"));
-            lbs.put(n, get(n, "/api/v1/load-balancing"));
+            groups.put(n, ask(n, AdminClient::redundancyGroups));
+            lbs.put(n, ask(n, AdminClient::loadBalancing));
         }
         // Each node's own state, and what each node says of its peer (for nodes that do not answer).
         Map<String, String[]> own = new HashMap<>();
@@ -85,27 +96,27 @@ public final class ClusterView {
         Map<String, List<String>> holdersOf = new HashMap<>();
         for (String n : cluster.nodes()) {
             groups.get(n).join().ifPresent(list -> {
-                for (JsonNode g : list) {
-                    for (JsonNode m : g.path("nodes")) {
-                        String id = m.path("id").asText();
-                        groupOf.put(id, g.path("name").asText());
-                        serviceOf.put(id, m.path("serviceAddress").isTextual() ? m.path("serviceAddress").asText() : "");
-                        if (m.path("serviceAddressHolder").asText("").equals(n)) {
+                for (RedundancyAnswers.Group g : list) {
+                    for (RedundancyAnswers.GroupNode m : g.nodes()) {
+                        String id = m.id();
+                        groupOf.put(id, g.name());
+                        serviceOf.put(id, m.serviceAddress() == null ? "" : m.serviceAddress());
+                        if (n.equals(m.serviceAddressHolder())) {
                             holdersOf.computeIfAbsent(id, k -> new ArrayList<>()).add(n);
                         }
-                        String[] sr = {m.path("state").asText(), m.path("reason").asText()};
+                        String[] sr = {m.state(), m.reason()};
                         if (id.equals(n)) own.put(id, sr);
                         else seenByPeer.put(id, sr);
                     }
                 }
             });
         }
-        Map<String, JsonNode> lbOf = new HashMap<>();
+        Map<String, LoadBalancingAnswers.LoadBalancing> lbOf = new HashMap<>();
         Map<String, Integer> directorVotes = new HashMap<>();
         for (String n : cluster.nodes()) {
             lbs.get(n).join().ifPresent(v -> {
                 lbOf.put(n, v);
-                if (v.path("holdsClusterAddress").asBoolean() && "Director".equalsIgnoreCase(v.path("phase").asText())) {
+                if (v.holdsClusterAddress() && "Director".equalsIgnoreCase(v.phase())) {
                     directorVotes.merge(n, 1, Integer::sum);
                 }
             });
@@ -113,17 +124,17 @@ public final class ClusterView {
         Optional<String> director = directorVotes.keySet().stream().sorted().findFirst();
         Map<String, int[]> table = new HashMap<>();
         director.map(lbOf::get).ifPresent(v -> {
-            for (JsonNode row : v.path("members")) {
-                table.put(row.path("publicIp").asText(), new int[] {row.path("sslLoad").asInt(), row.path("sslSessions").asInt()});
+            for (LoadBalancingAnswers.MemberRow row : v.members()) {
+                table.put(row.publicIp(), new int[] {row.sslLoad(), row.sslSessions()});
             }
         });
         List<NodeRow> rows = new ArrayList<>();
         for (String n : cluster.nodes()) {
             boolean up = own.containsKey(n);
             String[] sr = up ? own.get(n) : seenByPeer.getOrDefault(n, new String[] {"Unknown", ""});
-            JsonNode lb = lbOf.get(n);
+            LoadBalancingAnswers.LoadBalancing lb = lbOf.get(n);
             String role = "";
-            if (lb != null && lb.path("speaking").asBoolean()) {
+            if (lb != null && lb.speaking()) {
                 role = director.filter(n::equals).isPresent() ? "Director" : "Member";
             }
             // With neither node of its pair answering, the address is still the one the demo wrote.
@@ -137,38 +148,30 @@ public final class ClusterView {
         return new Snapshot(List.copyOf(rows), director);
     }
 
-    private CompletableFuture<Optional<JsonNode>> get(String node, String path) {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(cluster.adminUrl(node) + path)).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + token).build();
-        return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(res -> {
-            if (res.statusCode() != 200) return Optional.<JsonNode>empty();
+    /** A read of one node's view: empty when it does not answer, or refuses (a node outside load balancing). */
+    private <T> CompletableFuture<Optional<T>> ask(String node, Function<AdminClient, T> read) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
-                return Optional.of(JSON.readTree(res.body()));
-            } catch (Exception e) {
-                return Optional.<JsonNode>empty();
+                return Optional.ofNullable(read.apply(client(node)[0]));
+            } catch (AdminClient.Failure e) {
+                return Optional.<T>empty();
             }
-        }).exceptionally(e -> Optional.empty());
+        }, ASK);
     }
 
-    /** Posts a text body (for example users as CSV); answers the status and the body, or throws when nobody answers. */
-    public HttpResponse<String> postText(String node, String path, String contentType, String body) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(cluster.adminUrl(node) + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.send(r, HttpResponse.BodyHandlers.ofString());
+    /** Posts a text body (for example users as CSV); answers the node's answer, or throws when nobody answers. */
+    public AdminClient.Answer postText(String node, String path, String contentType, String body) {
+        return client(node)[1].exchange("POST", path, contentType, body);
     }
 
-    /** Posts an admin action; answers the node's message, or why it failed. */
-    public String post(String node, String path) {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(cluster.adminUrl(node) + path)).timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build();
+    /** Failover, fallback or recover of {@code target} (null for recover) in {@code group}, asked of {@code node}. */
+    public String action(String node, String group, String action, String target) {
         try {
-            HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
-            JsonNode j = JSON.readTree(res.body());
-            String msg = j.hasNonNull("message") ? j.get("message").asText() : j.path("error").asText(res.body());
-            return (res.statusCode() / 100 == 2 ? "" : "refused: ") + msg;
-        } catch (Exception e) {
-            return "failed: " + node + " does not answer (" + e.getClass().getSimpleName() + ")";
+            RedundancyAnswers.ActionAnswer a = client(node)[1].action(group, action, target);
+            return (a.accepted() ? "" : "refused: ") + a.message();
+        } catch (AdminClient.Failure f) {
+            return f.kind() == AdminClient.Kind.REFUSED ? "refused: " + f.getMessage()
+                    : "failed: " + node + " does not answer (" + f.kind().name().toLowerCase(java.util.Locale.ROOT) + ")";
         }
     }
 }

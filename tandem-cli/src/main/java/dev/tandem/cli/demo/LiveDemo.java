@@ -3,7 +3,6 @@ package dev.tandem.cli.demo;
 import dev.tandem.node.demo.DemoCluster;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -52,9 +51,9 @@ public final class LiveDemo implements AutoCloseable {
     private Clients clients;
     private ClusterView.Snapshot last;
 
-    public LiveDemo(LocalCluster cluster, HttpClient http, PrintStream log) throws IOException {
+    public LiveDemo(LocalCluster cluster, PrintStream log) throws IOException {
         this.cluster = cluster;
-        this.view = new ClusterView(cluster, http, cluster.token());
+        this.view = new ClusterView(cluster, cluster.token());
         this.log = log;
     }
 
@@ -96,9 +95,9 @@ public final class LiveDemo implements AutoCloseable {
         String first = cluster.nodes().get(0);
         try {
             var r = view.postText(first, "/api/v1/users/import", "text/csv", csv.toString());
-            log.println(r.statusCode() / 100 == 2 ? "added " + count + " users to the store: " + r.body()
-                    : "users not added (" + r.statusCode() + "): " + r.body());
-        } catch (Exception e) {
+            log.println(r.ok() ? "added " + count + " users to the store: " + r.body()
+                    : "users not added (" + r.status() + "): " + r.body());
+        } catch (dev.tandem.api.AdminClient.Failure e) {
             log.println("users not added: " + first + " does not answer (" + e.getMessage() + ")");
         }
     }
@@ -172,10 +171,8 @@ public final class LiveDemo implements AutoCloseable {
                     cluster.start(target);
                     yield "started " + target;
                 }
-                case "failover" -> target + " failover: " + view.post(target, "/api/v1/redundancy-groups/"
-                        + groupOf(target) + "/failover?node=" + target);
-                case "fallback" -> target + " fallback: " + view.post(target, "/api/v1/redundancy-groups/"
-                        + groupOf(target) + "/fallback?node=" + target);
+                case "failover" -> target + " failover: " + view.action(target, groupOf(target), "failover", target);
+                case "fallback" -> target + " fallback: " + view.action(target, groupOf(target), "fallback", target);
                 case "recover" -> target + " recover: " + recover(target);
                 default -> "unknown action " + action;
             };
@@ -206,7 +203,7 @@ public final class LiveDemo implements AutoCloseable {
         // Recover is asked of a node of the group that answers ([RG-MANUAL]: Recovery in the group's window).
         String answer = "";
         for (String n : members) {
-            answer = view.post(n, "/api/v1/redundancy-groups/" + group + "/recover");
+            answer = view.action(n, group, "recover", null);
             if (!answer.startsWith("failed")) return answer;
         }
         return answer;

@@ -1,13 +1,10 @@
 package dev.tandem.cli.doctor;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.AdminClient;
+
 import dev.tandem.node.config.NodeConfig;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,9 +24,6 @@ final class PeerChecks {
     /** Largest clock difference accepted: the Date header has whole seconds, so one second is measurement. */
     static final Duration MAX_CLOCK_DIFFERENCE = Duration.ofSeconds(2);
     static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final Clock clock;
 
     PeerChecks(Clock clock) {
@@ -39,8 +33,8 @@ final class PeerChecks {
     /** Whether the node this configuration describes answers its own /health: then it holds its ports. */
     boolean running(NodeConfig c) {
         try {
-            return get(c.admin().address(), c.admin().port(), "/health", null).statusCode() == 200;
-        } catch (IOException | InterruptedException e) {
+            return client(c.admin().address(), c.admin().port(), null).exchange("GET", "/health", null, null).ok();
+        } catch (AdminClient.Failure e) {
             return false;
         }
     }
@@ -56,24 +50,23 @@ final class PeerChecks {
     private List<Finding> check(NodeConfig c, NodeConfig.Member peer, String ownVersion) {
         int port = c.admin().port(); // both nodes of a pair use the same admin port (docs/operations.md)
         String where = "peer " + peer.id() + " at http://" + host(peer.address()) + ":" + port;
-        HttpResponse<String> health;
+        AdminClient.Answer health;
         Instant sent = clock.instant();
         try {
-            health = get(peer.address(), port, "/health", null);
-        } catch (IOException | InterruptedException e) {
-            return List.of(Finding.fail("peer", where + "/health does not answer (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", "start it, or open TCP " + port
-                    + " between the two hosts"));
+            health = client(peer.address(), port, null).exchange("GET", "/health", null, null);
+        } catch (AdminClient.Failure e) {
+            return List.of(Finding.fail("peer", where + "/health does not answer (" + e.getMessage() + ")",
+                    "start it, or open TCP " + port + " between the two hosts"));
         }
         Instant received = clock.instant();
         List<Finding> out = new ArrayList<>();
-        if (health.statusCode() != 200) {
-            out.add(Finding.fail("peer", where + " answers " + health.statusCode() + ": " + health.body(),
+        if (health.status() != 200) {
+            out.add(Finding.fail("peer", where + " answers " + health.status() + ": " + health.body(),
                     "look at its log: its protocol loop is stalled or it failed clean"));
         } else {
             out.add(Finding.ok("peer", where + " answers /health"));
         }
-        out.add(clockFinding(peer, health.headers().firstValue("Date"), sent, received));
+        out.add(clockFinding(peer, Optional.of(health.date()).filter(d -> !d.isEmpty()), sent, received));
         out.add(versionFinding(c, peer, port, ownVersion));
         return out;
     }
@@ -101,14 +94,15 @@ final class PeerChecks {
         String theirs;
         try {
             String token = Files.readString(c.admin().tokenFile()).strip();
-            HttpResponse<String> r = get(peer.address(), port, "/api/v1/node", token);
-            if (r.statusCode() == 401 || r.statusCode() == 403) {
+            theirs = client(peer.address(), port, token).node().version();
+        } catch (AdminClient.Failure e) {
+            if (e.status() == 401 || e.status() == 403) {
                 return Finding.fail("version", "peer " + peer.id() + " refuses this node's admin token",
                         "use the same admin token on both nodes, or check admin.tokenFile");
             }
-            JsonNode body = JSON.readTree(r.body());
-            theirs = body.path("version").asText("");
-        } catch (IOException | InterruptedException | RuntimeException e) {
+            return Finding.fail("version", "cannot read peer " + peer.id() + "'s version: " + e.getMessage(),
+                    "check its admin API answers /api/v1/node");
+        } catch (IOException | RuntimeException e) {
             return Finding.fail("version", "cannot read peer " + peer.id() + "'s version: " + e.getMessage(),
                     "check its admin API answers /api/v1/node");
         }
@@ -129,12 +123,8 @@ final class PeerChecks {
         return parts.length >= 2 ? parts[0] + "." + parts[1] : v;
     }
 
-    private HttpResponse<String> get(String address, int port, String path, String token)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host(address) + ":" + port + path))
-                .timeout(TIMEOUT).GET();
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private static AdminClient client(String address, int port, String token) {
+        return new AdminClient(URI.create("http://" + host(address) + ":" + port), token, null, TIMEOUT, TIMEOUT);
     }
 
     private static String host(String address) {

@@ -2,7 +2,9 @@ package dev.tandem.cli.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.AdminClient;
+import dev.tandem.api.FailoverAnswers;
+import dev.tandem.api.RedundancyAnswers;
 import org.junit.jupiter.api.Test;
 
 /** {@code show failover} (docs/cli.md) from the admin API's answer: every part of the pair's failover picture. */
@@ -10,7 +12,7 @@ class FormatsFailoverTest {
 
     @Test
     void aPairAfterATakeOverShowsWhoIsActiveTheLinkAndWhatWasKept() throws Exception {
-        var f = new ObjectMapper().readTree("""
+        var f = AdminClient.JSON.readValue("""
                 {"node":"n2","peer":"n1","peerAlive":false,"state":"Running in Backup Mode","reason":"Peer Down",
                  "loadBalancing":"Active",
                  "users":[{"usersOf":"n1","activeOn":"n2","thisNode":"active"},
@@ -23,7 +25,7 @@ class FormatsFailoverTest {
                    "copiesComplete":false,"copies":0,"peerSessions":0,"batchesReceived":33,"framesRejected":0,
                    "lastHandover":{"at":"2026-12-04T10:00:00.4Z","side":"PEER","kept":57,"lost":0,"standbyComplete":true}},
                  "capacity":{"own":80,"peer":57,"max":100,"enough":false}}
-                """);
+                """, FailoverAnswers.Failover.class);
         String text = Formats.failover(f);
         assertThat(text).startsWith("Failover On\nThis node: n2, Running in Backup Mode / Peer Down\nPeer: n1, not heard\n");
         assertThat(text).containsPattern("n1\\s+n2\\s+Active");
@@ -39,10 +41,10 @@ class FormatsFailoverTest {
 
     @Test
     void aLoneNodeWithoutSessionsSaysSo() throws Exception {
-        var f = new ObjectMapper().readTree("""
+        var f = AdminClient.JSON.readValue("""
                 {"node":"solo","peer":null,"peerAlive":false,"state":"Normal","reason":"Normal","loadBalancing":null,
                  "users":[{"usersOf":"solo","activeOn":"solo","thisNode":"active"}],"handover":null,
-                 "standbyReady":null,"lastFailover":null,"replication":null}""");
+                 "standbyReady":null,"lastFailover":null,"replication":null}""", FailoverAnswers.Failover.class);
         String text = Formats.failover(f);
         assertThat(text).startsWith("Failover Off (no peer)\nThis node: solo, Normal / Normal\n");
         assertThat(text).doesNotContain("Peer:").doesNotContain("Load-balancing member");
@@ -51,9 +53,9 @@ class FormatsFailoverTest {
 
     @Test
     void withReloginThereIsNoLink() throws Exception {
-        var f = new ObjectMapper().readTree("""
+        var f = AdminClient.JSON.readValue("""
                 {"node":"n1","peer":"n2","peerAlive":true,"state":"Normal","reason":"Normal",
-                 "users":[],"handover":"relogin","standbyReady":null,"lastFailover":null,"replication":null}""");
+                 "users":[],"handover":"relogin","standbyReady":null,"lastFailover":null,"replication":null}""", FailoverAnswers.Failover.class);
         assertThat(Formats.failover(f)).endsWith("Session handover: relogin\n").doesNotContain("Standby Ready");
     }
 }

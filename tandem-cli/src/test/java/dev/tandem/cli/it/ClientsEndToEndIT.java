@@ -56,7 +56,7 @@ class ClientsEndToEndIT {
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
     /** Every re-login delay a client chose, by client. */
     private final Map<TandemClient, List<Duration>> delays = new ConcurrentHashMap<>();
-    private AdminClient admin;
+    private NodeAdmin admin;
 
     private void startCluster(int maxSessions) throws Exception {
         List<Path> configs = DemoCluster.write(dir, HOSTS.length, DemoCluster.Profile.FAST);
@@ -65,7 +65,7 @@ class ClientsEndToEndIT {
                 Files.writeString(c, Files.readString(c).replace("maxSessions: 100", "maxSessions: " + maxSessions));
             }
         }
-        admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        admin = new NodeAdmin(Files.readString(dir.resolve("admin-token")).strip());
         for (Path c : configs) nodes.add(new NodeProcess(c).start());
         awaitDirector();
     }
@@ -202,7 +202,7 @@ class ClientsEndToEndIT {
                 .allMatch(h -> admin.stateOf(h, "n" + (List.of(HOSTS).indexOf(h) + 1)).startsWith("Normal")));
         StringBuilder csv = new StringBuilder();
         for (int i = 1; i <= 30; i++) csv.append(String.format("user%03d%n", i));
-        AdminClient.Answer imported = admin.postCsv(HOSTS[0], "/api/v1/users/import", csv.toString());
+        NodeAdmin.Answer imported = admin.postCsv(HOSTS[0], "/api/v1/users/import", csv.toString());
         assertThat(imported.status()).as(imported.body().toString()).isEqualTo(200);
         Map<String, String> home = new HashMap<>();
         for (int i = 1; i <= 30; i++) {

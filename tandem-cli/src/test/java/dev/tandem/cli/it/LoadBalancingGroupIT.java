@@ -31,12 +31,12 @@ class LoadBalancingGroupIT {
     @TempDir
     Path dir;
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private AdminClient admin;
+    private NodeAdmin admin;
 
     @BeforeEach
     void startGroup() throws Exception {
         List<Path> configs = DemoCluster.write(dir, 3, DemoCluster.Profile.FAST);
-        admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        admin = new NodeAdmin(Files.readString(dir.resolve("admin-token")).strip());
         for (Path c : configs) nodes.add(new NodeProcess(c).start());
         // Started together, the best-ranked (n1: priority 10) normally directs; a JVM that starts late may find
         // another already directing, and then it joins (non-preemptive), so the tests ask who directs.
@@ -133,7 +133,7 @@ class LoadBalancingGroupIT {
         }
         assertThat(lb(HOSTS[director]).get("text").asText()).contains("Cluster IP : 127.0.0.10").contains("Master");
         // The service owns its node's load: a second source through the admin API is refused, not mixed in.
-        AdminClient.Answer put = admin.put(HOSTS[reporter], "/api/v1/load", "{\"ssl\":{\"active\":1,\"max\":10}}");
+        NodeAdmin.Answer put = admin.put(HOSTS[reporter], "/api/v1/load", "{\"ssl\":{\"active\":1,\"max\":10}}");
         assertThat(put.status()).isEqualTo(409);
         assertThat(put.body().get("error").asText()).contains("session service");
     }

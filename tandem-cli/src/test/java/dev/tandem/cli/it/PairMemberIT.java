@@ -33,7 +33,7 @@ class PairMemberIT {
 
     @Test
     void theDirectorRoleStaysWithTheMemberWhenItsSpeakerIsKilled() throws Exception {
-        AdminClient admin = startTwoPairs();
+        NodeAdmin admin = startTwoPairs();
         // g1 has the higher priority (10 from n1), but a node that starts late (its store slow to open) may find
         // g2 already directing, and a director is not pre-empted: take whichever member directs.
         awaitView(admin, HOSTS[0], v -> text(v, "director") != null && v.get("members").size() == 2);
@@ -61,7 +61,7 @@ class PairMemberIT {
      */
     @Test
     void theBackupStopsSpeakingForThePairOnceItHasFallenBack() throws Exception {
-        AdminClient admin = startTwoPairs();
+        NodeAdmin admin = startTwoPairs();
         awaitView(admin, HOSTS[0], v -> v.get("speaking").asBoolean() && text(v, "director") != null);
         assertThat(admin.post(HOSTS[0], "/api/v1/redundancy-groups/g1/failover?node=n1").status()).isEqualTo(202);
         awaitView(admin, HOSTS[1], v -> v.get("speaking").asBoolean());
@@ -76,7 +76,7 @@ class PairMemberIT {
     }
 
     /** The 4-node demo layout with each redundancy pair (g1: n1, n2; g2: n3, n4) one load-balancing member. */
-    private AdminClient startTwoPairs() throws Exception {
+    private NodeAdmin startTwoPairs() throws Exception {
         List<Path> configs = DemoCluster.write(dir, 4, DemoCluster.Profile.FAST);
         for (int i = 0; i < 4; i++) {
             String group = i < 2 ? "g1" : "g2";
@@ -85,7 +85,7 @@ class PairMemberIT {
                     "loadBalancing:\n  member: " + group + "\n  publicAddress: " + publicAddress + "\n");
             Files.writeString(configs.get(i), yaml);
         }
-        AdminClient admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        NodeAdmin admin = new NodeAdmin(Files.readString(dir.resolve("admin-token")).strip());
         for (Path c : configs) nodes.add(new NodeProcess(c).start());
         return admin;
     }
@@ -101,7 +101,7 @@ class PairMemberIT {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private void awaitView(AdminClient admin, String host, java.util.function.Predicate<JsonNode> ok) {
+    private void awaitView(NodeAdmin admin, String host, java.util.function.Predicate<JsonNode> ok) {
         try {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 try {

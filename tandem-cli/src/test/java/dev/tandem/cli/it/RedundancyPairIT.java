@@ -40,12 +40,12 @@ class RedundancyPairIT {
     Path dir;
     private NodeProcess n1;
     private NodeProcess n2;
-    private AdminClient admin;
+    private NodeAdmin admin;
 
     @BeforeEach
     void startPair() throws Exception {
         List<Path> configs = DemoCluster.write(dir, 2, DemoCluster.Profile.FAST);
-        admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        admin = new NodeAdmin(Files.readString(dir.resolve("admin-token")).strip());
         n1 = new NodeProcess(configs.get(0)).start();
         n2 = new NodeProcess(configs.get(1)).start();
         awaitState(N1, "n1", "Normal / Normal");
@@ -66,7 +66,7 @@ class RedundancyPairIT {
         // The node comes back: Failed Over / Initialization, and a fallback through the API restores Normal.
         n1 = new NodeProcess(dir.resolve("n1.yaml")).start();
         awaitState(N1, "n1", "Failed Over / Initialization");
-        AdminClient.Answer a = admin.post(N2, "/api/v1/redundancy-groups/g1/fallback?node=n1");
+        NodeAdmin.Answer a = admin.post(N2, "/api/v1/redundancy-groups/g1/fallback?node=n1");
         assertThat(a.status()).as(a.body().toString()).isEqualTo(202);
         awaitState(N1, "n1", "Normal / Normal");
         awaitState(N2, "n2", "Normal / Normal");
@@ -83,7 +83,7 @@ class RedundancyPairIT {
 
     @Test
     void restartInIdleStaysIdle() throws Exception {
-        AdminClient.Answer a = admin.post(N1, "/api/v1/redundancy-groups/g1/failover?node=n1");
+        NodeAdmin.Answer a = admin.post(N1, "/api/v1/redundancy-groups/g1/failover?node=n1");
         assertThat(a.status()).as(a.body().toString()).isEqualTo(202);
         awaitState(N1, "n1", "Idle / On Admin Request");
         awaitState(N2, "n2", "Running in Backup Mode / On Admin Request");
@@ -93,7 +93,7 @@ class RedundancyPairIT {
         awaitState(N1, "n1", "Idle / Initialization");
         assertThat(admin.stateOf(N2, "n2")).isEqualTo("Running in Backup Mode / On Admin Request");
         // An action the state does not allow: 409 with the reason.
-        AdminClient.Answer refused = admin.post(N1, "/api/v1/redundancy-groups/g1/failover?node=n1");
+        NodeAdmin.Answer refused = admin.post(N1, "/api/v1/redundancy-groups/g1/failover?node=n1");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body().get("message").asText()).contains("Idle");
         assertThat(admin.post(N1, "/api/v1/redundancy-groups/nope/recover").status()).isEqualTo(404);

@@ -50,14 +50,14 @@ class SharedStoreIT {
     }
 
     /** The serving node of a user as n3 answers, or the error it gave (while the store moves between processes). */
-    private static String servingOn(AdminClient admin, String host, String user) throws Exception {
-        AdminClient.Answer a = admin.get(host, "/api/v1/users/" + user);
+    private static String servingOn(NodeAdmin admin, String host, String user) throws Exception {
+        NodeAdmin.Answer a = admin.get(host, "/api/v1/users/" + user);
         return a.status() == 200 ? a.body().get("serving").asText() : a.status() + " " + a.body();
     }
 
     private void scenario() throws Exception {
         List<Path> configs = DemoCluster.write(dir, 3, DemoCluster.Profile.FAST);
-        AdminClient admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        NodeAdmin admin = new NodeAdmin(Files.readString(dir.resolve("admin-token")).strip());
         for (int i = 0; i < 3; i++) nodes[i] = new NodeProcess(configs.get(i)).start();
         for (int i = 0; i < 3; i++) {
             String host = DemoCluster.address(i);
@@ -69,11 +69,11 @@ class SharedStoreIT {
                 .containsAll(List.of("g1", "g2")));
 
         // A change through n1 reaches the recovery manager of n3 (H2: the watcher polls every second).
-        AdminClient.Answer put = admin.put(N1, "/api/v1/cluster/parameters", "{\"clientReloginLower\":\"2s\"}");
+        NodeAdmin.Answer put = admin.put(N1, "/api/v1/cluster/parameters", "{\"clientReloginLower\":\"2s\"}");
         assertThat(put.status()).as(put.body().toString()).isEqualTo(200);
         await().atMost(BOUND).until(() -> admin.get(N3, "/api/v1/parameters").body().get("clientReloginLower").asText().equals("2s"));
 
-        AdminClient.Answer added = admin.post(N2, "/api/v1/users", "{\"id\":\"ann\",\"group\":\"g1\"}");
+        NodeAdmin.Answer added = admin.post(N2, "/api/v1/users", "{\"id\":\"ann\",\"group\":\"g1\"}");
         assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
         String home = added.body().get("home").asText();
         assertThat(admin.get(N3, "/api/v1/users/ann").body().get("serving").asText()).isEqualTo(home);
@@ -89,7 +89,7 @@ class SharedStoreIT {
                 .contains("Running in Backup Mode"));
         java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
         await().atMost(BOUND).until(() -> admin.post(N3, "/api/v1/users", "{\"id\":\"bob" + attempt.incrementAndGet() + "\"}").status() == 409);
-        AdminClient.Answer refused = admin.post(N3, "/api/v1/users", "{\"id\":\"carl\"}");
+        NodeAdmin.Answer refused = admin.post(N3, "/api/v1/users", "{\"id\":\"carl\"}");
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.body().get("error").asText()).contains("failover state").contains("n2 is Running in Backup Mode");
         if (home.equals("n1")) {
@@ -102,7 +102,7 @@ class SharedStoreIT {
             // Every answer on the way was a user, never an error: reads fall back to the node's own copy.
             assertThat(seen).as("answers of n3 while n1 died").allMatch(s -> s.equals("n1") || s.equals("n2"));
         }
-        AdminClient.Answer status = admin.get(N3, "/api/v1/db/status");
+        NodeAdmin.Answer status = admin.get(N3, "/api/v1/db/status");
         assertThat(status.body().get("reachable").asBoolean()).as(status.body().toString()).isTrue();
         assertThat(status.body().get("store").asText()).isEqualTo("h2");
         assertThat(status.body().get("nodes").findValuesAsText("id")).contains("n1", "n2", "n3");

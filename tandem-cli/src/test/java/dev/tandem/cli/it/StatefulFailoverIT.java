@@ -40,7 +40,7 @@ class StatefulFailoverIT {
     @TempDir
     Path dir;
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private AdminClient admin;
+    private NodeAdmin admin;
 
     @AfterEach
     void stopAll() {
@@ -123,7 +123,7 @@ class StatefulFailoverIT {
 
     private boolean standbyReady(String host) {
         try {
-            AdminClient.Answer a = admin.get(host, "/api/v1/failover");
+            NodeAdmin.Answer a = admin.get(host, "/api/v1/failover");
             return a.status() == 200 && a.body().path("standbyReady").asBoolean(false);
         } catch (Exception e) {
             return false;
@@ -134,7 +134,7 @@ class StatefulFailoverIT {
     void sessionsSurviveAKillAFallbackAndAManualFailover() throws Exception {
         Files.writeString(dir.resolve("admin-token"), "token-of-stateful-failover-it\n");
         Files.writeString(dir.resolve("cluster-key"), "cluster-secret-of-stateful-failover-it\n");
-        admin = new AdminClient("token-of-stateful-failover-it");
+        admin = new NodeAdmin("token-of-stateful-failover-it");
         Path c1 = config("n1", A);
         Path c2 = config("n2", B);
         NodeProcess n1 = start(c1);
@@ -156,13 +156,13 @@ class StatefulFailoverIT {
         NodeProcess again = start(c1);
         await().atMost(Duration.ofSeconds(60)).until(() -> admin.stateOf(A, "n1").startsWith("Failed Over")
                 && standbyReady(B));
-        AdminClient.Answer fallback = admin.post(B, "/api/v1/redundancy-groups/g1/fallback?node=n1");
+        NodeAdmin.Answer fallback = admin.post(B, "/api/v1/redundancy-groups/g1/fallback?node=n1");
         assertThat(fallback.status()).as(fallback.body().toString()).isEqualTo(202);
         allAnsweredBy(ofN1, "n1");
         allAnsweredBy(ofN2, "n2");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> standbyReady(A) && standbyReady(B));
-        AdminClient.Answer failover = admin.post(A, "/api/v1/redundancy-groups/g1/failover?node=n1");
+        NodeAdmin.Answer failover = admin.post(A, "/api/v1/redundancy-groups/g1/failover?node=n1");
         assertThat(failover.status()).as(failover.body().toString()).isEqualTo(202);
         allAnsweredBy(all, "n2");
         assertThat(again.alive()).isTrue();

@@ -30,7 +30,7 @@ class StoreCliIT {
     Path dir;
     private NodeProcess n1;
     private NodeProcess n2;
-    private AdminClient admin;
+    private NodeAdmin admin;
 
     record Run(int code, String out, String err) {
         @Override
@@ -75,7 +75,7 @@ class StoreCliIT {
     @Test
     void theSeedsAdministratorProceduresFromTheCliOnARealStore() throws Exception {
         List<Path> configs = DemoCluster.write(dir, 2, DemoCluster.Profile.FAST);
-        admin = new AdminClient(Files.readString(dir.resolve("admin-token")).strip());
+        admin = new NodeAdmin(Files.readString(dir.resolve("admin-token")).strip());
         n1 = new NodeProcess(configs.get(0)).start();
         n2 = new NodeProcess(configs.get(1)).start();
         await().atMost(BOUND).until(() -> admin.stateOf("127.0.0.11", "n1").equals("Normal / Normal")

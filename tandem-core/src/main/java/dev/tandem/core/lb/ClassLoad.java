@@ -39,7 +39,11 @@ public record ClassLoad(int active, int max) {
      * offered, so it is full too.
      */
     public boolean full() {
-        return max == 0 || percent() >= 100;
+        return full(active, max);
+    }
+
+    static boolean full(int active, int max) {
+        return max == 0 || percent(active, max) >= 100;
     }
 
     public ClassLoad plus(ClassLoad o) {

@@ -2,7 +2,6 @@ package dev.tandem.core.lb;
 
 import dev.tandem.core.Effect;
 import dev.tandem.core.NodeId;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -108,13 +107,10 @@ final class DirectorRules {
 
     /** Drops members silent for memberLostAfter; the director itself is never dropped. */
     void due() {
-        for (MemberRecord r : List.copyOf(w.members.values())) {
-            if (r.lastHeard() == null || r.name().equals(w.member)) continue;
-            if (w.due(r.lastHeard().plus(w.timing.memberLostAfter()))) {
-                w.members.remove(r.name());
-                w.pushNow = true;
-            }
-        }
+        java.time.Duration lostAfter = w.timing.memberLostAfter();
+        boolean dropped = w.members.values().removeIf(r -> r.lastHeard() != null && !r.name().equals(w.member)
+                && w.due(r.lastHeard().plus(lostAfter)));
+        if (dropped) w.pushNow = true;
     }
 
     /**

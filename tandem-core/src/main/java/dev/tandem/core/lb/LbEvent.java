@@ -1,5 +1,7 @@
 package dev.tandem.core.lb;
 
+import java.util.List;
+
 import java.util.Optional;
 
 /** Everything that can happen to a node's load-balancing machine. */
@@ -29,15 +31,31 @@ public sealed interface LbEvent {
     /**
      * The director sent a new session to {@code member}. Until that member's next keepalive reports its real
      * load, the director counts the session itself, so clients arriving between two keepalives are spread by
-     * rules 1 to 4 instead of all going to the member that was least loaded a second ago.
+     * rules 1 to 4 instead of all going to the member that was least loaded a second ago. A busy director counts
+     * the sessions it sent since its last step in one event, each member as often as it appears in {@code members}.
      */
-    record Redirected(IpAddress member, SessionClass sessionClass) implements LbEvent {}
+    record Redirected(List<IpAddress> members, SessionClass sessionClass) implements LbEvent {
+        public Redirected {
+            members = List.copyOf(members);
+        }
+
+        /** One session sent to one member. */
+        public Redirected(IpAddress member, SessionClass sessionClass) {
+            this(List.of(member), sessionClass);
+        }
+    }
 
     /**
      * The address driver saw another holder of the cluster address ([LB-ELECT]:
      * "the ARP subsystem detects the duplicate IP address condition").
      */
     record AddressConflict() implements LbEvent {}
+
+    /**
+     * The host of {@code node} refused a message this node sent it (ICMP port unreachable): nothing listens on its
+     * group port. Shells report it for every node they send to; the machine decides what it means (decision 0083).
+     */
+    record Refused(dev.tandem.core.NodeId node) implements LbEvent {}
 
     /**
      * This node's redundancy peer is down, as the pair's own detection declared it ([RG-T2]: Peer Down, from

@@ -19,4 +19,26 @@ public record LbHandover(LbPhase phase, MemberName director, NodeId directorNode
     public LbHandover {
         topology = List.copyOf(topology);
     }
+
+    /**
+     * Whether {@code other} says the same but for the members' loads. Loads change with every redirect and every
+     * keepalive; the peer needs each change of role, director, term, version or membership, and takes the loads that
+     * come with it (a peer that starts to speak hears every member's own report within a keepalive interval).
+     */
+    public boolean sameBeyondLoads(LbHandover other) {
+        if (other == null || phase != other.phase || term != other.term || version != other.version
+                || !java.util.Objects.equals(director, other.director)
+                || !java.util.Objects.equals(directorNode, other.directorNode)
+                || topology.size() != other.topology.size()) {
+            return false;
+        }
+        for (int i = 0; i < topology.size(); i++) {
+            TopologyEntry a = topology.get(i);
+            TopologyEntry b = other.topology.get(i);
+            if (!a.info().equals(b.info()) || !a.speaker().equals(b.speaker()) || a.director() != b.director()) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -2,6 +2,7 @@ package dev.tandem.core.lb;
 
 import dev.tandem.core.Transition;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,10 @@ final class LbRules {
             case LbEvent.Received r -> received(r.message());
             case LbEvent.LoadChanged l -> loadChanged(l.load());
             case LbEvent.SettingsChanged c -> settingsChanged(c.group(), c.device());
-            case LbEvent.Redirected r -> redirected(r.member(), r.sessionClass());
+            case LbEvent.Redirected r -> redirected(r.members(), r.sessionClass());
+            case LbEvent.Refused f -> {
+                if (w.phase == LbPhase.MEMBER) asMember.refused(f.node());
+            }
             case LbEvent.PeerDown p -> {
                 if (w.phase == LbPhase.MEMBER) asMember.directorNodeDown(p.node());
             }
@@ -47,17 +51,19 @@ final class LbRules {
         return w.finish();
     }
 
-    /** Counts a redirect in the member's load until its own report replaces it (see {@link LbEvent.Redirected}). */
-    private void redirected(IpAddress member, SessionClass cls) {
+    /** Counts redirects in the members' loads until their own reports replace them (see {@link LbEvent.Redirected}). */
+    private void redirected(List<IpAddress> sent, SessionClass cls) {
         if (w.phase != LbPhase.DIRECTOR) return;
+        java.util.Map<IpAddress, Integer> count = new java.util.HashMap<>();
+        for (IpAddress m : sent) count.merge(m, 1, Integer::sum);
         for (java.util.Map.Entry<MemberName, MemberRecord> e : w.members.entrySet()) {
             MemberRecord r = e.getValue();
-            if (r.name().equals(w.member) || !r.info().publicAddress().equals(member)) continue;
+            Integer n = count.get(r.info().publicAddress());
+            if (n == null || r.name().equals(w.member)) continue;
             ClassLoad c = r.load().of(cls);
-            if (c.active() < c.max()) {
-                e.setValue(r.withLoad(r.load().with(cls, new ClassLoad(c.active() + 1, c.max()))));
-            }
-            return;
+            int active = Math.max(c.active(), Math.min(c.max(), c.active() + n)); // never above the maximum
+            if (active != c.active()) e.setValue(r.withLoad(r.load().with(cls, new ClassLoad(active, c.max()))));
+            count.remove(r.info().publicAddress()); // one member per address, as the decision knows them
         }
     }
 

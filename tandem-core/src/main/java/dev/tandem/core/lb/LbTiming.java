@@ -77,7 +77,7 @@ public record LbTiming(Duration keepaliveInterval, Duration keepaliveWait, int k
      * one cycle apart, and the wait after the fifth (24 s by default). [LB-KA].
      */
     public Duration directorLostAfter() {
-        return resendCycle().multipliedBy(keepaliveRetries + 1L);
+        return Duration.ofNanos(resendCycle().toNanos() * (keepaliveRetries + 1L)); // at most 20 min x 101: no overflow
     }
 
     /**

@@ -223,9 +223,8 @@ final class LbWork {
         Instant earliest = null;
         for (MemberRecord r : members.values()) {
             if (r.lastHeard() == null || r.name().equals(member)) continue;
-            Instant at = r.lastHeard().plus(timing.memberLostAfter());
-            if (earliest == null || at.isBefore(earliest)) earliest = at;
+            if (earliest == null || r.lastHeard().isBefore(earliest)) earliest = r.lastHeard();
         }
-        return earliest;
+        return earliest == null ? null : earliest.plus(timing.memberLostAfter());
     }
 }

@@ -4,6 +4,9 @@ import java.time.Instant;
 
 /** A member whose Hello handshake is done: keepalives to the director, its topology pushes ([LB-KA]). */
 final class MemberRules {
+    /** Refusals in a row that show the director's process is gone (decision 0083). */
+    static final int REFUSALS_TO_ELECT = 3;
+    private static final java.time.Duration MAX_PROBE_INTERVAL = java.time.Duration.ofMillis(250);
     private final LbWork w;
     private final SeekingRules seeking;
 
@@ -24,17 +27,53 @@ final class MemberRules {
         if (!k.outstanding()) {
             long seq = k.seq() + 1;
             w.send(w.directorNode, new LbMessage.KeepaliveRequest(w.self, w.member, seq, w.load));
-            w.keepalive = new KeepaliveState(seq, seq, w.now, 0, w.in(w.timing.resendCycle()));
+            w.keepalive = new KeepaliveState(seq, seq, w.now, 0, w.in(w.timing.resendCycle()), k.refusals());
+        } else if (k.refusals() > 0) {
+            // A probe (decision 0083): a dead director's host refuses it too, a live director answers it. Probes are
+            // not resends: a director that is only silent still gets the specification's five.
+            long seq = k.seq() + 1;
+            w.send(w.directorNode, new LbMessage.KeepaliveRequest(w.self, w.member, seq, w.load));
+            w.keepalive = new KeepaliveState(seq, k.unansweredFrom(), w.now, k.resends(), w.in(w.timing.resendCycle()),
+                    k.refusals());
         } else if (k.resends() < w.timing.keepaliveRetries()) {
             long seq = k.seq() + 1;
             w.send(w.directorNode, new LbMessage.KeepaliveRequest(w.self, w.member, seq, w.load));
             w.keepalive = new KeepaliveState(seq, k.unansweredFrom(), w.now, k.resends() + 1,
-                    w.in(w.timing.resendCycle()));
+                    w.in(w.timing.resendCycle()), 0);
         } else {
             MemberName lost = w.director;
             forgetDirector();
             seeking.elect("director " + lost + " gone: no keepalive response after " + k.resends() + " resends");
         }
+    }
+
+    /**
+     * The director's host refused a message this member sent it: nothing listens on its group port, so its process is
+     * most likely gone (decision 0083, as pairs do in decision 0012). Probe a quarter of a keepalive interval later (at
+     * most 250 ms); {@value #REFUSALS_TO_ELECT} refusals in a row with nothing heard from the director in between, and
+     * the member elects at once instead of waiting out the resends. A director that is only slow or unreachable
+     * refuses nothing and still gets the specification's timing ([LB-KA]).
+     */
+    void refused(dev.tandem.core.NodeId node) {
+        if (!node.equals(w.directorNode)) return;
+        KeepaliveState k = w.keepalive;
+        int refusals = k.refusals() + 1;
+        if (refusals >= REFUSALS_TO_ELECT) {
+            MemberName lost = w.director;
+            forgetDirector();
+            seeking.elect("director " + lost + " gone: its node " + node + " refused " + refusals
+                    + " keepalives in a row (nothing listens on its group port)");
+            return;
+        }
+        Instant probe = w.in(probeInterval());
+        w.keepalive = new KeepaliveState(k.seq(), k.unansweredFrom(), k.lastSent(), k.resends(),
+                probe.isBefore(k.due()) ? probe : k.due(), refusals);
+    }
+
+    /** A quarter of the keepalive interval, at most 250 ms: three refusals span at least half an interval. */
+    private java.time.Duration probeInterval() {
+        java.time.Duration quarter = w.timing.keepaliveInterval().dividedBy(4);
+        return quarter.compareTo(MAX_PROBE_INTERVAL) < 0 ? quarter : MAX_PROBE_INTERVAL;
     }
 
     /** The node that spoke for the director is down (its redundancy peer says so): elect without waiting. */
@@ -83,7 +122,7 @@ final class MemberRules {
         // [LB-KA]: "the next keepalive request is sent the next second as long as keepalive responses from
         // the previous request was received".
         Instant next = k.lastSent().plus(w.timing.keepaliveInterval());
-        w.keepalive = new KeepaliveState(k.seq(), 0, k.lastSent(), 0, next.isAfter(w.now) ? next : w.now);
+        w.keepalive = new KeepaliveState(k.seq(), 0, k.lastSent(), 0, next.isAfter(w.now) ? next : w.now, 0);
     }
 
     /** [LB-ELECT]: the local topology database, "updated by the master". */
@@ -96,6 +135,10 @@ final class MemberRules {
         w.term = t.term();
         w.version = t.version();
         w.directorNode = p.from();
+        KeepaliveState k = w.keepalive;
+        if (k.refusals() > 0) { // the director spoke: whatever refused was not its group port going away
+            w.keepalive = new KeepaliveState(k.seq(), k.unansweredFrom(), k.lastSent(), k.resends(), k.due(), 0);
+        }
     }
 
     private void resigned(LbMessage.Resign r) {

@@ -1,17 +1,21 @@
 package dev.tandem.core.rm;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * What this recovery manager knows of its peer, from the peer's heartbeats of one incarnation.
  * {@code refusals}: how many of our messages in a row the peer's host refused (its port is closed) since
  * the peer was last heard. {@code versions}: the peer's protocol and software as it last sent them, null until it is
  * heard; they stay after it goes silent, to show what it ran. A peer of a protocol this node does not interoperate with
- * is known only by its versions and incarnation (docs/decisions/0075-versions-in-the-heartbeat.md).
+ * is known only by its versions and incarnation (docs/decisions/0075-versions-in-the-heartbeat.md). {@code serving}:
+ * whose users the peer said it serves (its own side first), null when its protocol does not say
+ * (docs/decisions/0081-heartbeats-say-whom-the-sender-serves.md).
  */
 public record PeerView(Status status, long incarnation, long seq, NodeState state, Reason reason,
                        NodeState resuming, boolean healthy, boolean handoffReady, long recoveryEpoch,
-                       String fingerprint, Instant lastHeard, int refusals, Versions versions) {
+                       String fingerprint, Instant lastHeard, int refusals, Versions versions,
+                       Set<Serving.Side> serving) {
 
     public enum Status {
         /** Nothing heard since this recovery manager started. */
@@ -25,7 +29,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
     }
 
     public static PeerView notHeard() {
-        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null);
+        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null, null);
     }
 
     public boolean alive() {
@@ -34,17 +38,18 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
 
     public PeerView withStatus(Status s) {
         return new PeerView(s, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, refusals, versions);
+                fingerprint, lastHeard, refusals, versions, serving);
     }
 
     public PeerView withRefusals(int n) {
         return new PeerView(status, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, n, versions);
+                fingerprint, lastHeard, n, versions, serving);
     }
 
     public static PeerView from(RmMessage.Heartbeat h, Instant now) {
         return new PeerView(Status.ALIVE, h.incarnation(), h.seq(), h.state(), h.reason(), h.resuming(), h.healthy(),
-                h.handoffReady(), h.recoveryEpoch(), h.fingerprint(), now, 0, h.versions());
+                h.handoffReady(), h.recoveryEpoch(), h.fingerprint(), now, 0, h.versions(),
+                h.versions().protocol() >= Versions.SERVING_SENT ? h.serving() : null);
     }
 
     /**
@@ -53,7 +58,15 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
      */
     public static PeerView unreadable(long incarnation, Versions versions, Instant now) {
         return new PeerView(Status.ALIVE, incarnation, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0,
-                "", now, 0, versions);
+                "", now, 0, versions, null);
+    }
+
+    /**
+     * Whether the peer said it serves that side of the users, from its own point of view ({@code OWN}: its users);
+     * false when its protocol does not say.
+     */
+    public boolean says(Serving.Side side) {
+        return serving != null && serving.contains(side);
     }
 
     /** Heard, and speaking a protocol that {@code mine} does not interoperate with. */

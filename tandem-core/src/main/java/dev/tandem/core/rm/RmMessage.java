@@ -2,6 +2,7 @@ package dev.tandem.core.rm;
 
 import dev.tandem.core.Message;
 import dev.tandem.core.NodeId;
+import java.util.Set;
 
 /** What two recovery managers of a pair say to each other on the service port ([RG-HB]: heartbeat). */
 public sealed interface RmMessage extends Message {
@@ -22,10 +23,26 @@ public sealed interface RmMessage extends Message {
      * @param handoffReady  the sender's half of the current transition is done
      * @param recoveryEpoch grows with every Recover; a higher one makes the peer recover too
      * @param versions      the sender's protocol and software; {@link Versions#previous()} when it sent none
+     * @param serving       whose users the sender serves now ({@link Serving}, its own side first); null when its
+     *                      protocol does not say ({@link Versions#SERVING_SENT}): a peer frozen in Running in Failed
+     *                      Mode with every user and one frozen with none differ only in this
      */
     record Heartbeat(NodeId from, String group, String fingerprint, long incarnation, long seq,
                      NodeState state, Reason reason, NodeState resuming, boolean healthy,
-                     boolean handoffReady, long recoveryEpoch, Versions versions) implements RmMessage {}
+                     boolean handoffReady, long recoveryEpoch, Versions versions, Set<Serving.Side> serving)
+            implements RmMessage {
+        public Heartbeat {
+            serving = serving == null ? null : Set.copyOf(serving);
+        }
+
+        /** A heartbeat that does not say whom its sender serves, as builds before protocol 3 send it. */
+        public Heartbeat(NodeId from, String group, String fingerprint, long incarnation, long seq, NodeState state,
+                         Reason reason, NodeState resuming, boolean healthy, boolean handoffReady, long recoveryEpoch,
+                         Versions versions) {
+            this(from, group, fingerprint, incarnation, seq, state, reason, resuming, healthy, handoffReady,
+                    recoveryEpoch, versions, null);
+        }
+    }
 
     /**
      * A heartbeat of a protocol the receiver does not interoperate with: only its fixed beginning can be read (who

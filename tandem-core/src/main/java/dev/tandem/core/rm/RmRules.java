@@ -10,6 +10,7 @@ import dev.tandem.core.rm.PeerView.Status;
 import dev.tandem.core.rm.RmEvent.*;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -151,7 +152,9 @@ final class RmRules {
                 || w.peer.reason() != h.reason() || w.peer.healthy() != h.healthy()
                 || w.peer.handoffReady() != h.handoffReady() || w.peer.recoveryEpoch() != h.recoveryEpoch()
                 || !w.peer.fingerprint().equals(h.fingerprint()) || !h.versions().equals(w.peer.versions());
-        w.peer = PeerView.from(h, w.now);
+        PeerView next = PeerView.from(h, w.now);
+        changed |= !Objects.equals(next.serving(), w.peer.serving());
+        w.peer = next;
         // [RG-T2], Running in Failed Mode / Unknown: "the SRM on a node restarts while the
         // SRM on the other node is in a failed state".
         if (restarted && w.state == RUNNING_IN_FAILED_MODE && h.recoveryEpoch() <= w.recoveryEpoch
@@ -205,10 +208,11 @@ final class RmRules {
             }
             case TAKE_OVER_USERS -> {
                 if (w.state != TAKING_OVER) return;
-                if (hc.success() && w.peer.alive() && w.peer.state() == FAILING_OVER && !w.peer.handoffReady()) {
-                    // The peer went away while the users moved and came back resuming its failover, serving them
-                    // until its services are stopped: taking them now would serve them twice. Wait for it to let
-                    // them go, then move them again (takingOver). docs/redundancy.md, Service addresses.
+                if (hc.success() && serving.peerServesItsOwn()) {
+                    // The peer serves its own users again: it went away while the users moved and came back resuming
+                    // its failover, or it timed out on this node while it restarted and took them back. Taking them
+                    // now would serve them twice: wait, and let takingOver decide (docs/redundancy.md, Service
+                    // addresses).
                     return;
                 }
                 if (hc.success()) {
@@ -329,13 +333,27 @@ final class RmRules {
                 && !w.state.isBroken()) {
             // [RG-T2]: failure rows show both nodes in Running in Failed Mode with the same reason; a node
             // that starts while its peer is failed shows Unknown.
-            if (w.state.isBackup() && w.peer.reason() == Reason.PEER_DOWN) {
-                // A healed partition (the Peer Down row) that the peer found first, hearing us in backup mode: it
-                // kept its own users. Freezing would keep serving them here too; keep only ours, as it did.
+            Reason why = w.state == INITIALIZING ? Reason.UNKNOWN : w.peer.reason();
+            if (w.peer.serving() != null) {
+                // Failed mode freezes users where they are, but never where the peer serves them too: its users stay
+                // with it when it says it serves them (a healed partition; docs/decisions/0081).
+                w.enterFailedMode(why, w.peer.says(Serving.Side.OWN));
+            } else if (w.state.isBackup() && w.peer.reason() == Reason.PEER_DOWN) {
+                // A peer of protocol 2 does not say whom it serves. A healed partition (the Peer Down row) that the
+                // peer found first, hearing us in backup mode: it kept its own users. Freezing would keep serving
+                // them here too; keep only ours, as it did.
                 w.enterConflict();
             } else {
-                w.enterFailedMode(w.state == INITIALIZING ? Reason.UNKNOWN : w.peer.reason());
+                w.enterFailedMode(why, false);
             }
+            return true;
+        }
+        if (w.state.isBroken() && w.held.contains(Serving.Side.PEER) && w.peer.alive() && w.peer.says(Serving.Side.OWN)) {
+            // [RG-T2], Peer Down row, after the heal. Frozen with the peer's users while the peer serves them itself:
+            // both sides froze with them during a partition (or this one froze while the other took them). The
+            // users' own node keeps them; this one lets them go, so no user is served twice once the pair hears
+            // itself again (docs/decisions/0081).
+            w.releasePeerUsers();
             return true;
         }
         return switch (w.state) {

@@ -184,9 +184,27 @@ final class RmWork {
 
     /** Failed mode freezes users where they are: the node keeps serving whatever it served when it failed. */
     void enterFailedMode(Reason why) {
-        Set<Serving.Side> serving = Serving.of(state, handoffReady, held);
-        held = serving.isEmpty() ? Set.of() : EnumSet.copyOf(serving);
+        enterFailedMode(why, false);
+    }
+
+    /**
+     * @param leavePeerUsers the peer serves its own users itself: freeze without them, so they are not served twice
+     */
+    void enterFailedMode(Reason why, boolean leavePeerUsers) {
+        EnumSet<Serving.Side> serving = EnumSet.noneOf(Serving.Side.class);
+        serving.addAll(Serving.of(state, handoffReady, held));
+        if (leavePeerUsers) serving.remove(Serving.Side.PEER);
+        held = serving;
         setStateKeepHeld(RUNNING_IN_FAILED_MODE, why);
+    }
+
+    /** Frozen (Running in Failed Mode or Unknown), the node stops serving its peer's users: the peer serves them. */
+    void releasePeerUsers() {
+        EnumSet<Serving.Side> kept = EnumSet.noneOf(Serving.Side.class);
+        kept.addAll(held);
+        kept.remove(Serving.Side.PEER);
+        held = kept;
+        announce = true;
     }
 
     /**
@@ -280,7 +298,7 @@ final class RmWork {
             out.add(new Effect.Send(peerId.get(), new RmMessage.Heartbeat(before.self(), group.name(),
                     group.fingerprint(), incarnation, heartbeatSeq, state, reason,
                     state == INITIALIZING && resuming != null ? resuming.state() : null,
-                    nowHealthy, handoffReady, recoveryEpoch, versions)));
+                    nowHealthy, handoffReady, recoveryEpoch, versions, Serving.of(state, handoffReady, held))));
         }
         Map<String, Instant> timers = desiredTimers();
         Map<String, Instant> held = new HashMap<>(before.timers());

@@ -76,8 +76,10 @@ final class ServingRules {
             w.enterConflict();
             return true;
         }
-        if (w.peer.alive() && w.peer.state() == NORMAL) {
-            w.setState(NORMAL, Reason.NORMAL); // resumed after a restart, but the peer kept its users: nothing to take
+        if (w.peer.alive() && (w.peer.state() == NORMAL || w.peer.state() == TAKING_OVER)) {
+            // Resumed after a restart, but the peer kept its users; or both take over at once (each timed out on
+            // the other while it restarted) and each serves its own: nothing to take, both end Normal.
+            w.setState(NORMAL, Reason.NORMAL);
             return true;
         }
         if (w.servicesStopped) {
@@ -90,6 +92,11 @@ final class ServingRules {
             return true;
         }
         return false;
+    }
+
+    /** The peer is alive and serves its own users: a take over would serve them twice. */
+    boolean peerServesItsOwn() {
+        return w.peer.alive() && Serving.of(w.peer.state(), w.peer.handoffReady(), Set.of()).contains(Serving.Side.OWN);
     }
 
     /** The peer serves none of its own users any more (stopped, failed over, starting, or silent). */
@@ -204,6 +211,13 @@ final class ServingRules {
         }
         if (w.peer.alive() && w.peer.state() == NORMAL) {
             w.setState(NORMAL, Reason.NORMAL); // resumed after a restart, but the peer holds none of our users
+            return true;
+        }
+        if (w.peer.alive() && w.peer.state() == FAILING_OVER && w.peer.handoffReady()) {
+            // The backup lost a critical service as this node began to take back, and hands every user to it: the
+            // two moves crossed. [RG-T2]'s auto-recovery rows finish it ("all users are moved over to the primary
+            // node"); waiting for the backup to fall back would leave both waiting and every user unserved.
+            w.setState(TAKING_OVER, w.peer.reason());
             return true;
         }
         if (w.peer.status() == Status.GONE) {

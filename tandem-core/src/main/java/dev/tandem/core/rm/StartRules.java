@@ -32,8 +32,10 @@ final class StartRules {
             // [RG-T2], "Failed Over / Initialization": the node comes back while its peer runs in backup mode.
             case RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED -> resumeFailedOver(mine);
             // The peer is failed over to us: we are its backup ([RG-T2], "Running in Backup Mode / Initialization").
+            // A node that persisted backup mode takes the users over again rather than resume at once: the peer's
+            // heartbeat may be older than its keep-alive timeout on us, after which it serves its own users again.
             case IDLE, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, FAILOVER_AFFECTED_SERVICES ->
-                    w.setState(mine.isBackup() ? mine : TAKING_OVER, init);
+                    w.setState(TAKING_OVER, mine == BACKUP_ACTIVATED ? w.resuming.reason() : init);
             // [RG-T2], "Failing Over / On Admin Request | Taking Over / Initialization".
             case FAILING_OVER -> w.setState(TAKING_OVER, init);
             case TAKING_OVER -> {

@@ -16,7 +16,12 @@ public record Versions(int protocol, String software) {
      */
     public static final int PREVIOUS = 1;
     /** The protocol this build speaks. Raise it with every change of the pair's messages or of their meaning. */
-    public static final int PROTOCOL = 2;
+    public static final int PROTOCOL = 3;
+    /**
+     * The first protocol whose heartbeats say whose users the sender serves ({@link RmMessage.Heartbeat#serving()}):
+     * what ends dual service when a healed partition finds one node frozen with every user (docs/decisions/0081).
+     */
+    public static final int SERVING_SENT = 3;
     /**
      * The highest protocol number: the heartbeat of {@link #PREVIOUS}'s layout carries the number in the top 16 bits of
      * its sequence number (docs/decisions/0075-versions-in-the-heartbeat.md).

@@ -46,6 +46,29 @@ class DirectorTest {
         assertThat(fromMember.reason()).isEqualTo("this node is not the director (Member)");
     }
 
+    /**
+     * A redirect counts in the member's load until its next report; a batch of redirects counts as the same redirects
+     * one by one, none above a member's maximum, none on the director itself.
+     */
+    @Test
+    void aBatchOfRedirectsCountsAsTheSameRedirectsOneByOne() {
+        LbCluster c = group(new LbCluster());
+        c.load("m1", Load.of(SessionClass.SSL, 97, 100));
+        c.load("m2", Load.of(SessionClass.SSL, 10, 100));
+        c.runFor(Duration.ofMillis(1100));
+        IpAddress d = LbCluster.ip("10.0.0.1");
+        IpAddress m1 = LbCluster.ip("10.0.0.2");
+        IpAddress m2 = LbCluster.ip("10.0.0.3");
+        List<IpAddress> sent = List.of(m1, m2, m1, d, m1, m1, m1, m2);
+        LbState oneByOne = c.state("d");
+        for (IpAddress m : sent) oneByOne = LoadBalancer.step(oneByOne, new LbEvent.Redirected(m, SessionClass.SSL), c.now).state();
+        LbState batch = LoadBalancer.step(c.state("d"), new LbEvent.Redirected(sent, SessionClass.SSL), c.now).state();
+        assertThat(batch.members()).isEqualTo(oneByOne.members());
+        assertThat(batch.members().get(M1).load().ssl().active()).isEqualTo(100);
+        assertThat(batch.members().get(MemberName.of("m2")).load().ssl().active()).isEqualTo(12);
+        assertThat(batch.load()).isEqualTo(c.state("d").load());
+    }
+
     /** [LB-MODES]: the control unit takes every connection. */
     @Test
     void centralizedModeKeepsEverySessionOnTheDirector() {

@@ -165,4 +165,36 @@ class KeepaliveTest {
         int pushes = (c.sentBy("d", LbMessage.TopologyPush.class).size() - before) / 2; // one per member
         assertThat(pushes).isBetween(1, 3);
     }
+
+    /**
+     * Decision 0083: the director's host refusing a keepalive makes the member probe a quarter interval later; refusals
+     * alone never elect while the director still answers, refusals for another node mean nothing, and three in a row
+     * with nothing heard in between elect at once.
+     */
+    @Test
+    void refusalsProbeTheDirectorAndOnlyThreeInARowElect() {
+        LbCluster c = group();
+        c.apply(id("m"), new LbEvent.Refused(id("d")));
+        c.runFor(Duration.ofSeconds(5)); // the director answers: the count starts again
+        c.apply(id("m"), new LbEvent.Refused(id("d")));
+        c.apply(id("m"), new LbEvent.Refused(id("d")));
+        c.runFor(Duration.ofSeconds(5));
+        c.apply(id("m"), new LbEvent.Refused(id("x"))); // not the director's node
+        c.apply(id("m"), new LbEvent.Refused(id("x")));
+        c.apply(id("m"), new LbEvent.Refused(id("x")));
+        assertThat(c.phase("m")).isEqualTo(LbPhase.MEMBER);
+        assertThat(c.state("m").director()).isEqualTo(MemberName.of("d"));
+
+        c.crash("d"); // from now on nothing answers
+        c.runFor(Duration.ofMillis(1500)); // a keepalive is outstanding
+        Instant at = c.now;
+        c.apply(id("m"), new LbEvent.Refused(id("d")));
+        c.runFor(Duration.ofMillis(300));
+        assertThat(requestsFrom(c, "m", at)).as("one probe, a quarter of the 1 s interval after the refusal")
+                .singleElement().satisfies(t -> assertThat(Duration.between(at, t).toMillis()).isEqualTo(250L));
+        c.apply(id("m"), new LbEvent.Refused(id("d")));
+        assertThat(c.state("m").director()).isEqualTo(MemberName.of("d"));
+        c.apply(id("m"), new LbEvent.Refused(id("d")));
+        assertThat(c.state("m").director()).isNotEqualTo(MemberName.of("d"));
+    }
 }

@@ -11,20 +11,25 @@ import org.junit.jupiter.api.Test;
 /**
  * [RG-T2], Peer Down row: after a partition both nodes of a pair serve every user; once they hear each other again
  * each keeps only its own users (Running in Failed Mode / Peer Down) until Recover. Whichever node hears the other
- * first, and whatever it hears first, no user is left served by both.
+ * first, and whatever it hears first, no user is left served by both, also when one of them failed while they were
+ * apart (docs/decisions/0081-heartbeats-say-whom-the-sender-serves.md).
  */
 class HealedPartitionTest {
     private static final NodeId N1 = NodeId.of("n1");
     private static final NodeId N2 = NodeId.of("n2");
 
     private static RmPair bothInBackupMode() {
-        RmPair p = RmPair.of(true);
+        RmPair p = bothInBackupModeStillApart(RmPair.of(true));
+        p.partition(false);
+        return p;
+    }
+
+    private static RmPair bothInBackupModeStillApart(RmPair p) {
         p.startBoth();
         p.partition(true);
         p.advance(ServiceParameters.defaults().keepAliveTimeout().plusSeconds(5));
         assertThat(p.state(N1).state()).isEqualTo(NodeState.RUNNING_IN_BACKUP_MODE);
         assertThat(p.state(N2).state()).isEqualTo(NodeState.RUNNING_IN_BACKUP_MODE);
-        p.partition(false);
         return p;
     }
 
@@ -48,6 +53,38 @@ class HealedPartitionTest {
         assertThat(p.state(N2).reason()).isEqualTo(Reason.PEER_DOWN);
         assertThat(servedTwice(p)).as("n1 serves %s, n2 serves %s", ServiceAddresses.heldBy(p.state(N1)),
                 ServiceAddresses.heldBy(p.state(N2))).isEmpty();
+        assertThat(ServiceAddresses.heldBy(p.state(N1))).containsExactly(N1);
+        assertThat(ServiceAddresses.heldBy(p.state(N2))).containsExactly(N2);
+    }
+
+    @Test
+    void aNodeThatAlsoFailedDuringThePartitionGivesThePeersUsersBack() {
+        // n1, serving everyone in backup mode, loses a critical service while still apart: no peer to take over, so it
+        // freezes in Running in Failed Mode with every user. At the heal n2 (in backup mode, serving everyone too)
+        // hears a failed peer. Its reason (Critical Service Down) cannot say whether n1 froze with every user or with
+        // none (Table 2's row where the failed node serves nobody); the heartbeat says whom n1 serves.
+        RmPair p = bothInBackupModeStillApart(RmPair.of(true));
+        p.step(N1, new RmEvent.ServiceChanged("svc", false));
+        p.advance(ServiceParameters.defaults().criticalServiceDelay().plusSeconds(5));
+        assertThat(p.state(N1).state()).isEqualTo(NodeState.RUNNING_IN_FAILED_MODE);
+        assertThat(ServiceAddresses.heldBy(p.state(N1))).containsExactlyInAnyOrder(N1, N2);
+        p.partition(false);
+        p.advance(ServiceParameters.defaults().keepAliveInterval().multipliedBy(2));
+        assertThat(p.state(N1).state()).isEqualTo(NodeState.RUNNING_IN_FAILED_MODE);
+        assertThat(p.state(N2).state()).isEqualTo(NodeState.RUNNING_IN_FAILED_MODE);
+        assertThat(p.state(N2).reason()).isEqualTo(Reason.CRITICAL_SERVICE_DOWN);
+        assertThat(ServiceAddresses.heldBy(p.state(N1))).containsExactly(N1);
+        assertThat(ServiceAddresses.heldBy(p.state(N2))).containsExactly(N2);
+    }
+
+    @Test
+    void aPeerOfTheProtocolBeforeStillEndsTheCommonCase() {
+        // A protocol-2 peer does not say whom it serves: the Peer Down reason decides, as that build did.
+        RmPair p = RmPair.of(true);
+        p.speak(N2, new Versions(2, "2.0.0"));
+        bothInBackupModeStillApart(p).partition(false);
+        p.advance(ServiceParameters.defaults().keepAliveInterval());
+        assertThat(servedTwice(p)).isEmpty();
         assertThat(ServiceAddresses.heldBy(p.state(N1))).containsExactly(N1);
         assertThat(ServiceAddresses.heldBy(p.state(N2))).containsExactly(N2);
     }

@@ -16,6 +16,7 @@ import dev.tandem.core.Transition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class RecoveryManagerTest {
                 new Effect.Persist(new PersistedRm(INITIALIZING, Reason.INITIALIZATION, 1, 0, false)),
                 record(N1, "Stopped", "Initializing", "Initialization"),
                 new Effect.Send(N2, new RmMessage.Heartbeat(N1, "g1", FINGERPRINT, 1, 1, INITIALIZING,
-                        Reason.INITIALIZATION, null, true, false, 0, Versions.current(""))),
+                        Reason.INITIALIZATION, null, true, false, 0, Versions.current(""), Set.of())),
                 new Effect.SetTimer(TIMER_HEARTBEAT, T0.plusSeconds(15)),
                 new Effect.SetTimer(TIMER_PEER, T0.plusSeconds(120)));
         assertThat(t.state().running()).isTrue();

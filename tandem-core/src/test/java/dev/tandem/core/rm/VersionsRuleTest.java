@@ -20,6 +20,7 @@ class VersionsRuleTest {
     private static final NodeId N1 = NodeId.of("n1");
     private static final NodeId N2 = NodeId.of("n2");
     private static final Versions NEW = Versions.current("2.0.0");
+    private static final Versions OLD = new Versions(Versions.PROTOCOL - 1, "1.9.0");
     private static final Versions FOREIGN = new Versions(Versions.PROTOCOL + 2, "4.0.0");
 
     private static void assertState(RmPair p, NodeId n, NodeState s, Reason r) {
@@ -30,7 +31,8 @@ class VersionsRuleTest {
     @Test
     void protocolsInteroperateWhenTheyDifferByAtMostOne() {
         assertThat(Versions.interoperate(Versions.PROTOCOL, Versions.PROTOCOL)).isTrue();
-        assertThat(Versions.interoperate(Versions.PROTOCOL, Versions.PREVIOUS)).isTrue();
+        assertThat(Versions.interoperate(Versions.PROTOCOL, Versions.PROTOCOL - 1)).isTrue();
+        assertThat(Versions.interoperate(Versions.PROTOCOL, Versions.PREVIOUS)).as("protocol 3 and 1").isFalse();
         assertThat(Versions.interoperate(Versions.PROTOCOL, Versions.PROTOCOL + 1)).isTrue();
         assertThat(Versions.interoperate(Versions.PROTOCOL, Versions.PROTOCOL + 2)).isFalse();
         assertThat(Versions.interoperate(1, 3)).isFalse();
@@ -54,14 +56,16 @@ class VersionsRuleTest {
 
     @Test
     void aPeerOfThePreviousProtocolPairsAndFailsOverAsUsual() {
-        // The rolling upgrade: n2 still runs the build before versions were sent.
+        // The rolling upgrade: n2 still runs the build before this one (protocol 2).
         RmPair p = RmPair.of(true);
         p.speak(N1, NEW);
-        p.speak(N2, Versions.previous());
+        p.speak(N2, OLD);
         p.startBoth();
         assertState(p, N1, NORMAL, Reason.NORMAL);
         assertState(p, N2, NORMAL, Reason.NORMAL);
-        assertThat(p.state(N1).peer().versions()).isEqualTo(Versions.previous());
+        assertThat(p.state(N1).peer().versions()).isEqualTo(OLD);
+        assertThat(p.state(N1).peer().serving()).as("protocol 2 does not say whom it serves").isNull();
+        assertThat(p.state(N2).peer().serving()).containsExactly(Serving.Side.OWN);
         assertThat(p.state(N2).peer().versions()).isEqualTo(NEW);
         assertThat(RecoveryManager.detail(p.state(N1))).isEmpty();
         p.manualFailover(N2);

@@ -8,9 +8,18 @@ import dev.tandem.core.NodeId;
 import dev.tandem.core.Quote;
 import dev.tandem.core.rm.Actions;
 import dev.tandem.core.rm.AdminAction;
+import dev.tandem.core.rm.RecoveryManager;
 import dev.tandem.core.rm.RmState;
+import dev.tandem.core.rm.ServiceAddresses;
+import dev.tandem.core.rm.Versions;
 import dev.tandem.core.rm.ServiceParameters;
+import dev.tandem.api.FailoverAnswers;
+import dev.tandem.api.LoadBalancingAnswers;
+import dev.tandem.api.NodeAnswers;
+import dev.tandem.api.OpenApi;
+import dev.tandem.api.RedundancyAnswers;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.session.SessionService;
 import dev.tandem.core.lb.ClassLoad;
 import dev.tandem.core.lb.LbView;
 import dev.tandem.core.lb.Load;
@@ -53,6 +62,8 @@ public final class AdminApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a request waits for the node's loop to carry out an action or a change. */
     static final Duration LOOP_WAIT = Duration.ofSeconds(5);
+    /** docs/api.md: the contract of every route, built once from {@link dev.tandem.api.AdminRoutes}. */
+    private static final Map<String, Object> OPENAPI = OpenApi.document(Version.get());
 
     private final TandemNode node;
     private final byte[] token;
@@ -91,6 +102,7 @@ public final class AdminApi implements AutoCloseable {
             cfg.routes.before("/api/*", this::authenticate);
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(node.metrics().scrape()));
+            cfg.routes.get("/api/v1/openapi.json", ctx -> ctx.json(OPENAPI));
             cfg.routes.get("/api/v1/node", this::nodeInfo);
             cfg.routes.get("/api/v1/redundancy-groups", ctx -> ctx.json(List.of(groupView())));
             cfg.routes.get("/api/v1/redundancy-groups/{name}", ctx -> ctx.json(groupOr404(ctx)));
@@ -153,6 +165,12 @@ public final class AdminApi implements AutoCloseable {
         return app.port();
     }
 
+    /** Every route the server answers, as "METHOD /path" (the contract test compares them with the document). */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(e -> e.endpoint)
+                .filter(e -> e.method.isHttpMethod()).map(e -> e.method.name() + " " + e.path).toList();
+    }
+
     // ---------------------------------------------------------------- handlers
 
     /**
@@ -191,27 +209,22 @@ public final class AdminApi implements AutoCloseable {
     /** 200 while the node answers clients; 503 while its protocol loop is stalled or after it failed. */
     private void health(Context ctx) {
         if (node.answering()) {
-            ctx.json(Map.of("status", "ok", "node", node.config().id()));
+            ctx.json(new NodeAnswers.Health("ok", node.config().id(), null));
             return;
         }
-        ctx.status(503).json(Map.of("status", node.failure().isPresent() ? "failed" : "stalled",
-                "node", node.config().id(), "reason", node.failure().orElse("the protocol loop is stalled")));
+        ctx.status(503).json(new NodeAnswers.Health(node.failure().isPresent() ? "failed" : "stalled",
+                node.config().id(), node.failure().orElse("the protocol loop is stalled")));
     }
 
     private void nodeInfo(Context ctx) {
         NodeConfig c = node.config();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", c.id());
-        m.put("pid", ProcessHandle.current().pid());
-        m.put("version", Version.get());
-        m.put("addresses", Map.of("node", c.address(), "admin", c.admin().address() + ":" + port(),
-                "servicePort", node.snapshot().params().servicePort()));
-        m.put("startedAt", node.startedAt().toString());
-        m.put("uptimeSeconds", Duration.between(node.startedAt(), node.clock().instant()).toSeconds());
-        ctx.json(m);
+        ctx.json(new NodeAnswers.NodeInfo(c.id(), ProcessHandle.current().pid(), Version.get(),
+                new NodeAnswers.Addresses(c.address(), c.admin().address() + ":" + port(),
+                        node.snapshot().params().servicePort()),
+                node.startedAt().toString(), Duration.between(node.startedAt(), node.clock().instant()).toSeconds()));
     }
 
-    private Map<String, Object> groupOr404(Context ctx) {
+    private RedundancyAnswers.Group groupOr404(Context ctx) {
         String name = ctx.pathParam("name");
         if (!name.equals(node.snapshot().group().name())) {
             throw new ApiError(404, "no redundancy group '" + Quote.prefix(name) + "'; this node is in '"
@@ -220,57 +233,40 @@ public final class AdminApi implements AutoCloseable {
         return groupView();
     }
 
-    private Map<String, Object> groupView() {
+    private RedundancyAnswers.Group groupView() {
         RmState s = node.snapshot();
-        Map<String, Object> g = new LinkedHashMap<>();
-        g.put("name", s.group().name());
-        g.put("description", s.group().description());
-        g.put("ha", s.group().highAvailability());
-        List<Map<String, Object>> nodes = new ArrayList<>();
+        List<RedundancyAnswers.GroupNode> nodes = new ArrayList<>();
         List<Actions.NodeView> views = new ArrayList<>();
         for (NodeId id : s.group().nodes()) {
-            Map<String, Object> n = new LinkedHashMap<>();
-            n.put("id", id.value());
-            n.put("address", address(id));
             // docs/redundancy.md, Service addresses: where the address is now, as this node knows it.
-            n.put("serviceAddress", node.serviceAddressOf(id).orElse(null));
-            n.put("serviceAddressHolder", node.serviceAddressOf(id).isEmpty() ? null
-                    : dev.tandem.core.rm.ServiceAddresses.holderAsSeenBy(s, id).map(NodeId::value).orElse(null));
+            String serviceAddress = node.serviceAddressOf(id).orElse(null);
+            String holder = serviceAddress == null ? null
+                    : ServiceAddresses.holderAsSeenBy(s, id).map(NodeId::value).orElse(null);
             if (id.equals(s.self())) {
-                n.put("state", s.state().display());
-                n.put("reason", s.reason().display());
                 // docs/redundancy.md, Versions: what Unknown disagrees on, naming both versions; null otherwise.
-                n.put("detail", dev.tandem.core.rm.RecoveryManager.detail(s).orElse(null));
-                n.put("protocol", s.versions().protocol());
-                n.put("software", s.versions().software());
-                n.put("alive", s.running());
-                n.put("healthy", s.healthy());
-                n.put("seenBy", s.self().value());
-                // docs/session-service.md, Stateful failover: null without replication.
-                n.put("standbyReady", node.sessions().flatMap(dev.tandem.node.session.SessionService::replication)
-                        .map(dev.tandem.node.session.Standby.Replication::standbyReady).orElse(null));
+                // docs/session-service.md, Stateful failover: standbyReady is null without replication.
+                nodes.add(new RedundancyAnswers.GroupNode(id.value(), address(id), serviceAddress, holder,
+                        s.state().display(), s.reason().display(), RecoveryManager.detail(s).orElse(null),
+                        s.versions().protocol(), s.versions().software(), null, s.running(), s.healthy(),
+                        s.self().value(), node.sessions().flatMap(SessionService::replication)
+                                .map(FailoverAnswers.Replication::standbyReady).orElse(null), null));
                 views.add(new Actions.NodeView(id, s.state(), s.running(), s.healthy()));
             } else {
                 boolean alive = s.peer().alive();
-                n.put("state", alive ? s.peer().state().display() : "Unknown");
-                n.put("reason", alive ? s.peer().reason().display() : "");
-                n.put("alive", alive);
-                n.put("healthy", alive && s.peer().healthy());
                 // As the peer last sent them: null before it is heard; software "" from a build that sends none.
-                n.put("protocol", s.peer().versions() == null ? null : s.peer().versions().protocol());
-                n.put("software", s.peer().versions() == null ? null : s.peer().versions().software());
-                n.put("compatible", s.peer().versions() == null ? null : !s.peer().incompatibleWith(s.versions()));
-                n.put("seenBy", s.self().value());
+                Versions v = s.peer().versions();
                 // docs/redundancy.md, Heartbeat paths: each path to this peer and whether it works now.
-                n.put("heartbeatPaths", node.heartbeatPaths());
+                nodes.add(new RedundancyAnswers.GroupNode(id.value(), address(id), serviceAddress, holder,
+                        alive ? s.peer().state().display() : "Unknown", alive ? s.peer().reason().display() : "",
+                        null, v == null ? null : v.protocol(), v == null ? null : v.software(),
+                        v == null ? null : !s.peer().incompatibleWith(s.versions()), alive,
+                        alive && s.peer().healthy(), s.self().value(), null, node.heartbeatPaths()));
                 views.add(new Actions.NodeView(id, s.peer().state(), alive, s.peer().healthy()));
             }
-            nodes.add(n);
         }
-        g.put("nodes", nodes);
-        g.put("actions", Actions.available(s.group().highAvailability(), views).stream()
-                .map(AdminAction::display).sorted().toList());
-        return g;
+        return new RedundancyAnswers.Group(s.group().name(), s.group().description(), s.group().highAvailability(),
+                nodes, Actions.available(s.group().highAvailability(), views).stream()
+                        .map(AdminAction::display).sorted().toList());
     }
 
     private String address(NodeId id) {
@@ -300,7 +296,7 @@ public final class AdminApi implements AutoCloseable {
         }
         Effect.AdminResult r = node.admin(action).get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         ctx.status(r.accepted() ? HttpStatus.ACCEPTED : HttpStatus.CONFLICT);
-        ctx.json(Map.of("accepted", r.accepted(), "message", r.message()));
+        ctx.json(new RedundancyAnswers.ActionAnswer(r.accepted(), r.message()));
     }
 
     /** The action is for the peer: ask the peer's own admin API (the admin RPC port is cluster-wide). */
@@ -351,21 +347,12 @@ public final class AdminApi implements AutoCloseable {
         RmState rm = node.snapshot();
         String failover = FailoverView.column(rm, v.speaking());
         LbView view = LoadBalancer.view(v.state(), failover);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", view.status());
-        m.put("role", view.role());
-        m.put("phase", view.phase());
-        m.put("failover", view.failover());
-        m.put("encryption", view.encryption());
-        m.put("clusterIp", view.clusterIp());
-        m.put("peers", view.peers());
-        m.put("member", v.config().member());
-        m.put("speaking", v.speaking());
-        m.put("holdsClusterAddress", v.holdsAddress());
-        m.put("director", v.state().director() == null ? null : v.state().director().value());
-        m.put("members", view.rows());
-        m.put("text", view.render());
-        ctx.json(m);
+        ctx.json(new LoadBalancingAnswers.LoadBalancing(view.status(), view.role(), view.phase(), view.failover(),
+                view.encryption(), view.clusterIp(), view.peers(), v.config().member(), v.speaking(), v.holdsAddress(),
+                v.state().director() == null ? null : v.state().director().value(),
+                view.rows().stream().map(r -> new LoadBalancingAnswers.MemberRow(r.publicIp(), r.role(), r.priority(),
+                        r.model(), r.ipsecLoad(), r.sslLoad(), r.ipsecSessions(), r.sslSessions())).toList(),
+                view.render()));
     }
 
     /**
@@ -392,7 +379,12 @@ public final class AdminApi implements AutoCloseable {
         }
         Load load = new Load(classLoad(body, "ipsec"), classLoad(body, "ssl"));
         node.reportLoad(load);
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("ipsec", load.ipsec(), "ssl", load.ssl(), "percent", load.percent()));
+        ctx.status(HttpStatus.ACCEPTED).json(new LoadBalancingAnswers.LoadAnswer(count(load.ipsec()),
+                count(load.ssl()), load.percent()));
+    }
+
+    private static LoadBalancingAnswers.ClassCount count(ClassLoad c) {
+        return new LoadBalancingAnswers.ClassCount(c.active(), c.max());
     }
 
     private static ClassLoad classLoad(JsonNode body, String cls) {
@@ -421,13 +413,9 @@ public final class AdminApi implements AutoCloseable {
     }
 
     private void criticalServices(Context ctx) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        node.checks().ifPresent(c -> {
-            m.put("verdicts", c.verdicts());
-            m.put("history", c.history().stream().map(h -> Map.of("check", h.check(), "up", h.up(),
-                    "at", h.at().toString(), "detail", h.detail())).toList());
-        });
-        ctx.json(m);
+        ctx.json(node.checks().map(c -> new NodeAnswers.CriticalServices(c.verdicts(), c.history().stream()
+                        .map(h -> new NodeAnswers.CheckChange(h.check(), h.up(), h.at().toString(), h.detail())).toList()))
+                .orElse(new NodeAnswers.CriticalServices(Map.of(), List.of())));
     }
 
     private static Map<String, Object> eventMap(EventBus.Event e) {
@@ -449,7 +437,7 @@ public final class AdminApi implements AutoCloseable {
 
     private static void error(Context ctx, int status, String message) {
         // "message" too, so that every error of every server of the node has it (docs/node.md, HTTP limits).
-        ctx.status(status).json(Map.of("error", message, "message", message, "status", status));
+        ctx.status(status).json(dev.tandem.api.ApiError.of(status, message));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.tandem.node.api;
 
+import dev.tandem.api.ApiError;
+import dev.tandem.api.ClusterAnswers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -19,7 +22,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,8 @@ final class ClusterApi {
         r.post("/api/v1/cluster/groups/{name}/ha", this::groupHa);
         r.get("/api/v1/cluster/parameters", ctx -> ctx.json(settings(ctx).serviceParameters().asText()));
         r.put("/api/v1/cluster/parameters", this::putParameters);
-        r.get("/api/v1/cluster/assignment-mode", ctx -> ctx.json(Map.of("mode", SettingsDocument.modeName(settings(ctx).mode()))));
+        r.get("/api/v1/cluster/assignment-mode", ctx -> ctx.json(new ClusterAnswers.AssignmentMode(
+                SettingsDocument.modeName(settings(ctx).mode()), null)));
         r.put("/api/v1/cluster/assignment-mode", this::putMode);
         r.get("/api/v1/cluster/load-balancing/settings", ctx -> ctx.json(SettingsDocument.loadBalancing(settings(ctx))));
         r.put("/api/v1/cluster/load-balancing/settings", this::putLoadBalancing);
@@ -69,18 +72,12 @@ final class ClusterApi {
         r.exception(AdminRefused.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
         r.exception(UserAdmin.NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
         r.exception(SettingsDocument.Bad.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-        r.exception(ImportError.class, (e, ctx) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("error", e.getMessage());
-            m.put("message", e.getMessage());
-            m.put("line", e.line());
-            m.put("status", 400);
-            ctx.status(400).json(m);
-        });
+        r.exception(ImportError.class, (e, ctx) -> ctx.status(400)
+                .json(new ApiError(e.getMessage(), e.getMessage(), 400, e.line(), null)));
     }
 
     static void error(Context ctx, int status, String message) {
-        ctx.status(status).json(Map.of("error", message, "message", message, "status", status));
+        ctx.status(status).json(ApiError.of(status, message));
     }
 
     static String who(Context ctx) {
@@ -131,10 +128,7 @@ final class ClusterApi {
 
     /** Group changes reach the nodes of the group at their next start; the answer says which. */
     private void groupAnswer(Context ctx, int status, ClusterSettings after, ClusterSettings.Group g, Set<String> nodes) {
-        Map<String, Object> m = new LinkedHashMap<>(SettingsDocument.group(g));
-        m.put("epoch", after.epoch());
-        m.put("restartRequired", List.copyOf(nodes));
-        ctx.status(status).json(m);
+        ctx.status(status).json(SettingsDocument.change(g, after.epoch(), nodes));
     }
 
     private void addGroup(Context ctx) {
@@ -171,7 +165,7 @@ final class ClusterApi {
             affected.addAll(nodesOf(s.group(name).orElseThrow(() -> noGroup(name))));
             return s.withoutGroup(name);
         });
-        ctx.json(Map.of("deleted", name, "epoch", after.epoch(), "restartRequired", List.copyOf(affected)));
+        ctx.json(new ClusterAnswers.GroupDeleted(name, after.epoch(), List.copyOf(affected)));
     }
 
     private void groupHa(Context ctx) {
@@ -212,7 +206,7 @@ final class ClusterApi {
         if (!body.isObject()) throw new Invalid("mode", body.toString(), "{\"mode\": \"Balanced\" | \"Active-Standby\" | \"None\"}");
         String mode = SettingsDocument.readMode(body.get("mode"), "mode", SettingsDocument.json());
         ClusterSettings after = write(ctx, "assignment mode", mode, s -> s.withAssignmentMode(mode));
-        ctx.json(Map.of("mode", SettingsDocument.modeName(after.mode()), "epoch", after.epoch()));
+        ctx.json(new ClusterAnswers.AssignmentMode(SettingsDocument.modeName(after.mode()), after.epoch()));
     }
 
     private void putLoadBalancing(Context ctx) {
@@ -228,12 +222,9 @@ final class ClusterApi {
             }
             return next;
         });
-        Map<String, Object> m = new LinkedHashMap<>(SettingsDocument.loadBalancing(after));
-        m.put("epoch", after.epoch());
         // The group's port, address and key and a device's addresses and participate are bound at start: the named
         // nodes apply them when restarted. Priority, NAT and redirect-fqdn apply at once.
-        m.put("restartRequired", List.copyOf(affected));
-        ctx.json(m);
+        ctx.json(SettingsDocument.change(after, affected));
     }
 
     private void export(Context ctx) throws IOException {
@@ -248,25 +239,20 @@ final class ClusterApi {
             throw new AdminApi.ApiError(400, "the body is not YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }
         ClusterSettings after = write(ctx, "config import", "cluster", s -> SettingsDocument.readDocument(y, s));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", after.epoch());
-        m.put("restartRequired", StoreService.restartNeeded(node.store().effectiveConfig(), after).isEmpty()
-                ? List.of() : List.of(node.config().id()));
-        ctx.json(m);
+        ctx.json(new ClusterAnswers.Imported(after.epoch(),
+                StoreService.restartNeeded(node.store().effectiveConfig(), after).isEmpty()
+                        ? List.of() : List.of(node.config().id())));
     }
 
     /** Like the specification's {@code utils dbreplication status}: connectivity, schema, each node's epoch, replication. */
     private void dbStatus(Context ctx) {
         StoreService s = node.store();
         ClusterStore store = s.store();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("store", store.kind());
-        m.put("url", store.url());
         boolean reachable;
         String schema = null;
         Long epoch = null;
-        List<ClusterStore.NodeReport> reports = List.of();
-        List<Map<String, Object>> replication = List.of();
+        List<ClusterStore.NodeReport> reports;
+        List<ClusterAnswers.Replica> replication = List.of();
         String error = null;
         try {
             epoch = store.epoch();
@@ -279,46 +265,26 @@ final class ClusterApi {
             error = e.getMessage();
             reports = s.reports();
         }
-        m.put("reachable", reachable);
-        if (error != null) m.put("error", error);
-        m.put("schemaVersion", schema);
-        m.put("settingsEpoch", epoch);
-        List<Map<String, Object>> nodes = new ArrayList<>();
+        List<ClusterAnswers.DbNode> nodes = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (ClusterStore.NodeReport r : reports) {
-            Map<String, Object> n = new LinkedHashMap<>();
-            n.put("id", r.node());
-            n.put("epoch", r.node().equals(node.config().id()) ? s.settings().epoch() : r.epoch());
-            n.put("reachable", r.node().equals(node.config().id()) ? reachable : r.secondsAgo() <= StoreService.REPORT_STALE_SECONDS);
-            n.put("state", r.state());
-            n.put("lastReportSecondsAgo", r.secondsAgo());
-            nodes.add(n);
+            boolean self = r.node().equals(node.config().id());
+            nodes.add(new ClusterAnswers.DbNode(r.node(), self ? s.settings().epoch() : r.epoch(),
+                    self ? reachable : r.secondsAgo() <= StoreService.REPORT_STALE_SECONDS, r.state(), r.secondsAgo()));
             seen.add(r.node());
         }
         if (!seen.contains(node.config().id())) {
-            Map<String, Object> n = new LinkedHashMap<>();
-            n.put("id", node.config().id());
-            n.put("epoch", s.settings().epoch());
-            n.put("reachable", reachable);
-            n.put("state", node.snapshot().state().display());
-            n.put("lastReportSecondsAgo", null);
-            nodes.add(n);
+            nodes.add(new ClusterAnswers.DbNode(node.config().id(), s.settings().epoch(), reachable,
+                    node.snapshot().state().display(), null));
         }
-        m.put("nodes", nodes);
-        m.put("replication", replication);
-        ctx.json(m);
+        ctx.json(new ClusterAnswers.DbStatus(store.kind(), store.url(), reachable, error, schema, epoch, nodes,
+                replication));
     }
 
     private void audit(Context ctx) {
         int limit = UsersApi.intParam(ctx, "limit", 100, 1, 10_000);
-        ctx.json(node.store().store().audit(limit).stream().map(a -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("at", a.at().toString());
-            m.put("who", a.who());
-            m.put("action", a.action());
-            m.put("target", a.target());
-            m.put("result", a.result());
-            return m;
-        }).toList());
+        ctx.json(node.store().store().audit(limit).stream()
+                .map(a -> new ClusterAnswers.AuditEntry(a.at().toString(), a.who(), a.action(), a.target(), a.result()))
+                .toList());
     }
 }

@@ -1,5 +1,8 @@
 package dev.tandem.node.api;
 
+import dev.tandem.api.ApiError;
+import dev.tandem.api.ClusterAnswers;
+
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.config.ConfigError;
@@ -21,7 +24,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +56,8 @@ final class ConfigCommandsApi {
     void register(RoutesConfig r) {
         r.post("/api/v1/config/commands", this::commands);
         r.get("/api/v1/config/running", this::running);
-        r.exception(ConfigError.class, (e, ctx) -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("error", e.reason());
-            m.put("message", e.reason());
-            m.put("line", e.line());
-            m.put("command", e.command());
-            m.put("status", 400);
-            ctx.status(400).json(m);
-        });
+        r.exception(ConfigError.class, (e, ctx) -> ctx.status(400)
+                .json(new ApiError(e.reason(), e.reason(), 400, e.line(), e.command())));
     }
 
     private void running(Context ctx) {
@@ -97,34 +92,22 @@ final class ConfigCommandsApi {
             if (ClusterSettings.Device.needsRestart(s.device(device), next.device(device))) affected.add(device);
             return next;
         });
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("applied", applied[0]);
-        m.put("epoch", after.epoch());
-        m.put("node", device);
-        // As with PUT .../load-balancing/settings: the group's address, port and key and the device's addresses and
-        // participate are bound at a node's start; priority, NAT and redirect-fqdn apply at once.
-        m.put("restartRequired", List.copyOf(affected));
-        List<Map<String, Object>> w = new ArrayList<>();
-        for (ConfigWarning x : warnings) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("line", x.line());
-            one.put("command", x.command());
-            one.put("warning", x.message());
-            w.add(one);
-        }
+        List<ClusterAnswers.CommandWarning> w = new ArrayList<>();
+        for (ConfigWarning x : warnings) w.add(new ClusterAnswers.CommandWarning(x.line(), x.command(), x.message()));
         // This node checks its own device's addresses, those this input gave (decision 0065); the others are
         // checked where they run.
         if (device.equals(node.config().id())) {
             Map<dev.tandem.core.lb.IpAddress, String> before = HostAddresses.named(result[1]);
             HostAddresses.named(result[0]).forEach((address, what) -> {
                 if (!before.containsKey(address) && !HostAddresses.isLocal(address)) {
-                    w.add(Map.of("line", lastLine[0], "command", "", "warning", what + ": " + address.text()
+                    w.add(new ClusterAnswers.CommandWarning(lastLine[0], "", what + ": " + address.text()
                             + " is not an address of this host (node " + device + ")"));
                 }
             });
         }
-        m.put("warnings", w);
-        ctx.json(m);
+        // As with PUT .../load-balancing/settings: the group's address, port and key and the device's addresses and
+        // participate are bound at a node's start; priority, NAT and redirect-fqdn apply at once.
+        ctx.json(new ClusterAnswers.CommandsApplied(applied[0], after.epoch(), device, List.copyOf(affected), w));
     }
 
     /** The device {@code ?node=} names, default this node; it must be a node the cluster knows. */

@@ -1,5 +1,8 @@
 package dev.tandem.node.api;
 
+import dev.tandem.api.ClusterAnswers;
+import java.util.Collection;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.Quote;
@@ -35,56 +38,43 @@ final class SettingsDocument {
 
     // ---------------------------------------------------------------- writing
 
-    static Map<String, Object> group(ClusterSettings.Group g) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", g.name());
-        m.put("description", g.description());
-        m.put("nodes", g.nodes().stream().map(SettingsDocument::member).toList());
-        m.put("ha", g.ha());
-        return m;
+    static ClusterAnswers.Group group(ClusterSettings.Group g) {
+        return new ClusterAnswers.Group(g.name(), g.description(), members(g), g.ha());
     }
 
-    /** A group's node as the API and YAML show it; the service address only when it has one. */
-    private static Map<String, Object> member(ClusterSettings.Member n) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", n.id());
-        m.put("address", n.address());
-        if (n.serviceAddress() != null) m.put("serviceAddress", n.serviceAddress());
-        return m;
+    /** A group with the epoch of its change and the nodes that apply it at their next start. */
+    static ClusterAnswers.GroupChange change(ClusterSettings.Group g, long epoch, Collection<String> restartRequired) {
+        return new ClusterAnswers.GroupChange(g.name(), g.description(), members(g), g.ha(), epoch,
+                List.copyOf(restartRequired));
     }
 
-    static Map<String, Object> loadBalancing(ClusterSettings s) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static List<ClusterAnswers.Member> members(ClusterSettings.Group g) {
+        return g.nodes().stream().map(n -> new ClusterAnswers.Member(n.id(), n.address(), n.serviceAddress())).toList();
+    }
+
+    static ClusterAnswers.LoadBalancingSettings loadBalancing(ClusterSettings s) {
+        return new ClusterAnswers.LoadBalancingSettings(lbGroup(s), devices(s), deviceConfig(s));
+    }
+
+    static ClusterAnswers.LoadBalancingChange change(ClusterSettings s, Collection<String> restartRequired) {
+        return new ClusterAnswers.LoadBalancingChange(lbGroup(s), devices(s), deviceConfig(s), s.epoch(),
+                List.copyOf(restartRequired));
+    }
+
+    private static ClusterAnswers.LbGroup lbGroup(ClusterSettings s) {
         ClusterSettings.LbGroup g = s.lbGroup();
-        if (g == null) {
-            m.put("group", null);
-        } else {
-            Map<String, Object> gm = new LinkedHashMap<>();
-            gm.put("clusterAddress", g.clusterAddress());
-            gm.put("clusterPort", g.clusterPort());
-            gm.put("encryption", g.encryption());
-            gm.put("keySet", g.keySet());
-            gm.put("mode", g.mode());
-            gm.put("redirectPort", g.redirectPort());
-            m.put("group", gm);
-        }
-        m.put("devices", s.devices().stream().map(SettingsDocument::device).toList());
-        // Each device's global-mode commands (named interfaces, crypto, dns, group URLs), when any has some.
-        if (!s.deviceConfig().isEmpty()) m.put("deviceConfig", s.deviceConfig());
-        return m;
+        return g == null ? null : new ClusterAnswers.LbGroup(g.clusterAddress(), g.clusterPort(), g.encryption(),
+                g.keySet(), g.mode(), g.redirectPort());
     }
 
-    static Map<String, Object> device(ClusterSettings.Device d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", d.node());
-        m.put("priority", d.priority());
-        m.put("publicAddress", d.publicAddress());
-        m.put("privateAddress", d.privateAddress());
-        m.put("nat", d.nat());
-        m.put("participate", d.participate());
-        m.put("redirectFqdn", d.redirectFqdn());
-        m.put("fqdn", d.fqdn());
-        return m;
+    private static List<ClusterAnswers.Device> devices(ClusterSettings s) {
+        return s.devices().stream().map(d -> new ClusterAnswers.Device(d.node(), d.priority(), d.publicAddress(),
+                d.privateAddress(), d.nat(), d.participate(), d.redirectFqdn(), d.fqdn())).toList();
+    }
+
+    /** Each device's global-mode commands (named interfaces, crypto, dns, group URLs), when any has some. */
+    private static Map<String, String> deviceConfig(ClusterSettings s) {
+        return s.deviceConfig().isEmpty() ? null : s.deviceConfig();
     }
 
     /** The whole cluster for export: groups, parameters, assignment mode, load balancing; no users, no secrets. */

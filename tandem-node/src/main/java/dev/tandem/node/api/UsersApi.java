@@ -1,5 +1,7 @@
 package dev.tandem.node.api;
 
+import dev.tandem.api.UsersAnswers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
@@ -20,9 +22,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +34,9 @@ final class UsersApi {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 10_000;
 
+    /** What an import over the cap may still send, read and dropped, before the answer (see tooLarge). */
+    private static final long DRAIN_BYTES = 64L << 20;
+
     private final TandemNode node;
 
     UsersApi(TandemNode node) {
@@ -44,8 +47,8 @@ final class UsersApi {
         // Fixed paths first: they would otherwise read as user ids.
         r.get("/api/v1/users/export", this::export);
         r.post("/api/v1/users/import", this::importCsv);
-        r.post("/api/v1/users/rebalance", ctx -> ctx.json(Map.of("moved", admin().rebalance(ClusterApi.who(ctx)),
-                "note", "moved users must log in again ([RG-MANUAL])")));
+        r.post("/api/v1/users/rebalance", ctx -> ctx.json(new UsersAnswers.Rebalanced(
+                admin().rebalance(ClusterApi.who(ctx)), "moved users must log in again ([RG-MANUAL])")));
         r.get("/api/v1/users", this::list);
         r.post("/api/v1/users", this::add);
         r.get("/api/v1/users/{id}", this::get);
@@ -57,13 +60,9 @@ final class UsersApi {
         return new UserAdmin(node.store().store(), node.store()::states);
     }
 
-    private Map<String, Object> view(User u) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", u.id());
-        m.put("group", u.group());
-        m.put("home", u.home());
-        m.put("serving", node.users().serving(NodeId.of(u.home())).value());
-        return m;
+    private UsersAnswers.User view(User u, Boolean mustLogInAgain) {
+        return new UsersAnswers.User(u.id(), u.group(), u.home(), node.users().serving(NodeId.of(u.home())).value(),
+                mustLogInAgain);
     }
 
     static int intParam(Context ctx, String name, int dflt, int min, int max) {
@@ -82,10 +81,8 @@ final class UsersApi {
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         List<User> page = node.store().store().users(blankToNull(ctx.queryParam("group")),
                 blankToNull(ctx.queryParam("node")), blankToNull(ctx.queryParam("after")), limit);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("users", page.stream().map(this::view).toList());
-        m.put("next", page.size() == limit ? page.get(page.size() - 1).id() : null);
-        ctx.json(m);
+        ctx.json(new UsersAnswers.Page(page.stream().map(u -> view(u, null)).toList(),
+                page.size() == limit ? page.get(page.size() - 1).id() : null));
     }
 
     private static String blankToNull(String s) {
@@ -104,7 +101,7 @@ final class UsersApi {
             u = d.placement(id).map(p -> new User(id, p.group(), p.home().value()));
             ctx.header("X-Tandem-Settings", "cache; the store is unreachable");
         }
-        ctx.json(view(u.orElseThrow(() -> new UserAdmin.NotFound("no user '" + Quote.prefix(id) + "'"))));
+        ctx.json(view(u.orElseThrow(() -> new UserAdmin.NotFound("no user '" + Quote.prefix(id) + "'")), null));
     }
 
     private void add(Context ctx) {
@@ -112,7 +109,7 @@ final class UsersApi {
         if (!b.isObject()) throw new Invalid("body", b.toString(), "{\"id\": ..., \"group\": ..., \"home\": ...}");
         SettingsDocument.keys(b, "", java.util.Set.of("id", "group", "home"), SettingsDocument.json());
         User u = admin().add(ClusterApi.who(ctx), text(b, "id"), text(b, "group"), text(b, "home"));
-        ctx.status(201).json(view(u));
+        ctx.status(201).json(view(u, null));
     }
 
     private static String text(JsonNode b, String key) {
@@ -125,7 +122,7 @@ final class UsersApi {
     private void remove(Context ctx) {
         String id = ctx.pathParam("id");
         admin().remove(ClusterApi.who(ctx), id);
-        ctx.json(Map.of("removed", id));
+        ctx.json(new UsersAnswers.Removed(id));
     }
 
     private void move(Context ctx) {
@@ -133,10 +130,8 @@ final class UsersApi {
         if (!b.isObject()) throw new Invalid("body", b.toString(), "{\"group\": ...}");
         SettingsDocument.keys(b, "", java.util.Set.of("group", "home"), SettingsDocument.json());
         User u = admin().move(ClusterApi.who(ctx), ctx.pathParam("id"), text(b, "group"), text(b, "home"));
-        Map<String, Object> m = view(u);
         // [RG-LIMITS], IM and Presence status: a user moved to another group must log out and in again.
-        m.put("mustLogInAgain", true);
-        ctx.json(m);
+        ctx.json(view(u, true));
     }
 
     /**
@@ -146,15 +141,37 @@ final class UsersApi {
     private void importCsv(Context ctx) throws IOException {
         long max = node.config().admin().maxImportBytes();
         long declared = ctx.req().getContentLengthLong();
-        if (declared > max) throw tooLarge(max);
-        InputStream body = new CappedInputStream(ctx.req().getInputStream(), max, () -> tooLarge(max));
+        if (declared > max) {
+            // Asking for the stream sends "100 Continue" to a client that waits for it: refuse such a one unread.
+            boolean waits = "100-continue".equalsIgnoreCase(ctx.header("Expect"));
+            throw tooLarge(waits ? null : ctx.req().getInputStream(), max);
+        }
+        InputStream raw = ctx.req().getInputStream();
+        InputStream body = new CappedInputStream(raw, max, () -> tooLarge(raw, max));
         UserAdmin.Imported r = admin().importCsv(ClusterApi.who(ctx),
                 new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
-        ctx.json(Map.of("imported", r.imported(), "assigned", r.assigned(), "epoch", r.epoch()));
+        ctx.json(new UsersAnswers.Imported(r.imported(), r.assigned(), r.epoch()));
     }
 
-    private static AdminApi.ApiError tooLarge(long max) {
+    /**
+     * The 413 for an import over the cap, answered once the rest of {@code unread} is read and dropped (at most
+     * {@link #DRAIN_BYTES} more): a server that closes with unread bytes makes its kernel reset the connection, and
+     * the client can lose the answer before it reads it. {@code unread} is null when nothing was asked for.
+     */
+    private static AdminApi.ApiError tooLarge(InputStream unread, long max) {
+        if (unread != null) {
+            byte[] sink = new byte[1 << 16];
+            try {
+                for (long left = DRAIN_BYTES; left > 0; ) {
+                    int n = unread.read(sink, 0, (int) Math.min(sink.length, left));
+                    if (n < 0) break;
+                    left -= n;
+                }
+            } catch (IOException e) {
+                // The client went away: there is nobody left to answer.
+            }
+        }
         return new AdminApi.ApiError(413, AdminApi.tooLarge(max, "admin.maxImportBytes"));
     }
 

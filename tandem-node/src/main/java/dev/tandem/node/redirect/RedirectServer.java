@@ -1,9 +1,12 @@
 package dev.tandem.node.redirect;
 
+import dev.tandem.api.RedirectAnswers;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.Quote;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.tls.PemTls;
+import dev.tandem.node.transport.NettyTransport;
 import dev.tandem.node.http.ClientConnections;
 import dev.tandem.node.http.HttpErrors;
 import io.netty.bootstrap.ServerBootstrap;
@@ -15,11 +18,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -38,9 +38,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,9 +91,9 @@ public final class RedirectServer implements AutoCloseable {
     public RedirectServer start() {
         SslContext tls = config.tls()
                 ? PemTls.nettyServer(config.certificate(), config.privateKey(), "loadBalancing.redirect") : null;
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = NettyTransport.group(1);
         clients = new io.netty.channel.group.DefaultChannelGroup(group.next());
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NettyTransport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -138,8 +136,8 @@ public final class RedirectServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + bind.getHostString() + ":" + bind.getPort() + ": "
                     + e.getMessage(), e);
         }
-        LOG.info("redirect service on {}://{}:{}, clients sent to port {}", scheme, hostForUrl(bind.getHostString()),
-                port(), config.servicePort());
+        LOG.info("redirect service on {}://{}:{} ({}), clients sent to port {}", scheme,
+                hostForUrl(bind.getHostString()), port(), NettyTransport.name(), config.servicePort());
         return this;
     }
 
@@ -255,22 +253,14 @@ public final class RedirectServer implements AutoCloseable {
         }
 
         private void assign(ChannelHandlerContext ctx, boolean keepAlive, ClientAnswer.Redirect r) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("host", r.host());
-            m.put("port", config.servicePort());
-            m.put("url", base(r) + "/");
-            m.put("member", r.member());
-            m.put("rule", r.rule());
-            json(ctx, keepAlive, HttpResponseStatus.OK, m, null);
+            json(ctx, keepAlive, HttpResponseStatus.OK, new RedirectAnswers.Assignment(r.host(), config.servicePort(),
+                    base(r) + "/", r.member(), r.rule()), null);
         }
 
         private void refuse(ChannelHandlerContext ctx, boolean keepAlive, ClientAnswer.Refusal f) {
             metrics.refused(f.reason());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("error", f.message());
-            m.put("message", f.message());
-            m.put("reason", f.reason());
-            json(ctx, keepAlive, HttpResponseStatus.valueOf(f.status()), m,
+            json(ctx, keepAlive, HttpResponseStatus.valueOf(f.status()),
+                    new RedirectAnswers.Refusal(f.message(), f.message(), f.reason()),
                     f.status() == 503 ? Long.toString(Math.max(1, config.retryAfter().toSeconds())) : null);
         }
 
@@ -305,7 +295,7 @@ public final class RedirectServer implements AutoCloseable {
         }
     }
 
-    private static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Map<String, Object> body,
+    private static void json(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, Object body,
                           String retryAfter) {
             ByteBuf content;
             try {

@@ -81,7 +81,7 @@ public final class HealthChecks implements AutoCloseable {
             }
             Boolean before = verdicts.put(c.name(), up);
             if (before == null || before != up) {
-                record(new Change(c.name(), up, clock.instant(), up ? "up" : detail));
+                record(c.name(), up, up ? "up" : detail);
                 if (before != null || !up) {
                     LOG.info("critical service {} is {}{}", c.name(), up ? "up" : "down", up ? "" : " (" + detail + ")");
                 }
@@ -149,8 +149,12 @@ public final class HealthChecks implements AutoCloseable {
                 .map(cmd -> Path.of(cmd).getFileName().toString().equals(c.processName())).orElse(false));
     }
 
-    private synchronized void record(Change change) {
-        history.addFirst(change);
+    /**
+     * The clock is read under the history's lock, so that the newest change first is also the latest time first: two
+     * checks that change together cannot be stamped in one order and listed in the other.
+     */
+    private synchronized void record(String check, boolean up, String detail) {
+        history.addFirst(new Change(check, up, clock.instant(), detail));
         while (history.size() > HISTORY) history.removeLast();
     }
 

@@ -59,7 +59,7 @@ final class HeartbeatPaths {
             return size() > REMEMBERED;
         }
     };
-    private volatile List<TandemNode.HeartbeatPath> views;
+    private volatile List<dev.tandem.api.RedundancyAnswers.HeartbeatPath> views;
     /** Messages sent so far, and the last of them whose refusal the recovery manager was told of. */
     private long round;
     private long forwardedRound = -1;
@@ -202,17 +202,17 @@ final class HeartbeatPaths {
     }
 
     private void publishViews() {
-        List<TandemNode.HeartbeatPath> out = new ArrayList<>();
+        List<dev.tandem.api.RedundancyAnswers.HeartbeatPath> out = new ArrayList<>();
         for (Path p : paths) {
             int i = p.index();
-            out.add(new TandemNode.HeartbeatPath(p.local(), p.peer(), up[i], reason[i],
+            out.add(new dev.tandem.api.RedundancyAnswers.HeartbeatPath(p.local(), p.peer(), up[i], reason[i],
                     lastHeard[i] == null ? null : lastHeard[i].toString(), received[i], duplicates[i], refusals[i]));
         }
         views = List.copyOf(out);
     }
 
     /** The paths as of the last message or change (safe from any thread). */
-    List<TandemNode.HeartbeatPath> views() {
+    List<dev.tandem.api.RedundancyAnswers.HeartbeatPath> views() {
         return views;
     }
 }

@@ -28,14 +28,18 @@ import dev.tandem.node.wire.LbCodec;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +75,22 @@ final class LoadBalancingShell {
     private final LoopTimers timers;
     /** Where each node of the group was last heard from; configured peers before that. */
     private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
+    /** Per address this machine sends to a node at: a socket connected to it (decision 0083). Loop only. */
+    private final Map<InetSocketAddress, Connected> connected = new HashMap<>();
+
+    /** A connected socket, and the node last sent to through it (loop only). */
+    private static final class Connected {
+        private final io.netty.channel.ChannelFuture socket;
+        private NodeId node;
+
+        Connected(io.netty.channel.ChannelFuture socket) {
+            this.socket = socket;
+        }
+
+        io.netty.channel.ChannelFuture socket() {
+            return socket;
+        }
+    }
     private volatile UdpTransport transport;
     private volatile UdpTransport clusterSocket;
     private ScheduledFuture<?> rebind;
@@ -93,6 +113,12 @@ final class LoadBalancingShell {
     private long counted;
     private volatile ClientDecider.Published forClients;
     private final ClientDecider decider;
+    /** How long the loop lets redirects gather before it counts them in one step. */
+    private static final long BATCH_MILLIS = 1;
+    /** Redirects the decider handed over that the loop has not taken yet, and whether a batch is on its way. */
+    private final ConcurrentLinkedQueue<dev.tandem.core.lb.IpAddress> handed =
+            new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean countScheduled = new AtomicBoolean();
 
     LoadBalancingShell(NodeConfig.LoadBalancing config, NodeId self, Optional<ClusterKey> key, Optional<String> secret,
                        boolean encryption, long epoch, Clock clock, ScheduledExecutorService loop, NodeMetrics metrics,
@@ -115,7 +141,7 @@ final class LoadBalancingShell {
         this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
         this.state = initial();
         this.forClients = new ClientDecider.Published(state, 0, false);
-        this.decider = new ClientDecider(self, clock, () -> forClients, m -> loop.execute(() -> counted(m)));
+        this.decider = new ClientDecider(self, clock, () -> forClients, this::handedRedirect);
         this.timers = new LoopTimers(loop, clock, name -> {
             if (speaking) step(new LbEvent.TimerFired(name));
         });
@@ -211,11 +237,25 @@ final class LoadBalancingShell {
         answering = whether;
     }
 
-    /** On the loop: a redirect the decider made; counted in the member's load until its next report. */
-    private void counted(dev.tandem.core.lb.IpAddress member) {
-        counted++;
+    /**
+     * From the redirect service's thread: a redirect the decider made. The loop counts the redirects in batches, one
+     * step for all those handed in the last {@value #BATCH_MILLIS} ms, so a login storm costs the loop at most a
+     * thousand steps a second, not one per client. The decider counts them at once itself, so no client waits.
+     */
+    private void handedRedirect(dev.tandem.core.lb.IpAddress member) {
+        handed.add(member);
+        if (countScheduled.compareAndSet(false, true)) loop.schedule(this::countHanded, BATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the loop: the redirects the decider made since the last batch; counted in the members' loads until their next reports. */
+    private void countHanded() {
+        countScheduled.set(false);
+        List<dev.tandem.core.lb.IpAddress> batch = new ArrayList<>();
+        for (dev.tandem.core.lb.IpAddress m; (m = handed.poll()) != null; ) batch.add(m);
+        if (batch.isEmpty()) return;
+        counted += batch.size();
         if (speaking) {
-            step(new LbEvent.Redirected(member, dev.tandem.core.lb.SessionClass.SSL));
+            step(new LbEvent.Redirected(batch, dev.tandem.core.lb.SessionClass.SSL));
         } else {
             publishForClients();
         }
@@ -256,7 +296,7 @@ final class LoadBalancingShell {
     private void publish() {
         if (!speaking || pairPeer == null) return;
         LbHandover h = LoadBalancer.handover(state);
-        if (h.equals(published)) return;
+        if (h.sameBeyondLoads(published)) return; // loads alone: not one message per redirect or keepalive
         published = h;
         InetSocketAddress to = addresses.get(pairPeer);
         if (to != null && transport != null) {
@@ -328,7 +368,33 @@ final class LoadBalancingShell {
             metrics.dropped("no_route", "load balancing: no address known for node " + to);
             return;
         }
-        transmit(a, m);
+        if (transport == null) return;
+        byte[] sealed = envelope.seal(LbCodec.KIND, LbCodec.encode(m));
+        Connected c = connected.get(a);
+        if (c == null) {
+            c = connect(a);
+        }
+        c.node = to; // a node may answer from its private address or from the cluster address: one socket each
+        if (c.socket().isSuccess()) {
+            UdpTransport.sendOn(c.socket().channel(), sealed);
+        } else {
+            transport.send(a, sealed); // its socket is still being connected (or could not be): send unconnected
+        }
+    }
+
+    /**
+     * A socket connected to the group port at {@code a}, so that its host's "port unreachable" reaches the machine as
+     * {@link LbEvent.Refused} for the node last sent to there: a director whose process died is replaced within half
+     * a second (decision 0083). Connecting is not waited for on the loop.
+     */
+    private Connected connect(InetSocketAddress a) {
+        Connected c = new Connected(transport.connecting(new InetSocketAddress(config.privateAddress(), 0), a,
+                () -> loop.execute(() -> {
+                    Connected at = connected.get(a);
+                    if (speaking && at != null && at.node != null) step(new LbEvent.Refused(at.node));
+                })));
+        connected.put(a, c);
+        return c;
     }
 
     private void transmit(InetSocketAddress to, LbMessage m) {

@@ -38,7 +38,7 @@ public final class NodeMetrics {
     }
 
     /** The session replication to and from the redundancy peer (docs/metrics.md). */
-    void replication(Supplier<java.util.Optional<dev.tandem.node.session.Standby.Replication>> r) {
+    void replication(Supplier<java.util.Optional<dev.tandem.api.FailoverAnswers.Replication>> r) {
         Gauge.builder("tandem_standby_ready", () -> r.get().map(v -> v.standbyReady() ? 1 : 0).orElse(0))
                 .description("1 while the peer holds a complete copy of this node's sessions").register(registry);
         Gauge.builder("tandem_replication_connected", () -> r.get().map(v -> v.peerConnected() ? 1 : 0).orElse(0))

@@ -1,7 +1,7 @@
 package dev.tandem.node.runtime;
 
+import dev.tandem.api.RedundancyAnswers;
 import dev.tandem.core.Effect;
-import dev.tandem.core.HookKind;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.Transition;
 import dev.tandem.core.rm.AdminAction;
@@ -18,12 +18,10 @@ import dev.tandem.node.config.CheckConfig;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
-import dev.tandem.node.session.SessionHost;
 import dev.tandem.node.session.SessionService;
 import dev.tandem.node.session.UserHomes;
 import dev.tandem.node.store.StoreService;
 import dev.tandem.node.store.UserDirectory;
-import dev.tandem.node.transport.UdpTransport;
 import dev.tandem.node.wire.RmCodec;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -35,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -58,21 +55,11 @@ public final class TandemNode implements AutoCloseable {
     private final Clock clock;
     private final NodeId self;
     private final RedundancyGroup group;
-    private final Map<NodeId, InetSocketAddress> peers = new HashMap<>();
-    /** For each peer, a connected socket per heartbeat path, in the order of the paths. */
-    private final Map<NodeId, List<io.netty.channel.Channel>> links = new HashMap<>();
-    /** This node's receiving socket of each heartbeat path, path 0 (the node address) first. */
-    private final List<io.netty.channel.Channel> listening = new java.util.ArrayList<>();
-    /** The heartbeat paths to the peer (docs/redundancy.md, Heartbeat paths); null without a peer. */
-    private volatile HeartbeatPaths heartbeatPaths;
+    /** The heartbeat paths' sockets (docs/redundancy.md, Heartbeat paths); null until the node starts. */
+    private volatile PeerSockets sockets;
     private final ProtocolLoop loop;
-    /**
-     * Writes the state file off the loop, the newest state only (a slow or full disk never holds the loop), and
-     * starts the hooks after the write that precedes them, so a hook never runs ahead of the state that asked for it.
-     */
-    private final java.util.concurrent.ExecutorService stateWriter;
-    private final java.util.concurrent.atomic.AtomicReference<StateFile.Content> toWrite =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final StateWriter stateWriter;
+    private final RmHooks rmHooks;
     private final LoopTimers timers;
     private final Map<Long, CompletableFuture<Effect.AdminResult>> pendingAdmin = new HashMap<>();
     private final AtomicLong adminRequests = new AtomicLong();
@@ -82,7 +69,6 @@ public final class TandemNode implements AutoCloseable {
     private final StateFile stateFile;
     private final Instant startedAt;
     private Envelope envelope;
-    private UdpTransport transport;
     private HealthChecks checks;
     private long envelopeEpoch;
     private volatile RmState rm;
@@ -131,19 +117,13 @@ public final class TandemNode implements AutoCloseable {
                 config.redundancyGroup().nodes().stream().map(m -> NodeId.of(m.id())).toList(),
                 config.redundancyGroup().highAvailability());
         ServiceParameters params = ServiceParameters.fromText(config.parameters());
-        for (NodeConfig.Member m : config.redundancyGroup().nodes()) {
-            peers.put(NodeId.of(m.id()), new InetSocketAddress(m.address(), params.servicePort()));
-        }
         this.loop = new ProtocolLoop(config.id(), e -> failStop("a task on the protocol loop failed: " + e, e));
-        this.stateWriter = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tandem-state-" + config.id());
-            t.setDaemon(true);
-            return t;
-        });
         this.metrics = new NodeMetrics(this::snapshot);
         metrics.store(store::reachable);
         this.timers = new LoopTimers(loop, clock, name -> step(new RmEvent.TimerFired(name)));
         this.stateFile = new StateFile(config.stateDir());
+        this.stateWriter = new StateWriter(config.id(), stateFile, metrics);
+        this.rmHooks = new RmHooks(config, hooks, stateWriter, loop, this::step);
         this.serviceAddresses = new ServiceAddressShell(config, hooks);
         this.rm = RecoveryManager.initial(self, group, params, Versions.current(BuildVersion.get()));
         this.startedAt = clock.instant();
@@ -210,35 +190,7 @@ public final class TandemNode implements AutoCloseable {
     }
 
     private void startSessions(Optional<ClusterKey> key) throws java.io.IOException {
-        SessionHost host = new SessionHost() {
-            @Override public String id() { return self.value(); }
-            @Override public Optional<String> peer() { return group.peerOf(self).map(NodeId::value); }
-            @Override public java.util.Set<dev.tandem.core.rm.Serving.Side> serving() { return rm.serving(); }
-            @Override public Duration reloginLower() { return rm.params().clientReloginLower(); }
-            @Override public boolean answering() { return !deaf; }
-            @Override public void reportLoad(dev.tandem.core.lb.Load load) {
-                if (lb != null) TandemNode.this.reportLoad(load);
-            }
-            @Override public boolean addressesFollowUsers() { return serviceAddresses.any(); }
-            @Override public void peerLinkLost() {
-                Optional<NodeId> peer = group.peerOf(self);
-                if (peer.isEmpty()) return;
-                try {
-                    loop.execute(() -> step(new RmEvent.PeerLinkLost(peer.get())));
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    // the node is stopping: nothing to probe for
-                }
-            }
-            @Override public void capacityChanged(boolean over, int own, int peer, int max) {
-                events.publish("capacity", clock.instant(), Map.of("node", self.value(), "enough", !over,
-                        "own", own, "peer", peer, "max", max));
-            }
-            @Override public void sessionsTakenOver(String whose, int kept, int lost) {
-                events.publish("sessions-taken-over", clock.instant(), Map.of("node", self.value(), "users", whose,
-                        "kept", kept, "lost", lost));
-            }
-        };
-        SessionService s = new SessionService(config.sessionService(), host, userHomes, clock);
+        SessionService s = new SessionService(config.sessionService(), new NodeSessionHost(this), userHomes, clock);
         NodeConfig.Replication r = config.sessionService().replication();
         Optional<NodeConfig.Member> peer = config.redundancyGroup().nodes().stream()
                 .filter(m -> !m.id().equals(self.value())).findFirst();
@@ -257,57 +209,24 @@ public final class TandemNode implements AutoCloseable {
         sessions = s.start();
     }
 
-    /**
-     * Binds this node's end of every heartbeat path and connects each to the peer's end (docs/redundancy.md,
-     * Heartbeat paths): path 0 is the node address, then the heartbeatAddresses of both nodes, paired in order.
-     */
+    /** Opens the heartbeat paths and has each path's state reconsidered every probe interval. */
     private void openHeartbeatPaths() throws InterruptedException {
-        int port = rm.params().servicePort();
-        NodeConfig.Member me = config.redundancyGroup().nodes().stream().filter(m -> m.id().equals(self.value()))
-                .findFirst().orElseThrow();
-        List<String> mine = new java.util.ArrayList<>(me.heartbeatPaths());
-        mine.set(0, config.address());
-        transport = new UdpTransport(new InetSocketAddress(mine.get(0), port),
-                (bytes, from) -> loop.execute(() -> packet(0, bytes)));
-        listening.add(null); // path 0's socket is the transport's own
-        Optional<NodeConfig.Member> peer = config.redundancyGroup().nodes().stream()
-                .filter(m -> !m.id().equals(self.value())).findFirst();
-        int n = peer.map(p -> Math.min(p.heartbeatPaths().size(), mine.size())).orElse(1);
-        if (peer.isPresent() && peer.get().heartbeatPaths().size() != mine.size()) {
-            LOG.warn("this node lists {} heartbeat path(s) and its file lists {} for the peer {}: only the first {} are"
-                    + " used", mine.size(), peer.get().heartbeatPaths().size(), peer.get().id(), n);
-        }
-        for (int i = 1; i < n; i++) {
-            int path = i;
-            listening.add(transport.listen(new InetSocketAddress(mine.get(i), port),
-                    (bytes, from) -> loop.execute(() -> packet(path, bytes))));
-        }
-        LOG.info("node {} of group {} listening on UDP {} port {}", self, group.name(),
-                String.join(", ", mine.subList(0, n)), port);
-        if (peer.isEmpty()) return;
-        NodeId peerId = NodeId.of(peer.get().id());
-        List<HeartbeatPaths.Path> paths = new java.util.ArrayList<>();
-        List<io.netty.channel.Channel> out = new java.util.ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int path = i;
-            String to = i == 0 ? peers.get(peerId).getHostString() : peer.get().heartbeatPaths().get(i);
-            paths.add(new HeartbeatPaths.Path(i, mine.get(i), to));
-            out.add(transport.connect(new InetSocketAddress(mine.get(i), 0), new InetSocketAddress(to, port),
-                    () -> loop.execute(() -> refused(path))));
-        }
-        links.put(peerId, List.copyOf(out));
-        heartbeatPaths = new HeartbeatPaths(self.value(), peerId.value(), paths, clock, metrics, events);
+        sockets = PeerSockets.open(config, rm.params().servicePort(), loop, this::packet, this::refused, clock,
+                metrics, events);
+        HeartbeatPaths paths = sockets.paths();
+        if (paths == null) return;
         long tick = RecoveryManager.probeInterval(rm.params()).toMillis();
         loop.scheduleWithFixedDelay(() -> {
-            if (!stopped) heartbeatPaths.reconsider(rm.params().keepAliveTimeout());
+            if (!stopped) paths.reconsider(rm.params().keepAliveTimeout());
         }, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- events in
 
     private void packet(int path, byte[] bytes) {
-        if (stopped || (dropping & 1 << path) != 0) return;
-        HeartbeatPaths paths = heartbeatPaths;
+        PeerSockets s = sockets; // null for a message that came while the sockets were still opening
+        if (stopped || s == null || s.dropping(path)) return;
+        HeartbeatPaths paths = s.paths();
         Inbound.open(envelope, bytes, RmCodec.KIND, wire::decode, metrics, "recovery manager",
                 paths == null ? Inbound.Copies.NONE : paths.on(path)).ifPresent(m -> {
             metrics.received();
@@ -317,9 +236,9 @@ public final class TandemNode implements AutoCloseable {
 
     /** The peer's host refused a message on a heartbeat path: the recovery manager hears of it only if no path works. */
     private void refused(int path) {
-        if (stopped) return;
+        if (stopped || sockets == null) return;
         metrics.refused();
-        if (heartbeatPaths.refused(path, rm.params().keepAliveTimeout())) step(new RmEvent.PeerRefused());
+        if (sockets.paths().refused(path, rm.params().keepAliveTimeout())) step(new RmEvent.PeerRefused());
     }
 
     private void checkChanged(CheckConfig check, boolean up) {
@@ -389,7 +308,7 @@ public final class TandemNode implements AutoCloseable {
             case Effect.Send s -> send(s);
             case Effect.SetTimer t -> timers.set(t.name(), t.deadline());
             case Effect.CancelTimer c -> timers.cancel(c.name());
-            case Effect.RunHook h -> runHook(h);
+            case Effect.RunHook h -> rmHooks.run(h);
             case Effect.Record r -> transition(r);
             case Effect.AdminResult r -> {
                 CompletableFuture<Effect.AdminResult> f = pendingAdmin.remove(r.requestId());
@@ -407,24 +326,7 @@ public final class TandemNode implements AutoCloseable {
     }
 
     private void persist(PersistedRm snapshot) {
-        if (toWrite.getAndSet(new StateFile.Content(snapshot, envelopeEpoch)) == null) stateWriter.execute(this::writeState);
-    }
-
-    /**
-     * On the state writer. A state file that cannot be written (a full disk) does not stop the node: the state is in
-     * memory and the peer's heartbeats carry it; a restart before the disk is mended resumes the last state written
-     * and the peer decides whether it stands (decision 0010).
-     */
-    private void writeState() {
-        StateFile.Content c = toWrite.getAndSet(null);
-        if (c == null) return;
-        try {
-            stateFile.write(c);
-        } catch (java.io.UncheckedIOException e) {
-            metrics.stateWriteFailed();
-            LOG.error("the state file cannot be written, the node goes on with its state in memory: {}",
-                    e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause());
-        }
+        stateWriter.write(new StateFile.Content(snapshot, envelopeEpoch));
     }
 
     private static void notFromRecoveryManager(Effect e) {
@@ -433,41 +335,12 @@ public final class TandemNode implements AutoCloseable {
 
     private void send(Effect.Send s) {
         if (!(s.message() instanceof RmMessage m)) return;
-        List<io.netty.channel.Channel> paths = links.get(s.to());
-        if (paths == null) return;
+        if (!group.peerOf(self).filter(s.to()::equals).isPresent()) return;
         // Sealed once: the copies on the other paths are the same message, which the peer accepts once.
         byte[] sealed = envelope.seal(RmCodec.KIND, wire.encode(m, rm.peer().versions()));
-        for (io.netty.channel.Channel link : paths) UdpTransport.sendOn(link, sealed);
-        HeartbeatPaths hp = heartbeatPaths;
-        if (hp != null) hp.sent();
+        if (!sockets.sendToPeer(sealed)) return;
         lastHeartbeat = System.nanoTime();
         metrics.sent();
-    }
-
-    private void runHook(Effect.RunHook h) {
-        Map<String, String> env = hookEnv();
-        env.put("TANDEM_HOOK", h.kind().name().toLowerCase().replace('_', '-'));
-        env.put("TANDEM_USERS_OF", String.join(",", h.usersOf().stream().map(NodeId::value).toList()));
-        List<String> command = switch (h.kind()) {
-            case STOP_SERVICES -> config.serviceControl().stop();
-            case START_SERVICES -> config.serviceControl().start();
-            case TAKE_OVER_USERS -> config.hooks().takeOverUsers();
-            case TAKE_BACK_USERS -> config.hooks().takeBackUsers();
-        };
-        Duration timeout = h.kind() == HookKind.STOP_SERVICES || h.kind() == HookKind.START_SERVICES
-                ? config.serviceControl().timeout() : config.hooks().timeout();
-        if (command.isEmpty()) {
-            // Nothing runs on the host, so nothing has to be on disk before it (decision 0051): done at once, where
-            // waiting for the state file's write cost a planned move one disk flush per hook on each node.
-            LOG.info("hook {}: nothing configured, done", env.get("TANDEM_HOOK"));
-            loop.execute(() -> step(new RmEvent.HookCompleted(h.id(), h.kind(), true)));
-            return;
-        }
-        LOG.info("hook {} starting", env.get("TANDEM_HOOK"));
-        stateWriter.execute(() -> hooks.run(env.get("TANDEM_HOOK"), command, env, timeout, ok -> loop.execute(() -> {
-            LOG.info("hook {} {}", env.get("TANDEM_HOOK"), ok ? "succeeded" : "FAILED");
-            step(new RmEvent.HookCompleted(h.id(), h.kind(), ok));
-        })));
     }
 
     private void transition(Effect.Record r) {
@@ -479,22 +352,7 @@ public final class TandemNode implements AutoCloseable {
         // Unknown names what disagrees (docs/redundancy.md, Versions): the state and reason alone cannot.
         RecoveryManager.detail(rm).ifPresent(d -> event.put("detail", d));
         events.publish("transition", clock.instant(), event);
-        List<String> notify = config.hooks().onStateChange();
-        if (!notify.isEmpty()) {
-            Map<String, String> env = hookEnv();
-            env.put("TANDEM_HOOK", "notify");
-            env.put("TANDEM_FROM", r.from());
-            env.put("TANDEM_STATE", r.to());
-            env.put("TANDEM_REASON", r.reason());
-            hooks.run("notify", notify, env, config.hooks().timeout(), ok -> { });
-        }
-    }
-
-    private Map<String, String> hookEnv() {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("TANDEM_NODE", self.value());
-        env.put("TANDEM_GROUP", group.name());
-        return env;
+        rmHooks.notify(r);
     }
 
     // ---------------------------------------------------------------- reading
@@ -538,36 +396,18 @@ public final class TandemNode implements AutoCloseable {
     }
 
     /** The heartbeat paths to the peer and whether each works now; empty without a peer. */
-    public List<HeartbeatPath> heartbeatPaths() {
-        HeartbeatPaths p = heartbeatPaths;
+    public List<RedundancyAnswers.HeartbeatPath> heartbeatPaths() {
+        PeerSockets s = sockets;
+        HeartbeatPaths p = s == null ? null : s.paths();
         return p == null ? List.of() : p.views();
     }
-
-    /**
-     * One heartbeat path as the admin API shows it (docs/redundancy.md, Heartbeat paths).
-     *
-     * @param local      this node's address on the path
-     * @param peer       the peer's address on it, the path's name in metrics and events
-     * @param reason     up, not heard yet, silent (nothing for keepAliveTimeout) or refused (the peer's host refused a
-     *                   message sent on it within keepAliveTimeout)
-     * @param lastHeard  when the last message from the peer came on it (ISO-8601), or null
-     * @param received   messages from the peer that came on it, first copies and copies alike
-     * @param duplicates copies of messages that came first on another path
-     */
-    public record HeartbeatPath(String local, String peer, boolean up, String reason, String lastHeard, long received,
-                                long duplicates, long refusals) {}
 
     /**
      * Closes this node's receiving socket of heartbeat path {@code index}, as a cut link or a stopped listener would:
      * the peer's messages on it are refused and this node hears nothing there. For tests.
      */
     void closeHeartbeatPath(int index) {
-        io.netty.channel.Channel c = index == 0 ? null : listening.get(index);
-        if (c != null) {
-            c.close().awaitUninterruptibly();
-        } else {
-            transport.closeListener();
-        }
+        sockets.closeListener(index);
     }
 
     /** How this node writes and reads recovery-manager messages: this build's codec unless a test speaks another's. */
@@ -597,12 +437,9 @@ public final class TandemNode implements AutoCloseable {
         rm = RecoveryManager.initial(self, group, rm.params(), versions);
     }
 
-    /** Heartbeat paths whose messages this node drops unread, as a firewall would (bit i: path i). For tests. */
-    private volatile int dropping;
-
     /** Drops every message that comes on heartbeat path {@code index} from now on, unrefused and unread. For tests. */
     void dropHeartbeatPath(int index) {
-        dropping |= 1 << index;
+        sockets.drop(index);
     }
 
     /** The session service this node runs, when its configuration has a sessionService section. */
@@ -641,6 +478,23 @@ public final class TandemNode implements AutoCloseable {
     }
 
     /** The session service's report of its sessions: the load this node's member gives the group. */
+    /**
+     * An event for the recovery manager from another thread (the session service's lost link); dropped once the node
+     * is stopping, when there is nothing left to act on.
+     */
+    void submit(RmEvent event) {
+        try {
+            loop.execute(() -> step(event));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the node is stopping
+        }
+    }
+
+    /** Whether any node of the group has a service address (the session service listens on them then). */
+    boolean hasServiceAddresses() {
+        return serviceAddresses.any();
+    }
+
     public void reportLoad(dev.tandem.core.lb.Load load) {
         if (lb == null) throw new IllegalStateException("this node takes no part in a load-balancing group");
         loop.execute(() -> lb.load(load));
@@ -712,7 +566,7 @@ public final class TandemNode implements AutoCloseable {
             serviceAddresses.releaseNow();
             SessionService s = sessions;
             if (s != null) s.close();
-            if (transport != null) transport.close();
+            if (sockets != null) sockets.close();
         } catch (RuntimeException e) {
             LOG.error("releasing what node {} holds failed: {}", self, e.toString());
         }
@@ -756,13 +610,8 @@ public final class TandemNode implements AutoCloseable {
         if (checks != null) checks.close();
         serviceAddresses.close();
         if (sessions != null) sessions.close();
-        if (transport != null) transport.close();
-        stateWriter.shutdown();
-        try {
-            if (!stateWriter.awaitTermination(5, TimeUnit.SECONDS)) LOG.warn("the last state write did not finish");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (sockets != null) sockets.close();
+        stateWriter.close();
         hooks.close();
         store.close();
         events.close();

@@ -1,5 +1,7 @@
 package dev.tandem.node.session;
 
+import dev.tandem.api.SessionAnswers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.Quote;
@@ -24,10 +26,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -180,12 +180,12 @@ public final class SessionService implements AutoCloseable {
     }
 
     /** Empty without a peer to replicate to (or with handover relogin). */
-    public Optional<Standby.Replication> replication() {
+    public Optional<dev.tandem.api.FailoverAnswers.Replication> replication() {
         return standby.replication();
     }
 
     /** Whether this node could carry its peer's sessions on top of its own; empty without replication. */
-    public Optional<Standby.Capacity> capacity() {
+    public Optional<dev.tandem.api.FailoverAnswers.Capacity> capacity() {
         return standby.capacity();
     }
 
@@ -273,31 +273,21 @@ public final class SessionService implements AutoCloseable {
         String token = token(ctx);
         if (book.end(token).isEmpty()) throw noSession();
         changed();
-        ctx.json(Map.of("session", token, "node", host.id(), "ended", true));
+        ctx.json(new SessionAnswers.Ended(token, host.id(), true));
     }
 
     private void health(Context ctx) {
-        ctx.json(Map.of("status", "ok", "node", host.id(), "serving", sides(host.serving())));
+        ctx.json(new SessionAnswers.Health("ok", host.id(), sides(host.serving())));
     }
 
     private void stats(Context ctx) {
         SessionBook.Counts c = book.counts();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("node", host.id());
-        m.put("serving", sides(host.serving()));
-        m.put("active", c.active());
-        m.put("inactive", c.inactive());
-        m.put("max", c.max());
-        m.put("peak", c.maxSeen());
-        m.put("ownUsers", c.own());
-        m.put("peerUsers", c.peer());
-        m.put("loadPercent", c.load().percent());
         Load reported = lastReported;
-        m.put("reported", reported == null ? null : Map.of("active", reported.sessions(), "max", reported.max()));
-        m.put("handover", config.replication().handover().name().toLowerCase(Locale.ROOT));
-        m.put("standbyCopies", book.copyCount());
-        m.put("replication", replication().orElse(null));
-        ctx.json(m);
+        ctx.json(new SessionAnswers.Stats(host.id(), sides(host.serving()), c.active(), c.inactive(), c.max(),
+                c.maxSeen(), c.own(), c.peer(), c.load().percent(),
+                reported == null ? null : new SessionAnswers.Reported(reported.sessions(), reported.max()),
+                config.replication().handover().name().toLowerCase(Locale.ROOT), book.copyCount(),
+                replication().orElse(null)));
     }
 
     // ---------------------------------------------------------------- request parts
@@ -340,16 +330,10 @@ public final class SessionService implements AutoCloseable {
         return v.asText();
     }
 
-    private Map<String, Object> sessionAnswer(SessionBook.Entry e, String state) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("session", e.token());
-        m.put("user", e.user());
-        m.put("node", host.id());
-        m.put("state", state);
-        m.put("heartbeatSeconds", config.heartbeatInterval().toMillis() / 1000.0);
-        m.put("heartbeatMillis", config.heartbeatInterval().toMillis());
-        m.put("inactiveAfterSeconds", config.inactiveAfter().toMillis() / 1000.0);
-        return m;
+    private SessionAnswers.Session sessionAnswer(SessionBook.Entry e, String state) {
+        return new SessionAnswers.Session(e.token(), e.user(), host.id(), state,
+                config.heartbeatInterval().toMillis() / 1000.0, config.heartbeatInterval().toMillis(),
+                config.inactiveAfter().toMillis() / 1000.0);
     }
 
     private Refusal noSession() {
@@ -477,11 +461,6 @@ public final class SessionService implements AutoCloseable {
     }
 
     private static void answer(Context ctx, int status, String code, String reason) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("error", code);
-        m.put("message", reason);
-        m.put("reason", reason);
-        m.put("status", status);
-        ctx.status(status).json(m);
+        ctx.status(status).json(new SessionAnswers.Refusal(code, reason, reason, status));
     }
 }

@@ -1,5 +1,9 @@
 package dev.tandem.node.session;
 
+import dev.tandem.api.FailoverAnswers.Capacity;
+import dev.tandem.api.FailoverAnswers.Handover;
+import dev.tandem.api.FailoverAnswers.Replication;
+
 import dev.tandem.core.rm.Serving;
 import dev.tandem.core.rm.SessionHandover;
 import dev.tandem.node.config.NodeConfig;
@@ -110,7 +114,7 @@ public final class Standby implements AutoCloseable {
             long tookMillis = (System.nanoTime() - began) / 1_000_000;
             int lost = lackedBefore + p.refused();
             if (p.promoted() == 0 && lost == 0) continue; // a start, or a side with no sessions
-            lastHandover = new Handover(clock.instant().toString(), side, p.promoted(), lost, copies.complete());
+            lastHandover = new Handover(clock.instant().toString(), side.name(), p.promoted(), lost, copies.complete());
             if (lost > 0) {
                 LOG.warn("{} took over {} users with {} session(s) kept and about {} lost: its standby copy was {}",
                         host.id(), whose(side), p.promoted(), lost,
@@ -129,20 +133,6 @@ public final class Standby implements AutoCloseable {
         return side == Serving.Side.OWN ? "its own" : "its peer's";
     }
 
-    /** The last time this node took users over with their sessions: how many it kept and about how many were lost. */
-    public record Handover(String at, Serving.Side side, int kept, int lost, boolean standbyComplete) {}
-
-    /** The replication as the API and the CLI show it (docs/session-service.md, Stateful failover). */
-    public record Replication(String handover, boolean peerConnected, boolean standbyReady, long sessionsReplicated,
-                              long batchesSent, long errors, long snapshots, long lastSnapshotMillis, long lagMillis,
-                              int queued, boolean copiesComplete, int copies, int peerSessions, long batchesReceived,
-                              long framesRejected, Handover lastHandover) {}
-
-    /**
-     * Whether this node could carry its peer's sessions on top of its own (docs/session-service.md, Capacity):
-     * known only with replication, from the peer's own count.
-     */
-    public record Capacity(int own, int peer, int max, boolean enough) {}
 
     public Optional<Capacity> capacity() {
         ReplicationReceiver r = receiver;

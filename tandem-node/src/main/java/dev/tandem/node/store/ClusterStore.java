@@ -92,7 +92,7 @@ public interface ClusterStore extends AutoCloseable {
     String schemaVersion();
 
     /** PostgreSQL's streaming replication as the primary sees it; empty on H2 or without standbys. */
-    List<Map<String, Object>> replication();
+    List<dev.tandem.api.ClusterAnswers.Replica> replication();
 
     /**
      * Returns when the store may have a new epoch (a PostgreSQL notification) or after {@code max} (H2 has no

@@ -127,7 +127,7 @@ public final class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public List<Map<String, Object>> replication() {
+    public List<dev.tandem.api.ClusterAnswers.Replica> replication() {
         return status.replication();
     }
 

@@ -1,5 +1,7 @@
 package dev.tandem.node.store;
 
+import dev.tandem.api.ClusterAnswers;
+
 import dev.tandem.node.store.ClusterStore.NodeReport;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,9 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** What the nodes report to the store (the epoch each applied, its state) and the database's own replication. */
 final class StatusRepository {
@@ -59,21 +59,16 @@ final class StatusRepository {
     }
 
     /** PostgreSQL's standbys as the primary sees them (pg_stat_replication); none for H2. */
-    List<Map<String, Object>> replication() {
+    List<ClusterAnswers.Replica> replication() {
         if (dialect != Dialect.POSTGRESQL) return List.of();
         return tx.read(c -> {
-            List<Map<String, Object>> out = new ArrayList<>();
+            List<ClusterAnswers.Replica> out = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
                     "SELECT application_name, CAST(client_addr AS TEXT), state, sync_state,"
                             + " CAST(replay_lag AS TEXT) FROM pg_stat_replication ORDER BY application_name")) {
                 while (r.next()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("standby", r.getString(1));
-                    m.put("address", r.getString(2));
-                    m.put("state", r.getString(3));
-                    m.put("sync", r.getString(4));
-                    m.put("replayLag", r.getString(5));
-                    out.add(m);
+                    out.add(new ClusterAnswers.Replica(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                            r.getString(5)));
                 }
             }
             return out;

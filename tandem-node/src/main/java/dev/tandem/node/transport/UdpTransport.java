@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -79,6 +80,11 @@ public final class UdpTransport implements AutoCloseable {
      * unreachable) only to a connected socket, which is how a dead process on a live host is noticed at once.
      */
     public Channel connect(InetSocketAddress local, InetSocketAddress peer, Runnable onRefused) throws InterruptedException {
+        return connecting(local, peer, onRefused).sync().channel();
+    }
+
+    /** As {@link #connect}, without waiting: for callers on a loop that must not block; send once it is done. */
+    public ChannelFuture connecting(InetSocketAddress local, InetSocketAddress peer, Runnable onRefused) {
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
@@ -91,7 +97,7 @@ public final class UdpTransport implements AutoCloseable {
                         if (cause instanceof PortUnreachableException) onRefused.run();
                     }
                 });
-        return b.connect(peer, local).sync().channel();
+        return b.connect(peer, local);
     }
 
     public static void sendOn(Channel connected, byte[] bytes) {

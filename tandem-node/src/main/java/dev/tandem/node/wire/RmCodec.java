@@ -5,7 +5,10 @@ import dev.tandem.core.Invalid;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.Reason;
 import dev.tandem.core.rm.RmMessage;
+import dev.tandem.core.rm.Serving;
 import dev.tandem.core.rm.Versions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The recovery managers' messages on the wire (inside an {@code Envelope} of kind {@link #KIND}).
@@ -19,7 +22,7 @@ import dev.tandem.core.rm.Versions;
  * <li>{@link #VERSIONED}, sent once the peer is known to speak protocol 2 or later: a fixed beginning every protocol
  *     keeps (who, group, incarnation, protocol, software version), then the body of that protocol. A receiver that does
  *     not interoperate with the protocol reads the beginning only; one that does reads the body, and ignores what a
- *     newer protocol appended after it.</li>
+ *     newer protocol appended after it. Protocol 3 appends one byte: whom the sender serves (docs/decisions/0081).</li>
  * </ul>
  */
 public final class RmCodec {
@@ -28,6 +31,8 @@ public final class RmCodec {
     private static final byte GOODBYE = 2;
     private static final byte VERSIONED = 3;
     private static final String NONE = "";
+    private static final int OWN_BIT = 1;
+    private static final int PEER_BIT = 2;
     /** The sequence number keeps the low 48 bits of a protocol-1 heartbeat's number; the protocol takes the top 16. */
     private static final int SEQ_BITS = 48;
     /** The largest sequence number: at ten heartbeats a second an incarnation reaches it after 890 years. */
@@ -51,6 +56,7 @@ public final class RmCodec {
                 preamble(w, h.from(), h.group(), h.incarnation(), h.versions());
                 w.str(h.fingerprint()).i64(seq(h.seq()));
                 body(w, h);
+                if (h.versions().protocol() >= Versions.SERVING_SENT) w.u8(servingBits(h.serving()));
             }
             case RmMessage.Heartbeat h -> {
                 long mark = h.versions().protocol() == Versions.PREVIOUS ? 0 : h.versions().protocol();
@@ -131,9 +137,31 @@ public final class RmCodec {
         long seq = r.i64();
         if (seq < 0 || seq > MAX_SEQ) throw new Malformed("bad heartbeat sequence " + seq + " (allowed 0 to " + MAX_SEQ + ")");
         RmMessage.Heartbeat h = body(r, from, group, fingerprint, incarnation, seq, versions);
+        if (protocol >= Versions.SERVING_SENT) h = withServing(h, serving(r.u8() & 0xFF));
         // A newer protocol we interoperate with may append fields after ours; from ours or an older one, none come.
         if (protocol <= Versions.PROTOCOL) r.end();
         return h;
+    }
+
+    /** Whom the sender serves, one bit a side: 1 its own users, 2 its peer's (docs/decisions/0081). */
+    private static int servingBits(Set<Serving.Side> serving) {
+        if (serving == null) throw new IllegalArgumentException("a heartbeat of protocol 3 or later says whom it serves");
+        return (serving.contains(Serving.Side.OWN) ? OWN_BIT : 0) | (serving.contains(Serving.Side.PEER) ? PEER_BIT : 0);
+    }
+
+    private static Set<Serving.Side> serving(int bits) throws Malformed {
+        if ((bits & ~(OWN_BIT | PEER_BIT)) != 0) {
+            throw new Malformed("bad serving bits " + bits + " (allowed 0 to 3: 1 own users, 2 the peer's)");
+        }
+        EnumSet<Serving.Side> sides = EnumSet.noneOf(Serving.Side.class);
+        if ((bits & OWN_BIT) != 0) sides.add(Serving.Side.OWN);
+        if ((bits & PEER_BIT) != 0) sides.add(Serving.Side.PEER);
+        return sides;
+    }
+
+    private static RmMessage.Heartbeat withServing(RmMessage.Heartbeat h, Set<Serving.Side> serving) {
+        return new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(), h.seq(), h.state(),
+                h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions(), serving);
     }
 
     private static RmMessage.Heartbeat body(WireReader r, NodeId from, String group, String fingerprint,

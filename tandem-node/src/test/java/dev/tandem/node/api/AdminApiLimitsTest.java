@@ -125,6 +125,17 @@ class AdminApiLimitsTest {
     }
 
     @Test
+    void anImportOverItsCapThatWaitsFor100ContinueIsRefusedBeforeItSendsItsBody() throws Exception {
+        // The server answers 413 at once and never asks for the gigabyte (no "100 Continue", nothing read).
+        try (RawHttp c = new RawHttp("127.0.32.23", "127.0.0.1", api.port())) {
+            RawHttp.Answer a = c.send("POST /api/v1/users/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Type: text/csv\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n").answer();
+            assertThat(a.status()).as("%s", a).isEqualTo(413);
+            assertThat(JSON.readTree(a.body()).get("error").asText()).contains("admin.maxImportBytes");
+        }
+    }
+
+    @Test
     void anErrorOnAHugeLineQuotesOnlyAPrefix() throws Exception {
         Answer a = call("POST", "/api/v1/users/import", "fine-user\n" + "x".repeat(5_000_000) + "\n");
         JsonNode j = error(a, 400);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.AdminRoutes;
 import dev.tandem.core.NodeId;
 import dev.tandem.node.runtime.TandemNode;
 import java.net.URI;
@@ -14,7 +15,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The store-backed admin API of a running node (docs/store.md, REST), on its default store: an H2 file in its
  * state directory, filled from its configuration file at the first start. The node is alone in group "solo";
- * the tests add a second group n3/n4 that exists in the store only.
+ * the tests add a second group n3/n4 that exists in the store only. Every answer is checked against the OpenAPI
+ * document (docs/api.md, {@link Contract}); the last tests check the document itself: it is served, it lists exactly
+ * the routes the node answers, every parameterless GET answers it, and the check catches an answer that differs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterApiTest {
@@ -70,6 +77,8 @@ class ClusterApiTest {
         if (type != null) b.header("Content-Type", type);
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         ANSWERS.add(r.body());
+        // docs/api.md: whatever the node answers is what its OpenAPI document says.
+        Contract.check(method, path, r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""),
                 r.headers().firstValue("X-Tandem-Settings").orElse(""));
     }
@@ -294,5 +303,63 @@ class ClusterApiTest {
         assertThat(n1.get("epoch").asLong()).isEqualTo(epoch);
         assertThat(n1.get("reachable").asBoolean()).isTrue();
         assertThat(s.get("replication")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- the contract (docs/api.md)
+
+    @Test
+    @Order(101)
+    void theNodeServesTheDocumentItIsBuiltFrom() throws Exception {
+        Answer r = get("/api/v1/openapi.json");
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode served = r.json();
+        assertThat(served.get("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(served.get("paths")).isEqualTo(Contract.DOCUMENT.get("paths"));
+        assertThat(served.get("components")).isEqualTo(Contract.DOCUMENT.get("components"));
+    }
+
+    @Test
+    @Order(102)
+    void theDocumentListsExactlyTheRoutesTheNodeAnswers() {
+        TreeSet<String> registered = new TreeSet<>(api.routes());
+        TreeSet<String> documented = new TreeSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> p = Contract.DOCUMENT.get("paths").fields(); p.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = p.next();
+            path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " "
+                    + path.getKey()));
+        }
+        assertThat(documented).containsExactlyElementsOf(registered);
+        assertThat(documented).hasSize(AdminRoutes.ALL.size());
+    }
+
+    @Test
+    @Order(103)
+    void everyGetRouteWithoutParametersAnswersWhatTheDocumentSays() throws Exception {
+        List<String> checked = new ArrayList<>();
+        for (var route : AdminRoutes.ALL) {
+            if (!route.method().equals("GET") || route.path().contains("{") || route.path().equals("/api/v1/events")) {
+                continue; // the event stream never ends; parameterised routes are exercised by the API tests
+            }
+            get(route.path()); // call() checks the answer against the document, whatever its status
+            checked.add(route.path());
+        }
+        assertThat(checked).contains("/api/v1/node", "/api/v1/failover", "/api/v1/redundancy-groups",
+                "/api/v1/db/status", "/api/v1/cluster/load-balancing/settings", "/health");
+    }
+
+    @Test
+    @Order(104)
+    void anAnswerThatDiffersFromTheDocumentIsCaught() {
+        // The check itself can fail: a missing field, an extra one, a null where none is allowed, a wrong type.
+        String good = "{\"accepted\":true,\"message\":\"ok\"}";
+        Contract.check("POST", "/api/v1/redundancy-groups/g1/failover", 202, "application/json", good);
+        for (String bad : List.of("{\"accepted\":true}", "{\"accepted\":true,\"message\":\"ok\",\"extra\":1}",
+                "{\"accepted\":null,\"message\":\"ok\"}", "{\"accepted\":\"yes\",\"message\":\"ok\"}")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Contract.check("POST",
+                    "/api/v1/redundancy-groups/g1/failover", 202, "application/json", bad)).as(bad)
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("does not answer what the document says");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Contract.check("GET", "/api/v1/node", 418,
+                "application/json", "{}")).hasMessageContaining("which the document does not list");
     }
 }

@@ -113,7 +113,7 @@ class HeartbeatPathsNodeTest {
     }
 
     private static List<Boolean> up(TandemNode n) {
-        return n.heartbeatPaths().stream().map(TandemNode.HeartbeatPath::up).toList();
+        return n.heartbeatPaths().stream().map(dev.tandem.api.RedundancyAnswers.HeartbeatPath::up).toList();
     }
 
     @Test
@@ -133,9 +133,9 @@ class HeartbeatPathsNodeTest {
                 && up(n2).equals(List.of(true, true)));
         // Both copies of every heartbeat arrive; the second is recognised as a copy, never counted as a replay.
         await().atMost(Duration.ofSeconds(5)).until(() -> n1.heartbeatPaths().stream().allMatch(p -> p.received() > 10)
-                && n1.heartbeatPaths().stream().mapToLong(TandemNode.HeartbeatPath::duplicates).sum() > 10);
+                && n1.heartbeatPaths().stream().mapToLong(dev.tandem.api.RedundancyAnswers.HeartbeatPath::duplicates).sum() > 10);
         assertThat(n1.metrics().scrape()).doesNotContain("cause=\"replayed\"");
-        assertThat(n1.heartbeatPaths()).extracting(TandemNode.HeartbeatPath::local, TandemNode.HeartbeatPath::peer)
+        assertThat(n1.heartbeatPaths()).extracting(dev.tandem.api.RedundancyAnswers.HeartbeatPath::local, dev.tandem.api.RedundancyAnswers.HeartbeatPath::peer)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("127.0.42.1", "127.0.42.2"),
                         org.assertj.core.groups.Tuple.tuple("127.0.42.11", "127.0.42.12"));
 
@@ -170,7 +170,7 @@ class HeartbeatPathsNodeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> n1.snapshot().state() == NodeState.RUNNING_IN_BACKUP_MODE);
         assertThat(n1.snapshot().reason()).isEqualTo(Reason.PEER_DOWN);
         assertThat(up(n1)).containsExactly(false, false);
-        assertThat(n1.heartbeatPaths()).extracting(TandemNode.HeartbeatPath::reason).containsExactly("silent", "refused");
+        assertThat(n1.heartbeatPaths()).extracting(dev.tandem.api.RedundancyAnswers.HeartbeatPath::reason).containsExactly("silent", "refused");
     }
 
     private static JsonNode groups(int adminPort, String host) throws Exception {

@@ -55,7 +55,7 @@ class HeartbeatPathsTest {
     }
 
     private List<Boolean> up() {
-        return paths.views().stream().map(TandemNode.HeartbeatPath::up).toList();
+        return paths.views().stream().map(dev.tandem.api.RedundancyAnswers.HeartbeatPath::up).toList();
     }
 
     @Test
@@ -64,8 +64,8 @@ class HeartbeatPathsTest {
         assertThat(paths.on(1).duplicate(m)).as("a third copy on path 1 was never sent: a replay").isFalse();
         assertThat(paths.on(0).duplicate(m)).isFalse();
         assertThat(paths.on(1).duplicate(new Envelope.Copy("n2", 7, 999))).as("never accepted").isFalse();
-        assertThat(paths.views()).extracting(TandemNode.HeartbeatPath::received).containsExactly(1L, 1L);
-        assertThat(paths.views()).extracting(TandemNode.HeartbeatPath::duplicates).containsExactly(0L, 1L);
+        assertThat(paths.views()).extracting(dev.tandem.api.RedundancyAnswers.HeartbeatPath::received).containsExactly(1L, 1L);
+        assertThat(paths.views()).extracting(dev.tandem.api.RedundancyAnswers.HeartbeatPath::duplicates).containsExactly(0L, 1L);
         assertThat(metrics.scrape()).contains("tandem_heartbeat_duplicates_total{path=\"10.0.9.12\"} 1.0");
     }
 
@@ -79,7 +79,7 @@ class HeartbeatPathsTest {
     @Test
     void aPathIsUpWhileHeardWithinTheTimeoutAndSilentAfter() {
         paths.reconsider(TIMEOUT);
-        assertThat(paths.views()).extracting(TandemNode.HeartbeatPath::reason).containsExactly("not heard yet", "not heard yet");
+        assertThat(paths.views()).extracting(dev.tandem.api.RedundancyAnswers.HeartbeatPath::reason).containsExactly("not heard yet", "not heard yet");
         message(0, 1);
         paths.reconsider(TIMEOUT);
         assertThat(up()).containsExactly(true, true);

@@ -13,7 +13,7 @@ import dev.tandem.core.rm.Serving;
 import dev.tandem.core.rm.Versions;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.wire.Malformed;
-import dev.tandem.node.wire.PreviousRmCodec;
+import dev.tandem.node.wire.RmCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,17 +25,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/redundancy.md, Versions, on real nodes: two nodes in this JVM on 127.0.41.1 and 127.0.41.2, fast timers. A pair
- * with one node on the previous build (its messages exactly as that build wrote and read them) works as any pair; a
+ * with one node on the previous build (its messages as that build wrote and read them) works as any pair; a
  * peer of a protocol two apart is Unknown on both nodes, named with both versions, and nobody takes anyone's users.
  */
 class VersionsNodeTest {
     private static final String A = "127.0.41.1";
     private static final String B = "127.0.41.2";
 
-    /** The previous build's wire: it writes the first layout and reads strictly, knowing nothing of versions. */
+    private static final Versions PREVIOUS_BUILD = new Versions(Versions.PROTOCOL - 1, "1.9.0");
+    /**
+     * The previous build's wire (protocol 2): its heartbeats end after the recovery epoch (this codec writes a
+     * heartbeat of protocol 2 so), and it reads nothing of whom a newer peer serves (dropped here after reading).
+     */
     private static final TandemNode.RmWire PREVIOUS = new TandemNode.RmWire() {
-        @Override public byte[] encode(RmMessage m, Versions peer) { return PreviousRmCodec.encode(m); }
-        @Override public RmMessage decode(byte[] payload) throws Malformed { return PreviousRmCodec.decode(payload); }
+        @Override public byte[] encode(RmMessage m, Versions peer) { return RmCodec.encode(m, peer); }
+        @Override public RmMessage decode(byte[] payload) throws Malformed {
+            RmMessage m = RmCodec.decode(payload);
+            return m instanceof RmMessage.Heartbeat h
+                    ? new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(), h.seq(), h.state(),
+                            h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions())
+                    : m;
+        }
     };
 
     @TempDir
@@ -55,11 +65,12 @@ class VersionsNodeTest {
         int service = LostStateFileTest.freeUdp(A, B);
         n1 = create("n1", A, service);
         n2 = create("n2", B, service);
-        n2.speak(PREVIOUS, Versions.previous());
+        n2.speak(PREVIOUS, PREVIOUS_BUILD);
         n1.start();
         n2.start();
         awaitStates(NodeState.NORMAL, NodeState.NORMAL);
-        assertThat(n1.snapshot().peer().versions()).isEqualTo(Versions.previous());
+        assertThat(n1.snapshot().peer().versions()).isEqualTo(PREVIOUS_BUILD);
+        assertThat(n1.snapshot().peer().serving()).as("protocol 2 does not say whom it serves").isNull();
         assertThat(n1.snapshot().versions()).isEqualTo(Versions.current(BuildVersion.get()));
 
         Effect.AdminResult r = n2.admin(AdminAction.FAILOVER).get(5, TimeUnit.SECONDS);

@@ -9,8 +9,9 @@ import dev.tandem.core.rm.Versions;
 
 /**
  * The recovery-manager codec of the build before versions were sent (protocol 1), frozen here as it was: what a node
- * of the previous build writes and how strictly it reads (an unknown type or a trailing byte is malformed). The
- * rolling-upgrade tests speak it (docs/decisions/0075-versions-in-the-heartbeat.md).
+ * of that build writes and how strictly it reads (an unknown type or a trailing byte is malformed). It shows that
+ * such a build still reads what this one sends to a peer not heard yet, and that this build, two protocols on, reads
+ * nothing of its heartbeats but who sent them (docs/decisions/0075-versions-in-the-heartbeat.md).
  */
 public final class PreviousRmCodec {
     private PreviousRmCodec() {}

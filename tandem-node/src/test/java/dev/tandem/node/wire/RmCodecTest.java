@@ -8,10 +8,12 @@ import dev.tandem.core.NodeId;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.Reason;
 import dev.tandem.core.rm.RmMessage;
+import dev.tandem.core.rm.Serving;
 import dev.tandem.core.rm.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +25,8 @@ class RmCodecTest {
 
     static RmMessage.Heartbeat heartbeat() {
         return new RmMessage.Heartbeat(NodeId.of("n1"), "east_pair-1", "east|[n1, n2]|ha=true", 3, 1234,
-                NodeState.RUNNING_IN_BACKUP_MODE, Reason.PEER_DOWN, null, true, false, 2, Versions.current("1.2.0"));
+                NodeState.RUNNING_IN_BACKUP_MODE, Reason.PEER_DOWN, null, true, false, 2, Versions.current("1.2.0"),
+                Set.of(Serving.Side.OWN, Serving.Side.PEER));
     }
 
     static List<RmMessage> samples() {
@@ -31,17 +34,21 @@ class RmCodecTest {
         out.add(heartbeat());
         out.add(new RmMessage.Heartbeat(NodeId.of("node.b:2_x-y"), "g", "", Long.MIN_VALUE, RmCodec.MAX_SEQ,
                 NodeState.INITIALIZING, Reason.INITIALIZATION, NodeState.FAILED_OVER, false, true, -1,
-                Versions.previous()));
+                new Versions(Versions.PROTOCOL - 1, "")));
         out.add(new RmMessage.Heartbeat(NodeId.of("n3"), "g", "fp", 7, 0, NodeState.NORMAL, Reason.NORMAL, null, true,
-                false, 0, new Versions(Versions.PROTOCOL + 1, "")));
+                false, 0, new Versions(Versions.PROTOCOL + 1, ""), Set.of(Serving.Side.OWN)));
         out.add(new RmMessage.Goodbye(NodeId.of("n2"), "east", 99));
         out.add(new RmMessage.Goodbye(NodeId.of("n".repeat(128)), "", 0));
         return out;
     }
 
-    /** In the layout the message came in: a peer of protocol 2 or later gets the versioned one. */
+    /**
+     * In the layout the message came in: a peer of protocol 2 or later gets the versioned one, except a heartbeat of
+     * protocol 3 or later that does not say whom it serves, which came in the first layout.
+     */
     private static RmMessage roundTrip(RmMessage m) throws Malformed {
-        Versions v = m instanceof RmMessage.Heartbeat h ? h.versions()
+        Versions v = m instanceof RmMessage.Heartbeat h
+                ? (h.serving() == null && h.versions().protocol() >= Versions.SERVING_SENT ? null : h.versions())
                 : m instanceof RmMessage.Unreadable u ? u.versions() : null;
         return RmCodec.decode(RmCodec.encode(m, v));
     }
@@ -60,7 +67,7 @@ class RmCodecTest {
         for (NodeState s : NodeState.values()) {
             for (Reason r : Reason.values()) {
                 RmMessage.Heartbeat m = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
-                        h.seq(), s, r, s, !h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions());
+                        h.seq(), s, r, s, !h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions(), h.serving());
                 assertThat(roundTrip(m)).isEqualTo(m);
             }
         }
@@ -70,7 +77,7 @@ class RmCodecTest {
     void nonAsciiGroupAndFingerprintRoundTrip() throws Exception {
         RmMessage.Heartbeat h = heartbeat();
         RmMessage m = new RmMessage.Heartbeat(h.from(), "grüppe ✓", "fp 鍵", 1, 1, NodeState.NORMAL, Reason.NORMAL,
-                null, true, true, 0, h.versions());
+                null, true, true, 0, h.versions(), h.serving());
         assertThat(roundTrip(m)).isEqualTo(m);
     }
 
@@ -189,7 +196,8 @@ class RmCodecTest {
     }
 
     private static byte[] heartbeatWith(String from, String state, String reason, String resuming) {
-        return new WireWriter().u8(1).str(from).str("g").str("fp").i64(1).i64(2).str(state).str(reason).str(resuming)
+        return new WireWriter().u8(1).str(from).str("g").str("fp").i64(1).i64((long) Versions.PROTOCOL << 48 | 2)
+                .str(state).str(reason).str(resuming)
                 .bool(true).bool(false).i64(0).bytes();
     }
 
@@ -210,15 +218,63 @@ class RmCodecTest {
     }
 
     @Test
-    void aHeartbeatOfThePreviousBuildIsReadAsProtocolOneWithoutSoftware() throws Exception {
+    void aHeartbeatOfTheBuildBeforeVersionsIsReadOnlyAsFarAsItsVersions() throws Exception {
+        // Protocol 1 and this protocol differ by more than one: nothing but who sent it is understood.
         RmMessage.Heartbeat h = heartbeat();
-        RmMessage m = RmCodec.decode(PreviousRmCodec.encode(h));
-        assertThat(m).isEqualTo(new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(), h.seq(),
-                h.state(), h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(),
-                Versions.previous()));
-        // And this build writes a protocol-1 heartbeat byte for byte as the previous build did.
-        RmMessage.Heartbeat asOld = (RmMessage.Heartbeat) m;
+        assertThat(RmCodec.decode(PreviousRmCodec.encode(h)))
+                .isEqualTo(new RmMessage.Unreadable(h.from(), h.group(), h.incarnation(), Versions.previous()));
+        // And this build writes a protocol-1 heartbeat byte for byte as that build did.
+        RmMessage.Heartbeat asOld = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
+                h.seq(), h.state(), h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(),
+                Versions.previous());
         assertThat(RmCodec.encode(asOld, null)).isEqualTo(PreviousRmCodec.encode(asOld));
+    }
+
+    // ---------------------------------------------------------------- whom the sender serves (decision 0081)
+
+    @Test
+    void everySetOfServedSidesRoundTrips() throws Exception {
+        RmMessage.Heartbeat h = heartbeat();
+        for (Set<Serving.Side> sides : List.of(Set.<Serving.Side>of(), Set.of(Serving.Side.OWN),
+                Set.of(Serving.Side.PEER), Set.of(Serving.Side.OWN, Serving.Side.PEER))) {
+            RmMessage.Heartbeat m = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
+                    h.seq(), NodeState.RUNNING_IN_FAILED_MODE, Reason.CRITICAL_SERVICE_DOWN, null, false, false, 1,
+                    h.versions(), sides);
+            assertThat(RmCodec.decode(RmCodec.encode(m, h.versions()))).as("%s", sides).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void badServingBitsAreMalformedNamingWhatIsAllowed() {
+        byte[] p = RmCodec.encode(heartbeat(), Versions.current("x"));
+        for (int bits : new int[] {4, 7, 0x80, 0xFF}) {
+            byte[] q = p.clone();
+            q[q.length - 1] = (byte) bits;
+            assertThatThrownBy(() -> RmCodec.decode(q)).isInstanceOf(Malformed.class)
+                    .hasMessage("bad serving bits " + bits + " (allowed 0 to 3: 1 own users, 2 the peer's)");
+        }
+    }
+
+    @Test
+    void aHeartbeatOfProtocolTwoSaysNothingOfWhomItServesAndTheFirstLayoutNeither() throws Exception {
+        RmMessage.Heartbeat h = heartbeat();
+        RmMessage.Heartbeat two = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
+                h.seq(), h.state(), h.reason(), null, true, false, 2, new Versions(2, "1.9.0"), h.serving());
+        // Protocol 2's versioned layout ends after the recovery epoch: the sides are not written, nor read back.
+        byte[] p = RmCodec.encode(two, Versions.current("x"));
+        assertThat(p.length).isEqualTo(RmCodec.encode(h, Versions.current("x")).length - 1);
+        assertThat(((RmMessage.Heartbeat) RmCodec.decode(p)).serving()).isNull();
+        // The first layout (sent to a peer not heard yet) never carries them.
+        assertThat(((RmMessage.Heartbeat) RmCodec.decode(RmCodec.encode(h, null))).serving()).isNull();
+    }
+
+    @Test
+    void aHeartbeatThatMustSayWhomItServesCannotBeSentWithoutIt() {
+        RmMessage.Heartbeat h = heartbeat();
+        RmMessage.Heartbeat silent = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
+                h.seq(), h.state(), h.reason(), null, true, false, 2, h.versions());
+        assertThatThrownBy(() -> RmCodec.encode(silent, h.versions())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("says whom it serves");
     }
 
     @Test
@@ -247,7 +303,7 @@ class RmCodecTest {
     @Test
     void aNewerInteroperatingProtocolMayAppendFields() throws Exception {
         RmMessage.Heartbeat h = new RmMessage.Heartbeat(NodeId.of("n2"), "g", "fp", 1, 1, NodeState.NORMAL,
-                Reason.NORMAL, null, true, false, 0, new Versions(Versions.PROTOCOL + 1, "3.0"));
+                Reason.NORMAL, null, true, false, 0, new Versions(Versions.PROTOCOL + 1, "3.0"), Set.of(Serving.Side.OWN));
         byte[] p = RmCodec.encode(h, Versions.current("x"));
         byte[] longer = java.util.Arrays.copyOf(p, p.length + 5);
         assertThat(RmCodec.decode(longer)).isEqualTo(h);
