@@ -39,7 +39,8 @@ class DebianPackageIT {
         Path meta = Files.createDirectories(root.resolve("../control-" + root.getFileName()));
         assertThat(Sh.run(root, "dpkg-deb", "-e", deb.toString(), meta.toString()).exit()).isZero();
         assertThat(meta.resolve("conffiles")).content()
-                .contains("/etc/tandem/node.example.yaml").contains("/etc/tandem/node-config.reference.yaml");
+                .contains("/etc/tandem/node.example.yaml").contains("/etc/tandem/node-config.reference.yaml")
+                .contains("/etc/tandem/jvm.options");
         assertThat(meta.resolve("postinst")).content().contains("adduser --system").contains("tandem")
                 .contains("chown tandem:tandem /var/lib/tandem");
         assertThat(meta.resolve("postrm")).content().contains("purge");

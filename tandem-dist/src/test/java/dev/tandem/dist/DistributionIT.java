@@ -68,6 +68,7 @@ class DistributionIT {
         }
         assertThat(home.resolve("conf/node.example.yaml")).content().contains("stateDir: /var/lib/tandem/n1");
         assertThat(home.resolve("conf/node-config.reference.yaml")).content().contains("criticalServices:");
+        assertThat(home.resolve("conf/jvm.options")).content().contains("-XX:+UseSerialGC").contains("-Xms16m");
         assertThat(home.resolve("systemd/tandem-node@.service")).content()
                 .contains("ExecStart=/usr/lib/tandem/bin/tandem node --config /etc/tandem/%i.yaml");
         assertThat(home.resolve("completion/tandem")).content().contains("complete -F").contains("doctor");

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -23,6 +24,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<NodeProc> nodes = new ArrayList<>();
     private final Admin admin;
     private List<String> jvmOptions = NodeProc.JVM_OPTIONS;
+    private Map<String, String> environment = Map.of();
 
     private LocalCluster(Path dir, Path jar, int subnet, List<Path> configs, Admin admin) {
         this.dir = dir;
@@ -50,6 +52,13 @@ public final class LocalCluster implements AutoCloseable {
     /** The JVM options of the nodes started from now on (default {@link NodeProc#JVM_OPTIONS}). */
     public LocalCluster jvmOptions(List<String> options) {
         this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** The JVM options and environment variables of the nodes started from now on. */
+    public LocalCluster launch(NodeLaunch launch) {
+        this.jvmOptions = launch.jvmOptions();
+        this.environment = launch.environment();
         return this;
     }
 
@@ -84,7 +93,7 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts node {@code i} (again, after it was killed) and returns it. */
     public NodeProc start(int i) throws IOException {
         while (nodes.size() <= i) nodes.add(null);
-        NodeProc p = new NodeProc(jar, configs.get(i), jvmOptions).start();
+        NodeProc p = new NodeProc(jar, configs.get(i), jvmOptions, environment).start();
         nodes.set(i, p);
         return p;
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,7 @@ public final class NodeProc implements AutoCloseable {
     private final Path config;
     private final Path log;
     private final List<String> jvmOptions;
+    private final Map<String, String> environment;
     private Process process;
     private long startedNanos;
     private boolean stopped;
@@ -37,7 +39,13 @@ public final class NodeProc implements AutoCloseable {
 
     /** A node started with other JVM options than {@link #JVM_OPTIONS} (a larger heap for a million users). */
     public NodeProc(Path jar, Path config, List<String> jvmOptions) {
+        this(jar, config, jvmOptions, Map.of());
+    }
+
+    /** A node started with these JVM options and these variables added to its environment. */
+    public NodeProc(Path jar, Path config, List<String> jvmOptions, Map<String, String> environment) {
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.environment = Map.copyOf(environment);
         this.jar = jar;
         this.config = config;
         this.log = config.resolveSibling(config.getFileName().toString().replace(".yaml", ".log"));
@@ -52,9 +60,11 @@ public final class NodeProc implements AutoCloseable {
         cmd.add("node");
         cmd.add("--config");
         cmd.add(config.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(environment);
         startedNanos = System.nanoTime();
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = pb.start();
         LIVE.add(process);
         return this;
     }
@@ -77,6 +87,14 @@ public final class NodeProc implements AutoCloseable {
         killed = true;
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as systemd stops a node: the node says goodbye and the JVM runs its exit steps; the exit status. */
+    public int stop() throws IOException, InterruptedException {
+        signal("TERM");
+        if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IOException("the node did not stop within 30 s of SIGTERM");
+        LIVE.remove(process);
+        return process.exitValue();
     }
 
     /** SIGSTOP: the process stops running but keeps its sockets, so only a timeout can tell. */

@@ -1,35 +1,38 @@
 package dev.tandem.node.logging;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import java.net.URL;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Chooses the log format when logging starts: {@code text} (the pattern of logback.xml, the default) or
- * {@code json} (one JSON object a line, logback's {@link JsonEncoder}, for log shippers). The format comes from
- * the system property {@code tandem.log.format}, else the environment variable {@code TANDEM_LOG_FORMAT}
- * (docs/operations.md, "Logs"). Logback finds this class through {@code META-INF/services}; it runs before
- * logback reads logback.xml.
+ * The node's logging, set up in code when logging starts: one console appender in the format asked for,
+ * {@code text} (the default, {@link #TEXT_PATTERN}) or {@code json} (one JSON object a line, logback's
+ * {@link JsonEncoder}, for log shippers), and the same levels in both, so the two formats never disagree about
+ * what is logged. The format comes from the system property {@code tandem.log.format}, else the environment
+ * variable {@code TANDEM_LOG_FORMAT} (docs/operations.md, "Logs"). Logback finds this class through
+ * {@code META-INF/services} and asks no other configurator after it: reading an XML file costs the start-up of
+ * every node about a hundred classes of XML parser and a tenth of a second (docs/operations.md, "Memory and
+ * start-up").
  *
- * <p>JSON keeps logback.xml's levels and appenders and only swaps the console encoder, so the two formats never
- * disagree about what is logged. An unknown value is reported on standard error and falls back to text: logging
- * starts before the program can refuse to run, and a node that logs in the wrong format is better than no node.
+ * <p>An unknown format is reported on standard error and falls back to text: logging starts before the program
+ * can refuse to run, and a node that logs in the wrong format is better than no node.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogFormat extends ContextAwareBase implements Configurator {
     public static final String PROPERTY = "tandem.log.format";
     public static final String ENVIRONMENT = "TANDEM_LOG_FORMAT";
+    /** A text line: time with its offset, level, the logger's simple name, the message. */
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%logger{0}] %msg%n";
 
     /** The format asked for: "text" or "json"; anything else is reported and read as "text". */
     static String requested(String property, String environment) {
@@ -44,27 +47,39 @@ public final class LogFormat extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (!requested(System.getProperty(PROPERTY), System.getenv(ENVIRONMENT)).equals("json")) {
-            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
-        }
-        URL xml = LogFormat.class.getClassLoader().getResource("logback.xml");
-        if (xml == null) return ExecutionStatus.INVOKE_NEXT_IF_ANY;
-        try {
-            JoranConfigurator joran = new JoranConfigurator();
-            joran.setContext(context);
-            joran.doConfigure(xml);
-        } catch (JoranException e) {
-            addError("cannot read " + xml + "; logging with the defaults", e);
-            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
-        }
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
-            if (it.next() instanceof ConsoleAppender<ILoggingEvent> console) toJson(context, console);
-        }
+        configure(context, requested(System.getProperty(PROPERTY), System.getenv(ENVIRONMENT)));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    private static void toJson(LoggerContext context, ConsoleAppender<ILoggingEvent> console) {
+    /** Sets up {@code context} to log in {@code format}, "text" or "json". */
+    static void configure(LoggerContext context, String format) {
+        boolean json = format.equals("json");
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName("OUT");
+        console.setEncoder(json ? json(context) : text(context));
+        console.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(console);
+        // Libraries speak only when something is wrong; the node logs what they did that an operator needs.
+        for (String quiet : List.of("org.eclipse.jetty", "io.javalin", "io.netty")) {
+            context.getLogger(quiet).setLevel(Level.WARN);
+        }
+        // A store outage breaks every pooled connection, and the pool logs each with its stack trace; the store's
+        // watcher logs the outage once when it starts and once when it ends (docs/store.md).
+        context.getLogger("com.zaxxer.hikari.pool.ProxyConnection").setLevel(Level.ERROR);
+    }
+
+    private static Encoder<ILoggingEvent> text(LoggerContext context) {
+        PatternLayoutEncoder text = new PatternLayoutEncoder();
+        text.setContext(context);
+        text.setPattern(TEXT_PATTERN);
+        text.start();
+        return text;
+    }
+
+    private static Encoder<ILoggingEvent> json(LoggerContext context) {
         JsonEncoder json = new JsonEncoder();
         json.setContext(context);
         // One object a line with timestamp, level, thread, logger and the message as printed; the raw template and
@@ -76,8 +91,6 @@ public final class LogFormat extends ContextAwareBase implements Configurator {
         json.setWithNanoseconds(false);
         json.setWithContext(false);
         json.start();
-        console.stop();
-        console.setEncoder(json);
-        console.start();
+        return json;
     }
 }
