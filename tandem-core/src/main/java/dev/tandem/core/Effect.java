@@ -1,5 +1,6 @@
 package dev.tandem.core;
 
+import dev.tandem.core.rm.PersistedRm;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,8 +23,11 @@ public sealed interface Effect {
         }
     }
 
-    /** Write this state to local disk atomically before anything else is sent. */
-    record Persist(Object snapshot) implements Effect {}
+    /**
+     * Write the recovery manager's persisted state to local disk atomically before anything else is sent (the
+     * load-balancing machine keeps nothing on disk).
+     */
+    record Persist(PersistedRm snapshot) implements Effect {}
 
     /** A state transition to log and publish: node, from, to, reason. */
     record Record(NodeId node, String protocol, String from, String to, String reason) implements Effect {}

@@ -503,7 +503,7 @@ public final class Sim {
                 case Effect.SetTimer t -> setTimer(n, t.name(), t.deadline());
                 case Effect.CancelTimer c -> n.timers.remove(c.name());
                 case Effect.RunHook h -> runHook(n, h);
-                case Effect.Persist p -> n.persisted = (PersistedRm) p.snapshot();
+                case Effect.Persist p -> n.persisted = p.snapshot();
                 case Effect.Record r -> {
                     log(r.node() + " " + r.from() + " -> " + r.to() + " (" + r.reason() + ")");
                     if (r.protocol().equals(RecoveryManager.PROTOCOL)) lb.reconsiderAll(); // a pair's speaker may change

@@ -27,13 +27,13 @@ class HookCutShortTest {
         p.manualFailover(N1);
         Transition<RmState> t = p.step(N1, new RmEvent.Admin(2, AdminAction.FALLBACK));
         Effect.Persist persist = RmPair.of(t, Effect.Persist.class).getLast();
-        assertThat(((PersistedRm) persist.snapshot()).hook()).isEqualTo(HookKind.START_SERVICES);
+        assertThat(persist.snapshot().hook()).isEqualTo(HookKind.START_SERVICES);
         assertThat(t.effects().indexOf(persist))
                 .as("written before the hook runs")
                 .isLessThan(t.effects().indexOf(RmPair.of(t, Effect.RunHook.class).getFirst()));
 
         Transition<RmState> done = p.completeHook(N1, true);
-        assertThat(((PersistedRm) RmPair.of(done, Effect.Persist.class).getLast().snapshot()).hook()).isNull();
+        assertThat(RmPair.of(done, Effect.Persist.class).getLast().snapshot().hook()).isNull();
     }
 
     @Test
@@ -72,7 +72,7 @@ class HookCutShortTest {
         p.startBoth();
         p.step(N1, new RmEvent.Admin(1, AdminAction.FAILOVER));
         Transition<RmState> stop = p.step(N1, new RmEvent.Stop());
-        assertThat(RmPair.of(stop, Effect.Persist.class)).extracting(e -> ((PersistedRm) e.snapshot()).hook())
+        assertThat(RmPair.of(stop, Effect.Persist.class)).extracting(e -> e.snapshot().hook())
                 .containsOnly(HookKind.STOP_SERVICES);
         RmState stopped = stop.state();
         Transition<RmState> late = RecoveryManager.step(stopped,
@@ -104,11 +104,11 @@ class HookCutShortTest {
         Transition<RmState> moved = p.step(N1, new RmEvent.GroupChanged(RedundancyGroup.pair("g1", N1, N2, false)));
         assertThat(moved.state().state()).isNotEqualTo(FAILING_OVER);
         assertThat(moved.state().pendingHook()).as("no longer waited for").isNull();
-        assertThat(((PersistedRm) RmPair.of(moved, Effect.Persist.class).getLast().snapshot()).hook())
+        assertThat(RmPair.of(moved, Effect.Persist.class).getLast().snapshot().hook())
                 .isEqualTo(HookKind.STOP_SERVICES);
 
         Transition<RmState> ended = p.step(N1, new RmEvent.HookCompleted(stopId, HookKind.STOP_SERVICES, true));
-        PersistedRm written = (PersistedRm) RmPair.of(ended, Effect.Persist.class).getLast().snapshot();
+        PersistedRm written = RmPair.of(ended, Effect.Persist.class).getLast().snapshot();
         assertThat(written.servicesStopped()).isTrue();
         assertThat(written.hook()).isNull();
     }

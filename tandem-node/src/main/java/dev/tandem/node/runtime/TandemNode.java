@@ -304,7 +304,7 @@ public final class TandemNode implements AutoCloseable {
 
     private void execute(Effect e) {
         switch (e) {
-            case Effect.Persist p -> persist((PersistedRm) p.snapshot());
+            case Effect.Persist p -> persist(p.snapshot());
             case Effect.Send s -> send(s);
             case Effect.SetTimer t -> timers.set(t.name(), t.deadline());
             case Effect.CancelTimer c -> timers.cancel(c.name());
