@@ -18,14 +18,19 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -40,7 +45,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +52,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The director's redirect service on the cluster address ([LB-ABOUT]): every new request gets a
  * 302 to the member the decision chose, path and query kept; {@code /.well-known/tandem/assign} gives the same
- * choice as JSON. The decision itself is made by the node's event loop, which owns the group's state; this class only
- * speaks HTTP. Non-blocking, keep-alive, HTTPS when a certificate is configured.
+ * choice as JSON. The decision comes from the {@link Decider} (the director's decision index, kept in step with the
+ * node's protocol loop, which owns the group's state); this class only speaks HTTP. Non-blocking, keep-alive, HTTPS
+ * when a certificate is configured.
  */
 public final class RedirectServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedirectServer.class);
@@ -60,11 +65,17 @@ public final class RedirectServer implements AutoCloseable {
     /** The longest request line (method, target, version) and the largest header block. */
     private static final int MAX_INITIAL_LINE = 4096;
     private static final int MAX_HEADER_BYTES = 8192;
+    /** Headers this class sets itself from checked values: no per-response validation. */
+    private static final HttpHeadersFactory TRUSTED_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final AsciiString ZERO = AsciiString.cached("0");
 
-    /** Decides, on the node's event loop, where a client goes. */
+    /**
+     * Decides where a client goes, on the redirect service's own thread (decision 0082: from the director's decision
+     * index, without a hand-off to the protocol loop). An exception is answered 503 not-director.
+     */
     @FunctionalInterface
     public interface Decider {
-        CompletableFuture<ClientAnswer> answer(Optional<String> user);
+        ClientAnswer answer(Optional<String> user);
     }
 
     private final NodeConfig.Redirect config;
@@ -77,6 +88,17 @@ public final class RedirectServer implements AutoCloseable {
     /** Every open client connection: closed with the server, so that no keep-alive client goes on talking to it. */
     private io.netty.channel.group.ChannelGroup clients;
     private final ClientConnections perClient;
+    /**
+     * Each member's Location prefix ({@code http://host:port}) as bytes ready for the header, made once per host
+     * rather than per redirect.
+     */
+    private final java.util.Map<String, AsciiString> bases = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MOST_BASES = 4096;
+    /**
+     * One event-loop thread per core, up to four, as a web server's worker per core: a login storm is served by
+     * every core, and decisions stay one at a time ({@code ClientDecider} is synchronized).
+     */
+    private static final int THREADS = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     public RedirectServer(NodeConfig.Redirect config, InetSocketAddress bind, Decider decider, RedirectMetrics metrics) {
         this.config = config;
@@ -91,7 +113,7 @@ public final class RedirectServer implements AutoCloseable {
     public RedirectServer start() {
         SslContext tls = config.tls()
                 ? PemTls.nettyServer(config.certificate(), config.privateKey(), "loadBalancing.redirect") : null;
-        group = NettyTransport.group(1);
+        group = NettyTransport.group(THREADS);
         clients = new io.netty.channel.group.DefaultChannelGroup(group.next());
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NettyTransport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -118,15 +140,7 @@ public final class RedirectServer implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
                         ch.pipeline().addLast(headerTimeout.heads());
                         ch.pipeline().addLast(new HttpServerKeepAliveHandler());
-                        ch.pipeline().addLast(new HttpObjectAggregator((int) Math.min(Integer.MAX_VALUE, http.maxBodyBytes())) {
-                            @Override
-                            protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
-                                json(ctx, false, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HttpErrors.body(413,
-                                        "the body is larger than the " + http.maxBodyBytes()
-                                                + " bytes allowed (loadBalancing.redirect.http.maxBodyBytes)"), null);
-                            }
-                        });
-                        ch.pipeline().addLast(new Handler(overCap ? perClient.refusal(client) : null));
+                        ch.pipeline().addLast(new Handler(overCap ? perClient.refusal(client) : null, http.maxBodyBytes()));
                     }
                 });
         try {
@@ -160,32 +174,83 @@ public final class RedirectServer implements AutoCloseable {
         return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /**
+     * One connection's requests, as the codec hands them over: a request's head, then its body in parts, the last
+     * one marking its end. No aggregation: a redirect needs no body, so the parts are counted against
+     * {@code maxBodyBytes} and let go, and the request is answered at its end (so that a pipelined request's body is
+     * never read as the next request).
+     */
+    private final class Handler extends ChannelInboundHandlerAdapter {
         /** Set when the connection is over the per-client cap: every request on it is refused with this. */
         private final String overCap;
+        private final long maxBodyBytes;
+        /** The request whose body is arriving, or null. */
+        private HttpRequest request;
+        private long bodyBytes;
+        /** After a refusal that closes the connection: whatever still arrives is let go. */
+        private boolean closing;
 
-        Handler(String overCap) {
+        Handler(String overCap, long maxBodyBytes) {
             this.overCap = overCap;
+            this.maxBodyBytes = maxBodyBytes;
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
-            if (!req.decoderResult().isSuccess()) {
-                Throwable cause = req.decoderResult().cause();
-                int status = cause instanceof TooLongHttpLineException ? 414
-                        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
-                String what = switch (status) {
-                    case 414 -> "the request line is longer than " + MAX_INITIAL_LINE + " bytes";
-                    case 431 -> "the request header is larger than " + MAX_HEADER_BYTES + " bytes";
-                    default -> "the request is not valid HTTP: " + cause.getMessage();
-                };
-                error(ctx, status, what);
-                return;
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (closing) return;
+                if (msg instanceof HttpRequest req) {
+                    request = req;
+                    bodyBytes = 0;
+                    if (!req.decoderResult().isSuccess()) {
+                        invalid(ctx, req.decoderResult().cause());
+                        return;
+                    }
+                    if (HttpUtil.getContentLength(req, 0L) > maxBodyBytes) {
+                        tooLarge(ctx);
+                        return;
+                    }
+                }
+                if (msg instanceof HttpContent part && request != null) {
+                    bodyBytes += part.content().readableBytes();
+                    if (bodyBytes > maxBodyBytes) {
+                        tooLarge(ctx);
+                        return;
+                    }
+                    if (part instanceof LastHttpContent) {
+                        HttpRequest req = request;
+                        request = null;
+                        if (!part.decoderResult().isSuccess()) invalid(ctx, part.decoderResult().cause());
+                        else answer(ctx, req);
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
             }
+        }
+
+        private void invalid(ChannelHandlerContext ctx, Throwable cause) {
+            int status = cause instanceof TooLongHttpLineException ? 414
+                    : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+            String what = switch (status) {
+                case 414 -> "the request line is longer than " + MAX_INITIAL_LINE + " bytes";
+                case 431 -> "the request header is larger than " + MAX_HEADER_BYTES + " bytes";
+                default -> "the request is not valid HTTP: " + cause.getMessage();
+            };
+            error(ctx, status, what);
+        }
+
+        private void tooLarge(ChannelHandlerContext ctx) {
+            error(ctx, 413, "the body is larger than the " + maxBodyBytes
+                    + " bytes allowed (loadBalancing.redirect.http.maxBodyBytes)");
+        }
+
+        private void answer(ChannelHandlerContext ctx, HttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (overCap != null) {
                 metrics.refused("too-many-connections");
                 json(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, HttpErrors.body(503, overCap), "1");
+                closing = true;
                 return;
             }
             HttpVersion version = req.protocolVersion();
@@ -207,28 +272,29 @@ public final class RedirectServer implements AutoCloseable {
                 refuse(ctx, keepAlive, new ClientAnswer.Refusal(400, "bad-request", e.getMessage()));
                 return;
             }
-            boolean assign = uri.path().equals(ASSIGN_PATH);
-            decider.answer(user).whenComplete((answer, failure) -> {
-                if (failure != null) {
-                    LOG.warn("redirect decision failed: {}", failure.getMessage());
-                    answer = new ClientAnswer.Refusal(503, "not-director", "this node cannot decide now: "
-                            + failure.getMessage());
+            ClientAnswer answer;
+            try {
+                answer = decider.answer(user);
+            } catch (RuntimeException failure) {
+                LOG.warn("redirect decision failed: {}", failure.getMessage());
+                answer = new ClientAnswer.Refusal(503, "not-director", "this node cannot decide now: "
+                        + failure.getMessage());
+            }
+            switch (answer) {
+                case ClientAnswer.Redirect r -> {
+                    metrics.redirected(r.member(), r.rule());
+                    if (uri.path().equals(ASSIGN_PATH)) assign(ctx, keepAlive, r);
+                    else redirect(ctx, keepAlive, r, target);
                 }
-                switch (answer) {
-                    case ClientAnswer.Redirect r -> {
-                        metrics.redirected(r.member(), r.rule());
-                        if (assign) assign(ctx, keepAlive, r);
-                        else redirect(ctx, keepAlive, r, target);
-                    }
-                    case ClientAnswer.Refusal f -> refuse(ctx, keepAlive, f);
-                }
-            });
+                case ClientAnswer.Refusal f -> refuse(ctx, keepAlive, f);
+            }
         }
 
         /** A framework-level error ({@link HttpErrors}), answered and the connection closed. */
         private void error(ChannelHandlerContext ctx, int status, String message) {
             metrics.refused(HttpErrors.code(status));
             json(ctx, false, HttpResponseStatus.valueOf(status), HttpErrors.body(status, message), null);
+            closing = true;
         }
 
         private Optional<String> user(QueryStringDecoder uri, String header) {
@@ -245,10 +311,11 @@ public final class RedirectServer implements AutoCloseable {
 
         private void redirect(ChannelHandlerContext ctx, boolean keepAlive, ClientAnswer.Redirect r, String target) {
             FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND,
-                    Unpooled.EMPTY_BUFFER);
-            res.headers().set(HttpHeaderNames.LOCATION, base(r) + target)
+                    Unpooled.EMPTY_BUFFER, TRUSTED_HEADERS, TRUSTED_HEADERS);
+            // The prefix is ASCII and the target passed the decoder (no CR or LF): nothing to validate again.
+            res.headers().set(HttpHeaderNames.LOCATION, locationOf(r, target))
                     .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                    .set(HttpHeaderNames.CONTENT_LENGTH, ZERO);
             write(ctx, keepAlive, res);
         }
 
@@ -266,6 +333,17 @@ public final class RedirectServer implements AutoCloseable {
 
         private String base(ClientAnswer.Redirect r) {
             return scheme + "://" + r.urlHost() + ":" + config.servicePort();
+        }
+
+        /** The Location of a redirect: the member's prefix, made once per host, and the request's path and query. */
+        private CharSequence locationOf(ClientAnswer.Redirect r, String target) {
+            AsciiString prefix = bases.get(r.host());
+            if (prefix == null) {
+                if (bases.size() >= MOST_BASES) bases.clear(); // hosts renamed many times: start over
+                prefix = new AsciiString(base(r));
+                bases.put(r.host(), prefix);
+            }
+            return prefix.concat(target);
         }
 
         @Override

@@ -457,7 +457,7 @@ final class LoadBalancingShell {
         NodeConfig.Redirect r = config.redirect();
         try {
             redirectServer = new RedirectServer(r, new InetSocketAddress(config.clusterAddress(), r.port()),
-                    this::decide, redirectMetrics).start();
+                    this::answer, redirectMetrics).start();
         } catch (RuntimeException e) {
             LOG.error("the redirect service cannot start: {}", e.getMessage());
         }
@@ -467,10 +467,6 @@ final class LoadBalancingShell {
         if (redirectServer == null) return;
         redirectServer.close();
         redirectServer = null;
-    }
-
-    private java.util.concurrent.CompletableFuture<ClientAnswer> decide(Optional<String> user) {
-        return java.util.concurrent.CompletableFuture.completedFuture(answer(user));
     }
 
     // ---------------------------------------------------------------- reading

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +31,7 @@ class RedirectLimitsTest {
         NodeConfig.Redirect d = NodeConfig.Redirect.defaults();
         NodeConfig.Redirect cfg = new NodeConfig.Redirect(true, 0, 8443, null, null, d.userParameter(), d.userHeader(),
                 Duration.ofSeconds(7), http);
-        server = new RedirectServer(cfg, new InetSocketAddress(HOST, 0), user -> CompletableFuture.completedFuture(
-                new ClientAnswer.Redirect("127.0.0.12", "n2", "3")),
+        server = new RedirectServer(cfg, new InetSocketAddress(HOST, 0), user -> new ClientAnswer.Redirect("127.0.0.12", "n2", "3"),
                 new RedirectMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).start();
     }
 
@@ -85,6 +83,31 @@ class RedirectLimitsTest {
         String body = "x".repeat(70 * 1024);
         assertJsonError(connect("127.0.32.3").send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
                 + "\r\n\r\n" + body).answer(), 413);
+    }
+
+    /**
+     * Bodies are not gathered, only counted: a chunked body over the cap is refused as one with a Content-Length is,
+     * and a body under it is skipped, so that the request pipelined after it is answered as a request of its own.
+     */
+    @Test
+    void aBodyIsCountedAndSkippedNotReadAsTheNextRequest() throws Exception {
+        start();
+        String chunk = "x".repeat(40 * 1024);
+        String chunked = Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n";
+        JsonNode j = assertJsonError(connect("127.0.32.6").send("POST /x HTTP/1.1\r\nHost: x\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + chunked + chunked + "0\r\n\r\n").answer(), 413);
+        assertThat(j.get("message").asText()).contains("65536").contains("maxBodyBytes");
+
+        RawHttp c = connect("127.0.32.6");
+        String body = "GET /not-a-request HTTP/1.1\r\n\r\n";
+        c.send("POST /first?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+                + "GET /second HTTP/1.1\r\nHost: x\r\n\r\n");
+        RawHttp.Answer first = c.answer();
+        assertThat(first.status()).isEqualTo(302);
+        assertThat(first.header("location")).isEqualTo("http://127.0.0.12:8443/first?x=1");
+        RawHttp.Answer second = c.answer();
+        assertThat(second.status()).isEqualTo(302);
+        assertThat(second.header("location")).as("the body was not taken for a request").isEqualTo("http://127.0.0.12:8443/second");
     }
 
     @Test

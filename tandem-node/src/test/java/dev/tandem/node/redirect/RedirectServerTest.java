@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -50,7 +49,7 @@ class RedirectServerTest {
     private RedirectServer start(NodeConfig.Redirect config) {
         server = new RedirectServer(config, new InetSocketAddress("127.0.0.1", 0), user -> {
             asked.add(user);
-            return CompletableFuture.completedFuture(next);
+            return next;
         }, new RedirectMetrics(registry)).start();
         return server;
     }
@@ -137,7 +136,9 @@ class RedirectServerTest {
     @Test
     void aFailedDecisionIsA503NotADroppedConnection() throws Exception {
         server = new RedirectServer(plain(8443), new InetSocketAddress("127.0.0.1", 0),
-                user -> CompletableFuture.failedFuture(new IllegalStateException("the node is stopping")),
+                user -> {
+                    throw new IllegalStateException("the node is stopping");
+                },
                 new RedirectMetrics(registry)).start();
         HttpResponse<String> r = get("/");
         assertThat(r.statusCode()).isEqualTo(503);
@@ -225,7 +226,7 @@ class RedirectServerTest {
         NodeConfig.Redirect d = NodeConfig.Redirect.defaults();
         RedirectServer s = new RedirectServer(new NodeConfig.Redirect(true, 0, 443, cert, key, d.userParameter(),
                 d.userHeader(), d.retryAfter()), new InetSocketAddress("127.0.0.1", 0),
-                user -> CompletableFuture.completedFuture(next), new RedirectMetrics(registry));
+                user -> next, new RedirectMetrics(registry));
         org.assertj.core.api.Assertions.assertThatThrownBy(s::start).hasMessageContaining("cert.pem");
     }
 }
