@@ -3,6 +3,8 @@ package dev.tandem.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,19 +25,33 @@ class RealProcessScenariosIT {
         return jar;
     }
 
-    private int run(String... args) {
+    /** What a scenario's run returned, and what it wrote to its error stream. */
+    private record Ran(int code, String said) {}
+
+    private Ran exec(String... args) {
         String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--results";
         all[args.length + 1] = dir.toString();
         all[args.length + 2] = "--jar";
         all[args.length + 3] = jar();
-        return BenchMain.run(all);
+        StringWriter err = new StringWriter();
+        int code = BenchMain.run(new PrintWriter(err, true), all);
+        return new Ran(code, err.toString());
+    }
+
+    /**
+     * Runs the scenario and checks that it ended well; a failure names what the scenario said went wrong (an await
+     * that timed out carries the nodes' last log lines), so that a failed build shows why and not only an exit code.
+     */
+    private void run(String... args) {
+        Ran r = exec(args);
+        assertThat(r.code()).as("exit code of %s; it said: %s", args[0], r.said()).isZero();
     }
 
     @Test
     void pairFailoverMeasuresBothFailuresAndThePrediction() throws Exception {
-        assertThat(run("pair-failover", "--trials", "1", "--profile", "fast", "--sim-trials", "5", "--subnet", "31")).isZero();
+        run("pair-failover", "--trials", "1", "--profile", "fast", "--sim-trials", "5", "--subnet", "31");
         JsonNode r = ResultFiles.read(dir, "pair-failover");
         JsonNode rows = ResultFiles.rows(r, "Failover time");
         assertThat(rows).hasSize(4); // killed and silent, each real and predicted
@@ -49,8 +65,8 @@ class RealProcessScenariosIT {
 
     @Test
     void pairFailoverCanEndWhenTheClusterAddressSendsTheUserToTheBackup() throws Exception {
-        assertThat(run("pair-failover", "--trials", "1", "--profile", "fast", "--failure", "killed", "--probe", "http",
-                "--sim-trials", "5", "--subnet", "37")).isZero();
+        run("pair-failover", "--trials", "1", "--profile", "fast", "--failure", "killed", "--probe", "http",
+                "--sim-trials", "5", "--subnet", "37");
         JsonNode r = ResultFiles.read(dir, "pair-failover");
         assertThat(r.get("parameters").get("probe").asText()).isEqualTo("http");
         assertThat(r.get("raw").get("fast / killed").get(0).asDouble()).as("ms").isPositive();
@@ -58,7 +74,7 @@ class RealProcessScenariosIT {
 
     @Test
     void directorFailoverMeasuresATrial() throws Exception {
-        assertThat(run("director-failover", "--trials", "1", "--profile", "fast", "--subnet", "32")).isZero();
+        run("director-failover", "--trials", "1", "--profile", "fast", "--subnet", "32");
         JsonNode rows = ResultFiles.rows(ResultFiles.read(dir, "director-failover"), "Director failover");
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get(1).asText()).as("the director killed").matches("n[1-3] \\((its pair peer survives|alone in its redundancy group)\\)");
@@ -73,8 +89,8 @@ class RealProcessScenariosIT {
      */
     @Test
     void statefulFailoverLosesNoSessionWithKeep() throws Exception {
-        assertThat(run("stateful-failover", "--clients", "20", "--handover", "both", "--snapshot-sessions", "300",
-                "--subnet", "38")).isZero();
+        run("stateful-failover", "--clients", "20", "--handover", "both", "--snapshot-sessions", "300",
+                "--subnet", "38");
         JsonNode r = ResultFiles.read(dir, "stateful-failover");
         JsonNode rows = ResultFiles.rows(r, "Sessions through failures");
         assertThat(rows).hasSize(8);
@@ -100,7 +116,7 @@ class RealProcessScenariosIT {
 
     @Test
     void footprintReadsStartUpAndMemory() throws Exception {
-        assertThat(run("footprint", "--trials", "1", "--idle", "1", "--members", "3", "--subnet", "33")).isZero();
+        run("footprint", "--trials", "1", "--idle", "1", "--members", "3", "--subnet", "33");
         JsonNode r = ResultFiles.read(dir, "footprint");
         JsonNode idle = ResultFiles.rows(r, "Idle node");
         assertThat(idle).hasSize(4);
@@ -117,8 +133,8 @@ class RealProcessScenariosIT {
 
     @Test
     void protocolCountsTheDirectorsPacketsWithEmulatedMembers() throws Exception {
-        assertThat(run("protocol", "--real-members", "0", "--emulated", "3", "--window", "2", "--settle", "1",
-                "--profile", "fast", "--subnet", "34")).isZero();
+        run("protocol", "--real-members", "0", "--emulated", "3", "--window", "2", "--settle", "1",
+                "--profile", "fast", "--subnet", "34");
         JsonNode r = ResultFiles.read(dir, "protocol");
         JsonNode rows = ResultFiles.rows(r, "Director cost");
         assertThat(rows).hasSize(1);
@@ -132,13 +148,13 @@ class RealProcessScenariosIT {
     @Test
     void redirectRunsOrSaysWhatIsMissing() throws Exception {
         boolean wrk = Files.isExecutable(Path.of("/usr/bin/wrk"));
-        int code = run("redirect", "--members", "1", "--duration", "1", "--connections", "4", "--threads", "1",
+        Ran r = exec("redirect", "--members", "1", "--duration", "1", "--connections", "4", "--threads", "1",
                 "--subnet", "35");
         if (!wrk) {
-            assertThat(code).as("without wrk the scenario says how to install it").isEqualTo(1);
+            assertThat(r.code()).as("without wrk the scenario says how to install it").isEqualTo(1);
             return;
         }
-        assertThat(code).isZero();
+        assertThat(r.code()).as("exit code; it said: %s", r.said()).isZero();
         JsonNode rows = ResultFiles.rows(ResultFiles.read(dir, "redirect"), "Redirects");
         assertThat(rows.size()).isBetween(1, 2);
         for (JsonNode row : rows) {
@@ -148,7 +164,7 @@ class RealProcessScenariosIT {
 
     @Test
     void usersImportsLooksUpAndSendsAFailedNodesUsersToItsBackup() throws Exception {
-        assertThat(run("users", "--users", "400", "--trials", "1", "--sample", "10", "--subnet", "36")).isZero();
+        run("users", "--users", "400", "--trials", "1", "--sample", "10", "--subnet", "36");
         JsonNode r = ResultFiles.read(dir, "users");
         JsonNode stores = ResultFiles.rows(r, "In one process");
         assertThat(stores).hasSize(2); // H2 and PostgreSQL
