@@ -32,6 +32,12 @@ final class Transactions implements AutoCloseable {
      * tries again every second, so a slow AUTO_SERVER hand-over costs nothing a longer wait would save.
      */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** Where the migrations are, V1__...sql to V{@value #LATEST_MIGRATION}__...sql. */
+    static final String MIGRATIONS = "db/migration";
+    /** The newest migration this build carries (a test checks it against {@link #MIGRATIONS}). */
+    static final int LATEST_MIGRATION = 3;
+    /** Flyway's history table, its default name. */
+    private static final String HISTORY = "flyway_schema_history";
 
     static {
         // The pool checks a connection before it lends it only when it has been idle for half a second, unless
@@ -57,7 +63,6 @@ final class Transactions implements AutoCloseable {
     private final Dialect dialect;
     private final String shownUrl;
     private final HikariDataSource ds;
-    private final Flyway flyway;
     private volatile boolean migrated;
     /** Borrows connections for {@link #borrow}: a thread may wait on a stalled store while its writer has given up. */
     private final ExecutorService borrower = Executors.newCachedThreadPool(
@@ -82,29 +87,55 @@ final class Transactions implements AutoCloseable {
         // The store is not a critical dependency: the pool starts even while the store is down.
         cfg.setInitializationFailTimeout(-1);
         this.ds = new HikariDataSource(cfg);
-        this.flyway = Flyway.configure(Transactions.class.getClassLoader()).dataSource(ds)
-                .locations("classpath:db/migration").load();
     }
 
+    /**
+     * Brings the schema to {@link #LATEST_MIGRATION} on first contact. A store already there (every start but a
+     * node's first, or the first after an upgrade) is left as it is without loading Flyway: reading its history
+     * table is one query, where Flyway's start (its classes, a scan of the jar for migrations, a validation) took
+     * about a second of the node's start-up (docs/store.md, Schema).
+     */
     private synchronized void migrate() {
         if (migrated) return;
+        if (appliedVersion().orElse(0) >= LATEST_MIGRATION) {
+            migrated = true;
+            return;
+        }
         try {
-            flyway.migrate();
+            Flyway.configure(Transactions.class.getClassLoader()).dataSource(ds)
+                    .locations("classpath:" + MIGRATIONS).load().migrate();
             migrated = true;
         } catch (RuntimeException e) {
             throw new StoreUnavailable("cannot migrate the schema at " + shownUrl + ": " + firstLine(e), e);
         }
     }
 
-    /** The schema's version as Flyway records it ("none" before the first migration). */
+    /**
+     * The highest schema version Flyway's history table records, when every migration in it succeeded; empty when
+     * the table is missing, holds a failed migration or cannot be read (Flyway then says what is wrong).
+     */
+    private java.util.Optional<Integer> appliedVersion() {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select \"version\", \"success\" from \"" + HISTORY + "\"")) {
+            int highest = 0;
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) return java.util.Optional.empty();
+                String v = rs.getString(1);
+                if (v != null && v.matches("\\d{1,9}")) highest = Math.max(highest, Integer.parseInt(v));
+            }
+            c.rollback();
+            return java.util.Optional.of(highest);
+        } catch (SQLException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The schema's version as Flyway's history table records it ("none" before the first migration). */
     String schemaVersion() {
         if (!migrated) migrate();
-        try {
-            var current = flyway.info().current();
-            return current == null ? "none" : current.getVersion().getVersion();
-        } catch (RuntimeException e) {
-            throw new StoreUnavailable(shownUrl + ": " + firstLine(e), e);
-        }
+        return appliedVersion().filter(v -> v > 0).map(String::valueOf)
+                .orElseThrow(() -> new StoreUnavailable(shownUrl + ": cannot read the schema's version from "
+                        + HISTORY, null));
     }
 
     /** A write: read committed, never tried again (it may have reached the store). */
