@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.core.lb.HostName;
 import dev.tandem.core.lb.IpAddress;
+import dev.tandem.node.HandClock;
 import java.io.ByteArrayOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,28 +107,8 @@ class ReverseDnsTest {
         }
     }
 
-    /** A clock the test moves. */
-    static final class Hand extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     FakeDns dns;
-    Hand clock = new Hand();
+    HandClock clock = new HandClock();
 
     @BeforeEach
     void start() throws Exception {
@@ -158,10 +136,10 @@ class ReverseDnsTest {
         dns.ttl = 20;
         assertThat(r.name(MEMBER)).contains(new HostName("vpn-a.example.com"));
         dns.name.set("vpn-b.example.com");
-        clock.now = clock.now.plusSeconds(19);
+        clock.advance(Duration.ofSeconds(19));
         assertThat(r.name(MEMBER)).contains(new HostName("vpn-a.example.com"));
         assertThat(dns.queries.get()).isEqualTo(1);
-        clock.now = clock.now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertThat(r.name(MEMBER)).contains(new HostName("vpn-b.example.com"));
         assertThat(dns.queries.get()).isEqualTo(2);
     }
@@ -173,7 +151,7 @@ class ReverseDnsTest {
         assertThat(r.name(MEMBER)).isEmpty();
         dns.name.set("vpn-a.example.com");
         assertThat(r.name(MEMBER)).isEmpty();
-        clock.now = clock.now.plus(ReverseDns.NEGATIVE_TTL);
+        clock.advance(ReverseDns.NEGATIVE_TTL);
         assertThat(r.name(MEMBER)).contains(new HostName("vpn-a.example.com"));
     }
 

@@ -18,11 +18,11 @@ import dev.tandem.core.lb.MemberInfo;
 import dev.tandem.core.lb.MemberName;
 import dev.tandem.core.lb.MemberRecord;
 import dev.tandem.core.lb.SessionClass;
+import dev.tandem.node.HandClock;
 import dev.tandem.node.redirect.ClientAnswer;
 import dev.tandem.node.redirect.UserLocator;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -41,25 +41,6 @@ class ClientDeciderTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final MemberName SELF = MemberName.of("d");
 
-    private static final class Ticking extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void sendsEveryClientWhereTheRulesSendItOnThePublishedStateAndTheRedirectsNotCountedYet() {
         for (int size : new int[] {1, 3, 12, 200}) {
@@ -68,7 +49,7 @@ class ClientDeciderTest {
     }
 
     private static void run(int size, Random r) {
-        Ticking clock = new Ticking();
+        HandClock clock = new HandClock(T0);
         ArrayDeque<IpAddress> toLoop = new ArrayDeque<>();
         LbState[] loop = {director(size, r)};
         long[] counted = {0};
@@ -79,20 +60,20 @@ class ClientDeciderTest {
                 case 0, 1 -> { // the loop counts what it was handed so far
                     while (!toLoop.isEmpty()) {
                         loop[0] = LoadBalancer.step(loop[0], new LbEvent.Redirected(toLoop.poll(), SessionClass.SSL),
-                                clock.now).state();
+                                clock.instant()).state();
                         counted[0]++;
                     }
                 }
-                case 2 -> loop[0] = withMembers(loop[0], keepalive(loop[0], r, clock.now)); // a member reports its load
-                case 3 -> clock.now = clock.now.plusMillis(r.nextInt(1500)); // time passes: members may fall silent
-                case 4 -> loop[0] = withMembers(loop[0], leaveOrJoin(loop[0], r, clock.now));
+                case 2 -> loop[0] = withMembers(loop[0], keepalive(loop[0], r, clock.instant())); // a member reports its load
+                case 3 -> clock.advance(Duration.ofMillis(r.nextInt(1500))); // time passes: members may fall silent
+                case 4 -> loop[0] = withMembers(loop[0], leaveOrJoin(loop[0], r, clock.instant()));
                 default -> { }
             }
             published[0] = new ClientDecider.Published(loop[0], counted[0], true);
             // What the loop's state says with the redirects still in flight to it laid over.
             LbState view = loop[0];
-            for (IpAddress m : toLoop) view = LoadBalancer.step(view, new LbEvent.Redirected(m, SessionClass.SSL), clock.now).state();
-            LbDecision expected = LoadBalancer.decide(view, clock.now);
+            for (IpAddress m : toLoop) view = LoadBalancer.step(view, new LbEvent.Redirected(m, SessionClass.SSL), clock.instant()).state();
+            LbDecision expected = LoadBalancer.decide(view, clock.instant());
             ClientAnswer got = decider.answer(Optional.empty(), UserLocator.NONE);
             String what = size + " members, request " + request + ": " + expected.reason();
             if (expected.chosen().isEmpty()) {

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
+import dev.tandem.node.HandClock;
 import dev.tandem.node.config.NodeConfig;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,10 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -40,17 +38,6 @@ class SessionServiceTest {
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final Duration INACTIVE = Duration.ofSeconds(30);
     private static final Duration END = Duration.ofMinutes(5);
-
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
-
-        void advance(Duration d) { now = now.plus(d); }
-    }
 
     /** The node as the service sees it: n1, paired with n2, serving what the test says. */
     static final class FakeHost implements SessionHost {
@@ -72,7 +59,7 @@ class SessionServiceTest {
 
     record Answer(int status, JsonNode json, Optional<String> retryAfter) {}
 
-    private final TestClock clock = new TestClock();
+    private final HandClock clock = new HandClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final FakeHost host = new FakeHost();
     private SessionService service;
     private String base;
