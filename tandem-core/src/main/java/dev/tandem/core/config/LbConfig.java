@@ -113,84 +113,128 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
     // ------------------------------------------------------------- one wither per command
 
     public LbConfig withClusterAddress(NetAddress a) {
-        return new LbConfig(a, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress, privateAddress,
-                nat, participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> d.clusterAddress = a);
     }
 
     public LbConfig withClusterPort(int p) {
         if (p < 1 || p > 65535) throw new Invalid("cluster port", p, "a UDP port from 1 to 65535 (default 9023)");
-        return new LbConfig(clusterAddress, p, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> d.clusterPort = p);
     }
 
     public LbConfig withEncryption(boolean on) {
-        return new LbConfig(clusterAddress, clusterPort, on, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> d.encryption = on);
     }
 
     /** A plain key; replaces a sealed one. Null removes the key. */
     public LbConfig withKey(ClusterKey k) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, k, null, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> {
+            d.key = k;
+            d.sealedKey = null;
+        });
     }
 
     /** An already encrypted key ({@code cluster key 8}); replaces a plain one. */
     public LbConfig withSealedKey(String sealed) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, null, sealed, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> {
+            d.key = null;
+            d.sealedKey = sealed;
+        });
     }
 
     public LbConfig withPriority(int p) {
         if (p < DeviceSettings.MIN_PRIORITY || p > DeviceSettings.MAX_PRIORITY) {
             throw new Invalid("priority", p, "a whole number from 1 to 10 (default 5)");
         }
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, p, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> d.priority = p);
     }
 
     /** {@code interface lbpublic ADDRESS}: the address itself, no interface name. */
     public LbConfig withPublicAddress(IpAddress a) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, a,
-                privateAddress, nat, participate, redirectFqdn, null, privateName, global);
+        return edit(d -> {
+            d.publicAddress = a;
+            d.publicName = null;
+        });
     }
 
     /** {@code interface lbprivate ADDRESS}: the address itself, no interface name. */
     public LbConfig withPrivateAddress(IpAddress a) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress, a,
-                nat, participate, redirectFqdn, publicName, null, global);
+        return edit(d -> {
+            d.privateAddress = a;
+            d.privateName = null;
+        });
     }
 
     /** {@code interface lbpublic NAME}: the named interface, whose address becomes the public address. */
     public LbConfig withPublicName(String name) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, name, privateName, global).resolved();
+        return edit(d -> d.publicName = name).resolved();
     }
 
     /** {@code interface lbprivate NAME}. */
     public LbConfig withPrivateName(String name) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, publicName, name, global).resolved();
+        return edit(d -> d.privateName = name).resolved();
     }
 
     public LbConfig withNat(Nat n) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, n, participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> d.nat = n);
     }
 
     public LbConfig withParticipate(boolean on) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, on, redirectFqdn, publicName, privateName, global);
+        return edit(d -> d.participate = on);
     }
 
     public LbConfig withRedirectFqdn(boolean on) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, on, publicName, privateName, global);
+        return edit(d -> d.redirectFqdn = on);
     }
 
     /** Global-mode settings changed: interfaces named by lbpublic and lbprivate give their addresses again. */
     public LbConfig withGlobal(GlobalConfig g) {
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, publicAddress,
-                privateAddress, nat, participate, redirectFqdn, publicName, privateName, g).resolved();
+        return edit(d -> d.global = g).resolved();
+    }
+
+    /** This section with the fields {@code change} sets changed, through the record's checks again. */
+    private LbConfig edit(java.util.function.Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new LbConfig(d.clusterAddress, d.clusterPort, d.encryption, d.key, d.sealedKey, d.mode, d.priority,
+                d.publicAddress, d.privateAddress, d.nat, d.participate, d.redirectFqdn, d.publicName, d.privateName,
+                d.global);
+    }
+
+    /** The record's fields, for one wither to change. */
+    private static final class Draft {
+        NetAddress clusterAddress;
+        int clusterPort;
+        boolean encryption;
+        ClusterKey key;
+        String sealedKey;
+        final VpnMode mode;
+        int priority;
+        IpAddress publicAddress;
+        IpAddress privateAddress;
+        Nat nat;
+        boolean participate;
+        boolean redirectFqdn;
+        String publicName;
+        String privateName;
+        GlobalConfig global;
+
+        Draft(LbConfig c) {
+            clusterAddress = c.clusterAddress;
+            clusterPort = c.clusterPort;
+            encryption = c.encryption;
+            key = c.key;
+            sealedKey = c.sealedKey;
+            mode = c.mode;
+            priority = c.priority;
+            publicAddress = c.publicAddress;
+            privateAddress = c.privateAddress;
+            nat = c.nat;
+            participate = c.participate;
+            redirectFqdn = c.redirectFqdn;
+            publicName = c.publicName;
+            privateName = c.privateName;
+            global = c.global;
+        }
     }
 
     /** The addresses of the interfaces named by lbpublic and lbprivate; null when the name has no address (yet). */
@@ -199,8 +243,10 @@ public record LbConfig(NetAddress clusterAddress, int clusterPort, boolean encry
                 : global.byName(publicName).flatMap(GlobalConfig.NamedInterface::address).orElse(null);
         IpAddress priv = privateName == null ? privateAddress
                 : global.byName(privateName).flatMap(GlobalConfig.NamedInterface::address).orElse(null);
-        return new LbConfig(clusterAddress, clusterPort, encryption, key, sealedKey, mode, priority, pub, priv, nat,
-                participate, redirectFqdn, publicName, privateName, global);
+        return edit(d -> {
+            d.publicAddress = pub;
+            d.privateAddress = priv;
+        });
     }
 
     /** The named interface the public address is on: by its name, or the one holding the address. */
