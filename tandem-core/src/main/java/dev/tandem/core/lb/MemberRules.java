@@ -56,6 +56,10 @@ final class MemberRules {
      */
     void refused(dev.tandem.core.NodeId node) {
         if (!node.equals(w.directorNode)) return;
+        // A director that is a redundancy pair (the member named after its group, not after a node) is not lost with
+        // the node that spoke for it: the pair's other node takes the role over (decision 0037) and greets this
+        // member. Its refusals end nothing; the specification's resends still do if the whole pair is gone.
+        if (!w.director.value().equals(node.value())) return;
         KeepaliveState k = w.keepalive;
         int refusals = k.refusals() + 1;
         if (refusals >= REFUSALS_TO_ELECT) {

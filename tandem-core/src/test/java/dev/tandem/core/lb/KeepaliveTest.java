@@ -197,4 +197,28 @@ class KeepaliveTest {
         c.apply(id("m"), new LbEvent.Refused(id("d")));
         assertThat(c.state("m").director()).isNotEqualTo(MemberName.of("d"));
     }
+
+    /**
+     * Decision 0083, second part: a director that is a redundancy pair speaking as one member (named after its group)
+     * is not replaced on refusals from the node that spoke for it, whose pair's other node takes the role over; the
+     * member elects only when the specification's resends run out, as when the whole pair is gone.
+     */
+    @Test
+    void refusalsFromTheNodeSpeakingForAPairsMemberDoNotElect() {
+        LbCluster c = new LbCluster();
+        c.add("n1", "g1", LbCluster.device("10.0.0.1", 9), c.group);
+        c.add("m", "10.0.0.2", 5);
+        c.start("n1");
+        c.start("m");
+        c.runUntil(5);
+        assertThat(c.state("m").director()).isEqualTo(MemberName.of("g1"));
+
+        c.crash("n1");
+        c.runFor(Duration.ofMillis(1500)); // a keepalive is outstanding
+        for (int i = 0; i < 5; i++) c.apply(id("m"), new LbEvent.Refused(id("n1")));
+        assertThat(c.phase("m")).as("refusals from a pair's speaker end nothing").isEqualTo(LbPhase.MEMBER);
+        assertThat(c.state("m").director()).isEqualTo(MemberName.of("g1"));
+        c.runFor(Duration.ofSeconds(30)); // nobody took the role over: the resends run out
+        assertThat(c.state("m").director()).isNotEqualTo(MemberName.of("g1"));
+    }
 }
