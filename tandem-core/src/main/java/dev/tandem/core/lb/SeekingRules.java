@@ -104,7 +104,9 @@ final class SeekingRules {
         w.director = h.member();
         w.directorNode = h.from();
         if (newDirector) w.version = 0;
-        w.term = Math.max(w.term, h.term());
+        // The director's term, even when this node's own is newer (it directed for a while and yielded): pushes are
+        // ordered by the director's term, and one kept higher would make this member ignore every push for good.
+        w.term = h.term();
         w.send(h.from(), w.helloResponse());
         w.putSelf();
         clearSeeking();

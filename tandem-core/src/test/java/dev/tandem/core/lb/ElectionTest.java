@@ -127,6 +127,37 @@ class ElectionTest {
         assertThat(c.state("w1").members()).hasSize(5);
     }
 
+    /**
+     * A member cut off from its director elects itself in a newer term; when the network heals it yields to the director,
+     * which ranks higher but is still in the older term. The member follows that director's term from the handshake
+     * on, or it would ignore every topology push of the director for good (their term looks older than its own).
+     */
+    @Test
+    void aMemberThatYieldsTakesItsDirectorsTermAndFollowsItsPushes() {
+        LbCluster c = new LbCluster();
+        c.add("d", "10.0.0.1", 9);
+        c.add("m", "10.0.0.2", 5);
+        c.start("d");
+        c.start("m");
+        c.runUntil(5);
+        assertThat(c.settledUnder("d")).isTrue();
+        long directorsTerm = c.state("d").term();
+
+        c.link = (a, b) -> false;
+        c.runUntil(40);
+        assertThat(c.state("m").isDirector()).as("m elected itself while cut off").isTrue();
+        assertThat(c.state("m").term()).isGreaterThan(directorsTerm);
+
+        c.link = (a, b) -> true;
+        c.runUntil(50);
+        assertThat(c.settledUnder("d")).isTrue();
+        assertThat(c.state("m").term()).isEqualTo(c.state("d").term());
+        c.load("d", Load.of(SessionClass.SSL, 7, 100));
+        c.runUntil(55);
+        assertThat(c.state("m").members().get(MemberName.of("d")).load()).as("d's push reached m")
+                .isEqualTo(Load.of(SessionClass.SSL, 7, 100));
+    }
+
     /** The same rule when the lower-ranked director hears first, and for the specification's duplicate-address alarm. */
     @Test
     void addressConflictMakesTheDirectorsMeetAtOnce() {
