@@ -69,9 +69,15 @@ class LoadBalancingPropertiesTest {
         List<NodeId> directors = sim.lb().directors();
         assertThat(directors).as("one director\n%s", story).hasSize(1);
         assertThat(sim.lb().addressHolders()).as("the director alone holds the address\n%s", story).isEqualTo(directors);
+        dev.tandem.core.lb.LbState director = sim.lb().state(directors.get(0).value());
         for (NodeId id : ids) {
             if (!id.equals(directors.get(0))) {
-                assertThat(sim.lb().state(id.value()).phase()).as("%s follows\n%s", id, story).isEqualTo(LbPhase.MEMBER);
+                dev.tandem.core.lb.LbState s = sim.lb().state(id.value());
+                assertThat(s.phase()).as("%s follows\n%s", id, story).isEqualTo(LbPhase.MEMBER);
+                // It hears the director's pushes: same term, and the same members as the director knows.
+                assertThat(s.term()).as("%s in the director's term\n%s", id, story).isEqualTo(director.term());
+                assertThat(s.members().keySet()).as("%s knows the director's members\n%s", id, story)
+                        .isEqualTo(director.members().keySet());
             }
         }
         // The spread: from empty members, clients arriving one after another keep every load within one point

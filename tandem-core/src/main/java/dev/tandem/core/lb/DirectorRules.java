@@ -85,7 +85,9 @@ final class DirectorRules {
         Load load = old == null ? Load.NONE : old.load();
         w.members.put(info.name(), new MemberRecord(info, from, load, w.now, joined));
         boolean wasJoined = old != null && old.joined() && sameSpeaker;
-        if (joined != wasJoined || (old != null && !old.info().equals(info))) w.pushNow = true;
+        // A completed handshake always gets the topology: a member that restarted at once comes back with nothing,
+        // though nothing changed here.
+        if (handshakeDone || joined != wasJoined || (old != null && !old.info().equals(info))) w.pushNow = true;
     }
 
     private void keepalive(LbMessage.KeepaliveRequest k) {

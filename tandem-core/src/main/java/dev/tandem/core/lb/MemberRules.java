@@ -93,9 +93,12 @@ final class MemberRules {
             case LbMessage.KeepaliveResponse r when r.member().equals(w.director) -> answered(r);
             case LbMessage.TopologyPush p when p.member().equals(w.director) -> pushed(p);
             case LbMessage.HelloRequest h when h.director() && h.member().equals(w.director) -> {
-                // The director asks for the handshake again (it lost us, or its pair's other node now speaks).
+                // The director asks for the handshake again (it lost us, restarted, or its pair's other node now
+                // speaks). Its pushes start over from here: a director that restarted counts its terms and versions
+                // again from the start, and pushes ordered below what this member saw before would be ignored for good.
                 w.directorNode = h.from();
-                w.term = Math.max(w.term, h.term());
+                w.term = h.term();
+                w.version = 0;
                 w.send(h.from(), w.helloResponse());
                 w.keepalive = KeepaliveState.startingAt(w.keepalive.seq(), w.now);
             }

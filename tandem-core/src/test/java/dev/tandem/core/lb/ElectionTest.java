@@ -158,6 +158,43 @@ class ElectionTest {
                 .isEqualTo(Load.of(SessionClass.SSL, 7, 100));
     }
 
+    /**
+     * Two restarts the director's database did not notice: a member back at once (its handshake changes nothing
+     * there) still gets the topology, and members of a director that restarted at once (its terms and versions
+     * counted again from the start) follow its pushes from the handshake it asks for (simulator seeds 4485, 1251).
+     */
+    @Test
+    void restartsAtOnceOfAMemberOrOfTheDirectorLeaveEveryViewWhole() {
+        LbCluster c = new LbCluster();
+        c.add("d", "10.0.0.1", 9);
+        c.add("m", "10.0.0.2", 5);
+        c.add("k", "10.0.0.3", 4);
+        for (String n : List.of("d", "m", "k")) c.start(n);
+        c.runUntil(10);
+        assertThat(c.settledUnder("d")).isTrue();
+        c.load("d", Load.of(SessionClass.SSL, 3, 100)); // versions move on
+        c.runUntil(15);
+
+        c.crash("m");
+        c.add("m", "10.0.0.2", 5); // back with nothing: a new process
+        c.start("m");
+        c.runUntil(25);
+        assertThat(c.state("m").members().keySet()).as("m back at once knows the group")
+                .isEqualTo(c.state("d").members().keySet());
+
+        c.crash("d");
+        c.add("d", "10.0.0.1", 9);
+        c.start("d");
+        c.runUntil(40);
+        assertThat(c.settledUnder("d")).isTrue();
+        c.load("d", Load.of(SessionClass.SSL, 9, 100));
+        c.runUntil(45);
+        for (String n : List.of("m", "k")) {
+            assertThat(c.state(n).members().get(MemberName.of("d")).load()).as("%s follows the restarted director", n)
+                    .isEqualTo(Load.of(SessionClass.SSL, 9, 100));
+        }
+    }
+
     /** The same rule when the lower-ranked director hears first, and for the specification's duplicate-address alarm. */
     @Test
     void addressConflictMakesTheDirectorsMeetAtOnce() {
