@@ -121,9 +121,11 @@ class ClientKeepsItsSessionTest {
         director = new FakeDirector();
         director.chooser = () -> new FakeDirector.Member("n1", URI.create("http://" + SA + ":" + sessions));
         List<ClientState> seen = new CopyOnWriteArrayList<>();
-        // Re-login limits of 30 to 60 s: a client that lost its session could not be back within this test.
+        // Re-login limits of 30 to 60 s: a client that lost its session could not be back within this test. Requests
+        // wait up to 2 s: the first login of these cold in-process nodes took over 500 ms on a busy 2-core machine, and
+        // a login that times out is a lost one (the client waits the re-login limits before the next).
         client = TandemClient.builder(director.url()).user("alice").reloginLimits(Duration.ofSeconds(30), Duration.ofSeconds(60))
-                .random(new SplittableRandom(5)).requestTimeout(Duration.ofMillis(500))
+                .random(new SplittableRandom(5)).requestTimeout(Duration.ofSeconds(2))
                 .listener((c, s) -> seen.add(s)).build().start();
         awaitAnsweredBy(client, "n1");
         String session = client.session().orElseThrow().session();
