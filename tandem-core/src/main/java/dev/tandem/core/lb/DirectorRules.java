@@ -104,7 +104,8 @@ final class DirectorRules {
 
     /** Loads reach the members at most once per keepalive interval, however many change. */
     void loadChanged() {
-        if (w.pushDue == null) w.pushDue = w.in(w.timing.loadPushInterval());
+        java.time.Instant soon = w.in(w.timing.loadPushInterval());
+        if (w.pushDue == null || soon.isBefore(w.pushDue)) w.pushDue = soon;
     }
 
     /** Drops members silent for memberLostAfter; the director itself is never dropped. */

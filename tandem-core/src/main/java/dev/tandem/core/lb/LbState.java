@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * @param hellosSent    Hello requests sent to the target (or to the cluster address while discovering)
  * @param helloDue      when the next Hello (or the verdict on the target) is due
  * @param discoveryEnds while discovering: when the node elects if no director answered
- * @param pushDue       director: when changed loads are pushed, or null when nothing waits
+ * @param pushDue       director: when the topology is pushed next (changed loads, or the refresh two announcement
+ *                      intervals after the last push), or null when nothing waits
  * @param announceDue   director: the next announcement to the group
  * @param warned        peers already reported for differing settings in this run
  * @param timers        the deadlines the shell holds for this machine, by name

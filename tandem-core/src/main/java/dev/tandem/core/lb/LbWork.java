@@ -187,10 +187,14 @@ final class LbWork {
         return new Transition<>(next, effects);
     }
 
-    /** The director's topology, to every member whose handshake is done. */
+    /**
+     * The director's topology, to every member whose handshake is done. The next push is due two announcement
+     * intervals later at the latest, whether anything changed or not: pushes go over UDP, and a member that lost one
+     * in a group where nothing changes (no load moves) would otherwise keep a stale list for good.
+     */
     private void push() {
         version++;
-        pushDue = null;
+        pushDue = in(timing.announceInterval().multipliedBy(2));
         Topology topology = LbState.topologyOf(term, version, director, members.values());
         LbMessage.TopologyPush push = new LbMessage.TopologyPush(self, member, topology);
         for (MemberRecord r : members.values()) {

@@ -195,6 +195,30 @@ class ElectionTest {
         }
     }
 
+    /**
+     * Pushes go over UDP: a member that lost one in a group where nothing changes gets the topology again within two
+     * announcement intervals (simulator seed 447554).
+     */
+    @Test
+    void aLostPushIsMadeGoodByTheNextRefresh() {
+        LbCluster c = new LbCluster();
+        c.add("d", "10.0.0.1", 9);
+        c.add("m", "10.0.0.2", 5);
+        c.start("d");
+        c.start("m");
+        c.runUntil(10);
+        assertThat(c.settledUnder("d")).isTrue();
+        c.drop = s -> s.message() instanceof LbMessage.TopologyPush && s.to().equals(id("m"));
+        c.load("d", Load.of(SessionClass.SSL, 4, 100));
+        c.runUntil(12);
+        assertThat(c.state("m").members().get(MemberName.of("d")).load()).as("the push was lost")
+                .isNotEqualTo(Load.of(SessionClass.SSL, 4, 100));
+        c.drop = s -> false;
+        c.runUntil(12 + 2 * c.state("d").timing().announceInterval().toSeconds());
+        assertThat(c.state("m").members().get(MemberName.of("d")).load()).as("the refresh brought it")
+                .isEqualTo(Load.of(SessionClass.SSL, 4, 100));
+    }
+
     /** The same rule when the lower-ranked director hears first, and for the specification's duplicate-address alarm. */
     @Test
     void addressConflictMakesTheDirectorsMeetAtOnce() {
