@@ -33,8 +33,8 @@ public final class BenchMain implements Runnable {
     }
 
     /**
-     * Runs a benchmark command; its errors go to {@code err} as well as to standard error (null: only there), so that
-     * a test can say why a scenario failed in its own failure message.
+     * Runs a benchmark command; its errors go to {@code err} instead of standard error (null: there), so that a test
+     * can say why a scenario failed in its own failure message.
      */
     public static int run(java.io.PrintWriter err, String... args) {
         commandLine = "./tandem bench " + Arrays.stream(withoutLocalPaths(args))
@@ -51,36 +51,8 @@ public final class BenchMain implements Runnable {
             c.getErr().println("tandem bench: " + ex.getMessage());
             return ex instanceof IllegalArgumentException ? 2 : 1;
         });
-        if (err != null) cli.setErr(new java.io.PrintWriter(new TeeWriter(err, cli.getErr()), true));
+        if (err != null) cli.setErr(err);
         return cli.execute(args);
-    }
-
-    /** Writes to both writers. */
-    private static final class TeeWriter extends java.io.Writer {
-        private final java.io.Writer a;
-        private final java.io.Writer b;
-
-        TeeWriter(java.io.Writer a, java.io.Writer b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(char[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
-
-        @Override
-        public void flush() throws java.io.IOException {
-            a.flush();
-            b.flush();
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            flush();
-        }
     }
 
     /**
