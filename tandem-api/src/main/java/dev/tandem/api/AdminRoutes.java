@@ -118,7 +118,30 @@ public final class AdminRoutes {
             new Route("DELETE", "/api/v1/users/{id}", "Removes a user.", List.of(), Body.NONE, 200,
                     of(Removed.class), List.of(404)),
             new Route("POST", "/api/v1/users/{id}/move", "Moves a user to another group or home.", List.of(),
-                    of(UsersAnswers.Move.class), 200, of(User.class), List.of(400, 404)));
+                    of(UsersAnswers.Move.class), 200, of(User.class), List.of(400, 404)),
+            new Route("GET", "/", "The web console's page (docs/console.md).", List.of(), Body.NONE, 200,
+                    Body.text("text/html"), NONE),
+            new Route("GET", "/console/console.js", "The console's script.", List.of(), Body.NONE, 200,
+                    Body.text("text/javascript"), NONE),
+            new Route("GET", "/console/console.css", "The console's style sheet.", List.of(), Body.NONE, 200,
+                    Body.text("text/css"), NONE),
+            new Route("GET", "/console/icon.svg", "The console's icon.", List.of(), Body.NONE, 200,
+                    Body.text("image/svg+xml"), NONE),
+            new Route("POST", "/console/login", "Signs an operator in: sets the session cookie, answers the CSRF"
+                    + " token.", List.of(), of(ConsoleAnswers.Login.class), 200, of(ConsoleAnswers.Session.class),
+                    List.of(400, 401, 429)),
+            new Route("POST", "/console/logout", "Signs the browser's operator out.", List.of(), Body.NONE, 200,
+                    of(ConsoleAnswers.SignedOut.class), List.of(401, 403)),
+            get("/api/v1/session", "Who is signed in, with which role and CSRF token.",
+                    of(ConsoleAnswers.Session.class)),
+            get("/api/v1/operators", "The console's operators, by name.", listOf(ConsoleAnswers.Operator.class)),
+            new Route("POST", "/api/v1/operators", "Adds an operator (admin only).", List.of(),
+                    of(ConsoleAnswers.NewOperator.class), 201, of(ConsoleAnswers.Operator.class), List.of(400, 409)),
+            new Route("DELETE", "/api/v1/operators/{name}", "Removes an operator (admin only; never the last admin).",
+                    List.of(), Body.NONE, 200, of(ConsoleAnswers.OperatorRemoved.class), List.of(404, 409)),
+            new Route("PUT", "/api/v1/operators/{name}/password", "Sets an operator's password (admin only).",
+                    List.of(), of(ConsoleAnswers.Password.class), 200, of(ConsoleAnswers.Operator.class),
+                    List.of(400, 404)));
 
     /** {@code POST /api/v1/cluster/groups/{name}/ha}. */
     public record HaSwitch(boolean enabled) {}

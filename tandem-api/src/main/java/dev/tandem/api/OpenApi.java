@@ -43,7 +43,9 @@ public final class OpenApi {
         doc.put("paths", paths);
         schema(ApiError.class);
         doc.put("components", Map.of("schemas", schemas, "securitySchemes",
-                Map.of("bearer", Map.of("type", "http", "scheme", "bearer"))));
+                Map.of("bearer", Map.of("type", "http", "scheme", "bearer"),
+                        // docs/console.md: a browser signed in to the console; changes also carry X-CSRF-Token.
+                        "session", Map.of("type", "apiKey", "in", "cookie", "name", "tandem_session"))));
         return doc;
     }
 
@@ -70,6 +72,8 @@ public final class OpenApi {
         responses.put(Integer.toString(r.status()), ok);
         List<Integer> errors = new ArrayList<>(r.errors());
         if (r.authenticated()) errors.addAll(List.of(401, 429));
+        // A console session's change without its CSRF token, or by a read-only operator (docs/console.md).
+        if (r.authenticated() && !r.method().equals("GET")) errors.add(403);
         errors.add(500);
         errors.add(503);
         Map<String, Object> error = Map.of("description", "refused: the message says what is wrong and what is allowed",
@@ -78,7 +82,7 @@ public final class OpenApi {
         r.others().forEach((status, body) -> responses.put(Integer.toString(status),
                 Map.of("description", "answered, not done", "content", content(body))));
         op.put("responses", responses);
-        if (r.authenticated()) op.put("security", List.of(Map.of("bearer", List.of())));
+        if (r.authenticated()) op.put("security", List.of(Map.of("bearer", List.of()), Map.of("session", List.of())));
         return op;
     }
 

@@ -37,12 +37,18 @@ public final class RedundancyAnswers {
      *                             without session replication, and for the peer
      * @param heartbeatPaths       the peer: each heartbeat path to it and whether it works now; null for the node
      *                             answering
+     * @param actions              the actions the specification allows on this node now (Failover, Fallback,
+     *                             Recover), by their display names: what the console enables
      */
     public record GroupNode(String id, String address, @Nullable String serviceAddress,
                             @Nullable String serviceAddressHolder, String state, String reason, @Nullable String detail,
                             @Nullable Integer protocol, @Nullable String software, @Nullable Boolean compatible,
                             boolean alive, boolean healthy, String seenBy, @Nullable Boolean standbyReady,
-                            @Nullable List<HeartbeatPath> heartbeatPaths) {}
+                            @Nullable List<HeartbeatPath> heartbeatPaths, List<String> actions) {
+        public GroupNode {
+            actions = actions == null ? List.of() : List.copyOf(actions);
+        }
+    }
 
     /**
      * One heartbeat path to the peer (docs/redundancy.md, Heartbeat paths).

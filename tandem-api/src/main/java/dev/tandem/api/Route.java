@@ -14,7 +14,8 @@ import java.util.Map;
  * @param request the body it takes
  * @param status  the status of a success
  * @param answer  the body of a success
- * @param errors  the statuses of its refusals, besides 401 and 429 (authentication) and 500, 503
+ * @param errors  the statuses of its refusals, besides 401 and 429 (authentication), 403 for a change (a console
+ *                session without its CSRF token, or a read-only operator), and 500, 503
  * @param others  statuses whose body is not an {@link ApiError}: a refused action says so in its own answer
  */
 public record Route(String method, String path, String summary, List<String> query, Body request, int status,

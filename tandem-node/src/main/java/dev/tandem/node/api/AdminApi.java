@@ -72,6 +72,7 @@ public final class AdminApi implements AutoCloseable {
     private final HttpClient http;
     private final String scheme;
     private final Javalin app;
+    private final ConsoleApi console;
 
     public AdminApi(TandemNode node) throws IOException {
         this.node = node;
@@ -89,6 +90,7 @@ public final class AdminApi implements AutoCloseable {
         this.http = peer.build();
         this.scheme = tls == null ? "http" : "https";
         javax.net.ssl.SSLContext https = serverTls;
+        this.console = new ConsoleApi(node, tls != null);
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             // HTTPS only: no plain connector at all, so the bearer token never crosses the network in clear.
@@ -99,6 +101,11 @@ public final class AdminApi implements AutoCloseable {
             // Every body is capped (admin.http.maxBodyBytes); the user import reads its own stream under
             // admin.maxImportBytes (docs/node.md, HTTP limits).
             JettyLimits.install(cfg, admin.http(), "admin API");
+            cfg.routes.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Referrer-Policy", "no-referrer");
+                ctx.header("X-Frame-Options", "DENY");
+            });
             cfg.routes.before("/api/*", this::authenticate);
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(node.metrics().scrape()));
@@ -131,6 +138,7 @@ public final class AdminApi implements AutoCloseable {
                 client.onClose(cancel);
             });
             new ClusterApi(node).register(cfg.routes);
+            console.register(cfg.routes);
             cfg.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getStatus() == 413
                     ? tooLarge(admin.http().maxBodyBytes(), "admin.http.maxBodyBytes") : e.getMessage()));
@@ -179,12 +187,20 @@ public final class AdminApi implements AutoCloseable {
      * are answered more and more slowly ({@link AuthFailures}).
      */
     private void authenticate(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        String h = ctx.header("Authorization");
+        String session = ctx.cookie(ConsoleApi.COOKIE);
+        if (h == null && session != null) {
+            // A browser signed in to the console (docs/console.md): its operator's role decides what it may do.
+            console.authenticate(ctx, session);
+            return;
+        }
         if (token == null) throw new ApiError(401, "the admin API has no token configured (admin.tokenFile)");
         String client = ctx.req().getRemoteAddr();
-        String h = ctx.header("Authorization");
         if (h == null || h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
             LOG.warn("admin API: no bearer token from {} on {} {}", client, ctx.method(), ctx.path());
-            throw new ApiError(401, "missing bearer token: send 'Authorization: Bearer <token>'");
+            throw new ApiError(401, "missing bearer token: send 'Authorization: Bearer <token>', or sign in to the"
+                    + " console");
         }
         if (MessageDigest.isEqual(h.substring(7).strip().getBytes(StandardCharsets.UTF_8), token)) {
             authFailures.succeeded(client);
@@ -235,13 +251,19 @@ public final class AdminApi implements AutoCloseable {
 
     private RedundancyAnswers.Group groupView() {
         RmState s = node.snapshot();
-        List<RedundancyAnswers.GroupNode> nodes = new ArrayList<>();
         List<Actions.NodeView> views = new ArrayList<>();
         for (NodeId id : s.group().nodes()) {
+            views.add(id.equals(s.self()) ? new Actions.NodeView(id, s.state(), s.running(), s.healthy())
+                    : new Actions.NodeView(id, s.peer().state(), s.peer().alive(), s.peer().healthy()));
+        }
+        List<RedundancyAnswers.GroupNode> nodes = new ArrayList<>();
+        for (Actions.NodeView view : views) {
+            NodeId id = view.id();
             // docs/redundancy.md, Service addresses: where the address is now, as this node knows it.
             String serviceAddress = node.serviceAddressOf(id).orElse(null);
             String holder = serviceAddress == null ? null
                     : ServiceAddresses.holderAsSeenBy(s, id).map(NodeId::value).orElse(null);
+            List<String> actions = nodeActions(s.group().highAvailability(), view, views);
             if (id.equals(s.self())) {
                 // docs/redundancy.md, Versions: what Unknown disagrees on, naming both versions; null otherwise.
                 // docs/session-service.md, Stateful failover: standbyReady is null without replication.
@@ -249,8 +271,7 @@ public final class AdminApi implements AutoCloseable {
                         s.state().display(), s.reason().display(), RecoveryManager.detail(s).orElse(null),
                         s.versions().protocol(), s.versions().software(), null, s.running(), s.healthy(),
                         s.self().value(), node.sessions().flatMap(SessionService::replication)
-                                .map(FailoverAnswers.Replication::standbyReady).orElse(null), null));
-                views.add(new Actions.NodeView(id, s.state(), s.running(), s.healthy()));
+                                .map(FailoverAnswers.Replication::standbyReady).orElse(null), null, actions));
             } else {
                 boolean alive = s.peer().alive();
                 // As the peer last sent them: null before it is heard; software "" from a build that sends none.
@@ -260,13 +281,22 @@ public final class AdminApi implements AutoCloseable {
                         alive ? s.peer().state().display() : "Unknown", alive ? s.peer().reason().display() : "",
                         null, v == null ? null : v.protocol(), v == null ? null : v.software(),
                         v == null ? null : !s.peer().incompatibleWith(s.versions()), alive,
-                        alive && s.peer().healthy(), s.self().value(), null, node.heartbeatPaths()));
-                views.add(new Actions.NodeView(id, s.peer().state(), alive, s.peer().healthy()));
+                        alive && s.peer().healthy(), s.self().value(), null, node.heartbeatPaths(), actions));
             }
         }
         return new RedundancyAnswers.Group(s.group().name(), s.group().description(), s.group().highAvailability(),
                 nodes, Actions.available(s.group().highAvailability(), views).stream()
                         .map(AdminAction::display).sorted().toList());
+    }
+
+    /** The actions the specification allows on {@code target} now, as {@link #action} would accept them. */
+    private static List<String> nodeActions(boolean ha, Actions.NodeView target, List<Actions.NodeView> views) {
+        java.util.Optional<Actions.NodeView> peer = views.stream().filter(v -> !v.id().equals(target.id())).findFirst();
+        List<String> out = new ArrayList<>();
+        for (AdminAction a : AdminAction.values()) {
+            if (Actions.refusal(a, ha, target, peer).isEmpty()) out.add(a.display());
+        }
+        return out;
     }
 
     private String address(NodeId id) {
@@ -295,6 +325,12 @@ public final class AdminApi implements AutoCloseable {
             return;
         }
         Effect.AdminResult r = node.admin(action).get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (node.store().reachable()) {
+            // Who pressed the button, in the audit log beside the settings' changes (docs/console.md).
+            node.store().store().audit(new dev.tandem.node.store.ClusterStore.Action(ClusterApi.who(ctx),
+                    action.display().toLowerCase(java.util.Locale.ROOT), s.group().name() + "/" + id.value()),
+                    r.accepted() ? "ok: " + r.message() : "refused: " + r.message());
+        }
         ctx.status(r.accepted() ? HttpStatus.ACCEPTED : HttpStatus.CONFLICT);
         ctx.json(new RedundancyAnswers.ActionAnswer(r.accepted(), r.message()));
     }
@@ -306,7 +342,8 @@ public final class AdminApi implements AutoCloseable {
                 + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
                 .header("Authorization", "Bearer " + new String(token, StandardCharsets.UTF_8))
-                .header(FORWARDED, node.config().id()).POST(HttpRequest.BodyPublishers.noBody()).build();
+                .header(FORWARDED, node.config().id()).header(ClusterApi.ACTOR, ClusterApi.who(ctx))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             ctx.status(r.statusCode()).contentType("application/json").result(r.body());

@@ -80,7 +80,10 @@ final class ClusterApi {
         ctx.status(status).json(ApiError.of(status, message));
     }
 
+    /** Who acts, for the audit log: the console's signed-in operator, else what the bearer token's caller says. */
     static String who(Context ctx) {
+        String operator = ctx.attribute(ConsoleApi.OPERATOR);
+        if (operator != null) return operator;
         String a = ctx.header(ACTOR);
         if (a == null || a.isBlank()) return "api";
         return a.strip().replaceAll("[^A-Za-z0-9_.:@-]", "_");

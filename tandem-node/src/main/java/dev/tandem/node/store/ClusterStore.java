@@ -19,6 +19,31 @@ public interface ClusterStore extends AutoCloseable {
     /** Who did what to which target, for the audit log. */
     record Action(String who, String action, String target) {}
 
+    /**
+     * An operator of the web console (docs/console.md).
+     *
+     * @param role         {@value #ADMIN} or {@value #READ_ONLY}
+     * @param passwordHash the password's Argon2id hash in the PHC string format
+     */
+    record Operator(String name, String role, String passwordHash, Instant created) {
+        public static final String ADMIN = "admin";
+        public static final String READ_ONLY = "read-only";
+    }
+
+    /** Every operator, by name. */
+    List<Operator> operators();
+
+    Optional<Operator> operator(String name);
+
+    /** Adds an operator (audited); {@link AdminRefused} when the name is taken. */
+    void addOperator(Action action, Operator operator);
+
+    /** Removes an operator (audited); refused for the last admin, {@code UserAdmin.NotFound} for no such name. */
+    void removeOperator(Action action, String name);
+
+    /** Replaces an operator's password hash (audited). */
+    void operatorPassword(Action action, String name, String passwordHash);
+
     /** "h2" or "postgresql". */
     String kind();
 

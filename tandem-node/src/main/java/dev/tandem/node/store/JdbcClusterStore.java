@@ -31,6 +31,7 @@ public final class JdbcClusterStore implements ClusterStore {
     private final UserRepository users;
     private final AuditRepository audit;
     private final StatusRepository status;
+    private final OperatorRepository operators;
     /** PostgreSQL only: the connection that LISTENs for other nodes' writes. */
     private Connection listener;
 
@@ -44,6 +45,7 @@ public final class JdbcClusterStore implements ClusterStore {
         this.users = new UserRepository(tx, dialect);
         this.audit = new AuditRepository(tx);
         this.status = new StatusRepository(tx, dialect);
+        this.operators = new OperatorRepository(tx);
     }
 
     /** Opens the store; it need not be reachable yet (the schema is migrated on first contact). */
@@ -104,6 +106,31 @@ public final class JdbcClusterStore implements ClusterStore {
     @Override
     public void audit(Action action, String result) {
         audit.audit(action, result);
+    }
+
+    @Override
+    public List<Operator> operators() {
+        return operators.all();
+    }
+
+    @Override
+    public Optional<Operator> operator(String name) {
+        return operators.find(name);
+    }
+
+    @Override
+    public void addOperator(Action action, Operator operator) {
+        operators.add(action, operator);
+    }
+
+    @Override
+    public void removeOperator(Action action, String name) {
+        operators.remove(action, name);
+    }
+
+    @Override
+    public void operatorPassword(Action action, String name, String passwordHash) {
+        operators.password(action, name, passwordHash);
     }
 
     @Override

@@ -63,7 +63,7 @@ abstract class StoreContractTest {
         assertThat(s.groups()).isEmpty();
         assertThat(s.mode().display()).isEqualTo("balanced"); // the specification ([RG-ASSIGN]): Balanced is the default
         assertThat(s.serviceParameters().keepAliveInterval()).hasSeconds(15);
-        assertThat(store.schemaVersion()).isEqualTo("3");
+        assertThat(store.schemaVersion()).isEqualTo("4");
     }
 
     @Test
@@ -250,5 +250,38 @@ abstract class StoreContractTest {
                 org.assertj.core.groups.Tuple.tuple("n1", 4L, "Failed Over"),
                 org.assertj.core.groups.Tuple.tuple("n2", 4L, "Running in Backup Mode"));
         assertThat(store.reports().get(0).secondsAgo()).isLessThan(5);
+    }
+
+    @Test
+    void operatorsAreAddedChangedAndRemovedWithAnAuditRowAndTheLastAdminStays() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        ClusterStore.Action byToken = new ClusterStore.Action("token", "operator add", "alice");
+        store.addOperator(byToken, new ClusterStore.Operator("alice", "admin", "$argon2id$hash-a", at));
+        store.addOperator(new ClusterStore.Action("token", "operator add", "bob"),
+                new ClusterStore.Operator("bob", "read-only", "$argon2id$hash-b", at));
+        assertThat(store.operators()).extracting(ClusterStore.Operator::name, ClusterStore.Operator::role)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", "admin"),
+                        org.assertj.core.groups.Tuple.tuple("bob", "read-only"));
+        assertThat(store.operator("alice").orElseThrow().created()).isEqualTo(at);
+        assertThat(store.operator("carol")).isEmpty();
+        long epoch = store.epoch();
+        assertThatThrownBy(() -> store.addOperator(byToken, new ClusterStore.Operator("alice", "read-only", "x", at)))
+                .isInstanceOf(AdminRefused.class).hasMessage("operator 'alice' exists already");
+        assertThat(store.operator("alice").orElseThrow().passwordHash()).isEqualTo("$argon2id$hash-a");
+        assertThatThrownBy(() -> store.removeOperator(new ClusterStore.Action("bob", "operator remove", "alice"), "alice"))
+                .isInstanceOf(AdminRefused.class).hasMessage("operator 'alice' is the last admin; add another admin first");
+        assertThatThrownBy(() -> store.operatorPassword(byToken, "carol", "x"))
+                .isInstanceOf(UserAdmin.NotFound.class).hasMessage("no operator 'carol'");
+        store.operatorPassword(new ClusterStore.Action("alice", "operator passwd", "bob"), "bob", "$argon2id$hash-b2");
+        assertThat(store.operator("bob").orElseThrow().passwordHash()).isEqualTo("$argon2id$hash-b2");
+        store.removeOperator(new ClusterStore.Action("alice", "operator remove", "bob"), "bob");
+        assertThat(store.operators()).extracting(ClusterStore.Operator::name).containsExactly("alice");
+        // Operators are not settings: no node reloads anything because one changed.
+        assertThat(store.epoch()).isEqualTo(epoch);
+        assertThat(store.audit(3)).extracting(ClusterStore.AuditRow::who, ClusterStore.AuditRow::action,
+                ClusterStore.AuditRow::target).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("alice", "operator remove", "bob"),
+                org.assertj.core.groups.Tuple.tuple("alice", "operator passwd", "bob"),
+                org.assertj.core.groups.Tuple.tuple("token", "operator add", "bob"));
     }
 }
