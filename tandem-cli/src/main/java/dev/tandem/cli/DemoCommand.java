@@ -97,6 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             demo.addUsers(users);
+            String consoleLine = demo.addConsoleOperator().map(p -> "Console: " + cluster.adminUrl(cluster.nodes().get(0))
+                    + "/  (sign in as admin, password " + p + ")").orElse("Console: no operator could be added");
             demo.clients(DemoClients.start(clients, users, http));
             String token = cluster.token();
             try (LiveDemo.Console console = Consoles.open(System.out, Duration.ofSeconds(5))) {
@@ -104,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
                         "Tandem demo: " + nodes + " nodes, cluster address http://" + DemoCluster.CLUSTER_ADDRESS
                                 + ":8443 (director " + s.director().orElse("none") + ")",
                         "Admin API: " + String.join(" ", cluster.nodes().stream().map(cluster::adminUrl).toList()),
-                        "Token: " + token + "  (file " + cluster.tokenFile() + ")"));
+                        consoleLine, "Token: " + token + "  (file " + cluster.tokenFile() + ")"));
             }
             ClientStatsLine.print(demo);
         } finally {

@@ -9,6 +9,7 @@ import dev.tandem.cli.admin.ConfigCli;
 import dev.tandem.cli.admin.DbCommand;
 import dev.tandem.cli.admin.GroupsCommand;
 import dev.tandem.cli.admin.ParametersCommand;
+import dev.tandem.cli.admin.OperatorsCommand;
 import dev.tandem.cli.admin.UsersCommand;
 import dev.tandem.cli.admin.HaCommand;
 import dev.tandem.cli.admin.ShowCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "High availability and load balancing for session services.",
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
                 CertsCommand.class, ShowCommand.class, HaCommand.class, ConfigCli.class, GroupsCommand.class,
-                UsersCommand.class, ParametersCommand.class, DbCommand.class, CompletionCommand.class,
+                UsersCommand.class, OperatorsCommand.class, ParametersCommand.class, DbCommand.class, CompletionCommand.class,
                 BenchCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -102,6 +102,26 @@ public final class LiveDemo implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the console's first operator, {@code admin}, with a random password (docs/console.md); returns the password,
+     * or empty when the node refused or did not answer (the log line says why).
+     */
+    public java.util.Optional<String> addConsoleOperator() {
+        byte[] random = new byte[12];
+        new java.security.SecureRandom().nextBytes(random);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String first = cluster.nodes().get(0);
+        try {
+            var r = view.postText(first, "/api/v1/operators", "application/json",
+                    "{\"name\":\"admin\",\"role\":\"admin\",\"password\":\"" + password + "\"}");
+            if (r.ok()) return java.util.Optional.of(password);
+            log.println("console operator not added (" + r.status() + "): " + r.body());
+        } catch (dev.tandem.api.AdminClient.Failure e) {
+            log.println("console operator not added: " + first + " does not answer (" + e.getMessage() + ")");
+        }
+        return java.util.Optional.empty();
+    }
+
     public void clients(Clients c) {
         this.clients = c;
     }
