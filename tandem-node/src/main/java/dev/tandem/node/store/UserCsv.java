@@ -37,16 +37,24 @@ public final class UserCsv {
     public static Rows parse(Reader in) {
         List<String[]> rows = new ArrayList<>();
         Map<String, Integer> lineOf = new HashMap<>();
+        List<ImportError.Problem> problems = new ArrayList<>();
         LineReader lines = new LineReader(in);
         String raw;
+        boolean header = true;
         for (int n = 1; (raw = lines.next(n)) != null; n++) {
             if (n == 1 && !raw.isEmpty() && raw.charAt(0) == BOM) raw = raw.substring(1);
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] f = line.split(",", -1);
-            if (rows.isEmpty() && f[0].strip().equalsIgnoreCase("id")) continue; // the header
+            if (header && f[0].strip().equalsIgnoreCase("id")) {
+                header = false;
+                continue; // the header
+            }
+            header = false;
             if (f.length > 3) {
-                throw new ImportError(n, "'" + Quote.prefix(line) + "' has " + f.length + " fields; allowed: id[,group[,home]]");
+                problems.add(new ImportError.Problem(n, "'" + Quote.prefix(line) + "' has " + f.length
+                        + " fields; allowed: id[,group[,home]]"));
+                continue;
             }
             String[] r = new String[3];
             for (int k = 0; k < f.length; k++) {
@@ -56,12 +64,18 @@ public final class UserCsv {
             try {
                 User.checkId(r[0]);
             } catch (Invalid e) {
-                throw new ImportError(n, e.getMessage());
+                problems.add(new ImportError.Problem(n, e.getMessage()));
+                continue;
             }
             Integer first = lineOf.putIfAbsent(r[0], n);
-            if (first != null) throw new ImportError(n, "id '" + r[0] + "' appears again (first on line " + first + ")");
+            if (first != null) {
+                problems.add(new ImportError.Problem(n, "id '" + r[0] + "' appears again (first on line " + first + ")"));
+                continue;
+            }
             rows.add(r);
         }
+        // Every bad line at once (the first 20 named), so that one import attempt shows all that needs mending.
+        if (!problems.isEmpty()) throw new ImportError(problems);
         if (rows.isEmpty()) throw new ImportError(1, "no users: expected lines of id[,group[,home]]");
         return new Rows(rows, lineOf);
     }

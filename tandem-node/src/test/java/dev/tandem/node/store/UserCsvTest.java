@@ -49,4 +49,27 @@ class UserCsvTest {
         assertThatThrownBy(() -> UserCsv.parse(new StringReader("ok\nbad!id\n"))).hasMessageStartingWith("line 2: ")
                 .hasMessageContaining(User.ID_ALLOWED);
     }
+
+    @Test
+    void everyBadLineIsNamedAtOnceTheFirstTwentyInFull() {
+        assertThatThrownBy(() -> UserCsv.parse(new StringReader("id\nok\nbad!id\na,b,c,d\nok\n")))
+                .isInstanceOf(ImportError.class)
+                .hasMessage("line 3: " + messageOf("bad!id") + "\nline 4: 'a,b,c,d' has 4 fields; allowed: id[,group[,home]]"
+                        + "\nline 5: id 'ok' appears again (first on line 2)")
+                .extracting(e -> ((ImportError) e).line()).isEqualTo(3);
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 25; i++) many.append("bad!").append(i).append('\n');
+        assertThatThrownBy(() -> UserCsv.parse(new StringReader(many.toString())))
+                .hasMessageStartingWith("line 1: ").hasMessageContaining("\nline 20: ").hasMessageNotContaining("line 21: ")
+                .hasMessageEndingWith("\n(and 5 more lines with errors)");
+    }
+
+    private static String messageOf(String id) {
+        try {
+            User.checkId(id);
+            throw new AssertionError(id + " was accepted");
+        } catch (dev.tandem.core.Invalid e) {
+            return e.getMessage();
+        }
+    }
 }
