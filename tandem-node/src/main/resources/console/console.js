@@ -273,7 +273,7 @@ async function renderRedundancy() {
   ]);
   const g = groups.data[0];
   const storedGroup = stored.data.find((s) => s.name === g.name);
-  show($('group-here'), groupCard(g, storedGroup, db.data));
+  show($('group-here'), groupCard(g, storedGroup));
   const reported = new Map(((db.data && db.data.nodes) || []).map((n) => [n.id, n]));
   const rows = [];
   for (const sg of stored.data) {
@@ -289,14 +289,14 @@ async function renderRedundancy() {
   show($('groups-all'), table(['Group', 'Node', 'Address', 'State', 'Reported', 'HA'], rows));
 }
 
-function groupCard(g, storedGroup, db) {
+function groupCard(g, storedGroup) {
   const storedHa = storedGroup ? storedGroup.ha : g.ha;
   // A box ticked but not saved stays ticked while the page redraws from events.
   const draft = state.haDraft && state.haDraft.group === g.name ? state.haDraft.enabled : storedHa;
   const ha = el('input', { type: 'checkbox', id: 'ha-switch', checked: draft, disabled: !canWrite() });
   ha.addEventListener('change', () => { state.haDraft = { group: g.name, enabled: ha.checked }; });
   const save = el('button', { type: 'button', id: 'ha-save', class: 'write', text: 'Save' });
-  save.addEventListener('click', () => saveHa(g, ha.checked, db));
+  save.addEventListener('click', () => saveHa(g, ha.checked));
   const haRow = el('div', { class: 'row' },
     el('label', { for: 'ha-switch', class: 'inline' }, ha, ' Enable High Availability'), save,
     storedHa !== g.ha ? el('span', { class: 'muted', text: `Stored ${storedHa ? 'on' : 'off'}; this node still runs with it `
@@ -354,29 +354,22 @@ async function runAction(g, action, node, peer) {
   scheduleRefresh();
 }
 
-async function saveHa(g, enabled, db) {
-  const checks = [];
-  const reachable = db && db.reachable;
-  checks.push(el('li', { text: `Database: ${reachable ? 'reachable' : 'unreachable' + (db && db.error ? ' (' + db.error + ')' : '')}` }));
-  let services = null;
+async function saveHa(g, enabled) {
+  // [RG-ENABLE]: what to verify first, as the node finds it now (the same check `tandem groups ha` runs).
+  let check;
   try {
-    services = (await api('GET', '/api/v1/critical-services')).data;
+    check = (await api('GET', `/api/v1/cluster/groups/${encodeURIComponent(g.name)}/ha/check?enabled=${enabled}`)).data;
   } catch (e) {
-    services = null;
+    notice(`Not saved: ${e.message}`);
+    return;
   }
-  if (services) {
-    const down = Object.entries(services.verdicts).filter(([, up]) => !up).map(([k]) => k);
-    checks.push(el('li', { text: down.length ? `Critical services down on this node: ${down.join(', ')}`
-      : 'Critical services of this node: all running' }));
-  }
-  for (const n of g.nodes) checks.push(el('li', { text: `${n.id}: ${n.state}${n.alive ? '' : ' (not heard)'}` }));
   const body = [
-    el('p', { class: 'caution', text: enabled
-      ? 'Caution: with high availability on, a node that is not healthy now fails its users over to its peer at once. '
-        + 'Check that database replication and the critical services are running on both nodes before you save.'
-      : 'With high availability off, no node fails over: if a node fails, its users are not served until it is back.' }),
-    el('p', { text: 'Checked now:' }), el('ul', {}, checks)];
-  const ok = await confirmAction(`${enabled ? 'Enable' : 'Disable'} high availability for ${g.name}?`, body, 'Save');
+    el('p', { class: 'caution', text: 'Caution: ' + check.caution }),
+    el('p', { text: 'Checked now:' }), el('ul', { id: 'ha-checked' }, check.checked.map((c) => el('li', { text: c }))),
+    check.warnings.length ? el('p', { class: 'error', text: 'Against it now:' }) : el('p', { text: 'Nothing speaks against it now.' }),
+    check.warnings.length ? el('ul', { id: 'ha-warnings', class: 'error' }, check.warnings.map((w) => el('li', { text: w }))) : null];
+  const ok = await confirmAction(`${enabled ? 'Enable' : 'Disable'} high availability for ${g.name}?`, body,
+    check.warnings.length ? 'Save anyway' : 'Save');
   state.haDraft = null;
   if (!ok) {
     scheduleRefresh();
@@ -385,8 +378,8 @@ async function saveHa(g, enabled, db) {
   try {
     const r = await api('POST', `/api/v1/cluster/groups/${encodeURIComponent(g.name)}/ha`, { enabled });
     const later = r.data.restartRequired || [];
-    notice(`High availability ${enabled ? 'enabled' : 'disabled'} for ${g.name} (epoch ${r.data.epoch}).`
-      + (later.length ? ` Applied at the next start of: ${later.join(', ')}.` : ''));
+    notice(`High availability ${enabled ? 'enabled' : 'disabled'} for ${g.name} (epoch ${r.data.epoch}); `
+      + (later.length ? `applied at the next start of: ${later.join(', ')}.` : 'its running nodes apply it at once.'));
   } catch (e) {
     notice(`Not saved: ${e.message}`);
   }
@@ -644,8 +637,9 @@ function importUsers() {
       renderUsers(false);
     } else {
       result.textContent = 'Nothing was imported (an import is all or nothing).';
-      const line = body && body.line ? `line ${body.line}: ` : '';
-      show($('users-import-errors'), el('li', { text: line + (body && body.message ? body.message : `HTTP ${xhr.status}`) }));
+      // The node names every bad line (the first 20), one a line: each becomes an item of the list.
+      const lines = (body && body.message ? body.message : `HTTP ${xhr.status}`).split('\n');
+      show($('users-import-errors'), ...lines.map((l) => el('li', { text: l })));
     }
   });
   xhr.addEventListener('error', () => {
@@ -658,6 +652,91 @@ function importUsers() {
 
 function wireSettings() {
   $('params-form').addEventListener('submit', saveParameters);
+  $('lb-form').addEventListener('submit', saveLoadBalancing);
+}
+
+const LB_FIELDS = [['clusterAddress', 'Cluster address'], ['clusterPort', 'Cluster port'], ['mode', 'Mode'],
+  ['redirectPort', 'Redirect port']];
+
+/** A labelled input whose refusal message shows beside it; {@code key} is the API's path of the value. */
+function field(key, label, value, type) {
+  const id = 'f-' + key.replace(/[^A-Za-z0-9]/g, '-');
+  const input = el('input', { id, name: key, type: type || 'text', 'data-was': String(value), disabled: !canWrite(),
+    'aria-describedby': id + '-error' });
+  if (type === 'checkbox') input.checked = value === true;
+  else input.value = value === null || value === undefined ? '' : String(value);
+  return el('div', { class: 'field' }, el('label', { for: id, text: label }), input,
+    el('span', { class: 'error', id: id + '-error', role: 'alert' }));
+}
+
+function fieldValue(input) {
+  return input.type === 'checkbox' ? String(input.checked) : input.value.trim();
+}
+
+async function renderLoadBalancingSettings() {
+  const lb = (await api('GET', '/api/v1/cluster/load-balancing/settings')).data;
+  if (!lb.group) {
+    show($('lb-group'), el('p', { class: 'muted', text: 'No load-balancing group is configured (tandem config, docs/cli.md).' }));
+    show($('lb-devices'));
+    return;
+  }
+  show($('lb-group'), ...LB_FIELDS.map(([k, label]) => field('group.' + k, label, lb.group[k])),
+    field('group.encryption', 'Encryption', lb.group.encryption, 'checkbox'),
+    el('div', { class: 'field' }, el('span', { class: 'muted', text: `Cluster key: ${lb.group.keySet ? 'set' : 'not set'}` })));
+  const rows = lb.devices.map((d, i) => el('tr', {}, el('th', { scope: 'row', text: d.node }),
+    el('td', {}, field(`devices[${i}].priority`, `Priority of ${d.node}`, d.priority, 'number')),
+    el('td', {}, field(`devices[${i}].participate`, `${d.node} takes part`, d.participate, 'checkbox')),
+    el('td', { text: d.publicAddress }), el('td', { text: d.privateAddress || '' })));
+  show($('lb-devices'), table(['Device', 'Priority', 'Takes part', 'Public address', 'Private address'], rows));
+  state.lbDevices = lb.devices.map((d) => d.node);
+}
+
+async function saveLoadBalancing(ev) {
+  ev.preventDefault();
+  const group = {};
+  const devices = new Map();
+  for (const input of $('lb-form').querySelectorAll('input')) {
+    $(input.id + '-error').textContent = '';
+    const value = fieldValue(input);
+    if (value === input.dataset.was) continue;
+    const m = /^devices\[(\d+)\]\.(\w+)$/.exec(input.name);
+    const typed = input.type === 'checkbox' ? input.checked : input.type === 'number' || /Port$/.test(input.name) ? Number(value) : value;
+    if (m) {
+      const d = devices.get(m[1]) || { node: state.lbDevices[Number(m[1])] };
+      d[m[2]] = typed;
+      devices.set(m[1], d);
+    } else {
+      group[input.name.slice('group.'.length)] = typed;
+    }
+  }
+  const body = {};
+  if (Object.keys(group).length) body.group = group;
+  if (devices.size) body.devices = [...devices.values()];
+  if (!Object.keys(body).length) {
+    $('lb-result').textContent = 'Nothing changed.';
+    return;
+  }
+  try {
+    const r = await api('PUT', '/api/v1/cluster/load-balancing/settings', body);
+    const later = r.data.restartRequired || [];
+    $('lb-result').textContent = `Saved (epoch ${r.data.epoch}).` + (later.length ? ` Applied at the next start of: ${later.join(', ')}.` : '');
+    renderLoadBalancingSettings();
+  } catch (e) {
+    // The node names the setting it refuses in words ("cluster port: '70000' is not allowed; ..."): the message goes
+    // next to the field of that name among those sent (a device's only when one device was changed).
+    const named = (/^([A-Za-z .-]+):/.exec(e.message) || [])[1];
+    const key = named ? named.replace(/[^A-Za-z]/g, '').toLowerCase() : null;
+    let target = null;
+    if (key && Object.keys(group).some((k) => k.toLowerCase() === key)) {
+      target = $('f-group-' + Object.keys(group).find((k) => k.toLowerCase() === key));
+    } else if (key && devices.size === 1) {
+      const [index, d] = [...devices.entries()][0];
+      const k = Object.keys(d).find((x) => x.toLowerCase() === key);
+      if (k) target = $(`f-devices-${index}--${k}`);
+    }
+    if (target) $(target.id + '-error').textContent = e.message;
+    $('lb-result').textContent = 'Not saved: ' + e.message;
+  }
 }
 
 async function renderSettings(first) {
@@ -670,6 +749,7 @@ async function renderSettings(first) {
         'aria-describedby': 'param-error-' + name }),
       el('span', { class: 'error', id: 'param-error-' + name, role: 'alert' })));
     show($('params-form'), ...fields, el('div', { class: 'field write' }, el('button', { type: 'submit', text: 'Save parameters' })));
+    await renderLoadBalancingSettings();
   }
   const rows = (db.nodes || []).map((n) => el('tr', {}, el('th', { scope: 'row', text: n.id }),
     el('td', { text: String(n.epoch) }),

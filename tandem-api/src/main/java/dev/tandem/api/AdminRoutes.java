@@ -78,8 +78,12 @@ public final class AdminRoutes {
                     List.of(), of(ClusterAnswers.Group.class), 200, of(GroupChange.class), List.of(400, 404)),
             new Route("DELETE", CLUSTER_GROUP, "Deletes a redundancy group with no users.", List.of(), Body.NONE, 200,
                     of(GroupDeleted.class), List.of(404, 409)),
-            new Route("POST", CLUSTER_GROUP + "/ha", "Turns high availability on or off ({\"enabled\": true}).",
+            new Route("POST", CLUSTER_GROUP + "/ha", "Turns high availability on or off ({\"enabled\": true}); the"
+                    + " running nodes of the group apply it at once.",
                     List.of(), of(HaSwitch.class), 200, of(GroupChange.class), List.of(400, 404)),
+            new Route("GET", CLUSTER_GROUP + "/ha/check", "What to verify before the HA switch is saved ([RG-ENABLE]),"
+                    + " as found now: a dry run that changes nothing.", List.of("enabled"), Body.NONE, 200,
+                    of(ClusterAnswers.HaCheck.class), List.of(400, 404)),
             get("/api/v1/cluster/parameters", "The cluster's service parameters in the store.", mapOf(String.class)),
             new Route("PUT", "/api/v1/cluster/parameters", "Changes the cluster's service parameters (name: value).",
                     List.of(), mapOf(String.class), 200, mapOf(String.class), BAD),

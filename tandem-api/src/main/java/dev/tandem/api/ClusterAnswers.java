@@ -88,4 +88,15 @@ public final class ClusterAnswers {
 
     /** One line of {@code GET /api/v1/audit}: who did what, to what, when (ISO-8601), and how it ended. */
     public record AuditEntry(String at, String who, String action, String target, String result) {}
+
+    /**
+     * {@code GET /api/v1/cluster/groups/{name}/ha/check?enabled=true}: what [RG-ENABLE] asks to verify before the HA
+     * switch is saved, as the node answering finds it now; nothing is changed.
+     *
+     * @param caution  what the change does at once, in the specification's sense
+     * @param checked  each thing looked at and what it is now
+     * @param warnings what speaks against the change now; empty when nothing does ({@code tandem groups ha} refuses
+     *                 unless {@code --force} while there is any)
+     */
+    public record HaCheck(String group, boolean enabled, String caution, List<String> checked, List<String> warnings) {}
 }

@@ -155,13 +155,19 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
     }
 
     @Command(name = "ha", mixinStandardHelpOptions = true,
-            description = "Enable or disable high availability of a group ([RG-ENABLE]).")
+            description = {"Enable or disable high availability of a group ([RG-ENABLE]); its running nodes apply it at once.",
+                    "First checks what the specification asks (the store and its replication, each node's state and"
+                            + " critical services), prints what it found, and changes nothing while something speaks"
+                            + " against the change, unless --force."})
     public static final class Ha extends AdminCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
         @Parameters(index = "1", paramLabel = "enable|disable")
         String setting;
+
+        @Option(names = "--force", description = "Change it even when the checks found something against it.")
+        boolean force;
 
         @Override
         protected int execute() {
@@ -171,9 +177,31 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
                 default -> throw new CliFailure(CliFailure.USAGE, "high availability: '" + setting
                         + "' is not allowed; allowed: enable or disable");
             };
+            JsonNode check = api().get(PATH + "/" + encode(name) + "/ha/check?enabled=" + on);
+            java.io.PrintWriter err = spec.commandLine().getErr();
+            if (!options.json()) {
+                StringBuilder b = new StringBuilder("Checked:\n");
+                check.path("checked").forEach(c -> b.append("  ").append(c.asText()).append('\n'));
+                b.append(check.path("caution").asText()).append('\n');
+                out().print(b);
+                out().flush();
+            }
+            if (!check.path("warnings").isEmpty()) {
+                StringBuilder w = new StringBuilder();
+                check.path("warnings").forEach(x -> w.append("  ").append(x.asText()).append('\n'));
+                if (!force) {
+                    err.print("tandem: high availability of " + name + " not changed; the checks found:\n" + w
+                            + "Mend these, or run again with --force to change it anyway.\n");
+                    err.flush();
+                    return CliFailure.FAILURE;
+                }
+                err.print("tandem: changing it anyway (--force); the checks found:\n" + w);
+                err.flush();
+            }
             JsonNode r = api().post(PATH + "/" + encode(name) + "/ha",
                     AdminHttp.JSON.createObjectNode().put("enabled", on));
-            print(r, "high availability " + (on ? "enabled" : "disabled") + " for " + name + "\n" + restartNote(r));
+            print(r, "high availability " + (on ? "enabled" : "disabled") + " for " + name
+                    + "; its running nodes apply it at once\n" + restartNote(r));
             return 0;
         }
     }

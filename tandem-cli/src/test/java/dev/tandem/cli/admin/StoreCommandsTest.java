@@ -78,10 +78,32 @@ class StoreCommandsTest {
         api.on("POST /api/v1/cluster/groups/g1/ha", r -> new FakeClusterApi.Reply(200, "application/json", r.body()));
         assertThat(tandem("groups", "list").out()).contains("g1    n1 (10.0.0.11), n2 (10.0.0.12)  enabled");
         assertThat(tandem("groups", "delete", "g1").out()).isEqualTo("deleted redundancy group g1\n");
+        api.on("GET /api/v1/cluster/groups/g1/ha/check", r -> FakeClusterApi.Reply.json(200, java.util.Map.of("group", "g1",
+                "enabled", false, "caution", "With high availability off no node of g1 fails over.",
+                "checked", List.of("the store (h2) is reachable", "n1: Normal / Normal"), "warnings", List.of())));
         CliRun ha = tandem("groups", "ha", "g1", "disable");
-        assertThat(ha.out()).isEqualTo("high availability disabled for g1\n");
+        assertThat(ha.out()).isEqualTo("Checked:\n  the store (h2) is reachable\n  n1: Normal / Normal\n"
+                + "With high availability off no node of g1 fails over.\n"
+                + "high availability disabled for g1; its running nodes apply it at once\n");
+        assertThat(api.requests("GET", "/api/v1/cluster/groups/g1/ha/check").get(0).query()).isEqualTo("enabled=false");
         assertThat(body(api.requests("POST", "/api/v1/cluster/groups/g1/ha").get(0)).get("enabled").asBoolean()).isFalse();
         assertThat(tandem("groups", "ha", "g1", "maybe").code()).isEqualTo(2);
+
+        // Something against the change: nothing is changed unless --force.
+        api.on("GET /api/v1/cluster/groups/g1/ha/check", r -> FakeClusterApi.Reply.json(200, java.util.Map.of("group", "g1",
+                "enabled", true, "caution", "Turning high availability on may fail users over at once.",
+                "checked", List.of("n2: Normal / Normal; critical services down"),
+                "warnings", List.of("n2: critical services down: turning high availability on fails its users over at once"))));
+        CliRun refused = tandem("groups", "ha", "g1", "enable");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("tandem: high availability of g1 not changed; the checks found:\n"
+                + "  n2: critical services down: turning high availability on fails its users over at once\n"
+                + "Mend these, or run again with --force to change it anyway.\n");
+        assertThat(api.requests("POST", "/api/v1/cluster/groups/g1/ha")).hasSize(1);
+        CliRun forced = tandem("groups", "ha", "g1", "enable", "--force");
+        assertThat(forced.code()).isZero();
+        assertThat(forced.err()).startsWith("tandem: changing it anyway (--force)");
+        assertThat(api.requests("POST", "/api/v1/cluster/groups/g1/ha")).hasSize(2);
     }
 
     // ---------------------------------------------------------------- parameters ([RG-HB])

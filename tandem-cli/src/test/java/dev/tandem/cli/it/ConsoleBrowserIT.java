@@ -167,22 +167,33 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(4)
-    void theHighAvailabilitySwitchSavesAfterItsCaution() throws IOException {
+    void theHighAvailabilitySwitchSavesAfterItsCautionAndAppliesOnTheRunningPair() throws Exception {
         waitFor("the switch on", b -> browser.findElement(By.id("ha-switch")).isSelected());
         click(By.id("ha-switch"));
         click(By.id("ha-save"));
-        waitFor("the caution", b -> text("confirm-body").contains("no node fails over"));
-        assertThat(text("confirm-body")).contains("Database: reachable");
+        waitFor("the caution", b -> text("confirm-body").contains("With high availability off no node of g1 fails over"));
+        assertThat(text("confirm-body")).contains("is reachable").contains("n1: Normal / Normal")
+                .contains("Nothing speaks against it now.");
         click(By.id("confirm-ok"));
-        waitFor("the notice", b -> text("notice").contains("High availability disabled for g1"));
+        waitFor("the notice", b -> text("notice").contains("High availability disabled for g1")
+                && text("notice").contains("its running nodes apply it at once"));
         assertThat(admin.get(N1, "/api/v1/cluster/groups/g1").body().get("ha").asBoolean()).isFalse();
+        // Applied by the running nodes, no restart: with HA off there is nothing to fail over to.
+        await(Duration.ofSeconds(10), "both nodes running with HA off", () -> !admin.get(N1, "/api/v1/redundancy-groups")
+                .body().get(0).get("ha").asBoolean() && !admin.get("127.0.0.12", "/api/v1/redundancy-groups").body().get(0)
+                .get("ha").asBoolean());
+        waitFor("Failover disabled", b -> !button("failover", "n1").isEnabled());
         waitFor("the switch redrawn off", b -> !browser.findElement(By.id("ha-switch")).isSelected());
         click(By.id("ha-switch"));
         click(By.id("ha-save"));
-        waitFor("the caution", b -> text("confirm-body").contains("fails its users over to its peer at once"));
+        waitFor("the caution", b -> text("confirm-body").contains("may fail users over at once"));
         click(By.id("confirm-ok"));
         waitFor("the notice", b -> text("notice").contains("High availability enabled for g1"));
         assertThat(admin.get(N1, "/api/v1/cluster/groups/g1").body().get("ha").asBoolean()).isTrue();
+        waitFor("Normal / Normal with HA on again", b -> state("n1").equals("Normal") && state("n2").equals("Normal")
+                && button("failover", "n1").isEnabled());
+        await(Duration.ofSeconds(10), "Normal / Normal", () -> "Normal / Normal".equals(admin.stateOf(N1, "n1"))
+                && "Normal / Normal".equals(admin.stateOf(N1, "n2")));
     }
 
     @Test
@@ -278,6 +289,45 @@ class ConsoleBrowserIT {
         assertThat(login("reader", "a brand new password").statusCode()).isEqualTo(401);
         assertThat(admin.get(N1, "/api/v1/audit?limit=50").body().toString()).contains("\"action\":\"operator remove\"")
                 .contains("\"action\":\"login\"");
+    }
+
+    @Test
+    @Order(9)
+    void formsShowTheNodesRefusalBesideTheFieldAndImportsNameEveryBadLine() throws Exception {
+        browser.get(CONSOLE + "#settings");
+        waitFor("the parameters form", b -> browser.findElement(By.id("param-keepAliveInterval")).isDisplayed());
+        WebElement interval = browser.findElement(By.id("param-keepAliveInterval"));
+        interval.clear();
+        interval.sendKeys("often");
+        click(By.cssSelector("#params-form button[type='submit']"));
+        waitFor("the refusal beside the field", b -> text("param-error-keepAliveInterval").contains("keepAliveInterval"));
+        assertThat(text("params-result")).startsWith("Not saved: ");
+        assertThat(admin.get(N1, "/api/v1/cluster/parameters").body().get("keepAliveInterval").asText()).isEqualTo("100ms");
+        waitFor("the load-balancing form", b -> browser.findElement(By.id("f-group-clusterPort")).isDisplayed());
+        WebElement port = browser.findElement(By.id("f-group-clusterPort"));
+        port.clear();
+        port.sendKeys("70000");
+        click(By.cssSelector("#lb-form button[type='submit']"));
+        waitFor("the refusal beside the port", b -> text("f-group-clusterPort-error").contains("cluster port: '70000' is not allowed"));
+        shot("settings-refused");
+
+        browser.get(CONSOLE + "#users");
+        Path bad = Files.createTempFile("users", ".csv");
+        Files.writeString(bad, "id,group,home\nok1\nbad!id\nok1\n");
+        waitFor("the import form", b -> browser.findElement(By.id("users-import-file")).isDisplayed());
+        browser.findElement(By.id("users-import-file")).sendKeys(bad.toAbsolutePath().toString());
+        click(By.cssSelector("#users-import button[type='submit']"));
+        waitFor("every bad line", b -> browser.findElements(By.cssSelector("#users-import-errors li")).size() == 2);
+        assertThat(text("users-import-errors")).contains("line 3: ").contains("line 4: id 'ok1' appears again (first on line 2)");
+        assertThat(text("users-import-result")).contains("Nothing was imported");
+        Path good = Files.createTempFile("users", ".csv");
+        Files.writeString(good, "id\nconsole-u1\nconsole-u2\nconsole-u3\n");
+        browser.findElement(By.id("users-import-file")).sendKeys(good.toAbsolutePath().toString());
+        click(By.cssSelector("#users-import button[type='submit']"));
+        waitFor("the import's result", b -> text("users-import-result").contains("Imported 3 users"));
+        waitFor("the users listed", b -> text("users-table").contains("console-u3"));
+        assertThat(browser.findElement(By.id("users-import-progress")).getAttribute("value")).isEqualTo("100");
+        shot("users-imported");
     }
 
     // ------------------------------------------------------------------ helpers

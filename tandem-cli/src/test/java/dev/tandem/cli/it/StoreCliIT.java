@@ -116,8 +116,15 @@ class StoreCliIT {
         assertThat(single.err()).contains("highAvailability: 'true' is not allowed; allowed: false for a group of one node");
 
         ok(tandem("groups", "change", "east", "--description", "second pair", "--admin", N2));
-        Run ha = ok(tandem("groups", "ha", "east", "enable", "--admin", N1));
-        assertThat(ha.out()).startsWith("high availability enabled for east\n");
+        // [RG-ENABLE]'s checks first: east's nodes run nowhere, so nothing is changed without --force.
+        Run checked = tandem("groups", "ha", "east", "enable", "--admin", N1);
+        assertThat(checked.code()).isEqualTo(1);
+        assertThat(checked.out()).startsWith("Checked:\n  high availability of east is off now\n")
+                .contains("  n3: no recent report in the store\n");
+        assertThat(checked.err()).contains("n3 has not reported to the store yet: check it is running before changing"
+                + " the switch").endsWith("Mend these, or run again with --force to change it anyway.\n");
+        Run ha = ok(tandem("groups", "ha", "east", "enable", "--force", "--admin", N1));
+        assertThat(ha.out()).contains("high availability enabled for east; its running nodes apply it at once\n");
         Run list = ok(tandem("groups", "list", "--admin", N2));
         assertThat(list.out()).isEqualTo("""
                 Name  Nodes                             High availability  Description
@@ -301,7 +308,7 @@ class StoreCliIT {
         assertThat(lb.out()).startsWith("Status : enabled\n").contains("Cluster IP : 127.0.0.10\nPeers : 1\n");
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
             Run db = tandem("db", "status", "--admin", N2);
-            return db.code() == 0 && db.out().matches("(?s)Store: h2 jdbc:h2:file:.*\nReachable: yes\nSchema version: 3\n"
+            return db.code() == 0 && db.out().matches("(?s)Store: h2 jdbc:h2:file:.*\nReachable: yes\nSchema version: 4\n"
                     + "Settings epoch: \\d+\nNode +Epoch +Reachable +Up to date\nn1 +\\d+ +yes +yes\nn2 +\\d+ +yes +yes\n");
         });
     }

@@ -55,6 +55,8 @@ final class ClusterApi {
         r.put("/api/v1/cluster/groups/{name}", this::putGroup);
         r.delete("/api/v1/cluster/groups/{name}", this::deleteGroup);
         r.post("/api/v1/cluster/groups/{name}/ha", this::groupHa);
+        r.get("/api/v1/cluster/groups/{name}/ha/check", ctx -> ctx.json(HaCheck.of(node, settings(ctx),
+                ctx.pathParam("name"), ctx.queryParam("enabled"))));
         r.get("/api/v1/cluster/parameters", ctx -> ctx.json(settings(ctx).serviceParameters().asText()));
         r.put("/api/v1/cluster/parameters", this::putParameters);
         r.get("/api/v1/cluster/assignment-mode", ctx -> ctx.json(new ClusterAnswers.AssignmentMode(
@@ -152,10 +154,14 @@ final class ClusterApi {
         if (body.isObject() && !body.has("name")) ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("name", name);
         ClusterSettings.Group g = SettingsDocument.readGroup(body, "", SettingsDocument.json());
         if (!g.name().equals(name)) throw new Invalid("name", g.name(), "the group's name in the path (" + name + "); groups are not renamed");
-        Set<String> affected = new LinkedHashSet<>(nodesOf(g));
+        Set<String> affected = new LinkedHashSet<>();
         ClusterSettings after = write(ctx, "group change", name, s -> {
             ClusterSettings.Group old = s.group(name).orElseThrow(() -> noGroup(name));
-            affected.addAll(nodesOf(old));
+            // The HA switch and the description apply on the running nodes; other nodes bind at their start.
+            if (!old.nodes().equals(g.nodes())) {
+                affected.addAll(nodesOf(g));
+                affected.addAll(nodesOf(old));
+            }
             return s.withGroup(g);
         });
         groupAnswer(ctx, 200, after, g, affected);
@@ -184,7 +190,8 @@ final class ClusterApi {
                     return s.mapGroup(name, g -> new ClusterSettings.Group(g.name(), g.description(), g.nodes(), enabled.asBoolean()));
                 });
         ClusterSettings.Group g = after.group(name).orElseThrow();
-        groupAnswer(ctx, 200, after, g, nodesOf(g));
+        // The group's running nodes apply it at once (StoreService, [RG-ENABLE]): no restart.
+        groupAnswer(ctx, 200, after, g, Set.of());
     }
 
     private static Set<String> nodesOf(ClusterSettings.Group g) {

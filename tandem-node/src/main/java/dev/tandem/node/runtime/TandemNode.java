@@ -177,7 +177,7 @@ public final class TandemNode implements AutoCloseable {
         });
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
-        store.start(this::snapshot, this::parameters, this::deviceSettings);
+        store.start(this::snapshot, this::parameters, this::deviceSettings, this::groupSettings);
     }
 
     /** The load-balancing key's fingerprint for the store (never the key); empty without a readable key. */
@@ -263,6 +263,13 @@ public final class TandemNode implements AutoCloseable {
         return onLoop(() -> step(new RmEvent.ParametersChanged(next)));
     }
 
+    /** This node's redundancy group changed in the store in what applies live: its HA switch, its description. */
+    void groupSettings(NodeConfig.Group g) {
+        RedundancyGroup next = new RedundancyGroup(g.name(), g.description(),
+                g.nodes().stream().map(m -> NodeId.of(m.id())).toList(), g.highAvailability());
+        loop.execute(() -> step(new RmEvent.GroupChanged(next)));
+    }
+
     /**
      * This node's load-balancing device changed in the store in what applies live (priority, NAT, redirect-fqdn).
      * The device is built here, off the loop: redirect-fqdn without a name looks the address up in reverse DNS.
@@ -295,6 +302,12 @@ public final class TandemNode implements AutoCloseable {
         for (Effect e : t.effects()) execute(e);
         serviceAddresses.reconsider(rm);
         if (lb != null) lb.reconsider(rm);
+        // The peer was just found down (or back): the paths say so in the same instant, not at their next tick.
+        if (before.peer().alive() != rm.peer().alive()) {
+            PeerSockets s = sockets;
+            HeartbeatPaths p = s == null ? null : s.paths();
+            if (p != null && !stopped) p.reconsider(rm.params().keepAliveTimeout());
+        }
     }
 
     private static String summary(RmState s) {

@@ -54,6 +54,9 @@ public final class StoreService implements AutoCloseable {
     private volatile Supplier<RmState> rm = () -> null;
     private volatile Consumer<ServiceParameters> applyParameters = p -> { };
     private volatile Consumer<NodeConfig.LoadBalancing> applyDevice = lb -> { };
+    private volatile Consumer<NodeConfig.Group> applyGroup = g -> { };
+    /** This node's redundancy group as it runs now: the start's, with its HA switch and description as changed live. */
+    private NodeConfig.Group runningGroup;
     /** The load-balancing settings this node runs, with the device settings applied live since its start. */
     private NodeConfig.LoadBalancing runningLb;
     private final UserDirectory users;
@@ -167,14 +170,16 @@ public final class StoreService implements AutoCloseable {
     /**
      * The node has started: fills the store from its configuration where the store knows nothing, then watches the
      * store. {@code applyParameters} is called with new service parameters, {@code applyDevice}
-     * with this node's load-balancing settings when its device's priority, NAT or redirect-fqdn changed (both live
-     * changes, called on the watcher's thread).
+     * with this node's load-balancing settings when its device's priority, NAT or redirect-fqdn changed, and
+     * {@code applyGroup} with its redundancy group when its HA switch or description changed (live changes, called on
+     * the watcher's thread).
      */
     public void start(Supplier<RmState> rmState, Consumer<ServiceParameters> applyParameters,
-                      Consumer<NodeConfig.LoadBalancing> applyDevice) {
+                      Consumer<NodeConfig.LoadBalancing> applyDevice, Consumer<NodeConfig.Group> applyGroup) {
         this.rm = rmState;
         this.applyParameters = applyParameters;
         this.applyDevice = applyDevice;
+        this.applyGroup = applyGroup;
         fillStore();
         cache.users().ifPresent(c -> {
             users.replace(c.epoch(), c.users());
@@ -262,6 +267,7 @@ public final class StoreService implements AutoCloseable {
             }
         }
         applyDeviceLive(next);
+        applyGroupLive(next);
         for (String change : restartNeeded(effective, next)) {
             LOG.warn("epoch {}: {} changes on this node after its restart", next.epoch(), change);
         }
@@ -285,6 +291,27 @@ public final class StoreService implements AutoCloseable {
         applyDevice.accept(live);
     }
 
+    /**
+     * [RG-ENABLE]: "check Enable High Availability, Save" takes effect on the running pair; so does a new description.
+     * The members of the group are bound at the node's start (its heartbeat sockets and peer).
+     */
+    private void applyGroupLive(ClusterSettings next) {
+        NodeConfig.Group running = runningGroup != null ? runningGroup : effective.redundancyGroup();
+        NodeConfig.Group target = EffectiveConfig.of(effective, next).redundancyGroup();
+        if (target == null || running == null || target.equals(running) || !sameMembers(running, target)) return;
+        runningGroup = target;
+        if (target.highAvailability() != running.highAvailability()) {
+            LOG.info("epoch {}: high availability of group {} turned {} on this running node", next.epoch(),
+                    target.name(), target.highAvailability() ? "on" : "off");
+        }
+        applyGroup.accept(target);
+    }
+
+    /** Whether two versions of a group differ at most in what a running node takes live: the HA switch, the description. */
+    static boolean sameMembers(NodeConfig.Group a, NodeConfig.Group b) {
+        return a.name().equals(b.name()) && a.nodes().equals(b.nodes());
+    }
+
     /** {@code running} with the settings a running node takes live (priority, NAT, redirect-fqdn, FQDN) of {@code target}. */
     public static NodeConfig.LoadBalancing withLiveSettings(NodeConfig.LoadBalancing running, NodeConfig.LoadBalancing target) {
         NodeConfig.LoadBalancing r = running;
@@ -298,7 +325,9 @@ public final class StoreService implements AutoCloseable {
     public static List<String> restartNeeded(NodeConfig running, ClusterSettings s) {
         List<String> out = new ArrayList<>();
         NodeConfig target = EffectiveConfig.of(running, s);
-        if (!Objects.equals(target.redundancyGroup(), running.redundancyGroup())) out.add("the redundancy group");
+        NodeConfig.Group rg = running.redundancyGroup();
+        NodeConfig.Group tg = target.redundancyGroup();
+        if (rg == null || tg == null ? rg != tg : !sameMembers(rg, tg)) out.add("the redundancy group's nodes");
         NodeConfig.LoadBalancing r = running.loadBalancing();
         NodeConfig.LoadBalancing t = target.loadBalancing();
         if (!Objects.equals(r == null || t == null ? r : withLiveSettings(r, t), t)) out.add("the load-balancing settings");

@@ -132,8 +132,27 @@ class ClusterApiTest {
                 + "\"address\":\"127.0.0.3\"},{\"id\":\"n4\",\"address\":\"127.0.0.4\"}],\"ha\":true}");
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(get("/api/v1/cluster/groups/east").json().get("description").asText()).isEqualTo("east pair");
+        // A description alone applies on the running nodes: nothing to restart.
+        assertThat(changed.json().get("restartRequired")).isEmpty();
+        // [RG-ENABLE]'s checks, a dry run: east's nodes have never reported, so they speak against the change.
+        Answer check = get("/api/v1/cluster/groups/east/ha/check?enabled=false");
+        assertThat(check.status()).as(check.body()).isEqualTo(200);
+        assertThat(check.json().get("caution").asText()).startsWith("With high availability off no node of east fails over");
+        assertThat(check.json().get("checked").toString()).contains("high availability of east is on now")
+                .contains("is reachable");
+        assertThat(check.json().get("warnings").toString()).contains("n3 has not reported to the store yet")
+                .contains("n4 has not reported to the store yet");
+        assertThat(get("/api/v1/cluster/groups/east").json().get("ha").asBoolean()).isTrue(); // nothing changed
+        assertThat(error(get("/api/v1/cluster/groups/east/ha/check?enabled=maybe"), 400))
+                .isEqualTo("enabled: 'maybe' is not allowed; allowed: true or false");
+        assertThat(error(get("/api/v1/cluster/groups/nowhere/ha/check?enabled=true"), 404)).contains("nowhere");
+        // This node's own group: its own state and critical services, first hand.
+        Answer solo = get("/api/v1/cluster/groups/solo/ha/check?enabled=true");
+        assertThat(solo.json().get("checked").toString()).contains("n1: Normal / Normal; critical services running");
+        assertThat(solo.json().get("warnings").toString()).contains("solo has one node: high availability needs a pair");
         Answer ha = send("POST", "/api/v1/cluster/groups/east/ha", "{\"enabled\":false}");
         assertThat(ha.json().get("ha").asBoolean()).isFalse();
+        assertThat(ha.json().get("restartRequired")).isEmpty();
         assertThat(error(send("POST", "/api/v1/cluster/groups/solo/ha", "{\"enabled\":true}"), 400)).contains("pair");
         assertThat(error(get("/api/v1/cluster/groups/nowhere"), 404)).contains("nowhere");
         JsonNode audit = get("/api/v1/audit?limit=20").json();

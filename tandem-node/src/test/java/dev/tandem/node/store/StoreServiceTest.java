@@ -102,7 +102,7 @@ class StoreServiceTest {
 
     /** What the node does once it has started. */
     private static void started(StoreService s) {
-        s.start(() -> null, p -> { }, lb -> { });
+        s.start(() -> null, p -> { }, lb -> { }, g -> { });
     }
 
     @Test
@@ -134,7 +134,7 @@ class StoreServiceTest {
             RmState rm = RecoveryManager.initial(NodeId.of("n1"),
                     RedundancyGroup.pair("east", NodeId.of("n1"), NodeId.of("n2"), true), running);
             List<ServiceParameters> applied = new CopyOnWriteArrayList<>();
-            s.start(() -> rm, applied::add, lb -> { });
+            s.start(() -> rm, applied::add, lb -> { }, g -> { });
             s.store().updateSettings(new ClusterStore.Action("admin", "parameters", "cluster"),
                     x -> x.withParameters(Map.of("keepAliveInterval", "4s", "keepAliveTimeout", "20s", "servicePort", "23000")));
             new UserAdmin(s.store(), Map::of).importCsv("admin", "u1\nu2\nu3\n");
@@ -157,7 +157,7 @@ class StoreServiceTest {
         NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
         try (StoreService s = StoreService.open(n1, Optional.empty())) {
             List<NodeConfig.LoadBalancing> applied = new CopyOnWriteArrayList<>();
-            s.start(() -> null, p -> { }, applied::add);
+            s.start(() -> null, p -> { }, applied::add, g -> { });
             ClusterSettings.Device before = s.store().settings().device("n1").orElseThrow();
             ClusterSettings after = s.store().updateSettings(new ClusterStore.Action("admin", "config commands", "n1"),
                     x -> x.withDevice(new ClusterSettings.Device("n1", 8, before.publicAddress(), before.privateAddress(),
@@ -179,6 +179,37 @@ class StoreServiceTest {
             assertThat(StoreService.restartNeeded(s.effectiveConfig(), moved)).containsExactly("the load-balancing settings");
             assertThat(ClusterSettings.Device.needsRestart(after.device("n1"), moved.device("n1"))).isTrue();
             assertThat(ClusterSettings.Device.needsRestart(Optional.empty(), moved.device("n1"))).isTrue();
+        }
+    }
+
+    @Test
+    void theHaSwitchAndDescriptionApplyLiveTheGroupsNodesAtTheNextStart() throws Exception {
+        NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
+        try (StoreService s = StoreService.open(n1, Optional.empty())) {
+            List<NodeConfig.Group> applied = new CopyOnWriteArrayList<>();
+            s.start(() -> null, p -> { }, lb -> { }, applied::add);
+            ClusterSettings off = s.store().updateSettings(new ClusterStore.Action("admin", "group ha disable", "east"),
+                    x -> x.mapGroup("east", g -> new ClusterSettings.Group(g.name(), "the east pair", g.nodes(), false)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !applied.isEmpty());
+            NodeConfig.Group live = applied.get(applied.size() - 1);
+            assertThat(live.highAvailability()).isFalse();
+            assertThat(live.description()).isEqualTo("the east pair");
+            assertThat(live.nodes()).extracting(NodeConfig.Member::id).containsExactly("n1", "n2");
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), off)).isEmpty();
+
+            ClusterSettings on = s.store().updateSettings(new ClusterStore.Action("admin", "group ha enable", "east"),
+                    x -> x.mapGroup("east", g -> new ClusterSettings.Group(g.name(), g.description(), g.nodes(), true)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.get(applied.size() - 1).highAvailability());
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), on)).isEmpty();
+            int before = applied.size();
+
+            // Another peer is bound at the start (heartbeat sockets, the peer's address): that waits, and says so.
+            ClusterSettings replaced = s.store().updateSettings(new ClusterStore.Action("admin", "group change", "east"),
+                    x -> x.mapGroup("east", g -> new ClusterSettings.Group(g.name(), g.description(),
+                            List.of(g.nodes().get(0), new ClusterSettings.Member("n3", "10.0.0.3")), true)));
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), replaced)).containsExactly("the redundancy group's nodes");
+            Thread.sleep(2 * StoreService.POLL.toMillis());
+            assertThat(applied).hasSize(before);
         }
     }
 }
