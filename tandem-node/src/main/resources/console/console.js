@@ -555,6 +555,7 @@ async function renderUsers(more) {
     const q = new URLSearchParams({ limit: '100' });
     if ($('users-group').value.trim()) q.set('group', $('users-group').value.trim());
     if ($('users-home').value.trim()) q.set('node', $('users-home').value.trim());
+    if (serving) q.set('serving', serving);
     if (more && state.usersNext) q.set('after', state.usersNext);
     const page = (await api('GET', `/api/v1/users?${q}`)).data;
     users = page.users;
@@ -562,7 +563,7 @@ async function renderUsers(more) {
   }
   state.usersNext = next;
   $('users-more').hidden = !next;
-  const rows = users.filter((u) => !serving || u.serving === serving).map((u) => {
+  const rows = users.filter((u) => !id || !serving || u.serving === serving).map((u) => {
     const move = el('button', { type: 'button', class: 'write', text: 'Move', 'aria-label': `Move ${u.id}` });
     move.addEventListener('click', () => moveUser(u));
     const remove = el('button', { type: 'button', class: 'write danger', text: 'Remove', 'aria-label': `Remove ${u.id}` });

@@ -113,7 +113,8 @@ public final class AdminRoutes {
                     Body.text("text/csv"), 200, of(UsersAnswers.Imported.class), List.of(400, 413)),
             new Route("POST", "/api/v1/users/rebalance", "Reassigns every user by the group's assignment mode.",
                     List.of(), Body.NONE, 200, of(Rebalanced.class), NONE),
-            new Route("GET", "/api/v1/users", "One page of users, by id.", List.of("group", "node", "after", "limit"),
+            new Route("GET", "/api/v1/users", "One page of users, by id: of a group, at home on a node, or served by a"
+                    + " node now.", List.of("group", "node", "serving", "after", "limit"),
                     Body.NONE, 200, of(Page.class), BAD),
             new Route("POST", "/api/v1/users", "Adds a user.", List.of(), of(UsersAnswers.NewUser.class), 201,
                     of(User.class), List.of(400, 409)),

@@ -328,6 +328,16 @@ class ConsoleBrowserIT {
         waitFor("the users listed", b -> text("users-table").contains("console-u3"));
         assertThat(browser.findElement(By.id("users-import-progress")).getAttribute("value")).isEqualTo("100");
         shot("users-imported");
+        // Filtered by the node that serves them now, on the node: n2 serves exactly the users at home on it.
+        String n2Users = admin.get(N1, "/api/v1/users?node=n2&limit=100").body().get("users").findValuesAsText("id").toString();
+        browser.findElement(By.id("users-serving")).sendKeys("n2");
+        click(By.cssSelector("#users-filter button[type='submit']"));
+        waitFor("only n2's users", b -> browser.findElements(By.cssSelector("#users-table tbody tr")).stream()
+                .allMatch(r -> r.findElements(By.cssSelector("td")).size() > 2
+                        && r.findElements(By.cssSelector("td")).get(2).getText().equals("n2")));
+        for (WebElement row : browser.findElements(By.cssSelector("#users-table tbody th"))) {
+            assertThat(n2Users).contains(row.getText());
+        }
     }
 
     // ------------------------------------------------------------------ helpers

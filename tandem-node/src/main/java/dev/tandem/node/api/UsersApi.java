@@ -79,8 +79,23 @@ final class UsersApi {
 
     private void list(Context ctx) {
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        List<User> page = node.store().store().users(blankToNull(ctx.queryParam("group")),
-                blankToNull(ctx.queryParam("node")), blankToNull(ctx.queryParam("after")), limit);
+        String group = blankToNull(ctx.queryParam("group"));
+        String home = blankToNull(ctx.queryParam("node"));
+        String after = blankToNull(ctx.queryParam("after"));
+        String serving = blankToNull(ctx.queryParam("serving"));
+        List<User> page;
+        if (serving == null) {
+            page = node.store().store().users(group, home, after, limit);
+        } else {
+            // The users a node serves now: those at home there while it serves them, and its peer's while it covers
+            // for it. One page of each home, merged by id: the next page starts after the last id either way.
+            java.util.TreeMap<String, User> merged = new java.util.TreeMap<>();
+            for (NodeId h : node.users().homesServedBy(NodeId.of(serving))) {
+                if (home != null && !home.equals(h.value())) continue;
+                for (User u : node.store().store().users(group, h.value(), after, limit)) merged.put(u.id(), u);
+            }
+            page = merged.values().stream().limit(limit).toList();
+        }
         ctx.json(new UsersAnswers.Page(page.stream().map(u -> view(u, null)).toList(),
                 page.size() == limit ? page.get(page.size() - 1).id() : null));
     }

@@ -71,6 +71,15 @@ public final class UserDirectory {
         return other == null ? java.util.List.of(now) : java.util.List.of(now, other);
     }
 
+    /** The homes whose users {@code node} serves now: itself, its peer's while it covers for it, or none. */
+    public java.util.List<NodeId> homesServedBy(NodeId node) {
+        java.util.List<NodeId> out = new java.util.ArrayList<>(2);
+        if (serving(node).equals(node)) out.add(node);
+        NodeId peer = peers.get(node);
+        if (peer != null && serving(peer).equals(node)) out.add(peer);
+        return out;
+    }
+
     /** Who serves the users of {@code home} now ([RG-OVER]: the backup serves a failed-over node's users). */
     public NodeId serving(NodeId home) {
         NodeId peer = peers.get(home);

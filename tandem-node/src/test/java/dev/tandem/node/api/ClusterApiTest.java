@@ -220,6 +220,12 @@ class ClusterApiTest {
         assertThat(rest.get("users").findValuesAsText("id")).containsExactly("carol", "dave", "erin");
         assertThat(rest.get("next").isNull()).isTrue();
         assertThat(get("/api/v1/users?node=n4&limit=10").json().get("users").findValuesAsText("id")).contains("erin");
+        // Served by a node now: n1 is alone in solo and serves its own users; nobody's users are served by n9.
+        assertThat(get("/api/v1/users?serving=n1&limit=10").json().get("users").findValuesAsText("home"))
+                .isNotEmpty().allMatch("n1"::equals);
+        assertThat(get("/api/v1/users?serving=n1&limit=1").json().get("next").isNull()).isFalse();
+        assertThat(get("/api/v1/users?serving=n9").json().get("users")).isEmpty();
+        assertThat(error(get("/api/v1/users?serving=bad%20name"), 400)).contains("bad name");
         assertThat(error(get("/api/v1/users?limit=20000"), 400)).contains("limit").contains("10000");
 
         Answer csv = get("/api/v1/users/export");
