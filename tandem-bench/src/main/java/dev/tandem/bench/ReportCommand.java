@@ -58,6 +58,8 @@ public final class ReportCommand implements Callable<Integer> {
         b.append("Every scenario: `./tandem bench <scenario> --help` lists its options (trials, sizes, profiles)."
                 + " `./mvnw verify` runs each scenario once at a tiny size and checks only that it produces a"
                 + " well-formed result: no test asserts a speed.\n\n");
+        b.append("Correctness under faults is recorded beside them in [docs/reliability.md](docs/reliability.md): random"
+                + " fault schedules in the simulator (`./tandem sim fuzz`) and the hostile runs' findings.\n\n");
 
         List<JsonNode> found = new ArrayList<>();
         Set<String> machines = new LinkedHashSet<>();

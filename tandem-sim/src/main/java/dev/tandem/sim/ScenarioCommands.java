@@ -41,7 +41,8 @@ public final class ScenarioCommands {
             "kill-during", "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
             "hook-time", "network", "seed", "lb", "lb-cluster", "lb-start", "connect", "disconnect", "idle",
             "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused", "expect-lb",
-            "expect-speakers", "version", "replication-links");
+            "expect-speakers", "version", "replication-links", "check-invariants", "restore", "settle", "attempt",
+            "expect-settled", "expect-one-director");
 
     static Parsed parse(List<String> w) {
         String cmd = w.get(0).toLowerCase(Locale.ROOT);
@@ -224,6 +225,12 @@ public final class ScenarioCommands {
             case "expect-clients-refused" -> new Parsed(LbCommands.expectRefusedClients(a), true);
             case "expect-lb" -> new Parsed(LbCommands.expectPhase(a), true);
             case "expect-speakers" -> new Parsed(LbCommands.expectSpeakers(a), true);
+            case "check-invariants" -> setup(FuzzCommands.checkInvariants(a));
+            case "restore" -> setup(FuzzCommands.restore(a));
+            case "settle" -> setup(FuzzCommands.settle(a));
+            case "attempt" -> setup(FuzzCommands.attempt(a));
+            case "expect-settled" -> new Parsed(FuzzCommands.expectSettled(a), true);
+            case "expect-one-director" -> new Parsed(FuzzCommands.expectOneDirector(a), true);
             case "expect" -> new Parsed(expect(a), true);
             case "expect-users" -> {
                 arity(cmd, a, 2, 2, "expect-users <node> <count>");

@@ -61,6 +61,7 @@ public final class Sim {
     private final SimLoadBalancing lb = new SimLoadBalancing(this);
 
     private final List<Runnable> invariants = new ArrayList<>();
+    private final List<Consumer<Effect.Record>> transitionListeners = new ArrayList<>();
 
     public Sim(long seed) {
         this.seed = seed;
@@ -145,6 +146,11 @@ public final class Sim {
         if (n.serviceFaulted.containsKey(name)) throw new Invalid("service", name, "a name not yet used on " + node);
         n.serviceFaulted.put(name, false);
         reportHealth(n);
+    }
+
+    /** The names of the critical services of {@code node}. */
+    public List<String> services(NodeId node) {
+        return List.copyOf(node(node).serviceFaulted.keySet());
     }
 
     /** [RG-T2], "Unknown": a group whose high availability is switched on or off. */
@@ -405,6 +411,14 @@ public final class Sim {
     }
 
     /**
+     * Sees every transition of every machine as the core records it, within a step too (a step may pass through
+     * several states); a listener that throws stops the simulator there.
+     */
+    public void onTransition(Consumer<Effect.Record> listener) {
+        transitionListeners.add(listener);
+    }
+
+    /**
      * Checks {@code invariant} after every event from now on, so a property holds at each virtual instant, not only
      * at the end of a run; an invariant that fails throws, which stops the run there.
      */
@@ -506,6 +520,7 @@ public final class Sim {
                 case Effect.Persist p -> n.persisted = p.snapshot();
                 case Effect.Record r -> {
                     log(r.node() + " " + r.from() + " -> " + r.to() + " (" + r.reason() + ")");
+                    for (Consumer<Effect.Record> l : transitionListeners) l.accept(r);
                     if (r.protocol().equals(RecoveryManager.PROTOCOL)) lb.reconsiderAll(); // a pair's speaker may change
                 }
                 case Effect.AdminResult r -> { }

@@ -52,7 +52,7 @@ class ScenarioParserTest {
                 new ArrayList<>());
         assertThat(r.failed()).as(buf.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(r.malformed()).isFalse();
-        assertThat(r.passed()).isEqualTo(40);
+        assertThat(r.passed()).isEqualTo(42);
     }
 
     @Test
