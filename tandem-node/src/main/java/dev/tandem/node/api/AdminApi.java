@@ -150,6 +150,11 @@ public final class AdminApi implements AutoCloseable {
             });
             cfg.routes.exception(Invalid.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                var fault = dev.tandem.node.http.HttpErrors.clientFault(e);
+                if (fault.isPresent()) {
+                    error(ctx, fault.get().status(), fault.get().message());
+                    return;
+                }
                 LOG.warn("admin API error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
                 error(ctx, 500, "internal error: " + e.getClass().getSimpleName());
             });

@@ -34,6 +34,26 @@ public final class HttpErrors {
         };
     }
 
+    /**
+     * Whether {@code e}, thrown while a handler read the request, is the client's fault: a body that is not valid HTTP
+     * (a bad chunk, a length that lies: Jetty's BadMessageException) or that ended before it said it would (the
+     * connection closed early). Then the answer is that status with the reason, never a 500.
+     */
+    public static java.util.Optional<Refused> clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.BadMessageException b) {
+                return java.util.Optional.of(new Refused(b.getCode(), "the request is not valid HTTP: " + b.getReason()));
+            }
+            if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.io.EOFException) {
+                return java.util.Optional.of(new Refused(400, "the request's body ended early or is not valid HTTP"));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A status and why, for a request refused as the client's fault. */
+    public record Refused(int status, String message) {}
+
     /** The error body; the message is quoted short ({@link Quote#prefix}), whatever the request held. */
     public static Map<String, Object> body(int status, String message) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -229,6 +229,12 @@ public final class TandemNode implements AutoCloseable {
         HeartbeatPaths paths = s.paths();
         Inbound.open(envelope, bytes, RmCodec.KIND, wire::decode, metrics, "recovery manager",
                 paths == null ? Inbound.Copies.NONE : paths.on(path)).ifPresent(m -> {
+            // Sealed with the cluster key, yet from no peer of this node: the core would ignore it; drop and count it.
+            if (!m.group().equals(group.name()) || !group.peerOf(self).map(m.from()::equals).orElse(false)) {
+                metrics.dropped("not_peer", "recovery manager: a message from " + m.from() + " of group '"
+                        + dev.tandem.core.Quote.prefix(m.group()) + "', not from this node's peer");
+                return;
+            }
             metrics.received();
             step(new RmEvent.Received(m));
         });

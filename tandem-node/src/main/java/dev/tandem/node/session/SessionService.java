@@ -115,6 +115,11 @@ public final class SessionService implements AutoCloseable {
                     HttpErrors.code(e.getStatus()), e.getStatus() == 413 ? "the body is larger than the "
                             + config.http().maxBodyBytes() + " bytes allowed (sessionService.http.maxBodyBytes)" : e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                var fault = HttpErrors.clientFault(e);
+                if (fault.isPresent()) {
+                    answer(ctx, fault.get().status(), HttpErrors.code(fault.get().status()), fault.get().message());
+                    return;
+                }
                 LOG.warn("session service error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
                 answer(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
             });

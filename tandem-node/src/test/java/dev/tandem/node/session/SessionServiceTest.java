@@ -203,6 +203,13 @@ class SessionServiceTest {
         assertThat(noSession.json().get("reason").asText()).contains(SessionService.SESSION_HEADER);
         assertThat(send("GET", "/session/nothing", null).status()).isEqualTo(404);
         assertThat(send("DELETE", "/session/login", null).status()).isIn(404, 405);
+        // A body that is not valid HTTP (a chunk size that is no number) is the client's fault: 400, never a 500.
+        try (dev.tandem.node.http.RawHttp raw = new dev.tandem.node.http.RawHttp("127.0.0.1", "127.0.0.1", service.port())) {
+            dev.tandem.node.http.RawHttp.Answer bad = raw.send("POST /session/login HTTP/1.1\r\nHost: x\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\nzz\r\n").answer();
+            assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+            assertThat(JSON.readTree(bad.body()).get("reason").asText()).isEqualTo("the request's body ended early or is not valid HTTP");
+        }
         assertThat(stats().get("active").asInt()).isZero();
     }
 
