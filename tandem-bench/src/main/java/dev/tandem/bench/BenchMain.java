@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
                 dev.tandem.bench.failover.DirectorFailoverScenario.class, dev.tandem.bench.protocol.ProtocolScenario.class,
                 dev.tandem.bench.footprint.FootprintScenario.class, dev.tandem.bench.redirect.RedirectScenario.class,
                 dev.tandem.bench.users.UsersScenario.class, DecisionScenario.class,
-                dev.tandem.bench.stateful.StatefulFailoverScenario.class, ReportCommand.class, CommandLine.HelpCommand.class})
+                dev.tandem.bench.stateful.StatefulFailoverScenario.class, dev.tandem.bench.fuzz.PacketFuzzScenario.class,
+                ReportCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
     private static String commandLine = "./tandem bench";
 

@@ -27,7 +27,8 @@ public final class ReportCommand implements Callable<Integer> {
             new String[] {"protocol", "5. Protocol cost", "./tandem bench protocol"},
             new String[] {"users", "6. Users", "./tandem bench users"},
             new String[] {"footprint", "7. Footprint", "./tandem bench footprint"},
-            new String[] {"stateful-failover", "8. Stateful failover", "./tandem bench stateful-failover"});
+            new String[] {"stateful-failover", "8. Stateful failover", "./tandem bench stateful-failover"},
+            new String[] {"packet-fuzz", "9. Hostile packets and requests", "./tandem bench packet-fuzz"});
 
     @Option(names = "--results", paramLabel = "DIR", description = "where the result files are (default: tandem-bench/results)")
     Path results;

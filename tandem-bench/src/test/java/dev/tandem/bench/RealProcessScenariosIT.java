@@ -181,4 +181,19 @@ class RealProcessScenariosIT {
             assertThat(row.get(5).asInt()).as("every one of them sent to the backup").isEqualTo(100);
         }
     }
+
+    @Test
+    void hostilePacketsAndRequestsChangeNothingAndAreCounted() throws Exception {
+        run("packet-fuzz", "--packets", "3000", "--requests", "60", "--rate", "5000", "--subnet", "39");
+        JsonNode r = ResultFiles.read(dir, "packet-fuzz");
+        long dropped = 0;
+        for (JsonNode row : ResultFiles.rows(r, "Dropped by n1")) dropped += row.get(1).asLong();
+        // Most datagrams go to the heartbeat port, all of which n1 reads; a few may be lost in the kernel's buffers.
+        assertThat(dropped).as("datagrams dropped and counted").isGreaterThan(2000).isLessThanOrEqualTo(3000);
+        JsonNode checks = ResultFiles.rows(r, "What the pair did");
+        assertThat(checks.toString()).contains("\"state changes\",0").contains("\"server errors (5xx) to bad requests\",0");
+        int answered = 0;
+        for (JsonNode row : ResultFiles.rows(r, "HTTP requests")) answered += row.get(1).asInt();
+        assertThat(answered).isEqualTo(60);
+    }
 }
