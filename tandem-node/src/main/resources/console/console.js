@@ -233,6 +233,8 @@ async function poll() {
   if (!state.session) return;
   sampleLoadBalancing().catch(() => {});
   if (['load-balancing', 'health', 'settings'].includes(state.view)) refresh().catch(() => {});
+  // The store's view of other groups has no events here: it is read again, the live group card is left alone.
+  if (state.view === 'redundancy') renderStoreGroups().catch(() => {});
 }
 
 function route() {
@@ -266,27 +268,33 @@ async function refresh(first) {
 const ACTION_LABEL = { failover: 'Failover', fallback: 'Fallback', recover: 'Recover' };
 
 async function renderRedundancy() {
-  const [groups, stored, db] = await Promise.all([
+  const [groups, stored] = await Promise.all([
     api('GET', '/api/v1/redundancy-groups'),
     api('GET', '/api/v1/cluster/groups').catch(() => ({ data: [] })),
-    api('GET', '/api/v1/db/status').catch(() => ({ data: null })),
   ]);
   const g = groups.data[0];
   const storedGroup = stored.data.find((s) => s.name === g.name);
   show($('group-here'), groupCard(g, storedGroup));
-  const reported = new Map(((db.data && db.data.nodes) || []).map((n) => [n.id, n]));
+  await renderStoreGroups(stored.data);
+}
+
+/** Every group in the store, each node as it last reported to the store; redrawn on its own every 2 s. */
+async function renderStoreGroups(stored) {
+  const groups = stored || (await api('GET', '/api/v1/cluster/groups').catch(() => ({ data: [] }))).data;
+  const db = (await api('GET', '/api/v1/db/status').catch(() => ({ data: null }))).data;
+  const reported = new Map(((db && db.nodes) || []).map((n) => [n.id, n]));
   const rows = [];
-  for (const sg of stored.data) {
+  for (const sg of groups) {
     for (const m of sg.nodes) {
       const r = reported.get(m.id);
       const s = r && r.state ? r.state : 'not reported';
       rows.push(el('tr', {}, el('td', { text: sg.name }), el('td', { text: m.id }), el('td', { text: m.address }),
-        el('td', { class: stateClass(s), text: s }),
+        el('td', { class: stateClass(s), text: s }), el('td', { text: r && r.reason ? r.reason : '' }),
         el('td', { text: r && r.lastReportSecondsAgo !== null && r.lastReportSecondsAgo !== undefined ? `${r.lastReportSecondsAgo} s ago` : '' }),
         el('td', { text: sg.ha ? 'on' : 'off' })));
     }
   }
-  show($('groups-all'), table(['Group', 'Node', 'Address', 'State', 'Reported', 'HA'], rows));
+  show($('groups-all'), table(['Group', 'Node', 'Address', 'State', 'Reason', 'Reported', 'HA'], rows));
 }
 
 function groupCard(g, storedGroup) {
@@ -849,9 +857,9 @@ async function renderHealth() {
     el('dt', { text: 'Reachable' }), el('dd', { class: d.reachable ? 'state-normal' : 'state-bad', text: d.reachable ? 'yes' : `no: ${d.error}` }),
     el('dt', { text: 'Schema' }), el('dd', { text: d.schemaVersion || '' }),
     el('dt', { text: 'Settings epoch' }), el('dd', { text: d.settingsEpoch === null ? '' : String(d.settingsEpoch) })),
-  table(['Node', 'Epoch', 'Reachable', 'State', 'Reported'], (d.nodes || []).map((n) => el('tr', {},
+  table(['Node', 'Epoch', 'Reachable', 'State', 'Reason', 'Reported'], (d.nodes || []).map((n) => el('tr', {},
     el('th', { scope: 'row', text: n.id }), el('td', { text: String(n.epoch) }), el('td', { text: n.reachable ? 'yes' : 'no' }),
-    el('td', { text: n.state || '' }), el('td', { text: n.lastReportSecondsAgo === null ? '' : `${n.lastReportSecondsAgo} s ago` })))),
+    el('td', { text: n.state || '' }), el('td', { text: n.reason || '' }), el('td', { text: n.lastReportSecondsAgo === null ? '' : `${n.lastReportSecondsAgo} s ago` })))),
   d.replication && d.replication.length ? table(['Standby', 'Address', 'State', 'Sync', 'Replay lag'], d.replication.map((r) =>
     el('tr', {}, el('td', { text: r.standby || '' }), el('td', { text: r.address || '' }), el('td', { text: r.state || '' }),
       el('td', { text: r.sync || '' }), el('td', { text: r.replayLag || '' })))) : null);

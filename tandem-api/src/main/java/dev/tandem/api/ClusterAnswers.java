@@ -77,9 +77,10 @@ public final class ClusterAnswers {
 
     /**
      * @param state                the node's last reported state
+     * @param reason               its reason, as Table 2 pairs it with the state; null from a build that reports none
      * @param lastReportSecondsAgo null for this node when it has not reported yet
      */
-    public record DbNode(String id, long epoch, boolean reachable, @Nullable String state,
+    public record DbNode(String id, long epoch, boolean reachable, @Nullable String state, @Nullable String reason,
                          @Nullable Long lastReportSecondsAgo) {}
 
     /** One streaming replica of the PostgreSQL store. */

@@ -145,6 +145,9 @@ class ConsoleBrowserIT {
         click(By.id("confirm-ok"));
         waitFor("Idle / Running in Backup Mode", b -> state("n1").equals("Idle") && state("n2").equals("Running in Backup Mode"));
         assertThat(reason("n1")).isEqualTo("On Admin Request");
+        // Every group in the store, as each node reported to it: state and reason, without a reload.
+        waitFor("the store's state and reason", b -> text("groups-all").contains("Idle On Admin Request")
+                && text("groups-all").contains("Running in Backup Mode On Admin Request"));
         waitFor("Fallback enabled", b -> button("fallback", "n1").isEnabled());
         assertThat(button("failover", "n1").isEnabled()).isFalse();
         shot("redundancy-failed-over");

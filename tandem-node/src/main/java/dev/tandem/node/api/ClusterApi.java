@@ -280,12 +280,13 @@ final class ClusterApi {
         for (ClusterStore.NodeReport r : reports) {
             boolean self = r.node().equals(node.config().id());
             nodes.add(new ClusterAnswers.DbNode(r.node(), self ? s.settings().epoch() : r.epoch(),
-                    self ? reachable : r.secondsAgo() <= StoreService.REPORT_STALE_SECONDS, r.state(), r.secondsAgo()));
+                    self ? reachable : r.secondsAgo() <= StoreService.REPORT_STALE_SECONDS, r.state(), r.reason(),
+                    r.secondsAgo()));
             seen.add(r.node());
         }
         if (!seen.contains(node.config().id())) {
             nodes.add(new ClusterAnswers.DbNode(node.config().id(), s.settings().epoch(), reachable,
-                    node.snapshot().state().display(), null));
+                    node.snapshot().state().display(), node.snapshot().reason().display(), null));
         }
         ctx.json(new ClusterAnswers.DbStatus(store.kind(), store.url(), reachable, error, schema, epoch, nodes,
                 replication));

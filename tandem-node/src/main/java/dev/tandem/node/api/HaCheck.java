@@ -118,8 +118,8 @@ final class HaCheck {
                     + ": check it is running before changing the switch");
             return;
         }
-        checked.add(id + ": " + r.get().state() + " (reported " + r.get().secondsAgo() + " s ago; its services are"
-                + " checked on its own node)");
+        checked.add(id + ": " + r.get().state() + (r.get().reason() == null ? "" : " / " + r.get().reason())
+                + " (reported " + r.get().secondsAgo() + " s ago; its services are checked on its own node)");
         NodeState.parse(r.get().state()).ifPresent(s -> state(id, s, warnings));
     }
 

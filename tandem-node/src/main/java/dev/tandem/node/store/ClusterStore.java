@@ -105,11 +105,19 @@ public interface ClusterStore extends AutoCloseable {
     /** The newest audit rows first. */
     List<AuditRow> audit(int limit);
 
-    /** A node reports the epoch it runs and its recovery-manager state. */
-    void report(String node, long epoch, String state);
+    /** A node reports the epoch it runs and its recovery-manager state and reason (Table 2's spellings). */
+    void report(String node, long epoch, String state, String reason);
 
-    /** @param secondsAgo how long since the node last reported, by the store's clock */
-    record NodeReport(String node, long epoch, String state, long secondsAgo) {}
+    /** A report without a reason. */
+    default void report(String node, long epoch, String state) {
+        report(node, epoch, state, null);
+    }
+
+    /**
+     * @param reason     null from a build that reported none
+     * @param secondsAgo how long since the node last reported, by the store's clock
+     */
+    record NodeReport(String node, long epoch, String state, String reason, long secondsAgo) {}
 
     List<NodeReport> reports();
 

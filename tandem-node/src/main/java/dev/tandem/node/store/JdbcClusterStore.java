@@ -139,8 +139,8 @@ public final class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public void report(String node, long epoch, String state) {
-        status.report(node, epoch, state);
+    public void report(String node, long epoch, String state, String reason) {
+        status.report(node, epoch, state, reason);
     }
 
     @Override

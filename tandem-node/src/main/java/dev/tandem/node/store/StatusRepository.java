@@ -21,21 +21,23 @@ final class StatusRepository {
         this.dialect = dialect;
     }
 
-    /** The node's last report: the epoch it applied and its state, seen now. */
-    void report(String node, long epoch, String state) {
+    /** The node's last report: the epoch it applied, its state and reason, seen now. */
+    void report(String node, long epoch, String state, String reason) {
         tx.write(c -> {
-            try (PreparedStatement u = c.prepareStatement(
-                    "UPDATE node_status SET epoch = ?, state = ?, seen_at = CURRENT_TIMESTAMP WHERE node_id = ?")) {
+            try (PreparedStatement u = c.prepareStatement("UPDATE node_status SET epoch = ?, state = ?, reason = ?,"
+                    + " seen_at = CURRENT_TIMESTAMP WHERE node_id = ?")) {
                 u.setLong(1, epoch);
                 u.setString(2, state);
-                u.setString(3, node);
+                u.setString(3, reason);
+                u.setString(4, node);
                 if (u.executeUpdate() > 0) return null;
             }
-            try (PreparedStatement i = c.prepareStatement(
-                    "INSERT INTO node_status (node_id, epoch, state, seen_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+            try (PreparedStatement i = c.prepareStatement("INSERT INTO node_status (node_id, epoch, state, reason,"
+                    + " seen_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)")) {
                 i.setString(1, node);
                 i.setLong(2, epoch);
                 i.setString(3, state);
+                i.setString(4, reason);
                 i.executeUpdate();
             }
             return null;
@@ -46,11 +48,11 @@ final class StatusRepository {
         return tx.read(c -> {
             List<NodeReport> out = new ArrayList<>();
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
-                    "SELECT node_id, epoch, state, seen_at, CURRENT_TIMESTAMP FROM node_status ORDER BY node_id")) {
+                    "SELECT node_id, epoch, state, reason, seen_at, CURRENT_TIMESTAMP FROM node_status ORDER BY node_id")) {
                 while (r.next()) {
-                    OffsetDateTime seen = r.getObject(4, OffsetDateTime.class);
-                    OffsetDateTime now = r.getObject(5, OffsetDateTime.class);
-                    out.add(new NodeReport(r.getString(1), r.getLong(2), r.getString(3),
+                    OffsetDateTime seen = r.getObject(5, OffsetDateTime.class);
+                    OffsetDateTime now = r.getObject(6, OffsetDateTime.class);
+                    out.add(new NodeReport(r.getString(1), r.getLong(2), r.getString(3), r.getString(4),
                             Math.max(0, Duration.between(seen, now).toSeconds())));
                 }
             }

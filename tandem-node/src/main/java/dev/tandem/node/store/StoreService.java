@@ -356,13 +356,15 @@ public final class StoreService implements AutoCloseable {
 
     private void report(long epoch) {
         RmState r = rm.get();
+        // State and reason as one text for the change check: a new reason is reported at once too.
         String state = r == null ? "Initializing" : r.state().display();
+        String reason = r == null ? "Initialization" : r.reason().display();
         long now = System.nanoTime();
-        if (state.equals(lastReportedState) && epoch == lastReportedEpoch
+        if ((state + " / " + reason).equals(lastReportedState) && epoch == lastReportedEpoch
                 && now - lastReport < REPORT_EVERY.toNanos()) return;
-        store.report(self.value(), epoch, state);
+        store.report(self.value(), epoch, state, reason);
         lastReport = now;
-        lastReportedState = state;
+        lastReportedState = state + " / " + reason;
         lastReportedEpoch = epoch;
     }
 

@@ -63,7 +63,7 @@ abstract class StoreContractTest {
         assertThat(s.groups()).isEmpty();
         assertThat(s.mode().display()).isEqualTo("balanced"); // the specification ([RG-ASSIGN]): Balanced is the default
         assertThat(s.serviceParameters().keepAliveInterval()).hasSeconds(15);
-        assertThat(store.schemaVersion()).isEqualTo("4");
+        assertThat(store.schemaVersion()).isEqualTo("5");
     }
 
     @Test
@@ -241,14 +241,16 @@ abstract class StoreContractTest {
     }
 
     @Test
-    void nodesReportTheirEpochAndState() {
-        store.report("n1", 3, "Normal");
-        store.report("n1", 4, "Failed Over");
-        store.report("n2", 4, "Running in Backup Mode");
+    void nodesReportTheirEpochStateAndReason() {
+        store.report("n1", 3, "Normal", "Normal");
+        store.report("n1", 4, "Failed Over", "On Admin Request");
+        store.report("n2", 4, "Running in Backup Mode", "On Admin Request");
+        store.report("n3", 4, "Normal"); // a build that reports no reason
         assertThat(store.reports()).extracting(ClusterStore.NodeReport::node, ClusterStore.NodeReport::epoch,
-                ClusterStore.NodeReport::state).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("n1", 4L, "Failed Over"),
-                org.assertj.core.groups.Tuple.tuple("n2", 4L, "Running in Backup Mode"));
+                ClusterStore.NodeReport::state, ClusterStore.NodeReport::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("n1", 4L, "Failed Over", "On Admin Request"),
+                org.assertj.core.groups.Tuple.tuple("n2", 4L, "Running in Backup Mode", "On Admin Request"),
+                org.assertj.core.groups.Tuple.tuple("n3", 4L, "Normal", null));
         assertThat(store.reports().get(0).secondsAgo()).isLessThan(5);
     }
 
