@@ -87,9 +87,7 @@ final class ConsoleApi {
         ConsoleSessions.Session s = live(sessionId).orElseThrow(() -> new AdminApi.ApiError(401,
                 "not signed in, or the session has ended: sign in again"));
         if (!SAFE.contains(ctx.method().name())) {
-            String csrf = ctx.header(CSRF_HEADER);
-            if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                    s.csrf().getBytes(StandardCharsets.UTF_8))) {
+            if (!csrfMatches(ctx, s)) {
                 LOG.warn("console: {} {} by {} from {} without the session's CSRF token: refused", ctx.method(),
                         ctx.path(), s.operator(), ctx.req().getRemoteAddr());
                 throw new AdminApi.ApiError(403, "a change needs the session's CSRF token in " + CSRF_HEADER);
@@ -100,6 +98,13 @@ final class ConsoleApi {
         }
         ctx.attribute(OPERATOR, s.operator());
         ctx.attribute(ROLE, s.role());
+    }
+
+    /** Whether the request carries the session's CSRF token, compared in constant time. */
+    private static boolean csrfMatches(Context ctx, ConsoleSessions.Session s) {
+        String csrf = ctx.header(CSRF_HEADER);
+        return csrf != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
+                s.csrf().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Who acts: the signed-in operator, or the bearer token. */
@@ -129,6 +134,7 @@ final class ConsoleApi {
     }
 
     private void login(Context ctx) throws InterruptedException {
+        ctx.header("Cache-Control", "no-store"); // the answer holds the session's CSRF token
         ConsoleAnswers.Login in = body(ctx, ConsoleAnswers.Login.class);
         if (in.name() == null || in.password() == null) throw new AdminApi.ApiError(400, "name and password are required");
         String client = ctx.req().getRemoteAddr();
@@ -173,9 +179,7 @@ final class ConsoleApi {
     private void logout(Context ctx) {
         String id = ctx.cookie(COOKIE);
         ConsoleSessions.Session s = live(id).orElseThrow(() -> new AdminApi.ApiError(401, "not signed in"));
-        String csrf = ctx.header(CSRF_HEADER);
-        if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                s.csrf().getBytes(StandardCharsets.UTF_8))) {
+        if (!csrfMatches(ctx, s)) {
             throw new AdminApi.ApiError(403, "signing out needs the session's CSRF token in " + CSRF_HEADER);
         }
         sessions.close(id);

@@ -41,29 +41,22 @@ final class ConsoleSessions {
         return s;
     }
 
-    /** The live session with this id, marked as used now; empty when there is none or it has expired. */
+    /**
+     * The live session with this id, marked as used now; empty when there is none or it has expired. Each change is
+     * made in place ({@code computeIfPresent}), so a request still in flight never brings back a session that a
+     * sign-out or a removed operator closed meanwhile.
+     */
     Optional<Session> use(String id, Instant now) {
         if (id == null) return Optional.empty();
-        Session s = byId.get(id);
-        if (s == null) return Optional.empty();
-        if (now.isAfter(s.lastUsed().plus(IDLE)) || now.isAfter(s.created().plus(LONGEST))) {
-            byId.remove(id);
-            return Optional.empty();
-        }
-        Session used = new Session(s.id(), s.operator(), s.role(), s.csrf(), s.created(), now, s.checked());
-        byId.put(id, used);
-        return Optional.of(used);
+        return Optional.ofNullable(byId.computeIfPresent(id, (k, s) ->
+                now.isAfter(s.lastUsed().plus(IDLE)) || now.isAfter(s.created().plus(LONGEST)) ? null
+                        : new Session(s.id(), s.operator(), s.role(), s.csrf(), s.created(), now, s.checked())));
     }
 
     /** The session after its operator was looked up again: its new role, or closed when the operator is gone. */
     Optional<Session> rechecked(Session s, Optional<String> role, Instant now) {
-        if (role.isEmpty()) {
-            byId.remove(s.id());
-            return Optional.empty();
-        }
-        Session next = new Session(s.id(), s.operator(), role.get(), s.csrf(), s.created(), s.lastUsed(), now);
-        byId.put(s.id(), next);
-        return Optional.of(next);
+        return Optional.ofNullable(byId.computeIfPresent(s.id(), (k, old) -> role.map(r -> new Session(old.id(),
+                old.operator(), r, old.csrf(), old.created(), old.lastUsed(), now)).orElse(null)));
     }
 
     void close(String id) {
