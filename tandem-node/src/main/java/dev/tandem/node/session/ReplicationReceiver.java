@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
+
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -26,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * key or an altered frame are dropped), come from the peer's id and decode whole; anything else is counted and the
  * connection closed, so nothing of a bad frame is applied and the peer starts again with a snapshot. Each batch is
  * applied whole, then acknowledged.
+ *
+ * <p>A new connection takes over from the current one only once its first frame has proved it the peer's: anyone
+ * else who connects (a port scanner, a load balancer's health check, an attacker) is dropped without cutting the
+ * peer's stream, which would leave the standby without a whole copy until the next snapshot. A connection must send
+ * its first frame within {@link #FIRST_FRAME}, and at most {@link #MAX_UNPROVEN} may wait to do so (a newcomer closes
+ * the oldest), so that silent connections can neither pile up threads nor keep the peer from connecting.
  */
 final class ReplicationReceiver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationReceiver.class);
@@ -49,6 +57,11 @@ final class ReplicationReceiver implements AutoCloseable {
     private final java.util.function.Supplier<java.util.Set<dev.tandem.core.rm.Serving.Side>> serving;
     private final java.time.Clock clock;
     private final AtomicLong rejected = new AtomicLong();
+    static final Duration FIRST_FRAME = Duration.ofSeconds(5);
+    static final int MAX_UNPROVEN = 4;
+    /** Connections whose first frame has not come yet, oldest first. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Socket> unproven = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile Duration firstFrame = FIRST_FRAME;
 
     ReplicationReceiver(String self, String peer, InetSocketAddress listenAt, SessionBook book, Envelope envelope,
                         BiConsumer<String, String> dropped,
@@ -87,20 +100,32 @@ final class ReplicationReceiver implements AutoCloseable {
                 if (!closed) LOG.warn("{}: accepting session replication failed: {}", self, e.toString());
                 continue;
             }
-            Socket before = current;
-            current = s;
-            if (before != null) closeQuietly(before); // the peer reconnected: its old stream is over
+            while (unproven.size() >= MAX_UNPROVEN) {
+                Socket oldest = unproven.pollFirst();
+                if (oldest == null) break;
+                reject("too_many_connections", "a connection from " + oldest.getInetAddress().getHostAddress()
+                        + " closed before its first frame: " + MAX_UNPROVEN + " newer ones wait for theirs");
+                closeQuietly(oldest);
+            }
+            unproven.addLast(s);
             Thread t = new Thread(() -> read(s), "tandem-replication-reader-" + peer);
             t.setDaemon(true);
             t.start();
         }
     }
 
+    /** How long a new connection may take to send its first frame (shorter in tests). */
+    void firstFrameTimeout(Duration d) {
+        firstFrame = d;
+    }
+
     private void read(Socket s) {
         Map<String, Copy> staging = null;
+        boolean proven = false;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 64 << 10));
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
             s.setTcpNoDelay(true);
+            s.setSoTimeout((int) firstFrame.toMillis());
             while (!closed) {
                 byte[] frame = Frames.read(in);
                 if (frame == null) break;
@@ -119,6 +144,15 @@ final class ReplicationReceiver implements AutoCloseable {
                 if (!(ReplicationCodec.decode(o.payload()) instanceof ReplicationCodec.Batch b)) {
                     reject("malformed", "an acknowledgement where a batch belongs, from " + peer);
                     break;
+                }
+                if (!proven) {
+                    // The peer's, beyond doubt: this connection is the stream now, and one the peer had is over.
+                    proven = true;
+                    unproven.remove(s);
+                    s.setSoTimeout(0);
+                    Socket before = current;
+                    current = s;
+                    if (before != null) closeQuietly(before);
                 }
                 if (b.snapshotStart()) {
                     staging = new HashMap<>();
@@ -155,9 +189,13 @@ final class ReplicationReceiver implements AutoCloseable {
             reject(b.cause, b.getMessage());
         } catch (Malformed m) {
             reject("malformed", m.getMessage() + " from " + peer);
+        } catch (java.net.SocketTimeoutException e) {
+            reject("silent", "a connection from " + s.getInetAddress().getHostAddress() + " sent no frame within "
+                    + firstFrame.toMillis() + " ms");
         } catch (IOException e) {
             // the peer went away or reconnected; its next connection starts with a snapshot
         } finally {
+            if (!proven) unproven.remove(s);
             closeQuietly(s);
             if (current == s) complete = false;
         }

@@ -179,6 +179,53 @@ class ReplicationTest {
         assertThat(r.status().rejected()).isGreaterThanOrEqualTo(cases.size() + 2);
     }
 
+    /**
+     * Someone else connecting to the replication port (a port scanner, a health check, an attacker) neither cuts the
+     * peer's stream nor keeps a thread: it is dropped when its first frame fails a check, when it sends nothing for
+     * the first-frame time, or when newer ones are waiting; the peer's batches go on being applied throughout.
+     */
+    @Test
+    void aConnectionThatIsNotThePeersNeverCutsThePeersStream() throws Exception {
+        SessionBook book = book("n2", "n1");
+        ReplicationReceiver r = receiver(book);
+        r.firstFrameTimeout(Duration.ofMillis(500));
+        Envelope n1 = new Envelope(Optional.of(KEY), true, "n1", 7);
+        Envelope acks = new Envelope(Optional.of(KEY), true, "n1", 7);
+        Socket peer = connect(r);
+        send(peer, batch(n1, 1, true, true, List.of(copy("t1", "alice")), List.of()));
+        assertThat(ack(peer, acks)).isEqualTo(1);
+        assertThat(r.status().complete()).isTrue();
+
+        Socket garbage = connect(r);
+        garbage.getOutputStream().write(new byte[] {0, 0, 0, 5, 1, 2, 3, 4, 5});
+        assertThat(closedByPeer(garbage)).isTrue();
+        Socket stranger = connect(r);
+        send(stranger, batch(new Envelope(Optional.of(KEY), true, "n9", 9), 1, true, true, List.of(), List.of()));
+        assertThat(closedByPeer(stranger)).isTrue();
+        List<Socket> silent = new ArrayList<>();
+        for (int i = 0; i < ReplicationReceiver.MAX_UNPROVEN; i++) silent.add(connect(r));
+        silent.add(connect(r));
+        assertThat(closedByPeer(silent.remove(0))).as("the oldest, closed for a newcomer").isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> drops.contains("too_many_connections"));
+
+        send(peer, batch(n1, 2, false, false, List.of(copy("t2", "bob")), List.of()));
+        assertThat(ack(peer, acks)).as("the peer's stream is still open").isEqualTo(2);
+        assertThat(r.status().complete()).isTrue();
+        assertThat(book.copy("t2")).isPresent();
+        for (Socket s : silent) assertThat(closedByPeer(s)).as("dropped after the first-frame time").isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> drops.stream().filter("silent"::equals).count()
+                == ReplicationReceiver.MAX_UNPROVEN);
+        assertThat(drops).contains("unknown_sender");
+
+        // Once the silent ones are gone, the peer's own reconnection takes over, and the old stream is closed.
+        Socket again = connect(r);
+        send(again, batch(n1, 3, true, true, List.of(copy("t3", "carol")), List.of()));
+        assertThat(ack(again, acks)).isEqualTo(3);
+        assertThat(closedByPeer(peer)).as("the peer's old stream").isTrue();
+        assertThat(r.status().complete()).isTrue();
+        assertThat(book.copy("t3")).isPresent();
+    }
+
     private static byte[] flipped(byte[] b, int at) {
         byte[] c = Arrays.copyOf(b, b.length);
         c[at] ^= 0x10;
