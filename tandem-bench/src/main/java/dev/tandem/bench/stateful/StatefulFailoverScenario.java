@@ -57,8 +57,10 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
     boolean keepFiles;
 
     private static final int ADMIN_PORT = 20075;
-    /** Untimed logins before the timed ones; they stay logged in without heartbeats, counted in maxSessions. */
-    private static final int WARM_UP_LOGINS = 2000;
+    @Option(names = "--warm-up", defaultValue = "2000",
+            description = "untimed logins at each node before the timed ones; they stay logged in without heartbeats"
+                    + " (default ${DEFAULT-VALUE})")
+    int warmUpLogins;
     private static final int SESSION_PORT = 8443;
     private static final Duration BOUND = Duration.ofSeconds(60);
     /** Splits of the pair during the current run, and whether the one now was counted. */
@@ -74,6 +76,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             if (n < 1) throw new IllegalArgumentException("--clients: " + n + " is not allowed; allowed: 1 or more");
         }
         if (heartbeatMs < 10) throw new IllegalArgumentException("--heartbeat: " + heartbeatMs + " is not allowed; allowed: 10 ms or more");
+        if (warmUpLogins < 0) throw new IllegalArgumentException("--warm-up: " + warmUpLogins + " is not allowed; allowed: 0 or more");
         if (snapshotSessions < 0) throw new IllegalArgumentException("--snapshot-sessions: " + snapshotSessions + " is not allowed; allowed: 0 or more");
         List<String> modes = switch (handover) {
             case "keep" -> List.of("keep");
@@ -85,11 +88,11 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         Result r = new Result("stateful-failover", "Stateful failover", env.command())
                 .parameter("clients", clientCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 .parameter("heartbeatMs", heartbeatMs).parameter("subnet", real.subnet)
-                .parameter("snapshotSessions", snapshotSessions).parameter("nodeJvm", String.join(" ", NODE_JVM));
+                .parameter("snapshotSessions", snapshotSessions).parameter("warmUp", warmUpLogins).parameter("nodeJvm", String.join(" ", NODE_JVM));
         Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (last answered"
                 + " heartbeat before to first answered after)", "handover", "event", "clients", "sessions lost", "min",
                 "median", "p99", "max", "answered by");
-        Result.Table logins = r.table("Login latency in milliseconds (one login at a time after " + WARM_UP_LOGINS
+        Result.Table logins = r.table("Login latency in milliseconds (one login at a time after " + warmUpLogins
                 + " untimed ones; with keep each is answered after the peer acknowledged it)", "handover", "clients", "logins",
                 "median", "p99", "max");
         Result.Table load = r.table("The machine while the clients heartbeat (one second before the first event; the"
@@ -107,7 +110,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                 + " until n2 has taken over (the Keep Alive Timeout), then SIGCONT; on one host the bind driver cannot"
                 + " take an address from a stopped process, so the woken n1 answers again (a real host's linux driver"
                 + " moves it with a gratuitous ARP).");
-        r.note("Before the timed logins, " + WARM_UP_LOGINS + " untimed ones at each node's service address, so that"
+        r.note("Before the timed logins, " + warmUpLogins + " untimed ones at each node's service address, so that"
                 + " the figures are the nodes' steady state rather than their JIT's warm-up; those sessions stay"
                 + " logged in without heartbeats and move with their users like the others.");
         r.note("With relogin a client whose session is gone logs in again at once at the same address; a real client"
@@ -169,7 +172,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         Files.writeString(dir.resolve("cluster-key"), "bench-cluster-key-of-stateful-failover\n");
         Admin admin = new Admin("bench-token-of-stateful-failover", ADMIN_PORT);
         // Room for both nodes' sessions on either one, so that a takeover never refuses a session for licences.
-        int max = Math.max(100, 2 * (clients + WARM_UP_LOGINS) + snapshotSessions);
+        int max = Math.max(100, 2 * (clients + warmUpLogins) + snapshotSessions);
         Path[] configs = {config(dir, 0, mode, max), config(dir, 1, mode, max)};
         NodeProc[] nodes = new NodeProc[2];
         List<String> heap = NODE_JVM;
@@ -188,8 +191,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             }, nodes);
             // One at a time: the latency of a login and its replication, not the queue of many in flight; after
             // as many untimed ones, so that it is the nodes' steady state and not their JIT's warm-up.
-            c.warmUp(serviceAddress(0), WARM_UP_LOGINS);
-            c.warmUp(serviceAddress(1), WARM_UP_LOGINS);
+            c.warmUp(serviceAddress(0), warmUpLogins);
+            c.warmUp(serviceAddress(1), warmUpLogins);
             c.login(serviceAddress(0), clients, 1);
             logins.row(mode, clients, c.loginMillis.count(), Result.round(c.loginMillis.median(), 2),
                     Result.round(c.loginMillis.p99(), 2), Result.round(c.loginMillis.max(), 2));
