@@ -1,5 +1,6 @@
 package dev.tandem.bench.fuzz;
 
+import dev.tandem.api.FailoverAnswers;
 import dev.tandem.bench.BenchEnv;
 import dev.tandem.bench.Result;
 import dev.tandem.bench.ScenarioOptions;
@@ -19,6 +20,7 @@ import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.demo.DemoCluster;
 import dev.tandem.node.wire.LbCodec;
+import dev.tandem.node.wire.ReplicationCodec;
 import dev.tandem.node.wire.RmCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,13 +48,14 @@ import picocli.CommandLine.Option;
 
 /**
  * Scenario 9, packets and requests from a hostile network against a running pair (docs/reliability.md): random and
- * mutated datagrams at the recovery managers' and the load-balancing group's ports, and malformed HTTP at the admin,
- * session and redirect ports. Nothing may crash a node or change a state; every datagram the node reads is dropped
+ * mutated datagrams at the recovery managers' and the load-balancing group's ports, bad frames at the session
+ * replication port, and malformed HTTP at the admin, session and redirect ports. Nothing may crash a node or change a state; every datagram the node reads is dropped
  * and counted by its cause ({@code tandem_packets_dropped_total}).
  */
 @Command(name = "packet-fuzz", mixinStandardHelpOptions = true,
-        description = "Random and mutated datagrams at a running pair's heartbeat and group ports, and malformed HTTP"
-                + " at its admin, session and redirect ports: no crash, no state change, every drop counted by cause.")
+        description = "Random and mutated datagrams at a running pair's heartbeat and group ports, bad frames at its"
+                + " session replication port, and malformed HTTP at its admin, session and redirect ports: no crash, no"
+                + " state change, every drop counted by cause.")
 public final class PacketFuzzScenario implements Callable<Integer> {
     @Mixin
     ScenarioOptions options;
@@ -65,6 +68,10 @@ public final class PacketFuzzScenario implements Callable<Integer> {
 
     @Option(names = "--requests", defaultValue = "20000", description = "HTTP requests in all (default ${DEFAULT-VALUE})")
     int requests;
+
+    @Option(names = "--frames", defaultValue = "20000",
+            description = "connections to n1's session replication port, one bad frame each (default ${DEFAULT-VALUE})")
+    int frames;
 
     @Option(names = "--rate", defaultValue = "5000", description = "datagrams per second at most: faster, and the"
             + " kernel drops what the node's socket buffer cannot hold, uncounted by the node (default ${DEFAULT-VALUE})")
@@ -82,8 +89,8 @@ public final class PacketFuzzScenario implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchEnv env = options.env();
-        if (packets < 1 || requests < 0 || rate < 100) {
-            throw new IllegalArgumentException("--packets: at least 1; --requests: at least 0; --rate: at least 100");
+        if (packets < 1 || requests < 0 || frames < 0 || rate < 100) {
+            throw new IllegalArgumentException("--packets: at least 1; --requests, --frames: at least 0; --rate: at least 100");
         }
         Path jar = env.requireJar();
         Result r = new Result("packet-fuzz", "Hostile packets and requests", env.command()).parameter("packets", packets)
@@ -128,9 +135,17 @@ public final class PacketFuzzScenario implements Callable<Integer> {
             }
             double httpSeconds = (System.nanoTime() - t1) / 1e9;
             Thread.sleep(2000);
+            Map<String, Double> dropped1 = dropped(c, 0);
+            FailoverAnswers.Replication link0 = c.admin().failover(c.host(0)).orElseThrow().replication();
+            FailoverAnswers.Replication sender0 = c.admin().failover(c.host(1)).orElseThrow().replication();
+            Map<Kind, Integer> framesSent = new TreeMap<>();
+            sendFrames(c.host(0), cfg.sessionService().replication().port(), secret, framesSent);
+            Thread.sleep(1000);
+            FailoverAnswers.Replication link1 = c.admin().failover(c.host(0)).orElseThrow().replication();
+            FailoverAnswers.Replication sender1 = c.admin().failover(c.host(1)).orElseThrow().replication();
+            Map<String, Double> dropped2 = dropped(c, 0);
             c.requireAlive();
             String after = picture(c);
-            Map<String, Double> dropped1 = dropped(c, 0);
             Result.Table t = r.table("Datagrams sent to n1, by how they were built", "built as", "sent");
             sent.forEach((k, v) -> t.row(k.name().toLowerCase().replace('_', ' '), v));
             Result.Table d = r.table("Dropped by n1, by cause (tandem_packets_dropped_total)", "cause", "dropped");
@@ -142,6 +157,18 @@ public final class PacketFuzzScenario implements Callable<Integer> {
             }
             Result.Table h = r.table("HTTP requests, by answer", "answer", "requests");
             answers.forEach(h::row);
+            Result.Table f = r.table("Connections to n1's session replication port, one frame each, by how the frame"
+                    + " was built", "built as", "connections");
+            framesSent.forEach((k, v) -> f.row(k.name().toLowerCase().replace('_', ' '), v));
+            Result.Table fd = r.table("Replication frames rejected by n1, by cause (tandem_packets_dropped_total)",
+                    "cause", "rejected");
+            for (String cause : dropped2.keySet()) {
+                long n = Math.round(dropped2.get(cause) - dropped1.getOrDefault(cause, 0.0));
+                if (n > 0) fd.row(cause, n);
+            }
+            // The peer's stream must live through it: n1 keeps its whole copy, n2 never has to send a snapshot again.
+            boolean streamKept = link1.copiesComplete() && sender1.snapshots() == sender0.snapshots();
+            if (!streamKept) violations++;
             boolean same = before.equals(after);
             if (!same) violations++;
             // Bad input gets a clear refusal (4xx), never a server error.
@@ -157,6 +184,8 @@ public final class PacketFuzzScenario implements Callable<Integer> {
                     packets + " / " + total + " / " + kernel);
             s.row("datagrams per second sent", Result.round(packets / udpSeconds, 0));
             s.row("HTTP requests per second", requests == 0 ? 0 : Result.round(requests / httpSeconds, 0));
+            s.row("replication frames rejected by n1", link1.framesRejected() - link0.framesRejected());
+            s.row("n2's replication stream to n1 kept (whole copy, no new snapshot)", streamKept ? "yes" : "NO");
             r.raw("dropped", dropped1);
             System.out.println(packets + " datagrams (" + total + " dropped and counted), " + requests + " requests: "
                     + (same ? "no state changed" : "STATE CHANGED: " + before + " -> " + after));
@@ -230,6 +259,47 @@ public final class PacketFuzzScenario implements Callable<Integer> {
                 long ahead = due - System.nanoTime();
                 if (ahead > 1_000_000) Thread.sleep(ahead / 1_000_000);
             }
+        }
+    }
+
+    /**
+     * One connection per frame to n1's replication port, the frame length-prefixed as the peer's are: random bytes
+     * under a random length, sealed replication batches from n9 (a node that is not the peer) mutated before or after
+     * sealing, a heartbeat where a batch belongs, and frames under another key. None may cut n2's stream to n1.
+     */
+    private void sendFrames(String host, int port, String secret, Map<Kind, Integer> sent) throws Exception {
+        Random r = new Random(seed + 2);
+        ClusterKey key = ClusterKey.fromSecret(secret);
+        Envelope stranger = new Envelope(Optional.of(key), true, "n9", 1);
+        Envelope wrongKey = new Envelope(Optional.of(ClusterKey.fromSecret("not the cluster's key, " + seed)), true, "n2", 1);
+        byte[] batch = ReplicationCodec.encode(new ReplicationCodec.Batch(1, 1, true, true, 1,
+                List.of(new ReplicationCodec.Copy("t", "alice", "10.0.0.1", "n2", 1_000, 2_000, -1)), List.of()));
+        Kind[] kinds = {Kind.RANDOM, Kind.SEALED_BYTES_MUTATED, Kind.PAYLOAD_MUTATED_AND_SEALED, Kind.WRONG_KIND, Kind.WRONG_KEY};
+        InetSocketAddress to = new InetSocketAddress(host, port);
+        for (int i = 0; i < frames; i++) {
+            Kind k = kinds[r.nextInt(kinds.length)];
+            byte[] frame = switch (k) {
+                case SEALED_BYTES_MUTATED -> mutate(stranger.seal(ReplicationCodec.KIND, batch), r);
+                case PAYLOAD_MUTATED_AND_SEALED -> stranger.seal(ReplicationCodec.KIND, mutate(batch, r));
+                case WRONG_KIND -> stranger.seal(RmCodec.KIND, batch);
+                case WRONG_KEY -> wrongKey.seal(ReplicationCodec.KIND, batch);
+                default -> random(r);
+            };
+            // The length prefix: the frame's own, or (one time in four) a random one that lies about it.
+            int length = r.nextInt(4) == 0 ? r.nextInt() : frame.length;
+            try (Socket s = new Socket()) {
+                s.connect(to, 2000);
+                s.setSoTimeout(3000);
+                java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+                out.writeInt(length);
+                out.write(frame);
+                out.flush();
+                s.shutdownOutput();
+                s.getInputStream().read(); // n1 closes it once the frame fails its checks
+            } catch (IOException e) {
+                // a reset or a timeout: the node closed it its own way; counted by the node, not here
+            }
+            sent.merge(k, 1, Integer::sum);
         }
     }
 
