@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 dev.tandem.bench.footprint.FootprintScenario.class, dev.tandem.bench.redirect.RedirectScenario.class,
                 dev.tandem.bench.users.UsersScenario.class, DecisionScenario.class,
                 dev.tandem.bench.stateful.StatefulFailoverScenario.class, dev.tandem.bench.fuzz.PacketFuzzScenario.class,
+                dev.tandem.bench.chaos.ChaosCommand.class,
                 ReportCommand.class, CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
     private static String commandLine = "./tandem bench";
@@ -38,18 +39,21 @@ public final class BenchMain implements Runnable {
      * can say why a scenario failed in its own failure message.
      */
     public static int run(java.io.PrintWriter err, String... args) {
-        commandLine = "./tandem bench " + Arrays.stream(withoutLocalPaths(args))
+        // tandem chaos runs here too: its results name the command the user typed.
+        String name = args.length > 0 && args[0].equals("chaos") ? "tandem chaos" : "tandem bench";
+        commandLine = (name.equals("tandem chaos") ? "./tandem " : "./tandem bench ") + Arrays.stream(withoutLocalPaths(args))
                 .map(a -> a.matches("[A-Za-z0-9_./:=,@%+-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
                 .collect(Collectors.joining(" "));
         CommandLine cli = new CommandLine(new BenchMain());
+        if (name.equals("tandem chaos")) cli.setCommandName("tandem");
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("tandem bench: " + ex.getMessage());
+            ex.getCommandLine().getErr().println(name + ": " + ex.getMessage());
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for more information.");
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, c, parsed) -> {
-            c.getErr().println("tandem bench: " + ex.getMessage());
+            c.getErr().println(name + ": " + ex.getMessage());
             return ex instanceof IllegalArgumentException ? 2 : 1;
         });
         if (err != null) cli.setErr(err);

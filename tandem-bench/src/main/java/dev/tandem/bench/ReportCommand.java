@@ -28,7 +28,8 @@ public final class ReportCommand implements Callable<Integer> {
             new String[] {"users", "6. Users", "./tandem bench users"},
             new String[] {"footprint", "7. Footprint", "./tandem bench footprint"},
             new String[] {"stateful-failover", "8. Stateful failover", "./tandem bench stateful-failover"},
-            new String[] {"packet-fuzz", "9. Hostile packets and requests", "./tandem bench packet-fuzz"});
+            new String[] {"packet-fuzz", "9. Hostile packets and requests", "./tandem bench packet-fuzz"},
+            new String[] {"chaos", "10. Chaos on real processes", "./tandem chaos run"});
 
     @Option(names = "--results", paramLabel = "DIR", description = "where the result files are (default: tandem-bench/results)")
     Path results;

@@ -24,9 +24,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return runBenchJar("bench", args);
+    }
+
+    /** Runs the benchmark distribution with {@code args}; {@code command} names the command in its messages. */
+    static int runBenchJar(String command, List<String> args) throws Exception {
         Path jar = benchJar();
         if (!Files.isRegularFile(jar)) {
-            System.err.println("tandem bench: the benchmark distribution is not built: " + jar + " is missing.");
+            System.err.println("tandem " + command + ": the benchmark distribution is not built: " + jar + " is missing.");
             System.err.println("              Build it with: ./mvnw -pl tandem-bench -am package -DskipTests"
                     + " (the ./tandem launcher does it for you)");
             return 1;

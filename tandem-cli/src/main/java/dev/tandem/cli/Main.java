@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, NodeCommand.class, SimCommand.class, LbCommand.class, KeyCommand.class,
                 CertsCommand.class, ShowCommand.class, HaCommand.class, ConfigCli.class, GroupsCommand.class,
                 UsersCommand.class, OperatorsCommand.class, ParametersCommand.class, DbCommand.class, CompletionCommand.class,
-                BenchCommand.class, DoctorCommand.class,
+                BenchCommand.class, ChaosCommand.class, DoctorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -46,10 +46,13 @@ public final class Main implements Runnable {
         boolean node = args.length > 0 && args[0].equals("node");
         CommandLine cli = new CommandLine(node ? new NodeOnly() : new Main());
         if (!node) {
-            // tandem bench passes everything after it, options included, to the benchmark distribution untouched.
-            CommandLine bench = cli.getSubcommands().get("bench");
-            bench.setStopAtPositional(true);
-            bench.setUnmatchedOptionsArePositionalParams(true);
+            // tandem bench and tandem chaos pass everything after them, options included, to the benchmark
+            // distribution untouched.
+            for (String passing : new String[] {"bench", "chaos"}) {
+                CommandLine c = cli.getSubcommands().get(passing);
+                c.setStopAtPositional(true);
+                c.setUnmatchedOptionsArePositionalParams(true);
+            }
         }
         if (out != null) cli.setOut(out);
         if (err != null) cli.setErr(err);

@@ -22,6 +22,7 @@ public final class Admin {
     private static final Duration CONNECT = Duration.ofMillis(500);
     private static final Duration PROBE = Duration.ofSeconds(2);
     private static final Duration STEP = Duration.ofMinutes(10);
+    private static final Duration WRITE = Duration.ofSeconds(5);
     private final String token;
     private final int port;
     private final Map<String, AdminClient[]> clients = new ConcurrentHashMap<>();
@@ -31,12 +32,12 @@ public final class Admin {
         this.port = port;
     }
 
-    /** [0] probes, [1] set-up steps (imports of a million users take minutes). */
+    /** [0] probes, [1] set-up steps (imports of a million users take minutes), [2] writes under test. */
     private AdminClient[] clients(String host) {
         return clients.computeIfAbsent(host, h -> {
             URI base = URI.create("http://" + h + ":" + port);
             return new AdminClient[] {new AdminClient(base, token, null, CONNECT, PROBE),
-                    new AdminClient(base, token, null, CONNECT, STEP)};
+                    new AdminClient(base, token, null, CONNECT, STEP), new AdminClient(base, token, null, CONNECT, WRITE)};
         });
     }
 
@@ -94,6 +95,31 @@ public final class Admin {
     /** {@code host} as a failover pair: standby readiness, the replication link's counters. */
     public Optional<FailoverAnswers.Failover> failover(String host) {
         return probe(host, AdminClient::failover);
+    }
+
+    /**
+     * Failover, fallback or recover of {@code node} (null for recover) in {@code group}, through {@code host}: the
+     * node's answer, accepted or refused by the specification's rules; empty when the node does not answer.
+     */
+    public Optional<RedundancyAnswers.ActionAnswer> action(String host, String group, String action, String node) {
+        return probe(host, c -> c.action(group, action, node));
+    }
+
+    /**
+     * A write whose outcome is under test: answered whatever its status, within 5 s (a node answers a write it cannot
+     * make within about 2 s); empty when the node gives no answer in time.
+     */
+    public Optional<AdminClient.Answer> write(String host, String method, String path, String contentType, String body) {
+        try {
+            return Optional.of(clients(host)[2].exchange(method, path, contentType, body));
+        } catch (AdminClient.Failure e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Any request, answered whatever its status; empty when the node gives no answer in time. */
+    public Optional<AdminClient.Answer> exchange(String host, String method, String path, String contentType, String body) {
+        return probe(host, c -> c.exchange(method, path, contentType, body));
     }
 
     /** Every redundancy group {@code host} is in, as it sees them. */

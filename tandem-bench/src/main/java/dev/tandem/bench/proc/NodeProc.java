@@ -82,6 +82,11 @@ public final class NodeProc implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The exit status of a process that has ended; -1 while it runs. */
+    public int exitValue() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
+    }
+
     /** SIGKILL: the process dies at once and says nothing; the kernel closes its sockets. */
     public void kill() throws InterruptedException {
         killed = true;

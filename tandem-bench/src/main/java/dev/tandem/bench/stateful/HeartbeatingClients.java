@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * timeout of a couple of 100 ms intervals closed hundreds of connections whenever a node was briefly slow, and the
  * node then spent itself on reconnections.
  */
-final class HeartbeatingClients implements AutoCloseable {
+public final class HeartbeatingClients implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("tandem-bench-conn");
 
@@ -179,7 +179,7 @@ final class HeartbeatingClients implements AutoCloseable {
     private final List<Client> clients = new ArrayList<>();
     final Samples loginMillis = new Samples();
 
-    HeartbeatingClients(Duration interval, int port) {
+    public HeartbeatingClients(Duration interval, int port) {
         this.interval = interval;
         this.port = port;
         Responses responses = new Responses();
@@ -207,7 +207,7 @@ final class HeartbeatingClients implements AutoCloseable {
      * Logs {@code n} clients in at {@code address}, {@code parallel} at a time over as many connections, timing each
      * login; each client heartbeats on a connection of its own once started.
      */
-    void login(String address, int n, int parallel) throws Exception {
+    public void login(String address, int n, int parallel) throws Exception {
         List<Client> batch = logins(address, n, parallel, loginMillis);
         for (Client c : batch) c.conn = new Conn(address);
         clients.addAll(batch);
@@ -269,7 +269,7 @@ final class HeartbeatingClients implements AutoCloseable {
     }
 
     /** Starts every client's heartbeats, each at a random phase of the interval. */
-    void start() {
+    public void start() {
         long period = interval.toNanos();
         for (Client c : clients) {
             long phase = ThreadLocalRandom.current().nextLong(period);
@@ -304,6 +304,18 @@ final class HeartbeatingClients implements AutoCloseable {
                 if (quick) loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
             }
         });
+    }
+
+    /** How many clients have had no heartbeat answered since {@code since} ({@link System#nanoTime()}). */
+    public int unansweredSince(long since) {
+        int n = 0;
+        for (Client c : clients) if (c.lastAnsweredNanos < since) n++;
+        return n;
+    }
+
+    /** How many clients there are. */
+    public int size() {
+        return clients.size();
     }
 
     /** Forgets the answers before now: the next event's interruption is counted from here. */
@@ -349,7 +361,7 @@ final class HeartbeatingClients implements AutoCloseable {
         return s;
     }
 
-    int lost() {
+    public int lost() {
         int n = 0;
         for (Client c : clients) n += c.lost;
         return n;
