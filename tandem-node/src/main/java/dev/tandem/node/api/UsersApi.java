@@ -163,9 +163,16 @@ final class UsersApi {
         }
         InputStream raw = ctx.req().getInputStream();
         InputStream body = new CappedInputStream(raw, max, () -> tooLarge(raw, max));
-        UserAdmin.Imported r = admin().importCsv(ClusterApi.who(ctx),
-                new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        UserAdmin.Imported r;
+        try {
+            r = admin().importCsv(ClusterApi.who(ctx), new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        } catch (RuntimeException refused) {
+            // A bad line is found before the whole file has come: the rest is read and dropped before the answer, as
+            // for one over the cap, so that the client gets the answer naming the line instead of a reset.
+            drain(raw);
+            throw refused;
+        }
         ctx.json(new UsersAnswers.Imported(r.imported(), r.assigned(), r.epoch()));
     }
 
@@ -175,19 +182,22 @@ final class UsersApi {
      * the client can lose the answer before it reads it. {@code unread} is null when nothing was asked for.
      */
     private static AdminApi.ApiError tooLarge(InputStream unread, long max) {
-        if (unread != null) {
-            byte[] sink = new byte[1 << 16];
-            try {
-                for (long left = DRAIN_BYTES; left > 0; ) {
-                    int n = unread.read(sink, 0, (int) Math.min(sink.length, left));
-                    if (n < 0) break;
-                    left -= n;
-                }
-            } catch (IOException e) {
-                // The client went away: there is nobody left to answer.
-            }
-        }
+        if (unread != null) drain(unread);
         return new AdminApi.ApiError(413, AdminApi.tooLarge(max, "admin.maxImportBytes"));
+    }
+
+    /** Reads and drops what is left of a request's body, at most {@link #DRAIN_BYTES}. */
+    private static void drain(InputStream unread) {
+        byte[] sink = new byte[1 << 16];
+        try {
+            for (long left = DRAIN_BYTES; left > 0; ) {
+                int n = unread.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) break;
+                left -= n;
+            }
+        } catch (IOException e) {
+            // The client went away: there is nobody left to answer.
+        }
     }
 
     private void export(Context ctx) throws IOException {
