@@ -1,5 +1,6 @@
 package dev.tandem.node.api;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,16 +60,12 @@ class AdminApiTest {
         }
     }
 
-    static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    static int freeTcpPort() {
+        return TestPorts.tcp(InetAddress.getLoopbackAddress().getHostAddress());
     }
 
-    static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    static int freeUdpPort() {
+        return TestPorts.udp(InetAddress.getLoopbackAddress().getHostAddress());
     }
 
     /** A single-node group's configuration: the YAML a test writes to its directory. */

@@ -1,5 +1,6 @@
 package dev.tandem.node.api;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -55,26 +56,8 @@ class AdminApiTlsTest {
         }
     }
 
-    private static int free(boolean tcp) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            int port;
-            if (tcp) {
-                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(A))) {
-                    port = s.getLocalPort();
-                }
-            } else {
-                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(A, 0))) {
-                    port = s.getLocalPort();
-                }
-            }
-            try {
-                if (tcp) new ServerSocket(port, 1, InetAddress.getByName(B)).close();
-                else new DatagramSocket(new InetSocketAddress(B, port)).close();
-                return port;
-            } catch (IOException e) {
-                if (attempt > 50) throw e;
-            }
-        }
+    private static int free(boolean tcp) {
+        return tcp ? TestPorts.tcp(A, B) : TestPorts.udp(A, B);
     }
 
     private String node(String id, String address, int service, int admin, String trustFile) {

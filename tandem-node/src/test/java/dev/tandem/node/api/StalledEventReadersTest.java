@@ -1,5 +1,6 @@
 package dev.tandem.node.api;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -203,22 +204,7 @@ class StalledEventReadersTest {
         return n.snapshot().state() == NodeState.NORMAL;
     }
 
-    private static int freePort(String... hosts) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            int port;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(hosts[0]))) {
-                port = s.getLocalPort();
-            }
-            boolean free = true;
-            for (String h : hosts) {
-                try (java.net.ServerSocket t = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName(h));
-                     java.net.DatagramSocket u = new java.net.DatagramSocket(new InetSocketAddress(h, port))) {
-                    assertThat(t.getLocalPort()).isEqualTo(u.getLocalPort());
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free || attempt > 50) return port;
-        }
+    private static int freePort(String... hosts) {
+        return TestPorts.tcpAndUdp(hosts);
     }
 }

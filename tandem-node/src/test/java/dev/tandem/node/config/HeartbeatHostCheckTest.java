@@ -1,5 +1,6 @@
 package dev.tandem.node.config;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -40,16 +41,12 @@ class HeartbeatHostCheckTest {
                 """.formatted(freeTcp(), mine, servicePort));
     }
 
-    private static int freeTcp() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.42.20"))) {
-            return s.getLocalPort();
-        }
+    private static int freeTcp() {
+        return TestPorts.tcp("127.0.42.20");
     }
 
-    private static int freeUdp() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.42.20", 0))) {
-            return s.getLocalPort();
-        }
+    private static int freeUdp() {
+        return TestPorts.udp("127.0.42.20");
     }
 
     @Test

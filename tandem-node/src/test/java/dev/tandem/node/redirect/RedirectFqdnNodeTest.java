@@ -1,5 +1,6 @@
 package dev.tandem.node.redirect;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,15 +48,8 @@ class RedirectFqdnNodeTest {
         if (dns != null) dns.close();
     }
 
-    private static int free(String host, boolean tcp) throws Exception {
-        if (tcp) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-                return s.getLocalPort();
-            }
-        }
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        }
+    private static int free(String host, boolean tcp) {
+        return tcp ? TestPorts.tcp(host) : TestPorts.udp(host);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tandem.node.redirect;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,16 +46,12 @@ class RedirectNodeTest {
     private String cluster;
     private int redirectPort;
 
-    private static int freeTcp() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freeTcp() {
+        return TestPorts.tcp(InetAddress.getLoopbackAddress().getHostAddress());
     }
 
-    private static int freeUdp() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freeUdp() {
+        return TestPorts.udp(InetAddress.getLoopbackAddress().getHostAddress());
     }
 
     private void start(int maxSessions) throws Exception {

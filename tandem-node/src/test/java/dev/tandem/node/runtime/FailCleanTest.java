@@ -1,5 +1,6 @@
 package dev.tandem.node.runtime;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,16 +43,12 @@ class FailCleanTest {
         if (node != null) node.close();
     }
 
-    private static int freeTcp(String host) throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        }
+    private static int freeTcp(String host) {
+        return TestPorts.tcp(host);
     }
 
-    private static int freeUdp(String host) throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        }
+    private static int freeUdp(String host) {
+        return TestPorts.udp(host);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tandem.node.runtime;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,28 +51,12 @@ class HeartbeatPathsNodeTest {
     }
 
     /** A UDP port free on every address of the test (the recovery managers' port, the same on both nodes). */
-    private static int freeUdp() throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            int port;
-            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(HOSTS[0]))) {
-                port = s.getLocalPort();
-            }
-            boolean ok = true;
-            for (String h : HOSTS) {
-                try (DatagramSocket u = new DatagramSocket(port, InetAddress.getByName(h))) {
-                    ok &= u.isBound();
-                } catch (java.io.IOException e) {
-                    ok = false;
-                }
-            }
-            if (ok || attempt > 50) return port;
-        }
+    private static int freeUdp() {
+        return TestPorts.udp(HOSTS);
     }
 
-    private static int freeTcp() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName(HOSTS[0]))) {
-            return s.getLocalPort();
-        }
+    private static int freeTcp() {
+        return TestPorts.tcp(HOSTS[0]);
     }
 
     private TandemNode start(String id, String address, int service, int admin) throws Exception {

@@ -1,5 +1,6 @@
 package dev.tandem.node.runtime;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -104,21 +105,7 @@ class LostStateFileTest {
     }
 
     /** A UDP port free on every one of the addresses (the pair uses one service port on both). */
-    static int freeUdp(String... hosts) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            int port;
-            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(hosts[0]), 0))) {
-                port = s.getLocalPort();
-            }
-            boolean free = true;
-            for (String h : hosts) {
-                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(h, port))) {
-                    // bound: free
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free || attempt > 50) return port;
-        }
+    static int freeUdp(String... hosts) {
+        return TestPorts.udp(hosts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.node.runtime;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,23 +54,8 @@ class ServiceAddressNodeTest {
         for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
     }
 
-    private static int free(String... hosts) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(hosts[0]))) {
-                port = s.getLocalPort();
-            }
-            boolean ok = true;
-            for (String h : hosts) {
-                try (ServerSocket t = new ServerSocket(port, 1, InetAddress.getByName(h));
-                     java.net.DatagramSocket u = new java.net.DatagramSocket(port, InetAddress.getByName(h))) {
-                    ok &= t.isBound() && u.isBound();
-                } catch (java.io.IOException e) {
-                    ok = false;
-                }
-            }
-            if (ok || attempt > 50) return port;
-        }
+    private static int free(String... hosts) {
+        return TestPorts.tcpAndUdp(hosts);
     }
 
     private TandemNode start(String id, String address, int service, int admin) throws Exception {

@@ -1,5 +1,6 @@
 package dev.tandem.node.session;
 
+import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -53,39 +54,12 @@ class SessionNodeTest {
         if (n2 != null) n2.close();
     }
 
-    static int freeTcp(String... hosts) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(hosts[0]))) {
-                port = s.getLocalPort();
-            }
-            if (free(hosts, port, true) || attempt > 50) return port;
-        }
+    static int freeTcp(String... hosts) {
+        return TestPorts.tcp(hosts);
     }
 
-    static int freeUdp(String... hosts) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            int port;
-            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(hosts[0]))) {
-                port = s.getLocalPort();
-            }
-            if (free(hosts, port, false) || attempt > 50) return port;
-        }
-    }
-
-    private static boolean free(String[] hosts, int port, boolean tcp) {
-        for (String h : hosts) {
-            try {
-                if (tcp) {
-                    new ServerSocket(port, 1, InetAddress.getByName(h)).close();
-                } else {
-                    new DatagramSocket(new InetSocketAddress(h, port)).close();
-                }
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+    static int freeUdp(String... hosts) {
+        return TestPorts.udp(hosts);
     }
 
     private String pairNode(String id, String address, int service, int admin, int sessions) {

@@ -1,5 +1,6 @@
 package dev.tandem.node.store;
 
+import dev.tandem.node.TestPorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,9 +80,7 @@ public final class TestPostgres implements AutoCloseable {
         if (pg != null) pg.close();
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return TestPorts.tcp("127.0.0.1");
     }
 }
