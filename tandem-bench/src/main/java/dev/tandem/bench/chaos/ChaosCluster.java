@@ -230,6 +230,21 @@ final class ChaosCluster implements AutoCloseable {
         return b.toString();
     }
 
+    /** The nodes whose state file names another state than {@code state} (NORMAL, ...), with what it names. */
+    List<String> stateFilesSay(String state) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < nodes.length; i++) {
+            try {
+                String found = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(stateDir(i).resolve("recovery-manager.json").toFile()).path("rm").path("state").asText();
+                if (!found.equals(state)) out.add(id(i) + ": " + found);
+            } catch (IOException e) {
+                out.add(id(i) + ": unreadable (" + e.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
     /** State files that are no longer whole JSON (a write cut short by a full disk or a kill would show here). */
     List<String> unreadableStateFiles() {
         List<String> out = new ArrayList<>();

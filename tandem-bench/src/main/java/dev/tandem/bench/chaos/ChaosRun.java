@@ -61,7 +61,7 @@ public final class ChaosRun implements Callable<Integer> {
             description = "clients logged in through the cluster address, heartbeating every 250 ms (default ${DEFAULT-VALUE})")
     int clients;
 
-    @Option(names = "--faults", defaultValue = "kill,freeze,restart,store,partition,loss,disk", split = ",",
+    @Option(names = "--faults", defaultValue = "kill,freeze,restart,store,partition,loss,disk,disk-takeover", split = ",",
             description = "the faults drawn from (default ${DEFAULT-VALUE})")
     List<String> faults;
 
@@ -99,11 +99,11 @@ public final class ChaosRun implements Callable<Integer> {
                 kinds = kinds.stream().filter(k -> k != Fault.Kind.PARTITION && k != Fault.Kind.LOSS).toList();
                 if (kinds.isEmpty()) throw new IllegalArgumentException("--faults: none of them can run on this machine");
             }
-            if (kinds.contains(Fault.Kind.DISK)) {
+            if (kinds.contains(Fault.Kind.DISK) || kinds.contains(Fault.Kind.DISK_TAKEOVER)) {
                 String whyNot = cluster.mountStateDirs();
                 if (!whyNot.isEmpty()) {
                     System.out.println("chaos: no full disks in this run: " + whyNot);
-                    kinds = kinds.stream().filter(k -> k != Fault.Kind.DISK).toList();
+                    kinds = kinds.stream().filter(k -> k != Fault.Kind.DISK && k != Fault.Kind.DISK_TAKEOVER).toList();
                     if (kinds.isEmpty()) throw new IllegalArgumentException("--faults: none of them can run on this machine");
                 }
             }

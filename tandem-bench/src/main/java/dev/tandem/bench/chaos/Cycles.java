@@ -102,6 +102,9 @@ final class Cycles {
             t.restore.add((System.nanoTime() - restoring) / 1_000_000);
         }
         checkWrite(n, writeId, write);
+        if (!await(() -> c.stateFilesSay("NORMAL").isEmpty(), 3_000)) {
+            log.violation(n, "every node is Normal, but the state files say otherwise: " + c.stateFilesSay("NORMAL"), c.logs(20));
+        }
         long since = System.nanoTime();
         if (!await(() -> sessions.unansweredSince(since) == 0, 15_000)) {
             log.violation(n, sessions.unansweredSince(since) + " of " + sessions.size()
@@ -167,6 +170,10 @@ final class Cycles {
                 c.kill(f.node());
                 c.start(f.node());
             }
+            case DISK_TAKEOVER -> {
+                c.fillDisk(f.node());
+                c.kill(ChaosCluster.peer(f.node()));
+            }
         }
     }
 
@@ -178,6 +185,10 @@ final class Cycles {
             case STORE -> c.startStore();
             case PARTITION, LOSS -> net.heal();
             case DISK -> c.emptyDisk(f.node());
+            case DISK_TAKEOVER -> {
+                c.start(ChaosCluster.peer(f.node()));
+                c.emptyDisk(f.node());
+            }
         }
     }
 

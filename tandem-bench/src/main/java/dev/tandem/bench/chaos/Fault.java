@@ -25,7 +25,13 @@ record Fault(Kind kind, int node, int other, long holdMillis) {
          * The node's state directory filled (a full disk) and the node killed and started again on it, so that it
          * starts, and writes its state, on a disk with no room; emptied when the hold ends.
          */
-        DISK("disk", false);
+        DISK("disk", false),
+        /**
+         * The node's state directory filled while it runs, and its peer killed, so that the node takes over its
+         * peer's users and must write its new state on a disk with no room; the peer is started again and the disk
+         * emptied when the hold ends.
+         */
+        DISK_TAKEOVER("disk-takeover", false);
 
         final String name;
         /**
@@ -74,6 +80,8 @@ record Fault(Kind kind, int node, int other, long holdMillis) {
         return switch (kind) {
             case KILL, FREEZE -> kind.name + " " + c.id(node) + " for " + hold();
             case DISK -> "disk of " + c.id(node) + " full, the node restarted on it, for " + hold();
+            case DISK_TAKEOVER -> "disk of " + c.id(node) + " full, its peer " + c.id(ChaosCluster.peer(node))
+                    + " killed, for " + hold();
             case RESTART -> "restart " + c.id(node);
             case STORE -> "store down for " + hold();
             case PARTITION -> "partition " + c.id(node) + " | " + c.id(other) + " for " + hold();

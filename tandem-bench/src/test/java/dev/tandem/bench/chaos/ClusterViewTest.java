@@ -122,6 +122,7 @@ class ClusterViewTest {
     @Test
     void anUnknownFaultIsNamedWithTheAllowedOnes() {
         assertThatThrownBy(() -> Fault.Kind.parse("reboot")).hasMessage(
-                "--faults: 'reboot' is not allowed; allowed: kill, freeze, restart, store, partition, loss, disk");
+                "--faults: 'reboot' is not allowed; allowed: kill, freeze, restart, store, partition, loss, disk,"
+                + " disk-takeover");
     }
 }
