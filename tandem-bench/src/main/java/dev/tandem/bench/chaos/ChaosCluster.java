@@ -126,6 +126,7 @@ final class ChaosCluster implements AutoCloseable {
     NodeProc start(int i) throws IOException {
         nodes[i] = new NodeProc(jar, configs.get(i), NodeProc.JVM_OPTIONS).start();
         downOnPurpose[i] = false;
+        exitSeen[i] = 0;
         return nodes[i];
     }
 
@@ -190,6 +191,8 @@ final class ChaosCluster implements AutoCloseable {
      * can be filled without filling the machine's; empty when it cannot (not root, no mount).
      */
     String mountStateDirs() {
+        // A run stopped by Ctrl-C or a time limit skips close(): the mounts go with the process all the same.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::unmount, "chaos-unmount"));
         for (int i = 0; i < nodes.length; i++) {
             try {
                 Files.createDirectories(stateDir(i));
@@ -284,10 +287,7 @@ final class ChaosCluster implements AutoCloseable {
                         && last.contains("cannot start: cannot write the state file");
                 out.add(new Exit(id(i), n.exitValue(), last, refusedOnFullDisk));
             }
-            if (n.exitValue() != 2 && System.nanoTime() - exitSeen[i] >= 2_000_000_000L) {
-                start(i);
-                exitSeen[i] = 0;
-            }
+            if (n.exitValue() != 2 && System.nanoTime() - exitSeen[i] >= 2_000_000_000L) start(i);
         }
         return out;
     }
@@ -298,12 +298,17 @@ final class ChaosCluster implements AutoCloseable {
     public void close() throws IOException {
         for (NodeProc n : nodes) if (n != null) n.close();
         if (store != null) stopStore();
+        unmount();
+    }
+
+    private synchronized void unmount() {
         for (Path m : mounted) {
             try {
-                Shell.run("umount", m.toString());
+                Shell.run("umount", "-l", m.toString()); // lazily: a node killed a moment ago may still hold a file there
             } catch (IOException e) {
                 System.err.println("chaos: could not unmount " + m + ": " + e.getMessage());
             }
         }
+        mounted.clear();
     }
 }

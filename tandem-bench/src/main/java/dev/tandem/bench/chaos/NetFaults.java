@@ -28,7 +28,10 @@ final class NetFaults implements AutoCloseable {
         try {
             Shell.run("nft", "add", "table", "inet", table);
             Shell.run("nft", "add", "chain", "inet", table, "input", "{ type filter hook input priority 0; policy accept; }");
-            return new Result(Optional.of(new NetFaults(table)), "");
+            NetFaults faults = new NetFaults(table);
+            // A run stopped by Ctrl-C or a time limit skips close(): the rules go with the process all the same.
+            Runtime.getRuntime().addShutdownHook(new Thread(faults::close, "chaos-nft"));
+            return new Result(Optional.of(faults), "");
         } catch (IOException e) {
             return new Result(Optional.empty(), "partitions and packet loss need root and nftables (nft): "
                     + e.getMessage());
@@ -58,8 +61,12 @@ final class NetFaults implements AutoCloseable {
         Shell.run(List.of("nft", "add", "rule", "inet", table, "input", rule).toArray(String[]::new));
     }
 
+    private boolean closed;
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         try {
             Shell.run("nft", "delete", "table", "inet", table);
         } catch (IOException e) {
