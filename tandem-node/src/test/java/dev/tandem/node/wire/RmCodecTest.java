@@ -46,7 +46,7 @@ class RmCodecTest {
      * In the layout the message came in: a peer of protocol 2 or later gets the versioned one, except a heartbeat of
      * protocol 3 or later that does not say whom it serves, which came in the first layout.
      */
-    private static RmMessage roundTrip(RmMessage m) throws Malformed {
+    static RmMessage roundTrip(RmMessage m) throws Malformed {
         Versions v = m instanceof RmMessage.Heartbeat h
                 ? (h.serving() == null && h.versions().protocol() >= Versions.SERVING_SENT ? null : h.versions())
                 : m instanceof RmMessage.Unreadable u ? u.versions() : null;
