@@ -233,7 +233,10 @@ final class ChaosCluster implements AutoCloseable {
         return b.toString();
     }
 
-    /** The nodes whose state file names another state than {@code state} (NORMAL, ...), with what it names. */
+    /**
+     * The nodes whose state file names another state than {@code state} (NORMAL, ...), with what it names, or is not
+     * whole JSON (a write cut short by a full disk or a kill would show here).
+     */
     List<String> stateFilesSay(String state) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
@@ -243,22 +246,6 @@ final class ChaosCluster implements AutoCloseable {
                 if (!found.equals(state)) out.add(id(i) + ": " + found);
             } catch (IOException e) {
                 out.add(id(i) + ": unreadable (" + e.getMessage() + ")");
-            }
-        }
-        return out;
-    }
-
-    /** State files that are no longer whole JSON (a write cut short by a full disk or a kill would show here). */
-    List<String> unreadableStateFiles() {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < nodes.length; i++) {
-            Path f = stateDir(i).resolve("recovery-manager.json");
-            try {
-                if (Files.exists(f) && !new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).isObject()) {
-                    out.add("the state file of " + id(i) + " is not a JSON object");
-                }
-            } catch (IOException e) {
-                out.add("the state file of " + id(i) + " is unreadable: " + e.getMessage());
             }
         }
         return out;

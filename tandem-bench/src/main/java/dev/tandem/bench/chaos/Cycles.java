@@ -2,6 +2,7 @@ package dev.tandem.bench.chaos;
 
 import dev.tandem.api.AdminClient;
 import dev.tandem.bench.Result;
+import dev.tandem.bench.proc.LocalCluster;
 import dev.tandem.bench.proc.ProcStat;
 import dev.tandem.bench.stateful.HeartbeatingClients;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /** The cycles of one chaos run over one cluster: inject, hold, heal, settle, restore, check. */
 final class Cycles {
@@ -44,13 +44,15 @@ final class Cycles {
         for (int i = 0; i < c.size(); i++) {
             c.start(i);
             int node = i;
-            if (!await(() -> c.admin().healthy(c.host(node)), 60_000)) throw new IllegalStateException(c.id(i) + " did not start" + "\n" + c.logs(30));
+            if (!LocalCluster.await(() -> c.admin().healthy(c.host(node)), 60_000, POLL_MILLIS)) {
+                throw new IllegalStateException(c.id(i) + " did not start\n" + c.logs(30));
+            }
         }
         if (!restore(0, null)) throw new IllegalStateException("the cluster did not reach Normal: " + ClusterView.take(c).states() + "\n" + c.logs(30));
         for (int done = 0; done < clients; done += 5) sessions.login(ChaosRun.assigned(c), Math.min(5, clients - done), 5);
         sessions.start();
         long since = System.nanoTime();
-        if (!await(() -> sessions.unansweredSince(since) == 0, 15_000)) {
+        if (!LocalCluster.await(() -> sessions.unansweredSince(since) == 0, 15_000, POLL_MILLIS)) {
             throw new IllegalStateException(sessions.unansweredSince(since) + " clients get no answer after logging in");
         }
         log.say("cluster of " + c.size() + " nodes Normal, " + sessions.size() + " clients heartbeating; "
@@ -102,11 +104,11 @@ final class Cycles {
             t.restore.add((System.nanoTime() - restoring) / 1_000_000);
         }
         checkWrite(n, writeId, write);
-        if (!await(() -> c.stateFilesSay("NORMAL").isEmpty(), 3_000)) {
+        if (!LocalCluster.await(() -> c.stateFilesSay("NORMAL").isEmpty(), 3_000, POLL_MILLIS)) {
             log.violation(n, "every node is Normal, but the state files say otherwise: " + c.stateFilesSay("NORMAL"), c.logs(20));
         }
         long since = System.nanoTime();
-        if (!await(() -> sessions.unansweredSince(since) == 0, 15_000)) {
+        if (!LocalCluster.await(() -> sessions.unansweredSince(since) == 0, 15_000, POLL_MILLIS)) {
             log.violation(n, sessions.unansweredSince(since) + " of " + sessions.size()
                     + " clients get no answer 15 s after the cluster is Normal again", c.logs(20));
         }
@@ -114,7 +116,6 @@ final class Cycles {
         t.lost += lost;
         if (lost > 0) log.violation(n, lost + " acknowledged sessions lost (answered 404 unknown session)", c.logs(20));
         look(n, f, false);
-        for (String e : c.unreadableStateFiles()) log.violation(n, e, c.logs(20));
         if (overlap[0]) t.overlaps++;
         t.violations += log.violations() - violationsBefore;
         sample();
@@ -256,15 +257,6 @@ final class Cycles {
             }
         }
         footprint.add(new long[] {rssKib / 1024, files});
-    }
-
-    private static boolean await(BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(POLL_MILLIS);
-        }
-        return condition.getAsBoolean();
     }
 
     /** What the run saw, into {@code r}. */

@@ -1,7 +1,6 @@
 package dev.tandem.bench.chaos;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -58,7 +57,7 @@ final class NetFaults implements AutoCloseable {
     }
 
     private void rule(String rule) throws IOException {
-        Shell.run(List.of("nft", "add", "rule", "inet", table, "input", rule).toArray(String[]::new));
+        Shell.run("nft", "add", "rule", "inet", table, "input", rule);
     }
 
     private boolean closed;
