@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -36,6 +37,15 @@ class RedundancyPropertiesTest {
     private static final Map<String, String> FAST = Map.of(
             "keepAliveInterval", "1s", "keepAliveTimeout", "3s", "initKeepAliveTimeout", "6s",
             "criticalServiceDelay", "2s", "automaticFallbackDelay", "20s");
+
+    /**
+     * Seeds that once failed: a node taking back timed out on its peer, which was falling back and still heard it;
+     * each waited for the other (Taking Over / Falling Back) until the takeover rule let a peer falling back end it.
+     */
+    @Example
+    void pairSettlesAfterFaultsStopOnSeedsThatOnceFailed() {
+        pairSettlesAfterFaultsStop(10270817627994L);
+    }
 
     @Property(tries = 3000)
     void pairSettlesAfterFaultsStop(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long seed) {

@@ -76,9 +76,12 @@ final class ServingRules {
             w.enterConflict();
             return true;
         }
-        if (w.peer.alive() && (w.peer.state() == NORMAL || w.peer.state() == TAKING_OVER)) {
+        if (w.peer.alive() && (w.peer.state() == NORMAL || w.peer.state() == TAKING_OVER
+                || w.peer.state() == FALLING_BACK)) {
             // Resumed after a restart, but the peer kept its users; or both take over at once (each timed out on
-            // the other while it restarted) and each serves its own: nothing to take, both end Normal.
+            // the other while it restarted) and each serves its own; or this node timed out on its peer while
+            // taking back, and the peer, still falling back, is handing this node's users back: nothing to take,
+            // both end Normal ([RG-T2]: after taking back completes, both nodes are Normal).
             w.setState(NORMAL, Reason.NORMAL);
             return true;
         }
