@@ -29,7 +29,8 @@ public final class ReportCommand implements Callable<Integer> {
             new String[] {"footprint", "7. Footprint", "./tandem bench footprint"},
             new String[] {"stateful-failover", "8. Stateful failover", "./tandem bench stateful-failover"},
             new String[] {"packet-fuzz", "9. Hostile packets and requests", "./tandem bench packet-fuzz"},
-            new String[] {"chaos", "10. Chaos on real processes", "./tandem chaos run"});
+            new String[] {"chaos", "10. Chaos on real processes", "./tandem chaos run"},
+            new String[] {"chaos-soak", "11. Chaos soak", "./tandem chaos run --duration 2h --cycles 100000"});
 
     @Option(names = "--results", paramLabel = "DIR", description = "where the result files are (default: tandem-bench/results)")
     Path results;

@@ -109,7 +109,9 @@ public final class ChaosRun implements Callable<Integer> {
             }
             try (NetFaults netFaults = net.faults().orElse(null);
                  HeartbeatingClients sessions = new HeartbeatingClients(CLIENT_HEARTBEAT, ChaosCluster.SESSION_PORT)) {
-                Result r = new Result("chaos", "Chaos on real processes", env.command());
+                // A run bounded by time is a soak: its record sits beside the run of counted cycles, not over it.
+                Result r = limit.isZero() ? new Result("chaos", "Chaos on real processes", env.command())
+                        : new Result("chaos-soak", "Chaos soak", env.command());
                 Cycles run = new Cycles(cluster, netFaults, sessions, log);
                 run.startCluster(clients);
                 Random random = new Random(runSeed);
@@ -123,6 +125,7 @@ public final class ChaosRun implements Callable<Integer> {
                 }
                 int violations = log.violations();
                 run.fill(r, runSeed, done, String.join(",", kinds.stream().map(k -> k.name).toList()));
+                if (!limit.isZero()) r.parameter("duration", duration);
                 System.out.println("wrote " + r.write(env.results()));
                 if (violations > 0) System.out.println("violations written to " + log.file());
                 System.out.println(done + " cycles, " + violations + " invariant violations");

@@ -6,8 +6,6 @@ import dev.tandem.bench.proc.LocalCluster;
 import dev.tandem.bench.proc.ProcStat;
 import dev.tandem.bench.stateful.HeartbeatingClients;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -243,20 +241,19 @@ final class Cycles {
         if (!ok) log.violation(n, "the admin write of user " + id + " was " + outcome + ", and now " + seen, c.logs(20));
     }
 
+    /** Every running node's resident memory, open files and threads, summed, after the start and after each cycle. */
     private void sample() {
         long rssKib = 0;
         long files = 0;
+        long threads = 0;
         for (int i = 0; i < c.size(); i++) {
             if (!c.running(i)) continue;
             long pid = c.node(i).pid();
             rssKib += Math.max(0, ProcStat.rssKib(pid));
-            try (var s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-                files += s.count();
-            } catch (IOException e) {
-                // the process is gone, or /proc is not there
-            }
+            files += Math.max(0, ProcStat.openFiles(pid));
+            threads += Math.max(0, ProcStat.threads(pid));
         }
-        footprint.add(new long[] {rssKib / 1024, files});
+        footprint.add(new long[] {rssKib / 1024, files, threads});
     }
 
     /** What the run saw, into {@code r}. */
@@ -277,13 +274,17 @@ final class Cycles {
         r.table("Admin writes (a new user through a random node while the fault lasts)", "created", "refused",
                 "unanswered").row(writes.getOrDefault("created", 0), writes.getOrDefault("refused", 0),
                 writes.getOrDefault("unanswered", 0));
-        long[] first = footprint.get(0);
-        long[] last = footprint.get(footprint.size() - 1);
-        long maxRss = footprint.stream().mapToLong(f -> f[0]).max().orElse(0);
-        long maxFiles = footprint.stream().mapToLong(f -> f[1]).max().orElse(0);
-        r.table("All nodes together after the start and after each cycle: resident memory (MiB) and open file"
-                + " descriptors", "measure", "after start", "after the last cycle", "most").row("memory (MiB)", first[0],
-                last[0], maxRss).row("file descriptors", first[1], last[1], maxFiles);
+        Result.Table f = r.table("All nodes together after the start, at each quarter of the run and after the last cycle:"
+                + " resident memory (MiB), open file descriptors and threads", "measure", "after start", "1/4", "1/2",
+                "3/4", "after the last cycle", "most");
+        String[] names = {"memory (MiB)", "file descriptors", "threads"};
+        for (int m = 0; m < names.length; m++) {
+            int k = m;
+            List<Object> row = new ArrayList<>(List.of(names[m]));
+            for (int q = 0; q <= 4; q++) row.add(footprint.get((footprint.size() - 1) * q / 4)[k]);
+            row.add(footprint.stream().mapToLong(x -> x[k]).max().orElse(0));
+            f.row(row.toArray());
+        }
         r.note("The cluster: what 'tandem demo init' writes for " + c.size() + " nodes (pairs g1 = n1, n2, ...; every node"
                 + " a member of one load-balancing group; a service address per node with the bind driver; the fast"
                 + " profile), sessions handed over by replication, a PostgreSQL server as the store. Clients log in"

@@ -11,10 +11,29 @@ public final class ProcStat {
 
     private ProcStat() {}
 
+    /** Resident memory in KiB (VmRSS of /proc/PID/status); -1 when unknown. */
     public static long rssKib(long pid) {
+        return status(pid, "VmRSS:");
+    }
+
+    /** The process's threads (Threads of /proc/PID/status); -1 when unknown. */
+    public static long threads(long pid) {
+        return status(pid, "Threads:");
+    }
+
+    /** Open file descriptors (entries of /proc/PID/fd); -1 when unknown. */
+    public static long openFiles(long pid) {
+        try (var s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return s.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long status(long pid, String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         } catch (IOException | RuntimeException e) {
             // gone, or not Linux
