@@ -37,4 +37,13 @@ final class Keys {
             throw new ConfigError("cluster.key8: " + e.getMessage());
         }
     }
+
+    /** The load-balancing key's fingerprint for the store (never the key); empty without a readable key. */
+    static Optional<String> fingerprint(NodeConfig.Cluster c) {
+        try {
+            return load(c).map(k -> dev.tandem.core.lb.ClusterKey.of("cluster key", k.secret()).fingerprint());
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the node's start reports an unreadable key
+        }
+    }
 }

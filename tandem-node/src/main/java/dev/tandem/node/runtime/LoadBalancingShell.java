@@ -21,7 +21,6 @@ import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.redirect.ClientAnswer;
 import dev.tandem.node.redirect.RedirectMetrics;
-import dev.tandem.node.redirect.RedirectServer;
 import dev.tandem.node.redirect.UserLocator;
 import dev.tandem.node.transport.UdpTransport;
 import dev.tandem.node.wire.LbCodec;
@@ -34,10 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -51,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LoadBalancingShell {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancingShell.class);
-    private static final Duration REBIND_EVERY = Duration.ofSeconds(1);
 
     private final NodeConfig.LoadBalancing config;
     private final NodeId self;
@@ -67,11 +62,8 @@ final class LoadBalancingShell {
     private final DeviceNames names;
     private final Envelope envelope;
     private final AddressDriver driver;
-    private final ExecutorService addressWorker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "tandem-address");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The cluster address while this node directs, and the redirect service on it. */
+    private final ClusterAddress address;
     private final LoopTimers timers;
     /** Where each node of the group was last heard from; configured peers before that. */
     private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
@@ -92,20 +84,14 @@ final class LoadBalancingShell {
         }
     }
     private volatile UdpTransport transport;
-    private volatile UdpTransport clusterSocket;
-    private ScheduledFuture<?> rebind;
     private volatile LbState state;
     private volatile boolean speaking;
-    private volatile boolean holdsAddress;
     private Load load;
     /** The pair's other node, when this node speaks for its redundancy group; null for a member on its own. */
     private NodeId pairPeer;
     /** What the pair's other node last published while it spoke for the member. */
     private LbHandover received;
     private LbHandover published;
-    private final RedirectMetrics redirectMetrics;
-    /** The redirect service while this node holds the cluster address; touched only by the address worker. */
-    private volatile RedirectServer redirectServer;
     /** False while the node's loop is stalled or after it failed: no client is answered (TandemNode#answering). */
     private volatile java.util.function.BooleanSupplier answering = () -> true;
     private volatile UserLocator users = UserLocator.NONE;
@@ -137,7 +123,10 @@ final class LoadBalancingShell {
         names.start();
         this.envelope = new Envelope(key, encryption, self.value(), epoch);
         this.driver = AddressDriver.of(config, hooks);
-        this.redirectMetrics = new RedirectMetrics(metrics.registry());
+        this.address = new ClusterAddress(config, loop, driver, this::answer, new RedirectMetrics(metrics.registry()),
+                this::packet, () -> {
+                    if (speaking) step(new LbEvent.AddressConflict());
+                }, this::publishForClients);
         this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
         this.state = initial();
         this.forClients = new ClientDecider.Published(state, 0, false);
@@ -334,8 +323,8 @@ final class LoadBalancingShell {
             }
             case Effect.SetTimer t -> timers.set(t.name(), t.deadline());
             case Effect.CancelTimer c -> timers.cancel(c.name());
-            case Effect.ClaimAddress c -> claim();
-            case Effect.ReleaseAddress r -> release();
+            case Effect.ClaimAddress c -> address.claim();
+            case Effect.ReleaseAddress r -> address.release();
             case Effect.Record r -> {
                 LOG.info("{} {}: {} -> {} ({})", r.node(), r.protocol(), r.from(), r.to(), r.reason());
                 metrics.transition(r.protocol(), r.to());
@@ -402,73 +391,6 @@ final class LoadBalancingShell {
         transport.send(to, envelope.seal(LbCodec.KIND, LbCodec.encode(m)));
     }
 
-    // ---------------------------------------------------------------- the cluster address
-
-    /** The driver puts the address here, then a socket is bound to it: clients and Hellos reach the director. */
-    private void claim() {
-        addressWorker.execute(() -> {
-            boolean ok = driver.claim();
-            loop.execute(() -> {
-                if (!ok) {
-                    LOG.error("the {} address driver could not claim {}", driver.describe(), config.clusterAddress());
-                    return;
-                }
-                holdsAddress = true;
-                bindClusterSocket();
-            });
-        });
-    }
-
-    private void bindClusterSocket() {
-        if (!holdsAddress || clusterSocket != null) return;
-        try {
-            clusterSocket = new UdpTransport(new InetSocketAddress(config.clusterAddress(), config.clusterPort()),
-                    (bytes, from) -> loop.execute(() -> packet(bytes, from)));
-            LOG.info("holds the cluster address {}:{}", config.clusterAddress(), config.clusterPort());
-            if (rebind != null) rebind.cancel(false);
-            publishForClients();
-            if (config.redirect().enabled()) addressWorker.execute(this::openRedirect);
-        } catch (Exception e) {
-            // Somebody else holds it ([LB-ELECT]: "the ARP subsystem detects the duplicate IP address condition").
-            LOG.warn("the cluster address {} is held by another node: {}", config.clusterAddress(), e.getMessage());
-            if (speaking) step(new LbEvent.AddressConflict());
-            if (rebind == null || rebind.isDone()) {
-                rebind = loop.scheduleWithFixedDelay(this::bindClusterSocket, REBIND_EVERY.toMillis(),
-                        REBIND_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }
-    }
-
-    private void release() {
-        holdsAddress = false;
-        publishForClients();
-        if (rebind != null) rebind.cancel(false);
-        if (clusterSocket != null) {
-            clusterSocket.close();
-            clusterSocket = null;
-        }
-        addressWorker.execute(this::closeRedirect);
-        addressWorker.execute(driver::release);
-    }
-
-    /** On the address worker: clients reach the director on the cluster address from now on. */
-    private void openRedirect() {
-        if (!holdsAddress || redirectServer != null) return;
-        NodeConfig.Redirect r = config.redirect();
-        try {
-            redirectServer = new RedirectServer(r, new InetSocketAddress(config.clusterAddress(), r.port()),
-                    this::answer, redirectMetrics).start();
-        } catch (RuntimeException e) {
-            LOG.error("the redirect service cannot start: {}", e.getMessage());
-        }
-    }
-
-    private void closeRedirect() {
-        if (redirectServer == null) return;
-        redirectServer.close();
-        redirectServer = null;
-    }
-
     // ---------------------------------------------------------------- reading
 
     LbState snapshot() {
@@ -480,7 +402,7 @@ final class LoadBalancingShell {
     }
 
     boolean holdsClusterAddress() {
-        return holdsAddress && clusterSocket != null;
+        return address.held();
     }
 
     Load currentLoad() {
@@ -491,19 +413,9 @@ final class LoadBalancingShell {
         return config;
     }
 
-    /**
-     * The node failed: from any thread, even while the loop is stalled, stop redirecting and give the cluster address
-     * up now, so another member can hold it (docs/decisions/0046-a-deaf-node-stops-serving.md).
-     */
+    /** The node failed: from any thread, even while the loop is stalled, give the cluster address up and fall silent. */
     void releaseNow() {
-        UdpTransport socket = clusterSocket;
-        if (socket != null) socket.close();
-        RedirectServer r = redirectServer;
-        if (r != null) r.close();
-        if (holdsAddress) {
-            holdsAddress = false;
-            driver.release();
-        }
+        address.releaseNow();
         if (transport != null) transport.close();
     }
 
@@ -514,14 +426,8 @@ final class LoadBalancingShell {
             speaking = false;
         }
         timers.cancelAll();
-        if (clusterSocket != null || holdsAddress) release();
+        address.close();
         if (transport != null) transport.close();
         names.close();
-        addressWorker.shutdown();
-        try {
-            addressWorker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

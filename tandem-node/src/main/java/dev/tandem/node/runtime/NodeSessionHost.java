@@ -4,7 +4,15 @@ import dev.tandem.core.NodeId;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.RmEvent;
 import dev.tandem.core.rm.Serving;
+import dev.tandem.core.rm.SessionHandover;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.crypto.ClusterKey;
+import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.session.SessionHost;
+import dev.tandem.node.session.SessionService;
+import dev.tandem.node.session.UserHomes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +26,36 @@ import java.util.Set;
 final class NodeSessionHost implements SessionHost {
     private final TandemNode node;
 
-    NodeSessionHost(TandemNode node) {
+    private NodeSessionHost(TandemNode node) {
         this.node = node;
+    }
+
+    /**
+     * Starts the session service of {@code node}, with replication to its peer when its sessions are handed over by
+     * keeping them, and has it follow the node's transitions.
+     *
+     * @param epoch the node's envelope epoch: the replication's messages are sealed with it
+     */
+    static SessionService startService(TandemNode node, Optional<ClusterKey> key, long epoch, UserHomes homes)
+            throws IOException {
+        NodeConfig config = node.config();
+        SessionService s = new SessionService(config.sessionService(), new NodeSessionHost(node), homes, node.clock());
+        NodeConfig.Replication r = config.sessionService().replication();
+        Optional<NodeConfig.Member> peer = config.redundancyGroup().nodes().stream()
+                .filter(m -> !m.id().equals(config.id())).findFirst();
+        if (r.handover() == SessionHandover.Mode.KEEP && peer.isPresent()) {
+            // The peer's copies come in on this node's address; this node's go to the peer's, on the same port.
+            s.replicate(new InetSocketAddress(config.address(), r.port()),
+                    new InetSocketAddress(peer.get().address(), r.port()), config.address(),
+                    () -> new Envelope(key, config.cluster().encryption(), config.id(), epoch),
+                    node.metrics()::dropped, epoch);
+            node.metrics().replication(s::replication);
+        }
+        // Published from the event loop right after the step, so the snapshot the service reads is the new state.
+        node.events().subscribe(e -> {
+            if (e.kind().equals("transition")) s.servingChanged();
+        });
+        return s.start();
     }
 
     private NodeId self() {

@@ -43,9 +43,19 @@ final class ServiceAddressShell implements AutoCloseable {
 
     /** Where clients are answered: the node's session service, when it has one. */
     interface Listener {
+        /** A node without a session service: nothing to open or close. */
+        Listener NONE = of(address -> { }, address -> { });
+
         void listen(String address);
 
         void unlisten(String address);
+
+        static Listener of(java.util.function.Consumer<String> listen, java.util.function.Consumer<String> unlisten) {
+            return new Listener() {
+                @Override public void listen(String address) { listen.accept(address); }
+                @Override public void unlisten(String address) { unlisten.accept(address); }
+            };
+        }
     }
 
     private final NodeId self;

@@ -10,7 +10,6 @@ import dev.tandem.core.rm.PersistedRm;
 import dev.tandem.core.rm.RecoveryManager;
 import dev.tandem.core.rm.RedundancyGroup;
 import dev.tandem.core.rm.RmEvent;
-import dev.tandem.core.rm.RmMessage;
 import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.core.rm.Versions;
@@ -22,10 +21,7 @@ import dev.tandem.node.session.SessionService;
 import dev.tandem.node.session.UserHomes;
 import dev.tandem.node.store.StoreService;
 import dev.tandem.node.store.UserDirectory;
-import dev.tandem.node.wire.RmCodec;
-import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,8 +51,8 @@ public final class TandemNode implements AutoCloseable {
     private final Clock clock;
     private final NodeId self;
     private final RedundancyGroup group;
-    /** The heartbeat paths' sockets (docs/redundancy.md, Heartbeat paths); null until the node starts. */
-    private volatile PeerSockets sockets;
+    /** The recovery-manager link to the peer over the heartbeat paths; null until the node starts. */
+    private volatile PeerLink link;
     private final ProtocolLoop loop;
     private final StateWriter stateWriter;
     private final RmHooks rmHooks;
@@ -74,15 +70,9 @@ public final class TandemNode implements AutoCloseable {
     private volatile RmState rm;
     private volatile boolean stopped;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    /** True while the loop is stalled (LoopWatchdog) or after the node failed: clients are refused. */
-    private volatile boolean deaf;
-    private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile String failure;
-    /** What ends the process after a clean failure; the node command sets it, embedded nodes just stay stopped. */
-    private volatile java.util.function.Consumer<String> onFailure = why -> { };
+    /** Whether the node answers clients: not while its loop is stalled, nor after it failed clean. */
+    private final Fencing fencing;
     private LoopWatchdog watchdog;
-    /** When the last recovery-manager message went to the peer (nanoTime), for the watchdog; IDLE before any. */
-    private volatile long lastHeartbeat = ProtocolLoop.IDLE;
     private LoadBalancingShell lb;
     /** The service addresses of the group's nodes this node holds (docs/redundancy.md, Service addresses). */
     private final ServiceAddressShell serviceAddresses;
@@ -105,7 +95,7 @@ public final class TandemNode implements AutoCloseable {
 
     /** @param userHomes where the cluster's users live, for the session service; null: the store's user directory */
     public TandemNode(NodeConfig yaml, Clock clock, UserHomes userHomes) {
-        this.store = StoreService.open(yaml, keyFingerprint(yaml));
+        this.store = StoreService.open(yaml, Keys.fingerprint(yaml.cluster()));
         NodeConfig config = store.effectiveConfig();
         this.config = config;
         this.userLocator = user -> store.users().candidates(user);
@@ -127,6 +117,7 @@ public final class TandemNode implements AutoCloseable {
         this.serviceAddresses = new ServiceAddressShell(config, hooks);
         this.rm = RecoveryManager.initial(self, group, params, Versions.current(BuildVersion.get()));
         this.startedAt = clock.instant();
+        this.fencing = new Fencing(self, clock, metrics, events, () -> summary(rm), () -> stopped = true, this::releaseNow);
     }
 
     /** Opens the sockets, resumes the persisted state and starts the recovery manager. */
@@ -146,7 +137,8 @@ public final class TandemNode implements AutoCloseable {
         envelope = new Envelope(key, config.cluster().encryption(), self.value(), envelopeEpoch);
         Optional<PersistedRm> persisted = saved.map(StateFile.Content::rm).filter(p -> p != null);
         if (persisted.isPresent()) stateFile.write(new StateFile.Content(persisted.get(), envelopeEpoch));
-        openHeartbeatPaths();
+        link = PeerLink.open(config, loop, clock, metrics, events, envelope, wire, group, () -> rm, () -> stopped,
+                this::step);
         if (config.loadBalancing() != null) {
             lb = new LoadBalancingShell(config.loadBalancing(), self, key, keys.map(Keys.Loaded::secret),
                     config.cluster().encryption(), envelopeEpoch, clock, loop, metrics, events, hooks,
@@ -163,10 +155,10 @@ public final class TandemNode implements AutoCloseable {
         onLoop(() -> step(new RmEvent.Start(persisted, floor))).get(10, TimeUnit.SECONDS);
         watchdog = new LoopWatchdog(self.value(), loop, () -> LoopStall.of(rm.params()),
                 // With the peer down nobody is about to take over: a stuck survivor is fenced, never ended.
-                () -> LoopStall.peerMayTakeOver(rm) ? lastHeartbeat : ProtocolLoop.IDLE,
-                new StallResponse()).start();
+                () -> LoopStall.peerMayTakeOver(rm) ? link.lastSent() : ProtocolLoop.IDLE,
+                fencing).start();
         // Before the checks: the session service is usually one of the node's critical services.
-        if (config.sessionService() != null) startSessions(key);
+        if (config.sessionService() != null) sessions = NodeSessionHost.startService(this, key, envelopeEpoch, userHomes);
         SessionService s = sessions;
         serviceAddresses.listener(s == null ? new ServiceAddressShell.Listener() {
             @Override public void listen(String address) { }
@@ -178,73 +170,6 @@ public final class TandemNode implements AutoCloseable {
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
         store.start(this::snapshot, this::parameters, this::deviceSettings, this::groupSettings);
-    }
-
-    /** The load-balancing key's fingerprint for the store (never the key); empty without a readable key. */
-    private static Optional<String> keyFingerprint(NodeConfig yaml) {
-        try {
-            return Keys.load(yaml.cluster()).map(k -> dev.tandem.core.lb.ClusterKey.of("cluster key", k.secret()).fingerprint());
-        } catch (RuntimeException e) {
-            return Optional.empty(); // start() reports an unreadable key
-        }
-    }
-
-    private void startSessions(Optional<ClusterKey> key) throws java.io.IOException {
-        SessionService s = new SessionService(config.sessionService(), new NodeSessionHost(this), userHomes, clock);
-        NodeConfig.Replication r = config.sessionService().replication();
-        Optional<NodeConfig.Member> peer = config.redundancyGroup().nodes().stream()
-                .filter(m -> !m.id().equals(self.value())).findFirst();
-        if (r.handover() == dev.tandem.core.rm.SessionHandover.Mode.KEEP && peer.isPresent()) {
-            // The peer's copies come in on this node's address; this node's go to the peer's, on the same port.
-            s.replicate(new InetSocketAddress(config.address(), r.port()),
-                    new InetSocketAddress(peer.get().address(), r.port()), config.address(),
-                    () -> new Envelope(key, config.cluster().encryption(), self.value(), envelopeEpoch),
-                    metrics::dropped, envelopeEpoch);
-            metrics.replication(s::replication);
-        }
-        // Published from the event loop right after the step, so the snapshot the service reads is the new state.
-        events.subscribe(e -> {
-            if (e.kind().equals("transition")) s.servingChanged();
-        });
-        sessions = s.start();
-    }
-
-    /** Opens the heartbeat paths and has each path's state reconsidered every probe interval. */
-    private void openHeartbeatPaths() throws InterruptedException {
-        sockets = PeerSockets.open(config, rm.params().servicePort(), loop, this::packet, this::refused, clock,
-                metrics, events);
-        HeartbeatPaths paths = sockets.paths();
-        if (paths == null) return;
-        long tick = RecoveryManager.probeInterval(rm.params()).toMillis();
-        loop.scheduleWithFixedDelay(() -> {
-            if (!stopped) paths.reconsider(rm.params().keepAliveTimeout());
-        }, tick, tick, TimeUnit.MILLISECONDS);
-    }
-
-    // ---------------------------------------------------------------- events in
-
-    private void packet(int path, byte[] bytes) {
-        PeerSockets s = sockets; // null for a message that came while the sockets were still opening
-        if (stopped || s == null || s.dropping(path)) return;
-        HeartbeatPaths paths = s.paths();
-        Inbound.open(envelope, bytes, RmCodec.KIND, wire::decode, metrics, "recovery manager",
-                paths == null ? Inbound.Copies.NONE : paths.on(path)).ifPresent(m -> {
-            // Sealed with the cluster key, yet from no peer of this node: the core would ignore it; drop and count it.
-            if (!m.group().equals(group.name()) || !group.peerOf(self).map(m.from()::equals).orElse(false)) {
-                metrics.dropped("not_peer", "recovery manager: a message from " + m.from() + " of group '"
-                        + dev.tandem.core.Quote.prefix(m.group()) + "', not from this node's peer");
-                return;
-            }
-            metrics.received();
-            step(new RmEvent.Received(m));
-        });
-    }
-
-    /** The peer's host refused a message on a heartbeat path: the recovery manager hears of it only if no path works. */
-    private void refused(int path) {
-        if (stopped || sockets == null) return;
-        metrics.refused();
-        if (sockets.paths().refused(path, rm.params().keepAliveTimeout())) step(new RmEvent.PeerRefused());
     }
 
     private void checkChanged(CheckConfig check, boolean up) {
@@ -309,11 +234,7 @@ public final class TandemNode implements AutoCloseable {
         serviceAddresses.reconsider(rm);
         if (lb != null) lb.reconsider(rm);
         // The peer was just found down (or back): the paths say so in the same instant, not at their next tick.
-        if (before.peer().alive() != rm.peer().alive()) {
-            PeerSockets s = sockets;
-            HeartbeatPaths p = s == null ? null : s.paths();
-            if (p != null && !stopped) p.reconsider(rm.params().keepAliveTimeout());
-        }
+        if (before.peer().alive() != rm.peer().alive() && link != null) link.peerChanged();
     }
 
     private static String summary(RmState s) {
@@ -324,7 +245,7 @@ public final class TandemNode implements AutoCloseable {
     private void execute(Effect e) {
         switch (e) {
             case Effect.Persist p -> persist(p.snapshot());
-            case Effect.Send s -> send(s);
+            case Effect.Send s -> link.send(s);
             case Effect.SetTimer t -> timers.set(t.name(), t.deadline());
             case Effect.CancelTimer c -> timers.cancel(c.name());
             case Effect.RunHook h -> rmHooks.run(h);
@@ -352,16 +273,6 @@ public final class TandemNode implements AutoCloseable {
         throw new IllegalStateException("the recovery manager asked for a load-balancing effect: " + e);
     }
 
-    private void send(Effect.Send s) {
-        if (!(s.message() instanceof RmMessage m)) return;
-        if (!group.peerOf(self).filter(s.to()::equals).isPresent()) return;
-        // Sealed once: the copies on the other paths are the same message, which the peer accepts once.
-        byte[] sealed = envelope.seal(RmCodec.KIND, wire.encode(m, rm.peer().versions()));
-        if (!sockets.sendToPeer(sealed)) return;
-        lastHeartbeat = System.nanoTime();
-        metrics.sent();
-    }
-
     private void transition(Effect.Record r) {
         // One log line per state transition: node, from, to, reason (docs/architecture.md).
         LOG.info("{} {}: {} -> {} ({})", r.node(), r.protocol(), r.from(), r.to(), r.reason());
@@ -376,18 +287,11 @@ public final class TandemNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- reading
 
-    /** The recovery manager's state after the last step (safe from any thread). */
-    /**
-     * When this node last began or stopped serving a side's users, and the state and reason it moved to: the last
-     * failover or fallback as this node took part in it (docs/cli.md, show failover).
-     */
-    public record ServingChange(java.time.Instant at, java.util.Set<dev.tandem.core.rm.Serving.Side> from,
-                                java.util.Set<dev.tandem.core.rm.Serving.Side> to, String state, String reason) {}
-
     public Optional<ServingChange> lastServingChange() {
         return Optional.ofNullable(lastServingChange);
     }
 
+    /** The recovery manager's state after the last step (safe from any thread). */
     public RmState snapshot() {
         return rm;
     }
@@ -416,34 +320,16 @@ public final class TandemNode implements AutoCloseable {
 
     /** The heartbeat paths to the peer and whether each works now; empty without a peer. */
     public List<RedundancyAnswers.HeartbeatPath> heartbeatPaths() {
-        PeerSockets s = sockets;
-        HeartbeatPaths p = s == null ? null : s.paths();
-        return p == null ? List.of() : p.views();
+        PeerLink l = link;
+        return l == null ? List.of() : l.views();
     }
 
-    /**
-     * Closes this node's receiving socket of heartbeat path {@code index}, as a cut link or a stopped listener would:
-     * the peer's messages on it are refused and this node hears nothing there. For tests.
-     */
-    void closeHeartbeatPath(int index) {
-        sockets.closeListener(index);
+    /** The link to the peer, to cut or drop its paths in tests; null before the node starts. */
+    PeerLink link() {
+        return link;
     }
 
     /** How this node writes and reads recovery-manager messages: this build's codec unless a test speaks another's. */
-    interface RmWire {
-        RmWire CURRENT = new RmWire() {
-            @Override public byte[] encode(RmMessage m, Versions peer) { return RmCodec.encode(m, peer); }
-            @Override public RmMessage decode(byte[] payload) throws dev.tandem.node.wire.Malformed {
-                return RmCodec.decode(payload);
-            }
-        };
-
-        /** @param peer the peer's versions as last heard, null before */
-        byte[] encode(RmMessage m, Versions peer);
-
-        RmMessage decode(byte[] payload) throws dev.tandem.node.wire.Malformed;
-    }
-
     private volatile RmWire wire = RmWire.CURRENT;
 
     /**
@@ -454,11 +340,6 @@ public final class TandemNode implements AutoCloseable {
         if (envelope != null) throw new IllegalStateException("speak() is for a node that has not started");
         wire = other;
         rm = RecoveryManager.initial(self, group, rm.params(), versions);
-    }
-
-    /** Drops every message that comes on heartbeat path {@code index} from now on, unrefused and unread. For tests. */
-    void dropHeartbeatPath(int index) {
-        sockets.drop(index);
     }
 
     /** The session service this node runs, when its configuration has a sessionService section. */
@@ -496,7 +377,6 @@ public final class TandemNode implements AutoCloseable {
         return store;
     }
 
-    /** The session service's report of its sessions: the load this node's member gives the group. */
     /**
      * An event for the recovery manager from another thread (the session service's lost link); dropped once the node
      * is stopping, when there is nothing left to act on.
@@ -514,6 +394,7 @@ public final class TandemNode implements AutoCloseable {
         return serviceAddresses.any();
     }
 
+    /** The session service's report of its sessions: the load this node's member gives the group. */
     public void reportLoad(dev.tandem.core.lb.Load load) {
         if (lb == null) throw new IllegalStateException("this node takes no part in a load-balancing group");
         loop.execute(() -> lb.load(load));
@@ -541,70 +422,38 @@ public final class TandemNode implements AutoCloseable {
 
     // ---------------------------------------------------------------- failing clean
 
-    /** What the node does when its loop stalls (docs/decisions/0046-a-deaf-node-stops-serving.md). */
-    private final class StallResponse implements LoopWatchdog.Listener {
-        @Override
-        public void deaf(Duration stalled, StackTraceElement[] where) {
-            deaf = true;
-            metrics.loopStalled();
-            LOG.error("the protocol loop of {} has not turned for {} ms: clients are refused until it does; it is at{}",
-                    self, stalled.toMillis(), LoopWatchdog.describe(where));
-            events.publish("stall", clock.instant(), Map.of("node", self.value(), "stalledMillis", stalled.toMillis()));
-        }
-
-        @Override
-        public void hearing(Duration stalled) {
-            if (failing.get()) return;
-            deaf = false;
-            LOG.warn("the protocol loop of {} turned again after about {} ms: clients are answered again", self,
-                    stalled.toMillis());
-        }
-
-        @Override
-        public void fail(Duration stalled, StackTraceElement[] where) {
-            failStop("the protocol loop has not turned for " + stalled.toMillis() + " ms and the peer is about to take"
-                    + " over; it is at" + LoopWatchdog.describe(where), null);
-        }
-    }
-
     /**
      * Fail clean: stop answering clients, release the addresses the node holds and close its sockets, then end the
      * process (the node command exits {@link #EXIT_FAILED}; the service manager brings it back from its persisted
      * state). Safe from any thread, including a stalled loop's watchdog; only the first call acts.
      */
     public void failStop(String why, Throwable cause) {
-        if (!failing.compareAndSet(false, true)) return;
-        deaf = true;
-        stopped = true;
-        failure = why;
-        LOG.error("node {} FAILED and stops serving: {}; recovery manager {}", self, why, summary(rm), cause);
-        events.publish("failed", clock.instant(), Map.of("node", self.value(), "reason", why));
-        try {
-            if (watchdog != null) watchdog.close();
-            if (lb != null) lb.releaseNow();
-            serviceAddresses.releaseNow();
-            SessionService s = sessions;
-            if (s != null) s.close();
-            if (sockets != null) sockets.close();
-        } catch (RuntimeException e) {
-            LOG.error("releasing what node {} holds failed: {}", self, e.toString());
-        }
-        onFailure.accept(why);
+        fencing.failStop(why, cause);
+    }
+
+    /** Lets go of everything the node holds at once, on a clean failure. */
+    private void releaseNow() {
+        if (watchdog != null) watchdog.close();
+        if (lb != null) lb.releaseNow();
+        serviceAddresses.releaseNow();
+        SessionService s = sessions;
+        if (s != null) s.close();
+        if (link != null) link.close();
     }
 
     /** What to do once the node has failed clean; the node command ends the process with {@link #EXIT_FAILED}. */
     public void onFailure(java.util.function.Consumer<String> action) {
-        onFailure = action;
+        fencing.onFailure(action);
     }
 
     /** Why the node failed clean, if it did. */
     public Optional<String> failure() {
-        return Optional.ofNullable(failure);
+        return fencing.failure();
     }
 
     /** False while the loop is stalled or after the node failed: the node answers no client then. */
     public boolean answering() {
-        return !deaf;
+        return fencing.answering();
     }
 
     // ---------------------------------------------------------------- stopping
@@ -629,7 +478,7 @@ public final class TandemNode implements AutoCloseable {
         if (checks != null) checks.close();
         serviceAddresses.close();
         if (sessions != null) sessions.close();
-        if (sockets != null) sockets.close();
+        if (link != null) link.close();
         stateWriter.close();
         hooks.close();
         store.close();

@@ -125,7 +125,7 @@ class HeartbeatPathsNodeTest {
                         org.assertj.core.groups.Tuple.tuple("127.0.42.11", "127.0.42.12"));
 
         // n2 stops listening on the second path: n1's messages on it are refused, and n2 hears nothing there.
-        n2.closeHeartbeatPath(1);
+        n2.link().closeListener(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> up(n1).equals(List.of(true, false))
                 && up(n2).equals(List.of(true, false)));
         assertThat(n1.heartbeatPaths().get(1).reason()).isEqualTo("refused");
@@ -150,8 +150,8 @@ class HeartbeatPathsNodeTest {
 
         // The last path goes too (a firewall drops all that n1 receives): nothing from n2 for keepAliveTimeout, and
         // n1 takes over n2's users.
-        n1.dropHeartbeatPath(0);
-        n1.dropHeartbeatPath(1);
+        n1.link().drop(0);
+        n1.link().drop(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> n1.snapshot().state() == NodeState.RUNNING_IN_BACKUP_MODE);
         assertThat(n1.snapshot().reason()).isEqualTo(Reason.PEER_DOWN);
         assertThat(up(n1)).containsExactly(false, false);

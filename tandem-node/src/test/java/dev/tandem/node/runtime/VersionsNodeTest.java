@@ -37,7 +37,7 @@ class VersionsNodeTest {
      * The previous build's wire (protocol 2): its heartbeats end after the recovery epoch (this codec writes a
      * heartbeat of protocol 2 so), and it reads nothing of whom a newer peer serves (dropped here after reading).
      */
-    private static final TandemNode.RmWire PREVIOUS = new TandemNode.RmWire() {
+    private static final RmWire PREVIOUS = new RmWire() {
         @Override public byte[] encode(RmMessage m, Versions peer) { return RmCodec.encode(m, peer); }
         @Override public RmMessage decode(byte[] payload) throws Malformed {
             RmMessage m = RmCodec.decode(payload);
@@ -90,7 +90,7 @@ class VersionsNodeTest {
         n1 = create("n1", A, service);
         n2 = create("n2", B, service);
         Versions foreign = new Versions(Versions.PROTOCOL + 2, "9.0.0");
-        n2.speak(TandemNode.RmWire.CURRENT, foreign);
+        n2.speak(RmWire.CURRENT, foreign);
         n1.start();
         n2.start();
         awaitStates(NodeState.UNKNOWN, NodeState.UNKNOWN);

@@ -1,0 +1,164 @@
+package dev.tandem.node.runtime;
+
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.redirect.RedirectMetrics;
+import dev.tandem.node.redirect.RedirectServer;
+import dev.tandem.node.transport.UdpTransport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load-balancing group's cluster address as one node holds it while it directs: put on the host by the address
+ * driver, then a socket bound to it for the group's messages, and the redirect service on it for clients. The driver
+ * and the redirect service run on a worker of their own (a script may take its time); the socket and every callback
+ * belong to the protocol loop.
+ */
+final class ClusterAddress {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadBalancingShell.class);
+    private static final Duration REBIND_EVERY = Duration.ofSeconds(1);
+
+    private final NodeConfig.LoadBalancing config;
+    private final ScheduledExecutorService loop;
+    private final AddressDriver driver;
+    private final RedirectServer.Decider decider;
+    private final RedirectMetrics redirectMetrics;
+    /** Messages that come to the address (on the loop). */
+    private final BiConsumer<byte[], InetSocketAddress> packets;
+    /** Binding failed: another node holds the address (on the loop). */
+    private final Runnable conflict;
+    /** The address was bound or let go: clients are to be answered, or not (on the loop). */
+    private final Runnable changed;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tandem-address");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile UdpTransport socket;
+    private ScheduledFuture<?> rebind;
+    private volatile boolean claimed;
+    /** The redirect service while the address is held; touched only by the worker. */
+    private volatile RedirectServer redirect;
+
+    ClusterAddress(NodeConfig.LoadBalancing config, ScheduledExecutorService loop, AddressDriver driver,
+                   RedirectServer.Decider decider, RedirectMetrics redirectMetrics,
+                   BiConsumer<byte[], InetSocketAddress> packets, Runnable conflict, Runnable changed) {
+        this.config = config;
+        this.loop = loop;
+        this.driver = driver;
+        this.decider = decider;
+        this.redirectMetrics = redirectMetrics;
+        this.packets = packets;
+        this.conflict = conflict;
+        this.changed = changed;
+    }
+
+    /** On the loop: the driver puts the address here, then a socket is bound to it: clients and Hellos reach this node. */
+    void claim() {
+        worker.execute(() -> {
+            boolean ok = driver.claim();
+            loop.execute(() -> {
+                if (!ok) {
+                    LOG.error("the {} address driver could not claim {}", driver.describe(), config.clusterAddress());
+                    return;
+                }
+                claimed = true;
+                bind();
+            });
+        });
+    }
+
+    private void bind() {
+        if (!claimed || socket != null) return;
+        try {
+            socket = new UdpTransport(new InetSocketAddress(config.clusterAddress(), config.clusterPort()),
+                    (bytes, from) -> loop.execute(() -> packets.accept(bytes, from)));
+            LOG.info("holds the cluster address {}:{}", config.clusterAddress(), config.clusterPort());
+            if (rebind != null) rebind.cancel(false);
+            changed.run();
+            if (config.redirect().enabled()) worker.execute(this::openRedirect);
+        } catch (Exception e) {
+            // Somebody else holds it ([LB-ELECT]: "the ARP subsystem detects the duplicate IP address condition").
+            LOG.warn("the cluster address {} is held by another node: {}", config.clusterAddress(), e.getMessage());
+            conflict.run();
+            if (rebind == null || rebind.isDone()) {
+                rebind = loop.scheduleWithFixedDelay(this::bind, REBIND_EVERY.toMillis(), REBIND_EVERY.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** On the loop: the socket closes at once, the redirect service and the driver let go on the worker. */
+    void release() {
+        claimed = false;
+        changed.run();
+        if (rebind != null) rebind.cancel(false);
+        if (socket != null) {
+            socket.close();
+            socket = null;
+        }
+        worker.execute(this::closeRedirect);
+        worker.execute(driver::release);
+    }
+
+    /** On the worker: clients reach the director on the cluster address from now on. */
+    private void openRedirect() {
+        if (!claimed || redirect != null) return;
+        NodeConfig.Redirect r = config.redirect();
+        try {
+            redirect = new RedirectServer(r, new InetSocketAddress(config.clusterAddress(), r.port()), decider,
+                    redirectMetrics).start();
+        } catch (RuntimeException e) {
+            LOG.error("the redirect service cannot start: {}", e.getMessage());
+        }
+    }
+
+    private void closeRedirect() {
+        if (redirect == null) return;
+        redirect.close();
+        redirect = null;
+    }
+
+    /** Whether the address is on this host and its socket bound. */
+    boolean held() {
+        return claimed && socket != null;
+    }
+
+    /** Whether the driver claimed the address or a socket is bound to it: something to let go at stop. */
+    boolean anything() {
+        return claimed || socket != null;
+    }
+
+    /**
+     * From any thread, even while the loop is stalled: stop redirecting and give the address up now, so another
+     * member can hold it (docs/decisions/0046-a-deaf-node-stops-serving.md).
+     */
+    void releaseNow() {
+        UdpTransport s = socket;
+        if (s != null) s.close();
+        RedirectServer r = redirect;
+        if (r != null) r.close();
+        if (claimed) {
+            claimed = false;
+            driver.release();
+        }
+    }
+
+    /** On the loop, at stop: lets go of the address if held, and waits for the worker to finish. */
+    void close() {
+        if (anything()) release();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
