@@ -82,7 +82,7 @@ class SimDeterminismTest {
         sim.start(N1);
         assertThat(sim.elapsed()).isEqualTo(Duration.parse("PT1H1M2.005S"));
         assertThat(sim.trace().get(0)).isEqualTo(" 61:02.005  n1 starts");
-        assertThat(Sim.formatElapsed(Duration.ofMillis(59_999))).isEqualTo("0:59.999");
+        assertThat(SimTrace.formatElapsed(Duration.ofMillis(59_999))).isEqualTo("0:59.999");
     }
 
     @ParameterizedTest
