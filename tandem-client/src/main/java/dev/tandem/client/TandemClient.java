@@ -1,14 +1,8 @@
 package dev.tandem.client;
 
-import dev.tandem.api.SessionAnswers;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,9 +43,7 @@ public final class TandemClient implements AutoCloseable {
     private final URI cluster;
     private final String user;
     private final ReloginDelay relogin;
-    private final Discovery discovery;
-    private final HttpClient http;
-    private final boolean ownHttp;
+    private final ServiceCalls calls;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
     private final RandomGenerator random;
@@ -71,11 +63,7 @@ public final class TandemClient implements AutoCloseable {
         this.cluster = b.cluster;
         this.user = b.user;
         this.relogin = new ReloginDelay(b.reloginLower, b.reloginUpper);
-        this.discovery = b.discovery;
-        this.ownHttp = b.http == null;
-        HttpClient.Builder own = HttpClient.newBuilder().connectTimeout(b.requestTimeout);
-        if (b.trustFile != null) own.sslContext(TrustFile.sslContext(b.trustFile));
-        this.http = ownHttp ? own.build() : b.http;
+        this.calls = new ServiceCalls(b.cluster, b.user, b.discovery, b.http, b.trustFile, b.requestTimeout);
         this.ownScheduler = b.scheduler == null;
         this.scheduler = ownScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tandem-client");
@@ -131,83 +119,16 @@ public final class TandemClient implements AutoCloseable {
             attempt = ++attempts;
         }
         change(gen, new ClientState.Connecting(cluster, attempt));
-        if (discovery == Discovery.ASSIGN) {
-            send(get(cluster.resolve(ASSIGN_PATH + userQuery()))).whenComplete((r, e) -> {
-                if (e != null) unreachable(gen, "the cluster address", e);
-                else assigned(gen, r);
-            });
-        } else {
-            send(get(cluster.resolve(LOGIN_PATH + userQuery()))).whenComplete((r, e) -> {
-                if (e != null) unreachable(gen, "the cluster address", e);
-                else redirected(gen, r);
-            });
-        }
-    }
-
-    private void redirected(long gen, HttpResponse<String> r) {
-        int status = r.statusCode();
-        if (status >= 300 && status < 400) {
-            Optional<String> location = r.headers().firstValue("Location");
-            if (location.isEmpty()) {
-                retryLater(gen, "the cluster address answered " + status + " without a Location", Duration.ZERO);
-                return;
+        calls.login().thenAccept(login -> {
+            switch (login) {
+                case ServiceCalls.Login.Session s -> loggedIn(gen, s.in(), s.hold());
+                case ServiceCalls.Login.Refused f -> refused(gen, f.answer(), f.who());
+                case ServiceCalls.Login.Failed f -> retryLater(gen, f.reason(), Duration.ZERO);
             }
-            URI member = r.uri().resolve(location.get());
-            // The redirect keeps path and query, so following it is the login itself.
-            send(get(member)).whenComplete((lr, e) -> {
-                if (e != null) unreachable(gen, "node " + base(member), e);
-                else loginAnswer(gen, lr);
-            });
-        } else if (status == 200) {
-            // An HttpClient that follows redirects itself, or a director that serves the login (centralized mode).
-            loginAnswer(gen, r);
-        } else {
-            refused(gen, r, r.uri().getPath().equals(LOGIN_PATH) && base(r.uri()).equals(cluster)
-                    ? "the cluster address" : "node " + base(r.uri()));
-        }
-    }
-
-    private void assigned(long gen, HttpResponse<String> r) {
-        if (r.statusCode() != 200) {
-            refused(gen, r, "the cluster address");
-            return;
-        }
-        URI member;
-        try {
-            member = base(Replies.assigned(r, cluster.getScheme()));
-        } catch (Exception e) {
-            retryLater(gen, "the cluster address's assignment is not understood: " + e.getMessage(), Duration.ZERO);
-            return;
-        }
-        String body = JsonNodeFactory.instance.objectNode().put("user", user).toString();
-        HttpRequest req = request(member.resolve(LOGIN_PATH)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        send(req).whenComplete((lr, e) -> {
-            if (e != null) unreachable(gen, "node " + member, e);
-            else loginAnswer(gen, lr);
         });
     }
 
-    private void loginAnswer(long gen, HttpResponse<String> r) {
-        if (r.statusCode() != 200) {
-            refused(gen, r, "node " + base(r.uri()));
-            return;
-        }
-        ClientState.LoggedIn in;
-        Duration hold;
-        try {
-            SessionAnswers.Session a = Replies.session(r);
-            if (a.session() == null || a.node() == null) throw new IOException("no session or node in it");
-            // A service before heartbeatMillis says the interval in seconds only.
-            long millis = a.heartbeatMillis() > 0 ? a.heartbeatMillis() : Math.round(a.heartbeatSeconds() * 1000);
-            Duration heartbeat = Duration.ofMillis(Math.max(millis, HeartbeatTiming.SHORTEST.toMillis()));
-            in = new ClientState.LoggedIn(a.node(), base(r.uri()), a.session(), heartbeat);
-            hold = a.inactiveAfterSeconds() > 0 ? Duration.ofMillis(Math.round(a.inactiveAfterSeconds() * 1000))
-                    : heartbeat.multipliedBy(3);
-        } catch (Exception e) {
-            retryLater(gen, "the login answer of " + base(r.uri()) + " is not understood: " + e.getMessage(), Duration.ZERO);
-            return;
-        }
+    private void loggedIn(long gen, ClientState.LoggedIn in, Duration hold) {
         synchronized (lock) {
             if (gen != generation || closed) return;
             notHereInRow = 0;
@@ -244,18 +165,17 @@ public final class TandemClient implements AutoCloseable {
     /**
      * One heartbeat. The session is kept through a failover (docs/client.md, Failover): while the member's address
      * does not answer, or answers 503 {@code moving} or {@code node-unavailable}, the client tries again at the same
-     * address ({@link #retryAfterFailure}: first after a quarter interval, then each interval), for as long as the session stays active on the
-     * service ({@code hold}, the service's inactiveAfter, since the last answered heartbeat). The node that answers
-     * may be another one now: the survivor of the pair, which took the session over with its user.
+     * address ({@link HeartbeatTiming#retryAfterFailure}: first after a quarter interval, then each interval), for as
+     * long as the session stays active on the service ({@code hold}, the service's inactiveAfter, since the last
+     * answered heartbeat). The node that answers may be another one now: the survivor of the pair, which took the
+     * session over with its user.
      */
     private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered) {
         heartbeat(gen, in, hold, lastAnswered, true);
     }
 
     private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered, boolean firstFailure) {
-        HttpRequest req = request(in.member().resolve(HEARTBEAT_PATH)).timeout(HeartbeatTiming.heartbeatTimeout(in.heartbeat(), requestTimeout))
-                .header(SESSION_HEADER, in.session()).POST(HttpRequest.BodyPublishers.noBody()).build();
-        send(req).whenComplete((r, e) -> {
+        calls.heartbeat(in).whenComplete((r, e) -> {
             long now = System.nanoTime();
             if (e == null && r.statusCode() == 200) {
                 ClientState.LoggedIn next = in;
@@ -285,17 +205,9 @@ public final class TandemClient implements AutoCloseable {
         });
     }
 
-
-
-
-
     private void lost(long gen, ClientState.LoggedIn in, String reason, Duration retryAfter) {
         if (!change(gen, new ClientState.Lost(in.node(), reason))) return;
         retryLater(gen, reason, retryAfter);
-    }
-
-    private void unreachable(long gen, String who, Throwable e) {
-        retryLater(gen, who + " did not answer: " + Replies.describe(e), Duration.ZERO);
     }
 
     /** [RG-RELOGIN]: log in again after a random delay between the re-login limits, or the server's Retry-After if longer. */
@@ -337,13 +249,11 @@ public final class TandemClient implements AutoCloseable {
         listener.stateChanged(this, new ClientState.Closed());
         CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
         if (before instanceof ClientState.LoggedIn in) {
-            HttpRequest req = request(in.member().resolve(LOGOUT_PATH)).header(SESSION_HEADER, in.session())
-                    .POST(HttpRequest.BodyPublishers.noBody()).build();
-            done = send(req).handle((r, e) -> null);
+            done = calls.logout(in);
         }
         return done.whenComplete((v, e) -> {
             if (ownScheduler) scheduler.shutdownNow();
-            if (ownHttp) http.shutdown();
+            calls.close();
         });
     }
 
@@ -374,38 +284,6 @@ public final class TandemClient implements AutoCloseable {
         schedule(gen, Duration.ZERO, () -> step.accept(gen));
     }
 
-    private CompletableFuture<HttpResponse<String>> send(HttpRequest req) {
-        try {
-            return http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private HttpRequest.Builder request(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(requestTimeout);
-    }
-
-    private HttpRequest get(URI uri) {
-        return request(uri).GET().build();
-    }
-
-    private String userQuery() {
-        return user == null ? "" : "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
-    }
-
-    private static URI base(URI u) {
-        try {
-            return new URI(u.getScheme(), null, u.getHost(), u.getPort(), null, null, null);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-
-
-
-
     @Override
     public String toString() {
         return "TandemClient[" + cluster + (user == null ? "" : ", user " + user) + ", " + state() + "]";
@@ -434,7 +312,7 @@ public final class TandemClient implements AutoCloseable {
                 throw new IllegalArgumentException("cluster URL '" + cluster + "' is not allowed; allowed: http:// or"
                         + " https:// and a host, for example http://127.0.0.10:8443");
             }
-            this.cluster = base(cluster);
+            this.cluster = ServiceCalls.base(cluster);
         }
 
         /** The user to log in as; without one the client logs in anonymously. */

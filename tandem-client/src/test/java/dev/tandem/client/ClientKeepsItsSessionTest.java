@@ -7,11 +7,6 @@ import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.TandemNode;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,28 +49,6 @@ class ClientKeepsItsSessionTest {
         if (n2 != null) n2.close();
     }
 
-    private static int free(boolean tcp, String... hosts) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            if (tcp) {
-                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(hosts[0]))) { port = s.getLocalPort(); }
-            } else {
-                try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(hosts[0]))) { port = s.getLocalPort(); }
-            }
-            boolean ok = true;
-            for (String h : hosts) {
-                try {
-                    if (tcp) new ServerSocket(port, 1, InetAddress.getByName(h)).close();
-                    else new DatagramSocket(new InetSocketAddress(h, port)).close();
-                } catch (IOException taken) {
-                    ok = false;
-                }
-            }
-            if (ok) return port;
-        }
-        throw new IOException("no port free on every one of " + List.of(hosts));
-    }
-
     private TandemNode node(String id, String address, int service, int admin, int sessions, int replication)
             throws Exception {
         String yaml = """
@@ -109,10 +82,10 @@ class ClientKeepsItsSessionTest {
 
     @Test
     void aClientKeepsItsSessionThroughFailoverFallbackAndACrash() throws Exception {
-        int service = free(false, A, B);
-        int admin = free(true, A, B);
-        int sessions = free(true, A, B, SA, SB);
-        int replication = free(true, A, B);
+        int service = FreePorts.udp(A, B);
+        int admin = FreePorts.tcp(A, B);
+        int sessions = FreePorts.tcp(A, B, SA, SB);
+        int replication = FreePorts.tcp(A, B);
         n1 = node("n1", A, service, admin, sessions, replication);
         n2 = node("n2", B, service, admin, sessions, replication);
         await().atMost(Duration.ofSeconds(20)).until(() -> n1.snapshot().state() == NodeState.NORMAL

@@ -9,11 +9,6 @@ import dev.tandem.core.rm.Serving;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.session.UserHomes;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,25 +48,6 @@ class ClientWithRealPairTest {
         if (n2 != null) n2.close();
     }
 
-    private static int free(boolean tcp) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            if (tcp) {
-                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(A))) { port = s.getLocalPort(); }
-            } else {
-                try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName(A))) { port = s.getLocalPort(); }
-            }
-            try {
-                if (tcp) new ServerSocket(port, 1, InetAddress.getByName(B)).close();
-                else new DatagramSocket(new InetSocketAddress(B, port)).close();
-                return port;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no port free on both " + A + " and " + B);
-    }
-
     private TandemNode node(String id, String address, int service, int admin, int sessions) throws Exception {
         String yaml = """
                 node: {id: %s, address: %s}
@@ -108,9 +84,9 @@ class ClientWithRealPairTest {
 
     @Test
     void theClientFollowsItsUsersAcrossManualFailoverAndFallback() throws Exception {
-        int service = free(false);
-        int admin = free(true);
-        int sessions = free(true);
+        int service = FreePorts.udp(A, B);
+        int admin = FreePorts.tcp(A, B);
+        int sessions = FreePorts.tcp(A, B);
         n1 = node("n1", A, service, admin, sessions);
         n2 = node("n2", B, service, admin, sessions);
         awaitState(n1, NodeState.NORMAL);
