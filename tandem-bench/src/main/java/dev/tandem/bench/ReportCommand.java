@@ -102,7 +102,7 @@ public final class ReportCommand implements Callable<Integer> {
             if (params != null && params.size() > 0) {
                 b.append("Parameters: ");
                 List<String> ps = new ArrayList<>();
-                params.fields().forEachRemaining(e -> ps.add(e.getKey() + " = " + text(e.getValue())));
+                params.properties().forEach(e -> ps.add(e.getKey() + " = " + text(e.getValue())));
                 b.append(String.join("; ", ps)).append(".\n\n");
             }
             for (JsonNode t : n.get("tables")) table(b, t);

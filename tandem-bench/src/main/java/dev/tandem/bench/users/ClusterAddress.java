@@ -23,12 +23,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The cluster address as a client sees it: {@code GET /.well-known/tandem/assign?user=U} on the redirect port,
@@ -66,10 +66,9 @@ final class ClusterAddress implements AutoCloseable {
      * Asks for every user over {@code connections} connections; the answers in the order of {@code users}, empty
      * where the cluster address did not answer 200 (or did not answer within a minute).
      */
-    @SuppressWarnings("unchecked")
     List<Optional<Assignment>> assignAll(List<String> users, int connections) throws InterruptedException {
-        Optional<Assignment>[] out = new Optional[users.size()];
-        Arrays.fill(out, Optional.empty());
+        AtomicReferenceArray<Optional<Assignment>> out = new AtomicReferenceArray<>(users.size());
+        for (int i = 0; i < users.size(); i++) out.set(i, Optional.empty());
         int open = Math.max(1, Math.min(connections, users.size()));
         CountDownLatch done = new CountDownLatch(open);
         AtomicInteger next = new AtomicInteger();
@@ -87,18 +86,20 @@ final class ClusterAddress implements AutoCloseable {
                     });
         }
         done.await(1, TimeUnit.MINUTES);
-        return List.of(out);
+        List<Optional<Assignment>> answers = new ArrayList<>(users.size());
+        for (int i = 0; i < users.size(); i++) answers.add(out.get(i));
+        return answers;
     }
 
     /** One connection: takes the next user from the shared list whenever an answer frees a place in the pipeline. */
     private final class Asker extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final List<String> users;
         private final AtomicInteger next;
-        private final Optional<Assignment>[] out;
+        private final AtomicReferenceArray<Optional<Assignment>> out;
         private final CountDownLatch done;
         private final ArrayDeque<Integer> inFlight = new ArrayDeque<>();
 
-        Asker(List<String> users, AtomicInteger next, Optional<Assignment>[] out, CountDownLatch done) {
+        Asker(List<String> users, AtomicInteger next, AtomicReferenceArray<Optional<Assignment>> out, CountDownLatch done) {
             this.users = users;
             this.next = next;
             this.out = out;
@@ -126,7 +127,7 @@ final class ClusterAddress implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
             Integer i = inFlight.poll();
             if (i == null) return;
-            out[i] = parse(r);
+            out.set(i, parse(r));
             send(ctx);
             ctx.flush();
             if (inFlight.isEmpty()) ctx.close();

@@ -36,7 +36,7 @@ public abstract class AdminCommand implements Callable<Integer> {
 
     /** An answer of the admin API's records (docs/api.md): as JSON with --json, else as people read it. */
     protected void print(Object answer, String human) {
-        print((JsonNode) AdminHttp.JSON.valueToTree(answer), human);
+        print(AdminHttp.JSON.<JsonNode>valueToTree(answer), human);
     }
 
     @Override

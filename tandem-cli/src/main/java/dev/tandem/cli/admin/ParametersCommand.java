@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.core.rm.AssignmentMode;
 import dev.tandem.core.rm.ServiceParameters;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -30,8 +29,7 @@ public final class ParametersCommand implements java.util.concurrent.Callable<In
 
     static String table(JsonNode params) {
         Table t = new Table("Parameter", "Value");
-        for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : params.properties()) {
             t.row(e.getKey(), e.getValue().asText());
         }
         return t.render();

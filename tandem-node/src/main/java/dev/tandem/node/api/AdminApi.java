@@ -366,8 +366,7 @@ public final class AdminApi implements AutoCloseable {
         }
         if (body == null || !body.isObject()) throw new ApiError(400, "the body must be a JSON object of parameter: value");
         Map<String, String> changes = new LinkedHashMap<>(node.snapshot().params().asText());
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : body.properties()) {
             if (!ServiceParameters.NAMES.contains(e.getKey())) {
                 throw new ApiError(400, "unknown parameter '" + Quote.prefix(e.getKey()) + "'; allowed: " + ServiceParameters.NAMES);
             }

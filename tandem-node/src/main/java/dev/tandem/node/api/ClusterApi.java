@@ -202,11 +202,8 @@ final class ClusterApi {
 
     private void putParameters(Context ctx) {
         JsonNode body = body(ctx);
-        Map<String, String>[] next = new Map[1];
-        ClusterSettings after = write(ctx, "parameters", "cluster", s -> {
-            next[0] = SettingsDocument.readParameters(body, "", s.serviceParameters().asText(), SettingsDocument.json());
-            return s.withParameters(next[0]);
-        });
+        ClusterSettings after = write(ctx, "parameters", "cluster", s -> s.withParameters(
+                SettingsDocument.readParameters(body, "", s.serviceParameters().asText(), SettingsDocument.json())));
         // Applied live by every node's watcher; the ports only with a restart ([RG-HB] parameters bind sockets).
         ctx.json(after.serviceParameters().asText());
     }

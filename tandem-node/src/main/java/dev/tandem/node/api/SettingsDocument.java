@@ -197,8 +197,7 @@ final class SettingsDocument {
     static Map<String, String> readParameters(JsonNode p, String path, Map<String, String> base, Where w) {
         if (p == null || !p.isObject()) throw bad(w, path, p, "a map of parameter: value, names " + ServiceParameters.NAMES);
         Map<String, String> out = new LinkedHashMap<>(base);
-        for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : p.properties()) {
             String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             if (!ServiceParameters.NAMES.contains(e.getKey())) throw bad(w, at, e.getKey(), String.join(", ", ServiceParameters.NAMES));
             try {
@@ -311,8 +310,7 @@ final class SettingsDocument {
         JsonNode config = body.get("deviceConfig");
         if (config != null && !config.isNull()) {
             if (!config.isObject()) throw bad(w, prefix + "deviceConfig", config, "a map of node: configuration commands");
-            for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : config.properties()) {
                 String at = prefix + "deviceConfig." + e.getKey();
                 if (!e.getValue().isTextual()) throw bad(w, at, e.getValue(), "the device's configuration commands as text");
                 try {

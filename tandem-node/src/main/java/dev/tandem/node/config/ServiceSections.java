@@ -6,7 +6,6 @@ import dev.tandem.core.Invalid;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +102,7 @@ final class ServiceSections extends ConfigReader {
         if (t != null) {
             if (!t.isObject()) throw error(p + "timing", "a mapping of timing keys " + TIMING_KEYS);
             keys(p + "timing", t, TIMING_KEYS);
-            for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : t.properties()) {
                 timing.put(e.getKey(), e.getValue().asText());
                 // Each value on its own line first, then how they fit together.
                 checked(p + "timing." + e.getKey(), () -> LbTimings.checkValue(e.getKey(), e.getValue().asText()));

@@ -36,16 +36,17 @@ public final class HttpErrors {
 
     /**
      * Whether {@code e}, thrown while a handler read the request, is the client's fault: a body that is not valid HTTP
-     * (a bad chunk, a length that lies: Jetty's BadMessageException) or that ended before it said it would (the
+     * (a bad chunk, a length that lies: a Jetty HttpException of a 4xx code) or that ended before it said it would (the
      * connection closed early). Then the answer is that status with the reason, never a 500.
      */
     public static java.util.Optional<Refused> clientFault(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.eclipse.jetty.http.BadMessageException b) {
-                return java.util.Optional.of(new Refused(b.getCode(), "the request is not valid HTTP: " + b.getReason()));
-            }
+            // First: Jetty's early end of a body is an HttpException too, and this says it better.
             if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.io.EOFException) {
                 return java.util.Optional.of(new Refused(400, "the request's body ended early or is not valid HTTP"));
+            }
+            if (t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+                return java.util.Optional.of(new Refused(h.getCode(), "the request is not valid HTTP: " + h.getReason()));
             }
         }
         return java.util.Optional.empty();

@@ -36,15 +36,15 @@ public interface SessionHost {
     default void sessionsTakenOver(String whose, int kept, int lost) {}
 
     /**
-     * True when the pair's nodes have service addresses (docs/redundancy.md): a session's address moves with its
-     * users, so a client whose session moves heartbeats again at the same address.
-     */
-    /**
      * The session replication link to the peer broke while it was up: the peer's process may be gone, and the node
      * probes it at once (docs/decisions/0080-a-reset-link-probes-the-peer.md). Called on the link's own thread.
      */
     default void peerLinkLost() {}
 
+    /**
+     * True when the pair's nodes have service addresses (docs/redundancy.md): a session's address moves with its
+     * users, so a client whose session moves heartbeats again at the same address.
+     */
     default boolean addressesFollowUsers() {
         return false;
     }

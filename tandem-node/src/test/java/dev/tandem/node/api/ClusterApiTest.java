@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -348,8 +347,7 @@ class ClusterApiTest {
     void theDocumentListsExactlyTheRoutesTheNodeAnswers() {
         TreeSet<String> registered = new TreeSet<>(api.routes());
         TreeSet<String> documented = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> p = Contract.DOCUMENT.get("paths").fields(); p.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = p.next();
+        for (Map.Entry<String, JsonNode> path : Contract.DOCUMENT.get("paths").properties()) {
             path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " "
                     + path.getKey()));
         }

@@ -119,8 +119,7 @@ final class Contract {
                 if (!value.has(r.asText())) problems.add(where + "." + r.asText() + ": missing");
             }
             JsonNode more = schema.path("additionalProperties");
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : value.properties()) {
                 if (properties.has(f.getKey())) {
                     validate(properties.get(f.getKey()), f.getValue(), where + "." + f.getKey(), problems);
                 } else if (more.isObject()) {
