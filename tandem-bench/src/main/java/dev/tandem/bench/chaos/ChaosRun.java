@@ -71,6 +71,11 @@ public final class ChaosRun implements Callable<Integer> {
     /** How long a healed cluster may take to settle, and to get back to Normal: ten times the Keep Alive Timeout's worth of rounds. */
     static final Duration SETTLE_BOUND = Duration.ofSeconds(30);
     static final Duration RESTORE_BOUND = Duration.ofSeconds(30);
+    /**
+     * How long the nodes have to agree on an admin write once the cluster is Normal again: a node that lost the store
+     * reads the write when it reconnects, and a restarted PostgreSQL here takes up to about ten seconds to accept.
+     */
+    static final Duration WRITE_BOUND = Duration.ofSeconds(30);
     static final Duration CLIENT_HEARTBEAT = Duration.ofMillis(250);
 
     @Override
