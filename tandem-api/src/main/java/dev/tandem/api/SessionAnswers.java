@@ -15,7 +15,14 @@ public final class SessionAnswers {
      * @param inactiveAfterSeconds how long without a heartbeat before the session stops counting as load
      */
     public record Session(String session, String user, String node, String state, double heartbeatSeconds,
-                          long heartbeatMillis, double inactiveAfterSeconds) {}
+                          long heartbeatMillis, double inactiveAfterSeconds, long reloginLowerMillis,
+                          long reloginUpperMillis) {}
+
+    /**
+     * The header of every answer of the session service: the node's Client Re-Login Lower and Upper Limits in
+     * milliseconds, as {@code LOWER-UPPER} ([RG-RELOGIN]: how long a client waits before it logs in here again).
+     */
+    public static final String RELOGIN_HEADER = "X-Tandem-Relogin";
 
     /** {@code POST /session/logout}. */
     public record Ended(String session, String node, boolean ended) {}

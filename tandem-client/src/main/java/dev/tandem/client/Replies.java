@@ -26,6 +26,24 @@ final class Replies {
         return new java.net.URI(scheme, null, a.host(), a.port(), null, null, null);
     }
 
+    /**
+     * The re-login limits the answering node advertised ({@link SessionAnswers#RELOGIN_HEADER}: lower and upper in
+     * milliseconds, {@code LOWER-UPPER}); empty when the answer has none or they make no sense (a proxy's answer, an
+     * older node), and the client keeps what it had.
+     */
+    static Optional<ReloginDelay> relogin(HttpResponse<?> r) {
+        Optional<String> h = r.headers().firstValue(SessionAnswers.RELOGIN_HEADER);
+        if (h.isEmpty()) return Optional.empty();
+        String[] parts = h.get().strip().split("-", -1);
+        if (parts.length != 2) return Optional.empty();
+        try {
+            return Optional.of(new ReloginDelay(Duration.ofMillis(Long.parseLong(parts[0].strip())),
+                    Duration.ofMillis(Long.parseLong(parts[1].strip()))));
+        } catch (IllegalArgumentException e) { // not numbers, or lower above upper
+            return Optional.empty();
+        }
+    }
+
     /** A login's or a heartbeat's answer. */
     static SessionAnswers.Session session(HttpResponse<String> r) throws IOException {
         return JSON.readValue(r.body(), SessionAnswers.Session.class);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -40,10 +41,13 @@ final class ServiceCalls {
     private final HttpClient http;
     private final boolean ownHttp;
     private final Duration requestTimeout;
+    /** Hears the re-login limits a node advertised in an answer. */
+    private final Consumer<ReloginDelay> advertised;
 
     /** Without {@code shared} the calls go through an HttpClient of their own, trusting {@code trustFile} if given. */
     ServiceCalls(URI cluster, String user, TandemClient.Discovery discovery, HttpClient shared, Path trustFile,
-            Duration requestTimeout) {
+            Duration requestTimeout, Consumer<ReloginDelay> advertised) {
+        this.advertised = advertised;
         this.cluster = cluster;
         this.user = user;
         this.discovery = discovery;
@@ -157,7 +161,10 @@ final class ServiceCalls {
 
     private CompletableFuture<HttpResponse<String>> send(HttpRequest req) {
         try {
-            return http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+            return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+                Replies.relogin(r).ifPresent(advertised);
+                return r;
+            });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

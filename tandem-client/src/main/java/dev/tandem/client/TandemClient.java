@@ -42,7 +42,10 @@ public final class TandemClient implements AutoCloseable {
 
     private final URI cluster;
     private final String user;
+    /** The limits the application set; null: the node's. */
     private final ReloginDelay relogin;
+    /** What the node the client last heard from advertised ([RG-RELOGIN]: set per node); null before any answer. */
+    private volatile ReloginDelay advertised;
     private final ServiceCalls calls;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
@@ -62,8 +65,9 @@ public final class TandemClient implements AutoCloseable {
     private TandemClient(Builder b) {
         this.cluster = b.cluster;
         this.user = b.user;
-        this.relogin = new ReloginDelay(b.reloginLower, b.reloginUpper);
-        this.calls = new ServiceCalls(b.cluster, b.user, b.discovery, b.http, b.trustFile, b.requestTimeout);
+        this.relogin = b.reloginLower == null ? null : new ReloginDelay(b.reloginLower, b.reloginUpper);
+        this.calls = new ServiceCalls(b.cluster, b.user, b.discovery, b.http, b.trustFile, b.requestTimeout,
+                limits -> advertised = limits);
         this.ownScheduler = b.scheduler == null;
         this.scheduler = ownScheduler ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tandem-client");
@@ -210,9 +214,13 @@ public final class TandemClient implements AutoCloseable {
         retryLater(gen, reason, retryAfter);
     }
 
-    /** [RG-RELOGIN]: log in again after a random delay between the re-login limits, or the server's Retry-After if longer. */
+    /**
+     * [RG-RELOGIN]: log in again after a random delay between the re-login limits, or the server's Retry-After if
+     * longer. The limits are the application's if it set them, else those the node last heard from advertised, else
+     * the specification's defaults.
+     */
     private void retryLater(long gen, String reason, Duration retryAfter) {
-        Duration delay = relogin.pick(random == null ? ThreadLocalRandom.current() : random);
+        Duration delay = reloginDelay().pick(random == null ? ThreadLocalRandom.current() : random);
         if (retryAfter.compareTo(delay) > 0) delay = retryAfter;
         long g;
         synchronized (lock) {
@@ -221,6 +229,12 @@ public final class TandemClient implements AutoCloseable {
         }
         change(g, new ClientState.ReloginScheduled(delay, reason));
         schedule(g, delay, () -> connect(g));
+    }
+
+    /** The re-login limits this client waits by now (see {@link #retryLater}). */
+    public ReloginDelay reloginDelay() {
+        ReloginDelay heard = advertised;
+        return relogin != null ? relogin : heard != null ? heard : ReloginDelay.DEFAULT;
     }
 
     // ---------------------------------------------------------------- closing
@@ -295,8 +309,9 @@ public final class TandemClient implements AutoCloseable {
     public static final class Builder {
         private final URI cluster;
         private String user;
-        private Duration reloginLower = ReloginDelay.DEFAULT_LOWER;
-        private Duration reloginUpper = ReloginDelay.DEFAULT_UPPER;
+        /** Null unless the application sets them: then the node's advertised limits apply. */
+        private Duration reloginLower;
+        private Duration reloginUpper;
         private Discovery discovery = Discovery.REDIRECT;
         private HttpClient http;
         private java.nio.file.Path trustFile;
@@ -324,7 +339,11 @@ public final class TandemClient implements AutoCloseable {
             return this;
         }
 
-        /** [RG-RELOGIN]; defaults 120 s and 537 s. */
+        /**
+         * [RG-RELOGIN]: fixed limits for this client. Without them the client waits what the node it last heard from
+         * advertised (each answer of the session service carries the node's limits), and 120 s to 537 s (the
+         * specification's defaults) before it has heard any.
+         */
         public Builder reloginLimits(Duration lower, Duration upper) {
             new ReloginDelay(lower, upper); // checks them now, where the mistake is
             this.reloginLower = lower;

@@ -29,7 +29,12 @@ final class Services {
         @Override public String id() { return id; }
         @Override public Optional<String> peer() { return Optional.empty(); }
         @Override public Set<Serving.Side> serving() { return serving; }
-        @Override public Duration reloginLower() { return Duration.ofSeconds(1); }
+        /** What the node advertises to its clients ([RG-RELOGIN]). */
+        volatile Duration reloginLower = Duration.ofSeconds(1);
+        volatile Duration reloginUpper = Duration.ofSeconds(2);
+
+        @Override public Duration reloginLower() { return reloginLower; }
+        @Override public Duration reloginUpper() { return reloginUpper; }
         @Override public void reportLoad(Load l) { load = l; }
     }
 

@@ -134,6 +134,45 @@ class TandemClientTest {
         assertThat(director.requests).containsExactly("GET /session/login?user=alice", "GET /session/login?user=alice");
     }
 
+    /**
+     * [RG-RELOGIN]: the limits are set per node, and tell that node's clients how long to wait. A client the
+     * application gave no limits of its own waits what the node it last heard from advertised.
+     */
+    @Test
+    void withoutLimitsOfItsOwnTheClientWaitsWhatItsNodeAdvertised() throws Exception {
+        Services.Running n1 = keep(Services.start("n1"));
+        Services.Running n2 = keep(Services.start("n2"));
+        n1.host().reloginLower = Duration.ofMillis(200);
+        n1.host().reloginUpper = Duration.ofMillis(300);
+        FakeDirector director = keep(new FakeDirector());
+        director.member = n1.member();
+        TandemClient c = keep(TandemClient.builder(director.url()).user("alice").random(new SplittableRandom(7))
+                .requestTimeout(Duration.ofSeconds(2)).listener((client, s) -> seen.add(s)).build());
+        assertThat(c.reloginDelay()).isEqualTo(ReloginDelay.DEFAULT);
+        c.start();
+        awaitLoggedInAt(c, "n1");
+        assertThat(c.reloginDelay()).isEqualTo(new ReloginDelay(Duration.ofMillis(200), Duration.ofMillis(300)));
+
+        director.member = n2.member();
+        n1.failOver();
+        awaitLoggedInAt(c, "n2");
+        ClientState.ReloginScheduled r = seen(ClientState.ReloginScheduled.class).get(0);
+        assertThat(r.delay()).isBetween(Duration.ofMillis(200), Duration.ofMillis(300));
+        // n2 advertises its own limits (1 s to 2 s here): from its first answer on, the client waits by them.
+        assertThat(c.reloginDelay()).isEqualTo(new ReloginDelay(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+    }
+
+    /** Limits the application sets are kept whatever a node advertises. */
+    @Test
+    void limitsTheApplicationSetWinOverTheNodes() throws Exception {
+        Services.Running n1 = keep(Services.start("n1"));
+        FakeDirector director = keep(new FakeDirector());
+        director.member = n1.member();
+        TandemClient c = keep(client(director.url(), "alice").build().start());
+        awaitLoggedInAt(c, "n1");
+        assertThat(c.reloginDelay()).isEqualTo(new ReloginDelay(LOWER, UPPER));
+    }
+
     @Test
     void aNodeThatStopsAnsweringIsLostAndTheClientMovesOn() throws Exception {
         Services.Running n1 = keep(Services.start("n1"));

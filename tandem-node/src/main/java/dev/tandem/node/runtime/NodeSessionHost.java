@@ -78,6 +78,10 @@ final class NodeSessionHost implements SessionHost {
         return node.snapshot().params().clientReloginLower();
     }
 
+    @Override public Duration reloginUpper() {
+        return node.snapshot().params().clientReloginUpper();
+    }
+
     @Override public boolean answering() {
         return node.answering();
     }

@@ -20,6 +20,9 @@ public interface SessionHost {
     /** [RG-RELOGIN], Client Re-Login Lower Limit: how long clients should wait before logging in here again. */
     Duration reloginLower();
 
+    /** [RG-RELOGIN], Client Re-Login Upper Limit: the longest clients should wait before logging in here again. */
+    Duration reloginUpper();
+
     /**
      * False while the node cannot take part in its pair (its protocol loop stalled, or it failed): the service
      * refuses logins and heartbeats then, so a node that cannot hear its peer never serves users the peer may

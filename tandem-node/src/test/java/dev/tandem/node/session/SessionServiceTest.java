@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.SessionAnswers;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.HandClock;
@@ -48,7 +49,11 @@ class SessionServiceTest {
         @Override public String id() { return "n1"; }
         @Override public Optional<String> peer() { return Optional.of("n2"); }
         @Override public Set<Serving.Side> serving() { return serving; }
-        @Override public Duration reloginLower() { return Duration.ofSeconds(120); }
+        volatile Duration reloginLower = Duration.ofSeconds(120);
+        volatile Duration reloginUpper = Duration.ofSeconds(537);
+
+        @Override public Duration reloginLower() { return reloginLower; }
+        @Override public Duration reloginUpper() { return reloginUpper; }
         @Override public void reportLoad(Load load) { reports.add(load); }
         @Override public boolean addressesFollowUsers() { return addressesFollowUsers; }
 
@@ -57,7 +62,8 @@ class SessionServiceTest {
         }
     }
 
-    record Answer(int status, JsonNode json, Optional<String> retryAfter) {}
+    /** @param relogin the node's re-login limits as the answer's header gives them */
+    record Answer(int status, JsonNode json, Optional<String> retryAfter, Optional<String> relogin) {}
 
     private final HandClock clock = new HandClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final FakeHost host = new FakeHost();
@@ -84,7 +90,8 @@ class SessionServiceTest {
         if (headers.length > 0) b.headers(headers);
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers().firstValue("Retry-After"));
+        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers().firstValue("Retry-After"),
+                r.headers().firstValue(SessionAnswers.RELOGIN_HEADER));
     }
 
     private String login(String user) throws Exception {
@@ -253,6 +260,38 @@ class SessionServiceTest {
     }
 
     /**
+     * [RG-RELOGIN]: the limits are set per node and tell clients how long to wait before they log in here again:
+     * every answer carries them, a refusal too, and a login's or heartbeat's body as well; a change on the running
+     * node is in the next answer.
+     */
+    @Test
+    void everyAnswerAdvertisesTheNodesReloginLimits() throws Exception {
+        start(1, UserHomes.NONE);
+        Answer in = send("POST", "/session/login?user=alice", null);
+        assertThat(in.status()).isEqualTo(200);
+        assertThat(in.relogin()).hasValue("120000-537000");
+        assertThat(in.json().get("reloginLowerMillis").asLong()).isEqualTo(120_000);
+        assertThat(in.json().get("reloginUpperMillis").asLong()).isEqualTo(537_000);
+        Answer full = send("POST", "/session/login?user=bob", null);
+        assertThat(full.status()).isEqualTo(503);
+        assertThat(full.relogin()).hasValue("120000-537000");
+        Answer unknown = send("POST", "/session/heartbeat", null, SessionService.SESSION_HEADER, "no-such-session");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.relogin()).hasValue("120000-537000");
+        Answer missing = send("GET", "/session/nothing-here", null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.relogin()).hasValue("120000-537000");
+
+        host.reloginLower = Duration.ofSeconds(30);
+        host.reloginUpper = Duration.ofSeconds(90);
+        Answer beat = send("POST", "/session/heartbeat", null, SessionService.SESSION_HEADER, in.json().get("session").asText());
+        assertThat(beat.status()).isEqualTo(200);
+        assertThat(beat.relogin()).hasValue("30000-90000");
+        assertThat(beat.json().get("reloginLowerMillis").asLong()).isEqualTo(30_000);
+        assertThat(beat.json().get("reloginUpperMillis").asLong()).isEqualTo(90_000);
+    }
+
+    /**
      * [LB-SHOW]: "When the ASA receives the new connection, the session that has been inactive the longest is logged
      * off, allowing new connections to take its license." Without an inactive session a full service refuses.
      */
@@ -365,7 +404,8 @@ class SessionServiceTest {
                 .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> r = from.send(req, HttpResponse.BodyHandlers.ofString());
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
-        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers().firstValue("Retry-After"));
+        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers().firstValue("Retry-After"),
+                r.headers().firstValue(SessionAnswers.RELOGIN_HEADER));
     }
 
     private void startLimited(int max, int perAddress, int perUser) {
