@@ -271,7 +271,7 @@ public final class ConfigLoader extends ConfigReader {
             JsonNode c = list.get(i);
             if (!c.isObject()) throw error(p, "a mapping with name and kind");
             keys(p, c, Set.of("name", "kind", "target", "url", "expectStatus", "bodyContains", "pidFile",
-                    "processName", "command", "jdbcUrl", "interval", "timeout", "interface"));
+                    "processName", "command", "jdbcUrl", "interval", "timeout", "interface", "failAfter", "recoverAfter"));
             String name = text(c, p + ".name", true);
             if (!names.add(name)) throw error(p + ".name", "'" + name + "' is used twice; each check needs its own name");
             String kind = text(c, p + ".kind", true);
@@ -309,8 +309,11 @@ public final class ConfigLoader extends ConfigReader {
             Duration timeout = c.has("timeout") ? duration(p + ".timeout", c.get("timeout")) : DEFAULT_CHECK_TIMEOUT;
             if (interval.toMillis() < 10) throw error(p + ".interval", "at least 10ms");
             if (timeout.toMillis() < 1 || timeout.compareTo(interval) > 0) throw error(p + ".timeout", "from 1ms up to the interval (" + Durations.format(interval) + ")");
+            int failAfter = c.has("failAfter") ? (int) integer(p + ".failAfter", c.get("failAfter"), 1, CheckConfig.MOST_IN_A_ROW) : 1;
+            int recoverAfter = c.has("recoverAfter")
+                    ? (int) integer(p + ".recoverAfter", c.get("recoverAfter"), 1, CheckConfig.MOST_IN_A_ROW) : 1;
             out.add(new CheckConfig(name, kind, target, url, status, body,
-                    pidFile, processName, command, jdbc, interval, timeout, iface));
+                    pidFile, processName, command, jdbc, interval, timeout, iface, failAfter, recoverAfter));
         }
         return List.copyOf(out);
     }

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the critical-service checks, each on its own virtual thread at its interval, off the event loop.
- * A change of verdict is reported once; every change is kept in a short history for the admin API.
+ * A change of verdict is reported once; every change is kept in a short history for the admin API. A verdict
+ * changes after the check's {@code failAfter} failed probes in a row (down) or {@code recoverAfter} good ones (up);
+ * the first verdict of a check is up at its first good probe, down after {@code failAfter} failed ones.
  */
 public final class HealthChecks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecks.class);
@@ -69,6 +71,8 @@ public final class HealthChecks implements AutoCloseable {
     }
 
     private void loop(CheckConfig c) {
+        // Probes in a row whose result differs from the verdict (or, before the first verdict, failed ones).
+        int inARow = 0;
         while (running) {
             String detail;
             boolean up;
@@ -79,8 +83,17 @@ public final class HealthChecks implements AutoCloseable {
                 up = false;
                 detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             }
-            Boolean before = verdicts.put(c.name(), up);
-            if (before == null || before != up) {
+            Boolean before = verdicts.get(c.name());
+            inARow = before != null && before == up ? 0 : inARow + 1;
+            boolean change = before == null ? up || inARow >= c.failAfter()
+                    : before != up && inARow >= (up ? c.recoverAfter() : c.failAfter());
+            if (!change && inARow > 0) {
+                LOG.debug("critical service {}: probe {} ({} of {} in a row to change)", c.name(), up ? "good" : "failed: "
+                        + detail, inARow, up ? c.recoverAfter() : c.failAfter());
+            }
+            if (change) {
+                inARow = 0;
+                verdicts.put(c.name(), up);
                 record(c.name(), up, up ? "up" : detail);
                 if (before != null || !up) {
                     LOG.info("critical service {} is {}{}", c.name(), up ? "up" : "down", up ? "" : " (" + detail + ")");

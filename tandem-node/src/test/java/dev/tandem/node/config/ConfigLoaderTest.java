@@ -851,6 +851,12 @@ class ConfigLoaderTest {
                 "expectStatus:", "100 to 599");
         assertError(check("kind: http\nurl: http://h/\nexpectStatus: 600\n"), "criticalServices[0].expectStatus",
                 "expectStatus:", "600");
+        assertError(check("kind: tcp\ntarget: h:1\nfailAfter: 0\n"), "criticalServices[0].failAfter", "failAfter:",
+                "1 to 10");
+        assertError(check("kind: tcp\ntarget: h:1\nrecoverAfter: 11\n"), "criticalServices[0].recoverAfter",
+                "recoverAfter:", "1 to 10");
+        assertError(check("kind: tcp\ntarget: h:1\nfailAfter: two\n"), "criticalServices[0].failAfter", "failAfter:",
+                "two");
     }
 
     @Test
@@ -861,8 +867,10 @@ class ConfigLoaderTest {
                   - {name: h, kind: http, url: "https://h/x", expectStatus: 204, bodyContains: ok}
                   - {name: p, kind: process, processName: presence}
                   - {name: c, kind: command, command: [check, --fast]}
-                  - {name: d, kind: database, jdbcUrl: "jdbc:h2:mem:x"}
+                  - {name: d, kind: database, jdbcUrl: "jdbc:h2:mem:x", failAfter: 2, recoverAfter: 3}
                 """);
+        assertThat(c.criticalServices()).extracting(CheckConfig::failAfter).containsExactly(1, 1, 1, 1, 2);
+        assertThat(c.criticalServices()).extracting(CheckConfig::recoverAfter).containsExactly(1, 1, 1, 1, 3);
         assertThat(c.criticalServices()).extracting(CheckConfig::kind)
                 .containsExactly("tcp", "http", "process", "command", "database");
         assertThat(c.criticalServices().get(1).expectStatus()).isEqualTo(204);

@@ -37,6 +37,8 @@ class DemoClusterTest {
                 CheckConfig check = c.criticalServices().get(0);
                 assertThat(check.kind()).isEqualTo("http");
                 assertThat(check.url()).isEqualTo("http://" + DemoCluster.address(i) + ":8443/session/health");
+                // The fast profile's 1 s check rides out one slow answer; the default profile counts every failure.
+                assertThat(check.failAfter()).isEqualTo(profile == DemoCluster.Profile.FAST ? 2 : 1);
             }
         }
     }

@@ -251,6 +251,41 @@ class HealthChecksTest {
 
     // ---------------------------------------------------------------- command
 
+    /**
+     * failAfter and recoverAfter: one failed probe between good ones changes nothing; two in a row make the service
+     * down; it is up again after three good ones in a row. The probes' results come from a script, in this order.
+     */
+    @Test
+    void aVerdictChangesOnlyAfterTheProbesInARowItAsksFor() throws Exception {
+        Path results = Files.writeString(dir.resolve("results"), "0\n1\n0\n1\n0\n1\n1\n0\n0\n1\n0\n0\n0\n");
+        Path count = dir.resolve("count");
+        String script = "n=$(cat " + count + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + count
+                + "; code=$(sed -n \"${n}p\" " + results + "); exit ${code:-0}";
+        CheckConfig c = new CheckConfig("steady", "command", null, null, null, null, null, null,
+                List.of("sh", "-c", script), null, INTERVAL, TIMEOUT, null, 2, 3);
+        start(c);
+        await().atMost(WAIT).until(() -> Files.exists(count) && Integer.parseInt(Files.readString(count).strip()) > 16);
+        assertThat(reportsOf("steady")).containsExactly(new Reported("steady", true), new Reported("steady", false),
+                new Reported("steady", true));
+    }
+
+    /**
+     * Before its first verdict a failing check is down only after failAfter failures in a row: two failures, then
+     * good probes, with failAfter 3, and the first verdict is up.
+     */
+    @Test
+    void aFirstVerdictOfDownWaitsForFailAfterProbes() throws Exception {
+        Path results = Files.writeString(dir.resolve("results"), "1\n1\n");
+        Path count = dir.resolve("count");
+        String script = "n=$(cat " + count + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + count
+                + "; code=$(sed -n \"${n}p\" " + results + "); exit ${code:-0}";
+        CheckConfig c = new CheckConfig("late", "command", null, null, null, null, null, null,
+                List.of("sh", "-c", script), null, INTERVAL, TIMEOUT, null, 3, 1);
+        start(c);
+        await().atMost(WAIT).until(() -> Files.exists(count) && Integer.parseInt(Files.readString(count).strip()) > 6);
+        assertThat(reportsOf("late")).containsExactly(new Reported("late", true));
+    }
+
     @Test
     void commandIsUpOnExitStatusZero() throws Exception {
         HealthChecks h = start(command("yes", TIMEOUT, "true"), command("no", TIMEOUT, "false"));

@@ -46,7 +46,7 @@ class InterfaceCheckTest {
 
     private static CheckConfig check(String name, String iface) {
         return new CheckConfig(name, "interface", null, null, null, null, null, null, null, null,
-                Duration.ofMillis(20), Duration.ofMillis(20), iface);
+                Duration.ofMillis(20), Duration.ofMillis(20), iface, 1, 1);
     }
 
     private HealthChecks start(Path root, CheckConfig c) {
