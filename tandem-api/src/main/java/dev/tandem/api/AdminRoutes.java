@@ -87,6 +87,12 @@ public final class AdminRoutes {
             get("/api/v1/cluster/parameters", "The cluster's service parameters in the store.", mapOf(String.class)),
             new Route("PUT", "/api/v1/cluster/parameters", "Changes the cluster's service parameters (name: value).",
                     List.of(), mapOf(String.class), 200, mapOf(String.class), BAD),
+            new Route("GET", "/api/v1/cluster/nodes/{id}/parameters", "The parameters set per node (the Client Re-Login"
+                    + " limits): the node's own and those it runs with.", List.of(), Body.NONE, 200,
+                    of(ClusterAnswers.NodeParameters.class), List.of(404)),
+            new Route("PUT", "/api/v1/cluster/nodes/{id}/parameters", "Sets the node's own Client Re-Login limits"
+                    + " (name: value; null: the cluster's again).", List.of(), mapOf(String.class), 200,
+                    of(ClusterAnswers.NodeParameters.class), List.of(400, 404)),
             get("/api/v1/cluster/assignment-mode", "How new users are assigned: Balanced, Active-Standby or None.",
                     of(AssignmentMode.class)),
             new Route("PUT", "/api/v1/cluster/assignment-mode", "Sets the assignment mode.", List.of(),

@@ -23,6 +23,14 @@ public final class ClusterAnswers {
     /** {@code DELETE /api/v1/cluster/groups/{name}}. */
     public record GroupDeleted(String deleted, long epoch, List<String> restartRequired) {}
 
+    /**
+     * {@code GET} and {@code PUT /api/v1/cluster/nodes/{id}/parameters}: the parameters the specification sets per
+     * node ([RG-RELOGIN]: the Client Re-Login Lower and Upper Limits), as the node has them of its own and as it runs
+     * with them (its own, else the cluster's).
+     */
+    public record NodeParameters(String node, Map<String, String> own, Map<String, String> effective,
+                                 @Nullable Long epoch) {}
+
     /** {@code GET} and {@code PUT /api/v1/cluster/assignment-mode}: Balanced, Active-Standby or None. */
     public record AssignmentMode(String mode, @Nullable Long epoch) {}
 

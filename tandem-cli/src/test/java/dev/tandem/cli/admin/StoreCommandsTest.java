@@ -116,6 +116,28 @@ class StoreCommandsTest {
         assertThat(api.requests("PUT", "/api/v1/cluster/parameters")).isEmpty();
     }
 
+    /** [RG-RELOGIN]: a node's own Client Re-Login limits; NAME= gives it the cluster's again. */
+    @Test
+    void aNodesOwnReloginLimitsAreSetAndShown() {
+        Map<String, Object> answer = Map.of("node", "n1", "own", Map.of("clientReloginLower", "30s"),
+                "effective", Map.of("clientReloginLower", "30s", "clientReloginUpper", "8m57s"), "epoch", 7);
+        api.on("PUT /api/v1/cluster/nodes/n1/parameters", r -> FakeClusterApi.Reply.json(200, answer));
+        api.on("GET /api/v1/cluster/nodes/n1/parameters", r -> FakeClusterApi.Reply.json(200, answer));
+        CliRun set = tandem("parameters", "set", "--node", "n1", "clientReloginLower=30s", "clientReloginUpper=");
+        assertThat(set.code()).as(set.err()).isZero();
+        assertThat(api.requests("PUT", "/api/v1/cluster/nodes/n1/parameters")).singleElement()
+                .satisfies(r -> assertThat(r.body()).isEqualTo("{\"clientReloginLower\":\"30s\",\"clientReloginUpper\":null}"));
+        CliRun show = tandem("parameters", "show", "--node", "n1");
+        assertThat(show.out()).contains("Node n1").contains("clientReloginLower  30s").contains("(the cluster's)")
+                .contains("8m57s");
+
+        CliRun cluster = tandem("parameters", "set", "--node", "n1", "keepAliveTimeout=30s");
+        assertThat(cluster.code()).isEqualTo(2);
+        assertThat(cluster.err()).startsWith("tandem: parameter: 'keepAliveTimeout' is not allowed; allowed:"
+                + " clientReloginLower, clientReloginUpper (set per node");
+        assertThat(api.requests("PUT", "/api/v1/cluster/nodes/n1/parameters")).hasSize(1);
+    }
+
     // ---------------------------------------------------------------- users ([RG-ASSIGN])
 
     @Test

@@ -59,6 +59,11 @@ final class ClusterApi {
                 ctx.pathParam("name"), ctx.queryParam("enabled"))));
         r.get("/api/v1/cluster/parameters", ctx -> ctx.json(settings(ctx).serviceParameters().asText()));
         r.put("/api/v1/cluster/parameters", this::putParameters);
+        r.get("/api/v1/cluster/nodes/{id}/parameters", ctx -> {
+            ClusterSettings s = settings(ctx);
+            ctx.json(nodeParameters(s, knownNode(s, ctx.pathParam("id")), null));
+        });
+        r.put("/api/v1/cluster/nodes/{id}/parameters", this::putNodeParameters);
         r.get("/api/v1/cluster/assignment-mode", ctx -> ctx.json(new ClusterAnswers.AssignmentMode(
                 SettingsDocument.modeName(settings(ctx).mode()), null)));
         r.put("/api/v1/cluster/assignment-mode", this::putMode);
@@ -206,6 +211,32 @@ final class ClusterApi {
                 SettingsDocument.readParameters(body, "", s.serviceParameters().asText(), SettingsDocument.json())));
         // Applied live by every node's watcher; the ports only with a restart ([RG-HB] parameters bind sockets).
         ctx.json(after.serviceParameters().asText());
+    }
+
+    /**
+     * [RG-RELOGIN]: a node's own Client Re-Login limits, over the cluster's; applied by that node's watcher at once
+     * and told to its clients in every answer of its session service.
+     */
+    private void putNodeParameters(Context ctx) {
+        JsonNode body = body(ctx);
+        String id = ctx.pathParam("id");
+        ClusterSettings after = write(ctx, "node parameters", id, s -> s.withNodeParameters(knownNode(s, id),
+                SettingsDocument.readNodeParameters(body, "", SettingsDocument.json())));
+        ctx.json(nodeParameters(after, id, after.epoch()));
+    }
+
+    private static ClusterAnswers.NodeParameters nodeParameters(ClusterSettings s, String id, Long epoch) {
+        Map<String, String> effective = new java.util.LinkedHashMap<>();
+        Map<String, String> all = s.serviceParametersOf(id).asText();
+        for (String name : ClusterSettings.NODE_PARAMETERS) effective.put(name, all.get(name));
+        return new ClusterAnswers.NodeParameters(id, s.nodeParameters(id), effective, epoch);
+    }
+
+    /** A node of one of the store's redundancy groups, or a 404 naming those there are. */
+    private static String knownNode(ClusterSettings s, String id) {
+        if (s.groupOf(id).isPresent()) return id;
+        throw new UserAdmin.NotFound("no node '" + Quote.prefix(id) + "' in any redundancy group; nodes: "
+                + s.groups().stream().flatMap(g -> g.nodes().stream()).map(ClusterSettings.Member::id).toList());
     }
 
     private void putMode(Context ctx) {

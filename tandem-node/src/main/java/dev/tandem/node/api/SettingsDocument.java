@@ -83,6 +83,7 @@ final class SettingsDocument {
         m.put("epoch", s.epoch());
         m.put("assignmentMode", modeName(s.mode()));
         m.put("parameters", s.serviceParameters().asText());
+        if (!s.nodeParameters().isEmpty()) m.put("nodeParameters", s.nodeParameters());
         m.put("groups", s.groups().stream().map(SettingsDocument::group).toList());
         m.put("loadBalancing", loadBalancing(s));
         return m;
@@ -214,6 +215,35 @@ final class SettingsDocument {
         }
     }
 
+    /**
+     * A node's own parameters: name to value, null to fall back to the cluster's; only those the specification sets
+     * per node. Each value is checked alone here, the pair with the cluster's when the settings are validated.
+     */
+    static Map<String, String> readNodeParameters(JsonNode p, String path, Where w) {
+        if (p == null || !p.isObject()) {
+            throw bad(w, path, p, "a map of parameter: value (or null), names " + ClusterSettings.NODE_PARAMETERS);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : p.properties()) {
+            String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            if (!ClusterSettings.NODE_PARAMETERS.contains(e.getKey())) {
+                throw bad(w, at, e.getKey(), String.join(", ", ClusterSettings.NODE_PARAMETERS)
+                        + " (the others are the cluster's: PUT /api/v1/cluster/parameters)");
+            }
+            if (e.getValue().isNull()) {
+                out.put(e.getKey(), null);
+                continue;
+            }
+            try {
+                ServiceParameters.checkValue(e.getKey(), e.getValue().asText());
+            } catch (Invalid x) {
+                throw bad(w, at, x);
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+
     static String readMode(JsonNode n, String path, Where w) {
         if (n == null || !n.isValueNode()) throw bad(w, path, n, "Balanced, Active-Standby or None");
         try {
@@ -333,7 +363,7 @@ final class SettingsDocument {
         Where w = yaml(y);
         JsonNode root = y.root;
         if (!root.isObject()) throw new Bad("line 1: the document must be a mapping of groups, parameters, assignmentMode, loadBalancing");
-        keys(root, "", Set.of("epoch", "assignmentMode", "parameters", "groups", "loadBalancing"), w);
+        keys(root, "", Set.of("epoch", "assignmentMode", "parameters", "nodeParameters", "groups", "loadBalancing"), w);
         String mode = root.has("assignmentMode") ? readMode(root.get("assignmentMode"), "assignmentMode", w) : current.assignmentMode();
         Map<String, String> params = root.has("parameters")
                 ? readParameters(root.get("parameters"), "parameters", ServiceParameters.defaults().asText(), w) : current.parameters();
@@ -367,6 +397,16 @@ final class SettingsDocument {
             out = new ClusterSettings(out.epoch(), out.seeded(), out.assignmentMode(), out.groups(), out.parameters(),
                     current.lbGroup(), current.devices(), current.deviceConfig());
         }
-        return out;
+        // Each node's own parameters: the document's if it names them (a node it leaves out has none), else kept.
+        JsonNode np = root.get("nodeParameters");
+        if (np == null || np.isNull()) return out.withNodeParameters(current.nodeParameters());
+        if (!np.isObject()) throw bad(w, "nodeParameters", np, "a map of node: {parameter: value}");
+        Map<String, Map<String, String>> own = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : np.properties()) {
+            Map<String, String> read = readNodeParameters(e.getValue(), "nodeParameters." + e.getKey(), w);
+            read.values().removeIf(java.util.Objects::isNull);
+            own.put(e.getKey(), read);
+        }
+        return out.withNodeParameters(own);
     }
 }

@@ -34,10 +34,17 @@ import java.util.function.UnaryOperator;
  * @param lbGroup    the load-balancing group's shared settings, or null when there is no group
  * @param deviceConfig each device's global-mode commands (named interfaces, crypto ikev1, dns, group URLs) and the
  *                   interface names its section uses, as {@link ConfigInterpreter#deviceText} prints them; by node
+ * @param nodeParameters the service parameters a node has of its own, over the cluster's {@code parameters}; only
+ *                   those the specification sets per node ({@link #NODE_PARAMETERS}); by node
  */
 public record ClusterSettings(long epoch, boolean seeded, String assignmentMode, List<Group> groups,
                               Map<String, String> parameters, LbGroup lbGroup, List<Device> devices,
-                              Map<String, String> deviceConfig) {
+                              Map<String, String> deviceConfig, Map<String, Map<String, String>> nodeParameters) {
+    /**
+     * [RG-RELOGIN], Step 5: the Client Re-Login Lower and Upper Limits "must be configured separately for each
+     * cluster node"; every other parameter is the cluster's.
+     */
+    public static final List<String> NODE_PARAMETERS = List.of("clientReloginLower", "clientReloginUpper");
 
     public ClusterSettings {
         assignmentMode = assignmentMode == null ? AssignmentMode.BALANCED.display() : assignmentMode;
@@ -46,6 +53,20 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         devices = devices == null ? List.of() : List.copyOf(devices);
         deviceConfig = deviceConfig == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(deviceConfig));
+        Map<String, Map<String, String>> byNode = new java.util.TreeMap<>();
+        if (nodeParameters != null) {
+            nodeParameters.forEach((node, own) -> {
+                if (!own.isEmpty()) byNode.put(node, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(own)));
+            });
+        }
+        nodeParameters = java.util.Collections.unmodifiableMap(byNode);
+    }
+
+    /** Settings in which no node has parameters of its own. */
+    public ClusterSettings(long epoch, boolean seeded, String assignmentMode, List<Group> groups,
+                           Map<String, String> parameters, LbGroup lbGroup, List<Device> devices,
+                           Map<String, String> deviceConfig) {
+        this(epoch, seeded, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig, Map.of());
     }
 
     /** Settings without any device's global-mode commands. */
@@ -167,6 +188,16 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         List<RedundancyGroup> core = groups.stream().map(Group::toCore).toList();
         RedundancyGroup.checkCluster(core);
         ServiceParameters.fromText(parameters);
+        for (Map.Entry<String, Map<String, String>> e : nodeParameters.entrySet()) {
+            NodeId.of(e.getKey());
+            for (String name : e.getValue().keySet()) {
+                if (!NODE_PARAMETERS.contains(name)) {
+                    throw new Invalid("nodeParameters." + e.getKey(), name, "a parameter set per node: "
+                            + String.join(", ", NODE_PARAMETERS) + " (the others are the cluster's)");
+                }
+            }
+            serviceParametersOf(e.getKey()); // the node's values over the cluster's, checked together (lower <= upper)
+        }
         if (lbGroup != null) lbGroup.validate();
         Set<String> seen = new HashSet<>();
         for (Device d : devices) {
@@ -206,7 +237,7 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         Map<String, String> m = new java.util.TreeMap<>(deviceConfig);
         if (commands == null || commands.isBlank()) m.remove(nodeId);
         else m.put(nodeId, commands);
-        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, lbGroup, devices, m);
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, lbGroup, devices, m, nodeParameters);
     }
 
     public AssignmentMode mode() {
@@ -215,6 +246,39 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
 
     public ServiceParameters serviceParameters() {
         return ServiceParameters.fromText(parameters);
+    }
+
+    /** The parameters {@code nodeId} runs with: its own ({@link #NODE_PARAMETERS}) over the cluster's. */
+    public ServiceParameters serviceParametersOf(String nodeId) {
+        Map<String, String> own = nodeParameters.getOrDefault(nodeId, Map.of());
+        if (own.isEmpty()) return serviceParameters();
+        Map<String, String> merged = new LinkedHashMap<>(serviceParameters().asText());
+        merged.putAll(own);
+        return ServiceParameters.fromText(merged);
+    }
+
+    /** The parameters {@code nodeId} has of its own; empty when it runs on the cluster's alone. */
+    public Map<String, String> nodeParameters(String nodeId) {
+        return nodeParameters.getOrDefault(nodeId, Map.of());
+    }
+
+    /**
+     * Sets or clears parameters of that node's own: a null value clears it (the cluster's applies again). Checked by
+     * {@link #validate()}.
+     */
+    public ClusterSettings withNodeParameters(String nodeId, Map<String, String> changes) {
+        Map<String, Map<String, String>> all = new java.util.TreeMap<>(nodeParameters);
+        Map<String, String> own = new java.util.TreeMap<>(all.getOrDefault(nodeId, Map.of()));
+        changes.forEach((name, value) -> {
+            if (value == null) own.remove(name);
+            else own.put(name, value);
+        });
+        all.put(nodeId, own);
+        return withNodeParameters(all);
+    }
+
+    public ClusterSettings withNodeParameters(Map<String, Map<String, String>> all) {
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig, all);
     }
 
     public List<RedundancyGroup> coreGroups() {
@@ -236,19 +300,19 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
     // ---------------------------------------------------------------- copies with one part changed
 
     public ClusterSettings withEpoch(long e) {
-        return new ClusterSettings(e, seeded, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig);
+        return new ClusterSettings(e, seeded, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig, nodeParameters);
     }
 
     public ClusterSettings withSeeded(boolean s) {
-        return new ClusterSettings(epoch, s, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig);
+        return new ClusterSettings(epoch, s, assignmentMode, groups, parameters, lbGroup, devices, deviceConfig, nodeParameters);
     }
 
     public ClusterSettings withAssignmentMode(String m) {
-        return new ClusterSettings(epoch, seeded, m, groups, parameters, lbGroup, devices, deviceConfig);
+        return new ClusterSettings(epoch, seeded, m, groups, parameters, lbGroup, devices, deviceConfig, nodeParameters);
     }
 
     public ClusterSettings withGroups(List<Group> g) {
-        return new ClusterSettings(epoch, seeded, assignmentMode, g, parameters, lbGroup, devices, deviceConfig);
+        return new ClusterSettings(epoch, seeded, assignmentMode, g, parameters, lbGroup, devices, deviceConfig, nodeParameters);
     }
 
     /** Replaces the group of that name, or adds it at the end. */
@@ -276,11 +340,11 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
     }
 
     public ClusterSettings withParameters(Map<String, String> p) {
-        return new ClusterSettings(epoch, seeded, assignmentMode, groups, p, lbGroup, devices, deviceConfig);
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, p, lbGroup, devices, deviceConfig, nodeParameters);
     }
 
     public ClusterSettings withLoadBalancing(LbGroup g, List<Device> d) {
-        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, g, d, deviceConfig);
+        return new ClusterSettings(epoch, seeded, assignmentMode, groups, parameters, g, d, deviceConfig, nodeParameters);
     }
 
     /** Replaces that node's device settings, or adds them. */

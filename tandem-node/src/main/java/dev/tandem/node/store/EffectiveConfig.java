@@ -23,7 +23,7 @@ public final class EffectiveConfig {
                     .map(m -> new NodeConfig.Member(m.id(), m.address(), m.serviceAddress(),
                             paths.getOrDefault(m.id(), java.util.List.of()))).toList());
         }
-        Map<String, String> params = s.seeded() ? s.parameters() : yaml.parameters();
+        Map<String, String> params = s.seeded() ? s.serviceParametersOf(yaml.id()).asText() : yaml.parameters();
         NodeConfig.LoadBalancing lb = yaml.loadBalancing();
         Optional<ClusterSettings.Device> d = s.device(yaml.id());
         if (lb != null && s.lbGroup() != null && d.isPresent()) {

@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The cluster's settings in the store: redundancy groups and their nodes, service parameters, the load-balancing
- * group and its devices. A change rewrites them whole in one transaction with the epoch it bumps, and is audited.
+ * group and its devices, the parameters nodes have of their own. A change rewrites them whole in one transaction with the epoch it bumps, and is audited.
  */
 final class SettingsRepository {
     private final Transactions tx;
@@ -98,7 +98,12 @@ final class SettingsRepository {
                 "SELECT node_id, commands FROM lb_device_config ORDER BY node_id")) {
             while (r.next()) deviceConfig.put(r.getString(1), r.getString(2));
         }
-        return new ClusterSettings(epoch, seeded, mode, groups, params, lb, devices, deviceConfig);
+        Map<String, Map<String, String>> nodeParams = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT node_id, name, param_value FROM node_parameters ORDER BY node_id, name")) {
+            while (r.next()) nodeParams.computeIfAbsent(r.getString(1), k -> new LinkedHashMap<>()).put(r.getString(2), r.getString(3));
+        }
+        return new ClusterSettings(epoch, seeded, mode, groups, params, lb, devices, deviceConfig, nodeParams);
     }
 
     /** A group or node that still has users cannot disappear: they would have no home. */
@@ -125,6 +130,7 @@ final class SettingsRepository {
             st.executeUpdate("DELETE FROM lb_group");
             st.executeUpdate("DELETE FROM lb_devices");
             st.executeUpdate("DELETE FROM lb_device_config");
+            st.executeUpdate("DELETE FROM node_parameters");
         }
         try (PreparedStatement p = c.prepareStatement(
                 "UPDATE cluster_state SET assignment_mode = ?, seeded = ? WHERE id = 1")) {
@@ -191,6 +197,16 @@ final class SettingsRepository {
                 p.setString(1, e.getKey());
                 p.setString(2, e.getValue());
                 p.executeUpdate();
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO node_parameters (node_id, name, param_value) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, Map<String, String>> n : s.nodeParameters().entrySet()) {
+                for (Map.Entry<String, String> e : n.getValue().entrySet()) {
+                    p.setString(1, n.getKey());
+                    p.setString(2, e.getKey());
+                    p.setString(3, e.getValue());
+                    p.executeUpdate();
+                }
             }
         }
     }

@@ -252,7 +252,8 @@ public final class StoreService implements AutoCloseable {
         users.groups(next.groups());
         RmState running = rm.get();
         if (running != null && next.seeded()) {
-            ServiceParameters wanted = next.serviceParameters();
+            // The cluster's parameters, with this node's own Client Re-Login limits over them ([RG-RELOGIN]).
+            ServiceParameters wanted = next.serviceParametersOf(self.value());
             ServiceParameters now = running.params();
             // Ports are bound at start: they change with a restart only.
             ServiceParameters live = wanted.with("servicePort", Integer.toString(now.servicePort()))

@@ -178,6 +178,53 @@ class ClusterApiTest {
                 .startsWith("keepAliveTimeout: 'soon' is not allowed; allowed: ");
     }
 
+    /**
+     * [RG-RELOGIN], Step 5: the Client Re-Login limits "must be configured separately for each cluster node". A node's
+     * own value is over the cluster's; the running node applies it at once; null gives it the cluster's again.
+     */
+    @Test
+    @Order(3)
+    void aNodeHasReloginLimitsOfItsOwnAppliedWhileItRuns() throws Exception {
+        Answer before = get("/api/v1/cluster/nodes/n1/parameters");
+        assertThat(before.status()).as(before.body()).isEqualTo(200);
+        assertThat(before.json().get("own").size()).isZero();
+        assertThat(before.json().get("effective").get("clientReloginLower").asText()).isEqualTo("2m");
+
+        Answer set = send("PUT", "/api/v1/cluster/nodes/n1/parameters",
+                "{\"clientReloginLower\":\"30s\",\"clientReloginUpper\":\"90s\"}");
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.json().get("own").get("clientReloginLower").asText()).isEqualTo("30s");
+        assertThat(set.json().get("effective").get("clientReloginUpper").asText()).isEqualTo("90s");
+        assertThat(set.json().get("epoch").asLong()).isPositive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.snapshot().params().clientReloginLower().equals(Duration.ofSeconds(30)));
+        assertThat(node.snapshot().params().clientReloginUpper()).hasSeconds(90);
+        // The cluster's parameters are unchanged: only n1 waits differently.
+        assertThat(get("/api/v1/cluster/parameters").json().get("clientReloginLower").asText()).isEqualTo("2m");
+        assertThat(get("/api/v1/config/export").body()).contains("nodeParameters:").contains("clientReloginLower: 30s");
+
+        // Bad input names what is wrong and what is allowed, and changes nothing.
+        assertThat(error(send("PUT", "/api/v1/cluster/nodes/n1/parameters", "{\"keepAliveTimeout\":\"9s\"}"), 400))
+                .contains("keepAliveTimeout").contains("clientReloginLower, clientReloginUpper");
+        assertThat(error(send("PUT", "/api/v1/cluster/nodes/n1/parameters", "{\"clientReloginLower\":\"soon\"}"), 400))
+                .startsWith("clientReloginLower: 'soon' is not allowed");
+        assertThat(error(send("PUT", "/api/v1/cluster/nodes/n1/parameters", "{\"clientReloginLower\":\"100s\"}"), 400))
+                .contains("clientReloginUpper").contains("at least clientReloginLower");
+        // A cluster-wide change that would leave a node's own limits upside down is refused too.
+        assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"clientReloginUpper\":\"20s\"}"), 400))
+                .contains("clientReloginUpper");
+        assertThat(error(send("GET", "/api/v1/cluster/nodes/n9/parameters", null), 404)).contains("n9").contains("n1");
+        assertThat(error(send("PUT", "/api/v1/cluster/nodes/n9/parameters", "{\"clientReloginLower\":\"1s\"}"), 404))
+                .contains("n9");
+        assertThat(get("/api/v1/cluster/nodes/n1/parameters").json().get("own").get("clientReloginLower").asText())
+                .isEqualTo("30s");
+
+        Answer cleared = send("PUT", "/api/v1/cluster/nodes/n1/parameters",
+                "{\"clientReloginLower\":null,\"clientReloginUpper\":null}");
+        assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+        assertThat(cleared.json().get("own").size()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.snapshot().params().clientReloginLower().equals(Duration.ofSeconds(120)));
+    }
+
     @Test
     @Order(4)
     void usersAreAssignedLookedUpMovedAndServedFromMemory() throws Exception {
@@ -295,6 +342,22 @@ class ClusterApiTest {
         assertThat(ok.json().get("epoch").asLong()).isEqualTo(epoch + 1);
         assertThat(get("/api/v1/cluster/assignment-mode").json().get("mode").asText()).isEqualTo("None");
         assertThat(get("/api/v1/cluster/load-balancing/settings").json().get("group").get("keySet").asBoolean()).isTrue();
+
+        // A node's own parameters travel with the document; a document without them leaves them as they are.
+        assertThat(send("PUT", "/api/v1/cluster/nodes/n1/parameters", "{\"clientReloginLower\":\"45s\"}").status()).isEqualTo(200);
+        String withOwn = get("/api/v1/config/export").body();
+        assertThat(withOwn).contains("nodeParameters:").contains("clientReloginLower: 45s");
+        Answer edited = call("PUT", "/api/v1/config", withOwn.replace("clientReloginLower: 45s", "clientReloginLower: 50s"),
+                "application/yaml");
+        assertThat(edited.status()).as(edited.body()).isEqualTo(200);
+        assertThat(get("/api/v1/cluster/nodes/n1/parameters").json().get("own").get("clientReloginLower").asText()).isEqualTo("50s");
+        Answer without = call("PUT", "/api/v1/config", changed, "application/yaml");
+        assertThat(without.status()).as(without.body()).isEqualTo(200);
+        assertThat(get("/api/v1/cluster/nodes/n1/parameters").json().get("own").get("clientReloginLower").asText()).isEqualTo("50s");
+        Answer wrong = call("PUT", "/api/v1/config", withOwn.replace("clientReloginLower: 45s", "keepAliveInterval: 2s"),
+                "application/yaml");
+        assertThat(error(wrong, 400)).contains("nodeParameters.n1.keepAliveInterval");
+        assertThat(send("PUT", "/api/v1/cluster/nodes/n1/parameters", "{\"clientReloginLower\":null}").status()).isEqualTo(200);
     }
 
     @Test
@@ -319,7 +382,7 @@ class ClusterApiTest {
         assertThat(s.get("store").asText()).isEqualTo("h2");
         assertThat(s.get("url").asText()).startsWith("jdbc:h2:file:");
         assertThat(s.get("reachable").asBoolean()).isTrue();
-        assertThat(s.get("schemaVersion").asText()).isEqualTo("5");
+        assertThat(s.get("schemaVersion").asText()).isEqualTo("6");
         long epoch = s.get("settingsEpoch").asLong();
         JsonNode n1 = null;
         for (JsonNode n : s.get("nodes")) if (n.get("id").asText().equals("n1")) n1 = n;

@@ -63,7 +63,7 @@ abstract class StoreContractTest {
         assertThat(s.groups()).isEmpty();
         assertThat(s.mode().display()).isEqualTo("balanced"); // the specification ([RG-ASSIGN]): Balanced is the default
         assertThat(s.serviceParameters().keepAliveInterval()).hasSeconds(15);
-        assertThat(store.schemaVersion()).isEqualTo("5");
+        assertThat(store.schemaVersion()).isEqualTo("6");
     }
 
     @Test
@@ -106,6 +106,40 @@ abstract class StoreContractTest {
                 .isInstanceOf(Invalid.class).hasMessageContaining("keepAliveInterval");
         assertThat(store.epoch()).isEqualTo(1);
         assertThat(store.settings().groups()).hasSize(2);
+    }
+
+    /**
+     * [RG-RELOGIN]: a node's own Client Re-Login limits are kept beside the cluster's parameters, survive every other
+     * settings write (a group replaced, the cluster's parameters changed) and go when cleared.
+     */
+    @Test
+    void aNodesOwnParametersAreKeptThroughOtherWritesAndCleared() {
+        twoGroups("balanced");
+        store.updateSettings(new ClusterStore.Action("t", "node parameters", "n2"),
+                s -> s.withNodeParameters("n2", Map.of("clientReloginLower", "30s", "clientReloginUpper", "90s")));
+        store.updateSettings(new ClusterStore.Action("t", "group", "g1"), s -> s.withGroup(pair("g1", "n1", "n2")));
+        store.updateSettings(new ClusterStore.Action("t", "parameters", "cluster"),
+                s -> s.withParameters(Map.of("clientReloginLower", "10s", "clientReloginUpper", "600s")));
+        ClusterSettings now = store.settings();
+        assertThat(now.nodeParameters("n2")).containsExactlyInAnyOrderEntriesOf(
+                Map.of("clientReloginLower", "30s", "clientReloginUpper", "90s"));
+        assertThat(now.serviceParametersOf("n2").clientReloginLower()).hasSeconds(30);
+        assertThat(now.serviceParametersOf("n1").clientReloginLower()).hasSeconds(10);
+        assertThat(now.serviceParametersOf("n1").clientReloginUpper()).hasSeconds(600);
+        // Only the per-node ones, and checked together with the cluster's.
+        assertThatThrownBy(() -> store.updateSettings(new ClusterStore.Action("t", "node parameters", "n1"),
+                s -> s.withNodeParameters("n1", Map.of("keepAliveInterval", "1s"))))
+                .isInstanceOf(Invalid.class).hasMessageContaining("keepAliveInterval")
+                .hasMessageContaining("clientReloginLower, clientReloginUpper");
+        assertThatThrownBy(() -> store.updateSettings(new ClusterStore.Action("t", "node parameters", "n1"),
+                s -> s.withNodeParameters("n1", Map.of("clientReloginLower", "700s"))))
+                .isInstanceOf(Invalid.class).hasMessageContaining("clientReloginUpper");
+        java.util.Map<String, String> clear = new java.util.HashMap<>();
+        clear.put("clientReloginLower", null);
+        clear.put("clientReloginUpper", null);
+        store.updateSettings(new ClusterStore.Action("t", "node parameters", "n2"), s -> s.withNodeParameters("n2", clear));
+        assertThat(store.settings().nodeParameters("n2")).isEmpty();
+        assertThat(store.settings().nodeParameters()).isEmpty();
     }
 
     @Test
