@@ -262,7 +262,8 @@ final class ChaosCluster implements AutoCloseable {
         List<Exit> out = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
             NodeProc n = nodes[i];
-            if (n == null || n.alive() || downOnPurpose[i]) continue;
+            // A run that is being stopped kills its nodes: those exits are the run's, not the nodes'.
+            if (n == null || n.alive() || downOnPurpose[i] || NodeProc.ending()) continue;
             if (exitSeen[i] == 0) {
                 exitSeen[i] = System.nanoTime();
                 // Why it ended: the command's own last word ("tandem node: ...") is followed by the stop's log lines.

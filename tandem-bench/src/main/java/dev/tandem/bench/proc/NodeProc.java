@@ -19,8 +19,14 @@ public final class NodeProc implements AutoCloseable {
     /** Nodes still running when the benchmark is stopped (Ctrl-C, a time limit) are killed with it. */
     private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Set when the benchmark's JVM begins to end: the nodes it kills then did not exit on their own. */
+    private static volatile boolean ending;
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-nodes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ending = true;
+            LIVE.forEach(Process::destroyForcibly);
+        }, "kill-nodes"));
     }
 
     private final Path jar;
@@ -156,8 +162,13 @@ public final class NodeProc implements AutoCloseable {
         return stopped;
     }
 
-    /** Killed or frozen by the benchmark, as opposed to exited on its own. */
+    /** Killed or frozen by the benchmark (or killed because the benchmark itself is ending), not exited on its own. */
     public boolean killedOnPurpose() {
-        return killed || stopped;
+        return killed || stopped || ending;
+    }
+
+    /** Whether the benchmark's JVM is ending (a signal, a time limit): every node is being killed with it. */
+    public static boolean ending() {
+        return ending;
     }
 }
