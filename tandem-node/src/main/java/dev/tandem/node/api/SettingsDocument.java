@@ -399,7 +399,9 @@ final class SettingsDocument {
         }
         // Each node's own parameters: the document's if it names them (a node it leaves out has none), else kept.
         JsonNode np = root.get("nodeParameters");
-        if (np == null || np.isNull()) return out.withNodeParameters(current.nodeParameters());
+        if (np == null || np.isNull()) {
+            return out.withNodeParameters(ClusterSettings.ofNodesIn(out.groups(), current.nodeParameters()));
+        }
         if (!np.isObject()) throw bad(w, "nodeParameters", np, "a map of node: {parameter: value}");
         Map<String, Map<String, String>> own = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : np.properties()) {

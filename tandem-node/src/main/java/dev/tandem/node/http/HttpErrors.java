@@ -41,7 +41,7 @@ public final class HttpErrors {
      */
     public static java.util.Optional<Refused> clientFault(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            // First: Jetty's early end of a body is an HttpException too, and this says it better.
+            // Checked first: Jetty reports an early end of a body as a bad request too, and this says what happened.
             if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.io.EOFException) {
                 return java.util.Optional.of(new Refused(400, "the request's body ended early or is not valid HTTP"));
             }

@@ -151,9 +151,14 @@ final class ClusterAddress {
         }
     }
 
-    /** On the loop, at stop: lets go of the address if held, and waits for the worker to finish. */
-    void close() {
+    /** On the loop, at stop: lets go of the address if held (the worker releases it). */
+    void letGo() {
         if (anything()) release();
+    }
+
+    /** On the loop, at stop: lets go of the address if still held, and waits up to 5 s for the worker to finish. */
+    void close() {
+        letGo();
         worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

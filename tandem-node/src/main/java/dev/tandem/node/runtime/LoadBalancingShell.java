@@ -426,8 +426,9 @@ final class LoadBalancingShell {
             speaking = false;
         }
         timers.cancelAll();
-        address.close();
+        address.letGo();
         if (transport != null) transport.close();
         names.close();
+        address.close();
     }
 }

@@ -82,6 +82,11 @@ final class NodeSessionHost implements SessionHost {
         return node.snapshot().params().clientReloginUpper();
     }
 
+    @Override public Relogin relogin() {
+        var p = node.snapshot().params();
+        return new Relogin(p.clientReloginLower(), p.clientReloginUpper());
+    }
+
     @Override public boolean answering() {
         return node.answering();
     }

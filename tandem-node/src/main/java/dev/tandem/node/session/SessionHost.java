@@ -23,6 +23,14 @@ public interface SessionHost {
     /** [RG-RELOGIN], Client Re-Login Upper Limit: the longest clients should wait before logging in here again. */
     Duration reloginUpper();
 
+    /** Both limits, read together: a change of the parameters between two reads never pairs an old and a new one. */
+    default Relogin relogin() {
+        return new Relogin(reloginLower(), reloginUpper());
+    }
+
+    /** The node's Client Re-Login Lower and Upper Limits ([RG-RELOGIN]). */
+    record Relogin(Duration lower, Duration upper) {}
+
     /**
      * False while the node cannot take part in its pair (its protocol loop stalled, or it failed): the service
      * refuses logins and heartbeats then, so a node that cannot hear its peer never serves users the peer may

@@ -104,8 +104,10 @@ public final class SessionService implements AutoCloseable {
             }
             onAddresses.limits(JettyLimits.install(cfg, config.http(), "session service of " + host.id()));
             // Every answer, a refusal too, tells the client how long to wait before it logs in here again.
-            cfg.routes.before(ctx -> ctx.header(SessionAnswers.RELOGIN_HEADER,
-                    host.reloginLower().toMillis() + "-" + host.reloginUpper().toMillis()));
+            cfg.routes.before(ctx -> {
+                SessionHost.Relogin r = host.relogin();
+                ctx.header(SessionAnswers.RELOGIN_HEADER, r.lower().toMillis() + "-" + r.upper().toMillis());
+            });
             cfg.routes.post("/session/login", this::login);
             // GET too: a client that follows the cluster address's redirect arrives here with the same method.
             cfg.routes.get("/session/login", this::login);
@@ -339,9 +341,10 @@ public final class SessionService implements AutoCloseable {
     }
 
     private SessionAnswers.Session sessionAnswer(SessionBook.Entry e, String state) {
+        SessionHost.Relogin r = host.relogin();
         return new SessionAnswers.Session(e.token(), e.user(), host.id(), state,
                 config.heartbeatInterval().toMillis() / 1000.0, config.heartbeatInterval().toMillis(),
-                config.inactiveAfter().toMillis() / 1000.0, host.reloginLower().toMillis(), host.reloginUpper().toMillis());
+                config.inactiveAfter().toMillis() / 1000.0, r.lower().toMillis(), r.upper().toMillis());
     }
 
     private Refusal noSession() {

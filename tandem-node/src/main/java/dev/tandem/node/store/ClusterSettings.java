@@ -189,14 +189,27 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         RedundancyGroup.checkCluster(core);
         ServiceParameters.fromText(parameters);
         for (Map.Entry<String, Map<String, String>> e : nodeParameters.entrySet()) {
-            NodeId.of(e.getKey());
+            String node = e.getKey();
+            NodeId.of(node);
+            if (groupOf(node).isEmpty()) {
+                throw new Invalid("nodeParameters", node, "a node of a redundancy group: "
+                        + groups.stream().flatMap(g -> g.nodes().stream()).map(Member::id).toList());
+            }
             for (String name : e.getValue().keySet()) {
                 if (!NODE_PARAMETERS.contains(name)) {
-                    throw new Invalid("nodeParameters." + e.getKey(), name, "a parameter set per node: "
+                    throw new Invalid("nodeParameters." + node, name, "a parameter set per node: "
                             + String.join(", ", NODE_PARAMETERS) + " (the others are the cluster's)");
                 }
             }
-            serviceParametersOf(e.getKey()); // the node's values over the cluster's, checked together (lower <= upper)
+            try {
+                serviceParametersOf(node); // the node's values over the cluster's, checked together (lower <= upper)
+            } catch (Invalid x) {
+                Map<String, String> merged = new LinkedHashMap<>(parameters);
+                merged.putAll(e.getValue());
+                throw new Invalid("nodeParameters." + node + "." + x.field(), merged.getOrDefault(x.field(), x.value()),
+                        x.allowed() + " (node "
+                        + node + " has its own " + e.getValue() + " over the cluster's parameters)");
+            }
         }
         if (lbGroup != null) lbGroup.validate();
         Set<String> seen = new HashSet<>();
@@ -311,8 +324,17 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         return new ClusterSettings(epoch, seeded, m, groups, parameters, lbGroup, devices, deviceConfig, nodeParameters);
     }
 
+    /** Replaces the groups; a node no longer in any group takes its own parameters with it. */
     public ClusterSettings withGroups(List<Group> g) {
-        return new ClusterSettings(epoch, seeded, assignmentMode, g, parameters, lbGroup, devices, deviceConfig, nodeParameters);
+        return new ClusterSettings(epoch, seeded, assignmentMode, g, parameters, lbGroup, devices, deviceConfig,
+                ofNodesIn(g, nodeParameters));
+    }
+
+    /** Those of {@code byNode} whose node is in one of {@code groups}. */
+    public static Map<String, Map<String, String>> ofNodesIn(List<Group> groups, Map<String, Map<String, String>> byNode) {
+        Map<String, Map<String, String>> kept = new java.util.TreeMap<>(byNode);
+        kept.keySet().removeIf(node -> groups.stream().noneMatch(gr -> gr.member(node).isPresent()));
+        return kept;
     }
 
     /** Replaces the group of that name, or adds it at the end. */

@@ -209,9 +209,16 @@ class ClusterApiTest {
                 .startsWith("clientReloginLower: 'soon' is not allowed");
         assertThat(error(send("PUT", "/api/v1/cluster/nodes/n1/parameters", "{\"clientReloginLower\":\"100s\"}"), 400))
                 .contains("clientReloginUpper").contains("at least clientReloginLower");
-        // A cluster-wide change that would leave a node's own limits upside down is refused too.
-        assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"clientReloginUpper\":\"20s\"}"), 400))
-                .contains("clientReloginUpper");
+        // A cluster-wide change that would leave a node's own limits upside down is refused too, naming the node: n1
+        // keeps its own lower limit (30s) while the cluster's upper would go below it.
+        assertThat(send("PUT", "/api/v1/cluster/nodes/n1/parameters", "{\"clientReloginUpper\":null}").status()).isEqualTo(200);
+        assertThat(error(send("PUT", "/api/v1/cluster/parameters", "{\"clientReloginLower\":\"10s\",\"clientReloginUpper\":\"20s\"}"), 400))
+                .startsWith("nodeParameters.n1.clientReloginUpper: '20s' is not allowed").contains("node n1 has its own");
+        assertThat(get("/api/v1/cluster/parameters").json().get("clientReloginUpper").asText()).isNotEqualTo("20s");
+        // Only nodes of a group have parameters of their own; a document naming another is refused.
+        String doc = get("/api/v1/config/export").body();
+        assertThat(error(call("PUT", "/api/v1/config", doc.replace("nodeParameters:\n  n1:", "nodeParameters:\n  n9:"),
+                "application/yaml"), 400)).contains("nodeParameters").contains("n9").contains("a node of a redundancy group");
         assertThat(error(send("GET", "/api/v1/cluster/nodes/n9/parameters", null), 404)).contains("n9").contains("n1");
         assertThat(error(send("PUT", "/api/v1/cluster/nodes/n9/parameters", "{\"clientReloginLower\":\"1s\"}"), 404))
                 .contains("n9");

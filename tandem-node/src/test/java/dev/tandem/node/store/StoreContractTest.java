@@ -140,6 +140,15 @@ abstract class StoreContractTest {
         store.updateSettings(new ClusterStore.Action("t", "node parameters", "n2"), s -> s.withNodeParameters("n2", clear));
         assertThat(store.settings().nodeParameters("n2")).isEmpty();
         assertThat(store.settings().nodeParameters()).isEmpty();
+
+        // A node taken out of every group takes its own parameters with it; one never in a group cannot have any.
+        store.updateSettings(new ClusterStore.Action("t", "node parameters", "n4"),
+                s -> s.withNodeParameters("n4", Map.of("clientReloginLower", "5s")));
+        store.updateSettings(new ClusterStore.Action("t", "group", "g2"), s -> s.withGroup(pair("g2", "n3", "n6")));
+        assertThat(store.settings().nodeParameters()).isEmpty();
+        assertThatThrownBy(() -> store.updateSettings(new ClusterStore.Action("t", "node parameters", "n9"),
+                s -> s.withNodeParameters("n9", Map.of("clientReloginLower", "5s"))))
+                .isInstanceOf(Invalid.class).hasMessageContaining("n9").hasMessageContaining("a node of a redundancy group");
     }
 
     @Test
