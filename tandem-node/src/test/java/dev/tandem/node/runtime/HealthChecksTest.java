@@ -252,19 +252,32 @@ class HealthChecksTest {
     // ---------------------------------------------------------------- command
 
     /**
+     * A command check whose probes exit with {@code results} in order (0 up, 1 down), then 0; it counts its probes
+     * in a file, written whole at once so that the test never reads half of it.
+     */
+    private CheckConfig scripted(String name, String results, int failAfter, int recoverAfter) throws IOException {
+        Path list = Files.writeString(dir.resolve(name + ".results"), results.replace(' ', '\n') + "\n");
+        Path count = dir.resolve(name + ".count");
+        String script = "n=$(cat " + count + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + count + ".tmp; mv "
+                + count + ".tmp " + count + "; code=$(sed -n \"${n}p\" " + list + "); exit ${code:-0}";
+        return new CheckConfig(name, "command", null, null, null, null, null, null, List.of("sh", "-c", script), null,
+                INTERVAL, TIMEOUT, null, failAfter, recoverAfter);
+    }
+
+    /** Waits until the scripted check {@code name} has probed more than {@code n} times. */
+    private void awaitProbes(String name, int n) {
+        Path count = dir.resolve(name + ".count");
+        await().atMost(WAIT).until(() -> Files.exists(count) && Integer.parseInt(Files.readString(count).strip()) > n);
+    }
+
+    /**
      * failAfter and recoverAfter: one failed probe between good ones changes nothing; two in a row make the service
-     * down; it is up again after three good ones in a row. The probes' results come from a script, in this order.
+     * down; it is up again after three good ones in a row.
      */
     @Test
     void aVerdictChangesOnlyAfterTheProbesInARowItAsksFor() throws Exception {
-        Path results = Files.writeString(dir.resolve("results"), "0\n1\n0\n1\n0\n1\n1\n0\n0\n1\n0\n0\n0\n");
-        Path count = dir.resolve("count");
-        String script = "n=$(cat " + count + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + count
-                + "; code=$(sed -n \"${n}p\" " + results + "); exit ${code:-0}";
-        CheckConfig c = new CheckConfig("steady", "command", null, null, null, null, null, null,
-                List.of("sh", "-c", script), null, INTERVAL, TIMEOUT, null, 2, 3);
-        start(c);
-        await().atMost(WAIT).until(() -> Files.exists(count) && Integer.parseInt(Files.readString(count).strip()) > 16);
+        start(scripted("steady", "0 1 0 1 0 1 1 0 0 1 0 0 0", 2, 3));
+        awaitProbes("steady", 16);
         assertThat(reportsOf("steady")).containsExactly(new Reported("steady", true), new Reported("steady", false),
                 new Reported("steady", true));
     }
@@ -275,14 +288,8 @@ class HealthChecksTest {
      */
     @Test
     void aFirstVerdictOfDownWaitsForFailAfterProbes() throws Exception {
-        Path results = Files.writeString(dir.resolve("results"), "1\n1\n");
-        Path count = dir.resolve("count");
-        String script = "n=$(cat " + count + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + count
-                + "; code=$(sed -n \"${n}p\" " + results + "); exit ${code:-0}";
-        CheckConfig c = new CheckConfig("late", "command", null, null, null, null, null, null,
-                List.of("sh", "-c", script), null, INTERVAL, TIMEOUT, null, 3, 1);
-        start(c);
-        await().atMost(WAIT).until(() -> Files.exists(count) && Integer.parseInt(Files.readString(count).strip()) > 6);
+        start(scripted("late", "1 1", 3, 1));
+        awaitProbes("late", 6);
         assertThat(reportsOf("late")).containsExactly(new Reported("late", true));
     }
 
