@@ -24,6 +24,7 @@ import dev.tandem.core.lb.ClassLoad;
 import dev.tandem.core.lb.LbView;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
+import dev.tandem.node.http.AddressConnectors;
 import dev.tandem.node.http.JettyLimits;
 import dev.tandem.node.runtime.EventBus;
 import dev.tandem.node.runtime.LoadBalancingView;
@@ -73,6 +74,8 @@ public final class AdminApi implements AutoCloseable {
     private final String scheme;
     private final Javalin app;
     private final ConsoleApi console;
+    /** The admin API on the cluster's Admin RPC Port too, when it differs from admin.port. */
+    private final RpcPort rpcPort;
 
     public AdminApi(TandemNode node) throws IOException {
         this.node = node;
@@ -91,16 +94,19 @@ public final class AdminApi implements AutoCloseable {
         this.scheme = tls == null ? "http" : "https";
         javax.net.ssl.SSLContext https = serverTls;
         this.console = new ConsoleApi(node, tls != null);
+        this.rpcPort = new RpcPort(node, new AddressConnectors("admin API", this::jetty, this::port, https), admin.address());
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             // HTTPS only: no plain connector at all, so the bearer token never crosses the network in clear.
             if (https != null) {
-                cfg.jetty.addConnector((server, httpConfig) -> PemTls.jettyConnector(server, httpConfig, https,
-                        admin.address(), admin.port()));
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    rpcPort.connectors().httpConfiguration(httpConfig);
+                    return PemTls.jettyConnector(server, httpConfig, https, admin.address(), admin.port());
+                });
             }
             // Every body is capped (admin.http.maxBodyBytes); the user import reads its own stream under
             // admin.maxImportBytes (docs/node.md, HTTP limits).
-            JettyLimits.install(cfg, admin.http(), "admin API");
+            rpcPort.connectors().limits(JettyLimits.install(cfg, admin.http(), "admin API"));
             cfg.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "no-referrer");
@@ -123,7 +129,7 @@ public final class AdminApi implements AutoCloseable {
             cfg.routes.get("/api/v1/load-balancing", this::loadBalancing);
             cfg.routes.put("/api/v1/load", this::putLoad);
             cfg.routes.get("/api/v1/events/recent", ctx -> ctx.json(node.events().recent().stream()
-                    .map(AdminApi::eventMap).toList()));
+                    .map(EventBus.Event::asMap).toList()));
             cfg.routes.sse("/api/v1/events", client -> {
                 // Each reader has its own queue and thread (EventBus): one that stops reading is dropped, never waited for.
                 Runnable cancel;
@@ -171,12 +177,18 @@ public final class AdminApi implements AutoCloseable {
         NodeConfig.Admin admin = node.config().admin();
         app.start(admin.address(), admin.port());
         LOG.info("admin API on {}://{}:{}", scheme, admin.address(), app.port());
+        rpcPort.start(app.port());
         return this;
     }
 
     public int port() {
         return app.port();
     }
+
+    /** The ports the API answers on besides admin.port: the cluster's Admin RPC Port, and one still retiring. */
+    java.util.Set<Integer> rpcPorts() { return rpcPort.extraPorts(); }
+
+    private org.eclipse.jetty.server.Server jetty() { return app.jettyServer().server(); }
 
     /** Every route the server answers, as "METHOD /path" (the contract test compares them with the document). */
     List<String> routes() {
@@ -358,13 +370,8 @@ public final class AdminApi implements AutoCloseable {
     }
 
     private void putParameters(Context ctx) throws Exception {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (IOException e) {
-            throw new ApiError(400, "the body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (body == null || !body.isObject()) throw new ApiError(400, "the body must be a JSON object of parameter: value");
+        JsonNode body = ClusterApi.body(ctx);
+        if (!body.isObject()) throw new ApiError(400, "the body must be a JSON object of parameter: value");
         Map<String, String> changes = new LinkedHashMap<>(node.snapshot().params().asText());
         for (Map.Entry<String, JsonNode> e : body.properties()) {
             if (!ServiceParameters.NAMES.contains(e.getKey())) {
@@ -373,9 +380,11 @@ public final class AdminApi implements AutoCloseable {
             changes.put(e.getKey(), e.getValue().asText());
         }
         ServiceParameters next = ServiceParameters.fromText(changes);
-        if (next.servicePort() != node.snapshot().params().servicePort()
-                || next.adminRpcPort() != node.snapshot().params().adminRpcPort()) {
-            throw new ApiError(400, "servicePort and adminRpcPort change only with a restart of the node");
+        if (next.servicePort() != node.snapshot().params().servicePort()) {
+            throw new ApiError(400, "servicePort changes only with a restart of the node (its heartbeat sockets are bound then)");
+        }
+        if (next.adminRpcPort() != node.snapshot().params().adminRpcPort()) {
+            throw new ApiError(400, "adminRpcPort is the cluster's, not one node's: PUT /api/v1/cluster/parameters");
         }
         node.parameters(next).get(LOOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         ctx.json(next.asText());
@@ -459,18 +468,9 @@ public final class AdminApi implements AutoCloseable {
                 .orElse(new NodeAnswers.CriticalServices(Map.of(), List.of())));
     }
 
-    private static Map<String, Object> eventMap(EventBus.Event e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", e.seq());
-        m.put("at", e.at().toString());
-        m.put("kind", e.kind());
-        m.putAll(e.fields());
-        return m;
-    }
-
     private static String eventJson(EventBus.Event e) {
         try {
-            return JSON.writeValueAsString(eventMap(e));
+            return JSON.writeValueAsString(e.asMap());
         } catch (IOException ex) {
             return "{}";
         }
@@ -483,6 +483,7 @@ public final class AdminApi implements AutoCloseable {
 
     @Override
     public void close() {
+        rpcPort.close();
         app.stop();
     }
 

@@ -209,7 +209,7 @@ final class ClusterApi {
         JsonNode body = body(ctx);
         ClusterSettings after = write(ctx, "parameters", "cluster", s -> s.withParameters(
                 SettingsDocument.readParameters(body, "", s.serviceParameters().asText(), SettingsDocument.json())));
-        // Applied live by every node's watcher; the ports only with a restart ([RG-HB] parameters bind sockets).
+        // Applied live by every node's watcher; servicePort only with a restart (it binds the heartbeat sockets).
         ctx.json(after.serviceParameters().asText());
     }
 

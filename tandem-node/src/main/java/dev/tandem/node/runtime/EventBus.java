@@ -41,7 +41,17 @@ public final class EventBus {
     public static final int MAX_SUBSCRIBERS = 256;
 
     /** One event: a kind ("transition", "admin", "director") and its fields. */
-    public record Event(long seq, Instant at, String kind, Map<String, Object> fields) {}
+    public record Event(long seq, Instant at, String kind, Map<String, Object> fields) {
+        /** As the API shows it: seq, at, kind, then the fields. */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("seq", seq);
+            m.put("at", at.toString());
+            m.put("kind", kind);
+            m.putAll(fields);
+            return m;
+        }
+    }
 
     /** Refused when {@link #MAX_SUBSCRIBERS} are already subscribed. */
     public static final class TooManySubscribers extends RuntimeException {

@@ -11,6 +11,7 @@ import dev.tandem.core.rm.SessionHandover;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.tls.PemTls;
+import dev.tandem.node.http.AddressConnectors;
 import dev.tandem.node.http.HttpErrors;
 import dev.tandem.node.http.JettyLimits;
 import dev.tandem.node.store.User;
@@ -432,7 +433,8 @@ public final class SessionService implements AutoCloseable {
 
     /** The service addresses the service answers on now. */
     public Set<String> listening() {
-        return onAddresses.listening();
+        return onAddresses.listening().stream().map(k -> k.substring(0, k.lastIndexOf(':')))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -255,16 +255,15 @@ public final class StoreService implements AutoCloseable {
             // The cluster's parameters, with this node's own Client Re-Login limits over them ([RG-RELOGIN]).
             ServiceParameters wanted = next.serviceParametersOf(self.value());
             ServiceParameters now = running.params();
-            // Ports are bound at start: they change with a restart only.
-            ServiceParameters live = wanted.with("servicePort", Integer.toString(now.servicePort()))
-                    .with("adminRpcPort", Integer.toString(now.adminRpcPort()));
+            // The heartbeat sockets are bound at start: servicePort changes with a restart only. The admin API follows
+            // adminRpcPort while it runs (api.RpcPort).
+            ServiceParameters live = wanted.with("servicePort", Integer.toString(now.servicePort()));
             if (!live.equals(now)) {
                 LOG.info("service parameters of epoch {} applied: {}", next.epoch(), live.asText());
                 applyParameters.accept(live);
             }
-            if (wanted.servicePort() != now.servicePort() || wanted.adminRpcPort() != now.adminRpcPort()) {
-                LOG.warn("epoch {}: servicePort/adminRpcPort change to {}/{} after a restart of this node", next.epoch(),
-                        wanted.servicePort(), wanted.adminRpcPort());
+            if (wanted.servicePort() != now.servicePort()) {
+                LOG.warn("epoch {}: servicePort changes to {} after a restart of this node", next.epoch(), wanted.servicePort());
             }
         }
         applyDeviceLive(next);

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at the start of the test.
  */
 class AdminApiTest {
-    private static final String TOKEN = "admin-token-of-tests-7f3a";
+    static final String TOKEN = "admin-token-of-tests-7f3a";
     private static final String SECRET = "cluster-secret-of-tests-9b2c";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,6 +1,5 @@
-package dev.tandem.node.session;
+package dev.tandem.node.http;
 
-import dev.tandem.node.http.JettyLimits;
 import dev.tandem.node.tls.PemTls;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,12 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session service on the service addresses its node holds (docs/redundancy.md, Service addresses): a
- * connector of the service's one HTTP server for each, at the service's port, answered as its own connector is
- * (TLS, HTTP configuration, limits). Opening or closing one takes a few milliseconds, where a server of its own
- * took tens.
+ * More places one HTTP server answers at, opened and closed while it runs: the session service on the service
+ * addresses its node holds (docs/redundancy.md, Service addresses), the admin API on the cluster's Admin RPC Port.
+ * Each is a connector of the server's own, answered as its first connector is (TLS, HTTP configuration, limits).
+ * Opening or closing one takes a few milliseconds, where a server of its own took tens.
  */
-final class AddressConnectors {
+public final class AddressConnectors {
     private static final Logger LOG = LoggerFactory.getLogger(AddressConnectors.class);
 
     private final String owner;
@@ -36,18 +35,18 @@ final class AddressConnectors {
     private final Map<String, ServerConnector> onAddresses = new LinkedHashMap<>();
 
     /** {@code owner} names the service in log lines; {@code server} and {@code port} are read once it runs. */
-    AddressConnectors(String owner, Supplier<Server> server, IntSupplier port, SSLContext https) {
+    public AddressConnectors(String owner, Supplier<Server> server, IntSupplier port, SSLContext https) {
         this.owner = owner;
         this.server = server;
         this.port = port;
         this.https = https;
     }
 
-    void limits(JettyLimits l) {
+    public void limits(JettyLimits l) {
         limits = l;
     }
 
-    void httpConfiguration(HttpConfiguration c) {
+    public void httpConfiguration(HttpConfiguration c) {
         httpConfiguration = c;
     }
 
@@ -55,16 +54,22 @@ final class AddressConnectors {
      * Answers on {@code address} too. Throws when the address cannot be bound (its previous holder has not let it
      * go yet); the caller retries.
      */
-    synchronized void listen(String address) {
-        if (onAddresses.containsKey(address)) return;
+    public void listen(String address) {
+        listen(address, port.getAsInt());
+    }
+
+    /** Answers on {@code address} at {@code port}; throws when it cannot be bound. */
+    public synchronized void listen(String address, int at) {
+        String key = address + ":" + at;
+        if (onAddresses.containsKey(key)) return;
         Server s = server.get();
         ServerConnector c;
         if (https != null) {
-            c = PemTls.jettyConnector(s, baseConfiguration(s), https, address, port.getAsInt());
+            c = PemTls.jettyConnector(s, baseConfiguration(s), https, address, at);
         } else {
             c = new ServerConnector(s, new HttpConnectionFactory(baseConfiguration(s)));
             c.setHost(address);
-            c.setPort(port.getAsInt());
+            c.setPort(at);
         }
         limits.watch(c);
         s.addConnector(c);
@@ -73,10 +78,10 @@ final class AddressConnectors {
         } catch (Exception e) {
             s.removeConnector(c);
             stopQuietly(c);
-            throw new IllegalStateException("cannot listen on " + address + ":" + port.getAsInt() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on " + key + ": " + e.getMessage(), e);
         }
-        onAddresses.put(address, c);
-        LOG.info("{} also answers on {}:{}", owner, address, port.getAsInt());
+        onAddresses.put(key, c);
+        LOG.info("{} also answers on {}", owner, key);
     }
 
     /** The HTTP configuration of the service's own connector: a service address is answered the same way. */
@@ -88,20 +93,26 @@ final class AddressConnectors {
     }
 
     /** Stops answering on {@code address}. */
-    synchronized void unlisten(String address) {
-        ServerConnector c = onAddresses.remove(address);
+    public void unlisten(String address) {
+        unlisten(address, port.getAsInt());
+    }
+
+    /** Stops answering on {@code address} at {@code port}. */
+    public synchronized void unlisten(String address, int at) {
+        ServerConnector c = onAddresses.remove(address + ":" + at);
         if (c == null) return;
         stopQuietly(c);
         server.get().removeConnector(c);
-        LOG.info("{} no longer answers on {}:{}", owner, address, port.getAsInt());
+        LOG.info("{} no longer answers on {}:{}", owner, address, at);
     }
 
-    synchronized Set<String> listening() {
+    /** The addresses it answers on besides the server's own, each as address:port. */
+    public synchronized Set<String> listening() {
         return Set.copyOf(onAddresses.keySet());
     }
 
     /** At the service's stop: every connector closed. */
-    synchronized void closeAll() {
+    public synchronized void closeAll() {
         onAddresses.values().forEach(this::stopQuietly);
         onAddresses.clear();
     }
