@@ -82,6 +82,49 @@ public abstract class AdminCommand implements Callable<Integer> {
                 : "nodes " + String.join(", ", nodes) + " apply it at their next restart") + "\n";
     }
 
+    /** How long a change waits for the running nodes to apply it before it says who has not. */
+    static final java.time.Duration APPLY_WAIT = java.time.Duration.ofSeconds(5);
+    /** A node silent this long is named as not running rather than waited for. */
+    static final long SILENT_SECONDS = 10;
+
+    /**
+     * Which nodes run the store's settings of {@code epoch} or later (null: the store's epoch now), as a line for
+     * people: the nodes that report to the store are waited for up to {@link #APPLY_WAIT}; one silent for longer
+     * than {@link #SILENT_SECONDS} is named as not running. "" when the store's status cannot be read (docs/cli.md).
+     */
+    protected String appliedNote(Long epoch) {
+        if (options.json()) return ""; // the JSON is the node's answer alone; db status says the rest
+        long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+        while (true) {
+            AdminHttp.Answer a = api().exchange("GET", "/api/v1/db/status", null, null);
+            if (a.status() != 200) return "";
+            JsonNode s = a.json();
+            long e = epoch != null ? epoch : s.path("settingsEpoch").asLong(-1);
+            if (e < 0 || !s.path("nodes").isArray()) return "";
+            java.util.List<String> applied = new java.util.ArrayList<>();
+            java.util.List<String> pending = new java.util.ArrayList<>();
+            java.util.List<String> silent = new java.util.ArrayList<>();
+            for (JsonNode n : s.path("nodes")) {
+                String id = n.path("id").asText();
+                long ago = n.path("lastReportSecondsAgo").isNumber() ? n.get("lastReportSecondsAgo").asLong() : -1;
+                if (n.path("epoch").asLong(-1) >= e) applied.add(id);
+                else if (ago >= 0 && ago <= SILENT_SECONDS) pending.add(id + " (still at " + n.path("epoch").asLong() + ")");
+                else silent.add(id + (ago < 0 ? " (no report)" : " (last report " + ago + " s ago)"));
+            }
+            if (pending.isEmpty() || System.nanoTime() > deadline) {
+                return "epoch " + e + " applied by " + (applied.isEmpty() ? "no node yet" : String.join(", ", applied))
+                        + (pending.isEmpty() ? "" : "; not yet by " + String.join(", ", pending))
+                        + (silent.isEmpty() ? "" : "; not running: " + String.join(", ", silent)) + "\n";
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
+        }
+    }
+
     protected static String encode(String pathPart) {
         return java.net.URLEncoder.encode(pathPart, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }

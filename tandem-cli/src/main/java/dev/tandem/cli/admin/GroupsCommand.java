@@ -201,7 +201,8 @@ public final class GroupsCommand implements java.util.concurrent.Callable<Intege
             JsonNode r = api().post(PATH + "/" + encode(name) + "/ha",
                     AdminHttp.JSON.createObjectNode().put("enabled", on));
             print(r, "high availability " + (on ? "enabled" : "disabled") + " for " + name
-                    + "; its running nodes apply it at once\n" + restartNote(r));
+                    + "; its running nodes apply it at once\n" + restartNote(r)
+                    + appliedNote(r.path("epoch").isNumber() ? r.get("epoch").asLong() : null));
             return 0;
         }
     }

@@ -102,7 +102,8 @@ public final class ParametersCommand implements java.util.concurrent.Callable<In
                 else body.put(name, value);
             }
             JsonNode p = api().put(node == null ? PATH : nodePath(node), body);
-            print(p, node == null ? table(p) : nodeTable(p));
+            Long epoch = p.path("epoch").isNumber() ? p.get("epoch").asLong() : null;
+            print(p, (node == null ? table(p) : nodeTable(p)) + appliedNote(epoch));
             return 0;
         }
     }

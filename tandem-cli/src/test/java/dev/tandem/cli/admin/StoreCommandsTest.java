@@ -127,6 +127,18 @@ class StoreCommandsTest {
         assertThat(set.code()).as(set.err()).isZero();
         assertThat(api.requests("PUT", "/api/v1/cluster/nodes/n1/parameters")).singleElement()
                 .satisfies(r -> assertThat(r.body()).isEqualTo("{\"clientReloginLower\":\"30s\",\"clientReloginUpper\":null}"));
+        // Who applied it: n3 catches up between two looks at the store's status; n2 has not reported for a while.
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        api.on("GET /api/v1/db/status", r -> FakeClusterApi.Reply.json(200, Map.of("store", "h2", "url", "jdbc:h2:x",
+                "reachable", true, "settingsEpoch", 7, "replication", List.of(), "nodes", List.of(
+                        Map.of("id", "n1", "epoch", 7, "reachable", true, "lastReportSecondsAgo", 1),
+                        Map.of("id", "n2", "epoch", 6, "reachable", true, "lastReportSecondsAgo", 30),
+                        Map.of("id", "n3", "epoch", looks.incrementAndGet() < 2 ? 6 : 7, "reachable", true,
+                                "lastReportSecondsAgo", 0)))));
+        CliRun applied = tandem("parameters", "set", "--node", "n1", "clientReloginLower=30s");
+        assertThat(applied.out()).endsWith("epoch 7 applied by n1, n3; not running: n2 (last report 30 s ago)\n");
+        assertThat(looks.get()).isEqualTo(2);
+
         CliRun show = tandem("parameters", "show", "--node", "n1");
         assertThat(show.out()).contains("Node n1").contains("clientReloginLower  30s").contains("(the cluster's)")
                 .contains("8m57s");
@@ -135,7 +147,7 @@ class StoreCommandsTest {
         assertThat(cluster.code()).isEqualTo(2);
         assertThat(cluster.err()).startsWith("tandem: parameter: 'keepAliveTimeout' is not allowed; allowed:"
                 + " clientReloginLower, clientReloginUpper (set per node");
-        assertThat(api.requests("PUT", "/api/v1/cluster/nodes/n1/parameters")).hasSize(1);
+        assertThat(api.requests("PUT", "/api/v1/cluster/nodes/n1/parameters")).hasSize(2);
     }
 
     // ---------------------------------------------------------------- users ([RG-ASSIGN])
