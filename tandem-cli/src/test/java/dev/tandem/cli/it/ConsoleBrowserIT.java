@@ -227,8 +227,14 @@ class ConsoleBrowserIT {
         signIn("reader", READER_PASSWORD);
         waitFor("the redundancy page", b -> text("who").contains("reader (read-only)"));
         waitFor("Normal / Normal", b -> state("n1").equals("Normal") && state("n2").equals("Normal"));
-        List<WebElement> visible = browser.findElements(By.cssSelector("button[data-action], .write"))
-                .stream().filter(WebElement::isDisplayed).toList();
+        // Read again if the page re-renders under the look (a live update): an element seen may go stale.
+        List<String> visible = new java.util.ArrayList<>();
+        waitFor("the page settled to look at", b -> {
+            visible.clear();
+            b.findElements(By.cssSelector("button[data-action], .write")).stream().filter(WebElement::isDisplayed)
+                    .forEach(e -> visible.add(e.getTagName() + " " + e.getText()));
+            return true;
+        });
         assertThat(visible).as("buttons a read-only operator sees").isEmpty();
         assertThat(browser.findElement(By.id("ha-switch")).isEnabled()).isFalse();
         shot("read-only");
