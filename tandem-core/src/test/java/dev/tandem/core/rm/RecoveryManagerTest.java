@@ -772,8 +772,8 @@ class RecoveryManagerTest {
             }
             if (after.state() != s.before().state() && after.running()) {
                 assertThat(writes).as("a new state is written: %s", s.event()).isNotEmpty();
-                assertThat(((PersistedRm) writes.get(0).snapshot()).state()).isEqualTo(after.state());
-                assertThat(((PersistedRm) writes.get(0).snapshot()).reason()).isEqualTo(after.reason());
+                assertThat(writes.get(0).snapshot().state()).isEqualTo(after.state());
+                assertThat(writes.get(0).snapshot().reason()).isEqualTo(after.reason());
             }
         }
         assertThat(persisted).isGreaterThan(20);
