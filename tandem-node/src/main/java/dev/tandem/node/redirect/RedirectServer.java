@@ -9,6 +9,7 @@ import dev.tandem.node.tls.PemTls;
 import dev.tandem.node.transport.NettyTransport;
 import dev.tandem.node.http.ClientConnections;
 import dev.tandem.node.http.HttpErrors;
+import dev.tandem.node.http.NettyHeaderTimeout;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -135,7 +136,7 @@ public final class RedirectServer implements AutoCloseable {
                                 ctx.close();
                             }
                         });
-                        NettyHeaderTimeout headerTimeout = new NettyHeaderTimeout(http.headerTimeout());
+                        NettyHeaderTimeout headerTimeout = new NettyHeaderTimeout(http.headerTimeout(), "loadBalancing.redirect.http.headerTimeout");
                         ch.pipeline().addLast(headerTimeout.bytes());
                         ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 8192));
                         ch.pipeline().addLast(headerTimeout.heads());

@@ -11,13 +11,7 @@ import dev.tandem.core.rm.SessionHandover;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.Envelope;
 import dev.tandem.node.tls.PemTls;
-import dev.tandem.node.http.AddressConnectors;
-import dev.tandem.node.http.HttpErrors;
-import dev.tandem.node.http.JettyLimits;
 import dev.tandem.node.store.User;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.BiConsumer;
@@ -35,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +53,11 @@ public final class SessionService implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService timer;
     private final AtomicBoolean reportPending = new AtomicBoolean();
-    private final Javalin app;
-    /** The service's TLS context when it serves HTTPS, or null. */
-    private final javax.net.ssl.SSLContext https;
-    /** A connector of the one server for each service address the node holds now. */
-    private final AddressConnectors onAddresses;
+    /** The HTTP server: the node's own address and each service address the node holds now. */
+    private final SessionHttp http;
+    /** Logins wait for the store (the user's home) and the peer's acknowledgement: never on an event loop. */
+    private final java.util.concurrent.ExecutorService logins = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("tandem-login-", 0).factory());
     private volatile Set<Serving.Side> served = Set.of();
     private volatile Load lastReported;
     private final Object servingLock = new Object();
@@ -84,63 +77,81 @@ public final class SessionService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.https = config.tls() == null ? null
-                : PemTls.server(config.tls().certificate(), config.tls().privateKey(), "sessionService");
-        this.onAddresses = new AddressConnectors("session service of " + host.id(), this::jettyServer, this::port, https);
-        this.app = server(config.address(), config.port());
+        io.netty.handler.ssl.SslContext tls = config.tls() == null ? null
+                : PemTls.nettyServer(config.tls().certificate(), config.tls().privateKey(), "sessionService");
+        // Every answer, a refusal too, tells the client how long to wait before it logs in here again.
+        this.http = new SessionHttp("session service of " + host.id(), config.http(), "sessionService.http", tls,
+                this::route, headers -> {
+                    SessionHost.Relogin r = host.relogin();
+                    headers.set(SessionAnswers.RELOGIN_HEADER, r.lower().toMillis() + "-" + r.upper().toMillis());
+                });
     }
 
-    /**
-     * The HTTP server with the service's routes, on the node's own address for the service's life. Each service
-     * address the node holds gets a connector of its own on this server while it holds it ({@link AddressConnectors}).
-     */
-    private Javalin server(String address, int port) {
-        return Javalin.create(cfg -> {
-            cfg.startup.showJavalinBanner = false;
-            if (https != null) {
-                cfg.jetty.addConnector((server, httpConfig) -> {
-                    onAddresses.httpConfiguration(httpConfig);
-                    return PemTls.jettyConnector(server, httpConfig, https, address, port);
-                });
-            }
-            onAddresses.limits(JettyLimits.install(cfg, config.http(), "session service of " + host.id()));
-            // Every answer, a refusal too, tells the client how long to wait before it logs in here again.
-            cfg.routes.before(ctx -> {
-                SessionHost.Relogin r = host.relogin();
-                ctx.header(SessionAnswers.RELOGIN_HEADER, r.lower().toMillis() + "-" + r.upper().toMillis());
-            });
-            cfg.routes.post("/session/login", this::login);
+    /** Which handler answers a path, and with which methods. */
+    private void route(SessionHttp.Exchange x) {
+        switch (x.path()) {
             // GET too: a client that follows the cluster address's redirect arrives here with the same method.
-            cfg.routes.get("/session/login", this::login);
-            cfg.routes.post("/session/heartbeat", this::heartbeat);
-            cfg.routes.post("/session/logout", this::logout);
-            cfg.routes.get("/session/health", this::health);
-            cfg.routes.get("/session/stats", this::stats);
-            cfg.routes.exception(Refusal.class, (e, ctx) -> refuse(ctx, e));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(),
-                    HttpErrors.code(e.getStatus()), e.getStatus() == 413 ? "the body is larger than the "
-                            + config.http().maxBodyBytes() + " bytes allowed (sessionService.http.maxBodyBytes)" : e.getMessage()));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                var fault = HttpErrors.clientFault(e);
-                if (fault.isPresent()) {
-                    answer(ctx, fault.get().status(), HttpErrors.code(fault.get().status()), fault.get().message());
-                    return;
-                }
-                LOG.warn("session service error on {} {}: {}", ctx.method(), ctx.path(), e.toString());
-                answer(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
-            });
-            cfg.routes.error(404, ctx -> {
-                String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith("application/json")) answer(ctx, 404, "no-such-resource", "no such resource: " + ctx.path());
-            });
-            cfg.routes.error(405, ctx -> answer(ctx, 405, "method-not-allowed", "method " + ctx.method() + " not allowed on " + ctx.path()));
-        });
+            case "/session/login" -> {
+                if (allowed(x, "POST", "GET")) loginOffTheLoop(x);
+            }
+            case "/session/heartbeat" -> {
+                if (allowed(x, "POST")) answer(x, this::heartbeat);
+            }
+            case "/session/logout" -> {
+                if (allowed(x, "POST")) answer(x, this::logout);
+            }
+            case "/session/health" -> {
+                if (allowed(x, "GET")) answer(x, this::health);
+            }
+            case "/session/stats" -> {
+                if (allowed(x, "GET")) answer(x, this::stats);
+            }
+            default -> x.refuse(404, "no-such-resource", "no such resource: " + Quote.prefix(x.path()), null, false);
+        }
+    }
+
+    /** A login may wait (the store, the peer's acknowledgement): it runs off the event loop, on a thread of its own. */
+    private void loginOffTheLoop(SessionHttp.Exchange x) {
+        try {
+            logins.execute(() -> answer(x, this::login));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            x.refuse(503, "not-serving", host.id() + "'s session service is stopping; log in through the cluster address",
+                    retryAfter(), true);
+        }
+    }
+
+    private static boolean allowed(SessionHttp.Exchange x, String... methods) {
+        for (String m : methods) {
+            if (m.equals(x.method())) return true;
+        }
+        x.refuse(405, "method-not-allowed", "method " + Quote.prefix(x.method()) + " not allowed on " + x.path()
+                + "; allowed: " + String.join(", ", methods), null, false);
+        return false;
+    }
+
+    /** Runs a handler and answers with what it returns, or with its refusal; never leaves a request unanswered. */
+    private void answer(SessionHttp.Exchange x, java.util.function.Function<SessionHttp.Exchange, Object> handler) {
+        Object body;
+        try {
+            body = handler.apply(x);
+        } catch (Refusal r) {
+            // The session's service address is moving to the peer: the client's connection still reaches this node,
+            // which will close it when it lets the address go, maybe a while later with many clients. Closed now,
+            // the client's next heartbeat opens a new connection, and that reaches whoever holds the address by then.
+            x.refuse(r.status, r.code, r.getMessage(), r.retryAfter, r.code.equals("moving"));
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("session service error on {} {}: {}", x.method(), x.path(), e.toString());
+            x.refuse(500, "internal", "internal error: " + e.getClass().getSimpleName(), null, false);
+            return;
+        }
+        x.ok(body);
     }
 
     /** Binds the HTTP server, starts the sweep and reports the first (empty) load. */
     public SessionService start() {
         served = Set.copyOf(host.serving());
-        app.start(config.address(), config.port());
+        http.start(config.address(), config.port());
         standby.start();
         Duration sweep = config.inactiveAfter().dividedBy(4);
         if (sweep.compareTo(LONGEST_SWEEP) > 0) sweep = LONGEST_SWEEP;
@@ -155,11 +166,7 @@ public final class SessionService implements AutoCloseable {
     }
 
     public int port() {
-        return app.port();
-    }
-
-    private Server jettyServer() {
-        return app.jettyServer().server();
+        return http.port();
     }
 
     /**
@@ -207,13 +214,13 @@ public final class SessionService implements AutoCloseable {
 
     // ---------------------------------------------------------------- handlers
 
-    private void login(Context ctx) {
+    private Object login(SessionHttp.Exchange x) {
         requireAnswering();
         syncServing();
-        String user = user(ctx);
+        String user = user(x);
         Serving.Side side = sideFor(user);
         String token = newToken();
-        String address = ctx.req().getRemoteAddr();
+        String address = x.clientAddress();
         switch (book.admit(token, user, address, side, clock.instant())) {
             case SessionBook.Admission.Full f -> throw new Refusal(503, "full", f.reason(), retryAfter());
             case SessionBook.Admission.OverLimit o -> {
@@ -227,7 +234,7 @@ public final class SessionService implements AutoCloseable {
                 // Answered once the peer holds a copy, so that a login answered is never lost to one failure; a peer
                 // that does not answer in time is marked not ready and the login answered anyway (decision 0071).
                 standby.acknowledged().join();
-                ctx.json(sessionAnswer(in.entry(), "active"));
+                return sessionAnswer(in.entry(), "active");
             }
         }
     }
@@ -259,10 +266,10 @@ public final class SessionService implements AutoCloseable {
         }
     }
 
-    private void heartbeat(Context ctx) {
+    private Object heartbeat(SessionHttp.Exchange x) {
         requireAnswering();
         syncServing();
-        String token = token(ctx);
+        String token = token(x);
         Optional<SessionBook.Beat> seen = book.heartbeat(token, clock.instant());
         if (seen.isEmpty() && book.copy(token).isPresent()) {
             String peer = host.peer().orElse("the peer");
@@ -277,36 +284,36 @@ public final class SessionService implements AutoCloseable {
         }
         SessionBook.Beat beat = seen.orElseThrow(this::noSession);
         if (beat.resumed()) changed(); // an active session's heartbeat leaves the load as it was
-        ctx.json(sessionAnswer(beat.entry(), "active"));
+        return sessionAnswer(beat.entry(), "active");
     }
 
-    private void logout(Context ctx) {
-        String token = token(ctx);
+    private Object logout(SessionHttp.Exchange x) {
+        String token = token(x);
         if (book.end(token).isEmpty()) throw noSession();
         changed();
-        ctx.json(new SessionAnswers.Ended(token, host.id(), true));
+        return new SessionAnswers.Ended(token, host.id(), true);
     }
 
-    private void health(Context ctx) {
-        ctx.json(new SessionAnswers.Health("ok", host.id(), sides(host.serving())));
+    private Object health(SessionHttp.Exchange x) {
+        return new SessionAnswers.Health("ok", host.id(), sides(host.serving()));
     }
 
-    private void stats(Context ctx) {
+    private Object stats(SessionHttp.Exchange x) {
         SessionBook.Counts c = book.counts();
         Load reported = lastReported;
-        ctx.json(new SessionAnswers.Stats(host.id(), sides(host.serving()), c.active(), c.inactive(), c.max(),
+        return new SessionAnswers.Stats(host.id(), sides(host.serving()), c.active(), c.inactive(), c.max(),
                 c.maxSeen(), c.own(), c.peer(), c.load().percent(),
                 reported == null ? null : new SessionAnswers.Reported(reported.sessions(), reported.max()),
                 config.replication().handover().name().toLowerCase(Locale.ROOT), book.copyCount(),
-                replication().orElse(null)));
+                replication().orElse(null));
     }
 
     // ---------------------------------------------------------------- request parts
 
-    private String user(Context ctx) {
-        String user = ctx.queryParam("user");
-        if (user == null) user = ctx.header(config.userHeader());
-        if (user == null) user = bodyField(ctx, "user");
+    private String user(SessionHttp.Exchange x) {
+        String user = x.query("user");
+        if (user == null) user = x.header(config.userHeader());
+        if (user == null) user = bodyField(x, "user");
         if (user == null || user.isEmpty()) return null;
         // The store's rule (User.checkId), so that every user the store accepts can log in.
         if (!User.validId(user)) {
@@ -315,10 +322,10 @@ public final class SessionService implements AutoCloseable {
         return user;
     }
 
-    private static String token(Context ctx) {
-        String token = ctx.header(SESSION_HEADER);
-        if (token == null) token = ctx.queryParam("session");
-        if (token == null) token = bodyField(ctx, "session");
+    private static String token(SessionHttp.Exchange x) {
+        String token = x.header(SESSION_HEADER);
+        if (token == null) token = x.query("session");
+        if (token == null) token = bodyField(x, "session");
         if (token == null || token.isBlank()) {
             throw new Refusal(400, "bad-request", "session missing: send it in the " + SESSION_HEADER
                     + " header, as ?session= or as {\"session\": ...}", null);
@@ -326,8 +333,8 @@ public final class SessionService implements AutoCloseable {
         return token;
     }
 
-    private static String bodyField(Context ctx, String field) {
-        String body = ctx.body();
+    private static String bodyField(SessionHttp.Exchange x, String field) {
+        String body = x.body();
         if (body.isBlank()) return null;
         JsonNode n;
         try {
@@ -423,17 +430,17 @@ public final class SessionService implements AutoCloseable {
      * Throws when the address cannot be bound (its previous holder has not let it go yet); the caller retries.
      */
     public void listen(String address) {
-        onAddresses.listen(address);
+        http.listen(address);
     }
 
     /** Stops answering on {@code address}: the node gives that service address up. Its sessions stay. */
     public void unlisten(String address) {
-        onAddresses.unlisten(address);
+        http.unlisten(address);
     }
 
     /** The service addresses the service answers on now. */
     public Set<String> listening() {
-        return onAddresses.listening().stream().map(k -> k.substring(0, k.lastIndexOf(':')))
+        return http.listening().stream().map(k -> k.substring(0, k.lastIndexOf(':')))
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
@@ -441,8 +448,8 @@ public final class SessionService implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         standby.close();
-        onAddresses.closeAll();
-        app.stop();
+        http.close();
+        logins.shutdownNow();
     }
 
     // ---------------------------------------------------------------- refusals
@@ -459,21 +466,5 @@ public final class SessionService implements AutoCloseable {
             this.code = code;
             this.retryAfter = retryAfter;
         }
-    }
-
-    private static void refuse(Context ctx, Refusal r) {
-        // The session's service address is moving to the peer: the client's connection still reaches this node,
-        // which will close it when it lets the address go, maybe a while later with many clients. Closed now, the
-        // client's next heartbeat opens a new connection, and that reaches whoever holds the address by then.
-        if (r.code.equals("moving")) ctx.header("Connection", "close");
-        if (r.retryAfter != null) {
-            long s = Math.max(1, (r.retryAfter.toMillis() + 999) / 1000);
-            ctx.header("Retry-After", Long.toString(s));
-        }
-        answer(ctx, r.status, r.code, r.getMessage());
-    }
-
-    private static void answer(Context ctx, int status, String code, String reason) {
-        ctx.status(status).json(new SessionAnswers.Refusal(code, reason, reason, status));
     }
 }

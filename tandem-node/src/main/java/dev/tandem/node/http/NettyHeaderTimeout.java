@@ -1,6 +1,5 @@
-package dev.tandem.node.redirect;
+package dev.tandem.node.http;
 
-import dev.tandem.node.http.HttpErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -21,23 +20,27 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The header timeout of one connection of the redirect service (docs/node.md, HTTP limits): a request's header must
+ * The header timeout of one connection of a Netty server of the node (docs/node.md, HTTP limits): a request's header must
  * arrive whole within {@code timeout} of its first byte, or the connection gets a 408 and is closed. The idle timeout
  * alone would not do: a client trickling a byte at a time is never idle. Two handlers share the clock: {@link #bytes}
  * before the HTTP decoder starts it when a request's first bytes arrive, {@link #heads} after it stops it when the
  * decoder has the whole header. Both run on the channel's event loop, so the state needs no locks.
  */
-final class NettyHeaderTimeout {
+public final class NettyHeaderTimeout {
     private final long timeoutNanos;
+    /** The setting, named in the 408's message. */
+    private final String setting;
     private boolean awaitingHead = true;
     private ScheduledFuture<?> timer;
 
-    NettyHeaderTimeout(Duration timeout) {
+    /** {@code setting} names the timeout's key in the configuration, for the 408's message. */
+    public NettyHeaderTimeout(Duration timeout, String setting) {
         this.timeoutNanos = timeout.toNanos();
+        this.setting = setting;
     }
 
     /** Before the decoder: raw bytes. */
-    ChannelHandler bytes() {
+    public ChannelHandler bytes() {
         return new ChannelDuplexHandler() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -56,7 +59,7 @@ final class NettyHeaderTimeout {
     }
 
     /** After the decoder: request heads and the ends of requests. */
-    ChannelHandler heads() {
+    public ChannelHandler heads() {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
@@ -81,7 +84,7 @@ final class NettyHeaderTimeout {
         timer = null;
         if (!awaitingHead || !ctx.channel().isActive()) return;
         byte[] body = HttpErrors.bytes(408, "the request header did not arrive within "
-                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (loadBalancing.redirect.http.headerTimeout)");
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (" + setting + ")");
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
                 Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
