@@ -46,6 +46,11 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
     @Option(names = "--heartbeat", defaultValue = "100", description = "client heartbeat interval in ms (default ${DEFAULT-VALUE})")
     int heartbeatMs;
 
+    @Option(names = "--steady", defaultValue = "10",
+            description = "seconds the clients heartbeat before the first event, so that the nodes' heartbeat path is"
+                    + " compiled and the figures are their steady state (default ${DEFAULT-VALUE})")
+    int steadySeconds;
+
     @Option(names = "--handover", defaultValue = "both", description = "keep, relogin or both (default ${DEFAULT-VALUE})")
     String handover;
 
@@ -76,6 +81,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             if (n < 1) throw new IllegalArgumentException("--clients: " + n + " is not allowed; allowed: 1 or more");
         }
         if (heartbeatMs < 10) throw new IllegalArgumentException("--heartbeat: " + heartbeatMs + " is not allowed; allowed: 10 ms or more");
+        if (steadySeconds < 0) throw new IllegalArgumentException("--steady: " + steadySeconds + " is not allowed; allowed: 0 or more");
         if (warmUpLogins < 0) throw new IllegalArgumentException("--warm-up: " + warmUpLogins + " is not allowed; allowed: 0 or more");
         if (snapshotSessions < 0) throw new IllegalArgumentException("--snapshot-sessions: " + snapshotSessions + " is not allowed; allowed: 0 or more");
         List<String> modes = switch (handover) {
@@ -88,7 +94,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         Result r = new Result("stateful-failover", "Stateful failover", env.command())
                 .parameter("clients", clientCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 .parameter("heartbeatMs", heartbeatMs).parameter("subnet", real.subnet)
-                .parameter("snapshotSessions", snapshotSessions).parameter("warmUp", warmUpLogins).parameter("nodeJvm", String.join(" ", NODE_JVM));
+                .parameter("snapshotSessions", snapshotSessions).parameter("warmUp", warmUpLogins).parameter("steadySeconds", steadySeconds).parameter("nodeJvm", String.join(" ", NODE_JVM));
         Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (last answered"
                 + " heartbeat before to first answered after)", "handover", "event", "clients", "sessions lost", "min",
                 "median", "p99", "max", "answered by");
@@ -112,7 +118,9 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                 + " moves it with a gratuitous ARP).");
         r.note("Before the timed logins, " + warmUpLogins + " untimed ones at each node's service address, so that"
                 + " the figures are the nodes' steady state rather than their JIT's warm-up; those sessions stay"
-                + " logged in without heartbeats and move with their users like the others.");
+                + " logged in without heartbeats and move with their users like the others. The clients then"
+                + " heartbeat " + steadySeconds + " s before the first event, so that n1's heartbeat path is compiled;"
+                + " n2, the standby, has answered no heartbeat before it takes over, as a standby in Active/Standby.");
         r.note("With relogin a client whose session is gone logs in again at once at the same address; a real client"
                 + " waits the Client Re-Login delay first (120 to 537 s by default), so its interruption is that much"
                 + " longer.");
@@ -199,7 +207,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
             c.start();
             splits = 0; // from here on: splits under the clients' load (a start-up split is recovered above)
             splitSeen = false;
-            Thread.sleep(3L * heartbeatMs);
+            Thread.sleep(Math.max(3L * heartbeatMs, steadySeconds * 1000L - 1000));
             double idle = Machine.idlePercent(() -> {
                 try {
                     Thread.sleep(1000);
