@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * The session service's Netty server on its own, with routes of the test's: the node's HTTP limits (a trickled header
  * cut off with a 408 naming the setting, an idle keep-alive connection closed, a client over its connection cap
  * refused while others are served, the body cap), the codec's errors as the service's JSON refusals, answers in the
- * order a connection's requests came even when one is answered later from another thread, and a service address's
- * connections closed with it. Server on 127.0.32.1 and 127.0.32.41, clients from 127.0.32.2x (ephemeral ports).
+ * order a connection's requests came even when one is answered later from another thread, a client pipelining far
+ * ahead of its answers cut off, and a service address's connections closed with it. Server on 127.0.32.1 and 127.0.32.41, clients from 127.0.32.2x (ephemeral ports).
  */
 class SessionHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -158,6 +158,25 @@ class SessionHttpTest {
         c.send("GET /later HTTP/1.1\r\nHost: x\r\n\r\nGET /ok?n=2 HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(JSON.readTree(c.answer().body()).get("ok").asText()).isEqualTo("later");
         assertThat(JSON.readTree(c.answer().body()).get("ok").asText()).isEqualTo("2");
+    }
+
+    /**
+     * A client that sends requests far ahead of reading their answers holds at most 128 of them in the node (the
+     * codec's pipeline depth); beyond that its connection is cut, and nothing of it piles up in memory.
+     */
+    @Test
+    void aClientPipeliningFarAheadOfItsAnswersIsCutOff() throws Exception {
+        start(limits(Duration.ofSeconds(10), Duration.ofSeconds(30), 50));
+        RawHttp c = connect("127.0.32.29");
+        c.send("GET /ok?n=1 HTTP/1.1\r\nHost: x\r\n\r\n".repeat(2000));
+        assertThat(c.closedWithin(3000)).as("cut off").isTrue();
+        assertThat(connect("127.0.32.22").send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n").answer().status()).isEqualTo(200);
+        // Within the depth, every request is answered in its order.
+        RawHttp d = connect("127.0.32.29");
+        StringBuilder some = new StringBuilder();
+        for (int i = 0; i < 100; i++) some.append("GET /ok?n=").append(i).append(" HTTP/1.1\r\nHost: x\r\n\r\n");
+        d.send(some.toString());
+        for (int i = 0; i < 100; i++) assertThat(JSON.readTree(d.answer().body()).get("ok").asText()).isEqualTo(Integer.toString(i));
     }
 
     @Test
