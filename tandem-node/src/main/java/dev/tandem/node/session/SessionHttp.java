@@ -98,14 +98,14 @@ final class SessionHttp implements AutoCloseable {
     private final Map<String, Bound> onAddresses = new LinkedHashMap<>();
 
     /**
-     * One listening socket and the connections it accepted, closed together: the socket at once, so that the peer
-     * can bind the address; the connections by their own event loops, so that a thousand of them do not hold the
-     * caller.
+     * One listening socket and the connections it accepted, closed together: the socket first, so that the peer can
+     * bind the address, then every connection, waited for, so that once the address is let go no client is answered
+     * on it by this node any more.
      */
     private record Bound(Channel server, ChannelGroup connections) {
         void close() {
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            connections.close();
+            connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }
 
@@ -166,10 +166,7 @@ final class SessionHttp implements AutoCloseable {
     public synchronized void close() {
         onAddresses.values().forEach(Bound::close);
         onAddresses.clear();
-        if (own != null) {
-            own.close();
-            own.connections().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        if (own != null) own.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
