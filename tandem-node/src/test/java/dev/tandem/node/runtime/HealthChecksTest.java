@@ -72,6 +72,31 @@ class HealthChecksTest {
     @AfterEach
     void closeAll() throws Exception {
         for (AutoCloseable c : toClose.reversed()) c.close();
+        // A scripted probe started just before the close may still be writing its count: let the directory settle
+        // (the same listing and contents three looks in a row) before JUnit removes it.
+        String before = "";
+        for (int same = 0, looks = 0; same < 3 && looks < 30; looks++) {
+            Thread.sleep(100);
+            String now = listing();
+            same = now.equals(before) ? same + 1 : 0;
+            before = now;
+        }
+    }
+
+    private String listing() throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                b.append(f.getFileName()).append('=');
+                try {
+                    b.append(Files.readString(f).strip());
+                } catch (IOException gone) {
+                    b.append("(gone)");
+                }
+                b.append('\n');
+            }
+        }
+        return b.toString();
     }
 
     private HealthChecks start(CheckConfig... checks) {
