@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * More places one HTTP server answers at, opened and closed while it runs: the session service on the service
- * addresses its node holds (docs/redundancy.md, Service addresses), the admin API on the cluster's Admin RPC Port.
+ * More places one Jetty server answers at, opened and closed while it runs: the admin API on the cluster's Admin RPC
+ * Port (the session service's Netty server binds its service addresses itself, SessionHttp).
  * Each is a connector of the server's own, answered as its first connector is (TLS, HTTP configuration, limits).
  * Opening or closing one takes a few milliseconds, where a server of its own took tens.
  */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP limits of the node's Javalin servers (admin API, session service; docs/node.md, HTTP limits) on a bare
+ * The HTTP limits of the node's Javalin server (the admin API; docs/node.md, HTTP limits) on a bare
  * server with one route: a trickled header is cut off, an idle keep-alive connection closed, a client over its
  * connection cap refused while others are served, and Jetty's own errors come back as JSON. Server on 127.0.32.1,
  * clients from 127.0.32.x (ephemeral ports).
