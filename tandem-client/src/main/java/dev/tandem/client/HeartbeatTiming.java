@@ -22,15 +22,44 @@ final class HeartbeatTiming {
         return d.compareTo(requestTimeout) > 0 ? requestTimeout : d;
     }
 
+    /** How long after a 503 {@code moving} the failures that follow it are still repeated quickly. */
+    static final Duration MOVE = Duration.ofSeconds(1);
+
     /**
-     * When a heartbeat that found no answer is repeated: the first time after a quarter of the interval (a planned
-     * move or a takeover is over within tens of milliseconds, so most clients then miss no more than that), later
-     * ones each interval, so a long outage costs the nodes no more requests than heartbeats do; never less than
+     * When a heartbeat that found no answer is repeated: after a quarter of the interval when {@code quick} (a
+     * planned move or a takeover is over within tens of milliseconds, so most clients then miss no more than that),
+     * else each interval, so a long outage costs the nodes no more requests than heartbeats do; never less than
      * 10 ms apart nor more than a second.
      */
-    static Duration retryAfterFailure(Duration heartbeat, boolean firstFailure) {
-        Duration d = firstFailure ? heartbeat.dividedBy(4) : heartbeat;
+    static Duration retryAfterFailure(Duration heartbeat, boolean quick) {
+        Duration d = quick ? heartbeat.dividedBy(4) : heartbeat;
         if (d.compareTo(SHORTEST) < 0) d = SHORTEST;
         return d.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : d;
+    }
+
+    /**
+     * The heartbeats that found no answer since the last answered one: how many (counted up to two: the first is
+     * what matters), and until when ({@link System#nanoTime()}) a {@code moving} answer keeps failures quick. A
+     * move's next node answers within moments of the {@code moving}; until it does, the connection is refused or the
+     * old node answers {@code moving} again, and waiting a whole interval after the second of those would cost the
+     * client that interval.
+     */
+    record Failing(int failures, boolean moved, long movingUntil) {
+        /** No heartbeat has failed since the last answered one. */
+        static final Failing NONE = new Failing(0, false, 0);
+
+        /** After one more unanswered heartbeat at {@code now}, {@code moving} if it was answered 503 moving. */
+        Failing after(long now, boolean moving) {
+            int n = Math.min(2, failures + 1);
+            return moving ? new Failing(n, true, now + MOVE.toNanos()) : new Failing(n, moved, movingUntil);
+        }
+
+        /**
+         * Whether the failure just recorded ({@link #after}) is repeated after a quarter interval: the first one,
+         * and any within a second of a {@code moving}.
+         */
+        boolean quick(long now) {
+            return failures == 1 || (moved && now - movingUntil < 0);
+        }
     }
 }

@@ -169,16 +169,18 @@ public final class TandemClient implements AutoCloseable {
     /**
      * One heartbeat. The session is kept through a failover (docs/client.md, Failover): while the member's address
      * does not answer, or answers 503 {@code moving} or {@code node-unavailable}, the client tries again at the same
-     * address ({@link HeartbeatTiming#retryAfterFailure}: first after a quarter interval, then each interval), for as
+     * address ({@link HeartbeatTiming#retryAfterFailure}: after a quarter interval the first time and for a second
+     * after any {@code moving}, otherwise each interval), for as
      * long as the session stays active on the service ({@code hold}, the service's inactiveAfter, since the last
      * answered heartbeat). The node that answers may be another one now: the survivor of the pair, which took the
      * session over with its user.
      */
     private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered) {
-        heartbeat(gen, in, hold, lastAnswered, true);
+        heartbeat(gen, in, hold, lastAnswered, HeartbeatTiming.Failing.NONE);
     }
 
-    private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered, boolean firstFailure) {
+    private void heartbeat(long gen, ClientState.LoggedIn in, Duration hold, long lastAnswered,
+                           HeartbeatTiming.Failing failing) {
         calls.heartbeat(in).whenComplete((r, e) -> {
             long now = System.nanoTime();
             if (e == null && r.statusCode() == 200) {
@@ -197,12 +199,12 @@ public final class TandemClient implements AutoCloseable {
             String code = e == null && r.statusCode() == 503 ? Replies.errorCode(r) : "";
             boolean passing = e != null || code.equals("moving") || code.equals("node-unavailable");
             if (passing && now - lastAnswered < hold.toNanos()) {
-                // "moving" says the session is at its next node within moments: the failure after it is repeated
-                // as quickly as a first one, so a client that met the move's last milliseconds does not wait an
-                // interval more (docs/client.md, Failover).
-                boolean moving = code.equals("moving");
-                schedule(gen, HeartbeatTiming.retryAfterFailure(in.heartbeat(), firstFailure || moving),
-                        () -> heartbeat(gen, in, hold, lastAnswered, moving));
+                // "moving" says the session is at its next node within moments: failures for a second after it are
+                // repeated as quickly as a first one, so a client that met the move before the next node answered
+                // does not wait an interval more (docs/client.md, Failover).
+                HeartbeatTiming.Failing next = failing.after(now, code.equals("moving"));
+                schedule(gen, HeartbeatTiming.retryAfterFailure(in.heartbeat(), next.quick(now)),
+                        () -> heartbeat(gen, in, hold, lastAnswered, next));
                 return;
             }
             lost(gen, in, why, e != null ? Duration.ZERO : Replies.retryAfter(r));
