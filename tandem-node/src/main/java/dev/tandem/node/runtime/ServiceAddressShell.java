@@ -26,13 +26,14 @@ import org.slf4j.LoggerFactory;
 final class ServiceAddressShell implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceAddressShell.class);
     /**
-     * A claim whose address is claimed but not yet free to listen on is tried again every 5 ms for a second: a
-     * planned move's release lands within a few milliseconds, and every one of them is a client waiting. Anything
+     * A claim whose address is claimed but not yet free to listen on is tried again every 2 ms for a second (a
+     * refused try costs microseconds, SessionHttp#listen): a planned move's release lands within a few
+     * milliseconds, and every one of them is a client waiting. Anything
      * slower (a driver that failed, an address held by something else) is tried again after 10 ms, then twice as
      * long each time up to a second.
      */
-    private static final Duration LISTEN_RETRY = Duration.ofMillis(5);
-    private static final int LISTEN_RETRIES = 200;
+    private static final Duration LISTEN_RETRY = Duration.ofMillis(2);
+    private static final int LISTEN_RETRIES = 500;
     private static final Duration FIRST_RETRY = Duration.ofMillis(10);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(1);
     /** After this many tries (about five seconds) the wait is worth a warning: something else holds the address. */

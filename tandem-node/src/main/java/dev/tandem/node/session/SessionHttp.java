@@ -40,8 +40,11 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -144,6 +147,7 @@ final class SessionHttp implements AutoCloseable {
     synchronized void listen(String address) {
         String key = address + ":" + port();
         if (onAddresses.containsKey(key)) return;
+        requireFree(address, port());
         onAddresses.put(key, bind(address, port()));
         LOG.info("{} also answers on {}", owner, key);
     }
@@ -169,6 +173,21 @@ final class SessionHttp implements AutoCloseable {
         if (own != null) own.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Throws unless {@code address:port} can be bound now. Asked of the kernel on the caller's thread, a refusal
+     * costs microseconds, where a refused bind through the accepting loop costs a trip to that thread and back
+     * (tens of milliseconds on a busy host): a claim tried again every few milliseconds while the peer lets the
+     * address go then binds within moments of the release.
+     */
+    private static void requireFree(String address, int port) {
+        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as the listening socket itself
+            probe.bind(new InetSocketAddress(address, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + address + ":" + port + ": " + e.getMessage(), e);
+        }
     }
 
     private Bound bind(String address, int port) {
