@@ -11,6 +11,13 @@ import java.util.function.Supplier;
  * users (docs/decisions/0046-a-deaf-node-stops-serving.md). A loop that is merely busy goes on turning and is left alone.
  * Its own thread looks every {@link LoopStall#checkEvery()}; the bounds are read at every look, so a change of the
  * heartbeat parameters applies at once.
+ *
+ * <p>A whole process that stopped (SIGSTOP, a paused virtual machine, a host starved of CPU) stopped this thread too:
+ * it notices by sleeping far longer than it asked, and a task the loop was in when everything stopped is then timed
+ * from the wake, not from its start. The loop gets one interval to finish that task and turn before it is judged, so
+ * a node stopped whole comes back through its peer's rules like a healed partition, instead of failing clean a moment
+ * after its woken loop has already told the peer it serves (which left the peer in Running in Failed Mode with this
+ * node's users served by nobody).
  */
 final class LoopWatchdog implements AutoCloseable {
 
@@ -34,6 +41,8 @@ final class LoopWatchdog implements AutoCloseable {
     private volatile boolean running = true;
     /** The start of the task that made the loop deaf, or IDLE; touched only by the watcher (and tests' looks). */
     private long deafSince = ProtocolLoop.IDLE;
+    /** When the process last resumed after it stopped whole ({@link #woke}), or IDLE; the watcher's too. */
+    private long wokeAt = ProtocolLoop.IDLE;
 
     /**
      * @param lastHeartbeat when the node last sent its peer a heartbeat ({@link System#nanoTime()}), or
@@ -57,13 +66,30 @@ final class LoopWatchdog implements AutoCloseable {
     private void watch() {
         while (running) {
             LoopStall b = bounds.get();
+            long asleep = System.nanoTime();
             try {
                 Thread.sleep(Math.max(1, b.checkEvery().toMillis()));
             } catch (InterruptedException e) {
                 return;
             }
-            if (running) look(b, System.nanoTime());
+            long now = System.nanoTime();
+            if (stoppedWhole(b, now - asleep)) woke(now);
+            if (running) look(b, now);
         }
+    }
+
+    /**
+     * Whether a sleep of {@link LoopStall#checkEvery()} that took {@code sleptNanos} means the process stopped whole:
+     * asleep a whole interval ({@link LoopStall#fenceAfter()}) longer than asked, nothing in it ran meanwhile, the
+     * loop included.
+     */
+    static boolean stoppedWhole(LoopStall b, long sleptNanos) {
+        return sleptNanos > b.checkEvery().plus(b.fenceAfter()).toNanos();
+    }
+
+    /** The process resumed at {@code at} ({@link System#nanoTime()}) after it stopped whole. */
+    void woke(long at) {
+        wokeAt = at;
     }
 
     /** One look at the task the loop runs now. */
@@ -74,7 +100,9 @@ final class LoopWatchdog implements AutoCloseable {
             deafSince = ProtocolLoop.IDLE;
         }
         if (since == ProtocolLoop.IDLE) return;
-        Duration stalled = Duration.ofNanos(now - since);
+        // A task begun before the process stopped has been stuck only since it could run again.
+        long from = wokeAt != ProtocolLoop.IDLE && wokeAt - since > 0 ? wokeAt : since;
+        Duration stalled = Duration.ofNanos(now - from);
         if (stalled.compareTo(b.fenceAfter()) < 0) return;
         if (deafSince == ProtocolLoop.IDLE) {
             deafSince = since;

@@ -102,6 +102,90 @@ class LoopWatchdogTest {
     }
 
     @Test
+    void aTaskTheWholeProcessStoppedInIsTimedFromTheWake() {
+        // SIGSTOP in the middle of a task, SIGCONT 600 ms later: the heartbeat went out 50 ms before the task, so
+        // the peer may have taken over, but the loop has not been stuck while nothing ran. It gets one interval
+        // from the wake to finish the task; still in it after that, it is stuck indeed, and the node fails.
+        long t0 = stuckTask();
+        lastHeartbeat.set(t0 - 50 * MS);
+        dog.woke(t0 + 600 * MS);
+        dog.look(BOUNDS, t0 + 625 * MS);
+        dog.look(BOUNDS, t0 + 699 * MS);
+        assertThat(heard).as("within an interval of the wake").isEmpty();
+        dog.look(BOUNDS, t0 + 700 * MS);
+        assertThat(heard).hasSize(2).last().isEqualTo("fail");
+    }
+
+    @Test
+    void aTaskThatEndsSoonAfterTheWakeIsNeitherFencedNorFailed() {
+        long t0 = stuckTask();
+        lastHeartbeat.set(t0 - 50 * MS);
+        dog.woke(t0 + 600 * MS);
+        dog.look(BOUNDS, t0 + 625 * MS);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> loop.runningSince() == ProtocolLoop.IDLE);
+        dog.look(BOUNDS, t0 + 900 * MS);
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void aTaskBegunAfterTheWakeIsTimedFromItsOwnStart() {
+        long t0 = stuckTask();
+        lastHeartbeat.set(t0 - 50 * MS);
+        dog.woke(t0 - 1_000 * MS); // an older wake does not shorten a stall that began since
+        dog.look(BOUNDS, t0 + 425 * MS);
+        assertThat(heard).hasSize(2).last().isEqualTo("fail");
+    }
+
+    @Test
+    void aSleepOfAWholeIntervalMoreThanAskedIsAStopOfTheWholeProcess() {
+        // Asked to sleep 25 ms: late by less than the 100 ms interval is a busy host, by more a stopped process.
+        assertThat(LoopWatchdog.stoppedWhole(BOUNDS, 25 * MS)).isFalse();
+        assertThat(LoopWatchdog.stoppedWhole(BOUNDS, 125 * MS)).isFalse();
+        assertThat(LoopWatchdog.stoppedWhole(BOUNDS, 126 * MS)).isTrue();
+        assertThat(LoopWatchdog.stoppedWhole(BOUNDS, 600 * MS)).isTrue();
+    }
+
+    @Test
+    void aRunningWatcherStillFailsALoopStuckForGood() throws Exception {
+        LoopStall quick = new LoopStall(Duration.ofMillis(20), Duration.ofMillis(95), Duration.ofMillis(5));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        ProtocolLoop other = new ProtocolLoop("u", failures::add);
+        CountDownLatch go = new CountDownLatch(1);
+        try (LoopWatchdog watcher = new LoopWatchdog("u", other, () -> quick, () -> System.nanoTime() - 200 * MS,
+                new LoopWatchdog.Listener() {
+                    @Override
+                    public void deaf(Duration stalled, StackTraceElement[] where) {
+                        seen.add("deaf");
+                    }
+
+                    @Override
+                    public void hearing(Duration stalled) {
+                        seen.add("hearing");
+                    }
+
+                    @Override
+                    public void fail(Duration stalled, StackTraceElement[] where) {
+                        seen.add("fail");
+                    }
+                })) {
+            // The loop is stuck for good; the watcher fails the node within a few looks, so it is running.
+            other.execute(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            watcher.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("fail"));
+        } finally {
+            go.countDown();
+            other.shutdownNow();
+        }
+    }
+
+    @Test
     void aNodeWithNoPeerToHearIsFencedButNeverFailed() {
         long t0 = stuckTask();
         dog.look(BOUNDS, t0 + 10_000 * MS);
