@@ -22,8 +22,11 @@ final class HeartbeatTiming {
         return d.compareTo(requestTimeout) > 0 ? requestTimeout : d;
     }
 
-    /** How long after a 503 {@code moving} the failures that follow it are still repeated quickly. */
-    static final Duration MOVE = Duration.ofSeconds(1);
+    /**
+     * How long after a run of failures begins, and after each 503 {@code moving}, failures are still repeated
+     * quickly: a planned move is over within that, and so is a takeover after a crash with the fast profile.
+     */
+    static final Duration QUICK = Duration.ofSeconds(1);
 
     /**
      * When a heartbeat that found no answer is repeated: after a quarter of the interval when {@code quick} (a
@@ -38,28 +41,25 @@ final class HeartbeatTiming {
     }
 
     /**
-     * The heartbeats that found no answer since the last answered one: how many (counted up to two: the first is
-     * what matters), and until when ({@link System#nanoTime()}) a {@code moving} answer keeps failures quick. A
-     * move's next node answers within moments of the {@code moving}; until it does, the connection is refused or the
-     * old node answers {@code moving} again, and waiting a whole interval after the second of those would cost the
-     * client that interval.
+     * The heartbeats that found no answer since the last answered one: until when ({@link System#nanoTime()}) a
+     * failure is repeated after a quarter interval. The first failure opens a second of quick repeats, and each
+     * 503 {@code moving} another: a move's next node, or the survivor of a crash, answers within moments, and until
+     * it does the connection is refused or the old node answers {@code moving} again; a client that waited a whole
+     * interval after the second of those would miss that interval more. After the second, a long outage costs the
+     * nodes no more requests than heartbeats do.
      */
-    record Failing(int failures, boolean moved, long movingUntil) {
+    record Failing(boolean any, long quickUntil) {
         /** No heartbeat has failed since the last answered one. */
-        static final Failing NONE = new Failing(0, false, 0);
+        static final Failing NONE = new Failing(false, 0);
 
         /** After one more unanswered heartbeat at {@code now}, {@code moving} if it was answered 503 moving. */
         Failing after(long now, boolean moving) {
-            int n = Math.min(2, failures + 1);
-            return moving ? new Failing(n, true, now + MOVE.toNanos()) : new Failing(n, moved, movingUntil);
+            return !any || moving ? new Failing(true, now + QUICK.toNanos()) : this;
         }
 
-        /**
-         * Whether the failure just recorded ({@link #after}) is repeated after a quarter interval: the first one,
-         * and any within a second of a {@code moving}.
-         */
+        /** Whether the failure just recorded ({@link #after}) at {@code now} is repeated after a quarter interval. */
         boolean quick(long now) {
-            return failures == 1 || (moved && now - movingUntil < 0);
+            return any && now - quickUntil < 0;
         }
     }
 }

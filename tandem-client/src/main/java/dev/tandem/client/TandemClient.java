@@ -169,8 +169,8 @@ public final class TandemClient implements AutoCloseable {
     /**
      * One heartbeat. The session is kept through a failover (docs/client.md, Failover): while the member's address
      * does not answer, or answers 503 {@code moving} or {@code node-unavailable}, the client tries again at the same
-     * address ({@link HeartbeatTiming#retryAfterFailure}: after a quarter interval the first time and for a second
-     * after any {@code moving}, otherwise each interval), for as
+     * address ({@link HeartbeatTiming#retryAfterFailure}: after a quarter interval for a second from the first
+     * failure and from any {@code moving}, otherwise each interval), for as
      * long as the session stays active on the service ({@code hold}, the service's inactiveAfter, since the last
      * answered heartbeat). The node that answers may be another one now: the survivor of the pair, which took the
      * session over with its user.
@@ -199,9 +199,9 @@ public final class TandemClient implements AutoCloseable {
             String code = e == null && r.statusCode() == 503 ? Replies.errorCode(r) : "";
             boolean passing = e != null || code.equals("moving") || code.equals("node-unavailable");
             if (passing && now - lastAnswered < hold.toNanos()) {
-                // "moving" says the session is at its next node within moments: failures for a second after it are
-                // repeated as quickly as a first one, so a client that met the move before the next node answered
-                // does not wait an interval more (docs/client.md, Failover).
+                // A takeover or a move is over within moments ("moving" says one is under way): failures for a
+                // second after the first one, and after any moving, are repeated after a quarter interval, so a
+                // client lands on the next node soon after it answers (docs/client.md, Failover).
                 HeartbeatTiming.Failing next = failing.after(now, code.equals("moving"));
                 schedule(gen, HeartbeatTiming.retryAfterFailure(in.heartbeat(), next.quick(now)),
                         () -> heartbeat(gen, in, hold, lastAnswered, next));

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How soon a heartbeat that found no answer is repeated (docs/client.md, Failover): after {@code 503 moving}, which
- * says the session is at its next node within moments, and any failure within a second of it, after a quarter of
- * the interval; after other failures, a quarter interval the first time and then each interval. A member that answers from a script, with a
+ * How soon a heartbeat that found no answer is repeated (docs/client.md, Failover): after a quarter of the interval
+ * for a second from the first failure and from each {@code 503 moving} (a takeover or a move is over within that),
+ * otherwise each interval. A member that answers from a script, with a
  * one-second heartbeat so that a quarter (250 ms) and a whole interval (1 s) are far apart.
  */
 class MovingRetryTest {
@@ -104,39 +104,44 @@ class MovingRetryTest {
     }
 
     @Test
-    void afterOtherFailuresOnlyTheFirstRepeatIsQuick() throws Exception {
-        List<Long> g = gaps("ok", "node-unavailable", "node-unavailable", "node-unavailable");
-        assertThat(g.get(0)).as("the interval after an answered heartbeat").isBetween(900L, 1_600L);
-        assertThat(g.get(1)).as("the first repeat").isBetween(200L, 700L);
-        assertThat(g.subList(2, 4)).as("later repeats").allSatisfy(d -> assertThat(d).isBetween(900L, 1_600L));
-    }
-
-    @Test
-    void failuresWithinASecondOfMovingAreRepeatedQuicklyAndLaterOnesEachInterval() throws Exception {
-        // The move ends at the next node, which does not answer yet for a while: the failures in the second after
-        // the moving (at about 250, 500 and 750 ms) are repeated after a quarter interval; the one that follows
-        // the failure at about 1,000 ms (ambiguous, not asserted) comes 1,250 ms or more after the moving and waits
-        // the interval.
-        List<Long> g = gaps("ok", "moving", "node-unavailable", "node-unavailable", "node-unavailable",
+    void failuresInTheFirstSecondAreRepeatedQuicklyThenEachInterval() throws Exception {
+        // Failures at about 0, 250, 500 and 750 ms from the first are repeated after a quarter interval; the one
+        // after the failure at about 1,000 ms (ambiguous, not asserted) comes 1,250 ms or more after the first and
+        // waits the interval.
+        List<Long> g = gaps("ok", "node-unavailable", "node-unavailable", "node-unavailable", "node-unavailable",
                 "node-unavailable", "node-unavailable");
-        assertThat(g.subList(1, 5)).as("repeats after moving and the failures within a second of it")
+        assertThat(g.get(0)).as("the interval after an answered heartbeat").isBetween(900L, 1_600L);
+        assertThat(g.subList(1, 5)).as("repeats within a second of the first failure")
                 .allSatisfy(d -> assertThat(d).isBetween(200L, 700L));
-        assertThat(g.get(6)).as("a failure more than a second after the moving").isBetween(900L, 1_600L);
+        assertThat(g.get(6)).as("a failure more than a second after the first").isBetween(900L, 1_600L);
     }
 
     @Test
-    void aFailingRunCountsItsFirstFailureAndAMovingKeepsItQuickForASecond() {
+    void aMovingAfterTheFirstSecondOpensAnotherSecondOfQuickRepeats() throws Exception {
+        // Failures from 0 to about 1,000 ms are quick, the one after 1,250 ms or more waits the interval; then a
+        // moving: quick again, and so is the failure that follows it.
+        List<Long> g = gaps("ok", "node-unavailable", "node-unavailable", "node-unavailable", "node-unavailable",
+                "node-unavailable", "node-unavailable", "moving", "node-unavailable");
+        assertThat(g.get(6)).as("a failure more than a second after the first").isBetween(900L, 1_600L);
+        assertThat(g.subList(7, 9)).as("the moving and the failure after it")
+                .allSatisfy(d -> assertThat(d).isBetween(200L, 700L));
+    }
+
+    @Test
+    void aFailingRunIsQuickForASecondFromItsFirstFailureAndFromEachMoving() {
         long t = 1_000_000_000L;
+        long ms = 1_000_000L;
         HeartbeatTiming.Failing first = HeartbeatTiming.Failing.NONE.after(t, false);
         assertThat(first.quick(t)).as("the first failure").isTrue();
-        HeartbeatTiming.Failing second = first.after(t + 100_000_000L, false);
-        assertThat(second.quick(t + 100_000_000L)).as("a second failure, no moving").isFalse();
-        HeartbeatTiming.Failing moving = second.after(t + 200_000_000L, true);
-        assertThat(moving.quick(t + 200_000_000L)).as("a moving").isTrue();
-        HeartbeatTiming.Failing refused = moving.after(t + 900_000_000L, false);
-        assertThat(refused.quick(t + 900_000_000L)).as("a failure 0.7 s after the moving").isTrue();
-        HeartbeatTiming.Failing late = refused.after(t + 1_300_000_000L, false);
-        assertThat(late.quick(t + 1_300_000_000L)).as("a failure 1.1 s after the moving").isFalse();
+        HeartbeatTiming.Failing second = first.after(t + 900 * ms, false);
+        assertThat(second.quick(t + 900 * ms)).as("0.9 s after the first").isTrue();
+        HeartbeatTiming.Failing late = second.after(t + 1_100 * ms, false);
+        assertThat(late.quick(t + 1_100 * ms)).as("1.1 s after the first, no moving").isFalse();
+        HeartbeatTiming.Failing moving = late.after(t + 5_000 * ms, true);
+        assertThat(moving.quick(t + 5_000 * ms)).as("a moving").isTrue();
+        HeartbeatTiming.Failing refused = moving.after(t + 5_900 * ms, false);
+        assertThat(refused.quick(t + 5_900 * ms)).as("0.9 s after the moving").isTrue();
+        assertThat(refused.after(t + 6_100 * ms, false).quick(t + 6_100 * ms)).as("1.1 s after the moving").isFalse();
     }
 
     @Test

@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  * N session clients that log in at one address and then heartbeat every interval, each at its own phase, recording
  * when a heartbeat was last answered 200 with the client's own session, and by which node. They behave as
  * TandemClient does through a failover: a heartbeat that found no answer (refused, closed, timed out, 503) is
- * repeated after a quarter of the interval the first time and for a second after a 503 moving, else at the
- * interval. A client whose session is answered 404 (lost)
+ * repeated after a quarter of the interval for a second from the first failure and from each 503 moving, else at
+ * the interval. A client whose session is answered 404 (lost)
  * logs in again at once at the same address (the relogin handover's clients, without the Client Re-Login delay,
  * which a real client adds on top).
  *
@@ -166,19 +166,18 @@ public final class HeartbeatingClients implements AutoCloseable {
         /** Why the last login failed: the status and body, or the failure. */
         volatile String refusal = "";
         /**
-         * The event loop's: its connection, how many heartbeats in a row found no answer (counted up to two), and
-         * until when ({@link System#nanoTime()}) the last 503 moving keeps failures quick, when there was one.
+         * The event loop's: its connection, whether a heartbeat failed since the last answered one, and until when
+         * ({@link System#nanoTime()}) failures are repeated quickly.
          */
         private Conn conn;
-        private int failures;
-        private boolean moved;
-        private long movingUntil;
+        private boolean failing;
+        private long quickUntil;
     }
 
     private static final String SESSION_HEADER = "X-Tandem-Session";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
-    /** How long after a 503 moving failures are still repeated quickly, as TandemClient does. */
-    private static final Duration MOVE = Duration.ofSeconds(1);
+    /** How long from the first failure and from each 503 moving failures are repeated quickly, as TandemClient does. */
+    private static final Duration QUICK = Duration.ofSeconds(1);
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoop loop = group.next();
     private final Bootstrap bootstrap;
@@ -294,8 +293,7 @@ public final class HeartbeatingClients implements AutoCloseable {
                 JsonNode j = read(a.body());
                 if (!session.equals(j.path("session").asText())) return;
                 long now = System.nanoTime();
-                c.failures = 0;
-                c.moved = false;
+                c.failing = false;
                 c.lastAnsweredNanos = now;
                 c.answeredBy = j.path("node").asText();
                 synchronized (c.answers) {
@@ -305,15 +303,14 @@ public final class HeartbeatingClients implements AutoCloseable {
                 c.lost++;
                 loginOf(c, c.conn, ok -> { }); // the relogin handover's client logs in again at once
             } else {
-                // As TandemClient does: a first failure, a 503 moving and any failure within a second of one are
-                // repeated after a quarter interval; other repeated failures wait for the interval.
+                // As TandemClient does: failures for a second from the first one and from each 503 moving are
+                // repeated after a quarter interval; later ones wait for the interval.
                 long now = System.nanoTime();
-                c.failures = Math.min(2, c.failures + 1);
-                if (a.status() == 503 && errorOf(a.body()).equals("moving")) {
-                    c.moved = true;
-                    c.movingUntil = now + MOVE.toNanos();
+                if (!c.failing || a.status() == 503 && errorOf(a.body()).equals("moving")) {
+                    c.failing = true;
+                    c.quickUntil = now + QUICK.toNanos();
                 }
-                boolean quick = c.failures == 1 || (c.moved && now - c.movingUntil < 0);
+                boolean quick = now - c.quickUntil < 0;
                 if (quick) loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
             }
         });

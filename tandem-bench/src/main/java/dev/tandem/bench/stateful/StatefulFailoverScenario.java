@@ -109,8 +109,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         r.note("The pair: fast profile (100 ms heartbeats, 500 ms Keep Alive Timeout), service addresses with the bind"
                 + " driver, session handover keep or relogin; every client logs in at n1's service address and"
                 + " heartbeats every " + heartbeatMs + " ms on a keep-alive connection of its own, waiting at most a second for"
-                + " an answer; a heartbeat that found none is repeated after a quarter interval the first time and"
-                + " for a second after a 503 moving, else each interval, as TandemClient does.");
+                + " an answer; a heartbeat that found none is repeated after a quarter interval for a second from the"
+                + " first failure and from each 503 moving, else each interval, as TandemClient does.");
         r.note("Killed: SIGKILL to n1; n2 declares it down and claims its address. Fallback: n1 restarted, then"
                 + " taken back by the API. Manual failover: n1's users moved to n2 by the API. Silent: SIGSTOP to n1"
                 + " until n2 has taken over (the Keep Alive Timeout), then SIGCONT; on one host the bind driver cannot"
