@@ -275,8 +275,23 @@ public final class HeartbeatingClients implements AutoCloseable {
         });
     }
 
-    /** Starts every client's heartbeats, each at a random phase of the interval. */
+    /** The most the loop ran a task due every {@link #TICK} late since {@link #loopLateMillis} last asked (nanos). */
+    private final java.util.concurrent.atomic.AtomicLong lateMost = new java.util.concurrent.atomic.AtomicLong();
+    private static final Duration TICK = Duration.ofMillis(10);
+    private long tickDue;
+
+    /**
+     * Starts every client's heartbeats, each at a random phase of the interval, and a tick that measures how late
+     * the clients' own loop runs (a late loop delays the answers it reads: the figures would be the clients', not
+     * the nodes').
+     */
     public void start() {
+        tickDue = System.nanoTime() + TICK.toNanos();
+        loop.scheduleAtFixedRate(() -> {
+            long late = System.nanoTime() - tickDue;
+            tickDue += TICK.toNanos();
+            lateMost.accumulateAndGet(late, Math::max);
+        }, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
         long period = interval.toNanos();
         for (Client c : clients) {
             long phase = ThreadLocalRandom.current().nextLong(period);
@@ -314,6 +329,11 @@ public final class HeartbeatingClients implements AutoCloseable {
                 if (quick) loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
             }
         });
+    }
+
+    /** The most the clients' loop was late since the last call, in milliseconds; starts counting afresh. */
+    double loopLateMillis() {
+        return lateMost.getAndSet(0) / 1e6;
     }
 
     /** How many clients have had no heartbeat answered since {@code since} ({@link System#nanoTime()}). */
