@@ -46,9 +46,10 @@ import java.util.concurrent.TimeUnit;
  * logs in again at once at the same address (the relogin handover's clients, without the Client Re-Login delay,
  * which a real client adds on top).
  *
- * <p>One Netty event loop thread carries every client, each on a keep-alive connection of its own, so that a
- * thousand clients at ten heartbeats a second cost the machine a fraction of a core and leave the rest to the nodes
- * being measured (the JDK's HttpClient took about a core for this). A request waits at most a second for its
+ * <p>One Netty event loop thread (or a few, each client on one) carries every client, each on a keep-alive
+ * connection of its own, so that a thousand clients at ten heartbeats a second cost the machine a fraction of a core
+ * and leave the rest to the nodes being measured (the JDK's HttpClient took about a core for this). How late the
+ * loops run is measured too ({@link #loopLateMillis}): a failover's reconnection storm is work for them as well. A request waits at most a second for its
  * answer, then its connection is closed and the next heartbeat opens another (TandemClient waits ten by default): a
  * timeout of a couple of 100 ms intervals closed hundreds of connections whenever a node was briefly slow, and the
  * node then spent itself on reconnections.
@@ -68,15 +69,22 @@ public final class HeartbeatingClients implements AutoCloseable {
         void answered(Answer a);
     }
 
-    /** One keep-alive connection to an address, one request at a time; the event loop's only. */
+    /** One event loop and the bootstrap that opens connections on it; a client and its connection live on one. */
+    private record Lane(EventLoop loop, Bootstrap bootstrap) {}
+
+    /** One keep-alive connection to an address, one request at a time; its lane's loop's only. */
     private final class Conn {
         final String address;
+        final Lane lane;
+        final EventLoop loop;
         Channel channel;
         Callback pending;
         ScheduledFuture<?> timeout;
 
-        Conn(String address) {
+        Conn(String address, Lane lane) {
             this.address = address;
+            this.lane = lane;
+            this.loop = lane.loop();
         }
 
         void send(String path, String session, Duration limit, Callback callback) {
@@ -89,7 +97,7 @@ public final class HeartbeatingClients implements AutoCloseable {
                 write(path, session);
                 return;
             }
-            ChannelFuture f = bootstrap.connect(address, port);
+            ChannelFuture f = lane.bootstrap().connect(address, port);
             channel = f.channel();
             channel.attr(CONN).set(this);
             f.addListener(done -> {
@@ -178,27 +186,47 @@ public final class HeartbeatingClients implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
     /** How long from the first failure and from each 503 moving failures are repeated quickly, as TandemClient does. */
     private static final Duration QUICK = Duration.ofSeconds(1);
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventLoop loop = group.next();
-    private final Bootstrap bootstrap;
+    private final EventLoopGroup group;
+    private final List<Lane> lanes = new ArrayList<>();
+    /** The lane the next connection goes to, round the lanes. */
+    private int nextLane;
     private final Duration interval;
     private final int port;
     private final List<Client> clients = new ArrayList<>();
     final Samples loginMillis = new Samples();
 
+    /** Clients on one event loop thread. */
     public HeartbeatingClients(Duration interval, int port) {
+        this(interval, port, 1);
+    }
+
+    /** Clients spread over {@code threads} event loop threads, each client on one of them. */
+    public HeartbeatingClients(Duration interval, int port, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("client threads must be at least 1, not " + threads);
         this.interval = interval;
         this.port = port;
+        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         Responses responses = new Responses();
-        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) REQUEST_TIMEOUT.toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), responses);
-                    }
-                });
+        for (int i = 0; i < threads; i++) {
+            EventLoop loop = group.next();
+            lanes.add(new Lane(loop, new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) REQUEST_TIMEOUT.toMillis())
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
+                                    responses);
+                        }
+                    })));
+        }
+    }
+
+    /** The lane for the next connection (only the thread that logs clients in asks). */
+    private Lane nextLane() {
+        Lane l = lanes.get(nextLane);
+        nextLane = (nextLane + 1) % lanes.size();
+        return l;
     }
 
     /**
@@ -216,7 +244,7 @@ public final class HeartbeatingClients implements AutoCloseable {
      */
     public void login(String address, int n, int parallel) throws Exception {
         List<Client> batch = logins(address, n, parallel, loginMillis);
-        for (Client c : batch) c.conn = new Conn(address);
+        for (Client c : batch) c.conn = new Conn(address, nextLane());
         clients.addAll(batch);
     }
 
@@ -224,17 +252,17 @@ public final class HeartbeatingClients implements AutoCloseable {
     private List<Client> logins(String address, int n, int parallel, Samples times) throws Exception {
         List<Client> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) batch.add(new Client());
-        List<Conn> lanes = new ArrayList<>();
-        for (int i = 0; i < parallel; i++) lanes.add(new Conn(address));
+        List<Conn> conns = new ArrayList<>();
+        for (int i = 0; i < parallel; i++) conns.add(new Conn(address, nextLane()));
         for (int i = 0; i < n; i += parallel) {
             List<CompletableFuture<Void>> inFlight = new ArrayList<>();
             for (int j = i; j < Math.min(n, i + parallel); j++) {
                 Client c = batch.get(j);
-                Conn lane = lanes.get(j - i);
+                Conn conn = conns.get(j - i);
                 CompletableFuture<Void> done = new CompletableFuture<>();
-                loop.execute(() -> {
+                conn.loop.execute(() -> {
                     long t0 = System.nanoTime();
-                    loginOf(c, lane, ok -> {
+                    loginOf(c, conn, ok -> {
                         if (!ok) {
                             done.completeExceptionally(new IllegalStateException("a login at " + address + " was refused: " + c.refusal));
                             return;
@@ -251,7 +279,7 @@ public final class HeartbeatingClients implements AutoCloseable {
             }
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         }
-        loop.submit(() -> lanes.forEach(l -> l.fail("logins done", true))).get(5, TimeUnit.SECONDS);
+        for (Conn conn : conns) conn.loop.submit(() -> conn.fail("logins done", true)).get(5, TimeUnit.SECONDS);
         return batch;
     }
 
@@ -278,7 +306,6 @@ public final class HeartbeatingClients implements AutoCloseable {
     /** The most the loop ran a task due every {@link #TICK} late since {@link #loopLateMillis} last asked (nanos). */
     private final java.util.concurrent.atomic.AtomicLong lateMost = new java.util.concurrent.atomic.AtomicLong();
     private static final Duration TICK = Duration.ofMillis(10);
-    private long tickDue;
 
     /**
      * Starts every client's heartbeats, each at a random phase of the interval, and a tick that measures how late
@@ -286,16 +313,18 @@ public final class HeartbeatingClients implements AutoCloseable {
      * the nodes').
      */
     public void start() {
-        tickDue = System.nanoTime() + TICK.toNanos();
-        loop.scheduleAtFixedRate(() -> {
-            long late = System.nanoTime() - tickDue;
-            tickDue += TICK.toNanos();
-            lateMost.accumulateAndGet(late, Math::max);
-        }, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
+        for (Lane l : lanes) {
+            long[] due = {System.nanoTime() + TICK.toNanos()}; // the lane's loop's only
+            l.loop().scheduleAtFixedRate(() -> {
+                long late = System.nanoTime() - due[0];
+                due[0] += TICK.toNanos();
+                lateMost.accumulateAndGet(late, Math::max);
+            }, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
+        }
         long period = interval.toNanos();
         for (Client c : clients) {
             long phase = ThreadLocalRandom.current().nextLong(period);
-            loop.scheduleAtFixedRate(() -> beat(c), phase, period, TimeUnit.NANOSECONDS);
+            c.conn.loop.scheduleAtFixedRate(() -> beat(c), phase, period, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -326,7 +355,7 @@ public final class HeartbeatingClients implements AutoCloseable {
                     c.quickUntil = now + QUICK.toNanos();
                 }
                 boolean quick = now - c.quickUntil < 0;
-                if (quick) loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
+                if (quick) c.conn.loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
             }
         });
     }

@@ -51,6 +51,11 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                     + " compiled and the figures are their steady state (default ${DEFAULT-VALUE})")
     int steadySeconds;
 
+    @Option(names = "--client-threads", defaultValue = "1",
+            description = "event loop threads the clients are spread over (default ${DEFAULT-VALUE}); see the column"
+                    + " \"clients' loop late\"")
+    int clientThreads;
+
     @Option(names = "--handover", defaultValue = "both", description = "keep, relogin or both (default ${DEFAULT-VALUE})")
     String handover;
 
@@ -94,7 +99,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         Result r = new Result("stateful-failover", "Stateful failover", env.command())
                 .parameter("clients", clientCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 .parameter("heartbeatMs", heartbeatMs).parameter("subnet", real.subnet)
-                .parameter("snapshotSessions", snapshotSessions).parameter("warmUp", warmUpLogins).parameter("steadySeconds", steadySeconds).parameter("nodeJvm", String.join(" ", NODE_JVM));
+                .parameter("snapshotSessions", snapshotSessions).parameter("warmUp", warmUpLogins).parameter("steadySeconds", steadySeconds).parameter("clientThreads", clientThreads).parameter("nodeJvm", String.join(" ", NODE_JVM));
         Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (last answered"
                 + " heartbeat before to first answered after)", "handover", "event", "clients", "sessions lost", "min",
                 "median", "p99", "max", "answered by", "clients' loop late, max");
@@ -116,7 +121,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                 + " until n2 has taken over (the Keep Alive Timeout), then SIGCONT; on one host the bind driver cannot"
                 + " take an address from a stopped process, so the woken n1 answers again (a real host's linux driver"
                 + " moves it with a gratuitous ARP).");
-        r.note("The clients' loop late, max: one thread carries every client, and a task it runs every 10 ms was this"
+        r.note("The clients' loop late, max: " + clientThreads + " thread(s) carry every client, and a task each runs every 10 ms was this"
                 + " late at most from the event until every client was answered again (in ms). An interruption"
                 + " includes it: an answer waits for the loop to read it, a retry for the loop to send it. Large"
                 + " values mean the figures are partly the clients', on a machine whose cores they share with the"
@@ -190,7 +195,7 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
         NodeProc[] nodes = new NodeProc[2];
         List<String> heap = NODE_JVM;
         boolean keep = mode.equals("keep");
-        try (HeartbeatingClients c = new HeartbeatingClients(Duration.ofMillis(heartbeatMs), SESSION_PORT)) {
+        try (HeartbeatingClients c = new HeartbeatingClients(Duration.ofMillis(heartbeatMs), SESSION_PORT, clientThreads)) {
             // One after the other: two JVMs starting at once on a small machine can miss the fast profile's
             // half-second timeout and split (both Running in Failed Mode); a Recover then rejoins them.
             nodes[0] = new NodeProc(jar, configs[0], heap).start();
