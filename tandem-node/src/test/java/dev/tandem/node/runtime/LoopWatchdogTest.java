@@ -23,23 +23,27 @@ class LoopWatchdogTest {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final ProtocolLoop loop = new ProtocolLoop("t", failures::add);
     private final AtomicLong lastHeartbeat = new AtomicLong(ProtocolLoop.IDLE);
-    private final LoopWatchdog dog = new LoopWatchdog("t", loop, () -> BOUNDS, lastHeartbeat::get,
-            new LoopWatchdog.Listener() {
-                @Override
-                public void deaf(Duration stalled, StackTraceElement[] where) {
-                    heard.add("deaf in " + (where.length > 0 ? where[0].getMethodName() : "?"));
-                }
+    private final LoopWatchdog dog = new LoopWatchdog("t", loop, () -> BOUNDS, lastHeartbeat::get, recording(heard));
 
-                @Override
-                public void hearing(Duration stalled) {
-                    heard.add("hearing");
-                }
+    /** A listener that writes down what it hears: "deaf in METHOD", "hearing", "fail". */
+    private static LoopWatchdog.Listener recording(List<String> into) {
+        return new LoopWatchdog.Listener() {
+            @Override
+            public void deaf(Duration stalled, StackTraceElement[] where) {
+                into.add("deaf in " + (where.length > 0 ? where[0].getMethodName() : "?"));
+            }
 
-                @Override
-                public void fail(Duration stalled, StackTraceElement[] where) {
-                    heard.add("fail");
-                }
-            });
+            @Override
+            public void hearing(Duration stalled) {
+                into.add("hearing");
+            }
+
+            @Override
+            public void fail(Duration stalled, StackTraceElement[] where) {
+                into.add("fail");
+            }
+        };
+    }
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -153,22 +157,7 @@ class LoopWatchdogTest {
         ProtocolLoop other = new ProtocolLoop("u", failures::add);
         CountDownLatch go = new CountDownLatch(1);
         try (LoopWatchdog watcher = new LoopWatchdog("u", other, () -> quick, () -> System.nanoTime() - 200 * MS,
-                new LoopWatchdog.Listener() {
-                    @Override
-                    public void deaf(Duration stalled, StackTraceElement[] where) {
-                        seen.add("deaf");
-                    }
-
-                    @Override
-                    public void hearing(Duration stalled) {
-                        seen.add("hearing");
-                    }
-
-                    @Override
-                    public void fail(Duration stalled, StackTraceElement[] where) {
-                        seen.add("fail");
-                    }
-                })) {
+                recording(seen))) {
             // The loop is stuck for good; the watcher fails the node within a few looks, so it is running.
             other.execute(() -> {
                 try {
