@@ -12,12 +12,12 @@ import java.util.function.Supplier;
  * Its own thread looks every {@link LoopStall#checkEvery()}; the bounds are read at every look, so a change of the
  * heartbeat parameters applies at once.
  *
- * <p>A whole process that stopped (SIGSTOP, a paused virtual machine, a host starved of CPU) stopped this thread too:
- * it notices by sleeping far longer than it asked, and a task the loop was in when everything stopped is then timed
- * from the wake, not from its start. The loop gets one interval to finish that task and turn before it is judged, so
- * a node stopped whole comes back through its peer's rules like a healed partition, instead of failing clean a moment
- * after its woken loop has already told the peer it serves (which left the peer in Running in Failed Mode with this
- * node's users served by nobody).
+ * <p>A whole process that stopped (SIGSTOP, a paused virtual machine) stopped this thread too: it notices by looking
+ * far later than it asked. A task the loop was in when everything stopped fences the node at once, as any long task
+ * does, but fails it only if the loop is still in it one interval after the wake (one such grace a task). So a node
+ * stopped whole comes back through its peer's rules like a healed partition, instead of failing clean a moment after
+ * its woken loop has already told the peer it serves (which left the peer in Running in Failed Mode with this node's
+ * users served by nobody).
  */
 final class LoopWatchdog implements AutoCloseable {
 
@@ -43,6 +43,9 @@ final class LoopWatchdog implements AutoCloseable {
     private long deafSince = ProtocolLoop.IDLE;
     /** When the process last resumed after it stopped whole ({@link #woke}), or IDLE; the watcher's too. */
     private long wokeAt = ProtocolLoop.IDLE;
+    /** The task (its start) given its one grace after a wake, and when that grace began; the watcher's too. */
+    private long gracedTask = ProtocolLoop.IDLE;
+    private long graceFrom = ProtocolLoop.IDLE;
 
     /**
      * @param lastHeartbeat when the node last sent its peer a heartbeat ({@link System#nanoTime()}), or
@@ -64,27 +67,29 @@ final class LoopWatchdog implements AutoCloseable {
     }
 
     private void watch() {
+        long lastLook = System.nanoTime();
         while (running) {
             LoopStall b = bounds.get();
-            long asleep = System.nanoTime();
             try {
                 Thread.sleep(Math.max(1, b.checkEvery().toMillis()));
             } catch (InterruptedException e) {
                 return;
             }
             long now = System.nanoTime();
-            if (stoppedWhole(b, now - asleep)) woke(now);
+            // Measured from look to look, so a stop that lands outside the sleep is seen too.
+            if (stoppedWhole(b, now - lastLook)) woke(now);
+            lastLook = now;
             if (running) look(b, now);
         }
     }
 
     /**
-     * Whether a sleep of {@link LoopStall#checkEvery()} that took {@code sleptNanos} means the process stopped whole:
-     * asleep a whole interval ({@link LoopStall#fenceAfter()}) longer than asked, nothing in it ran meanwhile, the
-     * loop included.
+     * Whether looks {@code apartNanos} apart, where {@link LoopStall#checkEvery()} was asked, mean the process
+     * stopped whole: a whole interval ({@link LoopStall#fenceAfter()}) later than asked, nothing in it ran meanwhile,
+     * the loop included.
      */
-    static boolean stoppedWhole(LoopStall b, long sleptNanos) {
-        return sleptNanos > b.checkEvery().plus(b.fenceAfter()).toNanos();
+    static boolean stoppedWhole(LoopStall b, long apartNanos) {
+        return apartNanos > b.checkEvery().plus(b.fenceAfter()).toNanos();
     }
 
     /** The process resumed at {@code at} ({@link System#nanoTime()}) after it stopped whole. */
@@ -100,14 +105,21 @@ final class LoopWatchdog implements AutoCloseable {
             deafSince = ProtocolLoop.IDLE;
         }
         if (since == ProtocolLoop.IDLE) return;
-        // A task begun before the process stopped has been stuck only since it could run again.
-        long from = wokeAt != ProtocolLoop.IDLE && wokeAt - since > 0 ? wokeAt : since;
-        Duration stalled = Duration.ofNanos(now - from);
+        Duration stalled = Duration.ofNanos(now - since);
         if (stalled.compareTo(b.fenceAfter()) < 0) return;
         if (deafSince == ProtocolLoop.IDLE) {
             deafSince = since;
             listener.deaf(stalled, where());
         }
+        // A task the process stopped in has been stuck only since it could run again: it is fenced at once (the
+        // peer may hold its users by now) but failed only if still in it an interval after the wake. One grace a
+        // task: a later stop during the same task does not put its end off again.
+        if (wokeAt != ProtocolLoop.IDLE && wokeAt - since > 0 && gracedTask != since) {
+            gracedTask = since;
+            graceFrom = wokeAt;
+        }
+        long from = gracedTask == since ? graceFrom : since;
+        if (now - from < b.fenceAfter().toNanos()) return;
         long sent = lastHeartbeat.getAsLong();
         if (sent != ProtocolLoop.IDLE && Duration.ofNanos(now - sent).compareTo(b.failAfterSilence()) >= 0) {
             running = false;
