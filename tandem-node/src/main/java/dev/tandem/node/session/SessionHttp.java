@@ -185,8 +185,8 @@ final class SessionHttp implements AutoCloseable {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
             probe.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as the listening socket itself
             probe.bind(new InetSocketAddress(address, port));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on " + address + ":" + port + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) { // an unresolved or unsupported address is a RuntimeException
+            throw new IllegalStateException("cannot listen on " + address + ":" + port + ": " + e, e);
         }
     }
 
