@@ -105,13 +105,13 @@ class MovingRetryTest {
 
     @Test
     void failuresInTheFirstSecondAreRepeatedQuicklyThenEachInterval() throws Exception {
-        // Failures at about 0, 250, 500 and 750 ms from the first are repeated after a quarter interval; the one
-        // after the failure at about 1,000 ms (ambiguous, not asserted) comes 1,250 ms or more after the first and
-        // waits the interval.
+        // Failures at about 0, 250 and 500 ms from the first are repeated after a quarter interval (those at about
+        // 750 and 1,000 ms too on an idle machine, but a loaded one may push them past the second: not asserted);
+        // the sixth failure comes 1,250 ms or more after the first and waits the interval.
         List<Long> g = gaps("ok", "node-unavailable", "node-unavailable", "node-unavailable", "node-unavailable",
                 "node-unavailable", "node-unavailable");
         assertThat(g.get(0)).as("the interval after an answered heartbeat").isBetween(900L, 1_600L);
-        assertThat(g.subList(1, 5)).as("repeats within a second of the first failure")
+        assertThat(g.subList(1, 4)).as("repeats within a second of the first failure")
                 .allSatisfy(d -> assertThat(d).isBetween(200L, 700L));
         assertThat(g.get(6)).as("a failure more than a second after the first").isBetween(900L, 1_600L);
     }
