@@ -180,6 +180,8 @@ public final class HeartbeatingClients implements AutoCloseable {
         private Conn conn;
         private boolean failing;
         private long quickUntil;
+        /** A quick repeat is scheduled: the regular beats leave the client to it, so only one chain of repeats runs. */
+        private boolean repeating;
     }
 
     private static final String SESSION_HEADER = "X-Tandem-Session";
@@ -330,7 +332,7 @@ public final class HeartbeatingClients implements AutoCloseable {
 
     /** On the loop: one heartbeat, unless the one before still waits. */
     private void beat(Client c) {
-        if (c.conn.pending != null) return;
+        if (c.conn.pending != null || c.repeating) return;
         String session = c.session;
         c.conn.send("/session/heartbeat", session, REQUEST_TIMEOUT, a -> {
             if (a.status() == 200) {
@@ -345,7 +347,9 @@ public final class HeartbeatingClients implements AutoCloseable {
                 }
             } else if (a.status() == 404 && session.equals(c.session)) {
                 c.lost++;
-                loginOf(c, c.conn, ok -> { }); // the relogin handover's client logs in again at once
+                loginOf(c, c.conn, ok -> {
+                    if (ok) c.failing = false; // a new session: its failures start afresh, as TandemClient's do
+                }); // the relogin handover's client logs in again at once
             } else {
                 // As TandemClient does: failures for a second from the first one and from each 503 moving are
                 // repeated after a quarter interval; later ones wait for the interval.
@@ -355,7 +359,13 @@ public final class HeartbeatingClients implements AutoCloseable {
                     c.quickUntil = now + QUICK.toNanos();
                 }
                 boolean quick = now - c.quickUntil < 0;
-                if (quick) c.conn.loop.schedule(() -> beat(c), interval.toNanos() / 4, TimeUnit.NANOSECONDS);
+                if (quick && !c.repeating) {
+                    c.repeating = true;
+                    c.conn.loop.schedule(() -> {
+                        c.repeating = false;
+                        beat(c);
+                    }, interval.toNanos() / 4, TimeUnit.NANOSECONDS);
+                }
             }
         });
     }

@@ -122,7 +122,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                 + " take an address from a stopped process, so the woken n1 answers again (a real host's linux driver"
                 + " moves it with a gratuitous ARP).");
         r.note("The clients' loop late, max: " + clientThreads + " thread(s) carry every client, and a task each runs every 10 ms was this"
-                + " late at most from the event until every client was answered again (in ms). An interruption"
+                + " late at most from the event until every client was answered again and two heartbeat intervals"
+                + " more (in ms). An interruption"
                 + " includes it: an answer waits for the loop to read it, a retry for the loop to send it. Large"
                 + " values mean the figures are partly the clients', on a machine whose cores they share with the"
                 + " nodes.");
