@@ -184,6 +184,43 @@ class LoadBalancingGroupIT {
         return v == null || v.isNull() ? null : v.asText();
     }
 
+    @Test
+    void aDeviceLeavesAndRejoinsTheGroupWhenParticipateChangesWhileItRuns() throws Exception {
+        // n3, whatever its role: if it directs, turning participate off hands the group to another director.
+        String n3 = HOSTS[2];
+        NodeAdmin.Answer off = admin.postText(HOSTS[director], "/api/v1/config/commands?node=n3",
+                "vpn load-balancing\n no participate\n");
+        assertThat(off.status()).as(off.body().toString()).isEqualTo(200);
+        assertThat(off.body().get("restartRequired")).as("participate applies live").isEmpty();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(membersSeenByTheDirector()).isNotEmpty().doesNotContain(n3));
+        assertThat(lb(n3).get("holdsClusterAddress").asBoolean()).isFalse();
+        assertThat(nodes.get(2).alive()).as("the node itself runs on").isTrue();
+
+        NodeAdmin.Answer on = admin.postText(HOSTS[0], "/api/v1/config/commands?node=n3",
+                "vpn load-balancing\n participate\n");
+        assertThat(on.status()).as(on.body().toString()).isEqualTo(200);
+        assertThat(on.body().get("restartRequired")).isEmpty();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(membersSeenByTheDirector()).contains(n3, HOSTS[0], HOSTS[1]));
+    }
+
+    /** The public addresses in the member table of the node that directs now; empty while none does. */
+    private List<String> membersSeenByTheDirector() {
+        for (String h : HOSTS) {
+            try {
+                JsonNode v = lb(h);
+                if (!"Master".equals(text(v, "role"))) continue;
+                List<String> out = new ArrayList<>();
+                for (JsonNode r : v.get("members")) out.add(r.get("publicIp").asText());
+                return out;
+            } catch (Exception e) {
+                // not answering now: ask the next
+            }
+        }
+        return List.of();
+    }
+
     private void awaitDirector(String host, String director) {
         awaitDirector(host, director, "Master");
     }

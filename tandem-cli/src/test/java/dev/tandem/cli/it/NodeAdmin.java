@@ -43,6 +43,10 @@ final class NodeAdmin {
         return send(host, "POST", path, "application/json", json);
     }
 
+    Answer postText(String host, String path, String text) throws IOException {
+        return send(host, "POST", path, "text/plain", text);
+    }
+
     Answer postCsv(String host, String path, String csv) throws IOException {
         return send(host, "POST", path, "text/csv", csv);
     }

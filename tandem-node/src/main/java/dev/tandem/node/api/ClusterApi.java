@@ -260,8 +260,8 @@ final class ClusterApi {
             }
             return next;
         });
-        // The group's port, address and key and a device's addresses and participate are bound at start: the named
-        // nodes apply them when restarted. Priority, NAT and redirect-fqdn apply at once.
+        // The group's port, address and key and a device's addresses are bound at start: the named nodes apply them
+        // when restarted. Priority, NAT, redirect-fqdn and participate apply at once.
         ctx.json(SettingsDocument.change(after, affected));
     }
 

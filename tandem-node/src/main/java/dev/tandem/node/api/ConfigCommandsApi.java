@@ -105,8 +105,8 @@ final class ConfigCommandsApi {
                 }
             });
         }
-        // As with PUT .../load-balancing/settings: the group's address, port and key and the device's addresses and
-        // participate are bound at a node's start; priority, NAT and redirect-fqdn apply at once.
+        // As with PUT .../load-balancing/settings: the group's address, port and key and the device's addresses are
+        // bound at a node's start; priority, NAT, redirect-fqdn and participate apply at once.
         ctx.json(new ClusterAnswers.CommandsApplied(applied[0], after.epoch(), device, List.copyOf(affected), w));
     }
 

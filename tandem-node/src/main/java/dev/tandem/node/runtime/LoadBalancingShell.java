@@ -86,6 +86,8 @@ final class LoadBalancingShell {
     private volatile UdpTransport transport;
     private volatile LbState state;
     private volatile boolean speaking;
+    /** The recovery manager's state at its last step, for a participate turned on between steps. Loop only. */
+    private RmState lastRm;
     private Load load;
     /** The pair's other node, when this node speaks for its redundancy group; null for a member on its own. */
     private NodeId pairPeer;
@@ -148,13 +150,21 @@ final class LoadBalancingShell {
     }
 
     /**
-     * A live change of this device (priority, NAT, redirect-fqdn): the machine takes it at once, so a director
-     * re-ranks and redirects by it and a member reports it in its next keepalive. On the loop.
+     * A live change of this device (priority, NAT, redirect-fqdn, participate): the machine takes it at once, so a
+     * director re-ranks and redirects by it and a member reports it in its next keepalive. Participate turned off,
+     * the member leaves the group as at a stop (a goodbye, or a director's release of the cluster address); turned
+     * on, it seeks the group again, as at a start ([LB-GROUP]). On the loop.
      */
     void deviceChanged(DeviceSettings next) {
         if (next.equals(device)) return;
+        boolean was = device.participate();
         device = next;
         step(new LbEvent.SettingsChanged(group, next));
+        if (was != next.participate()) {
+            LOG.info("load-balancing member {}: participate turned {} on this running node", config.member(),
+                    next.participate() ? "on: it seeks the group" : "off: it leaves the group");
+            if (lastRm != null) reconsider(lastRm);
+        }
     }
 
     private LbState initial() {
@@ -174,7 +184,14 @@ final class LoadBalancingShell {
      * the core's ({@link MemberSpeaking}), the same the simulator runs.
      */
     void reconsider(RmState rm) {
-        if (!config.participate()) return;
+        lastRm = rm;
+        if (!device.participate()) {
+            if (speaking) {
+                speaking = false;
+                step(new LbEvent.Stop(false)); // leaves: nobody goes on as this member
+            }
+            return;
+        }
         // The pair's other node, which keeps what this one publishes for when it speaks.
         if (rm.running() && MemberSpeaking.forPair(config.member(), rm)) pairPeer = rm.peerId().orElse(null);
         switch (MemberSpeaking.next(config.member(), self, rm, speaking)) {

@@ -158,7 +158,7 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
 
         /**
          * Whether a node running as {@code before} needs a restart to run as {@code after}: a device added or
-         * removed, or anything changed but what applies live (priority, NAT, redirect-fqdn and FQDN, as
+         * removed, or anything changed but what applies live (priority, NAT, redirect-fqdn, FQDN and participate, as
          * {@code StoreService.withLiveSettings} takes them), so a setting added later needs a restart until it is
          * made live on purpose.
          */
@@ -166,7 +166,7 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
             if (before.isEmpty() || after.isEmpty()) return before.isPresent() != after.isPresent();
             Device b = before.get();
             Device a = after.get();
-            return !new Device(b.node(), a.priority(), b.publicAddress(), b.privateAddress(), a.nat(), b.participate(),
+            return !new Device(b.node(), a.priority(), b.publicAddress(), b.privateAddress(), a.nat(), a.participate(),
                     a.redirectFqdn(), a.fqdn()).equals(a);
         }
 

@@ -276,7 +276,8 @@ public final class StoreService implements AutoCloseable {
 
     /**
      * [LB-ELECT]: a device's priority, NAT address and redirect-fqdn take effect at once (the director ranks and
-     * redirects by them); its addresses, participate and the group's settings are bound at the node's start.
+     * redirects by them), and so does participate (the device leaves or seeks the group); its addresses and the
+     * group's settings are bound at the node's start.
      */
     private void applyDeviceLive(ClusterSettings next) {
         NodeConfig.LoadBalancing running = runningLb != null ? runningLb : effective.loadBalancing();
@@ -285,9 +286,10 @@ public final class StoreService implements AutoCloseable {
         NodeConfig.LoadBalancing live = withLiveSettings(running, target);
         if (live.equals(running)) return;
         runningLb = live;
-        LOG.info("epoch {}: load-balancing device settings applied: priority {}, nat {}, redirect-fqdn {}{}", next.epoch(),
-                live.priority(), live.nat().isEmpty() ? "none" : String.join(" ", live.nat()),
-                live.redirectFqdn() ? "enabled" : "disabled", live.fqdn() == null ? "" : " (" + live.fqdn() + ")");
+        LOG.info("epoch {}: load-balancing device settings applied: priority {}, nat {}, redirect-fqdn {}{}, participate {}",
+                next.epoch(), live.priority(), live.nat().isEmpty() ? "none" : String.join(" ", live.nat()),
+                live.redirectFqdn() ? "enabled" : "disabled", live.fqdn() == null ? "" : " (" + live.fqdn() + ")",
+                live.participate() ? "on" : "off");
         applyDevice.accept(live);
     }
 
@@ -312,10 +314,13 @@ public final class StoreService implements AutoCloseable {
         return a.name().equals(b.name()) && a.nodes().equals(b.nodes());
     }
 
-    /** {@code running} with the settings a running node takes live (priority, NAT, redirect-fqdn, FQDN) of {@code target}. */
+    /**
+     * {@code running} with the settings a running node takes live (priority, NAT, redirect-fqdn, FQDN, participate)
+     * of {@code target}.
+     */
     public static NodeConfig.LoadBalancing withLiveSettings(NodeConfig.LoadBalancing running, NodeConfig.LoadBalancing target) {
         NodeConfig.LoadBalancing r = running;
-        return new NodeConfig.LoadBalancing(r.clusterAddress(), r.clusterPort(), r.mode(), r.participate(), target.priority(),
+        return new NodeConfig.LoadBalancing(r.clusterAddress(), r.clusterPort(), r.mode(), target.participate(), target.priority(),
                 r.publicAddress(), r.privateAddress(), target.nat(), target.redirectFqdn(), target.fqdn(), r.model(),
                 r.maxSessions(), r.member(), r.peers(), r.addressDriver(), r.driverInterface(), r.claimCommand(),
                 r.releaseCommand(), r.timing(), r.onDirectorChange(), r.redirect());

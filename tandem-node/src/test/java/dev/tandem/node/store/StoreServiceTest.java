@@ -153,7 +153,7 @@ class StoreServiceTest {
     }
 
     @Test
-    void aDevicesPriorityNatAndRedirectFqdnApplyLiveItsAddressesAndTheGroupAtTheNextStart() throws Exception {
+    void aDevicesPriorityNatRedirectFqdnAndParticipateApplyLiveItsAddressesAndTheGroupAtTheNextStart() throws Exception {
         NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
         try (StoreService s = StoreService.open(n1, Optional.empty())) {
             List<NodeConfig.LoadBalancing> applied = new CopyOnWriteArrayList<>();
@@ -171,6 +171,18 @@ class StoreServiceTest {
             assertThat(live.clusterAddress()).isEqualTo("192.0.2.10");
             assertThat(StoreService.restartNeeded(s.effectiveConfig(), after)).isEmpty();
             assertThat(ClusterSettings.Device.needsRestart(Optional.of(before), after.device("n1"))).isFalse();
+
+            // Participate turned off and on again: the device leaves and seeks the group while it runs.
+            for (boolean on : List.of(false, true)) {
+                int seen = applied.size();
+                ClusterSettings flipped = s.store().updateSettings(new ClusterStore.Action("admin", "config commands", "n1"),
+                        x -> x.withDevice(new ClusterSettings.Device("n1", 8, before.publicAddress(),
+                                before.privateAddress(), List.of("203.0.113.1"), on, true, "n1.example.com")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() > seen);
+                assertThat(applied.get(applied.size() - 1).participate()).isEqualTo(on);
+                assertThat(StoreService.restartNeeded(s.effectiveConfig(), flipped)).isEmpty();
+                assertThat(ClusterSettings.Device.needsRestart(after.device("n1"), flipped.device("n1"))).isFalse();
+            }
 
             // The address a member binds is not live: that change waits for the restart, and says so.
             ClusterSettings moved = s.store().updateSettings(new ClusterStore.Action("admin", "config commands", "n1"),
