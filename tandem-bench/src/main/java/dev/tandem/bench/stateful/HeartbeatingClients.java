@@ -411,21 +411,28 @@ public final class HeartbeatingClients implements AutoCloseable {
     }
 
     /**
-     * Each client's interruption around an event at {@code t0}: from its last answered heartbeat at or before t0
-     * (or t0, when it had none since the mark) to its first answered after t0, in milliseconds.
+     * Each client's interruption around an event at {@code t0}: the longest time between two of its answered
+     * heartbeats, from its last one at or before t0 (or the mark, when it had none since) to its last one now, in
+     * milliseconds. Not only the gap around t0: the move itself comes a few milliseconds after the request that
+     * starts it, and a client answered by the old node in between would otherwise not count the gap that follows.
+     * A client with no answer after t0 is left out (the caller waits until every client has one).
      */
     Samples interruptions(long markNanos, long t0) {
         Samples s = new Samples();
         for (Client c : clients) {
-            long before = markNanos;
-            long after = -1;
+            long previous = markNanos;
+            long longest = -1;
             synchronized (c.answers) {
                 for (long t : c.answers) {
-                    if (t <= t0) before = Math.max(before, t);
-                    else if (after < 0) after = t;
+                    if (t <= t0) {
+                        previous = Math.max(previous, t);
+                        continue;
+                    }
+                    longest = Math.max(longest, t - previous);
+                    previous = t;
                 }
             }
-            if (after > 0) s.add((after - Math.max(before, markNanos)) / 1e6);
+            if (longest >= 0) s.add(longest / 1e6);
         }
         return s;
     }

@@ -100,8 +100,8 @@ public final class StatefulFailoverScenario implements Callable<Integer> {
                 .parameter("clients", clientCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
                 .parameter("heartbeatMs", heartbeatMs).parameter("subnet", real.subnet)
                 .parameter("snapshotSessions", snapshotSessions).parameter("warmUp", warmUpLogins).parameter("steadySeconds", steadySeconds).parameter("clientThreads", clientThreads).parameter("nodeJvm", String.join(" ", NODE_JVM));
-        Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (last answered"
-                + " heartbeat before to first answered after)", "handover", "event", "clients", "sessions lost", "min",
+        Result.Table t = r.table("Sessions through failures: per-client interruption in milliseconds (the longest"
+                + " time between two answered heartbeats, from the last one before the event on)", "handover", "event", "clients", "sessions lost", "min",
                 "median", "p99", "max", "answered by", "clients' loop late, max");
         Result.Table logins = r.table("Login latency in milliseconds (one login at a time after " + warmUpLogins
                 + " untimed ones; with keep each is answered after the peer acknowledged it)", "handover", "clients", "logins",
