@@ -19,6 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -40,6 +41,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -217,6 +219,42 @@ final class SessionHttp implements AutoCloseable {
         ch.closeFuture().addListener(f -> perClient.closed(client));
         if (overCap != null) LOG.warn("{}: {}", owner, overCap);
         if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+        handlers(ch, overCap);
+    }
+
+    /**
+     * Runs {@code rounds} times each of {@code requests} (raw HTTP/1.1 requests, the round's number given) through
+     * a connection's handlers in memory, on the calling thread: no socket, no TLS, no client counted. The JIT then
+     * compiles the path a client's request takes before the node serves anyone, so that the first clients it takes
+     * over (a crash's or a fallback's thousands at once) are answered by compiled code, not by the interpreter.
+     * Stops early once {@code goOn} says so (the service closing). Returns how many answers came back.
+     */
+    int warmUp(int rounds, List<java.util.function.IntFunction<String>> requests,
+               java.util.function.BooleanSupplier goOn) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        handlers(ch, null);
+        int answers = 0;
+        try {
+            for (int i = 0; i < rounds && ch.isActive() && goOn.getAsBoolean(); i++) {
+                for (java.util.function.IntFunction<String> r : requests) {
+                    ch.writeInbound(Unpooled.copiedBuffer(r.apply(i), StandardCharsets.US_ASCII));
+                    ch.runPendingTasks();
+                    boolean answered = false; // the codec has encoded the answer: bytes, one buffer or more
+                    for (Object out = ch.readOutbound(); out != null; out = ch.readOutbound()) {
+                        answered = true;
+                        ReferenceCountUtil.release(out);
+                    }
+                    if (answered) answers++;
+                }
+            }
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+        return answers;
+    }
+
+    /** The handlers of a connection after TLS: the limits, the codec, the body cap and the service's requests. */
+    private void handlers(Channel ch, String overCap) {
         ch.pipeline().addLast(new IdleStateHandler(0, 0, http.idleTimeout().toMillis(), TimeUnit.MILLISECONDS) {
             @Override
             protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent e) {

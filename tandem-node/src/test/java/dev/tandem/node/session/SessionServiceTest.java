@@ -109,6 +109,18 @@ class SessionServiceTest {
     }
 
     @Test
+    void theWarmUpAtStartAnswersEveryRequestInMemoryAndLeavesNoTrace() throws Exception {
+        start(10, UserHomes.NONE);
+        String session = login("alice");
+        int answers = service.warmedUp().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answers).as("a heartbeat of no session and a health check, each round")
+                .isEqualTo(2 * SessionService.WARM_UP_ROUNDS);
+        JsonNode s = stats();
+        assertThat(s.get("active").asInt() + s.get("inactive").asInt()).as("no session made by the warm-up").isEqualTo(1);
+        assertThat(heartbeat(session)).isEqualTo(200); // and the real one is untouched
+    }
+
+    @Test
     void aServiceAddressIsAnsweredWhileHeldOverTheSameSessionsAndClosedAlone() throws Exception {
         start(10, UserHomes.NONE);
         String session = login("alice");
