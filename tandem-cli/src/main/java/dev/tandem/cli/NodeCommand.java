@@ -46,6 +46,8 @@ public final class NodeCommand implements Callable<Integer> {
             node.onFailure(why -> Runtime.getRuntime().halt(TandemNode.EXIT_FAILED));
             node.start(); // fills the store from the file only once everything has started (decision 0052)
             api = new AdminApi(node).start();
+            // Started, it warms its session service's request path (docs/session-service.md, Warm-up).
+            node.sessions().ifPresent(dev.tandem.node.session.SessionService::warmUpInBackground);
         } catch (ConfigError e) {
             System.err.println("tandem node: " + e.getMessage());
             if (node != null) node.close();

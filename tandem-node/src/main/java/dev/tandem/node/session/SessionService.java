@@ -14,7 +14,6 @@ import dev.tandem.node.tls.PemTls;
 import dev.tandem.node.store.User;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.security.SecureRandom;
@@ -167,6 +166,14 @@ public final class SessionService implements AutoCloseable {
         LOG.info("session service of {} on {}://{}:{} (max {} sessions)", host.id(), config.tls() == null ? "http" : "https",
                 config.address(), port(),
                 config.maxSessions());
+        return this;
+    }
+
+    /**
+     * Starts the warm-up below on a virtual thread of its own and returns at once. `tandem node` calls it once the
+     * node and its admin API have started, so that it does not compete with the start itself.
+     */
+    public SessionService warmUpInBackground() {
         Thread.ofVirtual().name("tandem-session-warm-up-" + host.id()).start(this::warmUp);
         return this;
     }
@@ -175,10 +182,10 @@ public final class SessionService implements AutoCloseable {
      * A freshly started node's first clients would meet an interpreted request path: measured with 1,000 clients, a
      * fallback to a node just restarted took about twice as long as one to a node that had answered thousands of
      * requests over its sockets before. So the service sends itself, over loopback, heartbeats of no session and
-     * health checks on a series of short connections (accepting, reading, answering and closing are the path that
-     * matters): nothing is stored, nothing is counted. With TLS the same requests run through its handlers in memory
-     * instead ({@link SessionHttp#warmUp}), which warms all but the sockets. About a second of one core at start, off
-     * the protocol loop; a client that comes meanwhile is answered as usual.
+     * health checks (reading and answering on its sockets is the path that matters): nothing is stored, nothing is
+     * counted. With TLS the same requests run through its handlers in memory
+     * instead ({@link SessionHttp#warmUp}), which warms all but the sockets. About a second of one core, off the
+     * protocol loop; a client that comes meanwhile is answered as usual.
      */
     private void warmUp() {
         long began = System.nanoTime();
@@ -197,57 +204,39 @@ public final class SessionService implements AutoCloseable {
     }
 
     private static final String WARM_UP_HEALTH = "GET /session/health HTTP/1.1\r\nHost: warm-up\r\n\r\n";
-    /** Rounds a warm-up connection carries before it closes and the next opens. */
-    private static final int WARM_UP_ROUNDS_A_CONNECTION = 100;
-
     private static String warmUpHeartbeat(int i) {
         return "POST /session/heartbeat HTTP/1.1\r\nHost: warm-up\r\n" + SESSION_HEADER + ": warm-up-" + i
                 + "\r\nContent-Length: 0\r\n\r\n";
     }
 
-    /** The warm-up's requests over this node's own address, one connection at a time; how many were answered. */
+    /**
+     * The warm-up's requests over this node's own address, through the JDK's HTTP client (its connections kept
+     * alive), each waiting at most a second; how many were answered.
+     */
     private int warmUpOverLoopback() throws IOException {
         java.net.InetAddress own = java.net.InetAddress.getByName(config.address());
         if (own.isAnyLocalAddress()) own = java.net.InetAddress.getLoopbackAddress();
-        java.net.InetSocketAddress at = new java.net.InetSocketAddress(own, port());
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(4096);
+        String host = own instanceof java.net.Inet6Address ? "[" + own.getHostAddress() + "]" : own.getHostAddress();
+        java.net.URI heartbeat = java.net.URI.create("http://" + host + ":" + port() + "/session/heartbeat");
+        java.net.URI health = java.net.URI.create("http://" + host + ":" + port() + "/session/health");
+        Duration wait = Duration.ofSeconds(1);
         int answers = 0;
-        for (int round = 0; round < WARM_UP_ROUNDS && !closed; ) {
-            try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(at)) {
-                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-                for (int i = 0; i < WARM_UP_ROUNDS_A_CONNECTION && round < WARM_UP_ROUNDS && !closed; i++, round++) {
-                    for (String request : List.of(warmUpHeartbeat(round), WARM_UP_HEALTH)) {
-                        ch.write(java.nio.ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
-                        if (readAnswer(ch, in)) answers++;
-                    }
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(wait).build()) {
+            for (int round = 0; round < WARM_UP_ROUNDS && !closed; round++) {
+                java.net.http.HttpRequest beat = java.net.http.HttpRequest.newBuilder(heartbeat).timeout(wait)
+                        .header(SESSION_HEADER, "warm-up-" + round)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+                java.net.http.HttpRequest check = java.net.http.HttpRequest.newBuilder(health).timeout(wait).build();
+                for (java.net.http.HttpRequest r : List.of(beat, check)) {
+                    client.send(r, java.net.http.HttpResponse.BodyHandlers.discarding());
+                    answers++;
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return answers;
     }
-
-    /** Reads one whole answer (its head, then Content-Length bytes of body); false when the connection ended. */
-    private static boolean readAnswer(java.nio.channels.SocketChannel ch, java.nio.ByteBuffer in) throws IOException {
-        in.clear();
-        int headEnd = -1;
-        int length = 0;
-        while (true) {
-            if (headEnd < 0) {
-                String seen = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
-                int end = seen.indexOf("\r\n\r\n");
-                if (end >= 0) {
-                    headEnd = end + 4;
-                    java.util.regex.Matcher m = CONTENT_LENGTH.matcher(seen.substring(0, end));
-                    length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-                }
-            }
-            if (headEnd >= 0 && in.position() >= headEnd + length) return true;
-            if (!in.hasRemaining() || ch.read(in) < 0) return false;
-        }
-    }
-
-    private static final java.util.regex.Pattern CONTENT_LENGTH =
-            java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)");
 
     /** How many answers the warm-up at start had, once it is over (SessionServiceTest). */
     java.util.concurrent.CompletableFuture<Integer> warmedUp() {
