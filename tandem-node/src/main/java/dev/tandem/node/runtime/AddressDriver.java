@@ -19,6 +19,16 @@ public interface AddressDriver {
 
     void release();
 
+    /**
+     * At start, before the first claim: takes the address off this host if an earlier run of the node left it there.
+     * A process killed with SIGKILL cannot release, and the kernel keeps an address on its interface after the
+     * process is gone; left there, this host would go on answering ARP for an address its peer now holds. Only the
+     * linux driver puts addresses on the host; the others have nothing to clear (a script's commands are the
+     * operator's, run only on a claim or a release).
+     */
+    default void clearLeftover() {
+    }
+
     String describe();
 
     static AddressDriver of(NodeConfig.LoadBalancing lb, HookRunner runner) {
@@ -81,6 +91,7 @@ public interface AddressDriver {
 
     /** {@code ip addr add|del ADDRESS dev IFACE}, then an unsolicited ARP (IPv4) so the network learns the move. */
     final class Linux implements AddressDriver {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AddressDriver.class);
         private final String address;
         private final String iface;
         private final String netns;
@@ -109,19 +120,64 @@ public interface AddressDriver {
         public boolean claim() {
             boolean ok = runner.runNow("address-claim", ip("addr", "replace", prefixed(), "dev", iface), Map.of(),
                     Duration.ofSeconds(5));
-            if (ok && !address.contains(":")) {
-                List<String> arp = new ArrayList<>();
-                if (netns != null) arp.addAll(List.of("ip", "netns", "exec", netns));
-                arp.addAll(List.of("arping", "-U", "-c", "2", "-I", iface, address));
-                // Gratuitous ARP is best effort: the address is ours even if no neighbour listens.
-                runner.runNow("gratuitous-arp", arp, Map.of(), Duration.ofSeconds(5));
-            }
+            if (ok && !address.contains(":")) announce();
             return ok;
         }
 
+        /**
+         * Two unsolicited ARPs a second apart, sent while the claim goes on: waiting for them would keep the address
+         * from being listened on for that second, and each moment of it is clients refused. Best effort: the address
+         * is ours even if no neighbour listens, or arping is missing (logged).
+         */
+        private void announce() {
+            List<String> arp = new ArrayList<>();
+            if (netns != null) arp.addAll(List.of("ip", "netns", "exec", netns));
+            arp.addAll(List.of("arping", "-U", "-c", "2", "-I", iface, address));
+            try {
+                Process p = new ProcessBuilder(arp).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process before = announcing.getAndSet(p);
+                if (before != null) before.destroy();
+                p.onExit().thenAccept(done -> {
+                    if (announcing.compareAndSet(done, null) && done.exitValue() != 0) {
+                        LOG.warn("gratuitous ARP for {} on {} exited with status {}", address, iface, done.exitValue());
+                    }
+                });
+            } catch (java.io.IOException e) {
+                LOG.warn("gratuitous ARP for {} on {} could not start: {}", address, iface, e.getMessage());
+            }
+        }
+
+        /** The ARP announcement still being sent for this address, or null. */
+        private final java.util.concurrent.atomic.AtomicReference<Process> announcing =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
         @Override
         public void release() {
+            // An announcement still under way would tell the neighbours, after the next holder's, that we have it.
+            Process p = announcing.getAndSet(null);
+            if (p != null) p.destroy();
             runner.runNow("address-release", ip("addr", "del", prefixed(), "dev", iface), Map.of(), Duration.ofSeconds(5));
+        }
+
+        @Override
+        public void clearLeftover() {
+            if (netns == null && !onInterface()) return; // nothing left: say nothing
+            LOG.warn("{} was left on {} by an earlier run of this node: taking it off before anything is claimed",
+                    address, iface);
+            release();
+        }
+
+        /** Whether the address is on the interface now (this host's own network namespace). */
+        private boolean onInterface() {
+            try {
+                java.net.NetworkInterface ni = java.net.NetworkInterface.getByName(iface);
+                if (ni == null) return false;
+                java.net.InetAddress wanted = java.net.InetAddress.getByName(address) /* a literal: no look-up */;
+                return ni.inetAddresses().anyMatch(wanted::equals);
+            } catch (java.io.IOException e) {
+                return true; // cannot tell: take it off anyway (ip says so quietly if it was not there)
+            }
         }
 
         @Override

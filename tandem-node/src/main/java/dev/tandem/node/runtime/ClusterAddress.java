@@ -58,6 +58,7 @@ final class ClusterAddress {
         this.packets = packets;
         this.conflict = conflict;
         this.changed = changed;
+        worker.execute(driver::clearLeftover); // before any claim: what a killed earlier run left on this host goes
     }
 
     /** On the loop: the driver puts the address here, then a socket is bound to it: clients and Hellos reach this node. */

@@ -87,6 +87,8 @@ final class ServiceAddressShell implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // First of all the worker's tasks, so before any claim: what a killed earlier run left on this host goes.
+        for (AddressDriver d : drivers.values()) worker.execute(d::clearLeftover);
     }
 
     boolean any() {

@@ -106,6 +106,17 @@ class LinuxServiceAddressMoveTest {
         assertThat(addresses(B)).contains(SERVICE + "/32");
     }
 
+    @Test
+    void anAddressAKilledRunLeftOnTheInterfaceIsTakenOffAtTheNextStart() throws Exception {
+        // The earlier run claimed the address, then died by SIGKILL: nothing released it, the kernel keeps it.
+        assertThat(new AddressDriver.Linux(SERVICE, "eth0", A, runner).claim()).isTrue();
+        assertThat(addresses(A)).contains(SERVICE + "/32");
+
+        new AddressDriver.Linux(SERVICE, "eth0", A, runner).clearLeftover(); // the next run, before any claim
+
+        assertThat(addresses(A)).doesNotContain(SERVICE + "/32").contains("192.0.2.11/24");
+    }
+
     /** The client's neighbour entry for the service address, as {@code ip neigh show} prints it ("" when none). */
     private static String neighbour() throws Exception {
         return output("ip", "-n", CLIENT, "neigh", "show", SERVICE, "dev", "br0");
