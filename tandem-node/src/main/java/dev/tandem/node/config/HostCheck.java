@@ -58,7 +58,13 @@ final class HostCheck {
             // claimed by the director only (the address driver may add it), so it need not be here yet.
             InetAddress priv = local("loadBalancing.privateAddress", lb.privateAddress());
             udpFree("loadBalancing.clusterPort", priv, lb.clusterPort());
-            local("loadBalancing.publicAddress", lb.publicAddress());
+            // A service address of the group as public address (the default where the node has one) is on this host
+            // only while the node holds it: a driver that adds addresses (linux, script) puts it here on a claim.
+            boolean serviceAddress = c.redundancyGroup().nodes().stream()
+                    .anyMatch(m -> lb.publicAddress().equals(m.serviceAddress()));
+            if (!serviceAddress || c.serviceAddresses().driver().equals("bind")) {
+                local("loadBalancing.publicAddress", lb.publicAddress());
+            }
         }
         stateDir(c.stateDir());
     }
