@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The cluster a chaos run hurts: what {@code tandem demo init} writes (pairs g1 = n1, n2, g2 = n3, n4, ...; every
- * node a member of one load-balancing group; a service address per node with the bind driver; the fast profile),
- * moved to 127.0.S.x, with sessions handed over by replication and a real PostgreSQL server as the cluster store, so
+ * node a member of one load-balancing group; a service address per node; the fast profile), moved onto the run's
+ * network ({@link ChaosNetwork}: namespaces and the linux driver, or loopback and the bind driver), with sessions handed over by replication and a real PostgreSQL server as the cluster store, so
  * that the store can be stopped and started again under the running nodes.
  */
 final class ChaosCluster implements AutoCloseable {
@@ -29,7 +29,7 @@ final class ChaosCluster implements AutoCloseable {
     private static final int ADMIN_PORT = 20075;
     private final Path dir;
     private final Path jar;
-    private final int subnet;
+    private final ChaosNetwork network;
     private final List<Path> configs;
     private final NodeProc[] nodes;
     /** Nodes the run killed or stopped and has not started again: the only ones allowed not to run. */
@@ -43,10 +43,10 @@ final class ChaosCluster implements AutoCloseable {
     /** One client per node's session service, so that probes reuse their connections instead of piling them up. */
     private final java.util.Map<Integer, AdminClient> sessionClients = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private ChaosCluster(Path dir, Path jar, int subnet, List<Path> configs, Admin admin, int storePort) {
+    private ChaosCluster(Path dir, Path jar, ChaosNetwork network, List<Path> configs, Admin admin, int storePort) {
         this.dir = dir;
         this.jar = jar;
-        this.subnet = subnet;
+        this.network = network;
         this.configs = configs;
         this.nodes = new NodeProc[configs.size()];
         this.downOnPurpose = new boolean[configs.size()];
@@ -56,7 +56,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     /** Writes the configurations and starts the store; the nodes start with {@link #start(int)}. */
-    static ChaosCluster create(Path dir, Path jar, int nodes, int subnet) throws Exception {
+    static ChaosCluster create(Path dir, Path jar, int nodes, ChaosNetwork network) throws Exception {
         // The server's own log (every start and stop of a store outage) would bury the run's lines.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -65,19 +65,25 @@ final class ChaosCluster implements AutoCloseable {
             port = s.getLocalPort();
         }
         List<Path> configs = DemoCluster.write(dir, nodes, DemoCluster.Profile.FAST, true);
-        String url = "jdbc:postgresql://127.0.0.1:" + port + "/tandem";
+        String url = "jdbc:postgresql://" + network.storeAddress() + ":" + port + "/tandem";
         for (Path c : configs) {
-            String y = Files.readString(c).replace("127.0.0.", "127.0." + subnet + ".")
+            String y = network.configure(Files.readString(c))
                     .replace("  url: " + DemoCluster.STORE_URL + "\n", "  url: " + url + "\n  user: postgres\n")
                     .replace("sessionService:\n", "sessionService:\n  handover: keep\n");
             if (!y.contains(url)) throw new IllegalStateException("the demo configuration has no store line to replace: " + c);
             Files.writeString(c, y);
         }
         Admin admin = new Admin(Files.readString(dir.resolve("admin-token")).strip(), ADMIN_PORT);
-        ChaosCluster cluster = new ChaosCluster(dir, jar, subnet, configs, admin, port);
+        ChaosCluster cluster = new ChaosCluster(dir, jar, network, configs, admin, port);
         cluster.startStore();
         try (Connection c = cluster.store.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE tandem");
+            if (!network.storeAddress().equals("127.0.0.1")) {
+                // The server lets in only this host's own loopback until told: the nodes come from the run's subnet.
+                Files.writeString(dir.resolve("pg-data").resolve("pg_hba.conf"), "host all all "
+                        + network.prefix() + "0/24 trust\n", java.nio.file.StandardOpenOption.APPEND);
+                s.execute("SELECT pg_reload_conf()");
+            }
         }
         return cluster;
     }
@@ -91,15 +97,19 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     String host(int i) {
-        return "127.0." + subnet + "." + (DemoCluster.FIRST_HOST + i);
+        return network.host(i);
     }
 
     String serviceAddress(int i) {
-        return "127.0." + subnet + "." + (DemoCluster.FIRST_SERVICE_HOST + i);
+        return network.serviceAddress(i);
     }
 
     String clusterAddress() {
-        return "127.0." + subnet + ".10";
+        return network.clusterAddress();
+    }
+
+    ChaosNetwork network() {
+        return network;
     }
 
     /** The pair of node {@code i}: g1 for n1 and n2, g2 for n3 and n4, ... */
@@ -124,7 +134,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     NodeProc start(int i) throws IOException {
-        nodes[i] = new NodeProc(jar, configs.get(i), NodeProc.JVM_OPTIONS).start();
+        nodes[i] = new NodeProc(jar, configs.get(i), NodeProc.JVM_OPTIONS, java.util.Map.of(), network.launcher(i)).start();
         downOnPurpose[i] = false;
         exitSeen[i] = 0;
         return nodes[i];
@@ -155,7 +165,10 @@ final class ChaosCluster implements AutoCloseable {
     /** The store's server, on the same data folder and port as before it was stopped. */
     void startStore() throws IOException {
         store = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg").toFile())
-                .setDataDirectory(dir.resolve("pg-data")).setCleanDataDirectory(false).setPort(storePort).start();
+                .setDataDirectory(dir.resolve("pg-data")).setCleanDataDirectory(false).setPort(storePort)
+                .setServerConfig("listen_addresses", network.storeAddress().equals("127.0.0.1") ? "localhost"
+                        : "localhost," + network.storeAddress())
+                .start();
     }
 
     /** Stops the store's server (a fast shutdown: every connection of the nodes is cut). */

@@ -65,6 +65,12 @@ public final class ChaosRun implements Callable<Integer> {
             description = "the faults drawn from (default ${DEFAULT-VALUE})")
     List<String> faults;
 
+    @Option(names = "--network", defaultValue = "auto",
+            description = "namespaces: each node in a network namespace of its own on one bridge (198.18.S.x, the linux"
+                    + " address driver; root and iproute2); loopback: 127.0.S.x and the bind driver; auto: namespaces"
+                    + " where they can be made, else loopback (default ${DEFAULT-VALUE})")
+    String network;
+
     @Option(names = "--keep-files", description = "keep the cluster's directory (configurations and node logs) and print where it is")
     boolean keepFiles;
 
@@ -94,10 +100,12 @@ public final class ChaosRun implements Callable<Integer> {
         Path dir = Files.createTempDirectory("tandem-chaos");
         ChaosLog log = new ChaosLog(env.results(), runSeed, env.command());
         try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock);
-             ChaosCluster cluster = ChaosCluster.create(dir, env.requireJar(), nodes, real.subnet)) {
+             ChaosNetwork where = ChaosNetwork.open(network, real.subnet, nodes, line -> System.out.println("chaos: " + line));
+             ChaosCluster cluster = ChaosCluster.create(dir, env.requireJar(), nodes, where)) {
             lock.hold();
+            System.out.println("chaos: nodes on " + where.name() + " (" + where.prefix() + "x)");
             NetFaults.Result net = kinds.contains(Fault.Kind.PARTITION) || kinds.contains(Fault.Kind.LOSS)
-                    ? NetFaults.open(real.subnet) : new NetFaults.Result(java.util.Optional.empty(), "");
+                    ? NetFaults.open(where) : new NetFaults.Result(java.util.Optional.empty(), "");
             if (net.faults().isEmpty() && !net.whyNot().isEmpty()) {
                 System.out.println("chaos: no partitions or packet loss in this run: " + net.whyNot()
                         + " (docs/reliability.md, Chaos on real processes)");
@@ -131,6 +139,7 @@ public final class ChaosRun implements Callable<Integer> {
                 int violations = log.violations();
                 run.fill(r, runSeed, done, String.join(",", kinds.stream().map(k -> k.name).toList()));
                 if (!limit.isZero()) r.parameter("duration", duration);
+                r.parameter("network", where.name());
                 System.out.println("wrote " + r.write(env.results()));
                 if (violations > 0) System.out.println("violations written to " + log.file());
                 System.out.println(done + " cycles, " + violations + " invariant violations");

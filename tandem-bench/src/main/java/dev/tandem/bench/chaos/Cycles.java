@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The cycles of one chaos run over one cluster: inject, hold, heal, settle, restore, check. */
 final class Cycles {
@@ -95,6 +96,7 @@ final class Cycles {
         } else {
             t.settle.add(settleMs);
             for (String s : ChaosRun.and(v.safety(), v.settledCoverage())) log.violation(n, "settled, but " + s + "; " + v.states(), c.logs(40));
+            hostsAgree(n, "settled");
         }
 
         long restoring = System.nanoTime();
@@ -103,6 +105,7 @@ final class Cycles {
                     + ClusterView.take(c).states(), c.logs(40));
         } else {
             t.restore.add((System.nanoTime() - restoring) / 1_000_000);
+            hostsAgree(n, "Normal again");
         }
         checkWrite(n, writeId, write);
         if (!LocalCluster.await(() -> c.stateFilesSay("NORMAL").isEmpty(), 3_000, POLL_MILLIS)) {
@@ -144,6 +147,38 @@ final class Cycles {
         return ClusterView.take(c);
     }
 
+    /**
+     * Where the network can tell (namespaces): each address is on the hosts of exactly the nodes that say they hold it,
+     * no other (a node killed with its addresses on it must take them off when it starts again). A claim or release
+     * that is still being carried out gets a few seconds.
+     */
+    private void hostsAgree(int n, String when) throws InterruptedException {
+        if (c.network().addressesOnHosts(c).isEmpty()) return;
+        String[] last = {""};
+        boolean agree = LocalCluster.await(() -> {
+            last[0] = hostsDisagree();
+            return last[0].isEmpty();
+        }, HOSTS_AGREE_MILLIS, POLL_MILLIS);
+        if (!agree) log.violation(n, when + ", but " + last[0], c.logs(20));
+    }
+
+    private static final long HOSTS_AGREE_MILLIS = 5_000;
+
+    /** "" when the hosts' addresses are what the nodes say they hold, else both. */
+    private String hostsDisagree() {
+        Map<String, List<String>> onHosts = c.network().addressesOnHosts(c).orElse(Map.of());
+        ClusterView v = ClusterView.take(c);
+        Map<String, List<String>> said = new TreeMap<>();
+        Map<String, String> addressOf = new HashMap<>();
+        for (int i = 0; i < c.size(); i++) addressOf.put(c.id(i), c.serviceAddress(i));
+        for (int i = 0; i < c.size(); i++) {
+            ClusterView.NodeView node = v.node(i);
+            for (String owner : node.holdsAddressesOf()) said.computeIfAbsent(addressOf.get(owner), a -> new ArrayList<>()).add(node.id());
+            if (node.holdsClusterAddress()) said.computeIfAbsent(c.clusterAddress(), a -> new ArrayList<>()).add(node.id());
+        }
+        return said.equals(onHosts) ? "" : "the hosts have " + onHosts + " while the nodes say they hold " + said;
+    }
+
     /** Claims held twice: a violation, except while a fault that lets both nodes of a pair run apart lasts. */
     private void safety(int n, Fault f, ClusterView v, boolean[] overlap) {
         List<String> twice = v.safety();
@@ -165,8 +200,8 @@ final class Cycles {
                 c.start(f.node());
             }
             case STORE -> c.stopStore();
-            case PARTITION -> net.partition(c.host(f.node()), c.host(f.other()));
-            case LOSS -> net.loss(c.host(f.node()), c.host(f.other()), Fault.LOSS_PERCENT);
+            case PARTITION -> net.partition(f.node(), f.other());
+            case LOSS -> net.loss(f.node(), f.other(), Fault.LOSS_PERCENT);
             case DISK -> {
                 c.fillDisk(f.node());
                 c.kill(f.node());
@@ -309,8 +344,11 @@ final class Cycles {
             f.row(row.toArray());
         }
         r.note("The cluster: what 'tandem demo init' writes for " + c.size() + " nodes (pairs g1 = n1, n2, ...; every node"
-                + " a member of one load-balancing group; a service address per node with the bind driver; the fast"
-                + " profile), sessions handed over by replication, a PostgreSQL server as the store. Clients log in"
+                + " a member of one load-balancing group; a service address per node; the fast profile), sessions"
+                + " handed over by replication, a PostgreSQL server as the store, "
+                + (c.network() instanceof ChaosNetwork.Namespaces
+                        ? "each node in a network namespace of its own on one bridge, addresses moved by the linux driver"
+                        : "the nodes on loopback, addresses moved by the bind driver") + ". Clients log in"
                 + " through the cluster address and heartbeat every " + ChaosRun.CLIENT_HEARTBEAT.toMillis() + " ms.");
         r.note("Checked while each fault lasts and while the cluster settles: no service address, no node's users and no"
                 + " cluster address claimed by two nodes (a partition, packet loss or a frozen process lets both nodes"
@@ -321,6 +359,9 @@ final class Cycles {
                 + ChaosRun.RESTORE_BOUND.toSeconds() + " s; within " + ChaosRun.WRITE_BOUND.toSeconds() + " s of that,"
                 + " the admin write present everywhere if it was answered created, absent everywhere if refused, alike"
                 + " everywhere if unanswered; every client answered again"
-                + " with no session lost; no node exited on its own.");
+                + " with no session lost; no node exited on its own"
+                + (c.network() instanceof ChaosNetwork.Namespaces
+                        ? "; each address on the host of exactly the node that says it holds it, once settled and once Normal."
+                        : "."));
     }
 }

@@ -4,30 +4,34 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Partitions and packet loss between two nodes on loopback, with nftables: a table of its own whose input chain
- * drops what one node's address sends to the other's, both ways (every message of the pair and of the group goes
- * between node addresses; the clients, the store and the admin API come from 127.0.0.1 and are not touched). Needs
- * root (CAP_NET_ADMIN) and the nft command; without them a run leaves these faults out and says so.
+ * Partitions and packet loss between two nodes, with nftables: a table of its own whose one chain drops what one node
+ * sends to the other, both ways. Where the chain hooks and what it matches is the network's ({@link ChaosNetwork}):
+ * on loopback, the input of packets between node addresses (every message of the pair and of the group goes between
+ * them; the clients, the store and the admin API come from 127.0.0.1 and are not touched); with namespaces, every
+ * frame the bridge forwards between the two nodes' ports. Needs root (CAP_NET_ADMIN) and the nft command; without
+ * them a run leaves these faults out and says so.
  */
 final class NetFaults implements AutoCloseable {
+    private final ChaosNetwork network;
     private final String table;
+    private final String family;
+    private final String chain;
 
-    private NetFaults(String table) {
-        this.table = table;
+    private NetFaults(ChaosNetwork network) {
+        this.network = network;
+        this.table = "tandem_chaos_" + network.subnet;
+        this.family = network.nftFamily();
+        this.chain = network.nftHook();
     }
 
     /** The faults, or why they cannot be used on this machine. */
-    static Result open(int subnet) {
-        String table = "tandem_chaos_" + subnet;
+    static Result open(ChaosNetwork network) {
+        NetFaults faults = new NetFaults(network);
+        Shell.quietly("nft", "delete", "table", faults.family, faults.table); // a table left by a run that was killed
         try {
-            Shell.run("nft", "delete", "table", "inet", table); // a table left by a run that was killed
-        } catch (IOException e) {
-            // none was left
-        }
-        try {
-            Shell.run("nft", "add", "table", "inet", table);
-            Shell.run("nft", "add", "chain", "inet", table, "input", "{ type filter hook input priority 0; policy accept; }");
-            NetFaults faults = new NetFaults(table);
+            Shell.run("nft", "add", "table", faults.family, faults.table);
+            Shell.run("nft", "add", "chain", faults.family, faults.table, faults.chain,
+                    "{ type filter hook " + faults.chain + " priority 0; policy accept; }");
             // A run stopped by Ctrl-C or a time limit skips close(): the rules go with the process all the same.
             Runtime.getRuntime().addShutdownHook(new Thread(faults::close, "chaos-nft"));
             return new Result(Optional.of(faults), "");
@@ -39,25 +43,25 @@ final class NetFaults implements AutoCloseable {
 
     record Result(Optional<NetFaults> faults, String whyNot) {}
 
-    /** Drops every packet between {@code a} and {@code b}, both ways. */
-    void partition(String a, String b) throws IOException {
-        rule("ip saddr " + a + " ip daddr " + b + " drop");
-        rule("ip saddr " + b + " ip daddr " + a + " drop");
+    /** Drops every packet between nodes {@code a} and {@code b}, both ways. */
+    void partition(int a, int b) throws IOException {
+        rule(network.between(a, b) + " drop");
+        rule(network.between(b, a) + " drop");
     }
 
-    /** Drops {@code percent} % of the packets between {@code a} and {@code b}, both ways, at random. */
-    void loss(String a, String b, int percent) throws IOException {
-        rule("ip saddr " + a + " ip daddr " + b + " numgen random mod 100 < " + percent + " drop");
-        rule("ip saddr " + b + " ip daddr " + a + " numgen random mod 100 < " + percent + " drop");
+    /** Drops {@code percent} % of the packets between nodes {@code a} and {@code b}, both ways, at random. */
+    void loss(int a, int b, int percent) throws IOException {
+        rule(network.between(a, b) + " numgen random mod 100 < " + percent + " drop");
+        rule(network.between(b, a) + " numgen random mod 100 < " + percent + " drop");
     }
 
     /** Every packet passes again. */
     void heal() throws IOException {
-        Shell.run("nft", "flush", "chain", "inet", table, "input");
+        Shell.run("nft", "flush", "chain", family, table, chain);
     }
 
     private void rule(String rule) throws IOException {
-        Shell.run("nft", "add", "rule", "inet", table, "input", rule);
+        Shell.run("nft", "add", "rule", family, table, chain, rule);
     }
 
     private boolean closed;
@@ -67,7 +71,7 @@ final class NetFaults implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            Shell.run("nft", "delete", "table", "inet", table);
+            Shell.run("nft", "delete", "table", family, table);
         } catch (IOException e) {
             System.err.println("chaos: could not remove the nftables table " + table + ": " + e.getMessage());
         }

@@ -34,6 +34,7 @@ public final class NodeProc implements AutoCloseable {
     private final Path log;
     private final List<String> jvmOptions;
     private final Map<String, String> environment;
+    private final List<String> launcher;
     private Process process;
     private long startedNanos;
     private boolean stopped;
@@ -50,6 +51,15 @@ public final class NodeProc implements AutoCloseable {
 
     /** A node started with these JVM options and these variables added to its environment. */
     public NodeProc(Path jar, Path config, List<String> jvmOptions, Map<String, String> environment) {
+        this(jar, config, jvmOptions, environment, List.of());
+    }
+
+    /**
+     * A node whose command is started under {@code launcher} ({@code ip netns exec NAME}: in a network namespace of
+     * its own); the launcher must exec the command, so that the process signalled is the node's JVM.
+     */
+    public NodeProc(Path jar, Path config, List<String> jvmOptions, Map<String, String> environment, List<String> launcher) {
+        this.launcher = List.copyOf(launcher);
         this.jvmOptions = List.copyOf(jvmOptions);
         this.environment = Map.copyOf(environment);
         this.jar = jar;
@@ -58,7 +68,7 @@ public final class NodeProc implements AutoCloseable {
     }
 
     public NodeProc start() throws IOException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
