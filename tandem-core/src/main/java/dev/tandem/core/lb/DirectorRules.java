@@ -38,9 +38,9 @@ final class DirectorRules {
             }
             case LbMessage.KeepaliveRequest k -> keepalive(k);
             case LbMessage.Goodbye g -> {
-                MemberRecord r = w.members.get(g.member());
+                MemberRecord r = w.members().get(g.member());
                 if (r != null && r.speaker().equals(g.from()) && !g.member().equals(w.member)) {
-                    w.members.remove(g.member());
+                    w.membersToChange().remove(g.member());
                     w.pushNow = true;
                 }
             }
@@ -59,7 +59,7 @@ final class DirectorRules {
         if (info.name().equals(w.member)) {
             return refuse(from, info, "member name", "member name " + info.name() + " is the director's own");
         }
-        for (MemberRecord r : w.members.values()) {
+        for (MemberRecord r : w.members().values()) {
             if (!r.name().equals(info.name()) && r.info().publicAddress().equals(info.publicAddress())) {
                 return refuse(from, info, "public address", "public address " + info.publicAddress()
                         + " belongs to member " + r.name() + " already");
@@ -79,11 +79,11 @@ final class DirectorRules {
      * that node and keeps its place and load ([LB-FAQ], load balancing and failover on the same device).
      */
     private void upsert(NodeId from, MemberInfo info, boolean handshakeDone) {
-        MemberRecord old = w.members.get(info.name());
+        MemberRecord old = w.members().get(info.name());
         boolean sameSpeaker = old != null && old.speaker().equals(from);
         boolean joined = handshakeDone || (sameSpeaker && old.joined());
         Load load = old == null ? Load.NONE : old.load();
-        w.members.put(info.name(), new MemberRecord(info, from, load, w.now, joined));
+        w.membersToChange().put(info.name(), new MemberRecord(info, from, load, w.now, joined));
         boolean wasJoined = old != null && old.joined() && sameSpeaker;
         // A completed handshake always gets the topology: a member that restarted at once comes back with nothing,
         // though nothing changed here.
@@ -91,13 +91,13 @@ final class DirectorRules {
     }
 
     private void keepalive(LbMessage.KeepaliveRequest k) {
-        MemberRecord r = w.members.get(k.member());
+        MemberRecord r = w.members().get(k.member());
         if (r == null || !r.joined() || !r.speaker().equals(k.from())) {
             // Not (or no longer) in the group from this node: shake hands first, then answer keepalives.
             w.send(k.from(), w.hello(true));
             return;
         }
-        w.members.put(k.member(), r.withLoad(k.load()).heard(w.now));
+        w.membersToChange().put(k.member(), r.withLoad(k.load()).heard(w.now));
         if (!r.load().equals(k.load())) loadChanged();
         w.send(k.from(), new LbMessage.KeepaliveResponse(w.self, w.member, k.seq()));
     }
@@ -111,9 +111,13 @@ final class DirectorRules {
     /** Drops members silent for memberLostAfter; the director itself is never dropped. */
     void due() {
         java.time.Duration lostAfter = w.timing.memberLostAfter();
-        boolean dropped = w.members.values().removeIf(r -> r.lastHeard() != null && !r.name().equals(w.member)
-                && w.due(r.lastHeard().plus(lostAfter)));
-        if (dropped) w.pushNow = true;
+        java.util.function.Predicate<MemberRecord> silent = r -> r.lastHeard() != null && !r.name().equals(w.member)
+                && w.due(r.lastHeard().plus(lostAfter));
+        // Looked for first: the table is copied only when a member really goes.
+        if (w.members().values().stream().anyMatch(silent)) {
+            w.membersToChange().values().removeIf(silent);
+            w.pushNow = true;
+        }
     }
 
     /**
@@ -125,7 +129,7 @@ final class DirectorRules {
     private void otherDirector(NodeId from, GroupSignature theirs, MemberInfo info) {
         if (info.name().equals(w.member)) return;
         if (w.differsFrom(from, info.name(), theirs).isPresent()) return; // another group, or misconfigured
-        MemberRecord r = w.members.get(info.name());
+        MemberRecord r = w.members().get(info.name());
         if (r != null && r.joined() && r.speaker().equals(from) && r.lastHeard() != null
                 && !r.lastHeard().isBefore(w.now.minus(w.timing.keepaliveInterval().multipliedBy(2)))) {
             // It follows us right now: this is a late message from before it did (it directed, stopped and came
@@ -144,7 +148,7 @@ final class DirectorRules {
         w.effect(new Effect.ReleaseAddress());
         LbMessage.Resign resign = new LbMessage.Resign(w.self, w.member, w.term,
                 Optional.of(new LbMessage.Successor(winner, node)));
-        for (MemberRecord r : w.members.values()) {
+        for (MemberRecord r : w.members().values()) {
             if (!r.name().equals(w.member) && r.joined()) w.send(r.speaker(), resign);
         }
         w.pushDue = null;
@@ -159,7 +163,7 @@ final class DirectorRules {
         w.effect(new Effect.ReleaseAddress());
         if (handingOver) return;
         LbMessage.Resign resign = new LbMessage.Resign(w.self, w.member, w.term, Optional.empty());
-        for (MemberRecord r : w.members.values()) {
+        for (MemberRecord r : w.members().values()) {
             if (!r.name().equals(w.member) && r.joined()) w.send(r.speaker(), resign);
         }
     }
@@ -175,10 +179,10 @@ final class DirectorRules {
         w.version = h.version();
         w.director = w.member;
         w.directorNode = w.self;
-        w.members.clear();
+        w.membersToChange().clear();
         for (TopologyEntry e : h.topology()) {
             if (e.name().equals(w.member)) continue;
-            w.members.put(e.name(), new MemberRecord(e.info(), e.speaker(), e.load(), w.now, true));
+            w.membersToChange().put(e.name(), new MemberRecord(e.info(), e.speaker(), e.load(), w.now, true));
             w.send(e.speaker(), w.hello(true));
         }
         w.putSelf();

@@ -56,13 +56,13 @@ final class LbRules {
         if (w.phase != LbPhase.DIRECTOR) return;
         java.util.Map<IpAddress, Integer> count = new java.util.HashMap<>();
         for (IpAddress m : sent) count.merge(m, 1, Integer::sum);
-        for (java.util.Map.Entry<MemberName, MemberRecord> e : w.members.entrySet()) {
-            MemberRecord r = e.getValue();
+        for (MemberRecord r : w.members().values()) {
             Integer n = count.get(r.info().publicAddress());
             if (n == null || r.name().equals(w.member)) continue;
             ClassLoad c = r.load().of(cls);
             int active = Math.max(c.active(), Math.min(c.max(), c.active() + n)); // never above the maximum
-            if (active != c.active()) e.setValue(r.withLoad(r.load().with(cls, new ClassLoad(active, c.max()))));
+            // Replacing a present member's record: the table being walked (the state's, or this step's copy) keeps its shape.
+            if (active != c.active()) w.membersToChange().put(r.name(), r.withLoad(r.load().with(cls, new ClassLoad(active, c.max()))));
             count.remove(r.info().publicAddress()); // one member per address, as the decision knows them
         }
     }
@@ -83,7 +83,7 @@ final class LbRules {
         if (h != null && h.phase() == LbPhase.DIRECTOR && w.member.equals(h.director())) {
             asDirector.takeOver(h);
         } else if (h != null && h.phase() == LbPhase.MEMBER && h.director() != null && h.directorNode() != null) {
-            for (TopologyEntry e : h.topology()) w.members.put(e.name(), MemberRecord.of(e));
+            for (TopologyEntry e : h.topology()) w.membersToChange().put(e.name(), MemberRecord.of(e));
             w.putSelf();
             w.term = h.term();
             seeking.startJoining(h.director(), h.directorNode(), "took over member " + w.member

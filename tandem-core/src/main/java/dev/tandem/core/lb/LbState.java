@@ -59,7 +59,7 @@ public record LbState(
         Map<String, Instant> timers) {
 
     public LbState {
-        members = Collections.unmodifiableSortedMap(new TreeMap<>(members));
+        members = MemberTable.copyOf(members);
         warned = Collections.unmodifiableSet(new TreeSet<>(warned));
         timers = Collections.unmodifiableSortedMap(new TreeMap<>(timers));
     }

@@ -29,7 +29,8 @@ final class LbWork {
     LbTiming timing;
     LbPhase phase;
     Load load;
-    final TreeMap<MemberName, MemberRecord> members;
+    /** The members as this step changed them, or null while it has changed none (then the state's are current). */
+    private TreeMap<MemberName, MemberRecord> changedMembers;
     MemberName director;
     NodeId directorNode;
     long term;
@@ -58,7 +59,6 @@ final class LbWork {
         timing = s.timing();
         phase = s.phase();
         load = s.load();
-        members = new TreeMap<>(s.members());
         director = s.director();
         directorNode = s.directorNode();
         term = s.term();
@@ -75,6 +75,17 @@ final class LbWork {
     }
 
     // ---------------------------------------------------------------- facts
+
+    /** The topology database as this step has it so far; not to be changed (see {@link #membersToChange()}). */
+    Map<MemberName, MemberRecord> members() {
+        return changedMembers != null ? changedMembers : before.members();
+    }
+
+    /** The topology database to change: copied from the state at the step's first change, then changed in place. */
+    TreeMap<MemberName, MemberRecord> membersToChange() {
+        if (changedMembers == null) changedMembers = ((MemberTable) before.members()).toChange();
+        return changedMembers;
+    }
 
     MemberInfo selfInfo() {
         return MemberInfo.of(member, device);
@@ -154,12 +165,13 @@ final class LbWork {
     }
 
     void resetSelf() {
-        members.clear();
-        members.put(member, selfRecord());
+        TreeMap<MemberName, MemberRecord> m = membersToChange();
+        m.clear();
+        m.put(member, selfRecord());
     }
 
     void putSelf() {
-        members.put(member, selfRecord());
+        membersToChange().put(member, selfRecord());
     }
 
     // ---------------------------------------------------------------- result
@@ -181,6 +193,7 @@ final class LbWork {
         for (String name : before.timers().keySet()) {
             if (!timers.containsKey(name)) effects.add(new Effect.CancelTimer(name));
         }
+        Map<MemberName, MemberRecord> members = changedMembers != null ? MemberTable.adopt(changedMembers) : before.members();
         LbState next = new LbState(self, member, group, device, timing, phase, load, members, director, directorNode,
                 term, version, target, targetNode, hellosSent, helloDue, discoveryEnds, keepalive, pushDue,
                 announceDue, warned, timers);
@@ -195,9 +208,9 @@ final class LbWork {
     private void push() {
         version++;
         pushDue = in(timing.announceInterval().multipliedBy(2));
-        Topology topology = LbState.topologyOf(term, version, director, members.values());
+        Topology topology = LbState.topologyOf(term, version, director, members().values());
         LbMessage.TopologyPush push = new LbMessage.TopologyPush(self, member, topology);
-        for (MemberRecord r : members.values()) {
+        for (MemberRecord r : members().values()) {
             if (!r.name().equals(member) && r.joined()) send(r.speaker(), push);
         }
     }
@@ -225,7 +238,7 @@ final class LbWork {
     /** When the first member would be dropped for silence, or null when none can be. */
     Instant nextMemberLoss() {
         Instant earliest = null;
-        for (MemberRecord r : members.values()) {
+        for (MemberRecord r : members().values()) {
             if (r.lastHeard() == null || r.name().equals(member)) continue;
             if (earliest == null || r.lastHeard().isBefore(earliest)) earliest = r.lastHeard();
         }

@@ -136,8 +136,8 @@ final class MemberRules {
     private void pushed(LbMessage.TopologyPush p) {
         Topology t = p.topology();
         if (!t.newerThan(w.term, w.version) || !w.director.equals(t.director())) return;
-        w.members.clear();
-        for (TopologyEntry e : t.members()) w.members.put(e.name(), MemberRecord.of(e));
+        w.membersToChange().clear();
+        for (TopologyEntry e : t.members()) w.membersToChange().put(e.name(), MemberRecord.of(e));
         w.putSelf();
         w.term = t.term();
         w.version = t.version();
@@ -161,7 +161,7 @@ final class MemberRules {
     }
 
     private void forgetDirector() {
-        w.members.remove(w.director);
+        w.membersToChange().remove(w.director);
         w.director = null;
         w.directorNode = null;
         w.keepalive = KeepaliveState.startingAt(w.keepalive.seq(), w.now);

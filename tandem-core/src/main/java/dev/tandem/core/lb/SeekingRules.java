@@ -68,7 +68,7 @@ final class SeekingRules {
 
     private void candidate(MemberInfo info, NodeId node) {
         if (info.name().equals(w.member)) return;
-        w.members.put(info.name(), new MemberRecord(info, node, Load.NONE, null, false));
+        w.membersToChange().put(info.name(), new MemberRecord(info, node, Load.NONE, null, false));
     }
 
     /**
@@ -124,13 +124,13 @@ final class SeekingRules {
      */
     void elect(String why) {
         w.putSelf();
-        List<MemberInfo> candidates = new ArrayList<>(w.members.size());
-        for (MemberRecord r : w.members.values()) candidates.add(r.info());
+        List<MemberInfo> candidates = new ArrayList<>(w.members().size());
+        for (MemberRecord r : w.members().values()) candidates.add(r.info());
         MemberInfo best = Election.best(candidates);
         if (best.name().equals(w.member)) {
             becomeDirector(why + "; elected itself (priority " + best.priority() + ", " + best.publicAddress() + ")");
         } else {
-            startJoining(best.name(), w.members.get(best.name()).speaker(), why + "; elected " + best.name()
+            startJoining(best.name(), w.members().get(best.name()).speaker(), why + "; elected " + best.name()
                     + " (priority " + best.priority() + ", " + best.publicAddress() + ")");
         }
     }
@@ -157,9 +157,9 @@ final class SeekingRules {
         w.directorNode = w.self;
         clearSeeking();
         // The members it knows keep their place until they shake hands again, or stay silent for memberLostAfter.
-        for (MemberRecord r : List.copyOf(w.members.values())) {
+        for (MemberRecord r : List.copyOf(w.members().values())) {
             if (r.name().equals(w.member)) continue;
-            w.members.put(r.name(), new MemberRecord(r.info(), r.speaker(), r.load(), w.now, false));
+            w.membersToChange().put(r.name(), new MemberRecord(r.info(), r.speaker(), r.load(), w.now, false));
             w.send(r.speaker(), w.hello(true));
         }
         w.putSelf();
@@ -179,7 +179,7 @@ final class SeekingRules {
         }
         // The elected member never answered: it is gone too; elect among the others.
         MemberName silent = w.target;
-        w.members.remove(silent);
+        w.membersToChange().remove(silent);
         elect("elected " + silent + " did not answer " + w.hellosSent + " Hello requests");
     }
 

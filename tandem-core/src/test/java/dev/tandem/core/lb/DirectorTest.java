@@ -218,4 +218,24 @@ class DirectorTest {
         assertThat(c.effects.get(id("d"))).contains(new Effect.ReleaseAddress());
         assertThat(c.records).anyMatch(r -> r.contains("d: Director -> Stopped (settings changed)"));
     }
+
+    /**
+     * The topology database is copied at most once a step: a step that changes no member keeps the very table it
+     * started from, and one that does leaves the table of the state before it as it was.
+     */
+    @Test
+    void aStepCopiesTheMembersOnlyWhenItChangesThem() {
+        LbCluster c = group(new LbCluster());
+        LbState before = c.state("d");
+        LbState announced = LoadBalancer.step(before, new LbEvent.TimerFired(LoadBalancer.TIMER_ANNOUNCE), c.now).state();
+        assertThat(announced.members()).isSameAs(before.members());
+
+        IpAddress m1 = LbCluster.ip("10.0.0.2");
+        LbState redirected = LoadBalancer.step(before, new LbEvent.Redirected(List.of(m1), SessionClass.SSL), c.now).state();
+        assertThat(redirected.members()).isNotSameAs(before.members());
+        assertThat(redirected.members().get(M1).load().of(SessionClass.SSL).active())
+                .isEqualTo(before.members().get(M1).load().of(SessionClass.SSL).active() + 1);
+        assertThat(c.state("d").members()).as("the state before the step").isEqualTo(before.members());
+        assertThat(before.members().get(M1).load().of(SessionClass.SSL).active()).isZero();
+    }
 }
