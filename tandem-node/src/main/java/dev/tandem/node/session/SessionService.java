@@ -43,8 +43,6 @@ public final class SessionService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The header a client may name its session in (besides ?session= and the JSON body). */
     public static final String SESSION_HEADER = "X-Tandem-Session";
-    /** Rounds of the warm-up at start: a heartbeat of no session and a health check each. */
-    static final int WARM_UP_ROUNDS = 2_000;
     private final java.util.concurrent.CompletableFuture<Integer> warmedUp = new java.util.concurrent.CompletableFuture<>();
     private volatile boolean closed;
     private static final Duration LONGEST_SWEEP = Duration.ofSeconds(1);
@@ -170,72 +168,12 @@ public final class SessionService implements AutoCloseable {
     }
 
     /**
-     * Starts the warm-up below on a virtual thread of its own and returns at once. `tandem node` calls it once the
-     * node and its admin API have started, so that it does not compete with the start itself.
+     * Starts the warm-up ({@link SessionWarmUp}) on a virtual thread of its own and returns at once. `tandem node`
+     * calls it once the node and its admin API have started, so that it does not compete with the start itself.
      */
     public SessionService warmUpInBackground() {
-        Thread.ofVirtual().name("tandem-session-warm-up-" + host.id()).start(this::warmUp);
+        new SessionWarmUp(host.id(), config.address(), port(), config.tls() != null, http, () -> !closed, warmedUp).startInBackground();
         return this;
-    }
-
-    /**
-     * A freshly started node's first clients would meet an interpreted request path: measured with 1,000 clients, a
-     * fallback to a node just restarted took about twice as long as one to a node that had answered thousands of
-     * requests over its sockets before. So the service sends itself, over loopback, heartbeats of no session and
-     * health checks (reading and answering on its sockets is the path that matters): nothing is stored, nothing is
-     * counted. With TLS the same requests run through its handlers in memory
-     * instead ({@link SessionHttp#warmUp}), which warms all but the sockets. About a second of one core, off the
-     * protocol loop; a client that comes meanwhile is answered as usual.
-     */
-    private void warmUp() {
-        long began = System.nanoTime();
-        try {
-            int answers = config.tls() == null ? warmUpOverLoopback()
-                    : http.warmUp(WARM_UP_ROUNDS, List.<java.util.function.IntFunction<String>>of(
-                            SessionService::warmUpHeartbeat, i -> WARM_UP_HEALTH), () -> !closed);
-            LOG.info("session service of {} answered {} of {} requests it sent itself in {} ms, so that its first"
-                    + " clients are answered by compiled code", host.id(), answers, 2 * WARM_UP_ROUNDS,
-                    (System.nanoTime() - began) / 1_000_000);
-            warmedUp.complete(answers);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("session service of {}: the warm-up stopped: {}", host.id(), e.toString());
-            warmedUp.completeExceptionally(e);
-        }
-    }
-
-    private static final String WARM_UP_HEALTH = "GET /session/health HTTP/1.1\r\nHost: warm-up\r\n\r\n";
-    private static String warmUpHeartbeat(int i) {
-        return "POST /session/heartbeat HTTP/1.1\r\nHost: warm-up\r\n" + SESSION_HEADER + ": warm-up-" + i
-                + "\r\nContent-Length: 0\r\n\r\n";
-    }
-
-    /**
-     * The warm-up's requests over this node's own address, through the JDK's HTTP client (its connections kept
-     * alive), each waiting at most a second; how many were answered.
-     */
-    private int warmUpOverLoopback() throws IOException {
-        java.net.InetAddress own = java.net.InetAddress.getByName(config.address());
-        if (own.isAnyLocalAddress()) own = java.net.InetAddress.getLoopbackAddress();
-        String host = own instanceof java.net.Inet6Address ? "[" + own.getHostAddress() + "]" : own.getHostAddress();
-        java.net.URI heartbeat = java.net.URI.create("http://" + host + ":" + port() + "/session/heartbeat");
-        java.net.URI health = java.net.URI.create("http://" + host + ":" + port() + "/session/health");
-        Duration wait = Duration.ofSeconds(1);
-        int answers = 0;
-        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(wait).build()) {
-            for (int round = 0; round < WARM_UP_ROUNDS && !closed; round++) {
-                java.net.http.HttpRequest beat = java.net.http.HttpRequest.newBuilder(heartbeat).timeout(wait)
-                        .header(SESSION_HEADER, "warm-up-" + round)
-                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
-                java.net.http.HttpRequest check = java.net.http.HttpRequest.newBuilder(health).timeout(wait).build();
-                for (java.net.http.HttpRequest r : List.of(beat, check)) {
-                    client.send(r, java.net.http.HttpResponse.BodyHandlers.discarding());
-                    answers++;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return answers;
     }
 
     /** How many answers the warm-up at start had, once it is over (SessionServiceTest). */

@@ -114,7 +114,7 @@ class SessionServiceTest {
         String session = login("alice");
         int answers = service.warmUpInBackground().warmedUp().get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(answers).as("a heartbeat of no session and a health check, each round")
-                .isEqualTo(2 * SessionService.WARM_UP_ROUNDS);
+                .isEqualTo(2 * SessionWarmUp.ROUNDS);
         JsonNode s = stats();
         assertThat(s.get("active").asInt() + s.get("inactive").asInt()).as("no session made by the warm-up").isEqualTo(1);
         assertThat(heartbeat(session)).isEqualTo(200); // and the real one is untouched
