@@ -44,6 +44,12 @@ final class ClusterAddress {
     private volatile UdpTransport socket;
     private ScheduledFuture<?> rebind;
     private volatile boolean claimed;
+    /**
+     * Counts the loop's claims and releases (on the loop only): a driver's claim that completes after a later release
+     * is not this node's to bind. Without it a director that yielded a few milliseconds after it was elected bound the
+     * address its release had just taken off the host, and answered as the holder beside the real one.
+     */
+    private long intent;
     /** The redirect service while the address is held; touched only by the worker. */
     private volatile RedirectServer redirect;
 
@@ -61,11 +67,17 @@ final class ClusterAddress {
         worker.execute(driver::clearLeftover); // before any claim: what a killed earlier run left on this host goes
     }
 
-    /** On the loop: the driver puts the address here, then a socket is bound to it: clients and Hellos reach this node. */
+    /**
+     * On the loop: the driver puts the address here, then a socket is bound to it: clients and Hellos reach this node.
+     * A release (or another claim) on the loop before the driver is done makes this claim stale: it then binds nothing,
+     * and the driver's release, queued behind it on the worker, takes the address off again.
+     */
     void claim() {
+        long mine = ++intent;
         worker.execute(() -> {
             boolean ok = driver.claim();
             loop.execute(() -> {
+                if (mine != intent) return; // let go (or claimed anew) while the driver worked
                 if (!ok) {
                     LOG.error("the {} address driver could not claim {}", driver.describe(), config.clusterAddress());
                     return;
@@ -98,6 +110,7 @@ final class ClusterAddress {
 
     /** On the loop: the socket closes at once, the redirect service and the driver let go on the worker. */
     void release() {
+        intent++;
         claimed = false;
         changed.run();
         if (rebind != null) rebind.cancel(false);

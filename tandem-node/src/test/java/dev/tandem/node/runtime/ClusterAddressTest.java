@@ -1,0 +1,115 @@
+package dev.tandem.node.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.node.TestPorts;
+import dev.tandem.node.config.ConfigLoader;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.redirect.RedirectMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster address as one node holds it: a director that yields a moment after it was elected lets go of the
+ * address for good, even when its driver's claim (ip addr, a script) finishes after the release.
+ */
+class ClusterAddressTest {
+    private static final String ADDRESS = "127.0.42.40";
+
+    @TempDir
+    Path dir;
+
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        loop.shutdownNow();
+    }
+
+    /** A driver whose claims wait until let through, and that records what it was asked in order. */
+    private static final class SlowDriver implements AddressDriver {
+        final CountDownLatch letClaimFinish = new CountDownLatch(1);
+        final List<String> done = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean claim() {
+            try {
+                letClaimFinish.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            done.add("claim");
+            return true;
+        }
+
+        @Override
+        public void release() {
+            done.add("release");
+        }
+
+        @Override
+        public String describe() {
+            return "slow";
+        }
+    }
+
+    private NodeConfig.LoadBalancing config(int port) throws Exception {
+        Path f = Files.writeString(dir.resolve("n1.yaml"), """
+                node:
+                  id: n1
+                  address: 127.0.42.41
+                redundancyGroup:
+                  name: g1
+                  highAvailability: false
+                  nodes:
+                    - id: n1
+                      address: 127.0.42.41
+                loadBalancing:
+                  clusterAddress: %s
+                  clusterPort: %d
+                  peers: []
+                  redirect:
+                    enabled: false
+                """.formatted(ADDRESS, port));
+        return ConfigLoader.load(f).loadBalancing();
+    }
+
+    private void onLoop(Runnable r) throws Exception {
+        loop.submit(r).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aClaimTheDriverFinishesAfterTheReleaseBindsNothing() throws Exception {
+        int port = TestPorts.udp(ADDRESS);
+        SlowDriver driver = new SlowDriver();
+        ClusterAddress address = new ClusterAddress(config(port), loop, driver, user -> null,
+                new RedirectMetrics(new SimpleMeterRegistry()), (bytes, from) -> { }, () -> { }, () -> { });
+
+        onLoop(address::claim);   // elected: the driver starts adding the address
+        onLoop(address::release); // yields a moment later, before the driver is done
+        driver.letClaimFinish.countDown();
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (driver.done.size() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
+        onLoop(() -> { }); // whatever the claim's end asked of the loop has run
+        assertThat(driver.done).as("the release follows the claim on the host").containsExactly("claim", "release");
+        assertThat(address.held()).isFalse();
+        assertThat(address.anything()).as("nothing left to let go at stop").isFalse();
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(ADDRESS), port))) {
+            assertThat(s.isBound()).as("nobody holds the cluster address's port").isTrue();
+        }
+    }
+}
