@@ -134,12 +134,22 @@ public interface AddressDriver {
             if (netns != null) arp.addAll(List.of("ip", "netns", "exec", netns));
             arp.addAll(List.of("arping", "-U", "-c", "2", "-I", iface, address));
             try {
-                Process p = new ProcessBuilder(arp).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                Process before = announcing.getAndSet(p);
+                Process p;
+                Process before;
+                synchronized (this) { // a release on another thread sees this announcement or none started
+                    p = new ProcessBuilder(arp).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    before = announcing;
+                    announcing = p;
+                }
                 if (before != null) before.destroy();
                 p.onExit().thenAccept(done -> {
-                    if (announcing.compareAndSet(done, null) && done.exitValue() != 0) {
+                    boolean current;
+                    synchronized (this) {
+                        current = announcing == done;
+                        if (current) announcing = null;
+                    }
+                    if (current && done.exitValue() != 0) {
                         LOG.warn("gratuitous ARP for {} on {} exited with status {}", address, iface, done.exitValue());
                     }
                 });
@@ -148,35 +158,46 @@ public interface AddressDriver {
             }
         }
 
-        /** The ARP announcement still being sent for this address, or null. */
-        private final java.util.concurrent.atomic.AtomicReference<Process> announcing =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        /** The ARP announcement still being sent for this address, or null (guarded by this). */
+        private Process announcing;
 
         @Override
         public void release() {
             // An announcement still under way would tell the neighbours, after the next holder's, that we have it.
-            Process p = announcing.getAndSet(null);
+            Process p;
+            synchronized (this) {
+                p = announcing;
+                announcing = null;
+            }
             if (p != null) p.destroy();
             runner.runNow("address-release", ip("addr", "del", prefixed(), "dev", iface), Map.of(), Duration.ofSeconds(5));
         }
 
         @Override
         public void clearLeftover() {
-            if (netns == null && !onInterface()) return; // nothing left: say nothing
+            if (!onInterface()) return; // nothing left: say nothing
             LOG.warn("{} was left on {} by an earlier run of this node: taking it off before anything is claimed",
                     address, iface);
             release();
         }
 
-        /** Whether the address is on the interface now (this host's own network namespace). */
+        /** Whether the address is on the interface now, as {@code ip -o addr show dev IFACE} lists it. */
         private boolean onInterface() {
             try {
-                java.net.NetworkInterface ni = java.net.NetworkInterface.getByName(iface);
-                if (ni == null) return false;
-                java.net.InetAddress wanted = java.net.InetAddress.getByName(address) /* a literal: no look-up */;
-                return ni.inetAddresses().anyMatch(wanted::equals);
+                Process p = new ProcessBuilder(ip("-o", "addr", "show", "dev", iface)).redirectErrorStream(true).start();
+                // A few lines, far below what a pipe holds: read once it has ended.
+                if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return true; // cannot tell: take it off anyway
+                }
+                String shown = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                // "2: eth0    inet 192.0.2.100/32 scope global eth0 ..."
+                return List.of(shown.split("\\s+")).contains(prefixed());
             } catch (java.io.IOException e) {
-                return true; // cannot tell: take it off anyway (ip says so quietly if it was not there)
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
             }
         }
 

@@ -45,11 +45,15 @@ final class ClusterAddress {
     private ScheduledFuture<?> rebind;
     private volatile boolean claimed;
     /**
-     * Counts the loop's claims and releases (on the loop only): a driver's claim that completes after a later release
-     * is not this node's to bind. Without it a director that yielded a few milliseconds after it was elected bound the
-     * address its release had just taken off the host, and answered as the holder beside the real one.
+     * Counts claims, releases and fences: a driver's claim that completes after a later release is not this node's to
+     * bind. Without it a director that yielded a few milliseconds after it was elected bound the address its release
+     * had just taken off the host, and answered as the holder beside the real one.
      */
-    private long intent;
+    private final java.util.concurrent.atomic.AtomicLong intent = new java.util.concurrent.atomic.AtomicLong();
+    /** The loop asked for the address and has not let it go since (on the loop only). */
+    private boolean wanted;
+    /** The driver put the address on the host and has not taken it off (the worker's; read by a fence). */
+    private volatile boolean onHost;
     /** The redirect service while the address is held; touched only by the worker. */
     private volatile RedirectServer redirect;
 
@@ -69,15 +73,22 @@ final class ClusterAddress {
 
     /**
      * On the loop: the driver puts the address here, then a socket is bound to it: clients and Hellos reach this node.
-     * A release (or another claim) on the loop before the driver is done makes this claim stale: it then binds nothing,
-     * and the driver's release, queued behind it on the worker, takes the address off again.
+     * A release, a fence ({@link #releaseNow}) or another claim before the driver is done makes this claim stale: the
+     * worker then takes the address off the host again itself, and nothing is bound.
      */
     void claim() {
-        long mine = ++intent;
+        long mine = intent.incrementAndGet();
+        wanted = true;
         worker.execute(() -> {
+            if (mine != intent.get()) return; // let go before the driver even began
             boolean ok = driver.claim();
+            if (ok) onHost = true;
+            if (mine != intent.get()) { // let go while the driver worked
+                takeOff();
+                return;
+            }
             loop.execute(() -> {
-                if (mine != intent) return; // let go (or claimed anew) while the driver worked
+                if (mine != intent.get()) return; // let go since: the release behind it on the worker takes it off
                 if (!ok) {
                     LOG.error("the {} address driver could not claim {}", driver.describe(), config.clusterAddress());
                     return;
@@ -86,6 +97,13 @@ final class ClusterAddress {
                 bind();
             });
         });
+    }
+
+    /** On the worker: the driver takes the address off the host if it put it there. */
+    private void takeOff() {
+        if (!onHost) return;
+        onHost = false;
+        driver.release();
     }
 
     private void bind() {
@@ -110,7 +128,8 @@ final class ClusterAddress {
 
     /** On the loop: the socket closes at once, the redirect service and the driver let go on the worker. */
     void release() {
-        intent++;
+        intent.incrementAndGet();
+        wanted = false;
         claimed = false;
         changed.run();
         if (rebind != null) rebind.cancel(false);
@@ -119,7 +138,7 @@ final class ClusterAddress {
             socket = null;
         }
         worker.execute(this::closeRedirect);
-        worker.execute(driver::release);
+        worker.execute(this::takeOff);
     }
 
     /** On the worker: clients reach the director on the cluster address from now on. */
@@ -155,19 +174,21 @@ final class ClusterAddress {
      * member can hold it (docs/decisions/0046-a-deaf-node-stops-serving.md).
      */
     void releaseNow() {
+        intent.incrementAndGet(); // a claim still with the driver takes the address off itself when it ends
         UdpTransport s = socket;
         if (s != null) s.close();
         RedirectServer r = redirect;
         if (r != null) r.close();
-        if (claimed) {
+        if (claimed || onHost) {
             claimed = false;
+            onHost = false;
             driver.release();
         }
     }
 
-    /** On the loop, at stop: lets go of the address if held (the worker releases it). */
+    /** On the loop, at stop: lets go of the address if held or being claimed (the worker releases it). */
     void letGo() {
-        if (anything()) release();
+        if (wanted || anything()) release();
     }
 
     /** On the loop, at stop: lets go of the address if still held, and waits up to 5 s for the worker to finish. */

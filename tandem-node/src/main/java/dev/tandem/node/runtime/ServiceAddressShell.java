@@ -166,6 +166,8 @@ final class ServiceAddressShell implements AutoCloseable {
         held.add(owner);
         claimedOnly.remove(owner);
         LOG.info("{} holds the service address {} of {}", self, address, owner);
+        // A fence (releaseNow, from another thread) while the driver or the listener worked found nothing held yet.
+        if (!wanted.contains(owner)) release(owner);
     }
 
     private void release(NodeId owner) {

@@ -91,25 +91,74 @@ class ClusterAddressTest {
         loop.submit(r).get(5, TimeUnit.SECONDS);
     }
 
+    private ClusterAddress address(int port, SlowDriver driver) throws Exception {
+        return new ClusterAddress(config(port), loop, driver, user -> null,
+                new RedirectMetrics(new SimpleMeterRegistry()), (bytes, from) -> { }, () -> { }, () -> { });
+    }
+
+    /** Lets the driver's claim end, then waits until it has been asked {@code n} things and the loop is idle. */
+    private void finish(SlowDriver driver, int n) throws Exception {
+        driver.letClaimFinish.countDown();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (driver.done.size() < n && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(50); // anything more it would be asked comes now
+        onLoop(() -> { }); // whatever the claim's end asked of the loop has run
+    }
+
+    /** Nothing holds the address's port: binding it here succeeds. */
+    private static void portFree(int port) throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(ADDRESS), port))) {
+            assertThat(s.getLocalPort()).isEqualTo(port);
+        }
+    }
+
     @Test
     void aClaimTheDriverFinishesAfterTheReleaseBindsNothing() throws Exception {
         int port = TestPorts.udp(ADDRESS);
         SlowDriver driver = new SlowDriver();
-        ClusterAddress address = new ClusterAddress(config(port), loop, driver, user -> null,
-                new RedirectMetrics(new SimpleMeterRegistry()), (bytes, from) -> { }, () -> { }, () -> { });
+        ClusterAddress address = address(port, driver);
 
         onLoop(address::claim);   // elected: the driver starts adding the address
         onLoop(address::release); // yields a moment later, before the driver is done
-        driver.letClaimFinish.countDown();
+        finish(driver, 2);
 
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (driver.done.size() < 2 && System.nanoTime() < deadline) Thread.sleep(5);
-        onLoop(() -> { }); // whatever the claim's end asked of the loop has run
         assertThat(driver.done).as("the release follows the claim on the host").containsExactly("claim", "release");
         assertThat(address.held()).isFalse();
         assertThat(address.anything()).as("nothing left to let go at stop").isFalse();
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(ADDRESS), port))) {
-            assertThat(s.isBound()).as("nobody holds the cluster address's port").isTrue();
-        }
+        portFree(port);
+        onLoop(address::close);
+    }
+
+    /** A fence (the loop stalled, decision 0046) while the driver claims: the worker takes the address off itself. */
+    @Test
+    void aFenceWhileTheDriverClaimsLeavesNothingOnTheHost() throws Exception {
+        int port = TestPorts.udp(ADDRESS);
+        SlowDriver driver = new SlowDriver();
+        ClusterAddress address = address(port, driver);
+
+        onLoop(address::claim);
+        address.releaseNow(); // from the watchdog's thread
+        finish(driver, 2);
+
+        assertThat(driver.done).containsExactly("claim", "release");
+        assertThat(address.held()).isFalse();
+        portFree(port);
+        onLoop(address::close);
+    }
+
+    /** A stop while the driver claims: the address is let go once the driver is done, not left on the host. */
+    @Test
+    void aStopWhileTheDriverClaimsLetsTheAddressGo() throws Exception {
+        int port = TestPorts.udp(ADDRESS);
+        SlowDriver driver = new SlowDriver();
+        ClusterAddress address = address(port, driver);
+
+        onLoop(address::claim);
+        onLoop(address::letGo);
+        finish(driver, 2);
+
+        assertThat(driver.done).containsExactly("claim", "release");
+        assertThat(address.held()).isFalse();
+        onLoop(address::close);
     }
 }
