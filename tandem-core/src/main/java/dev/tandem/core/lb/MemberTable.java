@@ -15,8 +15,6 @@ import java.util.TreeMap;
  * the members are copied at most once a step.
  */
 final class MemberTable extends AbstractMap<MemberName, MemberRecord> {
-    static final MemberTable EMPTY = new MemberTable(new TreeMap<>());
-
     private final SortedMap<MemberName, MemberRecord> members;
 
     private MemberTable(TreeMap<MemberName, MemberRecord> members) {
