@@ -124,6 +124,14 @@ abstract sealed class ChaosNetwork implements AutoCloseable {
 
         static Namespaces make(int subnet, int nodes) throws IOException {
             if (!"root".equals(System.getProperty("user.name"))) throw new IOException("not root");
+            // Without arping addresses would move with no gratuitous ARP: the clients' neighbour entries would stay
+            // on the old holder, and the run would count the machine's lack as Tandem's violations.
+            try {
+                Shell.run("arping", "-V");
+            } catch (IOException e) {
+                throw new IOException("the linux address driver needs arping (apt-get install iputils-arping): "
+                        + e.getMessage());
+            }
             Namespaces n = new Namespaces(subnet, nodes);
             n.remove(); // what a run that was killed left
             // A run stopped by Ctrl-C or a time limit skips close(): the namespaces go with the process all the same.

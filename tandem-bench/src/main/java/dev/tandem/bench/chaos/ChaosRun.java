@@ -99,8 +99,12 @@ public final class ChaosRun implements Callable<Integer> {
                 + cycles + " --nodes " + nodes + " --faults " + String.join(",", faults) + ")");
         Path dir = Files.createTempDirectory("tandem-chaos");
         ChaosLog log = new ChaosLog(env.results(), runSeed, env.command());
+        List<String> fellBack = new ArrayList<>();
         try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock);
-             ChaosNetwork where = ChaosNetwork.open(network, real.subnet, nodes, line -> System.out.println("chaos: " + line));
+             ChaosNetwork where = ChaosNetwork.open(network, real.subnet, nodes, line -> {
+                 System.out.println("chaos: " + line);
+                 fellBack.add(line);
+             });
              ChaosCluster cluster = ChaosCluster.create(dir, env.requireJar(), nodes, where)) {
             lock.hold();
             System.out.println("chaos: nodes on " + where.name() + " (" + where.prefix() + "x)");
@@ -140,6 +144,7 @@ public final class ChaosRun implements Callable<Integer> {
                 run.fill(r, runSeed, done, String.join(",", kinds.stream().map(k -> k.name).toList()));
                 if (!limit.isZero()) r.parameter("duration", duration);
                 r.parameter("network", where.name());
+                for (String why : fellBack) r.note("Network: " + why + ".");
                 System.out.println("wrote " + r.write(env.results()));
                 if (violations > 0) System.out.println("violations written to " + log.file());
                 System.out.println(done + " cycles, " + violations + " invariant violations");

@@ -15,18 +15,29 @@ final class Shell {
     /** What the command printed (its errors too). */
     static String output(String... command) throws IOException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // Read beside the wait: a command that prints more than a pipe holds would otherwise never end, and one that
+        // hangs with its output open must still be given up after 10 s.
+        java.util.concurrent.CompletableFuture<String> out = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (var in = p.getInputStream()) {
+                out.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+            } catch (IOException e) {
+                out.complete("(output unreadable: " + e.getMessage() + ")");
+            }
+        });
         try {
-            // Read before waiting: a command that prints more than a pipe holds would otherwise never end.
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(String.join(" ", command) + ": no answer within 10 s");
             }
-            if (p.exitValue() != 0) throw new IOException(String.join(" ", command) + ": " + out);
-            return out;
+            String said = out.get(5, TimeUnit.SECONDS);
+            if (p.exitValue() != 0) throw new IOException(String.join(" ", command) + ": " + said);
+            return said;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + String.join(" ", command));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException(String.join(" ", command) + ": its output could not be read: " + e);
         }
     }
 
