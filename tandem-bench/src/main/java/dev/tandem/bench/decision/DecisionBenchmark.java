@@ -1,7 +1,11 @@
 package dev.tandem.bench.decision;
 
+import dev.tandem.core.Transition;
 import dev.tandem.core.lb.DecisionIndex;
 import dev.tandem.core.lb.LbDecision;
+import dev.tandem.core.lb.LbEvent;
+import dev.tandem.core.lb.LbMessage;
+import dev.tandem.core.lb.LbState;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.core.lb.SessionClass;
@@ -34,6 +38,9 @@ public class DecisionBenchmark {
     private long now;
     private Load[] loads;
     private int nextKeepalive;
+    /** Each member's keepalive as the director receives it, its load unchanged (the usual case). */
+    private LbEvent[] keepalives;
+    private int nextStep;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -41,6 +48,10 @@ public class DecisionBenchmark {
         index = fixture.index();
         now = fixture.nanos();
         loads = fixture.loads();
+        keepalives = fixture.state().members().values().stream()
+                .filter(r -> !r.name().equals(fixture.state().member()))
+                .map(r -> (LbEvent) new LbEvent.Received(new LbMessage.KeepaliveRequest(r.speaker(), r.name(), 1, r.load())))
+                .toArray(LbEvent[]::new);
     }
 
     /** A session of any class: what a redirect of the cluster address asks. */
@@ -73,5 +84,17 @@ public class DecisionBenchmark {
         nextKeepalive = k + 1 == loads.length ? 0 : k + 1;
         index.update(k, loads[k], true, now);
         return chosen;
+    }
+
+    /**
+     * The protocol loop's step for one member's keepalive at the director (round robin over the members): the member's
+     * record updated in the topology database, the answer sent. What every member costs the director each keepalive
+     * interval, and what a step copies of the member table.
+     */
+    @Benchmark
+    public Transition<LbState> directorKeepaliveStep() {
+        int k = nextStep;
+        nextStep = k + 1 == keepalives.length ? 0 : k + 1;
+        return LoadBalancer.step(fixture.state(), keepalives[k], fixture.now());
     }
 }

@@ -80,6 +80,7 @@ public final class DecisionScenario implements Callable<Integer> {
             String cls = bench.endsWith("decideAnyClass") ? "rules on the state, any class"
                     : bench.endsWith("decideSslSession") ? "rules on the state, SSL"
                     : bench.endsWith("indexDecide") ? "index, any class"
+                    : bench.endsWith("directorKeepaliveStep") ? "protocol step: one member's keepalive at the director"
                     : "index: decision, redirect counted, one keepalive";
             t.row(Integer.parseInt(run.getParams().getParam("members")), cls, Result.round(ops, 0),
                     Result.round(err, 0), Result.round(1e9 / ops, 1), Result.round(bytes, 1));
@@ -91,7 +92,10 @@ public final class DecisionScenario implements Callable<Integer> {
         r.note("Index: the DecisionIndex the redirect service keeps, built from the same table; 'redirect counted, one"
                 + " keepalive' is one decision, the redirect added to the chosen member's load and one member's report"
                 + " (round robin) taking it back, each O(log n).");
-        r.note("Allocation per decision is JMH's gc.alloc.rate.norm.");
+        r.note("Protocol step: LoadBalancer.step on the director's state for one member's keepalive (its load unchanged,"
+                + " round robin over the members): the record updated in the topology database (the table copied once,"
+                + " LbState's MemberTable) and the answer sent. Its rows count steps, not decisions.");
+        r.note("Allocation per decision (or step) is JMH's gc.alloc.rate.norm.");
         System.out.println("wrote " + r.write(env.results()));
         return 0;
     }
