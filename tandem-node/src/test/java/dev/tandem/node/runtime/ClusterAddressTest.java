@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,11 +42,13 @@ class ClusterAddressTest {
 
     /** A driver whose claims wait until let through, and that records what it was asked in order. */
     private static final class SlowDriver implements AddressDriver {
+        final CountDownLatch claimBegan = new CountDownLatch(1);
         final CountDownLatch letClaimFinish = new CountDownLatch(1);
         final List<String> done = new CopyOnWriteArrayList<>();
 
         @Override
         public boolean claim() {
+            claimBegan.countDown();
             try {
                 letClaimFinish.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -112,53 +115,36 @@ class ClusterAddressTest {
         }
     }
 
-    @Test
-    void aClaimTheDriverFinishesAfterTheReleaseBindsNothing() throws Exception {
+    /** How a node lets go of the address while its driver still claims it. */
+    enum LetGo {
+        /** A director that yields a moment after it was elected: a release on the loop. */
+        YIELD,
+        /** A fence from the watchdog's thread while the loop is stalled (decision 0046). */
+        FENCE,
+        /** A stop, on the loop. */
+        STOP
+    }
+
+    @ParameterizedTest
+    @EnumSource(LetGo.class)
+    void aClaimTheDriverFinishesAfterTheNodeLetGoLeavesNothingHeld(LetGo how) throws Exception {
         int port = TestPorts.udp(ADDRESS);
         SlowDriver driver = new SlowDriver();
         ClusterAddress address = address(port, driver);
 
-        onLoop(address::claim);   // elected: the driver starts adding the address
-        onLoop(address::release); // yields a moment later, before the driver is done
+        onLoop(address::claim); // elected: the driver starts adding the address
+        assertThat(driver.claimBegan.await(5, TimeUnit.SECONDS)).isTrue();
+        switch (how) {
+            case YIELD -> onLoop(address::release);
+            case FENCE -> address.releaseNow();
+            case STOP -> onLoop(address::letGo);
+        }
         finish(driver, 2);
 
         assertThat(driver.done).as("the release follows the claim on the host").containsExactly("claim", "release");
         assertThat(address.held()).isFalse();
-        assertThat(address.anything()).as("nothing left to let go at stop").isFalse();
+        assertThat(address.anything()).as("nothing left to let go").isFalse();
         portFree(port);
-        onLoop(address::close);
-    }
-
-    /** A fence (the loop stalled, decision 0046) while the driver claims: the worker takes the address off itself. */
-    @Test
-    void aFenceWhileTheDriverClaimsLeavesNothingOnTheHost() throws Exception {
-        int port = TestPorts.udp(ADDRESS);
-        SlowDriver driver = new SlowDriver();
-        ClusterAddress address = address(port, driver);
-
-        onLoop(address::claim);
-        address.releaseNow(); // from the watchdog's thread
-        finish(driver, 2);
-
-        assertThat(driver.done).containsExactly("claim", "release");
-        assertThat(address.held()).isFalse();
-        portFree(port);
-        onLoop(address::close);
-    }
-
-    /** A stop while the driver claims: the address is let go once the driver is done, not left on the host. */
-    @Test
-    void aStopWhileTheDriverClaimsLetsTheAddressGo() throws Exception {
-        int port = TestPorts.udp(ADDRESS);
-        SlowDriver driver = new SlowDriver();
-        ClusterAddress address = address(port, driver);
-
-        onLoop(address::claim);
-        onLoop(address::letGo);
-        finish(driver, 2);
-
-        assertThat(driver.done).containsExactly("claim", "release");
-        assertThat(address.held()).isFalse();
         onLoop(address::close);
     }
 }
