@@ -34,7 +34,8 @@ class DecisionSmokeTest {
         JsonNode r = ResultFiles.read(dir, "decision");
         JsonNode rows = ResultFiles.rows(r, "Decisions per second");
         assertThat(rows).extracting(row -> row.get(1).asText()).containsExactly(
-                "rules on the state, any class", "rules on the state, SSL", "index, any class",
+                "rules on the state, any class", "rules on the state, SSL",
+                "protocol step: one member's keepalive at the director", "index, any class",
                 "index: decision, redirect counted, one keepalive");
         for (JsonNode row : rows) {
             assertThat(row.get(0).asInt()).isEqualTo(10);
