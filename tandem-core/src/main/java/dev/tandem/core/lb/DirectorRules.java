@@ -179,10 +179,10 @@ final class DirectorRules {
         w.version = h.version();
         w.director = w.member;
         w.directorNode = w.self;
-        w.membersToChange().clear();
+        java.util.TreeMap<MemberName, MemberRecord> members = w.membersAnew();
         for (TopologyEntry e : h.topology()) {
             if (e.name().equals(w.member)) continue;
-            w.membersToChange().put(e.name(), new MemberRecord(e.info(), e.speaker(), e.load(), w.now, true));
+            members.put(e.name(), new MemberRecord(e.info(), e.speaker(), e.load(), w.now, true));
             w.send(e.speaker(), w.hello(true));
         }
         w.putSelf();

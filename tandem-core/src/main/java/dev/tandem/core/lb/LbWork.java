@@ -164,10 +164,14 @@ final class LbWork {
         if (warned.add(peer)) effects.add(new Effect.SettingsMismatch(self, peer, setting, message));
     }
 
+    /** An empty topology database to fill anew (nothing of the state's is copied only to be thrown away). */
+    TreeMap<MemberName, MemberRecord> membersAnew() {
+        changedMembers = new TreeMap<>();
+        return changedMembers;
+    }
+
     void resetSelf() {
-        TreeMap<MemberName, MemberRecord> m = membersToChange();
-        m.clear();
-        m.put(member, selfRecord());
+        membersAnew().put(member, selfRecord());
     }
 
     void putSelf() {

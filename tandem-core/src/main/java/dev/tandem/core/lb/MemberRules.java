@@ -136,8 +136,8 @@ final class MemberRules {
     private void pushed(LbMessage.TopologyPush p) {
         Topology t = p.topology();
         if (!t.newerThan(w.term, w.version) || !w.director.equals(t.director())) return;
-        w.membersToChange().clear();
-        for (TopologyEntry e : t.members()) w.membersToChange().put(e.name(), MemberRecord.of(e));
+        java.util.TreeMap<MemberName, MemberRecord> members = w.membersAnew();
+        for (TopologyEntry e : t.members()) members.put(e.name(), MemberRecord.of(e));
         w.putSelf();
         w.term = t.term();
         w.version = t.version();
@@ -161,7 +161,7 @@ final class MemberRules {
     }
 
     private void forgetDirector() {
-        w.membersToChange().remove(w.director);
+        if (w.members().containsKey(w.director)) w.membersToChange().remove(w.director);
         w.director = null;
         w.directorNode = null;
         w.keepalive = KeepaliveState.startingAt(w.keepalive.seq(), w.now);
