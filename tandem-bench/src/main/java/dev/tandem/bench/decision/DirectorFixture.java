@@ -57,8 +57,7 @@ public record DirectorFixture(LbState state, Instant now) {
         }
         LbState s = new LbState(d.self(), d.member(), d.group(), d.device(), d.timing(), d.phase(),
                 Load.of(SessionClass.SSL, 50, MAX_SESSIONS), table, d.director(), d.directorNode(), d.term(),
-                d.version(), d.target(), d.targetNode(), d.hellosSent(), d.helloDue(), d.discoveryEnds(),
-                d.keepalive(), d.pushDue(), d.announceDue(), d.warned(), d.timers());
+                d.version(), d.seeking(), d.keepalive(), d.directing(), d.warned(), d.timers());
         if (!s.isDirector() || s.members().size() != members) throw new IllegalStateException("fixture: " + s.members().size());
         return new DirectorFixture(s, now);
     }

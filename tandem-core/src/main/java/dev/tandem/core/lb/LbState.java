@@ -23,14 +23,9 @@ import java.util.TreeSet;
  * @param directorNode  the node speaking for that director, or null
  * @param term          the term of that director; a new director takes a higher one
  * @param version       the last topology version pushed (director) or accepted (member)
- * @param target        while joining: the member elected, or null
- * @param targetNode    the node speaking for it
- * @param hellosSent    Hello requests sent to the target (or to the cluster address while discovering)
- * @param helloDue      when the next Hello (or the verdict on the target) is due
- * @param discoveryEnds while discovering: when the node elects if no director answered
- * @param pushDue       director: when the topology is pushed next (changed loads, or the refresh two announcement
- *                      intervals after the last push), or null when nothing waits
- * @param announceDue   director: the next announcement to the group
+ * @param seeking       while discovering or joining: the member elected and the Hellos sent to it
+ * @param keepalive     member: the keepalives sent to the director and when the next is due
+ * @param directing     director: when the topology is pushed and the group is announced to next
  * @param warned        peers already reported for differing settings in this run
  * @param timers        the deadlines the shell holds for this machine, by name
  */
@@ -47,14 +42,9 @@ public record LbState(
         NodeId directorNode,
         long term,
         long version,
-        MemberName target,
-        NodeId targetNode,
-        int hellosSent,
-        Instant helloDue,
-        Instant discoveryEnds,
+        Seeking seeking,
         KeepaliveState keepalive,
-        Instant pushDue,
-        Instant announceDue,
+        Directing directing,
         Set<NodeId> warned,
         Map<String, Instant> timers) {
 
@@ -62,6 +52,37 @@ public record LbState(
         members = MemberTable.copyOf(members);
         warned = Collections.unmodifiableSet(new TreeSet<>(warned));
         timers = Collections.unmodifiableSortedMap(new TreeMap<>(timers));
+    }
+
+    /**
+     * While discovering or joining: whom this node seeks.
+     *
+     * @param target        while joining: the member elected, or null
+     * @param targetNode    the node speaking for it
+     * @param hellosSent    Hello requests sent to the target (or to the cluster address while discovering)
+     * @param helloDue      when the next Hello (or the verdict on the target) is due
+     * @param discoveryEnds while discovering: when the node elects if no director answered
+     */
+    public record Seeking(MemberName target, NodeId targetNode, int hellosSent, Instant helloDue,
+            Instant discoveryEnds) {
+        static final Seeking NONE = new Seeking(null, null, 0, null, null);
+    }
+
+    /**
+     * A director's schedule.
+     *
+     * @param pushDue     when the topology is pushed next (changed loads, or the refresh two announcement intervals
+     *                    after the last push), or null when nothing waits
+     * @param announceDue the next announcement to the group
+     */
+    public record Directing(Instant pushDue, Instant announceDue) {
+        static final Directing NONE = new Directing(null, null);
+    }
+
+    /** This state with another topology database (fixtures and tests that build a group directly). */
+    public LbState withMembers(Map<MemberName, MemberRecord> table) {
+        return new LbState(self, member, group, device, timing, phase, load, table, director, directorNode, term,
+                version, seeking, keepalive, directing, warned, timers);
     }
 
     public boolean isDirector() {

@@ -63,14 +63,14 @@ final class LbWork {
         directorNode = s.directorNode();
         term = s.term();
         version = s.version();
-        target = s.target();
-        targetNode = s.targetNode();
-        hellosSent = s.hellosSent();
-        helloDue = s.helloDue();
-        discoveryEnds = s.discoveryEnds();
+        target = s.seeking().target();
+        targetNode = s.seeking().targetNode();
+        hellosSent = s.seeking().hellosSent();
+        helloDue = s.seeking().helloDue();
+        discoveryEnds = s.seeking().discoveryEnds();
         keepalive = s.keepalive();
-        pushDue = s.pushDue();
-        announceDue = s.announceDue();
+        pushDue = s.directing().pushDue();
+        announceDue = s.directing().announceDue();
         warned = new TreeSet<>(s.warned());
     }
 
@@ -199,8 +199,8 @@ final class LbWork {
         }
         Map<MemberName, MemberRecord> members = changedMembers != null ? MemberTable.adopt(changedMembers) : before.members();
         LbState next = new LbState(self, member, group, device, timing, phase, load, members, director, directorNode,
-                term, version, target, targetNode, hellosSent, helloDue, discoveryEnds, keepalive, pushDue,
-                announceDue, warned, timers);
+                term, version, new LbState.Seeking(target, targetNode, hellosSent, helloDue, discoveryEnds), keepalive,
+                new LbState.Directing(pushDue, announceDue), warned, timers);
         return new Transition<>(next, effects);
     }
 

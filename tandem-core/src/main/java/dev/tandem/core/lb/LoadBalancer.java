@@ -31,7 +31,8 @@ public final class LoadBalancer {
     public static LbState initial(NodeId self, MemberName member, GroupSettings group, DeviceSettings device,
                                   LbTiming timing) {
         return new LbState(self, member, group, device, timing, LbPhase.STOPPED, Load.NONE, Map.of(), null, null, 0,
-                0, null, null, 0, null, null, KeepaliveState.startingAt(0, null), null, null, Set.of(), Map.of());
+                0, LbState.Seeking.NONE, KeepaliveState.startingAt(0, null), LbState.Directing.NONE, Set.of(),
+                Map.of());
     }
 
     /** Applies one event at {@code now}: the next state and the effects to execute, in order. */

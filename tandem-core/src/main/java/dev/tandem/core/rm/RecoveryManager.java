@@ -5,7 +5,6 @@ import dev.tandem.core.HookKind;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.Transition;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -50,9 +49,9 @@ public final class RecoveryManager {
         if (!group.contains(self)) {
             throw new IllegalArgumentException(self + " is not a node of group " + group.name());
         }
-        return new RmState(self, group, params, false, NodeState.INITIALIZING, Reason.INITIALIZATION, 0, 0,
-                Map.of(), null, false, PeerView.notHeard(), 0, null, null, 0, false, Set.of(), null, null, null, null,
-                0, null, Map.of(), versions);
+        return new RmState(self, group, params, versions, false, NodeState.INITIALIZING, Reason.INITIALIZATION, 0,
+                0, PeerView.notHeard(), false, Set.of(), null, RmState.Health.UNKNOWN, RmState.Hooks.NONE,
+                RmState.Times.NONE);
     }
 
     /**
@@ -85,8 +84,9 @@ public final class RecoveryManager {
 
     /** The persisted form of a state. */
     public static PersistedRm persisted(RmState s) {
-        HookKind hook = s.servicesHook() == null ? null : s.servicesHook().kind();
-        return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch(), s.servicesStopped(), hook);
+        HookKind hook = s.hooks().services() == null ? null : s.hooks().services().kind();
+        return new PersistedRm(s.state(), s.reason(), s.incarnation(), s.recoveryEpoch(), s.health().servicesStopped(),
+                hook);
     }
 
     /** The node's view of its group, for the admin actions. */

@@ -8,55 +8,99 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The whole state of one node's recovery manager. Immutable; {@link RecoveryManager#step} makes the next.
+ * The whole state of one node's recovery manager. Immutable; {@link RecoveryManager#step} makes the next. What
+ * changes together is grouped: the node's {@link Health}, its {@link Hooks} and its {@link Times}; the rest is the
+ * protocol's own state.
  *
+ * @param self            this node
+ * @param group           its redundancy group as configured now
+ * @param params          the service parameters in force
+ * @param versions        the protocol this node speaks and the software it runs, sent in every heartbeat
  * @param running         the recovery manager runs (false before Start and after Stop)
- * @param servicesDown    critical services reported down, with when they went down
- * @param databaseDownSince when the database went down, or null while it is up
- * @param servicesStopped the recovery manager itself stopped the critical services (manual failover)
- * @param pendingHookId   the hook running now (0: none); its completion with another id is stale
- * @param servicesHook    the start or stop of the critical services running on the host, or null: it runs to its
- *                        end even when the state moves on and the node no longer waits for it (decision 0051)
+ * @param incarnation     raised at every start and recovery, so the peer tells a new run from an old one
+ * @param recoveryEpoch   the count of manual recoveries of the pair, carried in heartbeats and persisted: a peer with a
+ *                        higher one recovered, and this node follows it
+ * @param peer            what this node knows of its peer
  * @param handoffReady    this node's half of the current transition is done
  * @param held            in Running in Failed Mode or Unknown: whose users it keeps serving
  * @param resuming        the persisted state being resumed while Initializing, or null
- * @param healthySince    since when every critical service and the database are up, or null
- * @param nextHeartbeat   when the next periodic heartbeat is due
- * @param timers          the deadlines the shell holds for us, by name
- * @param versions        the protocol this node speaks and the software it runs, sent in every heartbeat
+ * @param health          the critical services and the database as reported
+ * @param hooks           the hook waited for now, the services' start or stop still running, the last id given
+ * @param times           when this run started and the state was entered, the heartbeat schedule, the timers
  */
 public record RmState(
         NodeId self,
         RedundancyGroup group,
         ServiceParameters params,
+        Versions versions,
         boolean running,
         NodeState state,
         Reason reason,
         long incarnation,
         long recoveryEpoch,
-        Map<String, Instant> servicesDown,
-        Instant databaseDownSince,
-        boolean servicesStopped,
         PeerView peer,
-        long pendingHookId,
-        HookKind pendingHook,
-        ServicesHook servicesHook,
-        long lastHookId,
         boolean handoffReady,
         Set<Serving.Side> held,
         PersistedRm resuming,
-        Instant startedAt,
-        Instant stateSince,
-        Instant healthySince,
-        long heartbeatSeq,
-        Instant nextHeartbeat,
-        Map<String, Instant> timers,
-        Versions versions) {
+        Health health,
+        Hooks hooks,
+        Times times) {
 
     public RmState {
-        servicesDown = Map.copyOf(servicesDown);
         held = Set.copyOf(held);
-        timers = Map.copyOf(timers);
+    }
+
+    /**
+     * The critical services and the database as reported to this node.
+     *
+     * @param servicesDown      critical services reported down, with when they went down
+     * @param databaseDownSince when the database went down, or null while it is up
+     * @param servicesStopped   the recovery manager itself stopped the critical services (manual failover)
+     * @param healthySince      since when every critical service and the database are up, or null
+     */
+    public record Health(Map<String, Instant> servicesDown, Instant databaseDownSince, boolean servicesStopped,
+            Instant healthySince) {
+        static final Health UNKNOWN = new Health(Map.of(), null, false, null);
+
+        public Health {
+            servicesDown = Map.copyOf(servicesDown);
+        }
+
+        /** Every critical service and the database are up, and none was stopped on purpose. */
+        public boolean healthy() {
+            return servicesDown.isEmpty() && databaseDownSince == null && !servicesStopped;
+        }
+    }
+
+    /**
+     * The hooks this node runs.
+     *
+     * @param pendingId the id of the hook this node waits for (0: none); a completion with another id is stale
+     * @param pending   the kind of that hook, or null
+     * @param services  the start or stop of the critical services running on the host, or null: it runs to its end
+     *                  even when the state moves on and the node no longer waits for it (decision 0051)
+     * @param lastId    the last id given to a hook
+     */
+    public record Hooks(long pendingId, HookKind pending, ServicesHook services, long lastId) {
+        static final Hooks NONE = new Hooks(0, null, null, 0);
+    }
+
+    /**
+     * When things happened and are due.
+     *
+     * @param startedAt     when this run of the recovery manager started, or null before Start
+     * @param stateSince    when the current state was entered, or null before Start
+     * @param heartbeatSeq  the sequence number of the last heartbeat sent
+     * @param nextHeartbeat when the next periodic heartbeat is due
+     * @param timers        the deadlines the shell holds for us, by name
+     */
+    public record Times(Instant startedAt, Instant stateSince, long heartbeatSeq, Instant nextHeartbeat,
+            Map<String, Instant> timers) {
+        static final Times NONE = new Times(null, null, 0, null, Map.of());
+
+        public Times {
+            timers = Map.copyOf(timers);
+        }
     }
 
     /** A start or stop of the critical services, with the id of its run. */
@@ -72,7 +116,12 @@ public record RmState(
 
     /** Every critical service and the database are up, and none was stopped on purpose. */
     public boolean healthy() {
-        return servicesDown.isEmpty() && databaseDownSince == null && !servicesStopped;
+        return health.healthy();
+    }
+
+    /** The deadlines the shell holds for this machine, by name. */
+    public Map<String, Instant> timers() {
+        return times.timers();
     }
 
     /** Whose users this node serves now. */

@@ -69,22 +69,22 @@ final class RmWork {
         recoveryEpoch = s.recoveryEpoch();
         group = s.group();
         params = s.params();
-        servicesDown = new HashMap<>(s.servicesDown());
-        databaseDownSince = s.databaseDownSince();
-        servicesStopped = s.servicesStopped();
+        servicesDown = new HashMap<>(s.health().servicesDown());
+        databaseDownSince = s.health().databaseDownSince();
+        servicesStopped = s.health().servicesStopped();
+        healthySince = s.health().healthySince();
         peer = s.peer();
-        pendingHookId = s.pendingHookId();
-        pendingHook = s.pendingHook();
-        servicesHook = s.servicesHook();
-        lastHookId = s.lastHookId();
+        pendingHookId = s.hooks().pendingId();
+        pendingHook = s.hooks().pending();
+        servicesHook = s.hooks().services();
+        lastHookId = s.hooks().lastId();
         handoffReady = s.handoffReady();
         held = s.held();
         resuming = s.resuming();
-        startedAt = s.startedAt();
-        stateSince = s.stateSince();
-        healthySince = s.healthySince();
-        heartbeatSeq = s.heartbeatSeq();
-        nextHeartbeat = s.nextHeartbeat();
+        startedAt = s.times().startedAt();
+        stateSince = s.times().stateSince();
+        heartbeatSeq = s.times().heartbeatSeq();
+        nextHeartbeat = s.times().nextHeartbeat();
     }
 
     // ---------------------------------------------------------------- facts
@@ -264,10 +264,7 @@ final class RmWork {
     }
 
     RmState snapshot() {
-        return new RmState(before.self(), group, params, running, state, reason, incarnation, recoveryEpoch,
-                servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, servicesHook,
-                lastHookId, handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq,
-                nextHeartbeat, before.timers(), versions);
+        return build(before.timers());
     }
 
     // ---------------------------------------------------------------- result
@@ -339,9 +336,10 @@ final class RmWork {
     }
 
     private RmState build(Map<String, Instant> timers) {
-        return new RmState(before.self(), group, params, running, state, reason, incarnation, recoveryEpoch,
-                servicesDown, databaseDownSince, servicesStopped, peer, pendingHookId, pendingHook, servicesHook,
-                lastHookId, handoffReady, held, resuming, startedAt, stateSince, healthySince, heartbeatSeq,
-                nextHeartbeat, timers, versions);
+        return new RmState(before.self(), group, params, versions, running, state, reason, incarnation,
+                recoveryEpoch, peer, handoffReady, held, resuming,
+                new RmState.Health(servicesDown, databaseDownSince, servicesStopped, healthySince),
+                new RmState.Hooks(pendingHookId, pendingHook, servicesHook, lastHookId),
+                new RmState.Times(startedAt, stateSince, heartbeatSeq, nextHeartbeat, timers));
     }
 }

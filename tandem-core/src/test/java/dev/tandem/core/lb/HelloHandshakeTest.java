@@ -84,7 +84,7 @@ class HelloHandshakeTest {
         c.start("b");
         c.runUntil(4);
         assertThat(c.phase("b")).isEqualTo(LbPhase.JOINING);
-        assertThat(c.state("b").target()).isEqualTo(MemberName.of("best"));
+        assertThat(c.state("b").seeking().target()).isEqualTo(MemberName.of("best"));
         c.runUntil(7.999);
         assertThat(c.phase("b")).isEqualTo(LbPhase.JOINING);
         c.runUntil(8);

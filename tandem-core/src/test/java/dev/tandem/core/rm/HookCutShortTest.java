@@ -76,7 +76,7 @@ class HookCutShortTest {
                 .containsOnly(HookKind.STOP_SERVICES);
         RmState stopped = stop.state();
         Transition<RmState> late = RecoveryManager.step(stopped,
-                new RmEvent.HookCompleted(stopped.pendingHookId(), HookKind.STOP_SERVICES, true), RmPair.T0);
+                new RmEvent.HookCompleted(stopped.hooks().pendingId(), HookKind.STOP_SERVICES, true), RmPair.T0);
         assertThat(late.state()).isEqualTo(stopped);
         assertThat(late.effects()).isEmpty();
     }
@@ -86,11 +86,11 @@ class HookCutShortTest {
         RmPair p = RmPair.of(true);
         p.startBoth();
         p.step(N1, new RmEvent.Admin(1, AdminAction.FAILOVER));
-        long stopId = p.state(N1).pendingHookId();
+        long stopId = p.state(N1).hooks().pendingId();
         // The failover is overtaken (the peer vanished) while the stop runs; the stop still stopped the services.
         p.step(N1, new RmEvent.GroupChanged(RedundancyGroup.pair("g1", N1, N2, false)));
         p.step(N1, new RmEvent.HookCompleted(stopId, HookKind.STOP_SERVICES, true));
-        assertThat(p.state(N1).servicesStopped()).isTrue();
+        assertThat(p.state(N1).health().servicesStopped()).isTrue();
     }
 
     @Test
@@ -98,12 +98,12 @@ class HookCutShortTest {
         RmPair p = RmPair.of(true);
         p.startBoth();
         p.step(N1, new RmEvent.Admin(1, AdminAction.FAILOVER));
-        long stopId = p.state(N1).pendingHookId();
+        long stopId = p.state(N1).hooks().pendingId();
         // The state moves on while the stop runs on the host: a kill now must still find it written, or the next
         // start would not know its services were being stopped (and they would stay stopped with nobody to start them).
         Transition<RmState> moved = p.step(N1, new RmEvent.GroupChanged(RedundancyGroup.pair("g1", N1, N2, false)));
         assertThat(moved.state().state()).isNotEqualTo(FAILING_OVER);
-        assertThat(moved.state().pendingHook()).as("no longer waited for").isNull();
+        assertThat(moved.state().hooks().pending()).as("no longer waited for").isNull();
         assertThat(RmPair.of(moved, Effect.Persist.class).getLast().snapshot().hook())
                 .isEqualTo(HookKind.STOP_SERVICES);
 

@@ -48,7 +48,7 @@ class RecoveryManagerTest {
         assertThat(after.incarnation()).isEqualTo(before.incarnation());
         assertThat(after.peer()).isEqualTo(before.peer());
         assertThat(after.timers()).isEqualTo(before.timers());
-        assertThat(after.pendingHook()).isEqualTo(before.pendingHook());
+        assertThat(after.hooks().pending()).isEqualTo(before.hooks().pending());
     }
 
     private static RmMessage.Heartbeat lastHeartbeatFrom(RmPair p, NodeId n) {
@@ -152,7 +152,7 @@ class RecoveryManagerTest {
         p.startBoth();
         assertThat(p.timers(N1)).containsEntry(TIMER_HEARTBEAT, T0.plusSeconds(15))
                 .containsEntry(TIMER_PEER, T0.plusSeconds(60));
-        long seq = p.state(N1).heartbeatSeq();
+        long seq = p.state(N1).times().heartbeatSeq();
 
         p.now = T0.plusSeconds(15);
         Transition<RmState> t = p.step(N1, new RmEvent.TimerFired(TIMER_HEARTBEAT));
@@ -196,8 +196,8 @@ class RecoveryManagerTest {
         p.now = T0.plusMillis(14_999);
         Transition<RmState> t = p.step(N1, new RmEvent.TimerFired(TIMER_HEARTBEAT));
         // Nothing is sent; the shell no longer holds the timer, so the core sets it again for the same deadline.
-        assertThat(t.effects()).containsExactly(new Effect.SetTimer(TIMER_HEARTBEAT, before.nextHeartbeat()));
-        assertThat(t.state().heartbeatSeq()).isEqualTo(before.heartbeatSeq());
+        assertThat(t.effects()).containsExactly(new Effect.SetTimer(TIMER_HEARTBEAT, before.times().nextHeartbeat()));
+        assertThat(t.state().times().heartbeatSeq()).isEqualTo(before.times().heartbeatSeq());
         assertThat(t.state().state()).isEqualTo(before.state());
     }
 
@@ -611,7 +611,7 @@ class RecoveryManagerTest {
         p.settle();
         assertState(p, N1, IDLE, Reason.ON_ADMIN_REQUEST);
         assertState(p, N2, RUNNING_IN_BACKUP_MODE, Reason.ON_ADMIN_REQUEST);
-        assertThat(p.state(N1).servicesStopped()).isTrue();
+        assertThat(p.state(N1).health().servicesStopped()).isTrue();
         assertThat(p.state(N1).serving()).isEmpty();
         assertThat(p.state(N2).serving()).containsExactlyInAnyOrder(Serving.Side.OWN, Serving.Side.PEER);
 
@@ -628,7 +628,7 @@ class RecoveryManagerTest {
         p.settle();
         assertState(p, N1, NORMAL, Reason.NORMAL);
         assertState(p, N2, NORMAL, Reason.NORMAL);
-        assertThat(p.state(N1).servicesStopped()).isFalse();
+        assertThat(p.state(N1).health().servicesStopped()).isFalse();
     }
 
     @Test
@@ -711,7 +711,7 @@ class RecoveryManagerTest {
         assertState(p, N1, NORMAL, Reason.NORMAL);
         assertState(p, N2, NORMAL, Reason.NORMAL);
         assertThat(p.state(N1).recoveryEpoch()).as("the peer follows the recovery").isEqualTo(1);
-        assertThat(p.state(N1).servicesStopped()).as("Recovery starts the services it had stopped").isFalse();
+        assertThat(p.state(N1).health().servicesStopped()).as("Recovery starts the services it had stopped").isFalse();
     }
 
     // ---------------------------------------------------------------- persistence and records

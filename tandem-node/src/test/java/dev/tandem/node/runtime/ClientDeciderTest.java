@@ -97,8 +97,8 @@ class ClientDeciderTest {
         LbState initial = LoadBalancer.initial(NodeId.of("d"), SELF, GroupSettings.of(IpAddress.ipv4(10, 0, 9, 9)),
                 device, LbTiming.defaults());
         return new LbState(initial.self(), SELF, initial.group(), device, initial.timing(), LbPhase.DIRECTOR,
-                load(r), members, SELF, NodeId.of("d"), 1, 1, null, null, 0, null, null,
-                initial.keepalive(), null, T0.plusSeconds(4), Set.of(), Map.of());
+                load(r), members, SELF, NodeId.of("d"), 1, 1, initial.seeking(), initial.keepalive(),
+                new LbState.Directing(null, T0.plusSeconds(4)), Set.of(), Map.of());
     }
 
     private static MemberName name(int i) {
@@ -133,8 +133,6 @@ class ClientDeciderTest {
     }
 
     private static LbState withMembers(LbState s, Map<MemberName, MemberRecord> members) {
-        return new LbState(s.self(), s.member(), s.group(), s.device(), s.timing(), s.phase(), s.load(), members,
-                s.director(), s.directorNode(), s.term(), s.version(), s.target(), s.targetNode(), s.hellosSent(),
-                s.helloDue(), s.discoveryEnds(), s.keepalive(), s.pushDue(), s.announceDue(), s.warned(), s.timers());
+        return s.withMembers(members);
     }
 }
