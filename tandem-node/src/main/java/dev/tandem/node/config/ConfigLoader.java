@@ -22,17 +22,16 @@ import java.util.Set;
  * naming the file, line, field, value and what is allowed (the daemon exits with code 2).
  */
 public final class ConfigLoader extends ConfigReader {
-    private static final Set<String> TOP = Set.of("node", "admin", "cluster", "redundancyGroup", "parameters",
-            "stateDir", "criticalServices", "serviceControl", "hooks", "loadBalancing", "sessionService",
-            "store", "serviceAddresses");
     private static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(5);
     private static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofSeconds(30);
 
+    private final ConfigFile f;
     private final ServiceSections services;
 
     private ConfigLoader(Path file, LocatedYaml yaml) {
         super(file, yaml);
+        this.f = ConfigBinding.bind(yaml.root, this::error);
         this.services = new ServiceSections(file, yaml);
     }
 
@@ -72,35 +71,28 @@ public final class ConfigLoader extends ConfigReader {
     }
 
     private NodeConfig read() {
-        JsonNode root = yaml.root;
-        if (!root.isObject()) throw error("", "the file must be a YAML mapping of keys " + TOP);
-        keys("", root, TOP);
         Path base = file.toAbsolutePath().getParent();
 
-        JsonNode node = object("node", true);
-        keys("node", node, Set.of("id", "address"));
-        String id = nodeId("node.id", text(node, "node.id", true));
-        String address = address("node.address", text(node, "node.address", true));
+        if (f.node() == null) throw error("node", "missing; this section is required");
+        String id = nodeId("node.id", required("node.id", f.node().id()));
+        String address = address("node.address", required("node.address", f.node().address()));
 
-        JsonNode adminNode = object("admin", false);
-        keys("admin", adminNode, Set.of("address", "port", "tokenFile", "certificate", "privateKey", "trustFile",
-                "maxImportBytes", "http"));
+        ConfigFile.AdminSection a = f.admin() != null ? f.admin()
+                : new ConfigFile.AdminSection(null, null, null, null, null, null, null, null);
         NodeConfig.Admin admin = new NodeConfig.Admin(
-                adminNode.has("address") ? address("admin.address", text(adminNode, "admin.address", true)) : address,
-                adminNode.has("port") ? port("admin.port", adminNode.get("port")) : ServiceParameters.DEFAULT_ADMIN_RPC_PORT,
-                adminNode.has("tokenFile") ? base.resolve(text(adminNode, "admin.tokenFile", true)) : null,
-                tls("admin.", adminNode, true),
-                http("admin.http", adminNode.get("http"), NodeConfig.Admin.DEFAULT_MAX_BODY_BYTES),
-                adminNode.has("maxImportBytes") ? integer("admin.maxImportBytes", adminNode.get("maxImportBytes"),
-                        1024, MAX_BODY_BYTES) : NodeConfig.Admin.DEFAULT_MAX_IMPORT_BYTES);
+                a.address() != null ? address("admin.address", a.address()) : address,
+                a.port() != null ? a.port().intValue() : ServiceParameters.DEFAULT_ADMIN_RPC_PORT,
+                a.tokenFile() != null ? base.resolve(a.tokenFile()) : null,
+                tls("admin.", a.certificate(), a.privateKey(), a.trustFile(), true),
+                http("admin.http", a.http(), NodeConfig.Admin.DEFAULT_MAX_BODY_BYTES),
+                a.maxImportBytes() != null ? a.maxImportBytes() : NodeConfig.Admin.DEFAULT_MAX_IMPORT_BYTES);
 
-        JsonNode clusterNode = object("cluster", false);
-        keys("cluster", clusterNode, Set.of("keyFile", "key8", "masterKeyFile", "encryption"));
-        boolean encryption = clusterNode.has("encryption") && bool("cluster.encryption", clusterNode.get("encryption"));
-        Path keyFile = clusterNode.has("keyFile") ? base.resolve(text(clusterNode, "cluster.keyFile", true)) : null;
-        String key8 = clusterNode.has("key8") ? text(clusterNode, "cluster.key8", true) : null;
-        Path master = clusterNode.has("masterKeyFile")
-                ? base.resolve(text(clusterNode, "cluster.masterKeyFile", true)) : null;
+        ConfigFile.ClusterSection c = f.cluster() != null ? f.cluster()
+                : new ConfigFile.ClusterSection(null, null, null, null);
+        boolean encryption = Boolean.TRUE.equals(c.encryption());
+        Path keyFile = c.keyFile() != null ? base.resolve(c.keyFile()) : null;
+        String key8 = c.key8();
+        Path master = c.masterKeyFile() != null ? base.resolve(c.masterKeyFile()) : null;
         if (keyFile != null && key8 != null) throw error("cluster.key8", "give keyFile or key8, not both");
         if (key8 != null && master == null) {
             throw error("cluster.masterKeyFile", "required with key8: the file holding the key that decrypts it");
@@ -112,12 +104,14 @@ public final class ConfigLoader extends ConfigReader {
 
         NodeConfig.Group group = group(id, address);
         Map<String, String> parameters = parameters();
-        Path stateDir = base.resolve(root.has("stateDir") ? text(root, "stateDir", true) : "state/" + id);
+        Path stateDir = base.resolve(f.stateDir() != null ? f.stateDir() : "state/" + id);
         List<CheckConfig> checks = checks();
         NodeConfig.ServiceControl control = serviceControl();
         NodeConfig.Hooks hooks = hooks();
-        NodeConfig.LoadBalancing lb = services.loadBalancing(id, address, group);
-        NodeConfig.SessionService sessions = services.sessionService(id, address, lb, group);
+        NodeConfig.LoadBalancing lb = services.loadBalancing(f.loadBalancing(), id, address, group);
+        ConfigFile.SessionSection session = f.sessionService() != null ? f.sessionService()
+                : yaml.root.has("sessionService") ? ConfigFile.SessionSection.DEFAULTS : null;
+        NodeConfig.SessionService sessions = services.sessionService(session, id, address, lb, group);
         NodeConfig.Store store = store(base, stateDir);
         if (lb != null) {
             for (NodeConfig.Member m : group.nodes()) {
@@ -132,27 +126,24 @@ public final class ConfigLoader extends ConfigReader {
     }
 
     private NodeConfig.Group group(String self, String selfAddress) {
-        JsonNode g = object("redundancyGroup", false);
-        if (g.isEmpty()) {
+        ConfigFile.GroupSection g = f.redundancyGroup();
+        if (g == null || g.equals(new ConfigFile.GroupSection(null, null, null, null))) {
             return new NodeConfig.Group(self, "", false, List.of(new NodeConfig.Member(self, selfAddress)));
         }
-        keys("redundancyGroup", g, Set.of("name", "description", "highAvailability", "nodes"));
-        String name = text(g, "redundancyGroup.name", true);
-        String description = g.has("description") ? text(g, "redundancyGroup.description", true) : "";
-        boolean ha = !g.has("highAvailability") || bool("redundancyGroup.highAvailability", g.get("highAvailability"));
-        JsonNode nodes = g.get("nodes");
-        if (nodes == null || !nodes.isArray()) throw error("redundancyGroup.nodes", "a list of one or two {id, address}");
+        String name = required("redundancyGroup.name", g.name());
+        String description = g.description() != null ? g.description() : "";
+        boolean ha = g.highAvailability() == null || g.highAvailability();
+        if (g.nodes() == null) throw error("redundancyGroup.nodes", "a list of one or two {id, address}");
         List<NodeConfig.Member> members = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
+        for (int i = 0; i < g.nodes().size(); i++) {
             String p = "redundancyGroup.nodes[" + i + "]";
-            JsonNode m = nodes.get(i);
-            if (!m.isObject()) throw error(p, "a mapping with id and address");
-            keys(p, m, Set.of("id", "address", "serviceAddress", "heartbeatAddresses"));
-            String service = m.has("serviceAddress") ? text(m, p + ".serviceAddress", true) : null;
+            ConfigFile.MemberSection m = g.nodes().get(i);
+            if (m == null) throw error(p, "a mapping with id and address");
+            String service = m.serviceAddress();
             if (service != null) checked(p + ".serviceAddress", () -> dev.tandem.core.lb.IpAddress.parse("service address", service));
-            members.add(new NodeConfig.Member(nodeId(p + ".id", text(m, p + ".id", true)),
-                    address(p + ".address", text(m, p + ".address", true)), service,
-                    heartbeatAddresses(p + ".heartbeatAddresses", m.get("heartbeatAddresses"))));
+            members.add(new NodeConfig.Member(nodeId(p + ".id", required(p + ".id", m.id())),
+                    address(p + ".address", required(p + ".address", m.address())), service,
+                    heartbeatAddresses(p + ".heartbeatAddresses", m.heartbeatAddresses())));
         }
         heartbeatPaths(members);
         for (NodeConfig.Member m : members) {
@@ -234,23 +225,20 @@ public final class ConfigLoader extends ConfigReader {
 
     /** docs/node-config.yaml, serviceAddresses: how this node claims and releases service addresses. */
     private NodeConfig.ServiceAddresses serviceAddresses() {
-        JsonNode s = object("serviceAddresses", false);
-        if (s.isEmpty()) return NodeConfig.ServiceAddresses.defaults();
-        keys("serviceAddresses", s, Set.of("driver", "interface", "claimCommand", "releaseCommand"));
+        ConfigFile.DriverSection s = f.serviceAddresses();
+        if (s == null) return NodeConfig.ServiceAddresses.defaults();
         return addressDriver("serviceAddresses.", s, "driver");
     }
 
-    /**
-     * An address driver's settings (the cluster address's in loadBalancing, the service addresses' in
-     * serviceAddresses): bind by default; linux needs an interface, script both commands.
-     */
-
     private Map<String, String> parameters() {
-        JsonNode p = object("parameters", false);
-        keys("parameters", p, Set.copyOf(ServiceParameters.NAMES));
         Map<String, String> m = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : p.properties()) {
-            m.put(e.getKey(), e.getValue().asText());
+        if (f.parameters() == null) return m;
+        for (Map.Entry<String, String> e : f.parameters().entrySet()) {
+            if (!ServiceParameters.NAMES.contains(e.getKey())) {
+                throw error("parameters." + e.getKey(), "unknown key '" + e.getKey() + "'; allowed: "
+                        + new java.util.TreeSet<>(ServiceParameters.NAMES));
+            }
+            m.put(e.getKey(), required("parameters." + e.getKey(), e.getValue()));
         }
         try {
             ServiceParameters.fromText(m);
@@ -261,30 +249,27 @@ public final class ConfigLoader extends ConfigReader {
     }
 
     private List<CheckConfig> checks() {
-        JsonNode list = yaml.root.get("criticalServices");
+        List<ConfigFile.CheckSection> list = f.criticalServices();
         if (list == null) return List.of();
-        if (!list.isArray()) throw error("criticalServices", "a list of checks");
         List<CheckConfig> out = new ArrayList<>();
         Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String p = "criticalServices[" + i + "]";
-            JsonNode c = list.get(i);
-            if (!c.isObject()) throw error(p, "a mapping with name and kind");
-            keys(p, c, Set.of("name", "kind", "target", "url", "expectStatus", "bodyContains", "pidFile",
-                    "processName", "command", "jdbcUrl", "interval", "timeout", "interface", "failAfter", "recoverAfter"));
-            String name = text(c, p + ".name", true);
+            ConfigFile.CheckSection c = list.get(i);
+            if (c == null) throw error(p, "a mapping with name and kind");
+            String name = required(p + ".name", c.name());
             if (!names.add(name)) throw error(p + ".name", "'" + name + "' is used twice; each check needs its own name");
-            String kind = text(c, p + ".kind", true);
+            String kind = required(p + ".kind", c.kind());
             if (!CheckConfig.KINDS.contains(kind)) throw error(p + ".kind", "'" + kind + "' is not allowed; allowed: " + CheckConfig.KINDS);
-            String target = c.has("target") ? text(c, p + ".target", true) : null;
-            String url = c.has("url") ? text(c, p + ".url", true) : null;
-            Integer status = c.has("expectStatus") ? (int) integer(p + ".expectStatus", c.get("expectStatus"), 100, 599) : null;
-            String body = c.has("bodyContains") ? text(c, p + ".bodyContains", true) : null;
-            String pidFile = c.has("pidFile") ? text(c, p + ".pidFile", true) : null;
-            String processName = c.has("processName") ? text(c, p + ".processName", true) : null;
-            List<String> command = c.has("command") ? command(p + ".command", c.get("command")) : null;
-            String jdbc = c.has("jdbcUrl") ? text(c, p + ".jdbcUrl", true) : null;
-            String iface = c.has("interface") ? text(c, p + ".interface", true) : null;
+            String target = c.target();
+            String url = c.url();
+            Integer status = c.expectStatus() != null ? c.expectStatus().intValue() : null;
+            String body = c.bodyContains();
+            String pidFile = c.pidFile();
+            String processName = c.processName();
+            List<String> command = c.command() != null ? command(p + ".command", c.command()) : null;
+            String jdbc = c.jdbcUrl();
+            String iface = c.iface();
             if (iface != null && !kind.equals("interface")) {
                 throw error(p + ".interface", "only for a check of kind interface; this one is " + kind);
             }
@@ -298,20 +283,19 @@ public final class ConfigLoader extends ConfigReader {
                     // The interface is the check's name unless given: {name: eth0, kind: interface}.
                     if (iface == null) iface = name;
                     if (!iface.matches(INTERFACE_NAME)) {
-                        throw error(p + (c.has("interface") ? ".interface" : ".name"), "'" + iface + "' is not a network"
+                        throw error(p + (c.iface() != null ? ".interface" : ".name"), "'" + iface + "' is not a network"
                                 + " interface name; allowed: 1 to 15 characters, none of them / : or a space, not . or .."
-                                + (c.has("interface") ? "" : " (or give the interface in the key interface)"));
+                                + (c.iface() != null ? "" : " (or give the interface in the key interface)"));
                     }
                 }
                 default -> throw new IllegalStateException(kind);
             }
-            Duration interval = c.has("interval") ? duration(p + ".interval", c.get("interval")) : DEFAULT_CHECK_INTERVAL;
-            Duration timeout = c.has("timeout") ? duration(p + ".timeout", c.get("timeout")) : DEFAULT_CHECK_TIMEOUT;
+            Duration interval = c.interval() != null ? duration(p + ".interval", c.interval()) : DEFAULT_CHECK_INTERVAL;
+            Duration timeout = c.timeout() != null ? duration(p + ".timeout", c.timeout()) : DEFAULT_CHECK_TIMEOUT;
             if (interval.toMillis() < 10) throw error(p + ".interval", "at least 10ms");
             if (timeout.toMillis() < 1 || timeout.compareTo(interval) > 0) throw error(p + ".timeout", "from 1ms up to the interval (" + Durations.format(interval) + ")");
-            int failAfter = c.has("failAfter") ? (int) integer(p + ".failAfter", c.get("failAfter"), 1, CheckConfig.MOST_IN_A_ROW) : 1;
-            int recoverAfter = c.has("recoverAfter")
-                    ? (int) integer(p + ".recoverAfter", c.get("recoverAfter"), 1, CheckConfig.MOST_IN_A_ROW) : 1;
+            int failAfter = c.failAfter() != null ? c.failAfter().intValue() : 1;
+            int recoverAfter = c.recoverAfter() != null ? c.recoverAfter().intValue() : 1;
             out.add(new CheckConfig(name, kind, target, url, status, body,
                     pidFile, processName, command, jdbc, interval, timeout, iface, failAfter, recoverAfter));
         }
@@ -329,9 +313,8 @@ public final class ConfigLoader extends ConfigReader {
     private static final String H2_FILE = "jdbc:h2:file:";
 
     private NodeConfig.Store store(Path base, Path stateDir) {
-        JsonNode s = object("store", false);
-        keys("store", s, Set.of("url", "user", "passwordFile"));
-        String url = s.has("url") ? text(s, "store.url", true)
+        ConfigFile.StoreSection s = f.store() != null ? f.store() : new ConfigFile.StoreSection(null, null, null);
+        String url = s.url() != null ? s.url()
                 : H2_FILE + stateDir.resolve(DEFAULT_H2_FILE) + ";AUTO_SERVER=TRUE";
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw error("store.url", "'" + url + "' is not allowed; allowed: a jdbc:h2: URL (for example jdbc:h2:file:store/tandem;"
@@ -350,8 +333,8 @@ public final class ConfigLoader extends ConfigReader {
                 url = H2_FILE + base.resolve(path).normalize() + (semi < 0 ? "" : rest.substring(semi));
             }
         }
-        String user = s.has("user") ? text(s, "store.user", true) : null;
-        Path passwordFile = s.has("passwordFile") ? base.resolve(text(s, "store.passwordFile", true)) : null;
+        String user = s.user();
+        Path passwordFile = s.passwordFile() != null ? base.resolve(s.passwordFile()) : null;
         if (passwordFile != null && !Files.isReadable(passwordFile)) {
             throw error("store.passwordFile", "'" + passwordFile + "' is not a readable file; allowed: a file holding the store password");
         }
@@ -359,22 +342,21 @@ public final class ConfigLoader extends ConfigReader {
     }
 
     private NodeConfig.ServiceControl serviceControl() {
-        JsonNode s = object("serviceControl", false);
-        keys("serviceControl", s, Set.of("stop", "start", "timeout"));
+        ConfigFile.ServiceControlSection s = f.serviceControl() != null ? f.serviceControl()
+                : new ConfigFile.ServiceControlSection(null, null, null);
         return new NodeConfig.ServiceControl(
-                s.has("stop") ? command("serviceControl.stop", s.get("stop")) : List.of(),
-                s.has("start") ? command("serviceControl.start", s.get("start")) : List.of(),
-                s.has("timeout") ? duration("serviceControl.timeout", s.get("timeout")) : DEFAULT_HOOK_TIMEOUT);
+                s.stop() != null ? command("serviceControl.stop", s.stop()) : List.of(),
+                s.start() != null ? command("serviceControl.start", s.start()) : List.of(),
+                s.timeout() != null ? duration("serviceControl.timeout", s.timeout()) : DEFAULT_HOOK_TIMEOUT);
     }
 
     private NodeConfig.Hooks hooks() {
-        JsonNode h = object("hooks", false);
-        keys("hooks", h, Set.of("onStateChange", "takeOverUsers", "takeBackUsers", "timeout"));
+        ConfigFile.HooksSection h = f.hooks() != null ? f.hooks() : new ConfigFile.HooksSection(null, null, null, null);
         return new NodeConfig.Hooks(
-                h.has("onStateChange") ? command("hooks.onStateChange", h.get("onStateChange")) : List.of(),
-                h.has("takeOverUsers") ? command("hooks.takeOverUsers", h.get("takeOverUsers")) : List.of(),
-                h.has("takeBackUsers") ? command("hooks.takeBackUsers", h.get("takeBackUsers")) : List.of(),
-                h.has("timeout") ? duration("hooks.timeout", h.get("timeout")) : DEFAULT_HOOK_TIMEOUT);
+                h.onStateChange() != null ? command("hooks.onStateChange", h.onStateChange()) : List.of(),
+                h.takeOverUsers() != null ? command("hooks.takeOverUsers", h.takeOverUsers()) : List.of(),
+                h.takeBackUsers() != null ? command("hooks.takeBackUsers", h.takeBackUsers()) : List.of(),
+                h.timeout() != null ? duration("hooks.timeout", h.timeout()) : DEFAULT_HOOK_TIMEOUT);
     }
 
 }

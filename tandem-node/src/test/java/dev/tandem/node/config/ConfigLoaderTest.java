@@ -572,6 +572,33 @@ class ConfigLoaderTest {
         }
     }
 
+    /**
+     * The file is bound to records (ConfigFile): a section, a list or a value of the wrong kind is named at its own
+     * line with what it must be, however deep it is.
+     */
+    @Test
+    void valuesOfTheWrongKindAreNamedWithWhatTheyMustBe() {
+        assertError(BASE + "admin: 20075\n", "admin", "admin:", "must be a mapping of keys", "[address, certificate,");
+        assertError(BASE + "criticalServices:\n  name: db\n", "criticalServices", "criticalServices:", "a list of checks");
+        assertError(BASE + "criticalServices:\n  - db\n", "criticalServices[0]", "- db", "must be a mapping of keys",
+                "failAfter");
+        assertError(BASE + "criticalServices:\n  - name: db\n    kind: tcp\n    target: db:5432\n    failAfter: 2.5\n",
+                "criticalServices[0].failAfter", "failAfter:", "'2.5' is not allowed; allowed: a whole number from 1 to 10");
+        assertError(BASE + "criticalServices:\n  - name: db\n    kind: tcp\n    target: db:5432\n  - name: web\n"
+                + "    colour: blue\n", "criticalServices[1].colour", "colour:", "unknown key 'colour'", "recoverAfter");
+        assertError(BASE + "admin:\n  port: '20075'\n", "admin.port", "port:", "a whole number from 1 to 65535");
+        assertError(BASE + "admin:\n  port: [20075]\n", "admin.port", "port:", "a whole number from 1 to 65535");
+        assertError(BASE + "parameters:\n  keepAliveTimeout:\n", "parameters.keepAliveTimeout", "keepAliveTimeout:",
+                "missing");
+        assertError(BASE + "parameters:\n  keepAliveTimeout: [60s]\n", "parameters.keepAliveTimeout",
+                "keepAliveTimeout:", "non-empty text");
+        assertError(LB + "  timing:\n    keepaliveEvery: 5s\n", "loadBalancing.timing.keepaliveEvery", "keepaliveEvery:",
+                "unknown key", "[discoveryWindow, helloInterval, helloRetries, keepaliveInterval, keepaliveRetries,"
+                        + " keepaliveWait]");
+        assertError(LB + "  redirect: on\n", "loadBalancing.redirect", "redirect:", "must be a mapping of keys",
+                "userParameter");
+    }
+
     @Test
     void anEmptyFileIsRefusedClearly() {
         for (String yaml : new String[] {"", "# only a comment\n"}) {
