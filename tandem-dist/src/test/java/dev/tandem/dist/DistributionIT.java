@@ -127,6 +127,15 @@ class DistributionIT {
                         assertThat(n2.stateOf("n2", token)).isEqualTo("Normal / Normal");
                     });
 
+            // The launcher gives `tandem node` the options of conf/jvm.options, a "22-:" one only to a Java 22 or newer
+            // (the launcher runs the tests' Java: JAVA_HOME).
+            assertThat(n1.jvmArguments()).contains("-XX:+UseSerialGC", "-Xms16m", "-Xss512k");
+            if (Runtime.version().feature() >= 22) {
+                assertThat(n1.jvmArguments()).contains("-XX:TrimNativeHeapInterval=5000");
+            } else {
+                assertThat(n1.jvmArguments()).noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
+            }
+
             provokeDropRedirectAndRefusal(token);
             Path monitoring = home.resolve("monitoring");
             Set<String> used = new TreeSet<>(MonitoredNames.namesIn(

@@ -57,6 +57,11 @@ final class NodeRun implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The arguments the launcher started the JVM with (it execs java, so this process is the JVM). */
+    java.util.List<String> jvmArguments() {
+        return java.util.List.of(process.info().arguments().orElseThrow());
+    }
+
     /** SIGTERM, as systemd stops a unit; the exit status. */
     int stop() throws InterruptedException {
         process.destroy();

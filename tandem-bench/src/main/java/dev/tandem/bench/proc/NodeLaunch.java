@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How a benchmark starts a node's JVM: the options and the environment variables, with a name for the results.
@@ -15,6 +17,7 @@ import java.util.Map;
  */
 public record NodeLaunch(String name, List<String> jvmOptions, Map<String, String> environment) {
     public static final NodeLaunch BENCHMARK = new NodeLaunch("benchmark", NodeProc.JVM_OPTIONS, Map.of());
+    private static final Pattern FROM_VERSION = Pattern.compile("(\\d+)-:(.+)");
 
     public NodeLaunch {
         jvmOptions = List.copyOf(jvmOptions);
@@ -32,7 +35,11 @@ public record NodeLaunch(String name, List<String> jvmOptions, Map<String, Strin
         try {
             for (String line : Files.readAllLines(file)) {
                 String s = line.strip();
-                if (!s.isEmpty() && !s.startsWith("#")) options.add(s);
+                if (s.isEmpty() || s.startsWith("#")) continue;
+                // "N-:OPTION": only for a Java N or newer, as the launcher reads it. Nodes run on this JVM's java.
+                Matcher m = FROM_VERSION.matcher(s);
+                if (m.matches() && Runtime.version().feature() < Integer.parseInt(m.group(1))) continue;
+                options.add(m.matches() ? m.group(2) : s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the launcher's JVM options " + file, e);
