@@ -1,18 +1,18 @@
 package dev.tandem.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
-import picocli.CommandLine;
 import dev.tandem.cli.admin.CliFailure;
 import dev.tandem.cli.admin.ConfigCli;
 import dev.tandem.cli.admin.DbCommand;
 import dev.tandem.cli.admin.GroupsCommand;
-import dev.tandem.cli.admin.ParametersCommand;
-import dev.tandem.cli.admin.OperatorsCommand;
-import dev.tandem.cli.admin.UsersCommand;
 import dev.tandem.cli.admin.HaCommand;
+import dev.tandem.cli.admin.OperatorsCommand;
+import dev.tandem.cli.admin.ParametersCommand;
 import dev.tandem.cli.admin.ShowCommand;
+import dev.tandem.cli.admin.UsersCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code tandem} command. */

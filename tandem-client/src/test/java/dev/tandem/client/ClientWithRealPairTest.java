@@ -8,7 +8,6 @@ import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.TandemNode;
-import dev.tandem.node.session.UserHomes;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.tandem.sim;
 
 import dev.tandem.core.HookKind;
 import dev.tandem.core.NodeId;
-import dev.tandem.core.rm.PersistedRm;
 import dev.tandem.core.lb.LbState;
+import dev.tandem.core.rm.PersistedRm;
 import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.Versions;
 import java.util.EnumSet;

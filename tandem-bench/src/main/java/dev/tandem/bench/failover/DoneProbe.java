@@ -1,8 +1,8 @@
 package dev.tandem.bench.failover;
 
-import dev.tandem.api.LoadBalancingAnswers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.LoadBalancingAnswers;
 import dev.tandem.bench.proc.LocalCluster;
 import java.io.IOException;
 import java.net.URI;

@@ -7,7 +7,6 @@ import dev.tandem.bench.ScenarioOptions;
 import dev.tandem.bench.failover.PairFailoverScenario;
 import dev.tandem.bench.failover.Trials;
 import dev.tandem.bench.proc.LoopbackLock;
-import dev.tandem.bench.proc.NodeProc;
 import dev.tandem.bench.proc.RealProcessOptions;
 import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.node.demo.DemoCluster;

@@ -1,8 +1,7 @@
 package dev.tandem.cli.admin;
 
-import dev.tandem.api.RedundancyAnswers;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.api.RedundancyAnswers;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;

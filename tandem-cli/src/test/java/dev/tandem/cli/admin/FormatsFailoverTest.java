@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.api.AdminClient;
 import dev.tandem.api.FailoverAnswers;
-import dev.tandem.api.RedundancyAnswers;
 import org.junit.jupiter.api.Test;
 
 /** {@code show failover} (docs/cli.md) from the admin API's answer: every part of the pair's failover picture. */

@@ -3,7 +3,6 @@ package dev.tandem.cli.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.api.AdminClient;
-import dev.tandem.api.FailoverAnswers;
 import dev.tandem.api.RedundancyAnswers;
 import org.junit.jupiter.api.Test;
 

@@ -9,8 +9,8 @@ import static dev.tandem.core.config.ConfigMode.LOAD_BALANCING;
 
 import dev.tandem.core.Invalid;
 import dev.tandem.core.lb.ClusterKey;
-import dev.tandem.core.lb.GroupSettings;
 import dev.tandem.core.lb.DeviceSettings;
+import dev.tandem.core.lb.GroupSettings;
 import dev.tandem.core.lb.IpAddress;
 import dev.tandem.core.lb.Nat;
 import dev.tandem.core.lb.NetAddress;

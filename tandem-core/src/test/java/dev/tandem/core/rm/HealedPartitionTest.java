@@ -3,7 +3,6 @@ package dev.tandem.core.rm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.core.NodeId;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,8 @@
 package dev.tandem.core.rm;
 
-import dev.tandem.core.NodeId;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tandem.core.NodeId;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,11 @@
 package dev.tandem.node.api;
 
-import dev.tandem.api.ApiError;
-import dev.tandem.api.ClusterAnswers;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.tandem.api.ApiError;
+import dev.tandem.api.ClusterAnswers;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.Quote;
 import dev.tandem.node.config.LocatedYaml;

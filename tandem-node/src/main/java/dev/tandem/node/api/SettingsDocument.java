@@ -1,9 +1,7 @@
 package dev.tandem.node.api;
 
-import dev.tandem.api.ClusterAnswers;
-import java.util.Collection;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.api.ClusterAnswers;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.Quote;
 import dev.tandem.core.lb.ClusterKey;
@@ -12,6 +10,7 @@ import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.node.config.LocatedYaml;
 import dev.tandem.node.store.ClusterSettings;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,7 @@
 package dev.tandem.node.api;
 
-import dev.tandem.api.UsersAnswers;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.api.UsersAnswers;
 import dev.tandem.core.Invalid;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.Quote;

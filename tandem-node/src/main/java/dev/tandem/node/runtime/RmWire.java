@@ -1,7 +1,7 @@
 package dev.tandem.node.runtime;
 
-import dev.tandem.core.rm.Versions;
 import dev.tandem.core.rm.RmMessage;
+import dev.tandem.core.rm.Versions;
 import dev.tandem.node.wire.Malformed;
 import dev.tandem.node.wire.RmCodec;
 

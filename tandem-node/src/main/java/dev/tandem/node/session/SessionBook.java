@@ -1,9 +1,9 @@
 package dev.tandem.node.session;
 
+import dev.tandem.core.lb.Licences;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.Session;
 import dev.tandem.core.lb.SessionClass;
-import dev.tandem.core.lb.Licences;
 import dev.tandem.core.lb.SessionTable;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.node.wire.ReplicationCodec.Copy;

@@ -1,8 +1,7 @@
 package dev.tandem.node.session;
 
-import dev.tandem.api.SessionAnswers;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.SessionAnswers;
 import dev.tandem.core.Quote;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.http.ClientConnections;
@@ -18,8 +17,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;

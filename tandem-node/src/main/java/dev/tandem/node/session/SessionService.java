@@ -1,21 +1,18 @@
 package dev.tandem.node.session;
 
-import dev.tandem.api.SessionAnswers;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.api.SessionAnswers;
 import dev.tandem.core.Quote;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.rm.Serving;
 import dev.tandem.core.rm.SessionHandover;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.Envelope;
-import dev.tandem.node.tls.PemTls;
 import dev.tandem.node.store.User;
+import dev.tandem.node.tls.PemTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.tandem.node.wire;
 
-import dev.tandem.core.NodeId;
 import dev.tandem.core.Invalid;
+import dev.tandem.core.NodeId;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.Reason;
 import dev.tandem.core.rm.RmMessage;

@@ -1,20 +1,16 @@
 package dev.tandem.node.api;
 
-import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.tandem.core.rm.NodeState;
+import dev.tandem.node.TestPorts;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.tls.PemTls;
 import dev.tandem.node.tls.TestCertificates;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

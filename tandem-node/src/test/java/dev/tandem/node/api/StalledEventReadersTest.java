@@ -1,10 +1,10 @@
 package dev.tandem.node.api;
 
-import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tandem.core.rm.NodeState;
+import dev.tandem.node.TestPorts;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.EventBus;
 import dev.tandem.node.runtime.TandemNode;

@@ -1,16 +1,13 @@
 package dev.tandem.node.redirect;
 
-import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.node.TestPorts;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.TandemNode;
 import dev.tandem.node.store.ClusterStore;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,6 +1,5 @@
 package dev.tandem.node.redirect;
 
-import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,11 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.NodeId;
 import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.SessionClass;
+import dev.tandem.node.TestPorts;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.TandemNode;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,6 +1,5 @@
 package dev.tandem.node.runtime;
 
-import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,11 +8,8 @@ import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.PersistedRm;
 import dev.tandem.core.rm.Reason;
+import dev.tandem.node.TestPorts;
 import dev.tandem.node.config.ConfigLoader;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

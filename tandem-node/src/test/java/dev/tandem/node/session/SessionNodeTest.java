@@ -1,6 +1,5 @@
 package dev.tandem.node.session;
 
-import dev.tandem.node.TestPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,13 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.core.Effect;
 import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.NodeState;
+import dev.tandem.node.TestPorts;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.runtime.TandemNode;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
