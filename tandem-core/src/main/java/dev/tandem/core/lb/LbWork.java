@@ -199,9 +199,21 @@ final class LbWork {
         }
         Map<MemberName, MemberRecord> members = changedMembers != null ? MemberTable.adopt(changedMembers) : before.members();
         LbState next = new LbState(self, member, group, device, timing, phase, load, members, director, directorNode,
-                term, version, new LbState.Seeking(target, targetNode, hellosSent, helloDue, discoveryEnds), keepalive,
-                new LbState.Directing(pushDue, announceDue), warned, timers);
+                term, version, seeking(), keepalive, directing(), warned, timers);
         return new Transition<>(next, effects);
+    }
+
+    /** The state's own record while this step left it as it was: a keepalive at the director allocates none. */
+    private LbState.Seeking seeking() {
+        LbState.Seeking s = before.seeking();
+        boolean same = s.target() == target && s.targetNode() == targetNode && s.hellosSent() == hellosSent
+                && s.helloDue() == helloDue && s.discoveryEnds() == discoveryEnds;
+        return same ? s : new LbState.Seeking(target, targetNode, hellosSent, helloDue, discoveryEnds);
+    }
+
+    private LbState.Directing directing() {
+        LbState.Directing d = before.directing();
+        return d.pushDue() == pushDue && d.announceDue() == announceDue ? d : new LbState.Directing(pushDue, announceDue);
     }
 
     /**

@@ -337,9 +337,22 @@ final class RmWork {
 
     private RmState build(Map<String, Instant> timers) {
         return new RmState(before.self(), group, params, versions, running, state, reason, incarnation,
-                recoveryEpoch, peer, handoffReady, held, resuming,
-                new RmState.Health(servicesDown, databaseDownSince, servicesStopped, healthySince),
-                new RmState.Hooks(pendingHookId, pendingHook, servicesHook, lastHookId),
+                recoveryEpoch, peer, handoffReady, held, resuming, health(), hooks(),
                 new RmState.Times(startedAt, stateSince, heartbeatSeq, nextHeartbeat, timers));
+    }
+
+    /** The state's own record while this step left the health as it was (a heartbeat, most steps). */
+    private RmState.Health health() {
+        RmState.Health h = before.health();
+        boolean same = h.servicesDown().equals(servicesDown) && h.databaseDownSince() == databaseDownSince
+                && h.servicesStopped() == servicesStopped && h.healthySince() == healthySince;
+        return same ? h : new RmState.Health(servicesDown, databaseDownSince, servicesStopped, healthySince);
+    }
+
+    private RmState.Hooks hooks() {
+        RmState.Hooks h = before.hooks();
+        boolean same = h.pendingId() == pendingHookId && h.pending() == pendingHook && h.services() == servicesHook
+                && h.lastId() == lastHookId;
+        return same ? h : new RmState.Hooks(pendingHookId, pendingHook, servicesHook, lastHookId);
     }
 }
