@@ -121,7 +121,8 @@ final class LbRules {
     private void received(LbMessage m) {
         if (m.from().equals(w.self)) return; // our own broadcast
         switch (w.phase) {
-            case STOPPED, REFUSED -> { }
+            case STOPPED -> { }
+            case REFUSED -> seeking.whileRefused(m);
             case DISCOVERING -> seeking.discovering(m);
             case JOINING -> seeking.joining(m);
             case MEMBER -> asMember.received(m);

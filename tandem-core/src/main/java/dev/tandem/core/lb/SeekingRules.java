@@ -83,6 +83,19 @@ final class SeekingRules {
         return false;
     }
 
+    /**
+     * Refused, a node still hears the director's announcements. One that now runs this node's settings is sought
+     * at once: settings change in the store while the nodes run (docs/store.md), each node taking them on its own,
+     * so a node can be refused by a director that takes the same settings a moment later.
+     */
+    void whileRefused(LbMessage m) {
+        if (m instanceof LbMessage.DirectorAnnounce a && w.signature().differenceFrom(a.group()).isEmpty()) {
+            w.warned.remove(a.from()); // a later difference with it is news again
+            startDiscovering("director " + a.member() + " now runs this node's settings");
+            w.send(a.from(), w.hello(false));
+        }
+    }
+
     void refused(LbMessage.Refuse r) {
         w.warn(r.from(), r.setting(), r.reason());
         w.setPhase(LbPhase.REFUSED, "refused by " + r.member() + ": " + r.reason());

@@ -220,6 +220,27 @@ class DirectorTest {
     }
 
     /**
+     * A new mode reaches the members one by one, as each node's store watcher takes it: while they differ they
+     * refuse each other, and once all run it the group settles again under it, with one director.
+     */
+    @Test
+    void aModeThatReachesTheMembersOneByOneEndsInOneGroupUnderIt() {
+        LbCluster c = group(new LbCluster());
+        GroupSettings centralized = c.group.withMode(VpnMode.CENTRALIZED);
+        for (String n : List.of("m1", "d", "m2")) {
+            c.apply(id(n), new LbEvent.SettingsChanged(centralized, c.state(n).device()));
+            c.runFor(Duration.ofMillis(700));
+        }
+        c.runFor(Duration.ofSeconds(20));
+        for (String n : List.of("d", "m1", "m2")) assertThat(c.state(n).group()).as(n).isEqualTo(centralized);
+        assertThat(List.of("d", "m1", "m2").stream().filter(n -> c.phase(n) == LbPhase.DIRECTOR)).hasSize(1);
+        String director = List.of("d", "m1", "m2").stream().filter(n -> c.phase(n) == LbPhase.DIRECTOR).findFirst()
+                .orElseThrow();
+        assertThat(c.settledUnder(director)).isTrue();
+        assertThat(c.state(director).members()).hasSize(3);
+    }
+
+    /**
      * The topology database is copied at most once a step: a step that changes no member keeps the very table it
      * started from, and one that does leaves the table of the state before it as it was.
      */
