@@ -10,12 +10,13 @@ public final class LoadBalancingAnswers {
      * {@code GET /api/v1/load-balancing}: what {@code show vpn load-balancing} shows, and in {@code text} as the
      * specification prints it.
      *
+     * @param mode     the group's mode as this node runs it now: distributed or centralized (it follows the store)
      * @param member   this node's member name in the group
      * @param speaking whether this node speaks for the member (one node of a pair does)
      * @param director the director's member name; null while there is none
      */
     public record LoadBalancing(String status, String role, String phase, String failover, String encryption,
-                                String clusterIp, int peers, String member, boolean speaking,
+                                String clusterIp, String mode, int peers, String member, boolean speaking,
                                 boolean holdsClusterAddress, @Nullable String director, List<MemberRow> members,
                                 String text) {}
 

@@ -185,7 +185,7 @@ class LoadBalancingGroupIT {
     }
 
     @Test
-    void aDeviceLeavesAndRejoinsTheGroupWhenParticipateChangesWhileItRuns() throws Exception {
+    void participateAndTheGroupsModeChangeWhileTheNodesRun() throws Exception {
         // n3, whatever its role: if it directs, turning participate off hands the group to another director.
         String n3 = HOSTS[2];
         NodeAdmin.Answer off = admin.postText(HOSTS[director], "/api/v1/config/commands?node=n3",
@@ -203,6 +203,24 @@ class LoadBalancingGroupIT {
         assertThat(on.body().get("restartRequired")).isEmpty();
         await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(membersSeenByTheDirector()).contains(n3, HOSTS[0], HOSTS[1]));
+
+        // The group's mode applies live too: each node's watcher takes it and its machine restarts under it; while
+        // the nodes differ they refuse each other, and once all run it the group is whole again under one director.
+        NodeAdmin.Answer mode = admin.put(HOSTS[0], "/api/v1/cluster/load-balancing/settings",
+                "{\"group\": {\"mode\": \"centralized\"}}");
+        assertThat(mode.status()).as(mode.body().toString()).isEqualTo(200);
+        assertThat(mode.body().get("restartRequired")).as("the mode applies live").isEmpty();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            int masters = 0;
+            for (String h : HOSTS) {
+                JsonNode v = lb(h);
+                assertThat(text(v, "mode")).as(h).isEqualTo("centralized");
+                if ("Master".equals(text(v, "role"))) masters++;
+            }
+            assertThat(masters).as("directors").isEqualTo(1);
+            assertThat(membersSeenByTheDirector()).contains(HOSTS[0], HOSTS[1], HOSTS[2]);
+        });
+        assertThat(nodes).as("no node restarted for it").allMatch(NodeProcess::alive);
     }
 
     /** The public addresses in the member table of the node that directs now; empty while none does. */

@@ -251,7 +251,7 @@ final class ClusterApi {
         Set<String> affected = new LinkedHashSet<>();
         ClusterSettings after = write(ctx, "load-balancing settings", "cluster", s -> {
             ClusterSettings next = SettingsDocument.readLoadBalancing(body, "", s, SettingsDocument.json());
-            if (next.lbGroup() != null && !next.lbGroup().equals(s.lbGroup())) {
+            if (next.lbGroup() != null && ClusterSettings.LbGroup.needsRestart(s.lbGroup(), next.lbGroup())) {
                 next.devices().forEach(d -> affected.add(d.node()));
             }
             for (ClusterSettings.Device d : next.devices()) {
@@ -260,7 +260,7 @@ final class ClusterApi {
             return next;
         });
         // The group's port, address and key and a device's addresses are bound at start: the named nodes apply them
-        // when restarted. Priority, NAT, redirect-fqdn and participate apply at once.
+        // when restarted. The mode, priority, NAT, redirect-fqdn and participate apply at once.
         ctx.json(SettingsDocument.change(after, affected));
     }
 

@@ -85,7 +85,7 @@ final class ConfigCommandsApi {
             result[0] = r.config();
             ClusterSettings next = stored(s, device, r.config(),
                     statements.isEmpty() ? null : statements.get(statements.size() - 1));
-            if (!java.util.Objects.equals(s.lbGroup(), next.lbGroup())) {
+            if (ClusterSettings.LbGroup.needsRestart(s.lbGroup(), next.lbGroup())) {
                 next.devices().forEach(d -> affected.add(d.node()));
                 s.devices().forEach(d -> affected.add(d.node()));
             }

@@ -52,10 +52,15 @@ public final class LbTimings {
     public static GroupSettings group(NodeConfig.LoadBalancing lb, boolean encryption, Optional<String> secret) {
         GroupSettings g = GroupSettings.of(NetAddress.parse("cluster address", lb.clusterAddress()))
                 .withPort(lb.clusterPort())
-                .withMode(lb.mode().equals("centralized") ? VpnMode.CENTRALIZED : VpnMode.DISTRIBUTED);
+                .withMode(mode(lb));
         if (secret.isEmpty()) return g;
         ClusterKey key = ClusterKey.of("cluster key", secret.get());
         return encryption ? g.withEncryption(key) : g.withKey(key);
+    }
+
+    /** The group's mode as the configuration spells it: centralized or distributed. */
+    public static VpnMode mode(NodeConfig.LoadBalancing lb) {
+        return lb.mode().equals("centralized") ? VpnMode.CENTRALIZED : VpnMode.DISTRIBUTED;
     }
 
     private static int count(String field, String v) {

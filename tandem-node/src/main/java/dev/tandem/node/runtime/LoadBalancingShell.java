@@ -14,6 +14,7 @@ import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.core.lb.MemberName;
 import dev.tandem.core.lb.MemberSpeaking;
+import dev.tandem.core.lb.VpnMode;
 import dev.tandem.core.rm.RmState;
 import dev.tandem.node.config.LbTimings;
 import dev.tandem.node.config.NodeConfig;
@@ -55,7 +56,8 @@ final class LoadBalancingShell {
     private final NodeMetrics metrics;
     private final EventBus events;
     private final HookRunner hooks;
-    private final GroupSettings group;
+    /** The group's settings; the mode changes while running (loop-owned), the rest is bound at start. */
+    private GroupSettings group;
     /** This device's settings: its file's, then the store's; priority, NAT and redirect-fqdn change while running. */
     private volatile DeviceSettings device;
     /** The device's name from reverse DNS when redirect-fqdn has no configured one, looked up again now and then. */
@@ -165,6 +167,18 @@ final class LoadBalancingShell {
                     next.participate() ? "on: it seeks the group" : "off: it leaves the group");
             if (lastRm != null) reconsider(lastRm);
         }
+    }
+
+    /**
+     * A live change of the group's mode: the machine restarts under it, as the core does for any new group settings
+     * (the director releases the cluster address, and the group elects again). Members still on the old mode refuse
+     * this one and are refused by it until their own store watcher applies it too (decision 111). On the loop.
+     */
+    void modeChanged(VpnMode mode) {
+        if (mode == group.mode()) return;
+        group = group.withMode(mode);
+        LOG.info("load-balancing group: mode {} on this running node", mode.display());
+        step(new LbEvent.SettingsChanged(group, device));
     }
 
     private LbState initial() {

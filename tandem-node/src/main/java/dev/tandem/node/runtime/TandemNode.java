@@ -14,6 +14,7 @@ import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.core.rm.Versions;
 import dev.tandem.node.config.CheckConfig;
+import dev.tandem.node.config.LbTimings;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
@@ -202,14 +203,19 @@ public final class TandemNode implements AutoCloseable {
     }
 
     /**
-     * This node's load-balancing device changed in the store in what applies live (priority, NAT, redirect-fqdn).
-     * The device is built here, off the loop: redirect-fqdn without a name looks the address up in reverse DNS.
+     * This node's load-balancing settings changed in the store in what applies live (the group's mode; the device's
+     * priority, NAT, redirect-fqdn, participate). The device is built here, off the loop: redirect-fqdn without a
+     * name looks the address up in reverse DNS.
      */
     void deviceSettings(NodeConfig.LoadBalancing next) {
         LoadBalancingShell s = lb;
         if (s == null) return;
         dev.tandem.core.lb.DeviceSettings device = s.deviceOf(next);
-        loop.execute(() -> s.deviceChanged(device));
+        dev.tandem.core.lb.VpnMode mode = LbTimings.mode(next);
+        loop.execute(() -> {
+            s.modeChanged(mode);
+            s.deviceChanged(device);
+        });
     }
 
     // ---------------------------------------------------------------- the step and its effects

@@ -147,6 +147,16 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
             new GroupSettings(NetAddress.parse("clusterAddress", clusterAddress), clusterPort, false, null, vpn);
             if (redirectPort < 1 || redirectPort > 65535) throw new Invalid("redirectPort", redirectPort, "a port from 1 to 65535");
         }
+
+        /**
+         * Whether the group's running members need a restart to run as {@code after}: the mode applies live (the
+         * machine restarts under it); the address, port, key and encryption are bound at start.
+         */
+        public static boolean needsRestart(LbGroup before, LbGroup after) {
+            if (before == null || after == null) return before != after;
+            return !new LbGroup(before.clusterAddress(), before.clusterPort(), before.encryption(),
+                    before.keyFingerprint(), after.mode(), before.redirectPort()).equals(after);
+        }
     }
 
     /** [LB-DEVICE]: the settings of one device (node) of the load-balancing group. */

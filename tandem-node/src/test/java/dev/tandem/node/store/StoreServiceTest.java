@@ -195,6 +195,34 @@ class StoreServiceTest {
     }
 
     @Test
+    void theGroupsModeAppliesLiveItsAddressPortAndKeyAtTheNextStart() throws Exception {
+        NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
+        try (StoreService s = StoreService.open(n1, Optional.empty())) {
+            List<NodeConfig.LoadBalancing> applied = new CopyOnWriteArrayList<>();
+            s.start(() -> null, p -> { }, applied::add, g -> { });
+            ClusterSettings.LbGroup before = s.store().settings().lbGroup();
+            ClusterSettings.LbGroup centralized = new ClusterSettings.LbGroup(before.clusterAddress(),
+                    before.clusterPort(), before.encryption(), before.keyFingerprint(), "centralized", before.redirectPort());
+            ClusterSettings after = s.store().updateSettings(new ClusterStore.Action("admin", "load-balancing settings",
+                    "cluster"), x -> x.withLoadBalancing(centralized, x.devices()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !applied.isEmpty());
+            assertThat(applied.get(applied.size() - 1).mode()).isEqualTo("centralized");
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), after)).isEmpty();
+            assertThat(ClusterSettings.LbGroup.needsRestart(before, centralized)).isFalse();
+
+            // The port a node binds (and likewise the address and the key) waits for the restart, and says so.
+            ClusterSettings.LbGroup moved = new ClusterSettings.LbGroup(before.clusterAddress(), 9100,
+                    before.encryption(), before.keyFingerprint(), "centralized", before.redirectPort());
+            ClusterSettings portChanged = s.store().updateSettings(new ClusterStore.Action("admin",
+                    "load-balancing settings", "cluster"), x -> x.withLoadBalancing(moved, x.devices()));
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), portChanged))
+                    .containsExactly("the load-balancing settings");
+            assertThat(ClusterSettings.LbGroup.needsRestart(centralized, moved)).isTrue();
+            assertThat(ClusterSettings.LbGroup.needsRestart(null, moved)).isTrue();
+        }
+    }
+
+    @Test
     void theHaSwitchAndDescriptionApplyLiveTheGroupsNodesAtTheNextStart() throws Exception {
         NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
         try (StoreService s = StoreService.open(n1, Optional.empty())) {
