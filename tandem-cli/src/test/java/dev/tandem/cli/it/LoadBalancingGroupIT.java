@@ -221,6 +221,42 @@ class LoadBalancingGroupIT {
             assertThat(membersSeenByTheDirector()).contains(HOSTS[0], HOSTS[1], HOSTS[2]);
         });
         assertThat(nodes).as("no node restarted for it").allMatch(NodeProcess::alive);
+
+        // The cluster address moves while the nodes run: the director lets 127.0.0.10 go, the group elects again and
+        // its director answers clients on the new address.
+        NodeAdmin.Answer moved = admin.put(HOSTS[1], "/api/v1/cluster/load-balancing/settings",
+                "{\"group\": {\"clusterAddress\": \"" + MOVED + "\"}}");
+        assertThat(moved.status()).as(moved.body().toString()).isEqualTo(200);
+        assertThat(moved.body().get("restartRequired")).as("the cluster address moves live").isEmpty();
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            int holders = 0;
+            for (String h : HOSTS) {
+                JsonNode v = lb(h);
+                assertThat(text(v, "clusterIp")).as(h).isEqualTo(MOVED);
+                if (v.get("holdsClusterAddress").asBoolean()) holders++;
+            }
+            assertThat(holders).as("holders of " + MOVED).isEqualTo(1);
+            assertThat(redirectStatus(MOVED)).isEqualTo(302);
+        });
+        assertThat(redirectStatus("127.0.0.10")).as("the old address answers no more").isEqualTo(-1);
+        assertThat(nodes).as("no node restarted for it").allMatch(NodeProcess::alive);
+    }
+
+    private static final String MOVED = "127.0.0.9";
+
+    /** The status the redirect service on {@code address} answers a new client with, or -1 when none answers. */
+    private static int redirectStatus(String address) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, DemoCluster.SERVICE_PORT), 1000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write(("GET /?user=u1 HTTP/1.1\r\nHost: " + address + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return line == null ? -1 : Integer.parseInt(line.split(" ")[1]);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /** The public addresses in the member table of the node that directs now; empty while none does. */

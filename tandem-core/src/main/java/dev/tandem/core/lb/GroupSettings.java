@@ -58,6 +58,10 @@ public record GroupSettings(NetAddress clusterAddress, int clusterPort, boolean 
         return new GroupSettings(clusterAddress, clusterPort, encryption, newKey, mode);
     }
 
+    public GroupSettings withClusterAddress(NetAddress address) {
+        return new GroupSettings(address, clusterPort, encryption, key, mode);
+    }
+
     public GroupSettings withMode(VpnMode newMode) {
         return new GroupSettings(clusterAddress, clusterPort, encryption, key, newMode);
     }

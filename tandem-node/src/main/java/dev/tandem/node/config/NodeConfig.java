@@ -157,7 +157,15 @@ public record NodeConfig(
                                 boolean redirectFqdn, String fqdn, String model, int maxSessions, String member,
                                 List<Member> peers, String addressDriver, String driverInterface,
                                 List<String> claimCommand, List<String> releaseCommand,
-                                Map<String, String> timing, List<String> onDirectorChange, Redirect redirect) {}
+                                Map<String, String> timing, List<String> onDirectorChange, Redirect redirect) {
+
+        /** The same member of a group whose cluster address moved. */
+        public LoadBalancing withClusterAddress(String address) {
+            return new LoadBalancing(address, clusterPort, mode, participate, priority, publicAddress, privateAddress,
+                    nat, redirectFqdn, fqdn, model, maxSessions, member, peers, addressDriver, driverInterface,
+                    claimCommand, releaseCommand, timing, onDirectorChange, redirect);
+        }
+    }
 
     /**
      * The redirect service the director runs on the cluster address ([LB-ABOUT]: clients are

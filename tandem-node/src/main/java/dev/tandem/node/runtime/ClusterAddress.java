@@ -191,6 +191,15 @@ final class ClusterAddress {
         if (wanted || anything()) release();
     }
 
+    /**
+     * On the loop, when the group's cluster address moves: lets go as at stop, without waiting; the worker finishes
+     * taking the old address off the host and ends.
+     */
+    void retire() {
+        letGo();
+        worker.shutdown();
+    }
+
     /** On the loop, at stop: lets go of the address if still held, and waits up to 5 s for the worker to finish. */
     void close() {
         letGo();

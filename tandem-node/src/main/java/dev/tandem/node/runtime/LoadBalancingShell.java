@@ -14,7 +14,7 @@ import dev.tandem.core.lb.Load;
 import dev.tandem.core.lb.LoadBalancer;
 import dev.tandem.core.lb.MemberName;
 import dev.tandem.core.lb.MemberSpeaking;
-import dev.tandem.core.lb.VpnMode;
+import dev.tandem.core.lb.NetAddress;
 import dev.tandem.core.rm.RmState;
 import dev.tandem.node.config.LbTimings;
 import dev.tandem.node.config.NodeConfig;
@@ -49,23 +49,25 @@ import org.slf4j.LoggerFactory;
 final class LoadBalancingShell {
     private static final Logger LOG = LoggerFactory.getLogger(LoadBalancingShell.class);
 
-    private final NodeConfig.LoadBalancing config;
+    /** The member's settings: the file's, then the store's; the cluster address moves while running (loop-owned). */
+    private volatile NodeConfig.LoadBalancing config;
     private final NodeId self;
     private final Clock clock;
     private final ScheduledExecutorService loop;
     private final NodeMetrics metrics;
     private final EventBus events;
     private final HookRunner hooks;
-    /** The group's settings; the mode changes while running (loop-owned), the rest is bound at start. */
+    /** The group's settings; the cluster address and the mode change while running (loop-owned), the rest is bound at start. */
     private GroupSettings group;
     /** This device's settings: its file's, then the store's; priority, NAT and redirect-fqdn change while running. */
     private volatile DeviceSettings device;
     /** The device's name from reverse DNS when redirect-fqdn has no configured one, looked up again now and then. */
     private final DeviceNames names;
     private final Envelope envelope;
-    private final AddressDriver driver;
+    private volatile AddressDriver driver;
     /** The cluster address while this node directs, and the redirect service on it. */
-    private final ClusterAddress address;
+    private volatile ClusterAddress address;
+    private final RedirectMetrics redirectMetrics;
     private final LoopTimers timers;
     /** Where each node of the group was last heard from; configured peers before that. */
     private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
@@ -126,11 +128,9 @@ final class LoadBalancingShell {
         this.device = names.deviceOf(config);
         names.start();
         this.envelope = new Envelope(key, encryption, self.value(), epoch);
+        this.redirectMetrics = new RedirectMetrics(metrics.registry());
         this.driver = AddressDriver.of(config, hooks);
-        this.address = new ClusterAddress(config, loop, driver, this::answer, new RedirectMetrics(metrics.registry()),
-                this::packet, () -> {
-                    if (speaking) step(new LbEvent.AddressConflict());
-                }, this::publishForClients);
+        this.address = clusterAddress(config, driver);
         this.load = Load.of(dev.tandem.core.lb.SessionClass.SSL, 0, config.maxSessions());
         this.state = initial();
         this.forClients = new ClientDecider.Published(state, 0, false);
@@ -169,16 +169,36 @@ final class LoadBalancingShell {
         }
     }
 
+    private ClusterAddress clusterAddress(NodeConfig.LoadBalancing c, AddressDriver d) {
+        return new ClusterAddress(c, loop, d, this::answer, redirectMetrics, this::packet, () -> {
+            if (speaking) step(new LbEvent.AddressConflict());
+        }, this::publishForClients);
+    }
+
     /**
-     * A live change of the group's mode: the machine restarts under it, as the core does for any new group settings
-     * (the director releases the cluster address, and the group elects again). Members still on the old mode refuse
-     * this one and are refused by it until their own store watcher applies it too (decision 111). On the loop.
+     * A live change of the group's cluster address or mode (docs/store.md): the machine restarts under the new
+     * settings, as the core does for any new group settings, and a director lets the old address go in that very
+     * step. A moved address gets a holder of its own (its driver names the address), which the group's next director
+     * claims; the old one finishes taking its address off the host on its own thread. Members still on the old
+     * settings refuse this one and are refused by it until their own store watcher applies them too (decision 111).
+     * On the loop.
      */
-    void modeChanged(VpnMode mode) {
-        if (mode == group.mode()) return;
-        group = group.withMode(mode);
-        LOG.info("load-balancing group: mode {} on this running node", mode.display());
+    void groupChanged(NodeConfig.LoadBalancing next) {
+        GroupSettings g = group.withMode(LbTimings.mode(next))
+                .withClusterAddress(NetAddress.parse("cluster address", next.clusterAddress()));
+        if (g.equals(group)) return;
+        boolean moved = !next.clusterAddress().equals(config.clusterAddress());
+        group = g;
+        LOG.info("load-balancing group: cluster address {}, mode {} on this running node", next.clusterAddress(),
+                g.mode().display());
         step(new LbEvent.SettingsChanged(group, device));
+        if (moved) {
+            ClusterAddress old = address;
+            config = config.withClusterAddress(next.clusterAddress());
+            driver = AddressDriver.of(config, hooks);
+            address = clusterAddress(config, driver);
+            old.retire();
+        }
     }
 
     private LbState initial() {

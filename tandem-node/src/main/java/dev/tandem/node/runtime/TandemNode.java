@@ -14,7 +14,6 @@ import dev.tandem.core.rm.RmState;
 import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.core.rm.Versions;
 import dev.tandem.node.config.CheckConfig;
-import dev.tandem.node.config.LbTimings;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.crypto.ClusterKey;
 import dev.tandem.node.crypto.Envelope;
@@ -203,17 +202,16 @@ public final class TandemNode implements AutoCloseable {
     }
 
     /**
-     * This node's load-balancing settings changed in the store in what applies live (the group's mode; the device's
-     * priority, NAT, redirect-fqdn, participate). The device is built here, off the loop: redirect-fqdn without a
+     * This node's load-balancing settings changed in the store in what applies live (the group's cluster address and
+     * mode; the device's priority, NAT, redirect-fqdn, participate). The device is built here, off the loop: redirect-fqdn without a
      * name looks the address up in reverse DNS.
      */
     void deviceSettings(NodeConfig.LoadBalancing next) {
         LoadBalancingShell s = lb;
         if (s == null) return;
         dev.tandem.core.lb.DeviceSettings device = s.deviceOf(next);
-        dev.tandem.core.lb.VpnMode mode = LbTimings.mode(next);
         loop.execute(() -> {
-            s.modeChanged(mode);
+            s.groupChanged(next);
             s.deviceChanged(device);
         });
     }

@@ -149,12 +149,13 @@ public record ClusterSettings(long epoch, boolean seeded, String assignmentMode,
         }
 
         /**
-         * Whether the group's running members need a restart to run as {@code after}: the mode applies live (the
-         * machine restarts under it); the address, port, key and encryption are bound at start.
+         * Whether the group's running members need a restart to run as {@code after}: the cluster address and the
+         * mode apply live (the machine restarts under them); the port, key, encryption and redirect port are bound at
+         * start.
          */
         public static boolean needsRestart(LbGroup before, LbGroup after) {
             if (before == null || after == null) return before != after;
-            return !new LbGroup(before.clusterAddress(), before.clusterPort(), before.encryption(),
+            return !new LbGroup(after.clusterAddress(), before.clusterPort(), before.encryption(),
                     before.keyFingerprint(), after.mode(), before.redirectPort()).equals(after);
         }
     }

@@ -286,8 +286,8 @@ public final class StoreService implements AutoCloseable {
         NodeConfig.LoadBalancing live = withLiveSettings(running, target);
         if (live.equals(running)) return;
         runningLb = live;
-        LOG.info("epoch {}: load-balancing settings applied: mode {}, priority {}, nat {}, redirect-fqdn {}{}, participate {}",
-                next.epoch(), live.mode(), live.priority(), live.nat().isEmpty() ? "none" : String.join(" ", live.nat()),
+        LOG.info("epoch {}: load-balancing settings applied: cluster address {}, mode {}, priority {}, nat {}, redirect-fqdn"
+                + " {}{}, participate {}", next.epoch(), live.clusterAddress(), live.mode(), live.priority(), live.nat().isEmpty() ? "none" : String.join(" ", live.nat()),
                 live.redirectFqdn() ? "enabled" : "disabled", live.fqdn() == null ? "" : " (" + live.fqdn() + ")",
                 live.participate() ? "on" : "off");
         applyDevice.accept(live);
@@ -320,7 +320,7 @@ public final class StoreService implements AutoCloseable {
      */
     public static NodeConfig.LoadBalancing withLiveSettings(NodeConfig.LoadBalancing running, NodeConfig.LoadBalancing target) {
         NodeConfig.LoadBalancing r = running;
-        return new NodeConfig.LoadBalancing(r.clusterAddress(), r.clusterPort(), target.mode(), target.participate(), target.priority(),
+        return new NodeConfig.LoadBalancing(target.clusterAddress(), r.clusterPort(), target.mode(), target.participate(), target.priority(),
                 r.publicAddress(), r.privateAddress(), target.nat(), target.redirectFqdn(), target.fqdn(), r.model(),
                 r.maxSessions(), r.member(), r.peers(), r.addressDriver(), r.driverInterface(), r.claimCommand(),
                 r.releaseCommand(), r.timing(), r.onDirectorChange(), r.redirect());

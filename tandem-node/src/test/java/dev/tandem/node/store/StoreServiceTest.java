@@ -195,7 +195,7 @@ class StoreServiceTest {
     }
 
     @Test
-    void theGroupsModeAppliesLiveItsAddressPortAndKeyAtTheNextStart() throws Exception {
+    void theGroupsModeAndAddressApplyLiveItsPortAndKeyAtTheNextStart() throws Exception {
         NodeConfig n1 = node("n1", "10.0.0.1", "east", "n2", "10.0.0.2", "2s");
         try (StoreService s = StoreService.open(n1, Optional.empty())) {
             List<NodeConfig.LoadBalancing> applied = new CopyOnWriteArrayList<>();
@@ -210,14 +210,25 @@ class StoreServiceTest {
             assertThat(StoreService.restartNeeded(s.effectiveConfig(), after)).isEmpty();
             assertThat(ClusterSettings.LbGroup.needsRestart(before, centralized)).isFalse();
 
-            // The port a node binds (and likewise the address and the key) waits for the restart, and says so.
-            ClusterSettings.LbGroup moved = new ClusterSettings.LbGroup(before.clusterAddress(), 9100,
+            // The cluster address moves live as well: the director lets the old one go and the group claims the new.
+            int seen = applied.size();
+            ClusterSettings.LbGroup elsewhere = new ClusterSettings.LbGroup("192.0.2.20", before.clusterPort(),
+                    before.encryption(), before.keyFingerprint(), "centralized", before.redirectPort());
+            ClusterSettings addressMoved = s.store().updateSettings(new ClusterStore.Action("admin",
+                    "load-balancing settings", "cluster"), x -> x.withLoadBalancing(elsewhere, x.devices()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() > seen);
+            assertThat(applied.get(applied.size() - 1).clusterAddress()).isEqualTo("192.0.2.20");
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), addressMoved)).isEmpty();
+            assertThat(ClusterSettings.LbGroup.needsRestart(centralized, elsewhere)).isFalse();
+
+            // The port a node binds (and likewise the key and encryption) waits for the restart, and says so.
+            ClusterSettings.LbGroup moved = new ClusterSettings.LbGroup("192.0.2.20", 9100,
                     before.encryption(), before.keyFingerprint(), "centralized", before.redirectPort());
             ClusterSettings portChanged = s.store().updateSettings(new ClusterStore.Action("admin",
                     "load-balancing settings", "cluster"), x -> x.withLoadBalancing(moved, x.devices()));
             assertThat(StoreService.restartNeeded(s.effectiveConfig(), portChanged))
                     .containsExactly("the load-balancing settings");
-            assertThat(ClusterSettings.LbGroup.needsRestart(centralized, moved)).isTrue();
+            assertThat(ClusterSettings.LbGroup.needsRestart(elsewhere, moved)).isTrue();
             assertThat(ClusterSettings.LbGroup.needsRestart(null, moved)).isTrue();
         }
     }
