@@ -159,6 +159,13 @@ public record NodeConfig(
                                 List<String> claimCommand, List<String> releaseCommand,
                                 Map<String, String> timing, List<String> onDirectorChange, Redirect redirect) {
 
+        /** The same member, sending the group's messages to these nodes. */
+        public LoadBalancing withPeers(List<Member> nodes) {
+            return new LoadBalancing(clusterAddress, clusterPort, mode, participate, priority, publicAddress,
+                    privateAddress, nat, redirectFqdn, fqdn, model, maxSessions, member, nodes, addressDriver,
+                    driverInterface, claimCommand, releaseCommand, timing, onDirectorChange, redirect);
+        }
+
         /** The same member of a group whose cluster address moved. */
         public LoadBalancing withClusterAddress(String address) {
             return new LoadBalancing(address, clusterPort, mode, participate, priority, publicAddress, privateAddress,

@@ -169,6 +169,21 @@ final class LoadBalancingShell {
         }
     }
 
+    /**
+     * The nodes the group's messages go to, from the store's devices (and the file's bootstrap list) as the store
+     * watcher hands them over: a device added to the group is heard and told from now on. Where a node was already
+     * heard from, the address it speaks from stays. On the loop.
+     */
+    void peersChanged(List<NodeConfig.Member> peers) {
+        if (peers.equals(config.peers())) return;
+        config = config.withPeers(peers);
+        for (NodeConfig.Member peer : peers) {
+            addresses.putIfAbsent(NodeId.of(peer.id()), new InetSocketAddress(peer.address(), config.clusterPort()));
+        }
+        LOG.info("load-balancing group: sends to {} on this running node",
+                peers.stream().map(NodeConfig.Member::id).toList());
+    }
+
     private ClusterAddress clusterAddress(NodeConfig.LoadBalancing c, AddressDriver d) {
         return new ClusterAddress(c, loop, d, this::answer, redirectMetrics, this::packet, () -> {
             if (speaking) step(new LbEvent.AddressConflict());

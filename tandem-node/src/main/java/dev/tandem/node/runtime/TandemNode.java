@@ -203,7 +203,7 @@ public final class TandemNode implements AutoCloseable {
 
     /**
      * This node's load-balancing settings changed in the store in what applies live (the group's cluster address and
-     * mode; the device's priority, NAT, redirect-fqdn, participate). The device is built here, off the loop: redirect-fqdn without a
+     * mode, the other devices; the device's priority, NAT, redirect-fqdn, participate). The device is built here, off the loop: redirect-fqdn without a
      * name looks the address up in reverse DNS.
      */
     void deviceSettings(NodeConfig.LoadBalancing next) {
@@ -212,6 +212,7 @@ public final class TandemNode implements AutoCloseable {
         dev.tandem.core.lb.DeviceSettings device = s.deviceOf(next);
         loop.execute(() -> {
             s.groupChanged(next);
+            s.peersChanged(next.peers());
             s.deviceChanged(device);
         });
     }

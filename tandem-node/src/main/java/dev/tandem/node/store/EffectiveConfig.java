@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The configuration a node runs: its file, with the store's version of what the store holds for it (its
- * redundancy group, the service parameters, the load-balancing group and its own device). Identity, addresses it
- * binds, keys, checks, hooks and the address driver stay the file's.
+ * redundancy group, the service parameters, the load-balancing group, its own device and the other devices it sends
+ * the group's messages to). Identity, addresses it binds, keys, checks, hooks and the address driver stay the file's.
  */
 public final class EffectiveConfig {
     private EffectiveConfig() {}
@@ -31,11 +31,26 @@ public final class EffectiveConfig {
             ClusterSettings.Device dev = d.get();
             lb = new NodeConfig.LoadBalancing(sg.clusterAddress(), sg.clusterPort(), sg.mode(), dev.participate(),
                     dev.priority(), dev.publicAddress(), dev.privateAddress(), dev.nat(), dev.redirectFqdn(), dev.fqdn(),
-                    lb.model(), lb.maxSessions(), lb.member(), lb.peers(), lb.addressDriver(), lb.driverInterface(),
+                    lb.model(), lb.maxSessions(), lb.member(), peers(yaml.id(), lb.peers(), s), lb.addressDriver(),
+                    lb.driverInterface(),
                     lb.claimCommand(), lb.releaseCommand(), lb.timing(), lb.onDirectorChange(), lb.redirect());
         }
         return new NodeConfig(yaml.base(), yaml.id(), yaml.address(), yaml.admin(), yaml.cluster(), group, params,
                 yaml.stateDir(), yaml.criticalServices(), yaml.serviceControl(), yaml.hooks(), lb, yaml.sessionService(),
                 yaml.store(), yaml.serviceAddresses());
+    }
+
+    /**
+     * The nodes this one sends the group's messages to: every other device of the store's load-balancing group at its
+     * private address, and the file's peers the store does not know yet (the file's list is a bootstrap: what a node
+     * needs before the store has the other devices).
+     */
+    static java.util.List<NodeConfig.Member> peers(String self, java.util.List<NodeConfig.Member> file, ClusterSettings s) {
+        Map<String, NodeConfig.Member> out = new java.util.LinkedHashMap<>();
+        for (ClusterSettings.Device d : s.devices()) {
+            if (!d.node().equals(self)) out.put(d.node(), new NodeConfig.Member(d.node(), d.privateAddress()));
+        }
+        for (NodeConfig.Member m : file) out.putIfAbsent(m.id(), m);
+        return java.util.List.copyOf(out.values());
     }
 }

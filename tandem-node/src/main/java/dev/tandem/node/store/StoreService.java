@@ -322,7 +322,7 @@ public final class StoreService implements AutoCloseable {
         NodeConfig.LoadBalancing r = running;
         return new NodeConfig.LoadBalancing(target.clusterAddress(), r.clusterPort(), target.mode(), target.participate(), target.priority(),
                 r.publicAddress(), r.privateAddress(), target.nat(), target.redirectFqdn(), target.fqdn(), r.model(),
-                r.maxSessions(), r.member(), r.peers(), r.addressDriver(), r.driverInterface(), r.claimCommand(),
+                r.maxSessions(), r.member(), target.peers(), r.addressDriver(), r.driverInterface(), r.claimCommand(),
                 r.releaseCommand(), r.timing(), r.onDirectorChange(), r.redirect());
     }
 

@@ -221,6 +221,15 @@ class StoreServiceTest {
             assertThat(StoreService.restartNeeded(s.effectiveConfig(), addressMoved)).isEmpty();
             assertThat(ClusterSettings.LbGroup.needsRestart(centralized, elsewhere)).isFalse();
 
+            // A device added to the group is a peer of the running nodes from now on.
+            int heard = applied.size();
+            ClusterSettings added = s.store().updateSettings(new ClusterStore.Action("admin", "load-balancing settings",
+                    "cluster"), x -> x.withDevice(new ClusterSettings.Device("n7", 5, "192.0.2.17", "10.0.0.17",
+                    List.of(), true, false, null)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied.size() > heard);
+            assertThat(applied.get(applied.size() - 1).peers()).contains(new NodeConfig.Member("n7", "10.0.0.17"));
+            assertThat(StoreService.restartNeeded(s.effectiveConfig(), added)).isEmpty();
+
             // The port a node binds (and likewise the key and encryption) waits for the restart, and says so.
             ClusterSettings.LbGroup moved = new ClusterSettings.LbGroup("192.0.2.20", 9100,
                     before.encryption(), before.keyFingerprint(), "centralized", before.redirectPort());
