@@ -117,7 +117,7 @@ class ServiceAddressPropertiesTest {
     /**
      * Found by the property above: n1's automatic fallback fell due as n2, its backup, failed a critical service; n1
      * waited for n2 to fall back, n2 for n1 to take over, and nobody held n1's address or served anyone
-     * (scenario seed-000/automatic-fallback-crosses-backup-failure).
+     * (scenario redundancy/automatic-fallback-crosses-backup-failure).
      */
     @Example
     void anAutomaticFallbackThatCrossesTheBackupsFailureEndsWithTheFailedOverNodeServingEveryone() {

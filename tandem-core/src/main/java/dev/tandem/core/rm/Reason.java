@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Why a node is in its state, spelled as [RG-T2] spells it. Where the specification spells one
  * reason two ways, the first spelling is shown and the others are accepted when read
- * (see docs/decisions/0003-seed-000-spellings.md).
+ * (see docs/decisions/0003-one-spelling-per-state-and-reason.md).
  */
 public enum Reason {
     NORMAL("Normal"),
