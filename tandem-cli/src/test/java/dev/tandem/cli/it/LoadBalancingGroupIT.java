@@ -206,43 +206,47 @@ class LoadBalancingGroupIT {
 
         // The group's mode applies live too: each node's watcher takes it and its machine restarts under it; while
         // the nodes differ they refuse each other, and once all run it the group is whole again under one director.
-        NodeAdmin.Answer mode = admin.put(HOSTS[0], "/api/v1/cluster/load-balancing/settings",
-                "{\"group\": {\"mode\": \"centralized\"}}");
-        assertThat(mode.status()).as(mode.body().toString()).isEqualTo(200);
-        assertThat(mode.body().get("restartRequired")).as("the mode applies live").isEmpty();
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            int masters = 0;
-            for (String h : HOSTS) {
-                JsonNode v = lb(h);
-                assertThat(text(v, "mode")).as(h).isEqualTo("centralized");
-                if ("Master".equals(text(v, "role"))) masters++;
-            }
-            assertThat(masters).as("directors").isEqualTo(1);
-            assertThat(membersSeenByTheDirector()).contains(HOSTS[0], HOSTS[1], HOSTS[2]);
-        });
+        changeGroupLive(HOSTS[0], "mode", "centralized");
+        awaitEveryNodeRuns("mode", "centralized", v -> "Master".equals(text(v, "role")),
+                () -> assertThat(membersSeenByTheDirector()).contains(HOSTS[0], HOSTS[1], HOSTS[2]));
         assertThat(nodes).as("no node restarted for it").allMatch(NodeProcess::alive);
 
         // The cluster address moves while the nodes run: the director lets 127.0.0.10 go, the group elects again and
         // its director answers clients on the new address.
-        NodeAdmin.Answer moved = admin.put(HOSTS[1], "/api/v1/cluster/load-balancing/settings",
-                "{\"group\": {\"clusterAddress\": \"" + MOVED + "\"}}");
-        assertThat(moved.status()).as(moved.body().toString()).isEqualTo(200);
-        assertThat(moved.body().get("restartRequired")).as("the cluster address moves live").isEmpty();
-        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            int holders = 0;
-            for (String h : HOSTS) {
-                JsonNode v = lb(h);
-                assertThat(text(v, "clusterIp")).as(h).isEqualTo(MOVED);
-                if (v.get("holdsClusterAddress").asBoolean()) holders++;
-            }
-            assertThat(holders).as("holders of " + MOVED).isEqualTo(1);
-            assertThat(redirectStatus(MOVED)).isEqualTo(302);
-        });
+        changeGroupLive(HOSTS[1], "clusterAddress", MOVED);
+        awaitEveryNodeRuns("clusterIp", MOVED, v -> v.get("holdsClusterAddress").asBoolean(),
+                () -> assertThat(redirectStatus(MOVED)).isEqualTo(302));
         assertThat(redirectStatus("127.0.0.10")).as("the old address answers no more").isEqualTo(-1);
         assertThat(nodes).as("no node restarted for it").allMatch(NodeProcess::alive);
     }
 
     private static final String MOVED = "127.0.0.9";
+
+    /** Sets one of the group's settings in the store through {@code host}; the answer names no node to restart. */
+    private void changeGroupLive(String host, String setting, String value) throws Exception {
+        NodeAdmin.Answer a = admin.put(host, "/api/v1/cluster/load-balancing/settings",
+                "{\"group\": {\"" + setting + "\": \"" + value + "\"}}");
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+        assertThat(a.body().get("restartRequired")).as(setting + " applies live").isEmpty();
+    }
+
+    /**
+     * Waits until every node shows {@code field} as {@code value}, exactly one of them is {@code theOne} (the director,
+     * the holder of the address) and {@code also} holds.
+     */
+    private void awaitEveryNodeRuns(String field, String value, java.util.function.Predicate<JsonNode> theOne,
+                                    org.assertj.core.api.ThrowableAssert.ThrowingCallable also) {
+        await().atMost(BOUND).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            int ones = 0;
+            for (String h : HOSTS) {
+                JsonNode v = lb(h);
+                assertThat(text(v, field)).as(h + " " + field).isEqualTo(value);
+                if (theOne.test(v)) ones++;
+            }
+            assertThat(ones).as("nodes that are the one").isEqualTo(1);
+            also.call();
+        });
+    }
 
     /** The status the redirect service on {@code address} answers a new client with, or -1 when none answers. */
     private static int redirectStatus(String address) {
