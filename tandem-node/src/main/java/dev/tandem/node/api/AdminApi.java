@@ -399,8 +399,7 @@ public final class AdminApi implements AutoCloseable {
         LbView view = LoadBalancer.view(v.state(), failover);
         ctx.json(new LoadBalancingAnswers.LoadBalancing(view.status(), view.role(), view.phase(), view.failover(),
                 view.encryption(), view.clusterIp(), v.state().group().mode().display(), view.peers(), v.config().member(),
-                v.speaking(), v.holdsAddress(),
-                v.state().director() == null ? null : v.state().director().value(),
+                v.speaking(), v.holdsAddress(), v.state().director() == null ? null : v.state().director().value(),
                 view.rows().stream().map(r -> new LoadBalancingAnswers.MemberRow(r.publicIp(), r.role(), r.priority(),
                         r.model(), r.ipsecLoad(), r.sslLoad(), r.ipsecSessions(), r.sslSessions())).toList(),
                 view.render()));
