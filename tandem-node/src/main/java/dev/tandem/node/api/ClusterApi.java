@@ -259,8 +259,9 @@ final class ClusterApi {
             }
             return next;
         });
-        // The group's port, address and key and a device's addresses are bound at start: the named nodes apply them
-        // when restarted. The mode, priority, NAT, redirect-fqdn and participate apply at once.
+        // The group's port, key and encryption and a device's addresses are bound at start: the named nodes apply them
+        // when restarted. The cluster address, mode, other devices, priority, NAT, redirect-fqdn and participate apply
+        // at once (decision 114).
         ctx.json(SettingsDocument.change(after, affected));
     }
 

@@ -203,8 +203,8 @@ public final class TandemNode implements AutoCloseable {
 
     /**
      * This node's load-balancing settings changed in the store in what applies live (the group's cluster address and
-     * mode, the other devices; the device's priority, NAT, redirect-fqdn, participate). The device is built here, off the loop: redirect-fqdn without a
-     * name looks the address up in reverse DNS.
+     * mode, the other devices; the device's priority, NAT, redirect-fqdn, participate). The device is built here, off
+     * the loop: redirect-fqdn without a name looks the address up in reverse DNS.
      */
     void deviceSettings(NodeConfig.LoadBalancing next) {
         LoadBalancingShell s = lb;
