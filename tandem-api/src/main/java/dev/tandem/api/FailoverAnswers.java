@@ -16,19 +16,33 @@ public final class FailoverAnswers {
      * @param lastFailover  the last time the users this node serves changed; null before any change
      * @param replication   the session replication link; null without it
      * @param capacity      whether this node could carry its peer's sessions too; null until known
+     * @param witness       the group's witness as this node knows it; null with {@code partitionRecovery: manual}
      */
     public record Failover(String node, @Nullable String peer, boolean peerAlive,
                            List<RedundancyAnswers.HeartbeatPath> heartbeatPaths, String state, String reason,
                            @Nullable String detail, PairVersions versions, @Nullable String loadBalancing,
                            List<UsersSide> users, @Nullable String handover, @Nullable Boolean standbyReady,
                            @Nullable LastFailover lastFailover, @Nullable Replication replication,
-                           @Nullable Capacity capacity) {
+                           @Nullable Capacity capacity, @Nullable Witness witness) {
         /** An answer from a build that lacked a list reads as an empty one. */
         public Failover {
             heartbeatPaths = heartbeatPaths == null ? List.of() : List.copyOf(heartbeatPaths);
             users = users == null ? List.of() : List.copyOf(users);
         }
     }
+
+    /**
+     * The group's witness (docs/redundancy.md, Witness): asked only while the peer is silent.
+     *
+     * @param reachable  the witness answered this node's last ask (true before any)
+     * @param holder     who the witness said holds the lease since the peer was last heard; null when it has not said
+     * @param held       this node holds the lease now
+     * @param heldUntil  until when this node holds it (ISO-8601); null when it does not
+     * @param fence      the fencing number of the lease this node holds or last held; 0 for none
+     * @param risk       what the pair cannot do now because of the witness, or null
+     */
+    public record Witness(boolean reachable, @Nullable String holder, boolean held, @Nullable String heldUntil,
+                          long fence, @Nullable String risk) {}
 
     /** @param peer as the peer last sent them; null before it is heard */
     public record PairVersions(Versions node, @Nullable PeerVersions peer) {}

@@ -55,4 +55,11 @@ public sealed interface Effect {
      * it (rate-limited) and raises an alarm; {@code setting} names what differs, {@code message} says how.
      */
     record SettingsMismatch(NodeId node, NodeId peer, String setting, String message) implements Effect {}
+
+    /**
+     * Ask the witness for the lease of redundancy group {@code group} for {@code node}, for {@code leaseTime} from
+     * when the witness takes the ask; answer with {@code RmEvent.WitnessAnswered} or {@code RmEvent.WitnessUnreachable}
+     * naming {@code askId} (docs/decisions/115-a-witness-decides-who-serves.md).
+     */
+    record AskWitness(String group, NodeId node, long askId, java.time.Duration leaseTime) implements Effect {}
 }

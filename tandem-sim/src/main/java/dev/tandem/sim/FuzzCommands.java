@@ -69,14 +69,15 @@ final class FuzzCommands {
     }
 
     /**
-     * {@code restore}: the faults stop. The network heals and delivers every message, every service and database
-     * works, no hook is set to fail, and every node and load-balancing member that is down starts.
+     * {@code restore}: the faults stop. The network heals and delivers every message, the witness answers, every
+     * service and database works, no hook is set to fail, and every node and load-balancing member that is down starts.
      */
     static ScenarioCommands.Action restore(List<String> a) {
         if (!a.isEmpty()) throw usage("restore");
         return ctx -> {
             Sim sim = ctx.sim();
             sim.heal();
+            sim.witness(true);
             sim.network(NetworkModel.PERFECT);
             // Disarmed first: a service coming back can start a hook at once, which an armed kill would cut short.
             for (NodeId id : sim.nodeIds()) sim.clearFailNext(id);

@@ -37,7 +37,7 @@ public final class ScenarioCommands {
     record Parsed(Action action, boolean expectation) {}
 
     static final List<String> COMMANDS = List.of("group", "param", "service", "users", "start", "stop", "restart",
-            "reboot", "crash", "kill", "partition", "heal", "service-down", "service-up", "db-down", "db-up", "fail-next",
+            "reboot", "crash", "kill", "partition", "heal", "witness", "witness-cut", "service-down", "service-up", "db-down", "db-up", "fail-next",
             "kill-during", "admin", "ha", "run", "expect", "expect-users", "expect-unserved", "expect-actions", "expect-refused",
             "hook-time", "network", "seed", "lb", "lb-cluster", "lb-start", "connect", "disconnect", "idle",
             "expect-director", "expect-sessions", "expect-load", "expect-last-client", "expect-clients-refused", "expect-lb",
@@ -131,6 +131,23 @@ public final class ScenarioCommands {
                 arity(cmd, a, 0, 0, "heal");
                 yield setup(ctx -> {
                     ctx.sim().heal();
+                    return ok();
+                });
+            }
+            case "witness" -> {
+                arity(cmd, a, 1, 1, "witness up|down");
+                String how = a.get(0).toLowerCase(Locale.ROOT);
+                if (!how.equals("up") && !how.equals("down")) throw new Invalid("witness", a.get(0), "up or down");
+                yield setup(ctx -> {
+                    ctx.sim().witness(how.equals("up"));
+                    return ok();
+                });
+            }
+            case "witness-cut" -> {
+                arity(cmd, a, 1, 1, "witness-cut <node>");
+                NodeId node = NodeId.of(a.get(0));
+                yield setup(ctx -> {
+                    ctx.sim().cutFromWitness(node);
                     return ok();
                 });
             }

@@ -45,6 +45,7 @@ public final class Sim {
     private final SimLoadBalancing lb = new SimLoadBalancing(this);
     private final SimUsers users = new SimUsers(this);
     private final SimAdmin admin = new SimAdmin(this);
+    private final SimWitness witness = new SimWitness(this);
     private final SimNetwork network;
     private final SimHooks hooks;
     private final SimProcesses processes;
@@ -224,8 +225,29 @@ public final class Sim {
         network.partition(a, b);
     }
 
+    /** Heals every partition, between nodes and between a node and the witness. */
     public void heal() {
         network.heal();
+        witness.heal();
+    }
+
+    /** The witness of the redundancy groups stops or starts answering (decision 115). */
+    public void witness(boolean up) {
+        witness.up(up);
+    }
+
+    public boolean witnessUp() {
+        return witness.isUp();
+    }
+
+    /** Cuts {@code id} off from the witness until the next {@link #heal}. */
+    public void cutFromWitness(NodeId id) {
+        witness.cut(id);
+    }
+
+    /** The group's lease as the witness keeps it, if it ever granted one. */
+    public Optional<dev.tandem.core.rm.WitnessLease> lease(String group) {
+        return witness.lease(group);
     }
 
     public void serviceDown(NodeId id, String service) {
@@ -397,6 +419,7 @@ public final class Sim {
                 case Effect.SendToCluster c -> lb.sendToCluster(n, c.message());
                 case Effect.SendToGroup g -> lb.sendToGroup(n, g.message());
                 case Effect.SettingsMismatch m -> log(m.node() + " refuses " + m.peer() + ": " + m.message());
+                case Effect.AskWitness a -> witness.ask(n, a);
             }
         }
     }
@@ -424,6 +447,10 @@ public final class Sim {
 
     Duration delay() {
         return network.delay();
+    }
+
+    boolean lost() {
+        return network.lost();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -52,6 +52,11 @@ final class SimNetwork {
         return !a.equals(b) && partitions.contains(Set.of(a, b)); // a node always reaches itself
     }
 
+    /** Whether one message is lost, by the network's loss probability. */
+    boolean lost() {
+        return random.nextDouble() < model.loss();
+    }
+
     Duration delay() {
         long min = model.minDelay().toNanos();
         long span = model.maxDelay().toNanos() - min;

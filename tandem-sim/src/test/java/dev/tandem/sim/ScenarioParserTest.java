@@ -207,7 +207,7 @@ class ScenarioParserTest {
         Scenario s = Scenario.parse("p.scenario", "param keepAliveIntervl 5s\ngroup g1 n1 n2\n");
         assertThat(s.errors()).containsExactly("p.scenario:1: parameter: 'keepAliveIntervl' is not allowed; allowed:"
                 + " keepAliveInterval, keepAliveTimeout, initKeepAliveTimeout, criticalServiceDelay, automaticFallback,"
-                + " automaticFallbackDelay, clientReloginLower, clientReloginUpper, servicePort, adminRpcPort");
+                + " automaticFallbackDelay, clientReloginLower, clientReloginUpper, servicePort, adminRpcPort, partitionRecovery");
     }
 
     @Test

@@ -99,6 +99,13 @@ public final class Formats {
         sb.append("Last failover: ").append(last == null ? "none since start"
                 : last.at() + ", serving " + sides(last.from()) + " -> " + sides(last.to()) + " (" + last.state()
                 + " / " + last.reason() + ")").append('\n');
+        FailoverAnswers.Witness w = f.witness();
+        if (w != null) {
+            sb.append("Witness: ").append(w.reachable() ? "reachable" : "UNREACHABLE")
+                    .append(w.held() ? ", lease held until " + w.heldUntil() + " (fence " + w.fence() + ")"
+                            : w.holder() != null ? ", lease held by " + w.holder() : "")
+                    .append(w.risk() == null ? "" : "; " + w.risk()).append('\n');
+        }
         if (f.handover() == null) {
             sb.append("Session handover: no session service\n");
             return sb.toString();

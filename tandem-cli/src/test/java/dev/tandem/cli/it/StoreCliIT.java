@@ -308,7 +308,7 @@ class StoreCliIT {
         assertThat(lb.out()).startsWith("Status : enabled\n").contains("Cluster IP : 127.0.0.10\nPeers : 1\n");
         await().atMost(BOUND).pollInterval(Duration.ofSeconds(1)).until(() -> {
             Run db = tandem("db", "status", "--admin", N2);
-            return db.code() == 0 && db.out().matches("(?s)Store: h2 jdbc:h2:file:.*\nReachable: yes\nSchema version: 6\n"
+            return db.code() == 0 && db.out().matches("(?s)Store: h2 jdbc:h2:file:.*\nReachable: yes\nSchema version: 7\n"
                     + "Settings epoch: \\d+\nNode +Epoch +Reachable +Up to date\nn1 +\\d+ +yes +yes\nn2 +\\d+ +yes +yes\n");
         });
     }

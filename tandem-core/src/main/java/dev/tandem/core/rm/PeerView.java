@@ -10,12 +10,13 @@ import java.util.Set;
  * heard; they stay after it goes silent, to show what it ran. A peer of a protocol this node does not interoperate with
  * is known only by its versions and incarnation (docs/decisions/0075-versions-in-the-heartbeat.md). {@code serving}:
  * whose users the peer said it serves (its own side first), null when its protocol does not say
- * (docs/decisions/0081-heartbeats-say-whom-the-sender-serves.md).
+ * (docs/decisions/0081-heartbeats-say-whom-the-sender-serves.md). {@code heard}: this node's incarnation the peer last
+ * heard, null when its protocol does not say ({@link Versions#HEARD_SENT}); -1 when it heard none.
  */
 public record PeerView(Status status, long incarnation, long seq, NodeState state, Reason reason,
                        NodeState resuming, boolean healthy, boolean handoffReady, long recoveryEpoch,
                        String fingerprint, Instant lastHeard, int refusals, Versions versions,
-                       Set<Serving.Side> serving) {
+                       Set<Serving.Side> serving, Long heard) {
 
     public enum Status {
         /** Nothing heard since this recovery manager started. */
@@ -29,7 +30,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
     }
 
     public static PeerView notHeard() {
-        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null, null);
+        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null, null, null);
     }
 
     public boolean alive() {
@@ -38,18 +39,19 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
 
     public PeerView withStatus(Status s) {
         return new PeerView(s, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, refusals, versions, serving);
+                fingerprint, lastHeard, refusals, versions, serving, heard);
     }
 
     public PeerView withRefusals(int n) {
         return new PeerView(status, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, n, versions, serving);
+                fingerprint, lastHeard, n, versions, serving, heard);
     }
 
     public static PeerView from(RmMessage.Heartbeat h, Instant now) {
         return new PeerView(Status.ALIVE, h.incarnation(), h.seq(), h.state(), h.reason(), h.resuming(), h.healthy(),
                 h.handoffReady(), h.recoveryEpoch(), h.fingerprint(), now, 0, h.versions(),
-                h.versions().protocol() >= Versions.SERVING_SENT ? h.serving() : null);
+                h.versions().protocol() >= Versions.SERVING_SENT ? h.serving() : null,
+                h.versions().protocol() >= Versions.HEARD_SENT ? Long.valueOf(h.heard()) : null);
     }
 
     /**
@@ -58,7 +60,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
      */
     public static PeerView unreadable(long incarnation, Versions versions, Instant now) {
         return new PeerView(Status.ALIVE, incarnation, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0,
-                "", now, 0, versions, null);
+                "", now, 0, versions, null, null);
     }
 
     /**
@@ -67,6 +69,11 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
      */
     public boolean says(Serving.Side side) {
         return serving != null && serving.contains(side);
+    }
+
+    /** Whether the peer said it heard {@code incarnation} of this node, or does not say (an older protocol). */
+    public boolean heardIncarnation(long incarnation) {
+        return heard == null || heard == incarnation;
     }
 
     /** Heard, and speaking a protocol that {@code mine} does not interoperate with. */

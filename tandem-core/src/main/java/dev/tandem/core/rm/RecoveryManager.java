@@ -22,6 +22,7 @@ public final class RecoveryManager {
     public static final String TIMER_SERVICE = "rm.critical-service-delay";
     public static final String TIMER_FALLBACK = "rm.automatic-fallback";
     public static final String TIMER_PROBE = "rm.crash-probe";
+    public static final String TIMER_WITNESS = "rm.witness";
 
     /**
      * Crash detection: how many refusals in a row, with no heartbeat from the peer between them, prove its
@@ -35,6 +36,32 @@ public final class RecoveryManager {
         java.time.Duration quarter = p.keepAliveInterval().dividedBy(4);
         java.time.Duration cap = java.time.Duration.ofMillis(250);
         return quarter.compareTo(cap) < 0 ? quarter : cap;
+    }
+
+    /**
+     * With a witness, how long a lease lasts from the ask that got it: one keep-alive timeout. The holder asks again
+     * every keep-alive interval while its peer is silent, so a lease it keeps never runs out.
+     */
+    public static java.time.Duration leaseTime(ServiceParameters p) {
+        return p.keepAliveTimeout();
+    }
+
+    /**
+     * With a witness, how long after its peer went silent a node without the lease goes on serving its own users: one
+     * keep-alive interval, the time to ask the witness (decision 115).
+     */
+    public static java.time.Duration askGrace(ServiceParameters p) {
+        return p.keepAliveInterval();
+    }
+
+    /**
+     * With a witness, how long a node that got the lease waits in Taking Over before it serves a silent peer's users:
+     * the peer, cut off but alive, may have heard this node until it entered Taking Over and gives its users up at
+     * the latest a keep-alive timeout and an {@link #askGrace} later; one more interval covers the network's delay.
+     * A peer proven gone (its host refuses) is not waited for (decision 115).
+     */
+    public static java.time.Duration fenceWait(ServiceParameters p) {
+        return p.keepAliveTimeout().plus(askGrace(p)).plus(p.keepAliveInterval());
     }
 
     private RecoveryManager() {}
@@ -51,7 +78,7 @@ public final class RecoveryManager {
         }
         return new RmState(self, group, params, versions, false, NodeState.INITIALIZING, Reason.INITIALIZATION, 0,
                 0, PeerView.notHeard(), false, Set.of(), null, RmState.Health.UNKNOWN, RmState.Hooks.NONE,
-                RmState.Times.NONE);
+                RmState.Times.NONE, RmState.Lease.NONE);
     }
 
     /**

@@ -56,4 +56,13 @@ public sealed interface RmEvent {
     record GroupChanged(RedundancyGroup group) implements RmEvent {}
 
     record ParametersChanged(ServiceParameters parameters) implements RmEvent {}
+
+    /**
+     * The witness answered ask {@code askId}: {@code holder} holds the group's lease now, with fencing number
+     * {@code fence}. This node holds it when it is the holder (docs/decisions/115-a-witness-decides-who-serves.md).
+     */
+    record WitnessAnswered(long askId, dev.tandem.core.NodeId holder, long fence) implements RmEvent {}
+
+    /** The witness could not be reached for ask {@code askId} (no answer in time, or an error), said in {@code why}. */
+    record WitnessUnreachable(long askId, String why) implements RmEvent {}
 }

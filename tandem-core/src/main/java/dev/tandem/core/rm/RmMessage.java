@@ -26,13 +26,26 @@ public sealed interface RmMessage extends Message {
      * @param serving       whose users the sender serves now ({@link Serving}, its own side first); null when its
      *                      protocol does not say ({@link Versions#SERVING_SENT}): a peer frozen in Running in Failed
      *                      Mode with every user and one frozen with none differ only in this
+     * @param heard         the receiver's incarnation the sender heard last: -1 when it heard none, or when its
+     *                      protocol does not say ({@link Versions#HEARD_SENT}); a node starting with a witness waits
+     *                      for its own before it serves (docs/decisions/115-a-witness-decides-who-serves.md)
      */
     record Heartbeat(NodeId from, String group, String fingerprint, long incarnation, long seq,
                      NodeState state, Reason reason, NodeState resuming, boolean healthy,
-                     boolean handoffReady, long recoveryEpoch, Versions versions, Set<Serving.Side> serving)
+                     boolean handoffReady, long recoveryEpoch, Versions versions, Set<Serving.Side> serving,
+                     long heard)
             implements RmMessage {
         public Heartbeat {
             serving = serving == null ? null : Set.copyOf(serving);
+            if (heard < -1) throw new IllegalArgumentException("heard incarnation " + heard + ": allowed -1 or more");
+        }
+
+        /** A heartbeat that does not say which incarnation of the receiver it heard, as builds before protocol 4. */
+        public Heartbeat(NodeId from, String group, String fingerprint, long incarnation, long seq, NodeState state,
+                         Reason reason, NodeState resuming, boolean healthy, boolean handoffReady, long recoveryEpoch,
+                         Versions versions, Set<Serving.Side> serving) {
+            this(from, group, fingerprint, incarnation, seq, state, reason, resuming, healthy, handoffReady,
+                    recoveryEpoch, versions, serving, -1);
         }
 
         /** A heartbeat that does not say whom its sender serves, as builds before protocol 3 send it. */

@@ -65,9 +65,12 @@ final class RmRules {
             case Admin a -> admin(a.requestId(), a.action());
             case GroupChanged gc -> groupChanged(gc.group());
             case ParametersChanged pc -> w.params = pc.parameters();
+            case WitnessAnswered a -> LeaseBook.answered(w, a.askId(), a.holder(), a.fence());
+            case WitnessUnreachable u -> LeaseBook.unreachable(w, u.askId());
         }
         if (w.running) {
             w.updatePeerLiveness();
+            LeaseBook.peerHeard(w);
             reconcile();
         }
     }
@@ -147,13 +150,16 @@ final class RmRules {
                 || (h.incarnation() == w.peer.incarnation() && h.seq() <= w.peer.seq()))) {
             return; // older or duplicated: the newest heartbeat already told us more
         }
+        if (known && h.incarnation() == w.peer.incarnation() && w.peer.status() == Status.LEFT) {
+            return; // sent before its goodbye and delayed: that incarnation has ended
+        }
         boolean restarted = known && h.incarnation() > w.peer.incarnation();
         boolean changed = !known || restarted || w.peer.status() != Status.ALIVE || w.peer.state() != h.state()
                 || w.peer.reason() != h.reason() || w.peer.healthy() != h.healthy()
                 || w.peer.handoffReady() != h.handoffReady() || w.peer.recoveryEpoch() != h.recoveryEpoch()
                 || !w.peer.fingerprint().equals(h.fingerprint()) || !h.versions().equals(w.peer.versions());
         PeerView next = PeerView.from(h, w.now);
-        changed |= !Objects.equals(next.serving(), w.peer.serving());
+        changed |= !Objects.equals(next.serving(), w.peer.serving()) || !Objects.equals(next.heard(), w.peer.heard());
         w.peer = next;
         // [RG-T2], Running in Failed Mode / Unknown: "the SRM on a node restarts while the
         // SRM on the other node is in a failed state".
@@ -288,6 +294,31 @@ final class RmRules {
 
     // ---------------------------------------------------------------- rules
 
+    /**
+     * With a witness (docs/decisions/115-a-witness-decides-who-serves.md), a node that serves users without the lease,
+     * or is taking them over, gives them all up: when its peer is silent and the time to ask ran out without a grant
+     * (refused or not, it may serve until then: the lease holder waits longer before it takes them); and when it hears
+     * its peer serving its users, or taking them because it lost this node, which with a witness only the lease holder
+     * does. The peer keeps them, this node goes back to its standby role, and no partition ends in Running in Failed
+     * Mode.
+     */
+    private boolean witnessSaysLetGo() {
+        if (w.leaseHeld() || (w.serving().isEmpty() && w.state != TAKING_OVER) || w.state == INITIALIZING) return false;
+        if (w.peer.status() == Status.GONE) return !w.now.isBefore(w.fenceAt());
+        return w.peer.alive() && (w.peer.says(Serving.Side.PEER) || RmWork.tookOverALostPeer(w.peer.state(), w.peer.reason()));
+    }
+
+    /**
+     * With a witness, the lease holder heard again by a peer that serves users the holder serves or takes: the peer,
+     * without the lease, lets them go when it hears the holder ({@link #witnessSaysLetGo} on its side). The holder
+     * waits for it rather than freeze.
+     */
+    private boolean witnessSaysWait() {
+        if (!w.leaseHeld() || !w.peer.alive()) return false;
+        if (w.peer.says(Serving.Side.PEER) || RmWork.tookOverALostPeer(w.peer.state(), w.peer.reason())) return true;
+        return RmWork.tookOverALostPeer(w.state, w.reason) && w.peer.serving() != null && !w.peer.serving().isEmpty();
+    }
+
     private void reconcile() {
         for (int i = 0; i < 12; i++) {
             if (!rule()) return;
@@ -323,6 +354,11 @@ final class RmRules {
             return true;
         }
         if (!w.group.highAvailability()) return false;
+        if (w.witness() && witnessSaysLetGo()) {
+            w.fence();
+            return true;
+        }
+        if (w.witness() && witnessSaysWait()) return false;
         if (w.peer.alive() && w.peer.recoveryEpoch() > w.recoveryEpoch) {
             // [RG-MANUAL]: Recover restarts the recovery manager on *both* nodes; the peer's higher epoch says it recovered.
             w.recoveryEpoch = w.peer.recoveryEpoch();
@@ -334,18 +370,10 @@ final class RmRules {
             // [RG-T2]: failure rows show both nodes in Running in Failed Mode with the same reason; a node
             // that starts while its peer is failed shows Unknown.
             Reason why = w.state == INITIALIZING ? Reason.UNKNOWN : w.peer.reason();
-            if (w.peer.serving() != null) {
-                // Failed mode freezes users where they are, but never where the peer serves them too: its users stay
-                // with it when it says it serves them (a healed partition; docs/decisions/0081).
-                w.enterFailedMode(why, w.peer.says(Serving.Side.OWN));
-            } else if (w.state.isBackup() && w.peer.reason() == Reason.PEER_DOWN) {
-                // A peer of protocol 2 does not say whom it serves. A healed partition (the Peer Down row) that the
-                // peer found first, hearing us in backup mode: it kept its own users. Freezing would keep serving
-                // them here too; keep only ours, as it did.
-                w.enterConflict();
-            } else {
-                w.enterFailedMode(why, false);
-            }
+            // Failed mode freezes users where they are, but never where the peer serves them too: its users stay
+            // with it when it says it serves them (a healed partition; docs/decisions/0081). Every protocol this
+            // build interoperates with says it.
+            w.enterFailedMode(why, w.peer.says(Serving.Side.OWN));
             return true;
         }
         if (w.state.isBroken() && w.held.contains(Serving.Side.PEER) && w.peer.alive() && w.peer.says(Serving.Side.OWN)) {

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param health          the critical services and the database as reported
  * @param hooks           the hook waited for now, the services' start or stop still running, the last id given
  * @param times           when this run started and the state was entered, the heartbeat schedule, the timers
+ * @param lease           what this node knows of its group's lease at the witness (decision 115)
  */
 public record RmState(
         NodeId self,
@@ -44,7 +45,8 @@ public record RmState(
         PersistedRm resuming,
         Health health,
         Hooks hooks,
-        Times times) {
+        Times times,
+        Lease lease) {
 
     public RmState {
         held = Set.copyOf(held);
@@ -100,6 +102,29 @@ public record RmState(
 
         public Times {
             timers = Map.copyOf(timers);
+        }
+    }
+
+    /**
+     * What this node knows of its group's lease at the witness (docs/decisions/115-a-witness-decides-who-serves.md).
+     * Only a node whose peer is silent asks for it, once a keep-alive interval; the witness grants it to one node at a
+     * time.
+     *
+     * @param asks      how many asks this run sent; an answer names the ask it answers, and only the last one counts
+     * @param askedAt   when the last ask was sent, or null before the first
+     * @param heldUntil until when this node holds the lease, counted from when it asked, so never later than the
+     *                  witness's own count; null while it does not hold it
+     * @param fence     the fencing number of the lease this node holds or last held (0: never), raised by the witness
+     *                  each time the lease changes hands
+     * @param holder    who the witness said holds the lease, since the peer was last heard; null when it has not said
+     * @param reachable the witness answered the last ask (true before the first)
+     */
+    public record Lease(long asks, Instant askedAt, Instant heldUntil, long fence, NodeId holder, boolean reachable) {
+        static final Lease NONE = new Lease(0, null, null, 0, null, true);
+
+        /** Whether this node holds the lease at {@code now}. */
+        public boolean heldAt(Instant now) {
+            return heldUntil != null && now.isBefore(heldUntil);
         }
     }
 

@@ -54,6 +54,7 @@ final class RmWork {
     Instant healthySince;
     long heartbeatSeq;
     Instant nextHeartbeat;
+    RmState.Lease lease;
     boolean announce;
     boolean goodbye;
     String fired;
@@ -85,6 +86,7 @@ final class RmWork {
         stateSince = s.times().stateSince();
         heartbeatSeq = s.times().heartbeatSeq();
         nextHeartbeat = s.times().nextHeartbeat();
+        lease = s.lease();
     }
 
     // ---------------------------------------------------------------- facts
@@ -107,6 +109,99 @@ final class RmWork {
             case ALIVE, LEFT -> peer.lastHeard().plus(params.keepAliveTimeout());
             case GONE -> null;
         };
+    }
+
+    // ---------------------------------------------------------------- the witness (decision 115)
+
+    /** A pair with high availability whose partitions a witness decides. */
+    boolean witness() {
+        return params.partitionRecovery() == ServiceParameters.PartitionRecovery.WITNESS && group.highAvailability()
+                && group.nodes().size() == 2;
+    }
+
+    boolean leaseHeld() {
+        return lease.heldAt(now);
+    }
+
+    /**
+     * With a witness, the node asks for the lease once an interval while its peer is silent (not a goodbye), and
+     * keeps it while it serves, or is taking, the users of a peer it lost: until the pair falls back, the peer, which
+     * may not hear it yet, cannot get the lease and take them back.
+     */
+    boolean needLease() {
+        if (!witness() || !running || state == INITIALIZING) return false;
+        return peer.status() == Status.GONE || leaseHeld() && tookOverALostPeer(state, reason);
+    }
+
+    /**
+     * Taking Over or backup mode because the peer was lost (silent, or gone after its goodbye): with a witness the
+     * node keeps the lease while it serves them, and a peer that sees it so lets its users go.
+     */
+    static boolean tookOverALostPeer(NodeState state, Reason reason) {
+        return (state == TAKING_OVER || state.isBackup()) && (reason == Reason.PEER_DOWN
+                || reason == Reason.PEER_DOWN_DURING_INITIALIZATION || reason == Reason.PEER_REBOOT);
+    }
+
+    /**
+     * With the peer silent and no lease, until when the node may go on serving its own users: the peer's timeout and
+     * the time to ask. A peer never heard in this run may serve them already: no time at all.
+     */
+    Instant fenceAt() {
+        if (peer.lastHeard() == null) return now;
+        return peer.lastHeard().plus(params.keepAliveTimeout()).plus(RecoveryManager.askGrace(params));
+    }
+
+    /** Whose users this node serves in its current state. */
+    Set<Serving.Side> serving() {
+        return Serving.of(state, handoffReady, held);
+    }
+
+    /**
+     * The node may move to serve its silent peer's users: without a witness always, with one only holding the lease.
+     * A peer that said goodbye serves nobody and needs no lease until its timeout runs out.
+     */
+    boolean mayTakeOverSilentPeer() {
+        return !witness() || peer.status() != Status.GONE || leaseHeld();
+    }
+
+    /**
+     * Taking Over may serve the peer's users now: a peer that is heard or said goodbye hands them over itself; a
+     * silent one only to the lease holder, at once when the peer's host refuses (its process is gone), else once the
+     * peer, cut off but alive, has given them up ({@link RecoveryManager#fenceWait}).
+     */
+    boolean mayServeSilentPeersUsers() {
+        if (!witness() || peer.status() != Status.GONE) return true;
+        if (!leaseHeld()) return false;
+        return peer.refusals() >= RecoveryManager.CRASH_PROBES || !now.isBefore(takeAt());
+    }
+
+    /**
+     * Taking Over because the peer is gone. With a witness, a node that served none of its own users (failed over,
+     * taking back, starting) goes on serving nobody until the peer has let them go: it enters Taking Over with its
+     * handoff ready, as a node failing over lets its users go, and serves everyone at the end of the take over.
+     */
+    void takeOverSilentPeer(Reason why) {
+        boolean servedOwn = serving().contains(Serving.Side.OWN);
+        setState(TAKING_OVER, why);
+        if (witness() && peer.status() == Status.GONE && !servedOwn) setHandoffReady();
+    }
+
+    Instant takeAt() {
+        return stateSince.plus(RecoveryManager.fenceWait(params));
+    }
+
+    /**
+     * The node gives up every user: its peer holds the lease and takes them, or nobody may serve them. A frozen node
+     * (Running in Failed Mode, Unknown) lets go of what it holds; any other shows Failed Over, its users with the
+     * peer, whence the pair goes back to Normal by fallback.
+     */
+    void fence() {
+        if (state == RUNNING_IN_FAILED_MODE || state == UNKNOWN) {
+            held = Set.of();
+            announce = true;
+            return;
+        }
+        setState(healthy() ? FAILED_OVER : FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, Reason.PEER_DOWN);
     }
 
     boolean healthy() {
@@ -270,6 +365,7 @@ final class RmWork {
     // ---------------------------------------------------------------- result
 
     Transition<RmState> finish() {
+        LeaseBook.askIfDue(this);
         boolean nowHealthy = healthy();
         if (running && nowHealthy != before.healthy()) announce = true; // the peer decides on our health: tell it now
         if (!nowHealthy) {
@@ -295,7 +391,8 @@ final class RmWork {
             out.add(new Effect.Send(peerId.get(), new RmMessage.Heartbeat(before.self(), group.name(),
                     group.fingerprint(), incarnation, heartbeatSeq, state, reason,
                     state == INITIALIZING && resuming != null ? resuming.state() : null,
-                    nowHealthy, handoffReady, recoveryEpoch, versions, Serving.of(state, handoffReady, held))));
+                    nowHealthy, handoffReady, recoveryEpoch, versions, Serving.of(state, handoffReady, held),
+                    peer.status() == Status.NOT_HEARD ? -1 : peer.incarnation())));
         }
         Map<String, Instant> timers = desiredTimers();
         Map<String, Instant> held = new HashMap<>(before.timers());
@@ -327,6 +424,8 @@ final class RmWork {
             if (serviceAt != null) t.put(RecoveryManager.TIMER_SERVICE, serviceAt);
             Instant fallbackAt = automaticFallbackAt();
             if (fallbackAt != null && fallbackAt.isAfter(now)) t.put(RecoveryManager.TIMER_FALLBACK, fallbackAt);
+            Instant witnessAt = LeaseBook.deadline(this);
+            if (witnessAt != null) t.put(RecoveryManager.TIMER_WITNESS, witnessAt);
         }
         return t;
     }
@@ -338,7 +437,7 @@ final class RmWork {
     private RmState build(Map<String, Instant> timers) {
         return new RmState(before.self(), group, params, versions, running, state, reason, incarnation,
                 recoveryEpoch, peer, handoffReady, held, resuming, health(), hooks(),
-                new RmState.Times(startedAt, stateSince, heartbeatSeq, nextHeartbeat, timers));
+                new RmState.Times(startedAt, stateSince, heartbeatSeq, nextHeartbeat, timers), lease);
     }
 
     /** The state's own record while this step left the health as it was (a heartbeat, most steps). */

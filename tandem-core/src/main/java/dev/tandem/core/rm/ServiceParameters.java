@@ -21,7 +21,29 @@ public record ServiceParameters(
         Duration clientReloginLower,
         Duration clientReloginUpper,
         int servicePort,
-        int adminRpcPort) {
+        int adminRpcPort,
+        PartitionRecovery partitionRecovery) {
+
+    /**
+     * What a pair does when its nodes lose each other but both may live (docs/decisions/115-a-witness-decides-who-serves.md).
+     * {@code MANUAL}: the specification's rule, each node decides alone and a healed partition waits for Recover.
+     * {@code WITNESS}: a node serves its lost peer's users only with the group's lease from the witness, and the pair
+     * heals by itself.
+     */
+    public enum PartitionRecovery {
+        MANUAL, WITNESS;
+
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static PartitionRecovery parse(String field, String v) {
+            for (PartitionRecovery p : values()) {
+                if (p.text().equalsIgnoreCase(v == null ? "" : v.trim())) return p;
+            }
+            throw new Invalid(field, v, "manual or witness");
+        }
+    }
 
     /** [RG-HB]: Keep Alive (HeartBeat) Interval, default 15 seconds. */
     public static final Duration DEFAULT_KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
@@ -43,6 +65,8 @@ public record ServiceParameters(
     public static final int DEFAULT_SERVICE_PORT = 22001;
     /** [RG-HB]: Admin RPC Port, default 20075. */
     public static final int DEFAULT_ADMIN_RPC_PORT = 20075;
+    /** The specification's behaviour unless a witness is chosen. */
+    public static final PartitionRecovery DEFAULT_PARTITION_RECOVERY = PartitionRecovery.MANUAL;
 
     private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
     private static final Duration MAX_TIMER = Duration.ofHours(1);
@@ -52,7 +76,7 @@ public record ServiceParameters(
         return new ServiceParameters(DEFAULT_KEEP_ALIVE_INTERVAL, DEFAULT_KEEP_ALIVE_TIMEOUT,
                 DEFAULT_INIT_KEEP_ALIVE_TIMEOUT, DEFAULT_CRITICAL_SERVICE_DELAY, DEFAULT_AUTOMATIC_FALLBACK,
                 DEFAULT_AUTOMATIC_FALLBACK_DELAY, DEFAULT_CLIENT_RELOGIN_LOWER, DEFAULT_CLIENT_RELOGIN_UPPER,
-                DEFAULT_SERVICE_PORT, DEFAULT_ADMIN_RPC_PORT);
+                DEFAULT_SERVICE_PORT, DEFAULT_ADMIN_RPC_PORT, DEFAULT_PARTITION_RECOVERY);
     }
 
     /** Every parameter is checked on its own, then against the others; the first problem is reported. */
@@ -66,6 +90,7 @@ public record ServiceParameters(
         within("clientReloginUpper", clientReloginUpper, Duration.ZERO, MAX_TIMER);
         port("servicePort", servicePort);
         port("adminRpcPort", adminRpcPort);
+        if (partitionRecovery == null) throw new Invalid("partitionRecovery", null, "manual or witness");
         // A timeout shorter than two intervals fails over on a single lost heartbeat.
         if (keepAliveTimeout.compareTo(keepAliveInterval.multipliedBy(2)) < 0) {
             throw new Invalid("keepAliveTimeout", Durations.format(keepAliveTimeout),
@@ -98,7 +123,7 @@ public record ServiceParameters(
     /** The parameter names, as the scenario language, the API and the CLI spell them. */
     public static final List<String> NAMES = List.of("keepAliveInterval", "keepAliveTimeout", "initKeepAliveTimeout",
             "criticalServiceDelay", "automaticFallback", "automaticFallbackDelay", "clientReloginLower",
-            "clientReloginUpper", "servicePort", "adminRpcPort");
+            "clientReloginUpper", "servicePort", "adminRpcPort", "partitionRecovery");
 
     /**
      * Checks one parameter on its own: a known name and a value of the right kind (a duration, true or false, a
@@ -109,6 +134,7 @@ public record ServiceParameters(
         switch (name) {
             case "automaticFallback" -> bool(name, value);
             case "servicePort", "adminRpcPort" -> port(name, integer(name, value));
+            case "partitionRecovery" -> PartitionRecovery.parse(name, value);
             default -> Durations.parse(name, value);
         }
     }
@@ -135,6 +161,7 @@ public record ServiceParameters(
         m.put("clientReloginUpper", Durations.format(clientReloginUpper));
         m.put("servicePort", Integer.toString(servicePort));
         m.put("adminRpcPort", Integer.toString(adminRpcPort));
+        m.put("partitionRecovery", partitionRecovery.text());
         return m;
     }
 
@@ -155,7 +182,8 @@ public record ServiceParameters(
                 Durations.parse("clientReloginLower", m.get("clientReloginLower")),
                 Durations.parse("clientReloginUpper", m.get("clientReloginUpper")),
                 integer("servicePort", m.get("servicePort")),
-                integer("adminRpcPort", m.get("adminRpcPort")));
+                integer("adminRpcPort", m.get("adminRpcPort")),
+                PartitionRecovery.parse("partitionRecovery", m.get("partitionRecovery")));
     }
 
     private static boolean bool(String field, String v) {

@@ -13,15 +13,17 @@ public final class Serving {
     private Serving() {}
 
     /**
-     * @param handoffReady in Failing Over: the node has let its users go
+     * @param handoffReady in Failing Over: the node has let its users go; in Taking Over: it serves none yet
      * @param held         in Running in Failed Mode and Unknown: what the node held when it entered,
      *                     kept so that a failure freezes users where they are instead of dropping them
      */
     public static Set<Side> of(NodeState state, boolean handoffReady, Set<Side> held) {
         return switch (state) {
-            case NORMAL, TAKING_OVER, FALLING_BACK -> EnumSet.of(Side.OWN);
+            case NORMAL, FALLING_BACK -> EnumSet.of(Side.OWN);
             case RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED -> EnumSet.of(Side.OWN, Side.PEER);
-            case FAILING_OVER -> handoffReady ? EnumSet.noneOf(Side.class) : EnumSet.of(Side.OWN);
+            // Taking Over with its handoff ready: with a witness, it served nobody when its peer went silent and
+            // serves nobody until the take over ends (docs/decisions/115-a-witness-decides-who-serves.md).
+            case FAILING_OVER, TAKING_OVER -> handoffReady ? EnumSet.noneOf(Side.class) : EnumSet.of(Side.OWN);
             case RUNNING_IN_FAILED_MODE, UNKNOWN -> held.isEmpty() ? EnumSet.noneOf(Side.class) : EnumSet.copyOf(held);
             case INITIALIZING, IDLE, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING,
                  FAILOVER_AFFECTED_SERVICES, TAKING_BACK -> EnumSet.noneOf(Side.class);

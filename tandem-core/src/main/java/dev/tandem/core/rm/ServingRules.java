@@ -32,8 +32,10 @@ final class ServingRules {
             return true;
         }
         if (w.peer.status() == Status.GONE) {
-            // [RG-T2], "Running in Backup Mode / Peer Down": the heartbeat was lost for Keep Alive Timeout.
-            w.setState(TAKING_OVER, Reason.PEER_DOWN);
+            // [RG-T2], "Running in Backup Mode / Peer Down": the heartbeat was lost for Keep Alive Timeout. With a
+            // witness, only once it granted the lease (decision 115).
+            if (!w.mayTakeOverSilentPeer()) return false;
+            w.takeOverSilentPeer(Reason.PEER_DOWN);
             return true;
         }
         if (w.peer.alive() && w.peer.state().isBackup()) {
@@ -47,9 +49,11 @@ final class ServingRules {
             w.setState(TAKING_OVER, w.peer.reason());
             return true;
         }
-        if (w.peer.alive() && w.peer.state().isFailedOver()) {
+        if (w.peer.alive() && w.peer.state().isFailedOver() && (!w.witness() || w.peer.state() == IDLE)) {
             // The peer serves nobody and expects a backup (it resumed a failed-over state we did not persist):
             // become its backup rather than leave its users unserved. Fallback stays the administrator's call.
+            // With a witness only an Idle peer (failed over by an administrator) expects it: any other serves its
+            // users again when it hears this node Normal (failedOver), and both taking them would serve them twice.
             w.setState(TAKING_OVER, Reason.INITIALIZATION);
             return true;
         }
@@ -89,6 +93,7 @@ final class ServingRules {
             w.runHook(HookKind.START_SERVICES); // Idle until now: its critical services must run before it serves anyone
             return true;
         }
+        if (!w.mayServeSilentPeersUsers()) return false; // with a witness: the lease, and the peer given time to let go
         if (peerReleased()) {
             // Take over names both homes: after it this node serves every user of the pair.
             w.runHook(HookKind.TAKE_OVER_USERS, w.group.nodes().toArray(NodeId[]::new));
@@ -131,7 +136,7 @@ final class ServingRules {
             }
             return true;
         }
-        if (w.peer.status() == Status.GONE) {
+        if (w.peer.status() == Status.GONE && w.mayTakeOverSilentPeer()) {
             return peerLostWhileHandingOver();
         }
         return false;
@@ -140,7 +145,7 @@ final class ServingRules {
     /** The peer disappeared while we were handing our users to it: serve everyone ourselves if we can. */
     private boolean peerLostWhileHandingOver() {
         if (w.healthy() || w.servicesStopped) { // stopped on purpose: Taking Over starts them again
-            w.setState(TAKING_OVER, Reason.PEER_DOWN);
+            w.takeOverSilentPeer(Reason.PEER_DOWN);
         } else {
             w.enterFailedMode(w.reason.isAutoRecover() || w.reason == Reason.INITIALIZATION
                     ? Reason.CRITICAL_SERVICE_DOWN : w.reason);
@@ -191,8 +196,8 @@ final class ServingRules {
             w.setState(TAKING_OVER, w.reason); // it is not taking back after all (it restarted): serve its users again
             return true;
         }
-        if (w.peer.status() == Status.GONE) {
-            w.setState(TAKING_OVER, Reason.PEER_DOWN); // the node taking back vanished: serve its users again
+        if (w.peer.status() == Status.GONE && w.mayTakeOverSilentPeer()) {
+            w.takeOverSilentPeer(Reason.PEER_DOWN); // the node taking back vanished: serve its users again
             return true;
         }
         return false;
@@ -212,8 +217,10 @@ final class ServingRules {
             w.runHook(HookKind.TAKE_BACK_USERS, w.before.self());
             return true;
         }
-        if (w.peer.alive() && w.peer.state() == NORMAL) {
-            w.setState(NORMAL, Reason.NORMAL); // resumed after a restart, but the peer holds none of our users
+        if (w.peer.alive() && (w.peer.state() == NORMAL || w.witness() && w.peer.state().isFailedOver())) {
+            // Resumed after a restart, but the peer holds none of our users; or, with a witness, the backup gave
+            // every user up while cut off from us (decision 115): nothing to take back.
+            w.setState(NORMAL, Reason.NORMAL);
             return true;
         }
         if (w.peer.alive() && w.peer.state() == FAILING_OVER && w.peer.handoffReady()) {
@@ -223,8 +230,8 @@ final class ServingRules {
             w.setState(TAKING_OVER, w.peer.reason());
             return true;
         }
-        if (w.peer.status() == Status.GONE) {
-            w.setState(TAKING_OVER, Reason.PEER_DOWN);
+        if (w.peer.status() == Status.GONE && w.mayTakeOverSilentPeer()) {
+            w.takeOverSilentPeer(Reason.PEER_DOWN);
             return true;
         }
         return false;
@@ -247,15 +254,21 @@ final class ServingRules {
             w.setState(TAKING_OVER, w.peer.reason());
             return true;
         }
+        if (w.witness() && w.state != IDLE && w.peer.alive() && w.peer.state() == NORMAL) {
+            // With a witness: the peer it hears is Normal, so nobody serves this node's users (it gave them up while
+            // cut off, or both were failed over): serve them again (decision 115).
+            w.setState(NORMAL, Reason.NORMAL);
+            return true;
+        }
         if (w.peer.alive() && w.peer.state().isFailedOver()) {
             // Both failed over (each started while the other was unreachable): nobody holds the users, so both
             // serve their own again; a node whose services are down then fails over by the usual delay.
             w.setState(NORMAL, Reason.NORMAL);
             return true;
         }
-        if (w.peer.status() == Status.GONE && (w.healthy() || w.state == IDLE)) {
+        if (w.peer.status() == Status.GONE && (w.healthy() || w.state == IDLE) && w.mayTakeOverSilentPeer()) {
             // The backup itself is gone: a failed-over node that can serve takes every user rather than lose them.
-            w.setState(TAKING_OVER, Reason.PEER_DOWN);
+            w.takeOverSilentPeer(Reason.PEER_DOWN);
             return true;
         }
         if (automaticFallbackDue()) {

@@ -19,10 +19,14 @@ final class StartRules {
     boolean initializing() {
         if (w.pendingHook != null) return false; // Recover is starting the critical services first
         if (w.peer.status() == Status.GONE) {
+            if (!w.mayTakeOverSilentPeer()) return false; // with a witness: only the lease holder serves (decision 115)
             noPeerAtStart();
             return true;
         }
         if (!w.peer.alive()) return false;
+        // With a witness, what the peer says counts once it has heard this run: a heartbeat it sent before may show it
+        // Normal while the goodbye or the crash of the last run makes it take this node's users (decision 115).
+        if (w.witness() && !w.peer.heardIncarnation(w.incarnation)) return false;
         NodeState mine = w.resuming == null ? NORMAL : w.resuming.state();
         NodeState theirs = w.peer.state();
         Reason init = Reason.INITIALIZATION;
@@ -57,7 +61,11 @@ final class StartRules {
         NodeState theirs = w.peer.resuming() == null ? NORMAL : w.peer.resuming();
         Reason init = Reason.INITIALIZATION;
         if (mine.isBackup()) {
-            if (theirs.isBackup()) {
+            if (theirs.isBackup() && w.witness()) {
+                // Both claim every user, and neither serves any while both start: with a witness the pair does not
+                // freeze, each serves its own again (decision 115).
+                w.setState(NORMAL, Reason.NORMAL);
+            } else if (theirs.isBackup()) {
                 w.enterFailedMode(Reason.PEER_DOWN); // both claim every user: the specification's failed state after a partition
             } else {
                 w.setState(mine, init);
@@ -109,10 +117,10 @@ final class StartRules {
     private void noPeerAtStart() {
         NodeState mine = w.resuming == null ? NORMAL : w.resuming.state();
         Reason pddi = Reason.PEER_DOWN_DURING_INITIALIZATION;
-        if (mine.isBackup()) {
+        if (mine.isBackup() && !w.witness()) {
             w.setState(mine, pddi);
         } else if (w.healthy() || w.servicesStopped || mine == IDLE) {
-            w.setState(TAKING_OVER, pddi);
+            w.takeOverSilentPeer(pddi);
         } else {
             w.setState(FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, Reason.INITIALIZATION);
         }

@@ -19,6 +19,12 @@ public final class Transitions {
         allow(INITIALIZING, NodeState.values());
         allow(NORMAL, TAKING_OVER, FAILING_OVER);
         allow(TAKING_OVER, RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED, NORMAL);
+        // With a witness, a node that serves users without the lease while its peer may take them gives them all up:
+        // Failed Over, its users with the peer (docs/decisions/115-a-witness-decides-who-serves.md).
+        for (NodeState serving : new NodeState[] {NORMAL, TAKING_OVER, RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED,
+                FALLING_BACK, FAILING_OVER}) {
+            allow(serving, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING);
+        }
         allow(FAILING_OVER, IDLE, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING,
                 FAILOVER_AFFECTED_SERVICES, TAKING_OVER);
         allow(RUNNING_IN_BACKUP_MODE, FAILING_OVER, FALLING_BACK);

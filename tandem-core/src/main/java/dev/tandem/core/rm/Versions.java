@@ -16,12 +16,18 @@ public record Versions(int protocol, String software) {
      */
     public static final int PREVIOUS = 1;
     /** The protocol this build speaks. Raise it with every change of the pair's messages or of their meaning. */
-    public static final int PROTOCOL = 3;
+    public static final int PROTOCOL = 4;
     /**
      * The first protocol whose heartbeats say whose users the sender serves ({@link RmMessage.Heartbeat#serving()}):
      * what ends dual service when a healed partition finds one node frozen with every user (docs/decisions/0081).
      */
     public static final int SERVING_SENT = 3;
+    /**
+     * The first protocol whose heartbeats name the receiver's incarnation the sender heard last
+     * ({@link RmMessage.Heartbeat#heard()}): with a witness, a starting node serves only once its peer has heard it
+     * (docs/decisions/115-a-witness-decides-who-serves.md).
+     */
+    public static final int HEARD_SENT = 4;
     /**
      * The highest protocol number: the heartbeat of {@link #PREVIOUS}'s layout carries the number in the top 16 bits of
      * its sequence number (docs/decisions/0075-versions-in-the-heartbeat.md).

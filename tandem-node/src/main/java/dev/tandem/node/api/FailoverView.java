@@ -44,7 +44,22 @@ final class FailoverView {
                 r.map(FailoverAnswers.Replication::standbyReady).orElse(null),
                 node.lastServingChange().map(c -> new FailoverAnswers.LastFailover(c.at().toString(), sides(c.from()),
                         sides(c.to()), c.state(), c.reason())).orElse(null),
-                r.orElse(null), node.sessions().flatMap(SessionService::capacity).orElse(null));
+                r.orElse(null), node.sessions().flatMap(SessionService::capacity).orElse(null),
+                witness(s, node.store().reachable()));
+    }
+
+    /** docs/redundancy.md, Witness: what this node knows of its group's lease; null without a witness. */
+    static FailoverAnswers.Witness witness(RmState s, boolean storeReachable) {
+        if (s.params().partitionRecovery() != dev.tandem.core.rm.ServiceParameters.PartitionRecovery.WITNESS
+                || !s.group().highAvailability() || s.peerId().isEmpty()) return null;
+        RmState.Lease l = s.lease();
+        boolean held = l.heldAt(java.time.Instant.now());
+        boolean reachable = l.reachable() && storeReachable;
+        String risk = reachable ? null : s.peer().alive()
+                ? "the witness cannot be reached: should the peer go silent, neither node could serve its users"
+                : "the witness cannot be reached: this node gives every user up unless it holds the lease";
+        return new FailoverAnswers.Witness(reachable, l.holder() == null ? null : l.holder().value(), held,
+                held ? l.heldUntil().toString() : null, l.fence(), risk);
     }
 
     /**

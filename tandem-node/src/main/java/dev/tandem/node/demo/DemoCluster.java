@@ -105,9 +105,11 @@ public final class DemoCluster {
             // 127.0.0.0/8 is routed to loopback already: binding the address is all a claim needs, so no root.
             y.append("serviceAddresses:\n  driver: bind\n");
         }
+        // The demo's one store is every pair's witness (docs/redundancy.md, Witness).
+        y.append("parameters:\n  partitionRecovery: witness\n");
         if (profile == Profile.FAST) {
             // The initialization timeout stays long enough for JVMs started one after another to find each other.
-            y.append("parameters:\n  keepAliveInterval: 100ms\n  keepAliveTimeout: 500ms\n  initKeepAliveTimeout: 15s\n")
+            y.append("  keepAliveInterval: 100ms\n  keepAliveTimeout: 500ms\n  initKeepAliveTimeout: 15s\n")
                     .append("  criticalServiceDelay: 1s\n  automaticFallbackDelay: 10s\n")
                     .append("  clientReloginLower: 1s\n  clientReloginUpper: 3s\n");
         }

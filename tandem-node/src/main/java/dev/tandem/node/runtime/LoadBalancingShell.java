@@ -108,8 +108,7 @@ final class LoadBalancingShell {
     /** How long the loop lets redirects gather before it counts them in one step. */
     private static final long BATCH_MILLIS = 1;
     /** Redirects the decider handed over that the loop has not taken yet, and whether a batch is on its way. */
-    private final ConcurrentLinkedQueue<dev.tandem.core.lb.IpAddress> handed =
-            new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<dev.tandem.core.lb.IpAddress> handed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean countScheduled = new AtomicBoolean();
 
     LoadBalancingShell(NodeConfig.LoadBalancing config, NodeId self, Optional<ClusterKey> key, Optional<String> secret,
@@ -403,6 +402,7 @@ final class LoadBalancingShell {
             case Effect.SettingsMismatch m -> LOG.error("load-balancing group: {} refuses {}: {}", m.node(), m.peer(), m.message());
             case Effect.Persist p -> { }
             case Effect.RunHook h -> throw new IllegalStateException("the load-balancing machine asked for a hook: " + h);
+            case Effect.AskWitness w -> throw new IllegalStateException("the load-balancing machine asked the witness: " + w);
             case Effect.AdminResult a -> { }
         }
     }

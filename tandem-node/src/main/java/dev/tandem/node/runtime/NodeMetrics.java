@@ -55,7 +55,10 @@ public final class NodeMetrics {
                 .description("standby copies this node holds of the peer's sessions").register(registry);
     }
 
+    private final Supplier<RmState> rm;
+
     NodeMetrics(Supplier<RmState> rm) {
+        this.rm = rm;
         sent = Counter.builder("tandem_heartbeats_sent").description("recovery-manager messages sent").register(registry);
         received = Counter.builder("tandem_heartbeats_received")
                 .description("recovery-manager messages accepted").register(registry);
@@ -106,11 +109,26 @@ public final class NodeMetrics {
         registry.counter("tandem_heartbeat_path_refusals", "path", path).increment();
     }
 
-    /** The cluster store as this node sees it (docs/store.md, During a store outage). */
+    /**
+     * The cluster store as this node sees it (docs/store.md, During a store outage), and as the redundancy group's
+     * witness (docs/redundancy.md, Witness): reachable while the store is and the last ask was answered.
+     */
     void store(java.util.function.BooleanSupplier reachable) {
         Gauge.builder("tandem_store_reachable", () -> reachable.getAsBoolean() ? 1 : 0)
                 .description("1 while this node reaches the cluster store; 0 while it runs on its local copy")
                 .register(registry);
+        Gauge.builder("tandem_witness_reachable", () -> !witnessed() || reachable.getAsBoolean() && rm.get().lease()
+                        .reachable() ? 1 : 0)
+                .description("with partitionRecovery witness: 1 while the witness can be reached; always 1 without")
+                .register(registry);
+        Gauge.builder("tandem_witness_lease_held", () -> rm.get().lease().heldAt(java.time.Instant.now()) ? 1 : 0)
+                .description("1 while this node holds its group's lease from the witness").register(registry);
+    }
+
+    private boolean witnessed() {
+        RmState s = rm.get();
+        return s.params().partitionRecovery() == dev.tandem.core.rm.ServiceParameters.PartitionRecovery.WITNESS
+                && s.group().highAvailability() && s.peerId().isPresent();
     }
 
     void sent() {

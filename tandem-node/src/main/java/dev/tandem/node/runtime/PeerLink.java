@@ -131,6 +131,11 @@ final class PeerLink implements AutoCloseable {
         sockets.drop(index);
     }
 
+    /** Reads what comes on path {@code index} again, after {@link #drop}. For tests. */
+    void undrop(int index) {
+        sockets.undrop(index);
+    }
+
     @Override
     public void close() {
         sockets.close();

@@ -105,6 +105,11 @@ final class PeerSockets implements AutoCloseable {
         dropping |= 1 << index;
     }
 
+    /** Reads what comes on path {@code index} again. */
+    void undrop(int index) {
+        dropping &= ~(1 << index);
+    }
+
     /**
      * Closes this node's receiving socket of path {@code index}, as a cut link or a stopped listener would: the peer's
      * messages on it are refused and this node hears nothing there. For tests.

@@ -82,6 +82,7 @@ public final class TandemNode implements AutoCloseable {
     private volatile SessionService sessions;
     private volatile ServingChange lastServingChange;
     private final StoreService store;
+    private final StoreWitness witness;
 
     /**
      * A node whose users come from the cluster store's user directory.
@@ -118,6 +119,7 @@ public final class TandemNode implements AutoCloseable {
         this.rm = RecoveryManager.initial(self, group, params, Versions.current(BuildVersion.get()));
         this.startedAt = clock.instant();
         this.fencing = new Fencing(self, clock, metrics, events, () -> summary(rm), () -> stopped = true, this::releaseNow);
+        this.witness = new StoreWitness(store.store(), e -> loop.execute(() -> step(e)), events, clock);
     }
 
     /** Opens the sockets, resumes the persisted state and starts the recovery manager. */
@@ -160,13 +162,8 @@ public final class TandemNode implements AutoCloseable {
         // Before the checks: the session service is usually one of the node's critical services.
         if (config.sessionService() != null) sessions = NodeSessionHost.startService(this, key, envelopeEpoch, userHomes);
         SessionService s = sessions;
-        serviceAddresses.listener(s == null ? new ServiceAddressShell.Listener() {
-            @Override public void listen(String address) { }
-            @Override public void unlisten(String address) { }
-        } : new ServiceAddressShell.Listener() {
-            @Override public void listen(String address) { s.listen(address); }
-            @Override public void unlisten(String address) { s.unlisten(address); }
-        });
+        serviceAddresses.listener(s == null ? ServiceAddressShell.Listener.NONE
+                : ServiceAddressShell.Listener.of(s::listen, s::unlisten));
         checks = new HealthChecks(config.criticalServices(), this::checkChanged, clock);
         checks.start();
         store.start(this::snapshot, this::parameters, this::deviceSettings, this::groupSettings);
@@ -267,6 +264,7 @@ public final class TandemNode implements AutoCloseable {
             case Effect.SendToCluster c -> notFromRecoveryManager(e);
             case Effect.SendToGroup g -> notFromRecoveryManager(e);
             case Effect.SettingsMismatch m -> notFromRecoveryManager(e);
+            case Effect.AskWitness a -> witness.ask(a);
         }
     }
 
@@ -486,6 +484,7 @@ public final class TandemNode implements AutoCloseable {
         if (link != null) link.close();
         stateWriter.close();
         hooks.close();
+        witness.close();
         store.close();
         events.close();
         loop.shutdownNow();

@@ -44,6 +44,16 @@ public interface ClusterStore extends AutoCloseable {
     /** Replaces an operator's password hash (audited). */
     void operatorPassword(Action action, String name, String passwordHash);
 
+    /**
+     * The store as a redundancy group's witness (docs/decisions/115-a-witness-decides-who-serves.md): {@code node} asks
+     * for the group's lease for {@code time}, counted on the database's clock. Returns the lease after the ask; the
+     * node holds it when it is the holder.
+     */
+    dev.tandem.core.rm.WitnessLease askLease(String group, dev.tandem.core.NodeId node, java.time.Duration time);
+
+    /** The group's lease as the store keeps it, if it ever granted one. */
+    Optional<dev.tandem.core.rm.WitnessLease> lease(String group);
+
     /** "h2" or "postgresql". */
     String kind();
 

@@ -31,6 +31,7 @@ public final class JdbcClusterStore implements ClusterStore {
     private final AuditRepository audit;
     private final StatusRepository status;
     private final OperatorRepository operators;
+    private final LeaseRepository leases;
     /** PostgreSQL only: the connection that LISTENs for other nodes' writes. */
     private Connection listener;
 
@@ -45,6 +46,7 @@ public final class JdbcClusterStore implements ClusterStore {
         this.audit = new AuditRepository(tx);
         this.status = new StatusRepository(tx, dialect);
         this.operators = new OperatorRepository(tx);
+        this.leases = new LeaseRepository(tx);
     }
 
     /** Opens the store; it need not be reachable yet (the schema is migrated on first contact). */
@@ -140,6 +142,16 @@ public final class JdbcClusterStore implements ClusterStore {
     @Override
     public void report(String node, long epoch, String state, String reason) {
         status.report(node, epoch, state, reason);
+    }
+
+    @Override
+    public dev.tandem.core.rm.WitnessLease askLease(String group, dev.tandem.core.NodeId node, Duration time) {
+        return leases.ask(group, node, time);
+    }
+
+    @Override
+    public Optional<dev.tandem.core.rm.WitnessLease> lease(String group) {
+        return leases.lease(group);
     }
 
     @Override

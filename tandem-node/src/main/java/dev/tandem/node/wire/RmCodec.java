@@ -22,7 +22,8 @@ import java.util.Set;
  * <li>{@link #VERSIONED}, sent once the peer is known to speak protocol 2 or later: a fixed beginning every protocol
  *     keeps (who, group, incarnation, protocol, software version), then the body of that protocol. A receiver that does
  *     not interoperate with the protocol reads the beginning only; one that does reads the body, and ignores what a
- *     newer protocol appended after it. Protocol 3 appends one byte: whom the sender serves (docs/decisions/0081).</li>
+ *     newer protocol appended after it. Protocol 3 appends one byte: whom the sender serves (docs/decisions/0081);
+ *     protocol 4 then eight: the receiver's incarnation the sender heard last, -1 for none (docs/decisions/115).</li>
  * </ul>
  */
 public final class RmCodec {
@@ -57,6 +58,7 @@ public final class RmCodec {
                 w.str(h.fingerprint()).i64(seq(h.seq()));
                 body(w, h);
                 if (h.versions().protocol() >= Versions.SERVING_SENT) w.u8(servingBits(h.serving()));
+                if (h.versions().protocol() >= Versions.HEARD_SENT) w.i64(h.heard());
             }
             case RmMessage.Heartbeat h -> {
                 long mark = h.versions().protocol() == Versions.PREVIOUS ? 0 : h.versions().protocol();
@@ -137,7 +139,12 @@ public final class RmCodec {
         long seq = r.i64();
         if (seq < 0 || seq > MAX_SEQ) throw new Malformed("bad heartbeat sequence " + seq + " (allowed 0 to " + MAX_SEQ + ")");
         RmMessage.Heartbeat h = body(r, from, group, fingerprint, incarnation, seq, versions);
-        if (protocol >= Versions.SERVING_SENT) h = withServing(h, serving(r.u8() & 0xFF));
+        if (protocol >= Versions.SERVING_SENT) h = withServing(h, serving(r.u8() & 0xFF), -1);
+        if (protocol >= Versions.HEARD_SENT) {
+            long heard = r.i64();
+            if (heard < -1) throw new Malformed("bad heard incarnation " + heard + " (allowed -1 or more)");
+            h = withServing(h, h.serving(), heard);
+        }
         // A newer protocol we interoperate with may append fields after ours; from ours or an older one, none come.
         if (protocol <= Versions.PROTOCOL) r.end();
         return h;
@@ -159,9 +166,9 @@ public final class RmCodec {
         return sides;
     }
 
-    private static RmMessage.Heartbeat withServing(RmMessage.Heartbeat h, Set<Serving.Side> serving) {
+    private static RmMessage.Heartbeat withServing(RmMessage.Heartbeat h, Set<Serving.Side> serving, long heard) {
         return new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(), h.seq(), h.state(),
-                h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions(), serving);
+                h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions(), serving, heard);
     }
 
     private static RmMessage.Heartbeat body(WireReader r, NodeId from, String group, String fingerprint,

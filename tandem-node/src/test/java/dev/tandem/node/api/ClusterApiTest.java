@@ -389,7 +389,7 @@ class ClusterApiTest {
         assertThat(s.get("store").asText()).isEqualTo("h2");
         assertThat(s.get("url").asText()).startsWith("jdbc:h2:file:");
         assertThat(s.get("reachable").asBoolean()).isTrue();
-        assertThat(s.get("schemaVersion").asText()).isEqualTo("6");
+        assertThat(s.get("schemaVersion").asText()).isEqualTo("7");
         long epoch = s.get("settingsEpoch").asLong();
         JsonNode n1 = null;
         for (JsonNode n : s.get("nodes")) if (n.get("id").asText().equals("n1")) n1 = n;

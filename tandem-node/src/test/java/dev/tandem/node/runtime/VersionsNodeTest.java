@@ -34,8 +34,9 @@ class VersionsNodeTest {
 
     private static final Versions PREVIOUS_BUILD = new Versions(Versions.PROTOCOL - 1, "1.9.0");
     /**
-     * The previous build's wire (protocol 2): its heartbeats end after the recovery epoch (this codec writes a
-     * heartbeat of protocol 2 so), and it reads nothing of whom a newer peer serves (dropped here after reading).
+     * The previous build's wire (protocol 3): its heartbeats end after whom the sender serves (this codec writes a
+     * heartbeat of protocol 3 so), and it reads nothing of which incarnation a newer peer heard (dropped here after
+     * reading).
      */
     private static final RmWire PREVIOUS = new RmWire() {
         @Override public byte[] encode(RmMessage m, Versions peer) { return RmCodec.encode(m, peer); }
@@ -43,7 +44,8 @@ class VersionsNodeTest {
             RmMessage m = RmCodec.decode(payload);
             return m instanceof RmMessage.Heartbeat h
                     ? new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(), h.seq(), h.state(),
-                            h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions())
+                            h.reason(), h.resuming(), h.healthy(), h.handoffReady(), h.recoveryEpoch(), h.versions(),
+                            h.serving())
                     : m;
         }
     };
@@ -70,7 +72,7 @@ class VersionsNodeTest {
         n2.start();
         awaitStates(NodeState.NORMAL, NodeState.NORMAL);
         assertThat(n1.snapshot().peer().versions()).isEqualTo(PREVIOUS_BUILD);
-        assertThat(n1.snapshot().peer().serving()).as("protocol 2 does not say whom it serves").isNull();
+        assertThat(n1.snapshot().peer().heard()).as("protocol 3 does not say which incarnation it heard").isNull();
         assertThat(n1.snapshot().versions()).isEqualTo(Versions.current(BuildVersion.get()));
 
         Effect.AdminResult r = n2.admin(AdminAction.FAILOVER).get(5, TimeUnit.SECONDS);

@@ -63,7 +63,55 @@ abstract class StoreContractTest {
         assertThat(s.groups()).isEmpty();
         assertThat(s.mode().display()).isEqualTo("balanced"); // the specification ([RG-ASSIGN]): Balanced is the default
         assertThat(s.serviceParameters().keepAliveInterval()).hasSeconds(15);
-        assertThat(store.schemaVersion()).isEqualTo("6");
+        assertThat(store.schemaVersion()).isEqualTo("7");
+    }
+
+    @Test
+    void asTheWitnessTheStoreGrantsAGroupsLeaseToOneNodeAtATime() throws Exception {
+        // docs/decisions/115: the first ask gets it, the other node is refused while it runs, its holder renews it
+        // under the same fencing number, and once it ran out (on the database's clock) it moves with the next number.
+        java.time.Duration time = java.time.Duration.ofMillis(400);
+        NodeId n1 = NodeId.of("n1");
+        NodeId n2 = NodeId.of("n2");
+        assertThat(store.lease("g1")).isEmpty();
+        dev.tandem.core.rm.WitnessLease first = store.askLease("g1", n1, time);
+        assertThat(first.holder()).isEqualTo(n1);
+        assertThat(first.fence()).isEqualTo(1);
+        assertThat(store.askLease("g1", n2, time).holder()).as("refused while it runs").isEqualTo(n1);
+        assertThat(store.askLease("g1", n1, time).fence()).as("renewed").isEqualTo(1);
+        assertThat(store.askLease("g2", n2, time).holder()).as("another group's lease").isEqualTo(n2);
+        dev.tandem.core.rm.WitnessLease renewed = store.askLease("g1", n1, time);
+        assertThat(store.lease("g1")).contains(renewed);
+        Thread.sleep(time.toMillis() + 200);
+        dev.tandem.core.rm.WitnessLease moved = store.askLease("g1", n2, time);
+        assertThat(moved.holder()).isEqualTo(n2);
+        assertThat(moved.fence()).isEqualTo(2);
+        assertThat(store.askLease("g1", n1, time).holder()).isEqualTo(n2);
+    }
+
+    @Test
+    void twoNodesAskingForAGroupsFirstLeaseAtOnceGetOneAnswer() throws Exception {
+        java.time.Duration time = java.time.Duration.ofSeconds(30);
+        for (int round = 0; round < 5; round++) {
+            String group = "race" + round;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<dev.tandem.core.rm.WitnessLease>> asks = new ArrayList<>();
+                for (String n : List.of("n1", "n2")) {
+                    asks.add(two.submit(() -> {
+                        start.await();
+                        return store.askLease(group, NodeId.of(n), time);
+                    }));
+                }
+                dev.tandem.core.rm.WitnessLease a = asks.get(0).get();
+                dev.tandem.core.rm.WitnessLease b = asks.get(1).get();
+                assertThat(a.holder()).as(group).isEqualTo(b.holder());
+                assertThat(a.fence()).isEqualTo(1);
+            } finally {
+                two.shutdownNow();
+            }
+        }
     }
 
     @Test

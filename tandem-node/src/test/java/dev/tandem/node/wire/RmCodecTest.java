@@ -34,9 +34,11 @@ class RmCodecTest {
         out.add(heartbeat());
         out.add(new RmMessage.Heartbeat(NodeId.of("node.b:2_x-y"), "g", "", Long.MIN_VALUE, RmCodec.MAX_SEQ,
                 NodeState.INITIALIZING, Reason.INITIALIZATION, NodeState.FAILED_OVER, false, true, -1,
-                new Versions(Versions.PROTOCOL - 1, "")));
+                new Versions(Versions.PROTOCOL - 1, ""), Set.of(Serving.Side.PEER)));
         out.add(new RmMessage.Heartbeat(NodeId.of("n3"), "g", "fp", 7, 0, NodeState.NORMAL, Reason.NORMAL, null, true,
                 false, 0, new Versions(Versions.PROTOCOL + 1, ""), Set.of(Serving.Side.OWN)));
+        out.add(new RmMessage.Heartbeat(NodeId.of("n2"), "g", "fp", 9, 3, NodeState.TAKING_OVER, Reason.PEER_DOWN, null,
+                true, true, 0, Versions.current("1.3.0"), Set.of(), 1_765_000_000_123L));
         out.add(new RmMessage.Goodbye(NodeId.of("n2"), "east", 99));
         out.add(new RmMessage.Goodbye(NodeId.of("n".repeat(128)), "", 0));
         return out;
@@ -113,6 +115,16 @@ class RmCodecTest {
                 Payloads.trailingBytesAreMalformed(DECODE, RmCodec.encode(m, Versions.current("x")), "versioned");
             }
         }
+    }
+
+    @Test
+    void aHeardIncarnationBelowMinusOneIsMalformed() throws Exception {
+        // docs/decisions/115: protocol 4 ends the heartbeat with the receiver's incarnation the sender heard, -1 for none.
+        byte[] good = RmCodec.encode(heartbeat(), Versions.current("x"));
+        assertThat(((RmMessage.Heartbeat) RmCodec.decode(good)).heard()).isEqualTo(-1);
+        byte[] bad = java.util.Arrays.copyOf(good, good.length);
+        java.nio.ByteBuffer.wrap(bad, bad.length - 8, 8).putLong(-2);
+        assertMalformed(DECODE, bad, "heard incarnation -2");
     }
 
     @Test
@@ -249,23 +261,28 @@ class RmCodecTest {
         byte[] p = RmCodec.encode(heartbeat(), Versions.current("x"));
         for (int bits : new int[] {4, 7, 0x80, 0xFF}) {
             byte[] q = p.clone();
-            q[q.length - 1] = (byte) bits;
+            q[q.length - 9] = (byte) bits; // before the heard incarnation's eight bytes
             assertThatThrownBy(() -> RmCodec.decode(q)).isInstanceOf(Malformed.class)
                     .hasMessage("bad serving bits " + bits + " (allowed 0 to 3: 1 own users, 2 the peer's)");
         }
     }
 
     @Test
-    void aHeartbeatOfProtocolTwoSaysNothingOfWhomItServesAndTheFirstLayoutNeither() throws Exception {
-        RmMessage.Heartbeat h = heartbeat();
-        RmMessage.Heartbeat two = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
-                h.seq(), h.state(), h.reason(), null, true, false, 2, new Versions(2, "1.9.0"), h.serving());
-        // Protocol 2's versioned layout ends after the recovery epoch: the sides are not written, nor read back.
-        byte[] p = RmCodec.encode(two, Versions.current("x"));
-        assertThat(p.length).isEqualTo(RmCodec.encode(h, Versions.current("x")).length - 1);
-        assertThat(((RmMessage.Heartbeat) RmCodec.decode(p)).serving()).isNull();
-        // The first layout (sent to a peer not heard yet) never carries them.
-        assertThat(((RmMessage.Heartbeat) RmCodec.decode(RmCodec.encode(h, null))).serving()).isNull();
+    void aHeartbeatOfProtocolThreeSaysNothingOfTheIncarnationItHeardAndTheFirstLayoutNeither() throws Exception {
+        RmMessage.Heartbeat h = new RmMessage.Heartbeat(NodeId.of("n1"), "g", "fp", 3, 12, NodeState.NORMAL,
+                Reason.NORMAL, null, true, false, 2, Versions.current("1.2.0"), Set.of(Serving.Side.OWN), 77);
+        RmMessage.Heartbeat three = new RmMessage.Heartbeat(h.from(), h.group(), h.fingerprint(), h.incarnation(),
+                h.seq(), h.state(), h.reason(), null, true, false, 2, new Versions(3, "1.9.0"), h.serving(), 77);
+        // Protocol 3's versioned layout ends after whom the sender serves: the heard incarnation is neither written
+        // nor read back (docs/decisions/115).
+        byte[] p = RmCodec.encode(three, Versions.current("x"));
+        assertThat(p.length).isEqualTo(RmCodec.encode(h, Versions.current("x")).length - 8);
+        RmMessage.Heartbeat back = (RmMessage.Heartbeat) RmCodec.decode(p);
+        assertThat(back.serving()).containsExactly(Serving.Side.OWN);
+        assertThat(back.heard()).isEqualTo(-1);
+        assertThat(((RmMessage.Heartbeat) RmCodec.decode(RmCodec.encode(h, Versions.current("x")))).heard()).isEqualTo(77);
+        // The first layout (sent to a peer not heard yet) never carries it.
+        assertThat(((RmMessage.Heartbeat) RmCodec.decode(RmCodec.encode(h, null))).heard()).isEqualTo(-1);
     }
 
     @Test
