@@ -328,7 +328,16 @@ function groupCard(g, storedGroup) {
   return el('div', { class: 'card', id: 'group-' + g.name },
     el('h2', { text: `${g.name}` }, g.description ? el('span', { class: 'muted', text: ` · ${g.description}` }) : null),
     el('p', { class: 'muted', text: `As node ${g.nodes[0] ? g.nodes[0].seenBy : ''} sees it.` }), haRow,
+    g.witness ? el('p', { id: 'witness-' + g.name, class: g.witness.reachable ? 'muted' : 'caution', text: witnessLine(g.witness) })
+      : null,
     table(['Node', 'Address', 'State', 'Reason', 'Service address', 'Heard', 'Actions'], rows));
+}
+
+/** docs/redundancy.md, Witness: who may serve a partitioned pair, as the answering node knows it. */
+function witnessLine(w) {
+  const lease = w.held ? `; this node holds the lease until ${w.heldUntil} (fence ${w.fence})`
+    : w.holder ? `; the lease is held by ${w.holder}` : '';
+  return `Witness: ${w.reachable ? 'reachable' : 'unreachable'}${lease}${w.risk ? ` (${w.risk})` : ''}`;
 }
 
 function consequence(action, node, peer) {

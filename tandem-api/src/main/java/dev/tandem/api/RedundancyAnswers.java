@@ -10,8 +10,11 @@ public final class RedundancyAnswers {
      * {@code GET /api/v1/redundancy-groups/{name}}.
      *
      * @param actions the actions available now (Failover, Fallback, Recover), by their display names
+     * @param witness the group's witness as the answering node knows it (docs/redundancy.md, Witness); null with
+     *                {@code partitionRecovery: manual}
      */
-    public record Group(String name, String description, boolean ha, List<GroupNode> nodes, List<String> actions) {
+    public record Group(String name, String description, boolean ha, List<GroupNode> nodes, List<String> actions,
+                        @Nullable FailoverAnswers.Witness witness) {
         /** An answer from a build that lacked a list reads as an empty one. */
         public Group {
             nodes = nodes == null ? List.of() : List.copyOf(nodes);

@@ -55,8 +55,13 @@ final class ChaosCluster implements AutoCloseable {
         this.storePort = storePort;
     }
 
-    /** Writes the configurations and starts the store; the nodes start with {@link #start(int)}. */
-    static ChaosCluster create(Path dir, Path jar, int nodes, ChaosNetwork network) throws Exception {
+    /**
+     * Writes the configurations and starts the store; the nodes start with {@link #start(int)}.
+     *
+     * @param partitionRecovery witness, as the demo writes it, or manual
+     */
+    static ChaosCluster create(Path dir, Path jar, int nodes, ChaosNetwork network, String partitionRecovery)
+            throws Exception {
         // The server's own log (every start and stop of a store outage) would bury the run's lines.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -69,7 +74,8 @@ final class ChaosCluster implements AutoCloseable {
         for (Path c : configs) {
             String y = network.configure(Files.readString(c))
                     .replace("  url: " + DemoCluster.STORE_URL + "\n", "  url: " + url + "\n  user: postgres\n")
-                    .replace("sessionService:\n", "sessionService:\n  handover: keep\n");
+                    .replace("sessionService:\n", "sessionService:\n  handover: keep\n")
+                    .replace("  partitionRecovery: witness\n", "  partitionRecovery: " + partitionRecovery + "\n");
             if (!y.contains(url)) throw new IllegalStateException("the demo configuration has no store line to replace: " + c);
             Files.writeString(c, y);
         }

@@ -71,6 +71,12 @@ public final class ChaosRun implements Callable<Integer> {
                     + " where they can be made, else loopback (default ${DEFAULT-VALUE})")
     String network;
 
+    @Option(names = "--partition-recovery", defaultValue = "witness",
+            description = "witness: the store decides who serves a partitioned pair, as 'tandem demo init' sets it;"
+                    + " manual: the specification's rule, both serve until Recover (default ${DEFAULT-VALUE};"
+                    + " docs/redundancy.md, Witness)")
+    String partitionRecovery;
+
     @Option(names = "--keep-files", description = "keep the cluster's directory (configurations and node logs) and print where it is")
     boolean keepFiles;
 
@@ -91,6 +97,10 @@ public final class ChaosRun implements Callable<Integer> {
         }
         if (cycles < 1) throw new IllegalArgumentException("--cycles: " + cycles + " is not allowed; allowed: 1 or more");
         if (clients < 0) throw new IllegalArgumentException("--clients: " + clients + " is not allowed; allowed: 0 or more");
+        if (!partitionRecovery.equals("witness") && !partitionRecovery.equals("manual")) {
+            throw new IllegalArgumentException("--partition-recovery: " + partitionRecovery
+                    + " is not allowed; allowed: witness or manual");
+        }
         Duration limit = duration.strip().equals("0") ? Duration.ZERO : Durations.parse("--duration", duration);
         List<Fault.Kind> kinds = faults.stream().map(Fault.Kind::parse).distinct().toList();
         BenchEnv env = options.env();
@@ -105,7 +115,7 @@ public final class ChaosRun implements Callable<Integer> {
                  System.out.println("chaos: " + line);
                  fellBack.add(line);
              });
-             ChaosCluster cluster = ChaosCluster.create(dir, env.requireJar(), nodes, where)) {
+             ChaosCluster cluster = ChaosCluster.create(dir, env.requireJar(), nodes, where, partitionRecovery)) {
             lock.hold();
             System.out.println("chaos: nodes on " + where.name() + " (" + where.prefix() + "x)");
             NetFaults.Result net = kinds.contains(Fault.Kind.PARTITION) || kinds.contains(Fault.Kind.LOSS)
@@ -127,8 +137,12 @@ public final class ChaosRun implements Callable<Integer> {
             try (NetFaults netFaults = net.faults().orElse(null);
                  HeartbeatingClients sessions = new HeartbeatingClients(CLIENT_HEARTBEAT, ChaosCluster.SESSION_PORT)) {
                 // A run bounded by time is a soak: its record sits beside the run of counted cycles, not over it.
-                Result r = limit.isZero() ? new Result("chaos", "Chaos on real processes", env.command())
-                        : new Result("chaos-soak", "Chaos soak", env.command());
+                // The specification's manual partition recovery is recorded beside the witness's, not over it.
+                String suffix = partitionRecovery.equals("manual") ? "-manual" : "";
+                Result r = limit.isZero()
+                        ? new Result("chaos" + suffix, "Chaos on real processes" + (suffix.isEmpty() ? "" : ", manual"
+                                + " partition recovery"), env.command())
+                        : new Result("chaos-soak" + suffix, "Chaos soak", env.command());
                 Cycles run = new Cycles(cluster, netFaults, sessions, log);
                 run.startCluster(clients);
                 Random random = new Random(runSeed);
@@ -143,6 +157,7 @@ public final class ChaosRun implements Callable<Integer> {
                 int violations = log.violations();
                 run.fill(r, runSeed, done, String.join(",", kinds.stream().map(k -> k.name).toList()));
                 if (!limit.isZero()) r.parameter("duration", duration);
+                r.parameter("partitionRecovery", partitionRecovery);
                 r.parameter("network", where.name());
                 for (String why : fellBack) r.note("Network: " + why + ".");
                 System.out.println("wrote " + r.write(env.results()));

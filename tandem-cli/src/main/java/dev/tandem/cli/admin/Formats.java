@@ -46,6 +46,7 @@ public final class Formats {
         for (GroupNode n : g.nodes()) {
             if (n.detail() != null) sb.append("Detail: ").append(n.detail()).append('\n');
         }
+        if (g.witness() != null) sb.append(witness(g.witness()));
         // docs/redundancy.md, Service addresses: each one follows its node's users.
         List<String> addresses = new ArrayList<>();
         for (GroupNode n : g.nodes()) {
@@ -99,13 +100,7 @@ public final class Formats {
         sb.append("Last failover: ").append(last == null ? "none since start"
                 : last.at() + ", serving " + sides(last.from()) + " -> " + sides(last.to()) + " (" + last.state()
                 + " / " + last.reason() + ")").append('\n');
-        FailoverAnswers.Witness w = f.witness();
-        if (w != null) {
-            sb.append("Witness: ").append(w.reachable() ? "reachable" : "UNREACHABLE")
-                    .append(w.held() ? ", lease held until " + w.heldUntil() + " (fence " + w.fence() + ")"
-                            : w.holder() != null ? ", lease held by " + w.holder() : "")
-                    .append(w.risk() == null ? "" : "; " + w.risk()).append('\n');
-        }
+        if (f.witness() != null) sb.append(witness(f.witness()));
         if (f.handover() == null) {
             sb.append("Session handover: no session service\n");
             return sb.toString();
@@ -136,6 +131,14 @@ public final class Formats {
                     .append(" users, ").append(h.kept()).append(" session(s) kept, ").append(h.lost()).append(" lost\n");
         }
         return sb.toString();
+    }
+
+    /** docs/redundancy.md, Witness: whether it can be reached, who holds the lease, and the risk while it cannot. */
+    static String witness(FailoverAnswers.Witness w) {
+        return "Witness: " + (w.reachable() ? "reachable" : "UNREACHABLE")
+                + (w.held() ? ", lease held by this node until " + w.heldUntil() + " (fence " + w.fence() + ")"
+                        : w.holder() != null ? ", lease held by " + w.holder() : "")
+                + (w.risk() == null ? "" : "; " + w.risk()) + "\n";
     }
 
     /**

@@ -51,6 +51,28 @@ class FormatsFailoverTest {
     }
 
     @Test
+    void theWitnessLineSaysWhoHoldsTheLeaseAndTheRiskWhileItCannotBeReached() throws Exception {
+        // docs/redundancy.md, Witness.
+        var holder = AdminClient.JSON.readValue("""
+                {"node":"n2","peer":"n1","peerAlive":false,"state":"Running in Backup Mode","reason":"Peer Down",
+                 "users":[],"witness":{"reachable":true,"holder":"n2","held":true,"heldUntil":"2026-12-08T01:00:00Z",
+                 "fence":3,"risk":null}}""", FailoverAnswers.Failover.class);
+        assertThat(Formats.failover(holder))
+                .contains("Witness: reachable, lease held by this node until 2026-12-08T01:00:00Z (fence 3)\n");
+        var cut = AdminClient.JSON.readValue("""
+                {"node":"n1","peer":"n2","peerAlive":true,"state":"Normal","reason":"Normal","users":[],
+                 "witness":{"reachable":false,"holder":null,"held":false,"heldUntil":null,"fence":0,
+                 "risk":"the witness cannot be reached: should the peer go silent, neither node could serve its users"}}""",
+                FailoverAnswers.Failover.class);
+        assertThat(Formats.failover(cut)).contains("Witness: UNREACHABLE; the witness cannot be reached: should the peer"
+                + " go silent, neither node could serve its users\n");
+        var manual = AdminClient.JSON.readValue("""
+                {"node":"n1","peer":"n2","peerAlive":true,"state":"Normal","reason":"Normal","users":[],"witness":null}""",
+                FailoverAnswers.Failover.class);
+        assertThat(Formats.failover(manual)).doesNotContain("Witness");
+    }
+
+    @Test
     void withReloginThereIsNoLink() throws Exception {
         var f = AdminClient.JSON.readValue("""
                 {"node":"n1","peer":"n2","peerAlive":true,"state":"Normal","reason":"Normal",

@@ -302,8 +302,8 @@ public final class AdminApi implements AutoCloseable {
             }
         }
         return new RedundancyAnswers.Group(s.group().name(), s.group().description(), s.group().highAvailability(),
-                nodes, Actions.available(s.group().highAvailability(), views).stream()
-                        .map(AdminAction::display).sorted().toList());
+                nodes, Actions.available(s.group().highAvailability(), views).stream().map(AdminAction::display)
+                        .sorted().toList(), FailoverView.witness(s, node.store().reachable()));
     }
 
     /** The actions the specification allows on {@code target} now, as {@link #action} would accept them. */

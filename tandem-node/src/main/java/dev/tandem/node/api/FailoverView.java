@@ -19,7 +19,7 @@ import java.util.Optional;
  * the standby holds a copy of every session; the last failover this node took part in; the replication link's
  * counters. docs/cli.md, show failover, describes every field.
  */
-final class FailoverView {
+public final class FailoverView {
     private FailoverView() {}
 
     static FailoverAnswers.Failover of(TandemNode node) {
@@ -49,7 +49,7 @@ final class FailoverView {
     }
 
     /** docs/redundancy.md, Witness: what this node knows of its group's lease; null without a witness. */
-    static FailoverAnswers.Witness witness(RmState s, boolean storeReachable) {
+    public static FailoverAnswers.Witness witness(RmState s, boolean storeReachable) {
         if (s.params().partitionRecovery() != dev.tandem.core.rm.ServiceParameters.PartitionRecovery.WITNESS
                 || !s.group().highAvailability() || s.peerId().isEmpty()) return null;
         RmState.Lease l = s.lease();

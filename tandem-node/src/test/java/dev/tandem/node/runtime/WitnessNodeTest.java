@@ -82,6 +82,14 @@ class WitnessNodeTest {
         assertThat(other.snapshot().reason()).isEqualTo(Reason.PEER_DOWN);
         assertThat(other.snapshot().serving()).isEmpty();
         assertThat(holder.snapshot().lease().heldAt(java.time.Instant.now())).isTrue();
+        // What show failover and the console say (docs/redundancy.md, Witness).
+        var said = dev.tandem.node.api.FailoverView.witness(holder.snapshot(), true);
+        assertThat(said.held()).isTrue();
+        assertThat(said.reachable()).isTrue();
+        assertThat(said.fence()).isEqualTo(1);
+        assertThat(dev.tandem.node.api.FailoverView.witness(other.snapshot(), true).holder())
+                .isEqualTo(holder.snapshot().self().value());
+        assertThat(holder.metrics().scrape()).contains("tandem_witness_lease_held 1.0").contains("tandem_witness_reachable 1.0");
         try (JdbcClusterStore store = JdbcClusterStore.open(storeUrl(), "", "")) {
             Optional<WitnessLease> lease = store.lease("g1");
             assertThat(lease).map(WitnessLease::holder).contains(holder.snapshot().self());
