@@ -30,7 +30,10 @@ public final class ReportCommand implements Callable<Integer> {
             new String[] {"stateful-failover", "8. Stateful failover", "./tandem bench stateful-failover"},
             new String[] {"packet-fuzz", "9. Hostile packets and requests", "./tandem bench packet-fuzz"},
             new String[] {"chaos", "10. Chaos on real processes", "./tandem chaos run"},
-            new String[] {"chaos-soak", "11. Chaos soak", "./tandem chaos run --duration 2h --cycles 100000"});
+            new String[] {"chaos-soak", "11. Chaos soak", "./tandem chaos run --duration 2h --cycles 100000"},
+            new String[] {"chaos-witness", "12. Partitions with a witness", "./tandem chaos run --partition-recovery witness"},
+            new String[] {"chaos-manual", "13. Partitions without a witness (the specification's rule)",
+                "./tandem chaos run --partition-recovery manual"});
 
     @Option(names = "--results", paramLabel = "DIR", description = "where the result files are (default: tandem-bench/results)")
     Path results;

@@ -46,6 +46,8 @@ class RedundancyPropertiesTest {
     @Example
     void pairSettlesAfterFaultsStopOnSeedsThatOnceFailed() {
         pairSettlesAfterFaultsStop(10270817627994L);
+        // With a witness: a node that gave its users up while cut off hears its peer failing over to it.
+        pairSettlesAfterFaultsStop(9399382610783L);
     }
 
     @Property(tries = 3000)

@@ -44,11 +44,13 @@ class WitnessPropertiesTest {
      * Seeds that once failed, each for a reason now in decision 115: a take over before the peer let go, both
      * fenced nodes taking each other's users at the heal, a stale Normal heard by a starting node, a lease that
      * lapsed while its holder served the peer's users, two nodes starting in backup mode, a heartbeat delayed past
-     * its sender's goodbye.
+     * its sender's goodbye (and past its timeout), a failed-over peer taken over on a heartbeat older than its return
+     * to Normal.
      */
     @Example
     void schedulesThatOnceFailed() {
-        for (long seed : new long[] {4, 45, 111, 1170, 4295, 7134, 27913, 121184, 219907, 3509762423724L, 6699870935843L}) {
+        for (long seed : new long[] {4, 45, 111, 1170, 4295, 7134, 27913, 121184, 219907, 554057, 3509762423724L,
+                6699870935843L, 4588516338441493437L}) {
             noUserIsEverServedTwiceAndEveryHealedPartitionSettlesByItself(seed);
         }
     }

@@ -221,8 +221,13 @@ abstract sealed class ChaosNetwork implements AutoCloseable {
             remove();
         }
 
-        /** Deleting a namespace deletes its veth end, and with it the runner's end; then the bridge. */
+        /**
+         * Deleting a namespace deletes its veth end, and with it the runner's end, but the kernel does it later: a run
+         * started just after another could find the runner's ends still there ("File exists"). They go first, each
+         * at once (a run has at most 8 nodes); then the namespaces and the bridge.
+         */
         private void remove() {
+            for (int i = 0; i < 8; i++) Shell.quietly("ip", "link", "del", port(i));
             String ours = "tandem-chaos-" + subnet + "-";
             try {
                 for (String line : Shell.output("ip", "netns", "list").lines().toList()) {

@@ -71,10 +71,10 @@ public final class ChaosRun implements Callable<Integer> {
                     + " where they can be made, else loopback (default ${DEFAULT-VALUE})")
     String network;
 
-    @Option(names = "--partition-recovery", defaultValue = "witness",
+    @Option(names = "--partition-recovery",
             description = "witness: the store decides who serves a partitioned pair, as 'tandem demo init' sets it;"
-                    + " manual: the specification's rule, both serve until Recover (default ${DEFAULT-VALUE};"
-                    + " docs/redundancy.md, Witness)")
+                    + " manual: the specification's rule, both serve until Recover (default: witness; docs/redundancy.md,"
+                    + " Witness). Named, the run is recorded apart, as chaos-witness or chaos-manual, to compare the two")
     String partitionRecovery;
 
     @Option(names = "--keep-files", description = "keep the cluster's directory (configurations and node logs) and print where it is")
@@ -97,6 +97,8 @@ public final class ChaosRun implements Callable<Integer> {
         }
         if (cycles < 1) throw new IllegalArgumentException("--cycles: " + cycles + " is not allowed; allowed: 1 or more");
         if (clients < 0) throw new IllegalArgumentException("--clients: " + clients + " is not allowed; allowed: 0 or more");
+        String recordSuffix = partitionRecovery == null ? "" : "-" + partitionRecovery;
+        if (partitionRecovery == null) partitionRecovery = "witness";
         if (!partitionRecovery.equals("witness") && !partitionRecovery.equals("manual")) {
             throw new IllegalArgumentException("--partition-recovery: " + partitionRecovery
                     + " is not allowed; allowed: witness or manual");
@@ -137,12 +139,11 @@ public final class ChaosRun implements Callable<Integer> {
             try (NetFaults netFaults = net.faults().orElse(null);
                  HeartbeatingClients sessions = new HeartbeatingClients(CLIENT_HEARTBEAT, ChaosCluster.SESSION_PORT)) {
                 // A run bounded by time is a soak: its record sits beside the run of counted cycles, not over it.
-                // The specification's manual partition recovery is recorded beside the witness's, not over it.
-                String suffix = partitionRecovery.equals("manual") ? "-manual" : "";
+                // A run that names its partition recovery compares the two: recorded beside the other records.
                 Result r = limit.isZero()
-                        ? new Result("chaos" + suffix, "Chaos on real processes" + (suffix.isEmpty() ? "" : ", manual"
-                                + " partition recovery"), env.command())
-                        : new Result("chaos-soak" + suffix, "Chaos soak", env.command());
+                        ? new Result("chaos" + recordSuffix, "Chaos on real processes" + (recordSuffix.isEmpty() ? ""
+                                : ", partitionRecovery " + partitionRecovery), env.command())
+                        : new Result("chaos-soak" + recordSuffix, "Chaos soak", env.command());
                 Cycles run = new Cycles(cluster, netFaults, sessions, log);
                 run.startCluster(clients);
                 Random random = new Random(runSeed);
@@ -194,6 +195,8 @@ public final class ChaosRun implements Callable<Integer> {
         int cycles;
         int violations;
         int overlaps;
+        /** Of those, cycles in which a pair's users or a service address were claimed twice (not the cluster address). */
+        int pairOverlaps;
         int lost;
         final Samples settle = new Samples();
         final Samples restore = new Samples();

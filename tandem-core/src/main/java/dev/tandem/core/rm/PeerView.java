@@ -42,6 +42,16 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
                 fingerprint, lastHeard, refusals, versions, serving, heard);
     }
 
+    /**
+     * After its goodbye: that incarnation has ended, so any heartbeat of it that comes later was delayed past the
+     * goodbye and is dropped as older, whatever the peer's status becomes meanwhile. A peer heard until now has left; one
+     * already silent for its timeout stays gone.
+     */
+    public PeerView ended() {
+        return new PeerView(status == Status.GONE ? Status.GONE : Status.LEFT, incarnation, Long.MAX_VALUE, state, reason, resuming, healthy, handoffReady,
+                recoveryEpoch, fingerprint, lastHeard, refusals, versions, serving, heard);
+    }
+
     public PeerView withRefusals(int n) {
         return new PeerView(status, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
                 fingerprint, lastHeard, n, versions, serving, heard);

@@ -136,9 +136,8 @@ final class RmRules {
             case RmMessage.Heartbeat h -> heartbeat(h);
             case RmMessage.Unreadable u -> unreadable(u);
             case RmMessage.Goodbye g -> {
-                if (w.peer.status() != Status.NOT_HEARD && g.incarnation() == w.peer.incarnation()
-                        && w.peer.status() != Status.GONE) {
-                    w.peer = w.peer.withStatus(Status.LEFT);
+                if (w.peer.status() != Status.NOT_HEARD && g.incarnation() == w.peer.incarnation()) {
+                    w.peer = w.peer.ended(); // a heartbeat of it delayed past its goodbye is dropped as older
                 }
             }
         }
@@ -149,9 +148,6 @@ final class RmRules {
         if (known && (h.incarnation() < w.peer.incarnation()
                 || (h.incarnation() == w.peer.incarnation() && h.seq() <= w.peer.seq()))) {
             return; // older or duplicated: the newest heartbeat already told us more
-        }
-        if (known && h.incarnation() == w.peer.incarnation() && w.peer.status() == Status.LEFT) {
-            return; // sent before its goodbye and delayed: that incarnation has ended
         }
         boolean restarted = known && h.incarnation() > w.peer.incarnation();
         boolean changed = !known || restarted || w.peer.status() != Status.ALIVE || w.peer.state() != h.state()

@@ -49,7 +49,7 @@ final class ServingRules {
             w.setState(TAKING_OVER, w.peer.reason());
             return true;
         }
-        if (w.peer.alive() && w.peer.state().isFailedOver() && (!w.witness() || w.peer.state() == IDLE)) {
+        if (w.peer.alive() && w.peer.state().isFailedOver() && !servesItsOwnWhenItHearsUs(w.peer.state())) {
             // The peer serves nobody and expects a backup (it resumed a failed-over state we did not persist):
             // become its backup rather than leave its users unserved. Fallback stays the administrator's call.
             // With a witness only an Idle peer (failed over by an administrator) expects it: any other serves its
@@ -94,6 +94,12 @@ final class ServingRules {
             return true;
         }
         if (!w.mayServeSilentPeersUsers()) return false; // with a witness: the lease, and the peer given time to let go
+        if (w.peer.alive() && servesItsOwnWhenItHearsUs(w.peer.state())) {
+            // With a witness a failed-over peer serves its own users again when it hears this node Normal (or both
+            // are failed over): taking them on a heartbeat it sent before it heard us would serve them twice.
+            w.setState(NORMAL, Reason.NORMAL);
+            return true;
+        }
         if (peerReleased()) {
             // Take over names both homes: after it this node serves every user of the pair.
             w.runHook(HookKind.TAKE_OVER_USERS, w.group.nodes().toArray(NodeId[]::new));
@@ -254,9 +260,11 @@ final class ServingRules {
             w.setState(TAKING_OVER, w.peer.reason());
             return true;
         }
-        if (w.witness() && w.state != IDLE && w.peer.alive() && w.peer.state() == NORMAL) {
+        if (servesItsOwnWhenItHearsUs(w.state) && w.peer.alive()
+                && (w.peer.state() == NORMAL || w.peer.state() == FAILING_OVER)) {
             // With a witness: the peer it hears is Normal, so nobody serves this node's users (it gave them up while
-            // cut off, or both were failed over): serve them again (decision 115).
+            // cut off, or both were failed over): serve them again (decision 115). A peer failing over to this node
+            // meanwhile is taken over from Normal, as the specification's rows do.
             w.setState(NORMAL, Reason.NORMAL);
             return true;
         }
@@ -277,6 +285,15 @@ final class ServingRules {
             return true;
         }
         return false;
+    }
+
+    /**
+     * With a witness, a node failed over because it was cut off (or resumed so) serves its own users again once it
+     * hears its peer Normal, or failed over too: nobody else serves them (decision 115). Idle (an administrator's
+     * failover) and Failover Affected Services (the backup's auto-recovery) wait for their fallback as without.
+     */
+    private boolean servesItsOwnWhenItHearsUs(NodeState s) {
+        return w.witness() && (s == FAILED_OVER || s == FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING);
     }
 
     private boolean automaticFallbackDue() {
