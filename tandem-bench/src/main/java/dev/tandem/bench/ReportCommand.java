@@ -33,7 +33,11 @@ public final class ReportCommand implements Callable<Integer> {
             new String[] {"chaos-soak", "11. Chaos soak", "./tandem chaos run --duration 2h --cycles 100000"},
             new String[] {"chaos-witness", "12. Partitions with a witness", "./tandem chaos run --partition-recovery witness"},
             new String[] {"chaos-manual", "13. Partitions without a witness (the specification's rule)",
-                "./tandem chaos run --partition-recovery manual"});
+                "./tandem chaos run --partition-recovery manual"},
+            new String[] {"pair-failover-witness", "14. Pair failover time with a witness",
+                "./tandem bench pair-failover --profile fast --partition-recovery witness"},
+            new String[] {"pair-failover-manual", "15. Pair failover time without a witness",
+                "./tandem bench pair-failover --profile fast --partition-recovery manual"});
 
     @Option(names = "--results", paramLabel = "DIR", description = "where the result files are (default: tandem-bench/results)")
     Path results;

@@ -58,7 +58,7 @@ final class ChaosCluster implements AutoCloseable {
     /**
      * Writes the configurations and starts the store; the nodes start with {@link #start(int)}.
      *
-     * @param partitionRecovery witness, as the demo writes it, or manual
+     * @param partitionRecovery witness (the PostgreSQL store here is a process of its own) or manual, as the demo writes it
      */
     static ChaosCluster create(Path dir, Path jar, int nodes, ChaosNetwork network, String partitionRecovery)
             throws Exception {
@@ -75,7 +75,7 @@ final class ChaosCluster implements AutoCloseable {
             String y = network.configure(Files.readString(c))
                     .replace("  url: " + DemoCluster.STORE_URL + "\n", "  url: " + url + "\n  user: postgres\n")
                     .replace("sessionService:\n", "sessionService:\n  handover: keep\n")
-                    .replace("  partitionRecovery: witness\n", "  partitionRecovery: " + partitionRecovery + "\n");
+                    .replace("  partitionRecovery: manual\n", "  partitionRecovery: " + partitionRecovery + "\n");
             if (!y.contains(url)) throw new IllegalStateException("the demo configuration has no store line to replace: " + c);
             Files.writeString(c, y);
         }

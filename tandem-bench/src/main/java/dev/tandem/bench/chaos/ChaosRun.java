@@ -72,9 +72,10 @@ public final class ChaosRun implements Callable<Integer> {
     String network;
 
     @Option(names = "--partition-recovery",
-            description = "witness: the store decides who serves a partitioned pair, as 'tandem demo init' sets it;"
-                    + " manual: the specification's rule, both serve until Recover (default: witness; docs/redundancy.md,"
-                    + " Witness). Named, the run is recorded apart, as chaos-witness or chaos-manual, to compare the two")
+            description = "witness: the store (a PostgreSQL server of its own here) decides who serves a partitioned"
+                    + " pair; manual: the specification's rule, both serve until Recover (default: witness;"
+                    + " docs/redundancy.md, Witness). Named, the run is recorded apart, as chaos-witness or chaos-manual,"
+                    + " to compare the two")
     String partitionRecovery;
 
     @Option(names = "--keep-files", description = "keep the cluster's directory (configurations and node logs) and print where it is")

@@ -11,6 +11,7 @@ import dev.tandem.bench.proc.RealProcessOptions;
 import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.node.config.ConfigLoader;
 import dev.tandem.node.demo.DemoCluster;
+import dev.tandem.node.store.JdbcClusterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +60,13 @@ public final class PairFailoverScenario implements Callable<Integer> {
                     + " not the CPU's); the fast profile always runs one pair at a time (default ${DEFAULT-VALUE})")
     int seedParallel;
 
+    @Option(names = "--partition-recovery",
+            description = "witness or manual (default: as 'tandem demo init' writes it, manual); named, the run is"
+                    + " recorded apart, as pair-failover-witness or pair-failover-manual. With a witness the benchmark"
+                    + " itself serves the pair's H2 store, a third party as the witness must be (docs/redundancy.md,"
+                    + " Witness)")
+    String partitionRecovery;
+
     @Option(names = "--sim-trials", defaultValue = "200", description = "simulated trials per case (default ${DEFAULT-VALUE})")
     int simTrials;
 
@@ -75,8 +83,14 @@ public final class PairFailoverScenario implements Callable<Integer> {
         if (!probe.equals("admin") && !probe.equals("http")) {
             throw new IllegalArgumentException("--probe: '" + probe + "' is not allowed; allowed: admin, http");
         }
+        if (partitionRecovery != null && !partitionRecovery.equals("witness") && !partitionRecovery.equals("manual")) {
+            throw new IllegalArgumentException("--partition-recovery: '" + partitionRecovery
+                    + "' is not allowed; allowed: witness, manual");
+        }
         Path jar = env.requireJar();
-        Result r = new Result("pair-failover", "Pair failover time", env.command())
+        String name = partitionRecovery == null ? "pair-failover" : "pair-failover-" + partitionRecovery;
+        Result r = new Result(name, "Pair failover time" + (partitionRecovery == null ? ""
+                : ", partitionRecovery " + partitionRecovery), env.command())
                 .parameter("trials", trials).parameter("seedParallel", seedParallel).parameter("probe", probe).parameter("subnet", real.subnet)
                 .parameter("nodeJvm", String.join(" ", NodeProc.JVM_OPTIONS));
         Result.Table t = r.table("Failover time in milliseconds: from the signal to the primary until the backup is"
@@ -97,7 +111,8 @@ public final class PairFailoverScenario implements Callable<Integer> {
                 : "End condition: the cluster address assigns user " + user + " to the backup, polled as above.");
         try (LoopbackLock.Batch lock = LoopbackLock.batch(real.lock)) {
             for (DemoCluster.Profile p : RealProcessOptions.profiles(profile)) {
-                ServiceParameters params = parametersOf(p);
+                ServiceParameters params = partitionRecovery == null ? parametersOf(p)
+                        : parametersOf(p).with("partitionRecovery", partitionRecovery);
                 for (boolean killed : kinds) {
                     String how = killed ? "killed (SIGKILL)" : "silent (SIGSTOP)";
                     Samples measured = new Samples();
@@ -150,7 +165,18 @@ public final class PairFailoverScenario implements Callable<Integer> {
         long pollMs = p == DemoCluster.Profile.FAST ? 5 : 20;
         long settle = params.initKeepAliveTimeout().toMillis() + params.keepAliveTimeout().toMillis() + 30_000;
         long bound = 3 * params.keepAliveTimeout().toMillis() + params.keepAliveInterval().toMillis() + 30_000;
-        try (LocalCluster c = LocalCluster.write(dir, jar, 2, p, subnet)) {
+        try (LocalCluster c = LocalCluster.write(dir, jar, 2, p, subnet);
+             JdbcClusterStore witness = "witness".equals(partitionRecovery) ? JdbcClusterStore.open(
+                     "jdbc:h2:file:" + dir.resolve("store/tandem") + ";AUTO_SERVER=TRUE", "", "") : null) {
+            if (partitionRecovery != null) {
+                for (int i = 0; i < c.size(); i++) {
+                    Files.writeString(c.config(i), Files.readString(c.config(i)).replace("  partitionRecovery: manual\n",
+                            "  partitionRecovery: " + partitionRecovery + "\n"));
+                }
+            }
+            // The first process to open an H2 file serves it to the others: this one, so that the store outlives the
+            // node the trial kills, as a witness on a third host would.
+            if (witness != null) witness.epoch();
             c.start(0);
             c.start(1);
             boolean normal = LocalCluster.await(() -> c.normal(0) && c.normal(1), settle, 50);

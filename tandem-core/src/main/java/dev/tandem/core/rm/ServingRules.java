@@ -76,6 +76,13 @@ final class ServingRules {
 
     boolean takingOver() {
         if (w.pendingHook != null) return false;
+        if (w.witness() && w.handoffReady && w.peer.alive()) {
+            // With a witness, taking over a silent peer's users while serving none (decision 115): the peer is heard
+            // again before the take, and may be deciding on what this node said before. Back to failed over, where
+            // the rules of a pair that hears itself decide.
+            w.fence();
+            return true;
+        }
         if (w.peer.alive() && w.peer.state().isBackup()) {
             w.enterConflict();
             return true;
