@@ -11,12 +11,13 @@ import java.util.Set;
  * is known only by its versions and incarnation (docs/decisions/0075-versions-in-the-heartbeat.md). {@code serving}:
  * whose users the peer said it serves (its own side first), null when its protocol does not say
  * (docs/decisions/0081-heartbeats-say-whom-the-sender-serves.md). {@code heard}: this node's incarnation the peer last
- * heard, null when its protocol does not say ({@link Versions#HEARD_SENT}); -1 when it heard none.
+ * heard, null when its protocol does not say ({@link Versions#HEARD_SENT}); -1 when it heard none. {@code since}: when
+ * this incarnation of the peer was first heard, null before.
  */
 public record PeerView(Status status, long incarnation, long seq, NodeState state, Reason reason,
                        NodeState resuming, boolean healthy, boolean handoffReady, long recoveryEpoch,
                        String fingerprint, Instant lastHeard, int refusals, Versions versions,
-                       Set<Serving.Side> serving, Long heard) {
+                       Set<Serving.Side> serving, Long heard, Instant since) {
 
     public enum Status {
         /** Nothing heard since this recovery manager started. */
@@ -30,7 +31,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
     }
 
     public static PeerView notHeard() {
-        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null, null, null);
+        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null, null, null, null);
     }
 
     public boolean alive() {
@@ -39,7 +40,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
 
     public PeerView withStatus(Status s) {
         return new PeerView(s, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, refusals, versions, serving, heard);
+                fingerprint, lastHeard, refusals, versions, serving, heard, since);
     }
 
     /**
@@ -49,19 +50,19 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
      */
     public PeerView ended() {
         return new PeerView(status == Status.GONE ? Status.GONE : Status.LEFT, incarnation, Long.MAX_VALUE, state, reason, resuming, healthy, handoffReady,
-                recoveryEpoch, fingerprint, lastHeard, refusals, versions, serving, heard);
+                recoveryEpoch, fingerprint, lastHeard, refusals, versions, serving, heard, since);
     }
 
     public PeerView withRefusals(int n) {
         return new PeerView(status, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
-                fingerprint, lastHeard, n, versions, serving, heard);
+                fingerprint, lastHeard, n, versions, serving, heard, since);
     }
 
     public static PeerView from(RmMessage.Heartbeat h, Instant now) {
         return new PeerView(Status.ALIVE, h.incarnation(), h.seq(), h.state(), h.reason(), h.resuming(), h.healthy(),
                 h.handoffReady(), h.recoveryEpoch(), h.fingerprint(), now, 0, h.versions(),
                 h.versions().protocol() >= Versions.SERVING_SENT ? h.serving() : null,
-                h.versions().protocol() >= Versions.HEARD_SENT ? Long.valueOf(h.heard()) : null);
+                h.versions().protocol() >= Versions.HEARD_SENT ? Long.valueOf(h.heard()) : null, now);
     }
 
     /**
@@ -70,7 +71,7 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
      */
     public static PeerView unreadable(long incarnation, Versions versions, Instant now) {
         return new PeerView(Status.ALIVE, incarnation, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0,
-                "", now, 0, versions, null, null);
+                "", now, 0, versions, null, null, now);
     }
 
     /**
@@ -79,6 +80,12 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
      */
     public boolean says(Serving.Side side) {
         return serving != null && serving.contains(side);
+    }
+
+    /** The same view, this incarnation first heard at {@code at}. */
+    public PeerView heardSince(Instant at) {
+        return new PeerView(status, incarnation, seq, state, reason, resuming, healthy, handoffReady, recoveryEpoch,
+                fingerprint, lastHeard, refusals, versions, serving, heard, at);
     }
 
     /** Whether the peer said it heard {@code incarnation} of this node, or does not say (an older protocol). */

@@ -112,6 +112,12 @@ final class RmRules {
      */
     private void refused() {
         if (!w.running || w.peer.status() != Status.ALIVE) return;
+        // With a witness a crash proven by refusals is taken over without the wait (decision 115): refusals of what
+        // was sent to the peer's last process, coming after its new one is heard, must not count. A keep-alive
+        // interval bounds the network's delay.
+        if (w.witness() && w.peer.since() != null && w.now.isBefore(w.peer.since().plus(w.params.keepAliveInterval()))) {
+            return;
+        }
         int n = w.peer.refusals() + 1;
         w.peer = n >= RecoveryManager.CRASH_PROBES ? w.peer.withStatus(Status.GONE).withRefusals(n) : w.peer.withRefusals(n);
     }
@@ -155,6 +161,7 @@ final class RmRules {
                 || w.peer.handoffReady() != h.handoffReady() || w.peer.recoveryEpoch() != h.recoveryEpoch()
                 || !w.peer.fingerprint().equals(h.fingerprint()) || !h.versions().equals(w.peer.versions());
         PeerView next = PeerView.from(h, w.now);
+        if (known && !restarted && w.peer.since() != null) next = next.heardSince(w.peer.since());
         changed |= !Objects.equals(next.serving(), w.peer.serving()) || !Objects.equals(next.heard(), w.peer.heard());
         w.peer = next;
         // [RG-T2], Running in Failed Mode / Unknown: "the SRM on a node restarts while the
