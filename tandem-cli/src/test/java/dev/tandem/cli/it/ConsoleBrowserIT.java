@@ -135,6 +135,21 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(3)
+    void withAWitnessTheGroupCardSaysWhetherItCanBeReached() throws Exception {
+        // docs/redundancy.md, Witness; docs/console.md. Set with the CLI, applied live; back to manual afterwards.
+        assertThat(browser.findElements(By.id("witness-g1"))).as("no witness line in manual mode").isEmpty();
+        Run set = tandem(null, "parameters", "set", "partitionRecovery=witness");
+        assertThat(set.code()).as(set.out()).isZero();
+        browser.navigate().refresh();
+        waitFor("the witness line", b -> !b.findElements(By.id("witness-g1")).isEmpty()
+                && text("witness-g1").startsWith("Witness: reachable"));
+        shot("redundancy-witness");
+        Run back = tandem(null, "parameters", "set", "partitionRecovery=manual");
+        assertThat(back.code()).as(back.out()).isZero();
+    }
+
+    @Test
+    @Order(4)
     void failoverAndFallbackFromThePageUpdateItLive() throws IOException {
         // A mark that a reload would wipe: the page must change by itself, from the events stream.
         ((JavascriptExecutor) browser).executeScript("window.tandemNoReload = true;");
@@ -169,7 +184,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theHighAvailabilitySwitchSavesAfterItsCautionAndAppliesOnTheRunningPair() throws Exception {
         waitFor("the switch on", b -> browser.findElement(By.id("ha-switch")).isSelected());
         click(By.id("ha-switch"));
@@ -200,7 +215,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aChangeWithoutTheCsrfTokenIsRefused() throws Exception {
         Cookie session = browser.manage().getCookieNamed("tandem_session");
         assertThat(session).isNotNull();
@@ -220,7 +235,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aReadOnlyOperatorSeesNoButtonsAndCannotChangeAnything() throws Exception {
         click(By.id("sign-out"));
         waitFor("the sign-in form", b -> browser.findElement(By.id("sign-in")).isDisplayed());
@@ -249,7 +264,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void everyViewRendersAtDesktopAndPhoneWidths() throws IOException {
         click(By.id("sign-out"));
         waitFor("the sign-in form", b -> browser.findElement(By.id("sign-in")).isDisplayed());
@@ -274,7 +289,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theOperatorsCommandsListChangeAndRemoveOperators() throws Exception {
         Run list = tandem(null, "operators", "list");
         assertThat(list.code()).as(list.out()).isZero();
@@ -301,7 +316,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void formsShowTheNodesRefusalBesideTheFieldAndImportsNameEveryBadLine() throws Exception {
         browser.get(CONSOLE + "#settings");
         waitFor("the parameters form", b -> browser.findElement(By.id("param-keepAliveInterval")).isDisplayed());
