@@ -12,6 +12,7 @@ import dev.tandem.core.lb.LbState;
 import dev.tandem.core.rm.AdminAction;
 import dev.tandem.core.rm.NodeState;
 import dev.tandem.core.rm.RecoveryManager;
+import dev.tandem.core.rm.ServiceParameters;
 import dev.tandem.core.rm.Transitions;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,8 @@ final class FuzzCommands {
                 boolean ha = sim.groups().stream().filter(g -> g.contains(r.node())).findFirst()
                         .map(g -> g.highAvailability()).orElse(true);
                 if (!ha && to.get() == NodeState.NORMAL) return; // high availability off: every node serves its own
-                if (!Transitions.allowed(from.get(), to.get())) {
+                boolean witness = sim.parameters().partitionRecovery() == ServiceParameters.PartitionRecovery.WITNESS;
+                if (!Transitions.allowed(from.get(), to.get(), witness)) {
                     throw new IllegalStateException(VIOLATION + "transition at " + sim.elapsed() + ": " + r.node()
                             + " went from " + r.from() + " to " + r.to() + " (" + r.reason() + "), which the"
                             + " recovery manager's rules do not allow (Table 1, Transitions)");

@@ -334,7 +334,7 @@ final class RmWork {
 
     void setStateKeepHeld(NodeState to, Reason why) {
         if (to == state && why == reason) return;
-        if (!Transitions.allowed(state, to)) {
+        if (!Transitions.allowed(state, to, witness())) {
             throw new IllegalStateException(before.self() + ": illegal transition " + state + " -> " + to + " (" + why + ")");
         }
         effects.add(RecoveryManager.record(before.self(), state, to, why));

@@ -13,18 +13,15 @@ import java.util.Set;
  */
 public final class Transitions {
     private static final Map<NodeState, Set<NodeState>> ALLOWED = new EnumMap<>(NodeState.class);
+    /** With a witness, the states from which a node gives its users up (decision 115). */
+    private static final Set<NodeState> GIVE_UP = EnumSet.of(NORMAL, TAKING_OVER, RUNNING_IN_BACKUP_MODE,
+            BACKUP_ACTIVATED, FALLING_BACK, FAILING_OVER);
 
     static {
         // Every state can fail (Running in Failed Mode) or find its peer configured differently (Unknown).
         allow(INITIALIZING, NodeState.values());
         allow(NORMAL, TAKING_OVER, FAILING_OVER);
         allow(TAKING_OVER, RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED, NORMAL);
-        // With a witness, a node that serves users without the lease while its peer may take them gives them all up:
-        // Failed Over, its users with the peer (docs/decisions/115-a-witness-decides-who-serves.md).
-        for (NodeState serving : new NodeState[] {NORMAL, TAKING_OVER, RUNNING_IN_BACKUP_MODE, BACKUP_ACTIVATED,
-                FALLING_BACK, FAILING_OVER}) {
-            allow(serving, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING);
-        }
         allow(FAILING_OVER, IDLE, FAILED_OVER, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING,
                 FAILOVER_AFFECTED_SERVICES, TAKING_OVER);
         allow(RUNNING_IN_BACKUP_MODE, FAILING_OVER, FALLING_BACK);
@@ -53,4 +50,16 @@ public final class Transitions {
     public static boolean allowed(NodeState from, NodeState to) {
         return ALLOWED.get(from).contains(to);
     }
+
+    /**
+     * With a witness ({@code partitionRecovery: witness}), also: a node that serves users without the lease while its
+     * silent peer may take them gives them all up, Failed Over with its users at the peer
+     * (docs/decisions/115-a-witness-decides-who-serves.md).
+     */
+    public static boolean allowed(NodeState from, NodeState to, boolean witness) {
+        if (allowed(from, to)) return true;
+        return witness && GIVE_UP.contains(from)
+                && (to == FAILED_OVER || to == FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING);
+    }
+
 }

@@ -49,17 +49,27 @@ class TransitionsTest {
     @ParameterizedTest
     @CsvSource({
             // No shortcut past a transition state ([RG-T1]: they are the way between stable states).
-            "NORMAL, IDLE", "NORMAL, RUNNING_IN_BACKUP_MODE", "NORMAL, BACKUP_ACTIVATED",
+            "NORMAL, IDLE", "NORMAL, RUNNING_IN_BACKUP_MODE", "NORMAL, FAILED_OVER", "NORMAL, BACKUP_ACTIVATED",
             "NORMAL, FALLING_BACK", "NORMAL, TAKING_BACK", "NORMAL, INITIALIZING",
             "IDLE, FALLING_BACK", "IDLE, RUNNING_IN_BACKUP_MODE", "IDLE, FAILING_OVER",
             "RUNNING_IN_BACKUP_MODE, NORMAL", "RUNNING_IN_BACKUP_MODE, IDLE", "RUNNING_IN_BACKUP_MODE, TAKING_BACK",
-            "TAKING_OVER, IDLE", "FAILING_OVER, NORMAL", "FAILING_OVER, RUNNING_IN_BACKUP_MODE",
+            "TAKING_OVER, IDLE", "TAKING_OVER, FAILED_OVER", "FAILING_OVER, NORMAL", "FAILING_OVER, RUNNING_IN_BACKUP_MODE",
             "FALLING_BACK, IDLE", "TAKING_BACK, RUNNING_IN_BACKUP_MODE", "TAKING_BACK, FALLING_BACK",
             // Only Recover (a restart) leaves the broken states.
             "RUNNING_IN_FAILED_MODE, NORMAL", "RUNNING_IN_FAILED_MODE, INITIALIZING", "RUNNING_IN_FAILED_MODE, TAKING_OVER",
             "UNKNOWN, NORMAL", "UNKNOWN, INITIALIZING", "UNKNOWN, RUNNING_IN_BACKUP_MODE"})
     void shortcutsAreNotAllowed(NodeState from, NodeState to) {
         assertThat(Transitions.allowed(from, to)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NORMAL", "TAKING_OVER", "RUNNING_IN_BACKUP_MODE", "BACKUP_ACTIVATED", "FALLING_BACK", "FAILING_OVER"})
+    void withAWitnessAServingNodeMayGiveItsUsersUpButOnlyThen(NodeState from) {
+        // docs/decisions/115: Failed Over / Peer Down, the node's users with the peer that holds the lease.
+        assertThat(Transitions.allowed(from, FAILED_OVER, true)).isTrue();
+        assertThat(Transitions.allowed(from, FAILED_OVER_WITH_CRITICAL_SERVICES_NOT_RUNNING, true)).isTrue();
+        assertThat(Transitions.allowed(from, IDLE, true)).isEqualTo(Transitions.allowed(from, IDLE));
+        if (from == NORMAL || from == TAKING_OVER) assertThat(Transitions.allowed(from, FAILED_OVER, false)).isFalse();
     }
 
     @Test
