@@ -85,8 +85,9 @@ final class SeekingRules {
 
     /**
      * Refused ([LB-PREREQ]: members need the same cluster-specific values; decision 111), a node still hears the
-     * director's announcements. One that now runs this node's settings is sought at once: settings change in the store while the nodes run (docs/store.md), each node taking them on its own,
-     * so a node can be refused by a director that takes the same settings a moment later.
+     * director's announcements. One that now runs this node's settings is sought at once: settings change in the
+     * store while the nodes run (docs/store.md), each node taking them on its own, so a node can be refused by a
+     * director that takes the same settings a moment later.
      */
     void whileRefused(LbMessage m) {
         if (m instanceof LbMessage.DirectorAnnounce a && w.signature().differenceFrom(a.group()).isEmpty()) {

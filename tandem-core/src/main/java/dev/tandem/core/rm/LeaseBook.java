@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a node keeps of its group's lease at the witness during one step (docs/decisions/115-a-witness-decides-who-serves.md):
- * when to ask, what an answer means, and when the witness's rules next need a look. The rules that act on it are in
+ * What a node keeps of its group's lease at the witness during one step
+ * (docs/decisions/115-a-witness-decides-who-serves.md): when to ask, what an answer means, and when the witness's
+ * rules next need a look. The rules that act on it are in
  * {@link RmRules} and {@link ServingRules}; {@link RmWork} says what holding the lease allows.
  */
 final class LeaseBook {
@@ -20,8 +21,8 @@ final class LeaseBook {
         if (askId != l.asks() || l.askedAt() == null) return;
         boolean mine = holder.equals(w.before.self());
         // Counted from the ask, never from the answer: the witness counted from a later instant.
-        w.lease = new RmState.Lease(l.asks(), l.askedAt(), mine ? l.askedAt().plus(RecoveryManager.leaseTime(w.params)) : null,
-                mine ? fence : l.fence(), holder, true);
+        Instant until = mine ? l.askedAt().plus(RecoveryManager.leaseTime(w.params)) : null;
+        w.lease = new RmState.Lease(l.asks(), l.askedAt(), until, mine ? fence : l.fence(), holder, true);
     }
 
     static void unreachable(RmWork w, long askId) {

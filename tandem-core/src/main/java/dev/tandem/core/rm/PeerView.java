@@ -31,7 +31,8 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
     }
 
     public static PeerView notHeard() {
-        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null, 0, null, null, null, null);
+        return new PeerView(Status.NOT_HEARD, -1, -1, NodeState.UNKNOWN, Reason.UNKNOWN, null, false, false, 0, "", null,
+                0, null, null, null, null);
     }
 
     public boolean alive() {
@@ -45,12 +46,13 @@ public record PeerView(Status status, long incarnation, long seq, NodeState stat
 
     /**
      * After its goodbye: that incarnation has ended, so any heartbeat of it that comes later was delayed past the
-     * goodbye and is dropped as older, whatever the peer's status becomes meanwhile. A peer heard until now has left; one
-     * already silent for its timeout stays gone.
+     * goodbye and is dropped as older, whatever the peer's status becomes meanwhile. A peer heard until now has left;
+     * one already silent for its timeout stays gone.
      */
     public PeerView ended() {
-        return new PeerView(status == Status.GONE ? Status.GONE : Status.LEFT, incarnation, Long.MAX_VALUE, state, reason, resuming, healthy, handoffReady,
-                recoveryEpoch, fingerprint, lastHeard, refusals, versions, serving, heard, since);
+        return new PeerView(status == Status.GONE ? Status.GONE : Status.LEFT, incarnation, Long.MAX_VALUE, state,
+                reason, resuming, healthy, handoffReady, recoveryEpoch, fingerprint, lastHeard, refusals, versions,
+                serving, heard, since);
     }
 
     public PeerView withRefusals(int n) {

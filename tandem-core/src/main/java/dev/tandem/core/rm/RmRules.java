@@ -115,9 +115,8 @@ final class RmRules {
         // With a witness a crash proven by refusals is taken over without the wait (decision 115): refusals of what
         // was sent to the peer's last process, coming after its new one is heard, must not count. A keep-alive
         // interval bounds the network's delay.
-        if (w.witness() && w.peer.since() != null && w.now.isBefore(w.peer.since().plus(w.params.keepAliveInterval()))) {
-            return;
-        }
+        if (w.witness() && w.peer.since() != null
+                && w.now.isBefore(w.peer.since().plus(w.params.keepAliveInterval()))) return;
         int n = w.peer.refusals() + 1;
         w.peer = n >= RecoveryManager.CRASH_PROBES ? w.peer.withStatus(Status.GONE).withRefusals(n) : w.peer.withRefusals(n);
     }
@@ -308,7 +307,8 @@ final class RmRules {
     private boolean witnessSaysLetGo() {
         if (w.leaseHeld() || (w.serving().isEmpty() && w.state != TAKING_OVER) || w.state == INITIALIZING) return false;
         if (w.peer.status() == Status.GONE) return !w.now.isBefore(w.fenceAt());
-        return w.peer.alive() && (w.peer.says(Serving.Side.PEER) || RmWork.tookOverALostPeer(w.peer.state(), w.peer.reason()));
+        return w.peer.alive()
+                && (w.peer.says(Serving.Side.PEER) || RmWork.tookOverALostPeer(w.peer.state(), w.peer.reason()));
     }
 
     /**

@@ -25,7 +25,8 @@ public record ServiceParameters(
         PartitionRecovery partitionRecovery) {
 
     /**
-     * What a pair does when its nodes lose each other but both may live (docs/decisions/115-a-witness-decides-who-serves.md).
+     * What a pair does when its nodes lose each other but both may live
+     * (docs/decisions/115-a-witness-decides-who-serves.md).
      * {@code MANUAL}: the specification's rule, each node decides alone and a healed partition waits for Recover.
      * {@code WITNESS}: a node serves its lost peer's users only with the group's lease from the witness, and the pair
      * heals by itself.

@@ -1,5 +1,8 @@
 package dev.tandem.node.store;
 
+import dev.tandem.core.NodeId;
+import dev.tandem.core.rm.WitnessLease;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +52,10 @@ public interface ClusterStore extends AutoCloseable {
      * for the group's lease for {@code time}, counted on the database's clock. Returns the lease after the ask; the
      * node holds it when it is the holder.
      */
-    dev.tandem.core.rm.WitnessLease askLease(String group, dev.tandem.core.NodeId node, java.time.Duration time);
+    WitnessLease askLease(String group, NodeId node, Duration time);
 
     /** The group's lease as the store keeps it, if it ever granted one. */
-    Optional<dev.tandem.core.rm.WitnessLease> lease(String group);
+    Optional<WitnessLease> lease(String group);
 
     /** "h2" or "postgresql". */
     String kind();

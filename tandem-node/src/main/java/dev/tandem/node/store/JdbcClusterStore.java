@@ -1,5 +1,7 @@
 package dev.tandem.node.store;
 
+import dev.tandem.core.NodeId;
+import dev.tandem.core.rm.WitnessLease;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -145,12 +147,12 @@ public final class JdbcClusterStore implements ClusterStore {
     }
 
     @Override
-    public dev.tandem.core.rm.WitnessLease askLease(String group, dev.tandem.core.NodeId node, Duration time) {
+    public WitnessLease askLease(String group, NodeId node, Duration time) {
         return leases.ask(group, node, time);
     }
 
     @Override
-    public Optional<dev.tandem.core.rm.WitnessLease> lease(String group) {
+    public Optional<WitnessLease> lease(String group) {
         return leases.lease(group);
     }
 
